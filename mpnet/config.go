@@ -1,0 +1,103 @@
+package mpnet
+
+import (
+	"math"
+
+	"github.com/pkg/errors"
+	"gorgonia.org/tensor"
+)
+
+// Config describes a network: sizes, the rule of every layer, the weight
+// masks and the float type. The zero value is not a valid network: Widths
+// and Kinds must be set.
+type Config struct {
+	// Widths are N_0 … N_L: the input dimension, the hidden widths and the
+	// number of outputs (1 for a sign output, C ≥ 2 classes for ArgMax).
+	Widths []int
+	// Kinds holds the rule of each of the L = len(Widths)−1 weight layers.
+	// A multi-class network ends in an ArgMax layer; a one-output network
+	// must not. ArgMax is allowed only last.
+	Kinds []Kind
+	// Density is the fraction of non-zero weights per layer (ALGORITHMS §11),
+	// one value per layer or a single value for all; empty means dense (1).
+	// Each value must lie in (0, 1].
+	Density []float64
+	// Dtype is tensor.Float64 (the CPU default, used if zero) or tensor.Float32.
+	Dtype tensor.Dtype
+	// AMPUnmaskedSigma reproduces the reference quirk of ALGORITHMS §15.2: the
+	// AMP forward step uses σ = 1 − m² without the mask. Off by default.
+	AMPUnmaskedSigma bool
+}
+
+// L returns the number of weight layers.
+func (c *Config) L() int { return len(c.Widths) - 1 }
+
+// density returns the density of layer l.
+func (c *Config) density(l int) float64 {
+	switch len(c.Density) {
+	case 0:
+		return 1
+	case 1:
+		return c.Density[0]
+	}
+	return c.Density[l]
+}
+
+// dtype returns the configured dtype, float64 if unset.
+func (c *Config) dtype() tensor.Dtype {
+	if c.Dtype == (tensor.Dtype{}) {
+		return tensor.Float64
+	}
+	return c.Dtype
+}
+
+// Validate returns an error naming the first invalid field.
+func (c *Config) Validate() error {
+	if len(c.Widths) < 2 {
+		return errors.Errorf("mpnet: Config.Widths %v: need an input width and at least one layer", c.Widths)
+	}
+	for l, w := range c.Widths {
+		if w < 1 || w > 1<<24 {
+			return errors.Errorf("mpnet: Config.Widths[%d] = %d: want a width in [1, 2^24]", l, w)
+		}
+	}
+	L := c.L()
+	if len(c.Kinds) != L {
+		return errors.Errorf("mpnet: Config.Kinds has %d entries for %d weight layers", len(c.Kinds), L)
+	}
+	for l, k := range c.Kinds {
+		if k < BPI || k > ArgMax {
+			return errors.Errorf("mpnet: Config.Kinds[%d] = %d is not a layer kind", l, int(k))
+		}
+		if k == ArgMax && l != L-1 {
+			return errors.Errorf("mpnet: Config.Kinds[%d] is ArgMax, which is allowed only as the last layer", l)
+		}
+	}
+	out := c.Widths[L]
+	switch last := c.Kinds[L-1]; {
+	case last == ArgMax && out < 2:
+		return errors.Errorf("mpnet: an ArgMax output layer needs at least 2 classes, Widths ends in %d", out)
+	case last != ArgMax && out != 1:
+		return errors.Errorf("mpnet: %d outputs need an ArgMax last layer (Kinds[%d] = %v); a sign output has width 1", out, L-1, last)
+	}
+	if n := len(c.Density); n != 0 && n != 1 && n != L {
+		return errors.Errorf("mpnet: Config.Density has %d entries, want 0, 1 or %d", n, L)
+	}
+	for l, d := range c.Density {
+		if !(d > 0 && d <= 1) || math.IsNaN(d) {
+			return errors.Errorf("mpnet: Config.Density[%d] = %v: want a value in (0, 1]", l, d)
+		}
+	}
+	if dt := c.dtype(); dt != tensor.Float64 && dt != tensor.Float32 {
+		return errors.Errorf("mpnet: Config.Dtype %v: want float32 or float64", dt)
+	}
+	return nil
+}
+
+// Classes returns the number of classes: 2 for a sign output, else N_L.
+func (c *Config) Classes() int {
+	if out := c.Widths[len(c.Widths)-1]; out > 1 {
+		return out
+	}
+	return 2
+}

@@ -1,0 +1,179 @@
+package mpnet
+
+import (
+	"fmt"
+	"math"
+	"math/rand/v2"
+
+	"github.com/pkg/errors"
+	"gorgonia.org/tensor"
+)
+
+// Network is a multi-layer perceptron with ±1 weights and sign activations
+// trained by message passing (ALGORITHMS §6). It owns the weight marginals of
+// every layer and, for the current mini-batch size, the compiled sweep graph
+// and the message state tied to the batch.
+type Network struct {
+	cfg    Config
+	dt     tensor.Dtype
+	layers []*layer
+	sw     *sweep // the sweep graph for the current batch size, nil before SetBatch
+}
+
+// layer holds the batch-independent state of weight layer l (K outputs, N
+// inputs): the weight marginals and fields, all K×N.
+type layer struct {
+	kind  Kind
+	K, N  int
+	first bool // inputs are the data, not activations
+	last  bool
+
+	m     *tensor.Dense // posterior mean of the weights
+	sigma *tensor.Dense // posterior variance (1 − m²)·mask
+	h     *tensor.Dense // total field H
+	hext  *tensor.Dense // prior field Hext (the PasP θ)
+	mask  *tensor.Dense // 1 for present weights, 0 for pruned ones
+	psi   *tensor.Dense // damping ψ (one element)
+	r     *tensor.Dense // reinforcement r (one element)
+}
+
+// New returns a network for cfg with masks drawn from rng (ALGORITHMS §11)
+// and zero fields; call Init before training.
+func New(cfg Config, rng *rand.Rand) (*Network, error) {
+	if err := cfg.Validate(); err != nil {
+		return nil, err
+	}
+	if rng == nil {
+		return nil, errors.New("mpnet: New needs a random source")
+	}
+	cfg.Widths = append([]int(nil), cfg.Widths...)
+	cfg.Kinds = append([]Kind(nil), cfg.Kinds...)
+	cfg.Density = append([]float64(nil), cfg.Density...)
+	net := &Network{cfg: cfg, dt: cfg.dtype()}
+	L := cfg.L()
+	for l := 0; l < L; l++ {
+		K, N := cfg.Widths[l+1], cfg.Widths[l]
+		ly := &layer{kind: cfg.Kinds[l], K: K, N: N, first: l == 0, last: l == L-1}
+		for _, t := range []**tensor.Dense{&ly.m, &ly.sigma, &ly.h, &ly.hext, &ly.mask} {
+			*t = newDense(net.dt, K, N)
+		}
+		ly.psi, ly.r = scalar(net.dt, 0), scalar(net.dt, 0)
+		mask := make([]float64, K*N)
+		d := cfg.density(l)
+		for i := range mask {
+			if d >= 1 || rng.Float64() < d {
+				mask[i] = 1
+			}
+		}
+		setFloat64s(ly.mask, mask)
+		net.layers = append(net.layers, ly)
+	}
+	return net, nil
+}
+
+// Config returns a copy of the network's configuration.
+func (net *Network) Config() Config {
+	c := net.cfg
+	c.Widths = append([]int(nil), c.Widths...)
+	c.Kinds = append([]Kind(nil), c.Kinds...)
+	c.Density = append([]float64(nil), c.Density...)
+	return c
+}
+
+// L returns the number of weight layers.
+func (net *Network) L() int { return len(net.layers) }
+
+// Dtype returns the float type of the message tensors.
+func (net *Network) Dtype() tensor.Dtype { return net.dt }
+
+// Init draws the initial fields H = ϵinit·Z + Hext with Z standard normal,
+// Hext = 0, and sets m = tanh(H)·mask, σ = (1 − m²)·mask (ALGORITHMS §9.2).
+// The random initial fields break the symmetry between hidden units.
+func (net *Network) Init(epsInit float64, rng *rand.Rand) error {
+	if math.IsNaN(epsInit) || math.IsInf(epsInit, 0) || epsInit < 0 {
+		return errors.Errorf("mpnet: EpsInit = %v: want a finite value ≥ 0", epsInit)
+	}
+	for _, ly := range net.layers {
+		mask := float64s(ly.mask)
+		h := make([]float64, ly.K*ly.N)
+		m := make([]float64, len(h))
+		s := make([]float64, len(h))
+		for i := range h {
+			h[i] = epsInit * rng.NormFloat64()
+			m[i] = math.Tanh(h[i]) * mask[i]
+			s[i] = (1 - m[i]*m[i]) * mask[i]
+		}
+		setFloat64s(ly.h, h)
+		setFloat64s(ly.m, m)
+		setFloat64s(ly.sigma, s)
+		fill(ly.hext, 0)
+	}
+	if net.sw != nil {
+		net.sw.reset(net)
+	}
+	return nil
+}
+
+// SetPrior makes the last posterior the next prior, the PasP step of
+// ALGORITHMS §9.1: Hext_l ← ρ_l·H_l + rbatch·Hext_l for every layer l.
+// rho holds one value per layer.
+func (net *Network) SetPrior(rho []float64, rbatch float64) error {
+	if len(rho) != len(net.layers) {
+		return errors.Errorf("mpnet: SetPrior: %d values of rho for %d layers", len(rho), len(net.layers))
+	}
+	for l, ly := range net.layers {
+		// Hext ← ρ·H + rbatch·Hext
+		axpby(ly.hext, rho[l], ly.h, rbatch)
+	}
+	return nil
+}
+
+// M returns the posterior means m (K×N, row-major) of layer l as float64,
+// a copy. Masked weights are exactly 0.
+func (net *Network) M(l int) []float64 { return append([]float64(nil), float64s(net.layers[l].m)...) }
+
+// H returns the total fields H of layer l as float64, a copy.
+func (net *Network) H(l int) []float64 { return append([]float64(nil), float64s(net.layers[l].h)...) }
+
+// Hext returns the prior fields of layer l as float64, a copy.
+func (net *Network) Hext(l int) []float64 {
+	return append([]float64(nil), float64s(net.layers[l].hext)...)
+}
+
+// Mask returns the weight mask of layer l (1 present, 0 pruned), a copy.
+func (net *Network) Mask(l int) []float64 {
+	return append([]float64(nil), float64s(net.layers[l].mask)...)
+}
+
+// Shape returns K, N of layer l.
+func (net *Network) Shape(l int) (K, N int) { return net.layers[l].K, net.layers[l].N }
+
+// Kind returns the rule of layer l.
+func (net *Network) Kind(l int) Kind { return net.layers[l].kind }
+
+// CheckFinite returns a *NonFiniteError for the first NaN or Inf in the
+// weight state of any layer, or nil.
+func (net *Network) CheckFinite() error {
+	for l, ly := range net.layers {
+		for _, f := range []struct {
+			name string
+			t    *tensor.Dense
+		}{{"m", ly.m}, {"H", ly.h}, {"Hext", ly.hext}} {
+			if i := firstNonFinite(f.t); i >= 0 {
+				return &NonFiniteError{Layer: l, Field: f.name, Index: i}
+			}
+		}
+	}
+	return nil
+}
+
+// NonFiniteError reports a NaN or Inf in a message.
+type NonFiniteError struct {
+	Layer int    // weight layer, from 0
+	Field string // state name (m, H, Hext, B, ...)
+	Index int    // row-major element index
+}
+
+func (e *NonFiniteError) Error() string {
+	return fmt.Sprintf("mpnet: non-finite value in layer %d, field %s, index %d", e.Layer, e.Field, e.Index)
+}

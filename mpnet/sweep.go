@@ -1,0 +1,209 @@
+package mpnet
+
+import (
+	"math"
+
+	"github.com/pkg/errors"
+	"gorgonia.org/gorgonia"
+	"gorgonia.org/tensor"
+)
+
+// sweep is one message-passing iteration (ALGORITHMS §8) for a fixed batch
+// size B, compiled once as a Gorgonia ExprGraph and run by a TapeMachine for
+// every iteration of every mini-batch. Its input nodes are bound to the
+// network's state tensors; after a run, the new state is copied from the
+// output nodes into those tensors.
+type sweep struct {
+	B   int
+	g   *gorgonia.ExprGraph
+	vm  gorgonia.VM
+	x   *tensor.Dense // N_0×B inputs (x̂ of layer 0)
+	out *tensor.Dense // 1×B: ±Inf label fields (sign output) or class indices (ArgMax)
+	ls  []*layerSweep
+}
+
+// layerSweep holds a layer's batch-sized message state and its graph nodes.
+type layerSweep struct {
+	b       *tensor.Dense // N×B downward field sent by this layer (previous iteration)
+	mold    *tensor.Dense // AMP: m of the previous iteration (K×N)
+	gold    *tensor.Dense // AMP: g of the previous iteration (K×B)
+	xhatold *tensor.Dense // AMP: x̂ of the previous iteration (N×B)
+	mcav    *tensor.Dense // BP: cavity means of the weights (K×N×B)
+	bcav    *tensor.Dense // BP: cavity downward fields (K×N×B)
+
+	// input nodes bound to state
+	m, sigma, h, hext, mask, psi, r, bIn      *gorgonia.Node
+	moldIn, goldIn, xhatoldIn, mcavIn, bcavIn *gorgonia.Node
+
+	// nodes of the forward step
+	xhat, delta, omega, v, bup *gorgonia.Node
+	xcav                       *gorgonia.Node // BP: cavity activation means (or x̂ broadcast)
+	gcav                       *gorgonia.Node // BP: cavity output functions
+	ampSigma                   *gorgonia.Node // AMP: the σ of the forward step
+	// nodes of the backward step (results copied into the state)
+	g, bNew, hNew, mNew, sigmaNew, mcavNew, bcavNew *gorgonia.Node
+}
+
+// SetBatch loads a mini-batch: x holds B samples of N_0 features, one sample
+// per row (B×N_0 row-major), y the labels: ±1 for a sign output, class
+// indices 0..C−1 for ArgMax. The sweep graph is built on the first call and
+// whenever B changes. SetBatch also resets the downward messages of every
+// layer (ALGORITHMS §9.1 step 3).
+func (net *Network) SetBatch(x []float64, y []int) error {
+	N0 := net.cfg.Widths[0]
+	B := len(y)
+	if B == 0 {
+		return errors.New("mpnet: SetBatch: empty mini-batch")
+	}
+	if len(x) != B*N0 {
+		return errors.Errorf("mpnet: SetBatch: %d labels need %d×%d = %d inputs, got %d", B, B, N0, B*N0, len(x))
+	}
+	classes := net.cfg.Classes()
+	last := net.layers[len(net.layers)-1]
+	for n, yn := range y {
+		if last.kind == ArgMax {
+			if yn < 0 || yn >= classes {
+				return errors.Errorf("mpnet: SetBatch: label %d of sample %d is not a class in [0, %d)", yn, n, classes)
+			}
+		} else if yn != 1 && yn != -1 {
+			return errors.Errorf("mpnet: SetBatch: label %d of sample %d: a sign output needs labels ±1", yn, n)
+		}
+	}
+	for j, v := range x {
+		if math.IsNaN(v) || math.IsInf(v, 0) {
+			return errors.Errorf("mpnet: SetBatch: input %d of sample %d is %v", j%N0, j/N0, v)
+		}
+	}
+	if net.sw == nil || net.sw.B != B {
+		sw, err := net.buildSweep(B)
+		if err != nil {
+			return err
+		}
+		net.sw = sw
+	}
+	sw := net.sw
+	// x̂ of the first layer is the transposed batch: x̂[i,n] = x[n,i].
+	xt := make([]float64, N0*B)
+	for n := 0; n < B; n++ {
+		for i := 0; i < N0; i++ {
+			xt[i*B+n] = x[n*N0+i]
+		}
+	}
+	setFloat64s(sw.x, xt)
+	lab := make([]float64, B)
+	for n, yn := range y {
+		if last.kind == ArgMax {
+			lab[n] = float64(yn)
+		} else {
+			lab[n] = math.Inf(yn) // Btop = β·y with β = +Inf (§5.2)
+		}
+	}
+	setFloat64s(sw.out, lab)
+	sw.reset(net)
+	return nil
+}
+
+// reset clears the downward messages (ALGORITHMS §9.1 step 3): B = 0, and for
+// AMP gold = 0, mold = m, x̂old = 0 (the first layer keeps x̂old = X), for BP
+// mcav = m broadcast over the batch and Bcav = 0. H, m, σ and Hext persist.
+func (sw *sweep) reset(net *Network) {
+	for l, ly := range net.layers {
+		s := sw.ls[l]
+		if s.b != nil {
+			fill(s.b, 0)
+		}
+		switch ly.kind {
+		case AMP:
+			fill(s.gold, 0)
+			copyDense(s.mold, ly.m)
+			if ly.first {
+				copyDense(s.xhatold, sw.x)
+			} else {
+				fill(s.xhatold, 0)
+			}
+		case BP:
+			broadcastM(s.mcav, ly.m, sw.B)
+			if s.bcav != nil {
+				fill(s.bcav, 0)
+			}
+		}
+	}
+}
+
+// broadcastM sets mcav[k,i,n] = m[k,i].
+func broadcastM(mcav, m *tensor.Dense, B int) {
+	if m.Dtype() == tensor.Float64 {
+		dst, src := mcav.Float64s(), m.Float64s()
+		for j, v := range src {
+			row := dst[j*B : (j+1)*B]
+			for n := range row {
+				row[n] = v
+			}
+		}
+		return
+	}
+	dst, src := mcav.Float32s(), m.Float32s()
+	for j, v := range src {
+		row := dst[j*B : (j+1)*B]
+		for n := range row {
+			row[n] = v
+		}
+	}
+}
+
+// Iterate runs one message-passing iteration (ALGORITHMS §8) on the loaded
+// mini-batch: forward over the layers, backward over the layers, marginal
+// updates with damping psi and reinforcement r (one value per layer). It
+// returns max_l mean|m_old − m_new|.
+func (net *Network) Iterate(psi, r []float64) (float64, error) {
+	sw := net.sw
+	if sw == nil {
+		return 0, errors.New("mpnet: Iterate before SetBatch")
+	}
+	if len(psi) != len(net.layers) || len(r) != len(net.layers) {
+		return 0, errors.Errorf("mpnet: Iterate: %d values of psi and %d of r for %d layers", len(psi), len(r), len(net.layers))
+	}
+	for l, ly := range net.layers {
+		setScalar(ly.psi, psi[l])
+		setScalar(ly.r, r[l])
+	}
+	defer sw.vm.Reset()
+	if err := sw.vm.RunAll(); err != nil {
+		return 0, errors.Wrap(err, "mpnet: sweep")
+	}
+	var change float64
+	for l, ly := range net.layers {
+		s := sw.ls[l]
+		mNew := value(s.mNew)
+		if c := meanAbsDiff(ly.m, mNew); c > change {
+			change = c
+		}
+		if ly.kind == AMP {
+			copyDense(s.mold, ly.m) // mold = m^{t−1}
+			copyDense(s.gold, value(s.g))
+			copyDense(s.xhatold, value(s.xhat))
+		}
+		copyDense(ly.m, mNew)
+		copyDense(ly.sigma, value(s.sigmaNew))
+		copyDense(ly.h, value(s.hNew))
+		if s.bNew != nil {
+			copyDense(s.b, value(s.bNew))
+		}
+		if ly.kind == BP {
+			copyDense(s.mcav, value(s.mcavNew))
+			if s.bcavNew != nil {
+				copyDense(s.bcav, value(s.bcavNew))
+			}
+		}
+	}
+	if math.IsNaN(change) || math.IsInf(change, 0) {
+		if err := net.CheckFinite(); err != nil {
+			return change, err
+		}
+		return change, errors.New("mpnet: non-finite change of the magnetizations")
+	}
+	return change, nil
+}
+
+// value returns a node's value after a run.
+func value(n *gorgonia.Node) *tensor.Dense { return n.Value().(*tensor.Dense) }

@@ -1,0 +1,136 @@
+package mpnet
+
+import (
+	"math"
+
+	"gorgonia.org/tensor"
+)
+
+// This file holds the few whole-tensor operations that the network applies
+// to its state outside the sweep graph (initialisation, the PasP prior step,
+// message resets and the copy of a sweep's results into the state).
+
+func newDense(dt tensor.Dtype, shape ...int) *tensor.Dense {
+	return tensor.New(tensor.WithShape(shape...), tensor.Of(dt))
+}
+
+// scalar returns a one-element tensor holding v.
+func scalar(dt tensor.Dtype, v float64) *tensor.Dense {
+	t := newDense(dt, 1)
+	setScalar(t, v)
+	return t
+}
+
+func setScalar(t *tensor.Dense, v float64) {
+	if t.Dtype() == tensor.Float64 {
+		t.Float64s()[0] = v
+	} else {
+		t.Float32s()[0] = float32(v)
+	}
+}
+
+// copyDense copies src into dst (same dtype and size).
+func copyDense(dst, src *tensor.Dense) {
+	if dst.Dtype() == tensor.Float64 {
+		copy(dst.Float64s(), src.Float64s())
+	} else {
+		copy(dst.Float32s(), src.Float32s())
+	}
+}
+
+// fill sets every element of t to v.
+func fill(t *tensor.Dense, v float64) {
+	if t.Dtype() == tensor.Float64 {
+		s := t.Float64s()
+		for i := range s {
+			s[i] = v
+		}
+	} else {
+		s := t.Float32s()
+		for i := range s {
+			s[i] = float32(v)
+		}
+	}
+}
+
+// axpby sets dst = a·x + b·dst.
+func axpby(dst *tensor.Dense, a float64, x *tensor.Dense, b float64) {
+	if dst.Dtype() == tensor.Float64 {
+		d, s := dst.Float64s(), x.Float64s()
+		for i := range d {
+			d[i] = a*s[i] + b*d[i]
+		}
+	} else {
+		d, s := dst.Float32s(), x.Float32s()
+		for i := range d {
+			d[i] = float32(a*float64(s[i]) + b*float64(d[i]))
+		}
+	}
+}
+
+// meanAbsDiff returns mean |a − b|.
+func meanAbsDiff(a, b *tensor.Dense) float64 {
+	var s float64
+	var n int
+	if a.Dtype() == tensor.Float64 {
+		x, y := a.Float64s(), b.Float64s()
+		for i := range x {
+			s += math.Abs(x[i] - y[i])
+		}
+		n = len(x)
+	} else {
+		x, y := a.Float32s(), b.Float32s()
+		for i := range x {
+			s += math.Abs(float64(x[i]) - float64(y[i]))
+		}
+		n = len(x)
+	}
+	if n == 0 {
+		return 0
+	}
+	return s / float64(n)
+}
+
+// float64s returns the elements of t as float64 (a copy for float32).
+func float64s(t *tensor.Dense) []float64 {
+	if t.Dtype() == tensor.Float64 {
+		return t.Float64s()
+	}
+	s := t.Float32s()
+	d := make([]float64, len(s))
+	for i, v := range s {
+		d[i] = float64(v)
+	}
+	return d
+}
+
+// setFloat64s copies src into t, converting to t's dtype.
+func setFloat64s(t *tensor.Dense, src []float64) {
+	if t.Dtype() == tensor.Float64 {
+		copy(t.Float64s(), src)
+		return
+	}
+	d := t.Float32s()
+	for i, v := range src {
+		d[i] = float32(v)
+	}
+}
+
+// firstNonFinite returns the index of the first NaN or Inf in t, or −1.
+func firstNonFinite(t *tensor.Dense) int {
+	if t.Dtype() == tensor.Float64 {
+		for i, v := range t.Float64s() {
+			if math.IsNaN(v) || math.IsInf(v, 0) {
+				return i
+			}
+		}
+		return -1
+	}
+	for i, v := range t.Float32s() {
+		f := float64(v)
+		if math.IsNaN(f) || math.IsInf(f, 0) {
+			return i
+		}
+	}
+	return -1
+}

@@ -1,0 +1,309 @@
+package ops
+
+import (
+	"hash"
+	"math"
+
+	"github.com/chewxy/hm"
+	"github.com/pkg/errors"
+	"gorgonia.org/gorgonia"
+	"gorgonia.org/tensor"
+)
+
+// The BP layer (ALGORITHMS §7.1) keeps K×N×B cavity tensors, stored [K][N][B]
+// with n fastest. A cavity input x̂cav may also be given as N×B: it is then
+// the same for every k (the first layer's inputs, ALGORITHMS §7.7), which
+// saves one K×N×B tensor. bpOp is one of the BP updates below.
+type bpOp struct {
+	output
+	kind bpKind
+}
+
+type bpKind int
+
+const (
+	bpCavityMeans bpKind = iota // x̂cav[k,i,n] = tanh(Bup_below[i,n] + Bcav[k,i,n])
+	bpOmega                     // ω[k,n] = Σ_i mcav[k,i,n]·x̂cav[k,i,n]
+	bpCavityG                   // gcav[k,i,n] = g(Btop[k,n], ω[k,n] − mcav·x̂cav, V[k,n])
+	bpDownField                 // B[i,n] = Σ_k mcav[k,i,n]·gcav[k,i,n]
+	bpCavityDown                // Bcav[k,i,n] = B[i,n] − mcav[k,i,n]·gcav[k,i,n]
+	bpHin                       // Hin[k,i] = Σ_n gcav[k,i,n]·x̂cav[k,i,n]
+	bpCavityMag                 // mcav ← ψ·mcav + (1−ψ)·tanh(H[k,i] − gcav·x̂cav)·mask[k,i]
+)
+
+var bpNames = [...]string{"BPCavityMeans", "BPOmega", "BPCavityG", "BPDownField", "BPCavityDown", "BPHin", "BPCavityMag"}
+var bpArity = [...]int{2, 2, 5, 2, 3, 2, 6}
+
+// BPCavityMeans returns x̂cav[k,i,n] = tanh(Bup_below[i,n] + Bcav[k,i,n]).
+func BPCavityMeans(bupBelow, bcav *gorgonia.Node) (*gorgonia.Node, error) {
+	return apply(&bpOp{kind: bpCavityMeans}, bupBelow, bcav)
+}
+
+// BPOmega returns ω[k,n] = Σ_i mcav[k,i,n]·x̂cav[k,i,n] (K×B).
+func BPOmega(mcav, xcav *gorgonia.Node) (*gorgonia.Node, error) {
+	return apply(&bpOp{kind: bpOmega}, mcav, xcav)
+}
+
+// BPCavityG returns gcav[k,i,n] = g(Btop[k,n], ω[k,n] − mcav[k,i,n]·x̂cav[k,i,n], V[k,n]),
+// the sign-channel output function at the cavity pre-activations (§3.4).
+func BPCavityG(btop, omega, v, mcav, xcav *gorgonia.Node) (*gorgonia.Node, error) {
+	return apply(&bpOp{kind: bpCavityG}, btop, omega, v, mcav, xcav)
+}
+
+// BPDownField returns B[i,n] = Σ_k mcav[k,i,n]·gcav[k,i,n] (N×B).
+func BPDownField(mcav, gcav *gorgonia.Node) (*gorgonia.Node, error) {
+	return apply(&bpOp{kind: bpDownField}, mcav, gcav)
+}
+
+// BPCavityDown returns Bcav[k,i,n] = B[i,n] − mcav[k,i,n]·gcav[k,i,n].
+func BPCavityDown(b, mcav, gcav *gorgonia.Node) (*gorgonia.Node, error) {
+	return apply(&bpOp{kind: bpCavityDown}, b, mcav, gcav)
+}
+
+// BPHin returns Hin[k,i] = Σ_n gcav[k,i,n]·x̂cav[k,i,n] (K×N).
+func BPHin(gcav, xcav *gorgonia.Node) (*gorgonia.Node, error) {
+	return apply(&bpOp{kind: bpHin}, gcav, xcav)
+}
+
+// BPCavityMag returns the damped cavity magnetizations
+// mcav[k,i,n] ← (ψ·mcav + (1−ψ)·tanh(Hcav))·mask[k,i] with the cavity field
+// Hcav[k,i,n] = H[k,i] − gcav[k,i,n]·x̂cav[k,i,n]; psi is a scalar.
+func BPCavityMag(mcav, h, gcav, xcav, mask, psi *gorgonia.Node) (*gorgonia.Node, error) {
+	return apply(&bpOp{kind: bpCavityMag}, mcav, h, gcav, xcav, mask, psi)
+}
+
+func (o *bpOp) Arity() int { return bpArity[o.kind] }
+
+func (o *bpOp) Type() hm.Type {
+	switch o.kind {
+	case bpCavityMeans:
+		return fnType(3, 2, 3)
+	case bpOmega:
+		return hm.NewFnType(tt(3), hm.TypeVariable('x'), tt(2))
+	case bpCavityG:
+		return hm.NewFnType(tt(2), tt(2), tt(2), tt(3), hm.TypeVariable('x'), tt(3))
+	case bpDownField:
+		return fnType(2, 3, 3)
+	case bpCavityDown:
+		return fnType(3, 2, 3, 3)
+	case bpHin:
+		return hm.NewFnType(tt(3), hm.TypeVariable('x'), tt(2))
+	default:
+		return hm.NewFnType(tt(3), tt(2), tt(3), hm.TypeVariable('x'), tt(2), tt(1), tt(3))
+	}
+}
+
+// cavShape returns K, N, B of a K×N×B shape.
+func cavShape(s tensor.Shape) (K, N, B int, ok bool) {
+	if len(s) != 3 {
+		return 0, 0, 0, false
+	}
+	return s[0], s[1], s[2], true
+}
+
+// fitsX reports whether x̂cav shape s is K×N×B or N×B.
+func fitsX(s tensor.Shape, K, N, B int) bool {
+	return s.Eq(tensor.Shape{K, N, B}) || s.Eq(tensor.Shape{N, B})
+}
+
+func (o *bpOp) InferShape(ds ...gorgonia.DimSizer) (tensor.Shape, error) {
+	ss, err := shapes(bpNames[o.kind], o.Arity(), ds)
+	if err != nil {
+		return nil, err
+	}
+	return o.outShape(ss)
+}
+
+// outShape checks the input shapes and returns the output shape.
+func (o *bpOp) outShape(ss []tensor.Shape) (tensor.Shape, error) {
+	bad := errors.Errorf("ops: %s: input shapes %v do not fit K×N×B cavity tensors", bpNames[o.kind], ss)
+	var cav tensor.Shape
+	switch o.kind {
+	case bpCavityMeans, bpCavityDown:
+		cav = ss[1]
+	case bpCavityG:
+		cav = ss[3]
+	default:
+		cav = ss[0]
+	}
+	K, N, B, ok := cavShape(cav)
+	if !ok {
+		return nil, bad
+	}
+	kb, nb, kn := tensor.Shape{K, B}, tensor.Shape{N, B}, tensor.Shape{K, N}
+	switch o.kind {
+	case bpCavityMeans:
+		ok = ss[0].Eq(nb)
+	case bpOmega:
+		ok = fitsX(ss[1], K, N, B)
+		cav = kb
+	case bpCavityG:
+		ok = ss[0].Eq(kb) && ss[1].Eq(kb) && ss[2].Eq(kb) && fitsX(ss[4], K, N, B)
+	case bpDownField:
+		ok = ss[1].Eq(cav)
+		cav = nb
+	case bpCavityDown:
+		ok = ss[0].Eq(nb) && ss[2].Eq(cav)
+	case bpHin:
+		ok = fitsX(ss[1], K, N, B)
+		cav = kn
+	case bpCavityMag:
+		ok = ss[1].Eq(kn) && ss[2].Eq(cav) && fitsX(ss[3], K, N, B) && ss[4].Eq(kn) && ss[5].TotalSize() == 1
+	}
+	if !ok {
+		return nil, bad
+	}
+	return cav.Clone(), nil
+}
+
+func (o *bpOp) Do(vs ...gorgonia.Value) (gorgonia.Value, error) { return o.UsePreallocDo(nil, vs...) }
+
+// UsePreallocDo runs the update into prealloc when it fits.
+func (o *bpOp) UsePreallocDo(prealloc gorgonia.Value, vs ...gorgonia.Value) (gorgonia.Value, error) {
+	ranks := make([]int, len(vs))
+	for i := range ranks {
+		ranks[i] = -1
+	}
+	ts, dt, err := dense(bpNames[o.kind], ranks, vs)
+	if err != nil {
+		return nil, err
+	}
+	ss := make([]tensor.Shape, len(ts))
+	for i, t := range ts {
+		ss[i] = t.Shape()
+	}
+	out, err := o.outShape(ss)
+	if err != nil {
+		return nil, err
+	}
+	dst := o.dst(prealloc, dt, out)
+	if dt == tensor.Float64 {
+		bpKernel(o.kind, f64(dst), tsData(ts, f64), ss)
+	} else {
+		bpKernel(o.kind, f32(dst), tsData(ts, f32), ss)
+	}
+	return dst, nil
+}
+
+func tsData[T Float](ts []*tensor.Dense, data func(*tensor.Dense) []T) [][]T {
+	in := make([][]T, len(ts))
+	for i, t := range ts {
+		in[i] = data(t)
+	}
+	return in
+}
+
+// bpKernel runs update kind; ss are the checked input shapes.
+func bpKernel[T Float](kind bpKind, dst []T, in [][]T, ss []tensor.Shape) {
+	var cav tensor.Shape
+	switch kind {
+	case bpCavityMeans, bpCavityDown:
+		cav = ss[1]
+	case bpCavityG:
+		cav = ss[3]
+	default:
+		cav = ss[0]
+	}
+	K, N, B := cav[0], cav[1], cav[2]
+	// xat(x, s, k) is the k-th N×B slab of a x̂cav that may be broadcast over k.
+	xat := func(x []T, s tensor.Shape, k int) []T {
+		if len(s) == 2 {
+			return x
+		}
+		return x[k*N*B : (k+1)*N*B]
+	}
+	switch kind {
+	case bpCavityMeans:
+		bup, bcav := in[0], in[1]
+		parallelFor(K, N*B*20, func(lo, hi int) {
+			for k := lo; k < hi; k++ {
+				for j := 0; j < N*B; j++ {
+					dst[k*N*B+j] = T(math.Tanh(float64(bup[j] + bcav[k*N*B+j])))
+				}
+			}
+		})
+	case bpOmega:
+		mcav := in[0]
+		parallelFor(K, N*B, func(lo, hi int) {
+			for k := lo; k < hi; k++ {
+				x, row := xat(in[1], ss[1], k), dst[k*B:(k+1)*B]
+				clear(row)
+				for i := 0; i < N; i++ {
+					for n := 0; n < B; n++ {
+						row[n] += mcav[(k*N+i)*B+n] * x[i*B+n]
+					}
+				}
+			}
+		})
+	case bpCavityG:
+		btop, omega, v, mcav := in[0], in[1], in[2], in[3]
+		parallelFor(K, N*B*60, func(lo, hi int) {
+			for k := lo; k < hi; k++ {
+				x := xat(in[4], ss[4], k)
+				for n := 0; n < B; n++ {
+					mu, w, s := math.Tanh(float64(btop[k*B+n])), float64(omega[k*B+n]), math.Sqrt(float64(v[k*B+n]))
+					for i := 0; i < N; i++ {
+						j := (k*N+i)*B + n
+						dst[j] = T(signGMu(mu, w-float64(mcav[j]*x[i*B+n]), s))
+					}
+				}
+			}
+		})
+	case bpDownField:
+		mcav, gcav := in[0], in[1]
+		parallelFor(N, K*B, func(lo, hi int) {
+			for i := lo; i < hi; i++ {
+				row := dst[i*B : (i+1)*B]
+				clear(row)
+				for k := 0; k < K; k++ {
+					for n := 0; n < B; n++ {
+						j := (k*N+i)*B + n
+						row[n] += mcav[j] * gcav[j]
+					}
+				}
+			}
+		})
+	case bpCavityDown:
+		b, mcav, gcav := in[0], in[1], in[2]
+		parallelFor(K, N*B, func(lo, hi int) {
+			for j := lo * N * B; j < hi*N*B; j++ {
+				dst[j] = b[j%(N*B)] - mcav[j]*gcav[j]
+			}
+		})
+	case bpHin:
+		gcav := in[0]
+		parallelFor(K, N*B, func(lo, hi int) {
+			for k := lo; k < hi; k++ {
+				x := xat(in[1], ss[1], k)
+				for i := 0; i < N; i++ {
+					var h T
+					for n := 0; n < B; n++ {
+						h += gcav[(k*N+i)*B+n] * x[i*B+n]
+					}
+					dst[k*N+i] = h
+				}
+			}
+		})
+	case bpCavityMag:
+		mcav, h, gcav, mask, psi := in[0], in[1], in[2], in[4], in[5][0]
+		parallelFor(K, N*B*20, func(lo, hi int) {
+			for k := lo; k < hi; k++ {
+				x := xat(in[3], ss[3], k)
+				for i := 0; i < N; i++ {
+					hki, mk := h[k*N+i], mask[k*N+i]
+					for n := 0; n < B; n++ {
+						j := (k*N+i)*B + n
+						hcav := hki - gcav[j]*x[i*B+n]
+						dst[j] = (psi*mcav[j] + (1-psi)*T(math.Tanh(float64(hcav)))) * mk
+					}
+				}
+			}
+		})
+	}
+}
+
+func (o *bpOp) WriteHash(h hash.Hash) { writeHash(h, o) }
+func (o *bpOp) Hashcode() uint32      { return hashOf(o) }
+func (o *bpOp) String() string        { return bpNames[o.kind] }
+
+var _ gorgonia.UsePreallocDoer = (*bpOp)(nil)

@@ -1,0 +1,139 @@
+package ops
+
+import (
+	"fmt"
+	"hash"
+	"math"
+
+	"github.com/chewxy/hm"
+	"github.com/pkg/errors"
+	"gorgonia.org/gorgonia"
+	"gorgonia.org/tensor"
+)
+
+// bpiOp computes the two cavity contractions of the BPI layer
+// (ALGORITHMS §7.2) in one pass over the K·N·B cavity points, without
+// materialising the K×N×B tensor of cavity output functions.
+type bpiOp struct {
+	output
+	down bool // also compute the downward field B (every layer but the first)
+
+	mu, s []float64 // per (k, n): tanh(Btop) and √V, reused between calls
+}
+
+// BPICavity returns the node of the BPI backward contractions, from the
+// weight means m (K×N), the input means x̂ (N×B), the pre-activation means ω
+// and variances V (K×B) and the field from above Btop (K×B):
+//
+//	gcav[k,i,n] = g(Btop[k,n], ω[k,n] − m[k,i]·x̂[i,n], V[k,n])     (§3.4, never stored)
+//	Hin[k,i]    = Σ_n gcav[k,i,n]·x̂[i,n]
+//	B[i,n]      = Σ_k m[k,i]·gcav[k,i,n]                           (only if down)
+//
+// The result is a vector holding Hin (K·N, row-major) followed, if down, by
+// B (N·B, row-major); Section extracts them. The work is split over the
+// inputs i, so each goroutine owns a column of Hin and rows of B.
+func BPICavity(m, xhat, omega, v, btop *gorgonia.Node, down bool) (*gorgonia.Node, error) {
+	return apply(&bpiOp{down: down}, m, xhat, omega, v, btop)
+}
+
+func (o *bpiOp) Arity() int    { return 5 }
+func (o *bpiOp) Type() hm.Type { return fnType(1, 2, 2, 2, 2, 2) }
+
+func (o *bpiOp) InferShape(ds ...gorgonia.DimSizer) (tensor.Shape, error) {
+	ss, err := shapes(o.String(), 5, ds)
+	if err != nil {
+		return nil, err
+	}
+	K, N, B, err := o.dims(ss[0], ss[1], ss[2], ss[3], ss[4])
+	if err != nil {
+		return nil, err
+	}
+	return tensor.Shape{o.size(K, N, B)}, nil
+}
+
+func (o *bpiOp) size(K, N, B int) int {
+	if o.down {
+		return K*N + N*B
+	}
+	return K * N
+}
+
+// dims checks m K×N, x̂ N×B and ω, V, Btop K×B.
+func (o *bpiOp) dims(m, xhat, omega, v, btop tensor.Shape) (K, N, B int, err error) {
+	if len(m) != 2 || len(xhat) != 2 || len(omega) != 2 {
+		return 0, 0, 0, errors.Errorf("ops: %v: want matrices, got m %v, x̂ %v, ω %v", o, m, xhat, omega)
+	}
+	K, N, B = m[0], m[1], xhat[1]
+	if xhat[0] != N || omega[0] != K || omega[1] != B || !v.Eq(omega) || !btop.Eq(omega) {
+		return 0, 0, 0, errors.Errorf("ops: %v: shapes m %v, x̂ %v, ω %v, V %v, Btop %v do not fit K×N, N×B, K×B", o, m, xhat, omega, v, btop)
+	}
+	return K, N, B, nil
+}
+
+func (o *bpiOp) Do(vs ...gorgonia.Value) (gorgonia.Value, error) { return o.UsePreallocDo(nil, vs...) }
+
+// UsePreallocDo computes the contractions into prealloc when it fits.
+func (o *bpiOp) UsePreallocDo(prealloc gorgonia.Value, vs ...gorgonia.Value) (gorgonia.Value, error) {
+	ts, dt, err := dense(o.String(), []int{2, 2, 2, 2, 2}, vs)
+	if err != nil {
+		return nil, err
+	}
+	K, N, B, err := o.dims(ts[0].Shape(), ts[1].Shape(), ts[2].Shape(), ts[3].Shape(), ts[4].Shape())
+	if err != nil {
+		return nil, err
+	}
+	dst := o.dst(prealloc, dt, tensor.Shape{o.size(K, N, B)})
+	if cap(o.mu) < K*B {
+		o.mu, o.s = make([]float64, K*B), make([]float64, K*B)
+	}
+	o.mu, o.s = o.mu[:K*B], o.s[:K*B]
+	if dt == tensor.Float64 {
+		bpiCavity(f64(dst), f64(ts[0]), f64(ts[1]), f64(ts[2]), f64(ts[3]), f64(ts[4]), o.mu, o.s, K, N, B, o.down)
+	} else {
+		bpiCavity(f32(dst), f32(ts[0]), f32(ts[1]), f32(ts[2]), f32(ts[3]), f32(ts[4]), o.mu, o.s, K, N, B, o.down)
+	}
+	return dst, nil
+}
+
+// bpiCavity writes Hin (and B) into dst. mu and s are K·B scratch.
+func bpiCavity[T Float](dst, m, xhat, omega, v, btop []T, mu, s []float64, K, N, B int, down bool) {
+	for j := range mu {
+		mu[j] = math.Tanh(float64(btop[j]))
+		s[j] = math.Sqrt(float64(v[j]))
+	}
+	hin := dst[:K*N]
+	var bdown []T
+	if down {
+		bdown = dst[K*N : K*N+N*B]
+	}
+	parallelFor(N, K*B*60, func(lo, hi int) {
+		acc := make([]float64, B)
+		for i := lo; i < hi; i++ {
+			xi := xhat[i*B : (i+1)*B]
+			clear(acc)
+			for k := 0; k < K; k++ {
+				mki := float64(m[k*N+i])
+				mk, wk, sk := mu[k*B:(k+1)*B], omega[k*B:(k+1)*B], s[k*B:(k+1)*B]
+				var h float64
+				for n, x := range xi {
+					gc := signGMu(mk[n], float64(wk[n])-mki*float64(x), sk[n])
+					h += gc * float64(x)
+					acc[n] += mki * gc
+				}
+				hin[k*N+i] = T(h)
+			}
+			if down {
+				bi := bdown[i*B : (i+1)*B]
+				for n := range bi {
+					bi[n] = T(acc[n])
+				}
+			}
+		}
+	})
+}
+
+func (o *bpiOp) WriteHash(h hash.Hash) { writeHash(h, o) }
+func (o *bpiOp) Hashcode() uint32      { return hashOf(o) }
+func (o *bpiOp) String() string        { return fmt.Sprintf("BPICavity{down=%t}", o.down) }
+
+var _ gorgonia.UsePreallocDoer = (*bpiOp)(nil)
