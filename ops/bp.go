@@ -160,7 +160,7 @@ func (o *bpOp) Do(vs ...gorgonia.Value) (gorgonia.Value, error) { return o.UsePr
 
 // UsePreallocDo runs the update into prealloc when it fits.
 func (o *bpOp) UsePreallocDo(prealloc gorgonia.Value, vs ...gorgonia.Value) (gorgonia.Value, error) {
-	ranks := make([]int, len(vs))
+	ranks := make([]int, o.Arity())
 	for i := range ranks {
 		ranks[i] = -1
 	}
@@ -241,10 +241,10 @@ func bpKernel[T Float](kind bpKind, dst []T, in [][]T, ss []tensor.Shape) {
 			for k := lo; k < hi; k++ {
 				x := xat(in[4], ss[4], k)
 				for n := 0; n < B; n++ {
-					mu, w, s := math.Tanh(float64(btop[k*B+n])), float64(omega[k*B+n]), math.Sqrt(float64(v[k*B+n]))
+					f, w, s := newSignField(float64(btop[k*B+n])), float64(omega[k*B+n]), math.Sqrt(float64(v[k*B+n]))
 					for i := 0; i < N; i++ {
 						j := (k*N+i)*B + n
-						dst[j] = T(signGMu(mu, w-float64(mcav[j]*x[i*B+n]), s))
+						dst[j] = T(f.g(w-float64(mcav[j]*x[i*B+n]), s))
 					}
 				}
 			}

@@ -18,7 +18,8 @@ type bpiOp struct {
 	output
 	down bool // also compute the downward field B (every layer but the first)
 
-	mu, s []float64 // per (k, n): tanh(Btop) and √V, reused between calls
+	fields []signField // per (k, n): the prepared Btop, reused between calls
+	s      []float64   // per (k, n): √V
 }
 
 // BPICavity returns the node of the BPI backward contractions, from the
@@ -83,22 +84,22 @@ func (o *bpiOp) UsePreallocDo(prealloc gorgonia.Value, vs ...gorgonia.Value) (go
 		return nil, err
 	}
 	dst := o.dst(prealloc, dt, tensor.Shape{o.size(K, N, B)})
-	if cap(o.mu) < K*B {
-		o.mu, o.s = make([]float64, K*B), make([]float64, K*B)
+	if cap(o.s) < K*B {
+		o.fields, o.s = make([]signField, K*B), make([]float64, K*B)
 	}
-	o.mu, o.s = o.mu[:K*B], o.s[:K*B]
+	o.fields, o.s = o.fields[:K*B], o.s[:K*B]
 	if dt == tensor.Float64 {
-		bpiCavity(f64(dst), f64(ts[0]), f64(ts[1]), f64(ts[2]), f64(ts[3]), f64(ts[4]), o.mu, o.s, K, N, B, o.down)
+		bpiCavity(f64(dst), f64(ts[0]), f64(ts[1]), f64(ts[2]), f64(ts[3]), f64(ts[4]), o.fields, o.s, K, N, B, o.down)
 	} else {
-		bpiCavity(f32(dst), f32(ts[0]), f32(ts[1]), f32(ts[2]), f32(ts[3]), f32(ts[4]), o.mu, o.s, K, N, B, o.down)
+		bpiCavity(f32(dst), f32(ts[0]), f32(ts[1]), f32(ts[2]), f32(ts[3]), f32(ts[4]), o.fields, o.s, K, N, B, o.down)
 	}
 	return dst, nil
 }
 
-// bpiCavity writes Hin (and B) into dst. mu and s are K·B scratch.
-func bpiCavity[T Float](dst, m, xhat, omega, v, btop []T, mu, s []float64, K, N, B int, down bool) {
-	for j := range mu {
-		mu[j] = math.Tanh(float64(btop[j]))
+// bpiCavity writes Hin (and B) into dst. fields and s are K·B scratch.
+func bpiCavity[T Float](dst, m, xhat, omega, v, btop []T, fields []signField, s []float64, K, N, B int, down bool) {
+	for j := range fields {
+		fields[j] = newSignField(float64(btop[j]))
 		s[j] = math.Sqrt(float64(v[j]))
 	}
 	hin := dst[:K*N]
@@ -113,10 +114,10 @@ func bpiCavity[T Float](dst, m, xhat, omega, v, btop []T, mu, s []float64, K, N,
 			clear(acc)
 			for k := 0; k < K; k++ {
 				mki := float64(m[k*N+i])
-				mk, wk, sk := mu[k*B:(k+1)*B], omega[k*B:(k+1)*B], s[k*B:(k+1)*B]
+				fk, wk, sk := fields[k*B:(k+1)*B], omega[k*B:(k+1)*B], s[k*B:(k+1)*B]
 				var h float64
 				for n, x := range xi {
-					gc := signGMu(mk[n], float64(wk[n])-mki*float64(x), sk[n])
+					gc := fk[n].g(float64(wk[n])-mki*float64(x), sk[n])
 					h += gc * float64(x)
 					acc[n] += mki * gc
 				}

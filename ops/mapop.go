@@ -78,7 +78,7 @@ func (o *mapOp) Do(vs ...gorgonia.Value) (gorgonia.Value, error) { return o.UseP
 
 // UsePreallocDo runs the kernel into prealloc when it fits.
 func (o *mapOp) UsePreallocDo(prealloc gorgonia.Value, vs ...gorgonia.Value) (gorgonia.Value, error) {
-	ranks := make([]int, len(vs))
+	ranks := make([]int, o.Arity())
 	for i := range ranks {
 		ranks[i] = -1
 	}

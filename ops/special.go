@@ -29,12 +29,13 @@ const (
 	// where atanh is infinite (the reference's myatanh, ALGORITHMS §3.3). It
 	// exceeds atanh(1 - 2^-53) ≈ 18.7, the largest finite float64 atanh.
 	atanhClip = 25
-	// atanhPMTiny: below it ClippedAtanhPM takes the logarithm of the small
-	// probability instead of atanh(p - m), whose argument would round to ±1.
-	atanhPMTiny = 1e-10
 	// signGBigB: for |Btop| above it 1 - exp(-2|Btop|) rounds to 1, and SignG
-	// skips the Expm1.
+	// needs only exp(u²/2 - 2|Btop|).
 	signGBigB = 19
+	// signGSmallB: below it SignG takes 1 - exp(-2|Btop|) from Expm1; above
+	// it exp(-2|Btop|) < 1/2, so 1 - exp(-2|Btop|) has no cancellation and
+	// the cheaper Exp suffices.
+	signGSmallB = 0.35
 
 	spFracMask = 1<<52 - 1
 	spOneBits  = 1023 << 52
@@ -180,7 +181,8 @@ func H(x float64) float64 {
 //
 //	GH(x) = G(x)/H(x) = √(2/π)/erfcx(x/√2)
 //
-// Method: the erfcx form; G/H itself would be 0/0 for x > 38.5.
+// Method: the erfcx form; G/H itself would be 0/0 for x > 38.5. For x < 0,
+// erfcx(x/√2) = 2·exp(x²/2) - erfcx(-x/√2) with x² split exactly (FMA).
 // GH(x) → x + 1/x for x → +∞ and GH(x) → 0 for x → -∞ (the result
 // underflows to 0 for x < -37.6, where erfcx overflows).
 //
@@ -194,7 +196,19 @@ func H(x float64) float64 {
 //
 // ALGORITHMS §3.1.
 func GH(x float64) float64 {
-	return spSqrt2OverPi / Erfcx(x*spInvSqrt2)
+	if x >= 0 {
+		return spSqrt2OverPi / Erfcx(x*spInvSqrt2)
+	}
+	return ghNeg(x)
+}
+
+// ghNeg is GH for x < 0 (or NaN): erfcx(x/√2) = 2·exp(x²/2) - erfcx(|x|/√2)
+// with x²/2 taken exactly from x, so the rounding of x/√2 (amplified by
+// x² in exp) does not reach the result.
+func ghNeg(x float64) float64 {
+	hi := x * x
+	lo := math.FMA(x, x, -hi)
+	return spSqrt2OverPi / (2*expHiLo(0.5*hi, 0.5*lo) - Erfcx(-x*spInvSqrt2))
 }
 
 // LogH returns the logarithm of the normal upper tail probability.
@@ -209,7 +223,7 @@ func GH(x float64) float64 {
 // Special cases are:
 //
 //	LogH(+Inf) = -Inf
-//	LogH(-Inf) = 0
+//	LogH(-Inf) = -0
 //	LogH(NaN) = NaN
 //
 // ALGORITHMS §3.1.
@@ -384,19 +398,21 @@ func clipAtanhEdge(x float64) float64 {
 //	ClippedAtanhPM(p, m) = atanh(p - m) = ½·log(p/m)    (p + m = 1)
 //
 // Method: with p and m normalised, -25 if p = 0 and +25 if m = 0 (the clip
-// of ClippedAtanh); (log 2 - log 2m)/2 if m < 1e-10 and -(log 2 - log 2p)/2
-// if p < 1e-10, where p - m would round to ±1; atanh(p - m) otherwise.
-// The tiny-probability branches are not clipped.
+// of ClippedAtanh); atanh(p - m) if |p - m| ≤ 1/2, where p - m is exact;
+// ½·(log p - log m) otherwise, which keeps full accuracy when the smaller
+// probability is tiny (atanh(p - m) loses the digits of 1 - |p - m|). The
+// reference uses (log 2 - log 2m)/2 for m < 1e-10 (and symmetrically for
+// p), which differs from the exact value by ½·log(1-m), relative < 5e-12.
+// Results are not clipped to ±25 when the small probability is positive.
 //
-// Accuracy: relative error ≤ 1e-12 (float64) away from p = m, where the
-// result crosses 0 (absolute error ≤ 1e-16 there).
+// Accuracy: relative error ≤ 1e-12 (float64).
 //
 // Special cases are:
 //
 //	ClippedAtanhPM(p, 0) = +25 for p > 0
 //	ClippedAtanhPM(0, m) = -25 for m > 0
 //	ClippedAtanhPM(p, m) = NaN if p < 0, m < 0, p = m = 0, either is NaN
-//	or either is +Inf
+//	or p + m = +Inf
 //
 // ALGORITHMS §3.3.
 func ClippedAtanhPM(p, m float64) float64 {
@@ -410,12 +426,10 @@ func ClippedAtanhPM(p, m float64) float64 {
 		return -atanhClip
 	case m == 0:
 		return atanhClip
-	case m < atanhPMTiny:
-		return 0.5 * (spLn2 - math.Log(2*m))
-	case p < atanhPMTiny:
-		return -0.5 * (spLn2 - math.Log(2*p))
+	case math.Abs(p-m) <= 0.5:
+		return math.Atanh(p - m)
 	}
-	return math.Atanh(p - m)
+	return 0.5 * (math.Log(p) - math.Log(m))
 }
 
 // SignG returns g = ∂φ/∂ω, the output function of a sign activation whose
@@ -434,11 +448,13 @@ func ClippedAtanhPM(p, m float64) float64 {
 //
 //	D = 2·exp(u'²/2)/(1 - q) - erfcx(|u'|/√2)    (no cancellation: ≥ 2 - 1).
 //
-// So each call costs one tabulated erfcx of |u'|/√2, one Exp and one Expm1
-// (1 - q = -expm1(-2a), skipped for a > 19 where it rounds to 1), and
-// u'² is split exactly (FMA). Overflow of either exponential means g
-// underflows: D = +Inf gives g = 0, the correct limit. Btop = ±Inf (μ = ±1,
-// hard label y = sign(Btop)) gives q = 0 and g = y·GH(-y·ω/s)/s exactly.
+// With num = √(2/π)(1-q) and den = (1-q)·D, g = sign(Btop)·num/(den·s)
+// costs one tabulated erfcx of |u'|/√2, two Exp (q and exp(u'²/2)) and one
+// division; 1 - q comes from Expm1 instead for a ≤ 0.35, where 1 - q
+// would cancel, and is 1 for a ≥ 19, where one Exp of u'²/2 - 2a suffices.
+// u'² is split exactly (FMA). Overflow of exp(u'²/2) means g underflows:
+// den = +Inf gives g = 0, the correct limit. Btop = ±Inf (μ = ±1, hard
+// label y = sign(Btop)) gives q = 0 and g = y·GH(-y·ω/s)/s exactly.
 //
 // s must be positive (s = √V); g is finite for all finite Btop, ω and s > 0,
 // and for Btop = ±Inf.
@@ -454,48 +470,86 @@ func ClippedAtanhPM(p, m float64) float64 {
 //
 // ALGORITHMS §3.4.
 func SignG(btop, omega, s float64) float64 {
-	if btop == 0 {
+	return newSignField(btop).g(omega, s)
+}
+
+// signField is the part of the sign-channel output function that depends
+// only on the field from above, Btop: the fused kernels evaluate g at K·N·B
+// cavity points with one Btop per (k, n), so they prepare it once.
+type signField struct {
+	btop  float64 // the field itself (its sign is the sign of g)
+	a     float64 // |Btop|
+	q     float64 // exp(−2a)
+	oneMq float64 // 1 − q, accurate for small a
+}
+
+// newSignField prepares Btop for signField.g.
+func newSignField(btop float64) signField {
+	f := signField{btop: btop, a: math.Abs(btop)}
+	switch {
+	case !(f.a < signGBigB): // 1 − q rounds to 1 (or a is Inf or NaN)
+		f.oneMq = 1
+	case f.a > signGSmallB:
+		f.q = math.Exp(-2 * f.a)
+		f.oneMq = 1 - f.q
+	default:
+		f.oneMq = -math.Expm1(-2 * f.a)
+		f.q = 1 - f.oneMq
+	}
+	return f
+}
+
+// g returns SignG(f.btop, omega, s).
+func (f signField) g(omega, s float64) float64 {
+	if f.btop == 0 {
 		return 0
 	}
 	u := -omega / s
-	if btop < 0 {
+	if f.btop < 0 {
 		u = -u
 	}
-	return math.Copysign(spSqrt2OverPi/(signGDen(math.Abs(btop), u)*s), btop)
+	var num, den float64
+	if !(f.a < signGBigB) {
+		uu := u * u
+		num, den = spSqrt2OverPi, signGDenBigB(f.a, u, 0.5*uu, 0.5*math.FMA(u, u, -uu))
+	} else {
+		num, den = f.ght(u)
+	}
+	return math.Copysign(num/(den*s), f.btop)
 }
 
-// signGDen returns D of SignG for a = |Btop| > 0 and u' = sign(Btop)·u.
-func signGDen(a, u float64) float64 {
+// ght returns GHt = num/den for u' = sign(Btop)·u (see SignG), with
+// num = √(2/π)·(1-q) and den = (1-q)·D, so that SignG needs a single
+// division. It is used for |Btop| < signGBigB.
+func (f signField) ght(u float64) (num, den float64) {
 	uu := u * u
 	hi := 0.5 * uu
 	lo := 0.5 * math.FMA(u, u, -uu) // u'²/2 = hi + lo exactly
-	oneMq := 1.0                    // 1 - q = 1 - exp(-2a)
-	if a < signGBigB {
-		oneMq = -math.Expm1(-2 * a)
-	} else if a != a {
-		return a // NaN
-	}
+	q, oneMq := f.q, f.oneMq
+	e := expHiLo(hi, lo) // exp(u'²/2)
 	if u < 0 {
-		return 2*expHiLo(hi, lo)/oneMq - Erfcx(-u*spInvSqrt2)
+		// e = +Inf gives den = +Inf and g = 0, the correct limit.
+		return spSqrt2OverPi * oneMq, 2*e - Erfcx(-u*spInvSqrt2)*oneMq
 	}
-	if a > math.MaxFloat64 || !(hi <= math.MaxFloat64) {
-		return signGDenEdge(a, u)
+	if e > math.MaxFloat64 { // e·q may still be finite
+		e, q = expHiLo(hi-2*f.a, lo), 1
 	}
-	return Erfcx(u*spInvSqrt2) + 2*expHiLo(hi-2*a, lo)/oneMq
+	return spSqrt2OverPi * oneMq, Erfcx(u*spInvSqrt2)*oneMq + 2*e*q
 }
 
-// signGDenEdge is signGDen for u' ≥ 0 with a = +Inf or u'²/2 = +Inf (or NaN).
-func signGDenEdge(a, u float64) float64 {
-	if a > math.MaxFloat64 && u <= math.MaxFloat64 {
-		return Erfcx(u * spInvSqrt2) // μ = 1: GHt = GH(u')
+// signGDenBigB returns D of SignG for a ≥ signGBigB (where 1 - q rounds to
+// 1), a = +Inf (then D = erfcx(u'/√2): GHt = GH(u')) or a NaN.
+func signGDenBigB(a, u, hi, lo float64) float64 {
+	if a != a {
+		return a
 	}
-	if math.IsNaN(u) {
-		return u
+	if u < 0 {
+		return 2*expHiLo(hi, lo) - Erfcx(-u*spInvSqrt2)
 	}
 	if a > math.MaxFloat64 {
-		return 0 // u' = +Inf, μ = 1: GH(+Inf) = +Inf
+		return Erfcx(u * spInvSqrt2)
 	}
-	return math.Inf(1) // u'²/2 = +Inf, a finite: g = 0
+	return Erfcx(u*spInvSqrt2) + 2*expHiLo(hi-2*a, lo)
 }
 
 // SignGamma returns Γ = -∂²φ/∂ω² of the sign channel from its g = SignG.

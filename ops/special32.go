@@ -6,8 +6,8 @@ package ops
 // ≤ 1e-5 is what the tests check; measured ≤ 6e-8, i.e. ½ ulp plus a
 // hair). Overflow and underflow happen where the float32 result leaves the
 // float32 range: for example Erfcx32(x) = +Inf for x < -9.38, where
-// 2·exp(x²) exceeds MaxFloat32, and H32(x) is subnormal for x > 13.1 and 0
-// for x > 14.1. The special cases are those of the float64 versions.
+// 2·exp(x²) exceeds MaxFloat32, and H32(x) is subnormal for x > 12.95 and 0
+// for x > 14.18. The special cases are those of the float64 versions.
 // ALGORITHMS §3 (on CUDA, the kernels call the device library's erfcxf).
 
 // Erfcx32 returns exp(x²)·erfc(x) in float32; see Erfcx.
@@ -23,7 +23,7 @@ func H32(x float32) float32 { return float32(H(float64(x))) }
 
 // GH32 returns the inverse Mills ratio G(x)/H(x) in float32; see GH.
 //
-//	GH32(x) = 0 for x < -13.5 (underflow)
+//	GH32(x) is subnormal for x < -13.15 and 0 for x < -14.36 (underflow)
 func GH32(x float32) float32 { return float32(GH(float64(x))) }
 
 // LogH32 returns log H(x) in float32; see LogH.

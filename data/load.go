@@ -1,0 +1,117 @@
+package data
+
+import (
+	"io/fs"
+	"os"
+	"path"
+	"path/filepath"
+
+	"github.com/pkg/errors"
+
+	"github.com/fbpgo/fbp/testdata"
+)
+
+// DefaultDir returns the directory that Fetch and Load use when given "":
+// $FBP_DATA if set, else ~/.cache/fbp (os.UserCacheDir()/fbp), else
+// ".fbp-data" in the working directory.
+func DefaultDir() string {
+	if d := os.Getenv("FBP_DATA"); d != "" {
+		return d
+	}
+	if d, err := os.UserCacheDir(); err == nil {
+		return filepath.Join(d, "fbp")
+	}
+	return ".fbp-data"
+}
+
+// Load returns the training and test sets of a data source:
+//
+//	"embedded"  the MNIST subset compiled into the binary (testdata/mnist-subset:
+//	            10,000 training and 2,000 test images); dir is ignored.
+//	"mnist"     the full MNIST in dir/mnist (60,000 + 10,000 images).
+//	"fashion"   Fashion-MNIST in dir/fashion (60,000 + 10,000 images; the split
+//	            is not the original one, see Fetch).
+//	otherwise   source is a directory holding the four standard IDX files.
+//
+// For "mnist" and "fashion" an empty dir means DefaultDir(), and the files
+// are those that Fetch(dir) writes. In a directory each file may be plain or
+// gzipped and is looked up as name.gz, then name (see TrainImages etc.).
+// Pixels are in [0,1] and labels are class indices (Classes = 10); apply
+// Standardize and, for the 2-class task, TwoClass yourself.
+//
+// Errors name the missing or malformed file; format errors wrap the
+// sentinels of ReadIDX.
+func Load(source, dir string) (train, test *Set, err error) {
+	switch source {
+	case "embedded":
+		return loadFS(testdata.MNISTSubset, testdata.MNISTSubsetDir, "embedded")
+	case "mnist", "fashion":
+		if dir == "" {
+			dir = DefaultDir()
+		}
+		d := filepath.Join(dir, source)
+		if _, err := os.Stat(d); err != nil {
+			return nil, nil, errors.Wrapf(err, "data: Load %s (run data.Fetch(%q) first)", source, dir)
+		}
+		return loadFS(os.DirFS(d), ".", d)
+	}
+	st, err := os.Stat(source)
+	if err != nil || !st.IsDir() {
+		return nil, nil, errors.Errorf("data: Load: source %q is neither embedded, mnist, fashion nor a directory", source)
+	}
+	return loadFS(os.DirFS(source), ".", source)
+}
+
+// loadFS reads the four standard files from dir in fsys; name prefixes the
+// file names in errors and becomes the sets' Name.
+func loadFS(fsys fs.FS, dir, name string) (train, test *Set, err error) {
+	train, err = openFS(fsys, dir, name, TrainImages, TrainLabels)
+	if err != nil {
+		return nil, nil, err
+	}
+	test, err = openFS(fsys, dir, name, TestImages, TestLabels)
+	if err != nil {
+		return nil, nil, err
+	}
+	train.Name = name + "/train"
+	test.Name = name + "/test"
+	return train, test, nil
+}
+
+func openFS(fsys fs.FS, dir, name, images, labels string) (*Set, error) {
+	fi, pi, err := openEither(fsys, dir, name, images)
+	if err != nil {
+		return nil, err
+	}
+	defer fi.Close()
+	fl, pl, err := openEither(fsys, dir, name, labels)
+	if err != nil {
+		return nil, err
+	}
+	defer fl.Close()
+	ri, err := maybeGunzip(fi, pi)
+	if err != nil {
+		return nil, err
+	}
+	rl, err := maybeGunzip(fl, pl)
+	if err != nil {
+		return nil, err
+	}
+	return readIDX(ri, pi, rl, pl)
+}
+
+// openEither opens dir/file.gz or, failing that, dir/file. It returns the
+// path to use in messages.
+func openEither(fsys fs.FS, dir, name, file string) (fs.File, string, error) {
+	for _, f := range []string{file + ".gz", file} {
+		p := path.Join(dir, f)
+		fh, err := fsys.Open(p)
+		if err == nil {
+			return fh, filepath.Join(name, f), nil
+		}
+		if !errors.Is(err, fs.ErrNotExist) {
+			return nil, "", errors.Wrap(err, filepath.Join(name, f))
+		}
+	}
+	return nil, "", errors.Errorf("data: %s: neither %s.gz nor %s found", name, file, file)
+}

@@ -1,0 +1,99 @@
+package data
+
+import (
+	"fmt"
+	"math"
+)
+
+// StdEps is added to the standard deviation before dividing, as in
+// EXPERIMENTS §I.1: x ← (x − mean)/(std + StdEps).
+const StdEps = 1e-5
+
+// Stats holds the scalar pixel statistics used by Standardize.
+type Stats struct {
+	Mean float64 // mean of all pixels of all samples
+	Std  float64 // sample standard deviation (divisor n−1) of all pixels
+}
+
+// PixelStats returns the mean and standard deviation of all pixels of s,
+// taken as one population of n = M·N numbers:
+//
+//	mean = Σ x / n
+//	std  = sqrt(Σ (x − mean)² / (n − 1))
+//
+// The divisor n − 1 follows Julia's std, which the reference scripts use; for
+// MNIST (n = 47,040,000) it differs from divisor n by 1e-8 relative.
+// Both sums are compensated (Neumaier), in two passes.
+//
+// It returns an error wrapping ErrEmpty if s has fewer than 2 pixels, and the
+// error of s.Validate if s is invalid.
+func PixelStats(s *Set) (Stats, error) {
+	if err := s.Validate(); err != nil {
+		return Stats{}, err
+	}
+	n := len(s.X)
+	if n < 2 {
+		return Stats{}, &SetError{Name: s.Name, Field: "X", Index: -1,
+			Err: fmt.Errorf("%w: %d pixels, need at least 2", ErrEmpty, n)}
+	}
+	var sum neumaier
+	for _, x := range s.X {
+		sum.add(x)
+	}
+	mean := sum.value() / float64(n)
+	var ss neumaier
+	for _, x := range s.X {
+		d := x - mean
+		ss.add(d * d)
+	}
+	return Stats{Mean: mean, Std: math.Sqrt(ss.value() / float64(n-1))}, nil
+}
+
+// Apply returns a copy of s with every pixel mapped to
+// (x − st.Mean)/(st.Std + StdEps).
+func (st Stats) Apply(s *Set) *Set {
+	out := s.Clone()
+	scale := st.Std + StdEps
+	for i, x := range out.X {
+		out.X[i] = (x - st.Mean) / scale
+	}
+	return out
+}
+
+// Standardize implements step 2 of the pre-processing of EXPERIMENTS §I.1
+// for MNIST and Fashion-MNIST: the scalar statistics st = PixelStats(train)
+// are computed once and applied to both sets,
+//
+//	x ← (x − st.Mean)/(st.Std + StdEps).
+//
+// It returns new sets; train and test are not modified. test may be nil, in
+// which case testOut is nil. The error is that of PixelStats on train or of
+// test.Validate.
+func Standardize(train, test *Set) (trainOut, testOut *Set, st Stats, err error) {
+	st, err = PixelStats(train)
+	if err != nil {
+		return nil, nil, Stats{}, err
+	}
+	if test != nil {
+		if err := test.Validate(); err != nil {
+			return nil, nil, Stats{}, err
+		}
+		testOut = st.Apply(test)
+	}
+	return st.Apply(train), testOut, st, nil
+}
+
+// neumaier is a compensated (Kahan–Babuška–Neumaier) running sum.
+type neumaier struct{ s, c float64 }
+
+func (k *neumaier) add(x float64) {
+	t := k.s + x
+	if math.Abs(k.s) >= math.Abs(x) {
+		k.c += (k.s - t) + x
+	} else {
+		k.c += (x - t) + k.s
+	}
+	k.s = t
+}
+
+func (k *neumaier) value() float64 { return k.s + k.c }

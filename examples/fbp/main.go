@@ -1,0 +1,61 @@
+// Command fbp trains binary neural networks by message passing (BP, BPI, MF,
+// AMP with the Posterior-as-Prior rule) on MNIST-like data.
+//
+// Usage:
+//
+//	fbp train [flags]        train and evaluate (fbp train -h lists the flags)
+//	fbp data fetch [-dir D]  download MNIST and Fashion-MNIST into D
+//
+// With no flags, fbp train runs on the MNIST subset embedded in the binary.
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+)
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+	defer stop()
+	os.Exit(run(ctx, os.Args[1:], os.Stdout, os.Stderr))
+}
+
+// run executes the command line args and returns the exit code.
+func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	if len(args) == 0 {
+		usage(stderr)
+		return 2
+	}
+	var err error
+	switch args[0] {
+	case "train":
+		err = trainCmd(ctx, args[1:], stdout, stderr)
+	case "data":
+		err = dataCmd(args[1:], stdout, stderr)
+	case "-h", "-help", "--help", "help":
+		usage(stdout)
+		return 0
+	default:
+		fmt.Fprintf(stderr, "fbp: unknown command %q\n", args[0])
+		usage(stderr)
+		return 2
+	}
+	if err == errUsage {
+		return 2
+	}
+	if err != nil {
+		fmt.Fprintln(stderr, "fbp:", err)
+		return 1
+	}
+	return 0
+}
+
+func usage(w io.Writer) {
+	fmt.Fprint(w, `usage:
+  fbp train [flags]          train by message passing (fbp train -h for flags)
+  fbp data fetch [-dir DIR]  download MNIST and Fashion-MNIST (default dir $FBP_DATA or ~/.cache/fbp)
+`)
+}

@@ -1,0 +1,284 @@
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"io"
+	"math"
+	"strconv"
+	"strings"
+
+	"github.com/pkg/errors"
+	"gorgonia.org/tensor"
+
+	"github.com/fbpgo/fbp/data"
+	"github.com/fbpgo/fbp/mpnet"
+	"github.com/fbpgo/fbp/pasp"
+)
+
+// trainOptions are the parsed flags of "fbp train".
+type trainOptions struct {
+	source, dir string
+	task        string // 2class or 10class
+	kinds       []mpnet.Kind
+	hidden      []int
+	cfg         mpnet.Config
+	s           *pasp.Settings
+	trainEval   int // evaluate the training error on the first trainEval samples (0: all)
+	jsonOut     bool
+	progress    bool
+	save        string
+	resume      string
+}
+
+// parseTrain parses the flags of "fbp train". Flags that are not given take
+// the hyper-parameters of EXPERIMENTS §I.2 for the chosen layer kind and task.
+func parseTrain(args []string, stderr io.Writer) (*trainOptions, error) {
+	fs := flag.NewFlagSet("fbp train", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	o := &trainOptions{}
+	fs.StringVar(&o.source, "data", "embedded", "data: embedded (MNIST subset in the binary), mnist, fashion, or a directory of IDX files")
+	fs.StringVar(&o.dir, "datadir", "", "directory of fetched data for -data mnist|fashion (default $FBP_DATA or ~/.cache/fbp)")
+	fs.StringVar(&o.task, "task", "10class", "2class (even vs odd, one sign output) or 10class (ArgMax output)")
+	layer := fs.String("layer", "bpi", "layer kind bp|bpi|mf|amp for every hidden layer, or one per layer (comma-separated, last may be argmax)")
+	hidden := fs.String("hidden", "101,101", "hidden layer widths, comma-separated")
+	batch := fs.Int("batch", 128, "mini-batch size")
+	epochs := fs.Int("epochs", 3, "epochs (total, counting those of a resumed checkpoint)")
+	rho := fs.String("rho", "", "PasP exponent ρ, one value or one per layer (default: 1+1e-4 hidden, 0.9 last)")
+	psi := fs.String("psi", "", "damping ψ in [0,1), one value or one per layer (default 0.8; 0.81 for amp and for bpi/bp on 10 classes)")
+	r := fs.String("r", "", "reinforcement r, one value or one per layer (default 0)")
+	fs.Float64Var(new(float64), "rstep", 0, "reinforcement schedule step")
+	tauMax := fs.Int("taumax", 1, "message-passing iterations per mini-batch")
+	epsInit := fs.Float64("eps-init", 1, "std of the random initial fields (symmetry breaking)")
+	density := fs.String("density", "", "fraction of non-zero weights in (0,1], one value or one per layer (default 1)")
+	seed := fs.Uint64("seed", 2, "random seed")
+	float := fs.Int("float", 64, "float type of the messages: 32 or 64")
+	fs.IntVar(&o.trainEval, "train-eval", 0, "evaluate the training error on the first N training samples (0: all)")
+	fs.BoolVar(&o.jsonOut, "json", false, "print one JSON object per epoch on stdout instead of the table")
+	fs.BoolVar(&o.progress, "progress", true, "draw a progress bar on stderr while an epoch runs")
+	fs.StringVar(&o.save, "save", "", "write a checkpoint to this file after every epoch (atomically)")
+	fs.StringVar(&o.resume, "resume", "", "continue from this checkpoint (network and hyper-parameters come from it)")
+	if err := fs.Parse(args); err != nil {
+		return nil, errUsage
+	}
+	if fs.NArg() > 0 {
+		return nil, errors.Errorf("unexpected argument %q", fs.Arg(0))
+	}
+	set := map[string]bool{}
+	fs.Visit(func(f *flag.Flag) { set[f.Name] = true })
+
+	classes := 10
+	switch o.task {
+	case "10class":
+	case "2class":
+		classes = 2
+	default:
+		return nil, errors.Errorf("-task %q: want 2class or 10class", o.task)
+	}
+	var err error
+	if o.hidden, err = parseInts("-hidden", *hidden); err != nil {
+		return nil, err
+	}
+	for _, w := range o.hidden {
+		if w < 1 {
+			return nil, errors.Errorf("-hidden %q: widths must be ≥ 1", *hidden)
+		}
+	}
+	L := len(o.hidden) + 1
+	widths := append([]int{784}, o.hidden...) // N_0 is set from the data once loaded
+	if classes == 2 {
+		widths = append(widths, 1)
+	} else {
+		widths = append(widths, classes)
+	}
+	names := strings.Split(*layer, ",")
+	hiddenKind, err := mpnet.ParseKind(names[0])
+	if err != nil {
+		return nil, errors.Wrap(err, "-layer")
+	}
+	switch len(names) {
+	case 1:
+		if hiddenKind == mpnet.ArgMax {
+			return nil, errors.New("-layer argmax: ArgMax is only an output layer; name a hidden kind")
+		}
+		o.kinds = mpnet.Kinds(hiddenKind, L, classes)
+	case L:
+		for _, n := range names {
+			k, err := mpnet.ParseKind(n)
+			if err != nil {
+				return nil, errors.Wrap(err, "-layer")
+			}
+			o.kinds = append(o.kinds, k)
+		}
+	default:
+		return nil, errors.Errorf("-layer %q: %d kinds for %d layers (give one, or one per layer)", *layer, len(names), L)
+	}
+	o.cfg = mpnet.Config{Widths: widths, Kinds: o.kinds}
+	switch *float {
+	case 64:
+		o.cfg.Dtype = tensor.Float64
+	case 32:
+		o.cfg.Dtype = tensor.Float32
+	default:
+		return nil, errors.Errorf("-float %d: want 32 or 64", *float)
+	}
+	if o.cfg.Density, err = parseFloats("-density", *density); err != nil {
+		return nil, err
+	}
+	if err := o.cfg.Validate(); err != nil {
+		return nil, err
+	}
+	s := pasp.DefaultSettings(hiddenKind, L, classes)
+	if set["rho"] {
+		if s.Rho, err = parseFloats("-rho", *rho); err != nil {
+			return nil, err
+		}
+	}
+	if set["psi"] {
+		if s.Psi, err = parseFloats("-psi", *psi); err != nil {
+			return nil, err
+		}
+	}
+	if set["r"] {
+		if s.R, err = parseFloats("-r", *r); err != nil {
+			return nil, err
+		}
+	}
+	s.RStep, _ = strconv.ParseFloat(fs.Lookup("rstep").Value.String(), 64)
+	s.TauMax, s.EpsInit, s.BatchSize, s.Epochs, s.Seed = *tauMax, *epsInit, *batch, *epochs, *seed
+	s.TrainEval = o.trainEval
+	if *batch < 1 {
+		return nil, errors.Errorf("-batch %d: want a size ≥ 1", *batch)
+	}
+	if *epochs < 1 {
+		return nil, errors.Errorf("-epochs %d: want at least 1", *epochs)
+	}
+	if o.trainEval < 0 {
+		return nil, errors.Errorf("-train-eval %d: want a count ≥ 0", o.trainEval)
+	}
+	o.s = s
+	return o, nil
+}
+
+func parseInts(flagName, v string) ([]int, error) {
+	var out []int
+	for _, f := range strings.Split(v, ",") {
+		f = strings.TrimSpace(f)
+		if f == "" {
+			continue
+		}
+		n, err := strconv.Atoi(f)
+		if err != nil {
+			return nil, errors.Errorf("%s %q: %q is not an integer", flagName, v, f)
+		}
+		out = append(out, n)
+	}
+	if len(out) == 0 {
+		return nil, errors.Errorf("%s %q: no values", flagName, v)
+	}
+	return out, nil
+}
+
+func parseFloats(flagName, v string) ([]float64, error) {
+	if strings.TrimSpace(v) == "" {
+		return nil, nil
+	}
+	var out []float64
+	for _, f := range strings.Split(v, ",") {
+		x, err := strconv.ParseFloat(strings.TrimSpace(f), 64)
+		if err != nil || math.IsNaN(x) || math.IsInf(x, 0) {
+			return nil, errors.Errorf("%s %q: %q is not a finite number", flagName, v, f)
+		}
+		out = append(out, x)
+	}
+	return out, nil
+}
+
+// trainCmd runs "fbp train".
+func trainCmd(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	o, err := parseTrain(args, stderr)
+	if err != nil {
+		return err
+	}
+	train, test, err := loadData(o)
+	if err != nil {
+		return err
+	}
+	o.cfg.Widths[0] = train.N
+	var t *pasp.Trainer
+	if o.resume != "" {
+		if t, err = pasp.LoadFile(o.resume); err != nil {
+			return err
+		}
+		done := t.Stats().Epoch
+		if done >= o.s.Epochs {
+			fmt.Fprintf(stderr, "fbp: checkpoint %s already has %d epochs (-epochs %d)\n", o.resume, done, o.s.Epochs)
+			return nil
+		}
+		if err := t.SetEpochs(o.s.Epochs - done); err != nil {
+			return err
+		}
+		if in := t.Network().Config().Widths[0]; in != train.N {
+			return errors.Errorf("checkpoint %s expects %d input features, -data %s has %d", o.resume, in, o.source, train.N)
+		}
+	} else if t, err = pasp.New(o.cfg, o.s); err != nil {
+		return err
+	}
+	net := t.Network()
+	cfg := net.Config()
+	if !o.jsonOut {
+		fmt.Fprintf(stdout, "fbp: %s %s, %d train / %d test samples, widths %v, layers %v, %v, batch %d, seed %d\n",
+			train.Name, o.task, train.M, test.M, cfg.Widths, cfg.Kinds, net.Dtype(), t.Settings().BatchSize, t.Settings().Seed)
+	}
+	var rec pasp.Recorders
+	if o.jsonOut {
+		rec = append(rec, &pasp.JSONRecorder{W: stdout})
+	} else {
+		rec = append(rec, &pasp.Printer{W: stdout, Bar: stderr, Progress: o.progress})
+	}
+	if o.progress && o.jsonOut {
+		rec = append(rec, &pasp.Printer{W: io.Discard, Bar: stderr, Progress: true})
+	}
+	if o.save != "" {
+		rec = append(rec, saver{t: t, path: o.save})
+	}
+	t.SetRecorder(rec)
+	res, err := t.Fit(ctx, train, test)
+	if err != nil {
+		return err
+	}
+	if res.Status.Early() {
+		fmt.Fprintf(stderr, "fbp: stopped early: %v after %d epochs\n", res.Status, res.Stats.Epoch)
+	}
+	return nil
+}
+
+// saver is a recorder that checkpoints after every epoch.
+type saver struct {
+	t    *pasp.Trainer
+	path string
+}
+
+func (s saver) Init(*pasp.Stats) error { return nil }
+func (s saver) Record(ev pasp.Event, st *pasp.Stats) error {
+	if ev != pasp.EpochEnd || st.Epoch == 0 {
+		return nil
+	}
+	return s.t.SaveFile(s.path)
+}
+
+// loadData reads, standardises and relabels the data for the task.
+func loadData(o *trainOptions) (train, test *data.Set, err error) {
+	train, test, err = data.Load(o.source, o.dir)
+	if err != nil {
+		return nil, nil, err
+	}
+	if train, test, _, err = data.Standardize(train, test); err != nil {
+		return nil, nil, err
+	}
+	if o.task == "2class" {
+		train, test = data.TwoClass(train, test)
+	}
+	return train, test, nil
+}

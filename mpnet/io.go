@@ -1,0 +1,189 @@
+package mpnet
+
+import (
+	"bufio"
+	"encoding/binary"
+	"hash"
+	"hash/crc32"
+	"io"
+	"math"
+	"math/rand/v2"
+
+	"github.com/pkg/errors"
+	"gorgonia.org/tensor"
+)
+
+// The network format, version 1, little-endian throughout:
+//
+//	magic    [8]byte  "FBPNET\x00\x01"
+//	dtype    uint8    0 = float64, 1 = float32
+//	flags    uint8    bit 0: AMPUnmaskedSigma
+//	L        uint32   number of weight layers (1 ≤ L ≤ 64)
+//	widths   [L+1]uint32
+//	kinds    [L]uint8
+//	density  [L]float64
+//	per layer, K·N float64 each: m, H, Hext, mask
+//	crc      uint32   CRC-32 (IEEE) of every byte before it
+//
+// σ is not stored: it is (1 − m²)·mask. Batch-sized messages are not stored:
+// every mini-batch resets them. Values are stored as float64, so a float32
+// network round-trips exactly.
+var netMagic = [8]byte{'F', 'B', 'P', 'N', 'E', 'T', 0, 1}
+
+// maxLoadElems bounds the weights a stored network may declare (2^31), so
+// a corrupt header cannot make ReadNetwork allocate without limit.
+const maxLoadElems = 1 << 31
+
+// WriteTo writes the network in the format above.
+func (net *Network) WriteTo(w io.Writer) (int64, error) {
+	cw := &countWriter{w: w, crc: crc32.NewIEEE()}
+	bw := bufio.NewWriter(cw)
+	put := func(v any) { binary.Write(bw, binary.LittleEndian, v) }
+	bw.Write(netMagic[:])
+	var dt, flags uint8
+	if net.dt == tensor.Float32 {
+		dt = 1
+	}
+	if net.cfg.AMPUnmaskedSigma {
+		flags = 1
+	}
+	put(dt)
+	put(flags)
+	put(uint32(net.L()))
+	for _, w := range net.cfg.Widths {
+		put(uint32(w))
+	}
+	for _, ly := range net.layers {
+		put(uint8(ly.kind))
+	}
+	for l := range net.layers {
+		put(net.cfg.density(l))
+	}
+	for _, ly := range net.layers {
+		for _, t := range []*tensor.Dense{ly.m, ly.h, ly.hext, ly.mask} {
+			put(float64s(t))
+		}
+	}
+	if err := bw.Flush(); err != nil {
+		return cw.n, errors.Wrap(err, "mpnet: writing network")
+	}
+	if err := binary.Write(w, binary.LittleEndian, cw.crc.Sum32()); err != nil {
+		return cw.n, errors.Wrap(err, "mpnet: writing network")
+	}
+	return cw.n + 4, nil
+}
+
+type countWriter struct {
+	w   io.Writer
+	n   int64
+	crc hash.Hash32
+}
+
+func (c *countWriter) Write(p []byte) (int, error) {
+	n, err := c.w.Write(p)
+	c.n += int64(n)
+	c.crc.Write(p[:n])
+	return n, err
+}
+
+// ReadNetwork reads a network written by WriteTo. A wrong magic, an
+// unsupported version, an implausible header, a truncated stream or a
+// checksum mismatch is an error; nothing is allocated before the sizes
+// have been checked.
+func ReadNetwork(r io.Reader) (*Network, error) {
+	crc := crc32.NewIEEE()
+	br := bufio.NewReader(r)
+	tr := io.TeeReader(br, crc)
+	fail := func(err error, what string) (*Network, error) {
+		if err == io.EOF || err == io.ErrUnexpectedEOF {
+			return nil, errors.Errorf("mpnet: reading network: truncated in %s", what)
+		}
+		return nil, errors.Wrapf(err, "mpnet: reading network: %s", what)
+	}
+	get := func(v any) error { return binary.Read(tr, binary.LittleEndian, v) }
+	var magic [8]byte
+	if _, err := io.ReadFull(tr, magic[:]); err != nil {
+		return fail(err, "magic")
+	}
+	if string(magic[:6]) != string(netMagic[:6]) {
+		return nil, errors.New("mpnet: reading network: not an fbp network (bad magic)")
+	}
+	if magic[6] != 0 || magic[7] != 1 {
+		return nil, errors.Errorf("mpnet: reading network: unsupported format version %d", int(magic[6])<<8|int(magic[7]))
+	}
+	var dt, flags uint8
+	var L uint32
+	if err := get(&dt); err != nil {
+		return fail(err, "header")
+	}
+	if err := get(&flags); err != nil {
+		return fail(err, "header")
+	}
+	if err := get(&L); err != nil {
+		return fail(err, "header")
+	}
+	if L < 1 || L > 64 || dt > 1 {
+		return nil, errors.Errorf("mpnet: reading network: implausible header (L = %d, dtype %d)", L, dt)
+	}
+	widths := make([]uint32, L+1)
+	kinds := make([]uint8, L)
+	density := make([]float64, L)
+	for _, v := range []any{widths, kinds, density} {
+		if err := get(v); err != nil {
+			return fail(err, "header")
+		}
+	}
+	cfg := Config{Dtype: tensor.Float64, AMPUnmaskedSigma: flags&1 != 0, Density: density}
+	if dt == 1 {
+		cfg.Dtype = tensor.Float32
+	}
+	var total int
+	for l := range widths {
+		cfg.Widths = append(cfg.Widths, int(widths[l]))
+		if l > 0 {
+			total += int(widths[l]) * int(widths[l-1])
+		}
+	}
+	for _, k := range kinds {
+		cfg.Kinds = append(cfg.Kinds, Kind(k))
+	}
+	if err := cfg.Validate(); err != nil {
+		return nil, errors.Wrap(err, "mpnet: reading network: invalid header")
+	}
+	if total > maxLoadElems {
+		return nil, errors.Errorf("mpnet: reading network: %d weights exceed the limit", total)
+	}
+	net, err := New(cfg, rand.New(rand.NewPCG(0, 0)))
+	if err != nil {
+		return nil, err
+	}
+	for l, ly := range net.layers {
+		for _, t := range []*tensor.Dense{ly.m, ly.h, ly.hext, ly.mask} {
+			buf := make([]float64, ly.K*ly.N)
+			if err := get(buf); err != nil {
+				return fail(err, "weights")
+			}
+			for i, v := range buf {
+				if math.IsNaN(v) || math.IsInf(v, 0) {
+					return nil, &NonFiniteError{Layer: l, Field: "stored state", Index: i}
+				}
+			}
+			setFloat64s(t, buf)
+		}
+		m, mask := float64s(ly.m), float64s(ly.mask)
+		s := make([]float64, len(m))
+		for i := range s {
+			s[i] = (1 - m[i]*m[i]) * mask[i]
+		}
+		setFloat64s(ly.sigma, s)
+	}
+	sum := crc.Sum32()
+	var stored uint32
+	if err := binary.Read(br, binary.LittleEndian, &stored); err != nil {
+		return fail(err, "checksum")
+	}
+	if stored != sum {
+		return nil, errors.Errorf("mpnet: reading network: checksum mismatch (stored %08x, computed %08x)", stored, sum)
+	}
+	return net, nil
+}
