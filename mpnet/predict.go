@@ -98,25 +98,29 @@ func (net *Network) predictChunk(dst []int, x []float64, mean, vari [][]float64,
 			h = z
 			continue
 		}
-		// s² = (x̂² + Δ)σᵀ + Δ(m²)ᵀ + 1e-8
-		x2 := make([]float64, r*N)
-		for j, v := range h {
-			x2[j] = v * v
-			if delta != nil {
-				x2[j] += delta[j]
-			}
-		}
+		// s² = (x̂² + Δ)σᵀ + Δ(m²)ᵀ + 1e-8. Below a sign layer x̂² + Δ = 1,
+		// so the first product is the row sum of σ; on the inputs Δ = 0.
 		s2 := make([]float64, r*K)
-		gemmNT(s2, x2, vari[l], r, N, K)
-		if delta != nil {
+		if delta == nil {
+			x2 := make([]float64, r*N)
+			for j, v := range h {
+				x2[j] = v * v
+			}
+			gemmNT(s2, x2, vari[l], r, N, K)
+		} else {
 			m2 := make([]float64, len(mean[l]))
 			for j, v := range mean[l] {
 				m2[j] = v * v
 			}
-			t := make([]float64, r*K)
-			gemmNT(t, delta, m2, r, N, K)
+			gemmNT(s2, delta, m2, r, N, K)
+			rowSum := make([]float64, K)
+			for k := range rowSum {
+				for _, v := range vari[l][k*N : (k+1)*N] {
+					rowSum[k] += v
+				}
+			}
 			for j := range s2 {
-				s2[j] += t[j]
+				s2[j] += rowSum[j%K]
 			}
 		}
 		delta = make([]float64, r*K)

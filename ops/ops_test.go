@@ -1288,9 +1288,18 @@ func TestHashcodesDistinguishConfigurations(t *testing.T) {
 	if len(ids) != 4 {
 		t.Errorf("four MatMul transpose configurations gave %d nodes", len(ids))
 	}
-	for _, op := range []gorgonia.Op{&bpiOp{down: true}, &matMulOp{transA: true}, &sectionOp{off: 3, rows: 1, cols: 2}} {
-		if s := op.String(); !strings.Contains(s, "true") && !strings.Contains(s, "3") {
-			t.Errorf("String %q does not print the op's fields", s)
+	for _, c := range []struct {
+		op     gorgonia.Op
+		fields []string
+	}{
+		{&bpiOp{down: true}, []string{"down=true"}},
+		{&matMulOp{transA: true}, []string{"transA=true", "transB=false"}},
+		{&sectionOp{off: 3, rows: 1, cols: 2}, []string{"off=3", "rows=1", "cols=2"}},
+	} {
+		for _, f := range c.fields {
+			if s := c.op.String(); !strings.Contains(s, f) {
+				t.Errorf("String %q does not print %s", s, f)
+			}
 		}
 	}
 }

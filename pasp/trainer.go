@@ -2,6 +2,7 @@ package pasp
 
 import (
 	"context"
+	"math"
 	"math/rand/v2"
 	"time"
 
@@ -138,6 +139,11 @@ func (t *Trainer) checkSet(name string, s *data.Set) error {
 	}
 	if s.M == 0 || len(s.Y) != s.M || len(s.X) != s.M*s.N {
 		return errors.Errorf("pasp: %s set is empty or inconsistent (M = %d, %d labels, %d values)", name, s.M, len(s.Y), len(s.X))
+	}
+	for j, v := range s.X {
+		if math.IsNaN(v) || math.IsInf(v, 0) {
+			return errors.Errorf("pasp: %s set: feature %d of sample %d is %v", name, j%s.N, j/s.N, v)
+		}
 	}
 	classes := cfg.Classes()
 	for n, y := range s.Y {

@@ -1,0 +1,210 @@
+package mpnet
+
+import (
+	"math"
+	"math/rand/v2"
+	"runtime"
+	"testing"
+)
+
+// problem returns a random problem of B samples for a network with the
+// given widths: Gaussian inputs and random labels.
+func problem(rng *rand.Rand, widths []int, B int) (x []float64, y []int) {
+	x = make([]float64, B*widths[0])
+	for i := range x {
+		x[i] = rng.NormFloat64()
+	}
+	y = make([]int, B)
+	out := widths[len(widths)-1]
+	for n := range y {
+		if out == 1 {
+			y[n] = 2*rng.IntN(2) - 1
+		} else {
+			y[n] = rng.IntN(out)
+		}
+	}
+	return x, y
+}
+
+// train runs steps PasP steps of kind k from a seeded start and returns the
+// network.
+func trainSteps(t *testing.T, cfg Config, seed uint64, steps, tau int, rho, psi []float64) *Network {
+	t.Helper()
+	rng := rand.New(rand.NewPCG(seed, 1))
+	net, err := New(cfg, rng)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := net.Init(1, rng); err != nil {
+		t.Fatal(err)
+	}
+	data := rand.New(rand.NewPCG(seed, 2))
+	r := make([]float64, len(psi))
+	for s := 0; s < steps; s++ {
+		x, y := problem(data, cfg.Widths, 9)
+		if err := net.SetPrior(rho, 0); err != nil {
+			t.Fatal(err)
+		}
+		if err := net.SetBatch(x, y); err != nil {
+			t.Fatal(err)
+		}
+		for it := 0; it < tau; it++ {
+			if _, err := net.Iterate(psi, r); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	return net
+}
+
+func maxAbsDiff(a, b []float64) float64 {
+	var d float64
+	for i := range a {
+		d = math.Max(d, math.Abs(a[i]-b[i]))
+	}
+	return d
+}
+
+// TestBPEqualsBPIOneStep checks ALGORITHMS §17 item 4: at τmax = 1, BP and BPI
+// give the same magnetizations after PasP steps (the reset makes mcav = m,
+// Bcav = 0, x̂cav = x̂).
+func TestBPEqualsBPIOneStep(t *testing.T) {
+	for _, out := range []int{1, 4} {
+		widths := []int{11, 7, 5, out}
+		rho, psi := []float64{1, 1, 0.9}, []float64{0.8, 0.8, 0.8}
+		bpi := trainSteps(t, Config{Widths: widths, Kinds: Kinds(BPI, 3, max(out, 2))}, 3, 4, 1, rho, psi)
+		bp := trainSteps(t, Config{Widths: widths, Kinds: Kinds(BP, 3, max(out, 2))}, 3, 4, 1, rho, psi)
+		for l := 0; l < 3; l++ {
+			if d := maxAbsDiff(bpi.M(l), bp.M(l)); d > 1e-12 {
+				t.Errorf("out=%d layer %d: max |m_BPI − m_BP| = %g, want ≤ 1e-12", out, l, d)
+			}
+			if d := maxAbsDiff(bpi.H(l), bp.H(l)); d > 1e-10 {
+				t.Errorf("out=%d layer %d: max |H_BPI − H_BP| = %g, want ≤ 1e-10", out, l, d)
+			}
+		}
+	}
+}
+
+// TestBPDiffersFromBPIWithIterations checks that the stored cavities matter
+// at τmax > 1 (else the BP layer would be BPI under another name).
+func TestBPDiffersFromBPIWithIterations(t *testing.T) {
+	widths := []int{11, 7, 5, 1}
+	rho, psi := []float64{1, 1, 0.9}, []float64{0.5, 0.5, 0.5}
+	bpi := trainSteps(t, Config{Widths: widths, Kinds: Kinds(BPI, 3, 2)}, 3, 2, 3, rho, psi)
+	bp := trainSteps(t, Config{Widths: widths, Kinds: Kinds(BP, 3, 2)}, 3, 2, 3, rho, psi)
+	if d := maxAbsDiff(bpi.M(1), bp.M(1)); d < 1e-6 {
+		t.Errorf("τmax = 3: BP and BPI agree to %g; the cavity state has no effect", d)
+	}
+}
+
+// TestPasPAccumulatesHext checks ALGORITHMS §17 item 6: with ρ = 1, ψ = 0,
+// τmax = 1, Hext after mini-batch t is ϵinit·Z + Σ_{t'<t} Hin^{t'}, i.e. H
+// after each step is the previous H plus that step's Hin: H − Hext = Hin.
+func TestPasPAccumulatesHext(t *testing.T) {
+	for _, k := range []Kind{BPI, MF, AMP} {
+		cfg := Config{Widths: []int{6, 4, 1}, Kinds: Kinds(k, 2, 2)}
+		rng := rand.New(rand.NewPCG(5, 1))
+		net, _ := New(cfg, rng)
+		net.Init(1, rng)
+		h0 := net.H(0)
+		data := rand.New(rand.NewPCG(5, 2))
+		sumHin := make([]float64, len(h0))
+		for s := 0; s < 3; s++ {
+			x, y := problem(data, cfg.Widths, 5)
+			net.SetPrior([]float64{1, 1}, 0)
+			if err := net.SetBatch(x, y); err != nil {
+				t.Fatal(err)
+			}
+			hext := net.Hext(0)
+			for i := range hext {
+				if want := h0[i] + sumHin[i]; math.Abs(hext[i]-want) > 1e-12*(1+math.Abs(want)) {
+					t.Fatalf("%v step %d: Hext[%d] = %v, want ϵZ + ΣHin = %v", k, s, i, hext[i], want)
+				}
+			}
+			if _, err := net.Iterate([]float64{0, 0}, []float64{0, 0}); err != nil {
+				t.Fatal(err)
+			}
+			h := net.H(0)
+			for i := range h {
+				sumHin[i] += h[i] - hext[i]
+			}
+		}
+	}
+}
+
+// TestMaskedWeightsStayZero checks ALGORITHMS §17 item 8 for every kind.
+func TestMaskedWeightsStayZero(t *testing.T) {
+	for _, k := range []Kind{BPI, BP, MF, AMP} {
+		for _, out := range []int{1, 3} {
+			cfg := Config{Widths: []int{9, 6, 5, out}, Kinds: Kinds(k, 3, max(out, 2)), Density: []float64{0.5}}
+			net := trainSteps(t, cfg, 7, 3, 2, []float64{1, 1, 0.9}, []float64{0.8, 0.8, 0.8})
+			empty := 0
+			for l := 0; l < 3; l++ {
+				m, mask := net.M(l), net.Mask(l)
+				for i := range m {
+					if mask[i] == 0 {
+						empty++
+						if m[i] != 0 {
+							t.Fatalf("%v layer %d: masked weight %d has m = %v", k, l, i, m[i])
+						}
+					}
+				}
+			}
+			if empty == 0 {
+				t.Fatalf("%v: density 0.5 masked nothing", k)
+			}
+		}
+	}
+}
+
+// TestDeterministic checks that a seed gives a bit-identical run.
+func TestDeterministic(t *testing.T) {
+	for _, k := range []Kind{BPI, AMP} {
+		cfg := Config{Widths: []int{20, 9, 3}, Kinds: Kinds(k, 2, 3)}
+		a := trainSteps(t, cfg, 11, 3, 1, []float64{1, 0.9}, []float64{0.8, 0.8})
+		b := trainSteps(t, cfg, 11, 3, 1, []float64{1, 0.9}, []float64{0.8, 0.8})
+		for l := 0; l < 2; l++ {
+			ma, mb := a.M(l), b.M(l)
+			for i := range ma {
+				if ma[i] != mb[i] {
+					t.Fatalf("%v: runs with one seed differ at layer %d weight %d", k, l, i)
+				}
+			}
+		}
+	}
+}
+
+// TestSweepAllocatesNoTensors checks that a warmed-up sweep allocates no
+// tensor memory: what remains is the bookkeeping of Gorgonia's TapeMachine
+// (its goroutine, channels and per-instruction input slices) and of the
+// goroutine split and of gonum's parallel GEMM, tens of kilobytes per sweep,
+// whatever the sizes. The bound is an eighth of one 400×600 weight tensor.
+func TestSweepAllocatesNoTensors(t *testing.T) {
+	for _, k := range []Kind{BPI, BP, MF, AMP} {
+		cfg := Config{Widths: []int{600, 400, 400, 10}, Kinds: Kinds(k, 3, 10)}
+		rng := rand.New(rand.NewPCG(1, 1))
+		net, _ := New(cfg, rng)
+		net.Init(1, rng)
+		x, y := problem(rng, cfg.Widths, 32)
+		if err := net.SetBatch(x, y); err != nil {
+			t.Fatal(err)
+		}
+		psi, r := []float64{0.8, 0.8, 0.8}, []float64{0, 0, 0}
+		net.Iterate(psi, r) // warm-up
+		var before, after runtime.MemStats
+		const runs = 5
+		runtime.ReadMemStats(&before)
+		for i := 0; i < runs; i++ {
+			if _, err := net.Iterate(psi, r); err != nil {
+				t.Fatal(err)
+			}
+		}
+		runtime.ReadMemStats(&after)
+		perSweep := float64(after.TotalAlloc-before.TotalAlloc) / runs
+		bound := float64(400*600*8) / 8
+		t.Logf("%v: %.0f bytes, %.0f allocations per sweep", k, perSweep, float64(after.Mallocs-before.Mallocs)/runs)
+		if perSweep > bound {
+			t.Errorf("%v: a warmed-up sweep allocates %.0f bytes, more than the bound %.0f", k, perSweep, bound)
+		}
+	}
+}
