@@ -1,10 +1,15 @@
 package mpnet
 
 import (
+	"bytes"
 	"math"
 	"math/rand/v2"
 	"runtime"
 	"testing"
+
+	"gorgonia.org/tensor"
+
+	"github.com/fbpgo/fbp/ops"
 )
 
 // problem returns a random problem of B samples for a network with the
@@ -205,6 +210,117 @@ func TestSweepAllocatesNoTensors(t *testing.T) {
 		t.Logf("%v: %.0f bytes, %.0f allocations per sweep", k, perSweep, float64(after.Mallocs-before.Mallocs)/runs)
 		if perSweep > bound {
 			t.Errorf("%v: a warmed-up sweep allocates %.0f bytes, more than the bound %.0f", k, perSweep, bound)
+		}
+	}
+}
+
+// TestFloat32MatchesFloat64 runs the same problem in both precisions: after
+// a few steps the magnetizations agree to 1e-4 (ALGORITHMS §17 item 9).
+func TestFloat32MatchesFloat64(t *testing.T) {
+	for _, k := range []Kind{BPI, BP, MF, AMP} {
+		for _, out := range []int{1, 4} {
+			widths := []int{30, 12, 8, out}
+			c64 := Config{Widths: widths, Kinds: Kinds(k, 3, max(out, 2))}
+			c32 := c64
+			c32.Dtype = tensor.Float32
+			rho, psi := []float64{1, 1, 0.9}, []float64{0.8, 0.8, 0.8}
+			a := trainSteps(t, c64, 9, 3, 1, rho, psi)
+			b := trainSteps(t, c32, 9, 3, 1, rho, psi)
+			for l := 0; l < 3; l++ {
+				if d := maxAbsDiff(a.M(l), b.M(l)); d > 1e-4 {
+					t.Errorf("%v out=%d layer %d: max |m64 − m32| = %g, want ≤ 1e-4", k, out, l, d)
+				}
+			}
+		}
+	}
+}
+
+// TestSaveLoadRoundTrip checks that a saved network reads back identically
+// and that corruption is refused.
+func TestSaveLoadRoundTrip(t *testing.T) {
+	for _, dt := range []tensor.Dtype{tensor.Float64, tensor.Float32} {
+		cfg := Config{Widths: []int{10, 6, 3}, Kinds: Kinds(AMP, 2, 3), Density: []float64{0.7, 1}, Dtype: dt}
+		net := trainSteps(t, cfg, 4, 2, 1, []float64{1, 0.9}, []float64{0.8, 0.8})
+		var buf bytes.Buffer
+		if _, err := net.WriteTo(&buf); err != nil {
+			t.Fatal(err)
+		}
+		got, err := ReadNetwork(bytes.NewReader(buf.Bytes()))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got.Dtype() != dt || got.Kind(0) != AMP || got.Kind(1) != ArgMax {
+			t.Fatalf("read back dtype %v kinds %v %v", got.Dtype(), got.Kind(0), got.Kind(1))
+		}
+		for l := 0; l < 2; l++ {
+			for _, pair := range [][2][]float64{{net.M(l), got.M(l)}, {net.H(l), got.H(l)}, {net.Hext(l), got.Hext(l)}, {net.Mask(l), got.Mask(l)}} {
+				for i := range pair[0] {
+					if pair[0][i] != pair[1][i] {
+						t.Fatalf("%v layer %d: element %d differs after a round trip", dt, l, i)
+					}
+				}
+			}
+		}
+		b := buf.Bytes()
+		for _, cut := range []int{0, 5, 20, len(b) / 2, len(b) - 1} {
+			if _, err := ReadNetwork(bytes.NewReader(b[:cut])); err == nil {
+				t.Errorf("truncated at %d of %d bytes: accepted", cut, len(b))
+			}
+		}
+		flip := append([]byte(nil), b...)
+		flip[len(flip)-10] ^= 1
+		if _, err := ReadNetwork(bytes.NewReader(flip)); err == nil {
+			t.Error("flipped bit accepted")
+		}
+	}
+}
+
+// TestAMPIsMFPlusSelfReaction checks ALGORITHMS §17 item 5 on a one-layer
+// network at τmax = 1, where the Onsager terms vanish (gold = 0): the AMP
+// field differs from the MF field exactly by the self-reaction term
+//
+//	H_AMP[k,i] − H_MF[k,i] = m[k,i]·Σ_n Γ[k,n]·x[i,n]²,  Γ = g(ω/V + g).
+func TestAMPIsMFPlusSelfReaction(t *testing.T) {
+	const N, B = 13, 7
+	nets := map[Kind]*Network{}
+	var m0 []float64
+	rng := rand.New(rand.NewPCG(8, 8))
+	x, y := problem(rng, []int{N, 1}, B)
+	for _, k := range []Kind{MF, AMP} {
+		r := rand.New(rand.NewPCG(1, 1))
+		net, err := New(Config{Widths: []int{N, 1}, Kinds: []Kind{k}}, r)
+		if err != nil {
+			t.Fatal(err)
+		}
+		net.Init(1, r)
+		m0 = net.M(0)
+		net.SetPrior([]float64{1}, 0)
+		if err := net.SetBatch(x, y); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := net.Iterate([]float64{0}, []float64{0}); err != nil {
+			t.Fatal(err)
+		}
+		nets[k] = net
+	}
+	hMF, hAMP := nets[MF].H(0), nets[AMP].H(0)
+	for n := 0; n < B; n++ {
+		var omega, v float64
+		for i := 0; i < N; i++ {
+			xi := x[n*N+i]
+			omega += m0[i] * xi
+			v += (1 - m0[i]*m0[i]) * xi * xi
+		}
+		v += ops.VarianceFloor
+		g := ops.SignG(math.Inf(y[n]), omega, math.Sqrt(v))
+		gamma := g * (omega/v + g)
+		for i := 0; i < N; i++ {
+			hMF[i] += m0[i] * gamma * x[n*N+i] * x[n*N+i]
+		}
+	}
+	for i := range hAMP {
+		if math.Abs(hAMP[i]-hMF[i]) > 1e-12*(1+math.Abs(hMF[i])) {
+			t.Errorf("H_AMP[%d] = %v, H_MF + self-reaction = %v", i, hAMP[i], hMF[i])
 		}
 	}
 }
