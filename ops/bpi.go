@@ -20,6 +20,7 @@ type bpiOp struct {
 
 	fields []signField // per (k, n): the prepared Btop, reused between calls
 	s      []float64   // per (k, n): √V
+	invS   []float64   // per (k, n): 1/√V
 }
 
 // BPICavity returns the node of the BPI backward contractions, from the
@@ -85,22 +86,23 @@ func (o *bpiOp) UsePreallocDo(prealloc gorgonia.Value, vs ...gorgonia.Value) (go
 	}
 	dst := o.dst(prealloc, dt, tensor.Shape{o.size(K, N, B)})
 	if cap(o.s) < K*B {
-		o.fields, o.s = make([]signField, K*B), make([]float64, K*B)
+		o.fields, o.s, o.invS = make([]signField, K*B), make([]float64, K*B), make([]float64, K*B)
 	}
-	o.fields, o.s = o.fields[:K*B], o.s[:K*B]
+	o.fields, o.s, o.invS = o.fields[:K*B], o.s[:K*B], o.invS[:K*B]
 	if dt == tensor.Float64 {
-		bpiCavity(f64(dst), f64(ts[0]), f64(ts[1]), f64(ts[2]), f64(ts[3]), f64(ts[4]), o.fields, o.s, K, N, B, o.down)
+		bpiCavity(f64(dst), f64(ts[0]), f64(ts[1]), f64(ts[2]), f64(ts[3]), f64(ts[4]), o.fields, o.s, o.invS, K, N, B, o.down)
 	} else {
-		bpiCavity(f32(dst), f32(ts[0]), f32(ts[1]), f32(ts[2]), f32(ts[3]), f32(ts[4]), o.fields, o.s, K, N, B, o.down)
+		bpiCavity(f32(dst), f32(ts[0]), f32(ts[1]), f32(ts[2]), f32(ts[3]), f32(ts[4]), o.fields, o.s, o.invS, K, N, B, o.down)
 	}
 	return dst, nil
 }
 
 // bpiCavity writes Hin (and B) into dst. fields and s are K·B scratch.
-func bpiCavity[T Float](dst, m, xhat, omega, v, btop []T, fields []signField, s []float64, K, N, B int, down bool) {
+func bpiCavity[T Float](dst, m, xhat, omega, v, btop []T, fields []signField, s, invS []float64, K, N, B int, down bool) {
 	for j := range fields {
 		fields[j] = newSignField(float64(btop[j]))
 		s[j] = math.Sqrt(float64(v[j]))
+		invS[j] = 1 / s[j]
 	}
 	hin := dst[:K*N]
 	var bdown []T
@@ -114,10 +116,10 @@ func bpiCavity[T Float](dst, m, xhat, omega, v, btop []T, fields []signField, s 
 			clear(acc)
 			for k := 0; k < K; k++ {
 				mki := float64(m[k*N+i])
-				fk, wk, sk := fields[k*B:(k+1)*B], omega[k*B:(k+1)*B], s[k*B:(k+1)*B]
+				fk, wk, sk, ik := fields[k*B:(k+1)*B], omega[k*B:(k+1)*B], s[k*B:(k+1)*B], invS[k*B:(k+1)*B]
 				var h float64
 				for n, x := range xi {
-					gc := fk[n].g(float64(wk[n])-mki*float64(x), sk[n])
+					gc := fk[n].gu((mki*float64(x)-float64(wk[n]))*ik[n], sk[n])
 					h += gc * float64(x)
 					acc[n] += mki * gc
 				}

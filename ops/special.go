@@ -500,11 +500,14 @@ func newSignField(btop float64) signField {
 }
 
 // g returns SignG(f.btop, omega, s).
-func (f signField) g(omega, s float64) float64 {
+func (f signField) g(omega, s float64) float64 { return f.gu(-omega/s, s) }
+
+// gu returns SignG(f.btop, −u·s, s): g from the standardised pre-activation
+// u = −ω/s, for kernels that multiply by a precomputed 1/s.
+func (f signField) gu(u, s float64) float64 {
 	if f.btop == 0 {
 		return 0
 	}
-	u := -omega / s
 	if f.btop < 0 {
 		u = -u
 	}
