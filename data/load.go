@@ -51,7 +51,7 @@ func Load(source, dir string) (train, test *Set, err error) {
 		}
 		d := filepath.Join(dir, source)
 		if _, err := os.Stat(d); err != nil {
-			return nil, nil, errors.Wrapf(err, "data: Load %s (run data.Fetch(%q) first)", source, dir)
+			return nil, nil, errors.Wrapf(err, "data: Load %s (fetch it first: fbp data fetch -dir %s)", source, dir)
 		}
 		return loadFS(os.DirFS(d), ".", d)
 	}
@@ -72,6 +72,10 @@ func loadFS(fsys fs.FS, dir, name string) (train, test *Set, err error) {
 	test, err = openFS(fsys, dir, name, TestImages, TestLabels)
 	if err != nil {
 		return nil, nil, err
+	}
+	if train.N != test.N {
+		return nil, nil, errors.Errorf("data: Load %s: training images have %d pixels, test images %d (%s, %s)",
+			name, train.N, test.N, path.Join(name, TrainImages), path.Join(name, TestImages))
 	}
 	train.Name = name + "/train"
 	test.Name = name + "/test"

@@ -7,6 +7,11 @@ import (
 	"gorgonia.org/tensor"
 )
 
+// MaxLayerWeights bounds the number of weights K·N of one layer (2^28, two
+// GiB per float64 state tensor), so that a mistyped width is an error and not
+// an out-of-memory crash.
+const MaxLayerWeights = 1 << 28
+
 // Config describes a network: sizes, the rule of every layer, the weight
 // masks and the float type. The zero value is not a valid network: Widths
 // and Kinds must be set.
@@ -62,6 +67,11 @@ func (c *Config) Validate() error {
 		}
 	}
 	L := c.L()
+	for l := 0; l < L; l++ {
+		if K, N := c.Widths[l+1], c.Widths[l]; K*N > MaxLayerWeights {
+			return errors.Errorf("mpnet: layer %d has %d×%d weights, more than the limit of %d", l, K, N, MaxLayerWeights)
+		}
+	}
 	if len(c.Kinds) != L {
 		return errors.Errorf("mpnet: Config.Kinds has %d entries for %d weight layers", len(c.Kinds), L)
 	}

@@ -30,10 +30,6 @@ import (
 // network round-trips exactly.
 var netMagic = [8]byte{'F', 'B', 'P', 'N', 'E', 'T', 0, 1}
 
-// maxLoadElems bounds the weights a stored network may declare (2^31), so
-// a corrupt header cannot make ReadNetwork allocate without limit.
-const maxLoadElems = 1 << 31
-
 // WriteTo writes the network in the format above.
 func (net *Network) WriteTo(w io.Writer) (int64, error) {
 	cw := &countWriter{w: w, crc: crc32.NewIEEE()}
@@ -137,7 +133,7 @@ func ReadNetwork(r io.Reader) (*Network, error) {
 	if dt == 1 {
 		cfg.Dtype = tensor.Float32
 	}
-	var total int
+	total := 0
 	for l := range widths {
 		cfg.Widths = append(cfg.Widths, int(widths[l]))
 		if l > 0 {
@@ -150,8 +146,8 @@ func ReadNetwork(r io.Reader) (*Network, error) {
 	if err := cfg.Validate(); err != nil {
 		return nil, errors.Wrap(err, "mpnet: reading network: invalid header")
 	}
-	if total > maxLoadElems {
-		return nil, errors.Errorf("mpnet: reading network: %d weights exceed the limit", total)
+	if total > MaxLayerWeights {
+		return nil, errors.Errorf("mpnet: reading network: %d weights in all, more than the limit of %d", total, MaxLayerWeights)
 	}
 	net, err := New(cfg, rand.New(rand.NewPCG(0, 0)))
 	if err != nil {

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"strings"
+	"time"
 
 	"github.com/vbauerster/mpb/v8"
 	"github.com/vbauerster/mpb/v8/decor"
@@ -39,8 +40,9 @@ type Printer struct {
 	Bar      io.Writer // progress bar (typically os.Stderr); nil: none
 	Progress bool
 
-	p   *mpb.Progress
-	bar *mpb.Bar
+	p    *mpb.Progress
+	bar  *mpb.Bar
+	last time.Time // time of the previous step, for the speed estimate
 }
 
 // Init prints the header.
@@ -62,12 +64,18 @@ func (p *Printer) Record(ev Event, s *Stats) error {
 				mpb.PrependDecorators(decor.Name(fmt.Sprintf("epoch %d ", s.Epoch+1)), decor.CountersNoUnit("%d/%d")),
 				mpb.AppendDecorators(decor.EwmaSpeed(0, " %.1f batch/s", 30), decor.Name(" "), decor.EwmaETA(decor.ET_STYLE_GO, 30)))
 		}
-		p.bar.EwmaIncrement(0)
-		p.bar.SetCurrent(int64(s.Step))
+		if done := int64(s.Step) - p.bar.Current(); done > 0 {
+			if p.last.IsZero() {
+				p.bar.IncrInt64(done)
+			} else {
+				p.bar.EwmaIncrInt64(done, time.Since(p.last))
+			}
+		}
+		p.last = time.Now()
 		if s.Step >= s.StepsPerEpoch {
 			p.bar.SetTotal(int64(s.StepsPerEpoch), true)
 			p.p.Wait()
-			p.p, p.bar = nil, nil
+			p.p, p.bar, p.last = nil, nil, time.Time{}
 		}
 	case EpochEnd:
 		e := s.Eval

@@ -108,6 +108,13 @@ type resolved struct {
 	epochs      int
 }
 
+// Validate returns a *SettingsError naming the first invalid field of s for
+// an L-layer network.
+func (s *Settings) Validate(L int) error {
+	_, err := s.resolve(L)
+	return err
+}
+
 // resolve applies the defaults and validates s for an L-layer network.
 func (s *Settings) resolve(L int) (*resolved, error) {
 	var rv resolved

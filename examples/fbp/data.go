@@ -9,7 +9,11 @@ import (
 	"github.com/fbpgo/fbp/data"
 )
 
-var errUsage = errors.New("usage")
+var (
+	errUsage       = errors.New("usage")
+	errHelp        = errors.New("help")
+	errInterrupted = errors.New("interrupted")
+)
 
 // dataCmd runs "fbp data fetch".
 func dataCmd(args []string, stdout, stderr io.Writer) error {

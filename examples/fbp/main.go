@@ -43,8 +43,13 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		usage(stderr)
 		return 2
 	}
-	if err == errUsage {
+	switch err {
+	case errUsage:
 		return 2
+	case errHelp:
+		return 0
+	case errInterrupted:
+		return 130
 	}
 	if err != nil {
 		fmt.Fprintln(stderr, "fbp:", err)

@@ -223,7 +223,9 @@ func TestBadInput(t *testing.T) {
 		{"r above 1", trainArgs(good, "-r", "2"), 1, []string{"r[0] = 2"}},
 		{"rstep 1", trainArgs(good, "-rstep", "1"), 1, []string{"rstep"}},
 		{"taumax negative", trainArgs(good, "-taumax", "-1"), 1, []string{"taumax"}},
-		{"eps-init negative", trainArgs(good, "-eps-init", "-1"), 1, []string{"epsinit"}},
+		{"eps-init negative", trainArgs(good, "-eps-init", "-1"), 1, []string{"eps-init"}},
+		{"hidden too large", trainArgs(good, "-hidden", "16777216"), 1, []string{"-hidden", "limit"}},
+		{"hidden product too large", trainArgs(good, "-hidden", "1,16777216,16777216"), 1, []string{"-hidden", "limit"}},
 		{"batch 0", trainArgs(good, "-batch", "0"), 1, []string{"-batch 0"}},
 		{"batch negative", trainArgs(good, "-batch", "-3"), 1, []string{"-batch -3"}},
 		{"batch too large", trainArgs(good, "-batch", "41"), 1, []string{"batch", "larger than the training set (40 samples)"}},
@@ -249,7 +251,7 @@ func TestBadInput(t *testing.T) {
 		{"data wrong magic", trainArgs(badMagic), 1, []string{data.TrainImages, "magic", "0xdeadbeef"}},
 		{"data labels as images", trainArgs(labelsAsImages), 1, []string{data.TestImages, "magic"}},
 		{"data missing file", trainArgs(missingFile), 1, []string{data.TestLabels}},
-		{"data train/test sizes differ", trainArgs(mixedSizes), 1, []string{"test", "100 features", "784"}},
+		{"data train/test sizes differ", trainArgs(mixedSizes), 1, []string{"t10k-images", "test images 100", "784"}},
 		{"data bad gzip", trainArgs(garbageGzip), 1, []string{data.TrainImages + ".gz"}},
 		{"resume missing", trainArgs(good, "-resume", missingCk), 1, []string{missingCk}},
 		{"resume random bytes", trainArgs(good, "-resume", corruptCk), 1, []string{corruptCk, "corrupt"}},
@@ -433,7 +435,7 @@ func TestHelp(t *testing.T) {
 		t.Errorf("help: exit %d, stdout %q", code, stdout)
 	}
 	code, _, stderr := runCLI(t, "train", "-h")
-	if (code != 0 && code != 2) || !strings.Contains(stderr, "-layer") {
+	if code != 0 || !strings.Contains(stderr, "-layer") {
 		t.Errorf("train -h: exit %d, stderr %q", code, stderr)
 	}
 }
@@ -444,7 +446,7 @@ func TestInterrupted(t *testing.T) {
 	cancel()
 	var out, errb bytes.Buffer
 	code := run(ctx, trainArgs(dir), &out, &errb)
-	if !strings.Contains(errb.String(), "Interrupted") {
-		t.Errorf("cancelled run: exit %d, stderr %q", code, errb.String())
+	if code != 130 || !strings.Contains(errb.String(), "Interrupted") {
+		t.Errorf("cancelled run: exit %d (want 130), stderr %q", code, errb.String())
 	}
 }

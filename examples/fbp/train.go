@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"io"
 	"math"
+	"os"
+	"path/filepath"
 	"strconv"
 	"strings"
 
@@ -60,6 +62,9 @@ func parseTrain(args []string, stderr io.Writer) (*trainOptions, error) {
 	fs.StringVar(&o.save, "save", "", "write a checkpoint to this file after every epoch (atomically)")
 	fs.StringVar(&o.resume, "resume", "", "continue from this checkpoint (network and hyper-parameters come from it)")
 	if err := fs.Parse(args); err != nil {
+		if err == flag.ErrHelp {
+			return nil, errHelp
+		}
 		return nil, errUsage
 	}
 	if fs.NArg() > 0 {
@@ -127,7 +132,10 @@ func parseTrain(args []string, stderr io.Writer) (*trainOptions, error) {
 		return nil, err
 	}
 	if err := o.cfg.Validate(); err != nil {
-		return nil, err
+		if strings.Contains(err.Error(), "Density") {
+			return nil, errors.Wrap(err, "-density")
+		}
+		return nil, errors.Wrap(err, "-hidden/-layer")
 	}
 	s := pasp.DefaultSettings(hiddenKind, L, classes)
 	if set["rho"] {
@@ -157,8 +165,47 @@ func parseTrain(args []string, stderr io.Writer) (*trainOptions, error) {
 	if o.trainEval < 0 {
 		return nil, errors.Errorf("-train-eval %d: want a count ≥ 0", o.trainEval)
 	}
+	if err := s.Validate(L); err != nil {
+		return nil, flagError(err)
+	}
 	o.s = s
+	if o.save != "" {
+		if err := checkWritable(o.save); err != nil {
+			return nil, errors.Wrap(err, "-save")
+		}
+	}
 	return o, nil
+}
+
+// settingFlags maps pasp.Settings fields to the flags that set them.
+var settingFlags = map[string]string{
+	"Rho": "-rho", "Psi": "-psi", "R": "-r", "RStep": "-rstep", "TauMax": "-taumax",
+	"EpsInit": "-eps-init", "BatchSize": "-batch", "Epochs": "-epochs", "TrainEval": "-train-eval",
+}
+
+// flagError names the flag behind an invalid setting.
+func flagError(err error) error {
+	var se *pasp.SettingsError
+	if errors.As(err, &se) {
+		if f, ok := settingFlags[se.Field]; ok {
+			return errors.Errorf("%s: %v", f, se.Err)
+		}
+	}
+	return err
+}
+
+// checkWritable checks that a checkpoint can be written at path, so that a
+// bad -save fails before training rather than after the first epoch.
+func checkWritable(path string) error {
+	if st, err := os.Stat(path); err == nil && st.IsDir() {
+		return errors.Errorf("%s is a directory", path)
+	}
+	f, err := os.CreateTemp(filepath.Dir(path), filepath.Base(path)+".probe*")
+	if err != nil {
+		return err
+	}
+	f.Close()
+	return os.Remove(f.Name())
 }
 
 func parseInts(flagName, v string) ([]int, error) {
@@ -219,8 +266,12 @@ func trainCmd(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		if err := t.SetEpochs(o.s.Epochs - done); err != nil {
 			return err
 		}
-		if in := t.Network().Config().Widths[0]; in != train.N {
+		rc := t.Network().Config()
+		if in := rc.Widths[0]; in != train.N {
 			return errors.Errorf("checkpoint %s expects %d input features, -data %s has %d", o.resume, in, o.source, train.N)
+		}
+		if (rc.Widths[len(rc.Widths)-1] == 1) != (o.task == "2class") {
+			return errors.Errorf("checkpoint %s holds a %d-output network, which does not fit -task %s", o.resume, rc.Widths[len(rc.Widths)-1], o.task)
 		}
 	} else if t, err = pasp.New(o.cfg, o.s); err != nil {
 		return err
@@ -250,6 +301,9 @@ func trainCmd(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	}
 	if res.Status.Early() {
 		fmt.Fprintf(stderr, "fbp: stopped early: %v after %d epochs\n", res.Status, res.Stats.Epoch)
+		if res.Status == pasp.Interrupted {
+			return errInterrupted
+		}
 	}
 	return nil
 }
