@@ -15,15 +15,15 @@ import (
 // where the last two products vanish on the first layer (Δ = 0).
 func (b *builder) ampOmega(ly *layer, s *layerSweep, sigma *gorgonia.Node) *gorgonia.Node {
 	s.ampSigma = sigma
-	p1 := b.do(ops.MatMul(s.m, s.xhat, false, false))
-	p2 := b.do(ops.MatMul(sigma, b.do(ops.Mul(s.xhat, s.xhatoldIn)), false, false))
+	p1 := b.wx(ly, s.m, s.xhat)
+	p2 := b.wx(ly, sigma, b.do(ops.Mul(s.xhat, s.xhatoldIn)))
 	var p3, p4 *gorgonia.Node
 	if ly.first {
 		p3 = b.zeros(ly, "KB", p1)
 		p4 = p3
 	} else {
-		p3 = b.do(ops.MatMul(b.do(ops.Mul(s.m, s.moldIn)), s.delta, false, false))
-		p4 = b.do(ops.MatMul(b.do(ops.Mul(sigma, s.moldIn)), b.do(ops.Mul(s.xhatoldIn, s.delta)), false, false))
+		p3 = b.wx(ly, b.do(ops.Mul(s.m, s.moldIn)), s.delta)
+		p4 = b.wx(ly, b.do(ops.Mul(sigma, s.moldIn)), b.do(ops.Mul(s.xhatoldIn, s.delta)))
 	}
 	return b.do(ops.AMPOmega(p1, p2, p3, p4, s.goldIn))
 }
@@ -41,21 +41,21 @@ func (b *builder) ampBackward(ly *layer, s *layerSweep, btop *gorgonia.Node) *go
 	ggold := b.do(ops.Mul(s.g, s.goldIn))
 	goldGamma := b.do(ops.Mul(s.goldIn, gamma))
 	if !ly.first {
-		q1 := b.do(ops.MatMul(s.m, s.g, true, false))
-		q2 := b.do(ops.MatMul(b.do(ops.Square(s.m)), gamma, true, false))
-		q3 := b.do(ops.MatMul(s.ampSigma, ggold, true, false))
-		q4 := b.do(ops.MatMul(b.do(ops.Mul(s.ampSigma, s.m)), goldGamma, true, false))
+		q1 := b.wtg(ly, s.m, s.g)
+		q2 := b.wtg(ly, b.do(ops.Square(s.m)), gamma)
+		q3 := b.wtg(ly, s.ampSigma, ggold)
+		q4 := b.wtg(ly, b.do(ops.Mul(s.ampSigma, s.m)), goldGamma)
 		s.bNew = b.do(ops.AMPField(q1, q2, q3, q4, s.xhat, s.xhatoldIn))
 	}
-	r1 := b.do(ops.MatMul(s.g, s.xhat, false, true))
-	r2 := b.do(ops.MatMul(gamma, b.do(ops.Square(s.xhat)), false, true))
+	r1 := b.gxt(ly, s.g, s.xhat)
+	r2 := b.gxt(ly, gamma, b.do(ops.Square(s.xhat)))
 	var r3, r4 *gorgonia.Node
 	if ly.first {
 		r3 = b.zeros(ly, "KN", r1)
 		r4 = r3
 	} else {
-		r3 = b.do(ops.MatMul(ggold, s.delta, false, true))
-		r4 = b.do(ops.MatMul(goldGamma, b.do(ops.Mul(s.delta, s.xhat)), false, true))
+		r3 = b.gxt(ly, ggold, s.delta)
+		r4 = b.gxt(ly, goldGamma, b.do(ops.Mul(s.delta, s.xhat)))
 	}
 	return b.do(ops.AMPField(r1, r2, r3, r4, s.m, s.moldIn))
 }

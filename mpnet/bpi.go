@@ -15,12 +15,23 @@ import (
 // and returns Hin. Both contractions come from one fused op.
 func (b *builder) bpiBackward(ly *layer, s *layerSweep, btop *gorgonia.Node) *gorgonia.Node {
 	B := s.xhat.Shape()[1]
-	packed := b.do(ops.BPICavity(s.m, s.xhat, s.omega, s.v, btop, !ly.first))
+	var packed *gorgonia.Node
+	hin := []int{ly.K, ly.N}
+	if ly.pat != nil {
+		packed = b.do(ops.BPICavitySparse(ly.pat, s.m, s.xhat, s.omega, s.v, btop, !ly.first))
+		hin = []int{ly.pat.NNZ()}
+	} else {
+		packed = b.do(ops.BPICavity(s.m, s.xhat, s.omega, s.v, btop, !ly.first))
+	}
 	if b.err != nil {
 		return nil
 	}
-	if !ly.first {
-		s.bNew = b.do(ops.Section(packed, ly.K*ly.N, ly.N, B))
+	n := hin[0]
+	if len(hin) == 2 {
+		n *= hin[1]
 	}
-	return b.do(ops.Section(packed, 0, ly.K, ly.N))
+	if !ly.first {
+		s.bNew = b.do(ops.Section(packed, n, ly.N, B))
+	}
+	return b.do(ops.Section(packed, 0, hin...))
 }

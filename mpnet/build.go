@@ -31,7 +31,7 @@ func (net *Network) buildSweep(B int) (*sweep, error) {
 		}
 		switch ly.kind {
 		case AMP:
-			s.mold, s.gold, s.xhatold = newDense(dt, ly.K, ly.N), newDense(dt, ly.K, B), newDense(dt, ly.N, B)
+			s.mold, s.gold, s.xhatold = newDense(dt, ly.m.Shape()...), newDense(dt, ly.K, B), newDense(dt, ly.N, B)
 			s.moldIn, s.goldIn, s.xhatoldIn = b.input(p+"mold", s.mold), b.input(p+"gold", s.gold), b.input(p+"xhatold", s.xhatold)
 		case BP:
 			s.mcav = newDense(dt, ly.K, ly.N, B)
@@ -121,15 +121,15 @@ func (b *builder) forward(ly *layer, s *layerSweep, x, bupBelow *gorgonia.Node, 
 	case BP:
 		b.bpForward(ly, s, bupBelow)
 	default: // BPI, MF, ArgMax
-		s.omega = b.do(ops.MatMul(s.m, s.xhat, false, false)) // ω = m x̂
+		s.omega = b.wx(ly, s.m, s.xhat) // ω = m x̂
 	}
 	// V = σ(x̂² + Δ) + m²Δ + 1e-8; on the first layer Δ = 0: V = σ x̂² + 1e-8.
 	if ly.first {
-		sx := b.do(ops.MatMul(sigma, b.do(ops.Square(s.xhat)), false, false))
+		sx := b.wx(ly, sigma, b.do(ops.Square(s.xhat)))
 		s.v = b.do(ops.Variance(sx, b.constant(fmt.Sprintf("zeroKB%p", ly), 0, ly.K, B)))
 	} else {
-		sx := b.do(ops.MatMul(sigma, b.do(ops.SquarePlus(s.xhat, s.delta)), false, false))
-		md := b.do(ops.MatMul(b.do(ops.Square(s.m)), s.delta, false, false))
+		sx := b.wx(ly, sigma, b.do(ops.SquarePlus(s.xhat, s.delta)))
+		md := b.wx(ly, b.do(ops.Square(s.m)), s.delta)
 		s.v = b.do(ops.Variance(sx, md))
 	}
 	if !ly.last {
@@ -178,7 +178,34 @@ func (b *builder) backward(ly *layer, s *layerSweep, btop *gorgonia.Node) error 
 // B = mᵀg (not for the first layer) and returns Hin = g x̂ᵀ.
 func (b *builder) mfFields(ly *layer, s *layerSweep) *gorgonia.Node {
 	if !ly.first {
-		s.bNew = b.do(ops.MatMul(s.m, s.g, true, false))
+		s.bNew = b.wtg(ly, s.m, s.g)
 	}
-	return b.do(ops.MatMul(s.g, s.xhat, false, true))
+	return b.gxt(ly, s.g, s.xhat)
+}
+
+// The three products of a layer, dense (gonum BLAS) or, for a layer with a
+// sparsity pattern, over its present weights only (ops.SpMatMul & co.):
+
+// wx returns w·x for the weight-shaped w (K×N) and x (N×B).
+func (b *builder) wx(ly *layer, w, x *gorgonia.Node) *gorgonia.Node {
+	if ly.pat != nil {
+		return b.do(ops.SpMatMul(ly.pat, w, x))
+	}
+	return b.do(ops.MatMul(w, x, false, false))
+}
+
+// wtg returns wᵀ·g for the weight-shaped w (K×N) and g (K×B).
+func (b *builder) wtg(ly *layer, w, g *gorgonia.Node) *gorgonia.Node {
+	if ly.pat != nil {
+		return b.do(ops.SpMatMulT(ly.pat, w, g))
+	}
+	return b.do(ops.MatMul(w, g, true, false))
+}
+
+// gxt returns g·xᵀ (K×N, or its present entries) for g (K×B) and x (N×B).
+func (b *builder) gxt(ly *layer, g, x *gorgonia.Node) *gorgonia.Node {
+	if ly.pat != nil {
+		return b.do(ops.SpSampled(ly.pat, g, x))
+	}
+	return b.do(ops.MatMul(g, x, false, true))
 }

@@ -29,6 +29,11 @@ type Config struct {
 	Density []float64
 	// Dtype is tensor.Float64 (the CPU default, used if zero) or tensor.Float32.
 	Dtype tensor.Dtype
+	// DenseStorage keeps masked layers in K×N storage with zeros. By default
+	// a layer with density < 1 stores only its present weights, so that a
+	// sweep's time and memory scale with the density (BP layers, and AMP
+	// layers with AMPUnmaskedSigma, are always dense).
+	DenseStorage bool
 	// AMPUnmaskedSigma reproduces the reference quirk of ALGORITHMS §15.2: the
 	// AMP forward step uses σ = 1 − m² without the mask. Off by default.
 	AMPUnmaskedSigma bool

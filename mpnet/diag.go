@@ -21,7 +21,7 @@ type Overlaps struct {
 func (net *Network) Overlaps(l int) Overlaps {
 	ly := net.layers[l]
 	K, N := ly.K, ly.N
-	m := float64s(ly.m)
+	m := ly.full(ly.m)
 	q := make([]float64, K*K)
 	a := blas64.General{Rows: K, Cols: N, Stride: N, Data: m}
 	blas64.Gemm(blas.NoTrans, blas.Trans, 1/float64(N), a, a, 0, blas64.General{Rows: K, Cols: K, Stride: K, Data: q})

@@ -2,12 +2,14 @@ package mpnet
 
 import (
 	"bufio"
+	"bytes"
 	"encoding/binary"
 	"hash"
 	"hash/crc32"
 	"io"
 	"math"
 	"math/rand/v2"
+	"slices"
 
 	"github.com/pkg/errors"
 	"gorgonia.org/tensor"
@@ -56,9 +58,10 @@ func (net *Network) WriteTo(w io.Writer) (int64, error) {
 		put(net.cfg.density(l))
 	}
 	for _, ly := range net.layers {
-		for _, t := range []*tensor.Dense{ly.m, ly.h, ly.hext, ly.mask} {
-			put(float64s(t))
-		}
+		put(ly.full(ly.m))
+		put(ly.full(ly.h))
+		put(ly.full(ly.hext))
+		put(ly.fullMask())
 	}
 	if err := bw.Flush(); err != nil {
 		return cw.n, errors.Wrap(err, "mpnet: writing network")
@@ -84,8 +87,9 @@ func (c *countWriter) Write(p []byte) (int, error) {
 
 // ReadNetwork reads a network written by WriteTo. A wrong magic, an
 // unsupported version, an implausible header, a truncated stream or a
-// checksum mismatch is an error; nothing is allocated before the sizes
-// have been checked.
+// checksum mismatch is an error. Nothing is allocated before the sizes
+// have been checked, and memory for the weights grows only as their bytes
+// arrive.
 func ReadNetwork(r io.Reader) (*Network, error) {
 	crc := crc32.NewIEEE()
 	br := bufio.NewReader(r)
@@ -149,12 +153,23 @@ func ReadNetwork(r io.Reader) (*Network, error) {
 	if total > MaxLayerWeights {
 		return nil, errors.Errorf("mpnet: reading network: %d weights in all, more than the limit of %d", total, MaxLayerWeights)
 	}
+	// Read the stored state before allocating anything of its size, in
+	// steps that grow only as bytes arrive, so that a header announcing more
+	// weights than the stream holds fails as truncated at a cost of about
+	// twice the bytes present (a 44-byte header used to allocate gigabytes).
+	state, err := readGrowing(tr, 4*8*total)
+	if err != nil {
+		return fail(err, "weights")
+	}
+	sr := bytes.NewReader(state)
+	get = func(v any) error { return binary.Read(sr, binary.LittleEndian, v) }
 	net, err := New(cfg, rand.New(rand.NewPCG(0, 0)))
 	if err != nil {
 		return nil, err
 	}
 	for l, ly := range net.layers {
-		for _, t := range []*tensor.Dense{ly.m, ly.h, ly.hext, ly.mask} {
+		var vals [4][]float64 // m, H, Hext, mask
+		for j := range vals {
 			buf := make([]float64, ly.K*ly.N)
 			if err := get(buf); err != nil {
 				return fail(err, "weights")
@@ -164,14 +179,18 @@ func ReadNetwork(r io.Reader) (*Network, error) {
 					return nil, &NonFiniteError{Layer: l, Field: "stored state", Index: i}
 				}
 			}
-			setFloat64s(t, buf)
+			vals[j] = buf
 		}
-		m, mask := float64s(ly.m), float64s(ly.mask)
+		m, mask := vals[0], vals[3]
+		ly.setMask(net.dt, mask, cfg.density(l) < 1 && net.sparseStorage(ly.kind))
 		s := make([]float64, len(m))
 		for i := range s {
 			s[i] = (1 - m[i]*m[i]) * mask[i]
 		}
-		setFloat64s(ly.sigma, s)
+		ly.setFull(ly.m, m)
+		ly.setFull(ly.h, vals[1])
+		ly.setFull(ly.hext, vals[2])
+		ly.setFull(ly.sigma, s)
 	}
 	sum := crc.Sum32()
 	var stored uint32
@@ -182,4 +201,21 @@ func ReadNetwork(r io.Reader) (*Network, error) {
 		return nil, errors.Errorf("mpnet: reading network: checksum mismatch (stored %08x, computed %08x)", stored, sum)
 	}
 	return net, nil
+}
+
+// readGrowing reads exactly n bytes from r. Its buffer starts at 1 MiB at
+// most and at most doubles per step, so it stays within twice the bytes
+// actually read plus 1 MiB however large n is.
+func readGrowing(r io.Reader, n int) ([]byte, error) {
+	const chunk = 1 << 20
+	buf := make([]byte, 0, min(n, chunk))
+	for len(buf) < n {
+		k := min(n-len(buf), max(len(buf), chunk))
+		buf = slices.Grow(buf, k)
+		if _, err := io.ReadFull(r, buf[len(buf):len(buf)+k]); err != nil {
+			return nil, err
+		}
+		buf = buf[:len(buf)+k]
+	}
+	return buf, nil
 }

@@ -7,6 +7,8 @@ import (
 
 	"github.com/pkg/errors"
 	"gorgonia.org/tensor"
+
+	"github.com/fbpgo/fbp/ops"
 )
 
 // Network is a multi-layer perceptron with ±1 weights and sign activations
@@ -21,18 +23,22 @@ type Network struct {
 }
 
 // layer holds the batch-independent state of weight layer l (K outputs, N
-// inputs): the weight marginals and fields, all K×N.
+// inputs): the weight marginals and fields. They are K×N, or, for a layer
+// with a sparsity pattern, vectors of the nnz present weights in the
+// pattern's row-major order (ALGORITHMS §11: time and memory then scale
+// with the density).
 type layer struct {
 	kind  Kind
 	K, N  int
 	first bool // inputs are the data, not activations
 	last  bool
+	pat   *ops.Pattern // nil: dense K×N storage
 
 	m     *tensor.Dense // posterior mean of the weights
 	sigma *tensor.Dense // posterior variance (1 − m²)·mask
 	h     *tensor.Dense // total field H
 	hext  *tensor.Dense // prior field Hext (the PasP θ)
-	mask  *tensor.Dense // 1 for present weights, 0 for pruned ones
+	mask  *tensor.Dense // 1 for present weights, 0 for pruned ones (all 1 when sparse)
 	psi   *tensor.Dense // damping ψ (one element)
 	r     *tensor.Dense // reinforcement r (one element)
 }
@@ -54,9 +60,6 @@ func New(cfg Config, rng *rand.Rand) (*Network, error) {
 	for l := 0; l < L; l++ {
 		K, N := cfg.Widths[l+1], cfg.Widths[l]
 		ly := &layer{kind: cfg.Kinds[l], K: K, N: N, first: l == 0, last: l == L-1}
-		for _, t := range []**tensor.Dense{&ly.m, &ly.sigma, &ly.h, &ly.hext, &ly.mask} {
-			*t = newDense(net.dt, K, N)
-		}
 		ly.psi, ly.r = scalar(net.dt, 0), scalar(net.dt, 0)
 		mask := make([]float64, K*N)
 		d := cfg.density(l)
@@ -65,10 +68,71 @@ func New(cfg Config, rng *rand.Rand) (*Network, error) {
 				mask[i] = 1
 			}
 		}
-		setFloat64s(ly.mask, mask)
+		ly.setMask(net.dt, mask, d < 1 && net.sparseStorage(ly.kind))
 		net.layers = append(net.layers, ly)
 	}
 	return net, nil
+}
+
+// sparseStorage reports whether a masked layer of kind k stores only its
+// present weights. BP keeps K×N×B cavities and stays dense, as does AMP
+// when it reproduces the reference's unmasked σ (which involves the absent
+// weights).
+func (net *Network) sparseStorage(k Kind) bool {
+	return !net.cfg.DenseStorage && k != BP && !(k == AMP && net.cfg.AMPUnmaskedSigma)
+}
+
+// setMask (re)allocates the layer's weight state for the K×N mask, with a
+// sparsity pattern if sparse is set; the state is zero afterwards.
+func (ly *layer) setMask(dt tensor.Dtype, mask []float64, sparse bool) {
+	shape := []int{ly.K, ly.N}
+	ly.pat = nil
+	if sparse {
+		ly.pat = ops.NewPattern(ly.K, ly.N, mask)
+		shape = []int{ly.pat.NNZ()}
+	}
+	for _, t := range []**tensor.Dense{&ly.m, &ly.sigma, &ly.h, &ly.hext, &ly.mask} {
+		*t = newDense(dt, shape...)
+	}
+	if sparse {
+		fill(ly.mask, 1)
+	} else {
+		setFloat64s(ly.mask, mask)
+	}
+}
+
+// full returns the K×N row-major float64 values of the weight-shaped state
+// tensor t (zeros at absent weights of a sparse layer); a copy.
+func (ly *layer) full(t *tensor.Dense) []float64 {
+	v := float64s(t)
+	if ly.pat == nil {
+		return append([]float64(nil), v...)
+	}
+	out := make([]float64, ly.K*ly.N)
+	ly.pat.Expand(out, v)
+	return out
+}
+
+// fullMask returns the K×N mask.
+func (ly *layer) fullMask() []float64 {
+	if ly.pat == nil {
+		return float64s(ly.mask)
+	}
+	ones := make([]float64, ly.pat.NNZ())
+	for i := range ones {
+		ones[i] = 1
+	}
+	out := make([]float64, ly.K*ly.N)
+	ly.pat.Expand(out, ones)
+	return out
+}
+
+// setFull sets the weight-shaped state tensor t from K×N values.
+func (ly *layer) setFull(t *tensor.Dense, v []float64) {
+	if ly.pat != nil {
+		v = ly.pat.Compress(v)
+	}
+	setFloat64s(t, v)
 }
 
 // Config returns a copy of the network's configuration.
@@ -94,7 +158,7 @@ func (net *Network) Init(epsInit float64, rng *rand.Rand) error {
 		return errors.Errorf("mpnet: EpsInit = %v: want a finite value ≥ 0", epsInit)
 	}
 	for _, ly := range net.layers {
-		mask := float64s(ly.mask)
+		mask := ly.fullMask()
 		h := make([]float64, ly.K*ly.N)
 		m := make([]float64, len(h))
 		s := make([]float64, len(h))
@@ -103,9 +167,9 @@ func (net *Network) Init(epsInit float64, rng *rand.Rand) error {
 			m[i] = math.Tanh(h[i]) * mask[i]
 			s[i] = (1 - m[i]*m[i]) * mask[i]
 		}
-		setFloat64s(ly.h, h)
-		setFloat64s(ly.m, m)
-		setFloat64s(ly.sigma, s)
+		ly.setFull(ly.h, h)
+		ly.setFull(ly.m, m)
+		ly.setFull(ly.sigma, s)
 		fill(ly.hext, 0)
 	}
 	if net.sw != nil {
@@ -130,20 +194,38 @@ func (net *Network) SetPrior(rho []float64, rbatch float64) error {
 
 // M returns the posterior means m (K×N, row-major) of layer l as float64,
 // a copy. Masked weights are exactly 0.
-func (net *Network) M(l int) []float64 { return append([]float64(nil), float64s(net.layers[l].m)...) }
+func (net *Network) M(l int) []float64 { return net.layers[l].full(net.layers[l].m) }
 
 // H returns the total fields H of layer l as float64, a copy.
-func (net *Network) H(l int) []float64 { return append([]float64(nil), float64s(net.layers[l].h)...) }
+func (net *Network) H(l int) []float64 { return net.layers[l].full(net.layers[l].h) }
 
 // Hext returns the prior fields of layer l as float64, a copy.
 func (net *Network) Hext(l int) []float64 {
-	return append([]float64(nil), float64s(net.layers[l].hext)...)
+	return net.layers[l].full(net.layers[l].hext)
 }
 
 // Mask returns the weight mask of layer l (1 present, 0 pruned), a copy.
 func (net *Network) Mask(l int) []float64 {
-	return append([]float64(nil), float64s(net.layers[l].mask)...)
+	return append([]float64(nil), net.layers[l].fullMask()...)
 }
+
+// NNZ returns the number of weights of layer l that its mask keeps.
+func (net *Network) NNZ(l int) int {
+	ly := net.layers[l]
+	if ly.pat != nil {
+		return ly.pat.NNZ()
+	}
+	n := 0
+	for _, v := range float64s(ly.mask) {
+		if v != 0 {
+			n++
+		}
+	}
+	return n
+}
+
+// Sparse reports whether layer l stores only its present weights.
+func (net *Network) Sparse(l int) bool { return net.layers[l].pat != nil }
 
 // Shape returns K, N of layer l.
 func (net *Network) Shape(l int) (K, N int) { return net.layers[l].K, net.layers[l].N }

@@ -46,10 +46,10 @@ func (net *Network) predict(dst []int, x []float64, bayes bool) error {
 	mean := make([][]float64, net.L())
 	vari := make([][]float64, net.L())
 	for l, ly := range net.layers {
-		m := float64s(ly.m)
+		m := ly.full(ly.m)
 		w := make([]float64, len(m))
 		if bayes {
-			s := float64s(ly.sigma)
+			s := ly.full(ly.sigma)
 			copy(w, m)
 			vari[l] = append([]float64(nil), s...)
 		} else {

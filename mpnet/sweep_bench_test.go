@@ -1,7 +1,9 @@
 package mpnet
 
 import (
+	"fmt"
 	"math/rand/v2"
+	"runtime"
 	"testing"
 
 	"gonum.org/v1/gonum/blas"
@@ -11,8 +13,12 @@ import (
 // benchNet returns a 784-501-501-10 network of the given kind with a loaded
 // batch of 128 random samples.
 func benchNet(b *testing.B, k Kind) *Network {
+	return benchNetCfg(b, Config{Widths: []int{784, 501, 501, 10}, Kinds: Kinds(k, 3, 10)})
+}
+
+func benchNetCfg(b *testing.B, cfg Config) *Network {
 	rng := rand.New(rand.NewPCG(1, 2))
-	net, err := New(Config{Widths: []int{784, 501, 501, 10}, Kinds: Kinds(k, 3, 10)}, rng)
+	net, err := New(cfg, rng)
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -82,6 +88,49 @@ func BenchmarkSweepFloor(b *testing.B) {
 			blas64.Gemm(blas.NoTrans, blas.NoTrans, 1, l.m, l.x, 0, l.omega)
 			blas64.Gemm(blas.Trans, blas.NoTrans, 1, l.m, l.g, 0, l.bd)
 			blas64.Gemm(blas.NoTrans, blas.Trans, 1, l.g, l.x, 0, l.hin)
+		}
+	}
+}
+
+// BenchmarkSweepDensity times one sweep of 784-501-501-10, batch 128, at
+// densities 1, 0.5 and 0.1, with the masks stored sparsely (the default) and
+// densely, and reports the heap held by the network and its warmed-up sweep
+// graph (MB) next to the time.
+func BenchmarkSweepDensity(b *testing.B) {
+	psi, r := []float64{0.8, 0.8, 0.8}, []float64{0, 0, 0}
+	for _, k := range []Kind{MF, AMP, BPI} {
+		for _, d := range []float64{1, 0.5, 0.1} {
+			for _, dense := range []bool{false, true} {
+				if d == 1 && dense {
+					continue // density 1 is always stored densely
+				}
+				storage := "sparse"
+				if dense || d == 1 {
+					storage = "dense"
+				}
+				b.Run(fmt.Sprintf("%v/d=%v/%s", k, d, storage), func(b *testing.B) {
+					var before, after runtime.MemStats
+					runtime.GC()
+					runtime.ReadMemStats(&before)
+					net := benchNetCfg(b, Config{Widths: []int{784, 501, 501, 10}, Kinds: Kinds(k, 3, 10),
+						Density: []float64{d}, DenseStorage: dense})
+					if _, err := net.Iterate(psi, r); err != nil {
+						b.Fatal(err)
+					}
+					runtime.GC()
+					runtime.ReadMemStats(&after)
+					b.ReportAllocs()
+					b.ResetTimer()
+					for i := 0; i < b.N; i++ {
+						if _, err := net.Iterate(psi, r); err != nil {
+							b.Fatal(err)
+						}
+					}
+					b.StopTimer()
+					b.ReportMetric(float64(after.HeapAlloc-before.HeapAlloc)/(1<<20), "MB")
+					runtime.KeepAlive(net)
+				})
+			}
 		}
 	}
 }

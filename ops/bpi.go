@@ -16,7 +16,8 @@ import (
 // materialising the K×N×B tensor of cavity output functions.
 type bpiOp struct {
 	output
-	down bool // also compute the downward field B (every layer but the first)
+	down bool     // also compute the downward field B (every layer but the first)
+	p    *Pattern // sparse weights: m and Hin are nnz vectors; nil for dense K×N
 
 	fields []signField // per (k, n): the prepared Btop, reused between calls
 	s      []float64   // per (k, n): √V
@@ -38,8 +39,25 @@ func BPICavity(m, xhat, omega, v, btop *gorgonia.Node, down bool) (*gorgonia.Nod
 	return apply(&bpiOp{down: down}, m, xhat, omega, v, btop)
 }
 
-func (o *bpiOp) Arity() int    { return 5 }
-func (o *bpiOp) Type() hm.Type { return fnType(1, 2, 2, 2, 2, 2) }
+// BPICavitySparse is BPICavity for a layer that stores only the weights
+// present in pattern p: m is the nnz vector of their means, and the result
+// holds Hin at those entries (nnz, row-major order) followed, if down, by B.
+// Only the K·N·B·density cavity points of present weights are evaluated;
+// absent weights contribute nothing to B and need no Hin.
+func BPICavitySparse(p *Pattern, m, xhat, omega, v, btop *gorgonia.Node, down bool) (*gorgonia.Node, error) {
+	if p == nil {
+		return nil, errors.New("ops: BPICavitySparse: nil pattern")
+	}
+	return apply(&bpiOp{down: down, p: p}, m, xhat, omega, v, btop)
+}
+
+func (o *bpiOp) Arity() int { return 5 }
+func (o *bpiOp) Type() hm.Type {
+	if o.p != nil {
+		return fnType(1, 1, 2, 2, 2, 2)
+	}
+	return fnType(1, 2, 2, 2, 2, 2)
+}
 
 func (o *bpiOp) InferShape(ds ...gorgonia.DimSizer) (tensor.Shape, error) {
 	ss, err := shapes(o.String(), 5, ds)
@@ -53,15 +71,26 @@ func (o *bpiOp) InferShape(ds ...gorgonia.DimSizer) (tensor.Shape, error) {
 	return tensor.Shape{o.size(K, N, B)}, nil
 }
 
+// size is the length of the result: Hin (K·N, or nnz) and B (N·B) if down.
 func (o *bpiOp) size(K, N, B int) int {
-	if o.down {
-		return K*N + N*B
+	n := K * N
+	if o.p != nil {
+		n = o.p.NNZ()
 	}
-	return K * N
+	if o.down {
+		n += N * B
+	}
+	return n
 }
 
 // dims checks m K×N, x̂ N×B and ω, V, Btop K×B.
 func (o *bpiOp) dims(m, xhat, omega, v, btop tensor.Shape) (K, N, B int, err error) {
+	if o.p != nil {
+		if len(m) != 1 || m[0] != o.p.NNZ() || len(xhat) != 2 || len(omega) != 2 {
+			return 0, 0, 0, errors.Errorf("ops: %v: want m of %d entries and matrices, got m %v, x̂ %v, ω %v", o, o.p.NNZ(), m, xhat, omega)
+		}
+		m = tensor.Shape{o.p.K, o.p.N}
+	}
 	if len(m) != 2 || len(xhat) != 2 || len(omega) != 2 {
 		return 0, 0, 0, errors.Errorf("ops: %v: want matrices, got m %v, x̂ %v, ω %v", o, m, xhat, omega)
 	}
@@ -76,7 +105,7 @@ func (o *bpiOp) Do(vs ...gorgonia.Value) (gorgonia.Value, error) { return o.UseP
 
 // UsePreallocDo computes the contractions into prealloc when it fits.
 func (o *bpiOp) UsePreallocDo(prealloc gorgonia.Value, vs ...gorgonia.Value) (gorgonia.Value, error) {
-	ts, dt, err := dense(o.String(), []int{2, 2, 2, 2, 2}, vs)
+	ts, dt, err := dense(o.String(), []int{-1, 2, 2, 2, 2}, vs)
 	if err != nil {
 		return nil, err
 	}
@@ -90,32 +119,44 @@ func (o *bpiOp) UsePreallocDo(prealloc gorgonia.Value, vs ...gorgonia.Value) (go
 	}
 	o.fields, o.s, o.invS = o.fields[:K*B], o.s[:K*B], o.invS[:K*B]
 	if dt == tensor.Float64 {
-		bpiCavity(f64(dst), f64(ts[0]), f64(ts[1]), f64(ts[2]), f64(ts[3]), f64(ts[4]), o.fields, o.s, o.invS, K, N, B, o.down)
+		bpiCavity(f64(dst), f64(ts[0]), f64(ts[1]), f64(ts[2]), f64(ts[3]), f64(ts[4]), o.fields, o.s, o.invS, K, N, B, o.down, o.p)
 	} else {
-		bpiCavity(f32(dst), f32(ts[0]), f32(ts[1]), f32(ts[2]), f32(ts[3]), f32(ts[4]), o.fields, o.s, o.invS, K, N, B, o.down)
+		bpiCavity(f32(dst), f32(ts[0]), f32(ts[1]), f32(ts[2]), f32(ts[3]), f32(ts[4]), o.fields, o.s, o.invS, K, N, B, o.down, o.p)
 	}
 	return dst, nil
 }
 
-// bpiCavity writes Hin (and B) into dst. fields and s are K·B scratch.
-func bpiCavity[T Float](dst, m, xhat, omega, v, btop []T, fields []signField, s, invS []float64, K, N, B int, down bool) {
+// bpiCavity writes Hin (and B) into dst. fields, s and invS are K·B
+// scratch. With a pattern p, only present weights are visited and Hin is
+// written in the pattern's row-major order.
+func bpiCavity[T Float](dst, m, xhat, omega, v, btop []T, fields []signField, s, invS []float64, K, N, B int, down bool, p *Pattern) {
 	for j := range fields {
 		fields[j] = newSignField(float64(btop[j]))
 		s[j] = math.Sqrt(float64(v[j]))
 		invS[j] = 1 / s[j]
 	}
-	hin := dst[:K*N]
+	nh := K * N
+	if p != nil {
+		nh = p.NNZ()
+	}
+	hin := dst[:nh]
 	var bdown []T
 	if down {
-		bdown = dst[K*N : K*N+N*B]
+		bdown = dst[nh : nh+N*B]
 	}
-	parallelFor(N, K*B*60, func(lo, hi int) {
+	cost := K * B * 60
+	if p != nil {
+		cost = max(p.NNZ()/max(N, 1), 1) * B * 60
+	}
+	parallelFor(N, cost, func(lo, hi int) {
 		acc := make([]float64, B)
 		for i := lo; i < hi; i++ {
 			xi := xhat[i*B : (i+1)*B]
 			clear(acc)
-			for k := 0; k < K; k++ {
-				mki := float64(m[k*N+i])
+			// (k, pos): the units k connected to input i and the position of
+			// weight (k, i) in m and Hin.
+			visit := func(k, pos int) {
+				mki := float64(m[pos])
 				fk, wk, sk, ik := fields[k*B:(k+1)*B], omega[k*B:(k+1)*B], s[k*B:(k+1)*B], invS[k*B:(k+1)*B]
 				var h float64
 				for n, x := range xi {
@@ -123,7 +164,16 @@ func bpiCavity[T Float](dst, m, xhat, omega, v, btop []T, fields []signField, s,
 					h += gc * float64(x)
 					acc[n] += mki * gc
 				}
-				hin[k*N+i] = T(h)
+				hin[pos] = T(h)
+			}
+			if p == nil {
+				for k := 0; k < K; k++ {
+					visit(k, k*N+i)
+				}
+			} else {
+				for q := p.ColPtr[i]; q < p.ColPtr[i+1]; q++ {
+					visit(int(p.ColRow[q]), int(p.ColPos[q]))
+				}
 			}
 			if down {
 				bi := bdown[i*B : (i+1)*B]
@@ -137,6 +187,11 @@ func bpiCavity[T Float](dst, m, xhat, omega, v, btop []T, fields []signField, s,
 
 func (o *bpiOp) WriteHash(h hash.Hash) { writeHash(h, o) }
 func (o *bpiOp) Hashcode() uint32      { return hashOf(o) }
-func (o *bpiOp) String() string        { return fmt.Sprintf("BPICavity{down=%t}", o.down) }
+func (o *bpiOp) String() string {
+	if o.p != nil {
+		return fmt.Sprintf("BPICavitySparse{down=%t, %d×%d, nnz=%d, pattern=%p}", o.down, o.p.K, o.p.N, o.p.NNZ(), o.p)
+	}
+	return fmt.Sprintf("BPICavity{down=%t}", o.down)
+}
 
 var _ gorgonia.UsePreallocDoer = (*bpiOp)(nil)

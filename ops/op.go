@@ -136,6 +136,11 @@ func f32(d *tensor.Dense) []float32 { return d.Float32s() }
 
 // apply adds op to the graph with the given children.
 func apply(op gorgonia.Op, children ...*gorgonia.Node) (*gorgonia.Node, error) {
+	for i, c := range children {
+		if c == nil {
+			return nil, errors.Errorf("ops: %v: input %d is a nil node", op, i)
+		}
+	}
 	n, err := gorgonia.ApplyOp(op, children...)
 	if err != nil {
 		return nil, errors.Wrapf(err, "ops: %v", op)

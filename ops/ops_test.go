@@ -730,7 +730,7 @@ func TestSection(t *testing.T) {
 		for _, dt := range dtypes {
 			t.Run(fmt.Sprintf("%d_%d_%d/%v", c.off, c.rows, c.cols, dt), func(t *testing.T) {
 				want := x[c.off : c.off+c.rows*c.cols]
-				op := func() gorgonia.Op { return &sectionOp{off: c.off, rows: c.rows, cols: c.cols} }
+				op := func() gorgonia.Op { return &sectionOp{off: c.off, shape: tensor.Shape{c.rows, c.cols}} }
 				checkOp(t, dt, op, []arr{mkArr([]int{len(x)}, x)}, mkArr([]int{c.rows, c.cols}, want))
 			})
 		}
@@ -1040,9 +1040,9 @@ func TestOpsRejectBadInputs(t *testing.T) {
 		{"BPI mixed dtype", &bpiOp{}, []gorgonia.Value{f64d(3, 4), f32d(4, 2), f64d(3, 2), f64d(3, 2), f64d(3, 2)}},
 		{"BPI arity", &bpiOp{}, []gorgonia.Value{f64d(3, 4), f64d(4, 2), f64d(3, 2), f64d(3, 2)}},
 		// Section.
-		{"Section too short", &sectionOp{off: 2, rows: 3, cols: 3}, []gorgonia.Value{f64d(10)}},
-		{"Section matrix input", &sectionOp{rows: 1, cols: 1}, []gorgonia.Value{f64d(2, 2)}},
-		{"Section int", &sectionOp{rows: 1, cols: 1}, []gorgonia.Value{intd(4)}},
+		{"Section too short", &sectionOp{off: 2, shape: tensor.Shape{3, 3}}, []gorgonia.Value{f64d(10)}},
+		{"Section matrix input", &sectionOp{shape: tensor.Shape{1, 1}}, []gorgonia.Value{f64d(2, 2)}},
+		{"Section int", &sectionOp{shape: tensor.Shape{1, 1}}, []gorgonia.Value{intd(4)}},
 		// MatMul.
 		{"MatMul inner", &matMulOp{}, []gorgonia.Value{f64d(2, 3), f64d(4, 2)}},
 		{"MatMul inner transA", &matMulOp{transA: true}, []gorgonia.Value{f64d(2, 3), f64d(3, 2)}},
@@ -1179,8 +1179,8 @@ func TestOpsInTapeMachine(t *testing.T) {
 			omegaD := do(&matMulOp{}, vals[0], vals[1])
 			bupD := do(&mapOp{k: upFieldK}, omegaD, vD)
 			cavD := do(&bpiOp{down: true}, vals[0], vals[1], omegaD, vD, vals[2])
-			hinD := do(&sectionOp{rows: K, cols: N}, cavD)
-			bdownD := do(&sectionOp{off: K * N, rows: N, cols: B}, cavD)
+			hinD := do(&sectionOp{shape: tensor.Shape{K, N}}, cavD)
+			bdownD := do(&sectionOp{off: K * N, shape: tensor.Shape{N, B}}, cavD)
 			hD := do(&mapOp{k: fieldK}, hinD, vals[3], vals[4], vals[7])
 			mNewD := do(&mapOp{k: dampedTanhK}, vals[0], hD, vals[5], vals[6])
 			wants := []*tensor.Dense{vD, bupD, bdownD, hD, mNewD}
@@ -1226,8 +1226,8 @@ func TestHashcodesDistinguishConfigurations(t *testing.T) {
 		"BPICavity": {&bpiOp{down: true}, &bpiOp{down: false}},
 		"MatMul": {&matMulOp{}, &matMulOp{transA: true}, &matMulOp{transB: true},
 			&matMulOp{transA: true, transB: true}},
-		"Section": {&sectionOp{off: 0, rows: 2, cols: 3}, &sectionOp{off: 1, rows: 2, cols: 3},
-			&sectionOp{off: 0, rows: 3, cols: 2}},
+		"Section": {&sectionOp{off: 0, shape: tensor.Shape{2, 3}}, &sectionOp{off: 1, shape: tensor.Shape{2, 3}},
+			&sectionOp{off: 0, shape: tensor.Shape{3, 2}}},
 		"BP": {&bpOp{kind: bpCavityMeans}, &bpOp{kind: bpOmega}, &bpOp{kind: bpCavityG}, &bpOp{kind: bpDownField},
 			&bpOp{kind: bpCavityDown}, &bpOp{kind: bpHin}, &bpOp{kind: bpCavityMag}},
 	}
@@ -1294,7 +1294,7 @@ func TestHashcodesDistinguishConfigurations(t *testing.T) {
 	}{
 		{&bpiOp{down: true}, []string{"down=true"}},
 		{&matMulOp{transA: true}, []string{"transA=true", "transB=false"}},
-		{&sectionOp{off: 3, rows: 1, cols: 2}, []string{"off=3", "rows=1", "cols=2"}},
+		{&sectionOp{off: 3, shape: tensor.Shape{1, 2}}, []string{"off=3", "shape=(1, 2)"}},
 	} {
 		for _, f := range c.fields {
 			if s := c.op.String(); !strings.Contains(s, f) {

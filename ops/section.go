@@ -13,30 +13,39 @@ import (
 // sectionOp copies a contiguous section of a vector into a matrix.
 type sectionOp struct {
 	output
-	off, rows, cols int
+	off   int
+	shape tensor.Shape
 }
 
-// Section returns the rows×cols matrix x[off : off+rows·cols] (row-major):
-// it takes the fields apart that BPICavity returns in one vector.
-func Section(x *gorgonia.Node, off, rows, cols int) (*gorgonia.Node, error) {
-	if off < 0 || rows < 0 || cols < 0 {
-		return nil, errors.Errorf("ops: Section: negative offset or size (%d, %d, %d)", off, rows, cols)
+// Section returns x[off : off+size] (row-major) as a tensor of the given
+// shape (a vector or a matrix): it takes apart the fields that BPICavity
+// returns in one vector.
+func Section(x *gorgonia.Node, off int, shape ...int) (*gorgonia.Node, error) {
+	if off < 0 || len(shape) < 1 || len(shape) > 2 {
+		return nil, errors.Errorf("ops: Section: offset %d, shape %v: want an offset ≥ 0 and 1 or 2 dimensions", off, shape)
 	}
-	return apply(&sectionOp{off: off, rows: rows, cols: cols}, x)
+	for _, d := range shape {
+		if d < 0 {
+			return nil, errors.Errorf("ops: Section: negative size in shape %v", shape)
+		}
+	}
+	return apply(&sectionOp{off: off, shape: tensor.Shape(shape).Clone()}, x)
 }
+
+func (o *sectionOp) size() int { return o.shape.TotalSize() }
 
 func (o *sectionOp) Arity() int    { return 1 }
-func (o *sectionOp) Type() hm.Type { return fnType(2, 1) }
+func (o *sectionOp) Type() hm.Type { return fnType(len(o.shape), 1) }
 
 func (o *sectionOp) InferShape(ds ...gorgonia.DimSizer) (tensor.Shape, error) {
 	ss, err := shapes(o.String(), 1, ds)
 	if err != nil {
 		return nil, err
 	}
-	if ss[0].TotalSize() < o.off+o.rows*o.cols {
+	if ss[0].TotalSize() < o.off+o.size() {
 		return nil, errors.Errorf("ops: %v: input of %d elements is too short", o, ss[0].TotalSize())
 	}
-	return tensor.Shape{o.rows, o.cols}, nil
+	return o.shape.Clone(), nil
 }
 
 func (o *sectionOp) Do(vs ...gorgonia.Value) (gorgonia.Value, error) {
@@ -49,11 +58,11 @@ func (o *sectionOp) UsePreallocDo(prealloc gorgonia.Value, vs ...gorgonia.Value)
 	if err != nil {
 		return nil, err
 	}
-	end := o.off + o.rows*o.cols
+	end := o.off + o.size()
 	if ts[0].Shape().TotalSize() < end {
 		return nil, errors.Errorf("ops: %v: input of %d elements is too short", o, ts[0].Shape().TotalSize())
 	}
-	dst := o.dst(prealloc, dt, tensor.Shape{o.rows, o.cols})
+	dst := o.dst(prealloc, dt, o.shape)
 	if dt == tensor.Float64 {
 		copy(f64(dst), f64(ts[0])[o.off:end])
 	} else {
@@ -65,7 +74,7 @@ func (o *sectionOp) UsePreallocDo(prealloc gorgonia.Value, vs ...gorgonia.Value)
 func (o *sectionOp) WriteHash(h hash.Hash) { writeHash(h, o) }
 func (o *sectionOp) Hashcode() uint32      { return hashOf(o) }
 func (o *sectionOp) String() string {
-	return fmt.Sprintf("Section{off=%d, rows=%d, cols=%d}", o.off, o.rows, o.cols)
+	return fmt.Sprintf("Section{off=%d, shape=%v}", o.off, o.shape)
 }
 
 var _ gorgonia.UsePreallocDoer = (*sectionOp)(nil)
