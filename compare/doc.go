@@ -1,0 +1,45 @@
+// Package compare holds the gradient-based and message-passing baselines
+// that the paper compares fBP with, run in the same Go runtime as the
+// message-passing trainer and reporting in its terms.
+//
+// # Overview
+//
+// Each baseline is a trainer with a Settings struct (documented zero values)
+// and a Fit(ctx, train, test) method that returns a *pasp.Result and reports
+// progress to a pasp.Recorder exactly as pasp.Trainer.Fit does: Init, then
+// pasp.StepEnd after every mini-batch and pasp.EpochEnd after the epoch-0
+// evaluation and after every epoch, with the point-wise errors in
+// pasp.Stats.Eval. pasp.Printer, pasp.JSONRecorder and any side-by-side
+// runner therefore treat fBP and the baselines alike.
+//
+//   - BinaryNet (BASELINES §1.1–§1.2): binary weights and sign activations
+//     trained through straight-through estimators with Gorgonia's own
+//     automatic differentiation (gorgonia.Grad) and solvers (Adam, vanilla
+//     SGD), the way a Gorgonia user would write it. With Binary unset it is
+//     the continuous-weight SGD of §1.3.
+//   - SignSTE and BinarizeSTE: the straight-through estimators as Gorgonia
+//     ops with symbolic (SDOp) and automatic (ADOp) derivatives, usable in
+//     any graph.
+//
+// # Conventions
+//
+// Data sets are data.Set values: inputs M×N_0 row-major, labels ±1 for a
+// network with one sign output (2-class tasks) and class indices for one
+// with C ≥ 3 outputs. Weight slices returned to callers are K×N row-major,
+// as in mpnet. Randomness comes from one math/rand/v2 PCG source per run,
+// seeded from the settings: the same seed gives a bit-identical run on the
+// CPU. Error rates are in percent.
+//
+// # Fields a baseline does not have
+//
+// Baselines without a Bayesian prediction (BinaryNet) leave the Bayesian
+// errors of pasp.Eval at 0 and its per-layer Q0 and Qab empty; Stats.Sweeps
+// counts one forward-backward pass per mini-batch, and Stats.Change is the
+// largest per-layer mean |ΔW| of the latent weights in the last step.
+//
+// # Errors
+//
+// Invalid settings or widths give a typed settings error naming the field;
+// invalid data sets, labels or shapes give errors. Nothing panics on user
+// input.
+package compare
