@@ -1,0 +1,163 @@
+package compare
+
+import (
+	"encoding/csv"
+	"encoding/json"
+	"fmt"
+	"image/color"
+	"math"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+
+	"github.com/pkg/errors"
+	"gonum.org/v1/plot"
+	"gonum.org/v1/plot/plotter"
+	"gonum.org/v1/plot/plotutil"
+	"gonum.org/v1/plot/vg"
+	"gonum.org/v1/plot/vg/draw"
+)
+
+// WriteDir writes the comparison into dir (created if needed):
+//
+//	runs.csv     one row per algorithm, seed and epoch
+//	runs.json    the same, as JSON
+//	summary.md   mean ± std over seeds of the final errors and the epoch time
+//	curves.png   test error per epoch (mean over seeds), point-wise and Bayesian
+//	README.md    the summary table with header, the command and the revision
+//
+// header describes the run (data, task, sizes); command is the command line.
+// hasBayes tells which algorithms have a Bayesian prediction.
+func (r *Results) WriteDir(dir, header, command string, hasBayes func(string) bool) error {
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return errors.Wrap(err, "compare: results")
+	}
+	if err := r.writeCSV(filepath.Join(dir, "runs.csv")); err != nil {
+		return err
+	}
+	js, err := json.MarshalIndent(r.Runs, "", " ")
+	if err != nil {
+		return errors.Wrap(err, "compare: runs.json")
+	}
+	if err := os.WriteFile(filepath.Join(dir, "runs.json"), js, 0o644); err != nil {
+		return errors.Wrap(err, "compare: runs.json")
+	}
+	table := r.Table(hasBayes)
+	if err := os.WriteFile(filepath.Join(dir, "summary.md"), []byte(table), 0o644); err != nil {
+		return errors.Wrap(err, "compare: summary.md")
+	}
+	readme := fmt.Sprintf("# %s\n\n%s\n![test error per epoch](curves.png)\n\nCommand:\n\n    %s\n", header, table, command)
+	if err := os.WriteFile(filepath.Join(dir, "README.md"), []byte(readme), 0o644); err != nil {
+		return errors.Wrap(err, "compare: README.md")
+	}
+	return r.plot(filepath.Join(dir, "curves.png"), header, hasBayes)
+}
+
+func (r *Results) writeCSV(path string) error {
+	f, err := os.Create(path)
+	if err != nil {
+		return errors.Wrap(err, "compare: runs.csv")
+	}
+	w := csv.NewWriter(f)
+	w.Write([]string{"algo", "seed", "epoch", "train_error", "test_error", "train_error_bayes", "test_error_bayes", "epoch_seconds"})
+	ff := func(v float64) string { return strconv.FormatFloat(v, 'g', -1, 64) }
+	for _, run := range r.Runs {
+		for _, e := range run.Epochs {
+			w.Write([]string{run.Algo, strconv.FormatUint(run.Seed, 10), strconv.Itoa(e.Epoch), ff(e.TrainError),
+				ff(e.TestError), ff(e.TrainErrorBayes), ff(e.TestErrorBayes), ff(e.EpochSeconds)})
+		}
+	}
+	w.Flush()
+	if err := w.Error(); err != nil {
+		f.Close()
+		return errors.Wrap(err, "compare: runs.csv")
+	}
+	return errors.Wrap(f.Close(), "compare: runs.csv")
+}
+
+// Table returns the Markdown summary table.
+func (r *Results) Table(hasBayes func(string) bool) string {
+	var b strings.Builder
+	b.WriteString("| algorithm | seeds | epochs | test error % | Bayesian test error % | train error % | s / epoch |\n")
+	b.WriteString("|---|---|---|---|---|---|---|\n")
+	pm := func(m, s float64) string {
+		if math.IsNaN(m) {
+			return "—"
+		}
+		return fmt.Sprintf("%.2f ± %.2f", m, s)
+	}
+	for _, s := range r.Summaries(hasBayes) {
+		fmt.Fprintf(&b, "| %s | %d | %d | %s | %s | %s | %s |\n", s.Algo, s.Seeds, s.Epochs,
+			pm(s.TestError, s.TestErrorStd), pm(s.TestBayes, s.TestBayesStd), pm(s.TrainError, s.TrainErrStd),
+			pm(s.EpochSeconds, s.EpochSecSD))
+	}
+	return b.String()
+}
+
+// plot draws the mean test error per epoch of every algorithm.
+func (r *Results) plot(path, title string, hasBayes func(string) bool) error {
+	p := plot.New()
+	p.Title.Text = title
+	p.X.Label.Text = "epoch"
+	p.Y.Label.Text = "test error (%)"
+	p.Add(plotter.NewGrid())
+	p.Legend.Top = true
+	for i, a := range r.algos() {
+		pw, pb := r.meanCurve(a)
+		c := plotutil.Color(i)
+		if err := addLine(p, a, pw, c, nil); err != nil {
+			return err
+		}
+		if hasBayes == nil || hasBayes(a) {
+			if err := addLine(p, a+" (Bayes)", pb, c, []vg.Length{vg.Points(4), vg.Points(3)}); err != nil {
+				return err
+			}
+		}
+	}
+	if err := p.Save(7*vg.Inch, 4.5*vg.Inch, path); err != nil {
+		return errors.Wrap(err, "compare: curves.png")
+	}
+	return nil
+}
+
+func addLine(p *plot.Plot, name string, pts plotter.XYs, c color.Color, dashes []vg.Length) error {
+	if len(pts) == 0 {
+		return nil
+	}
+	l, err := plotter.NewLine(pts)
+	if err != nil {
+		return errors.Wrap(err, "compare: plot")
+	}
+	l.LineStyle = draw.LineStyle{Color: c, Width: vg.Points(1.5), Dashes: dashes}
+	p.Add(l)
+	p.Legend.Add(name, l)
+	return nil
+}
+
+// meanCurve returns the point-wise and Bayesian test errors of algo per
+// epoch, averaged over its seeds (epochs every seed reached).
+func (r *Results) meanCurve(algo string) (pw, pb plotter.XYs) {
+	var runs []*Run
+	n := math.MaxInt
+	for _, run := range r.Runs {
+		if run.Algo == algo {
+			runs = append(runs, run)
+			n = min(n, len(run.Epochs))
+		}
+	}
+	if len(runs) == 0 {
+		return nil, nil
+	}
+	for e := 0; e < n; e++ {
+		var sw, sb float64
+		for _, run := range runs {
+			sw += run.Epochs[e].TestError
+			sb += run.Epochs[e].TestErrorBayes
+		}
+		x := float64(runs[0].Epochs[e].Epoch)
+		pw = append(pw, plotter.XY{X: x, Y: sw / float64(len(runs))})
+		pb = append(pb, plotter.XY{X: x, Y: sb / float64(len(runs))})
+	}
+	return pw, pb
+}

@@ -1,0 +1,179 @@
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"io"
+	"os/exec"
+	"strings"
+
+	"github.com/pkg/errors"
+
+	"github.com/fbpgo/fbp/compare"
+	"github.com/fbpgo/fbp/mpnet"
+	"github.com/fbpgo/fbp/pasp"
+)
+
+// compareOptions are the parsed flags of "fbp compare".
+type compareOptions struct {
+	data      trainOptions // source, dir, task
+	algos     []string
+	hidden    []int
+	seeds     []uint64
+	epochs    int
+	batch     int
+	trainEval int
+	lr        float64
+	optimizer string
+	out       string
+	progress  bool
+}
+
+// algorithms names what "fbp compare -algos" accepts.
+var algorithms = []string{"bp", "bpi", "mf", "amp", "binarynet", "sgd", "ebp"}
+
+func parseCompare(args []string, stderr io.Writer) (*compareOptions, error) {
+	fs := flag.NewFlagSet("fbp compare", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	o := &compareOptions{}
+	fs.StringVar(&o.data.source, "data", "embedded", "data: embedded, mnist, fashion, cifar10 or a directory of IDX files")
+	fs.StringVar(&o.data.dir, "datadir", "", "directory of fetched data (default $FBP_DATA or ~/.cache/fbp)")
+	fs.StringVar(&o.data.task, "task", "10class", "2class or 10class")
+	algos := fs.String("algos", "bpi,mf,binarynet", "algorithms, comma-separated: "+strings.Join(algorithms, ", "))
+	hidden := fs.String("hidden", "101,101", "hidden layer widths")
+	seeds := fs.String("seeds", "2", "seeds, comma-separated")
+	fs.IntVar(&o.epochs, "epochs", 2, "epochs per run")
+	fs.IntVar(&o.batch, "batch", 128, "mini-batch size (EBP: see -ebp-batch)")
+	fs.IntVar(&o.trainEval, "train-eval", 0, "training error on the first N training samples (0: all)")
+	fs.Float64Var(&o.lr, "lr", 1e-3, "BinaryNet / SGD learning rate")
+	fs.StringVar(&o.optimizer, "optimizer", "adam", "BinaryNet / SGD optimizer: adam or sgd")
+	fs.StringVar(&o.out, "out", "results/compare", "results directory")
+	fs.BoolVar(&o.progress, "progress", true, "draw a progress bar on stderr")
+	if err := fs.Parse(args); err != nil {
+		if err == flag.ErrHelp {
+			return nil, errHelp
+		}
+		return nil, errUsage
+	}
+	if fs.NArg() > 0 {
+		return nil, errors.Errorf("unexpected argument %q", fs.Arg(0))
+	}
+	if o.data.task != "2class" && o.data.task != "10class" {
+		return nil, errors.Errorf("-task %q: want 2class or 10class", o.data.task)
+	}
+	for _, a := range strings.Split(*algos, ",") {
+		a = strings.ToLower(strings.TrimSpace(a))
+		ok := false
+		for _, known := range algorithms {
+			ok = ok || a == known
+		}
+		if !ok {
+			return nil, errors.Errorf("-algos: unknown algorithm %q (want %s)", a, strings.Join(algorithms, ", "))
+		}
+		o.algos = append(o.algos, a)
+	}
+	var err error
+	if o.hidden, err = parseInts("-hidden", *hidden); err != nil {
+		return nil, err
+	}
+	for _, w := range o.hidden {
+		if w < 1 {
+			return nil, errors.Errorf("-hidden %q: widths must be ≥ 1", *hidden)
+		}
+	}
+	ss, err := parseInts("-seeds", *seeds)
+	if err != nil {
+		return nil, err
+	}
+	for _, s := range ss {
+		if s < 0 {
+			return nil, errors.Errorf("-seeds %q: seeds must be ≥ 0", *seeds)
+		}
+		o.seeds = append(o.seeds, uint64(s))
+	}
+	switch {
+	case o.epochs < 1:
+		return nil, errors.Errorf("-epochs %d: want at least 1", o.epochs)
+	case o.batch < 1:
+		return nil, errors.Errorf("-batch %d: want a size ≥ 1", o.batch)
+	case o.trainEval < 0:
+		return nil, errors.Errorf("-train-eval %d: want a count ≥ 0", o.trainEval)
+	case !(o.lr > 0):
+		return nil, errors.Errorf("-lr %v: want a rate > 0", o.lr)
+	case o.optimizer != "adam" && o.optimizer != "sgd":
+		return nil, errors.Errorf("-optimizer %q: want adam or sgd", o.optimizer)
+	}
+	return o, nil
+}
+
+// compareCmd runs "fbp compare".
+func compareCmd(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	o, err := parseCompare(args, stderr)
+	if err != nil {
+		return err
+	}
+	train, test, err := loadData(&o.data)
+	if err != nil {
+		return err
+	}
+	classes := 10
+	if o.data.task == "2class" {
+		classes = 2
+	}
+	out := 1 // one sign unit for 2 classes, one unit per class otherwise
+	if classes > 2 {
+		out = classes
+	}
+	widths := append(append([]int{train.N}, o.hidden...), out)
+	var jobs []compare.Job
+	for _, a := range o.algos {
+		for _, seed := range o.seeds {
+			a, seed := a, seed
+			jobs = append(jobs, compare.Job{Algo: a, Seed: seed, New: func() (compare.Fitter, error) {
+				return newFitter(a, seed, widths, classes, o)
+			}})
+		}
+	}
+	progress := func(j compare.Job) pasp.Recorder {
+		fmt.Fprintf(stdout, "== %s, seed %d\n", j.Algo, j.Seed)
+		return &pasp.Printer{W: stdout, Bar: stderr, Progress: o.progress}
+	}
+	res, err := compare.RunAll(ctx, jobs, train, test, progress)
+	if err != nil {
+		return err
+	}
+	header := fmt.Sprintf("%s %s, widths %v, batch %d, %d epochs, seeds %v", train.Name, o.data.task, widths, o.batch, o.epochs, o.seeds)
+	command := "fbp compare " + strings.Join(args, " ")
+	if rev, err := exec.Command("git", "rev-parse", "--short", "HEAD").Output(); err == nil {
+		command += "   (git " + strings.TrimSpace(string(rev)) + ")"
+	}
+	if err := res.WriteDir(o.out, header, command, hasBayes); err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "\n%s\nresults in %s\n", res.Table(hasBayes), o.out)
+	return nil
+}
+
+// hasBayes reports whether an algorithm makes Bayesian predictions.
+func hasBayes(algo string) bool { return algo != "binarynet" && algo != "sgd" }
+
+// newFitter builds the trainer of one comparison job.
+func newFitter(algo string, seed uint64, widths []int, classes int, o *compareOptions) (compare.Fitter, error) {
+	L := len(widths) - 1
+	switch algo {
+	case "bp", "bpi", "mf", "amp":
+		kind, err := mpnet.ParseKind(algo)
+		if err != nil {
+			return nil, err
+		}
+		s := pasp.DefaultSettings(kind, L, classes)
+		s.Seed, s.Epochs, s.BatchSize, s.TrainEval = seed, o.epochs, o.batch, o.trainEval
+		return pasp.New(mpnet.Config{Widths: widths, Kinds: mpnet.Kinds(kind, L, classes)}, s)
+	case "binarynet", "sgd":
+		s := &compare.BinaryNetSettings{LR: o.lr, Optimizer: o.optimizer, BatchSize: o.batch, Epochs: o.epochs,
+			Seed: seed, Binary: algo == "binarynet", TrainEval: o.trainEval}
+		return compare.NewBinaryNet(widths, s)
+	}
+	return newEBPFitter(seed, widths, o)
+}
