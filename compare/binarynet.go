@@ -7,6 +7,7 @@ import (
 	"gorgonia.org/gorgonia"
 	"gorgonia.org/tensor"
 
+	"github.com/fbpgo/fbp/data"
 	"github.com/fbpgo/fbp/pasp"
 )
 
@@ -44,6 +45,7 @@ type BinaryNet struct {
 	s      BinaryNetSettings
 	rv     *bnResolved
 	rng    *rand.Rand
+	order  *rand.PCG // the epoch orders, data.OrderSource(Seed)
 
 	w      []*tensor.Dense // latent weights, N_{l−1}×N_l per layer, shared by every graph
 	mask   []*tensor.Dense // masks in the same layout; nil for a dense layer
@@ -75,6 +77,7 @@ func NewBinaryNet(widths []int, s *BinaryNetSettings) (*BinaryNet, error) {
 		s:      *s,
 		rv:     rv,
 		rng:    rand.New(rand.NewPCG(s.Seed, 0x9e3779b97f4a7c15)),
+		order:  data.OrderSource(s.Seed),
 		graphs: map[int]*bnGraph{},
 	}
 	bn.s.Density = append([]float64(nil), s.Density...)

@@ -2,6 +2,7 @@ package compare
 
 import (
 	"context"
+	"math/rand/v2"
 	"time"
 
 	"github.com/pkg/errors"
@@ -57,7 +58,7 @@ func (bn *BinaryNet) Fit(ctx context.Context, train, test *data.Set) (*pasp.Resu
 	res := &pasp.Result{Status: pasp.EpochLimit}
 	for range bn.rv.epochs {
 		epochStart := time.Now()
-		perm := bn.rng.Perm(train.M)
+		perm := rand.New(bn.order).Perm(train.M)
 		bn.stats.Step = 0
 		for b := 0; b+B <= train.M; b += B {
 			if ctx.Err() != nil {

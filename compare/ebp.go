@@ -8,6 +8,7 @@ import (
 
 	"github.com/pkg/errors"
 
+	"github.com/fbpgo/fbp/data"
 	"github.com/fbpgo/fbp/mpnet"
 	"github.com/fbpgo/fbp/pasp"
 )
@@ -106,6 +107,7 @@ type EBP struct {
 	epochs int
 	layers []*ebpLayer
 	rng    *rand.Rand
+	order  *rand.PCG // the epoch orders, data.OrderSource(Seed)
 	x2     []float64 // N_0: <x²> of the current input
 	target []float64 // V_L: ±1 targets of the current example
 	stats  pasp.Stats
@@ -123,6 +125,7 @@ func NewEBP(s *EBPSettings) (*EBP, error) {
 	e := &EBP{s: *s, batch: max(s.BatchSize, 1), epochs: max(s.Epochs, 1)}
 	e.s.Widths = append([]int(nil), s.Widths...)
 	e.rng = rand.New(rand.NewPCG(s.Seed, 0x5eed0ebb))
+	e.order = data.OrderSource(s.Seed)
 	std, v0 := s.InitStd, s.InitVar
 	if std == 0 {
 		std = 1

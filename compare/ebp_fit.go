@@ -3,6 +3,7 @@ package compare
 import (
 	"context"
 	"math"
+	"math/rand/v2"
 	"time"
 
 	"github.com/pkg/errors"
@@ -54,7 +55,7 @@ func (e *EBP) Fit(ctx context.Context, train, test *data.Set) (*pasp.Result, err
 	res := &pasp.Result{Status: pasp.EpochLimit}
 	for range e.epochs {
 		epochStart := time.Now()
-		perm := e.rng.Perm(train.M)
+		perm := rand.New(e.order).Perm(train.M)
 		e.stats.Step = 0
 		for b := 0; b+B <= train.M; b += B {
 			if ctx.Err() != nil {

@@ -175,7 +175,7 @@ func (net *Network) Iterate(psi, r []float64) (float64, error) {
 	for l, ly := range net.layers {
 		s := sw.ls[l]
 		mNew := value(s.mNew)
-		if c := meanAbsDiff(ly.m, mNew); c > change {
+		if c := meanAbsDiff(ly.m, mNew); c > change || c != c { // keep a NaN
 			change = c
 		}
 		if ly.kind == AMP {
@@ -196,10 +196,13 @@ func (net *Network) Iterate(psi, r []float64) (float64, error) {
 			}
 		}
 	}
+	// A field that overflowed to ±Inf leaves m = ±1 finite but turns into
+	// NaN at the next prior step: report it now (O(K·N) against the sweep's
+	// O(K·N·B)).
+	if err := net.CheckFinite(); err != nil {
+		return change, err
+	}
 	if math.IsNaN(change) || math.IsInf(change, 0) {
-		if err := net.CheckFinite(); err != nil {
-			return change, err
-		}
 		return change, errors.New("mpnet: non-finite change of the magnetizations")
 	}
 	return change, nil

@@ -53,17 +53,25 @@ func fill(t *tensor.Dense, v float64) {
 	}
 }
 
-// axpby sets dst = a·x + b·dst.
+// axpby sets dst = a·x + b·dst; b = 0 ignores dst (no 0·Inf = NaN).
 func axpby(dst *tensor.Dense, a float64, x *tensor.Dense, b float64) {
 	if dst.Dtype() == tensor.Float64 {
 		d, s := dst.Float64s(), x.Float64s()
 		for i := range d {
-			d[i] = a*s[i] + b*d[i]
+			if b == 0 {
+				d[i] = a * s[i]
+			} else {
+				d[i] = a*s[i] + b*d[i]
+			}
 		}
 	} else {
 		d, s := dst.Float32s(), x.Float32s()
 		for i := range d {
-			d[i] = float32(a*float64(s[i]) + b*float64(d[i]))
+			if b == 0 {
+				d[i] = float32(a * float64(s[i]))
+			} else {
+				d[i] = float32(a*float64(s[i]) + b*float64(d[i]))
+			}
 		}
 	}
 }

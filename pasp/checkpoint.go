@@ -21,6 +21,8 @@ import (
 //	header    JSON     settings (without the recorder), counters, schedule state
 //	rngLen    uint32   length of the random source state (≤ 1 KiB)
 //	rng       bytes    math/rand/v2 PCG state (MarshalBinary)
+//	ordLen    uint32   length of the epoch-order source state (≤ 1 KiB)
+//	order     bytes    its PCG state
 //	network   bytes    the network, mpnet format (with its own checksum)
 //	crc       uint32   CRC-32 (IEEE) of every byte before it
 //
@@ -35,8 +37,12 @@ type ckptHeader struct {
 	Calls    int       `json:"calls"`
 }
 
-// Save writes the trainer's complete state to w.
+// Save writes the trainer's complete state to w. A network holding a NaN
+// or ±Inf is refused with a *mpnet.NonFiniteError (Load would refuse it).
 func (t *Trainer) Save(w io.Writer) error {
+	if err := t.net.CheckFinite(); err != nil {
+		return errors.Wrap(err, "pasp: not checkpointing a non-finite network")
+	}
 	var buf bytes.Buffer
 	buf.Write(ckptMagic[:])
 	s := t.s
@@ -53,6 +59,12 @@ func (t *Trainer) Save(w io.Writer) error {
 	}
 	binary.Write(&buf, binary.LittleEndian, uint32(len(rng)))
 	buf.Write(rng)
+	ord, err := t.order.MarshalBinary()
+	if err != nil {
+		return errors.Wrap(err, "pasp: checkpoint random state")
+	}
+	binary.Write(&buf, binary.LittleEndian, uint32(len(ord)))
+	buf.Write(ord)
 	if _, err := t.net.WriteTo(&buf); err != nil {
 		return err
 	}
@@ -141,6 +153,10 @@ func Load(r io.Reader) (*Trainer, error) {
 	if err != nil {
 		return nil, err
 	}
+	ordBytes, err := next(1 << 10)
+	if err != nil {
+		return nil, err
+	}
 	net, err := mpnet.ReadNetwork(bytes.NewReader(p))
 	if err != nil {
 		return nil, errors.Wrap(err, "pasp: checkpoint")
@@ -158,6 +174,10 @@ func Load(r io.Reader) (*Trainer, error) {
 		return bad("random state: %v", err)
 	}
 	t.rng = newRand(t.src)
+	t.order = new(randPCG)
+	if err := t.order.UnmarshalBinary(ordBytes); err != nil {
+		return bad("epoch-order state: %v", err)
+	}
 	return t, nil
 }
 

@@ -17,11 +17,12 @@ import (
 // prior, the batch is loaded, the downward messages are reset, and τmax
 // message-passing iterations run.
 type Trainer struct {
-	net *mpnet.Network
-	s   Settings
-	rv  *resolved
-	src *rand.PCG // the run's one random source, saved in checkpoints
-	rng *rand.Rand
+	net   *mpnet.Network
+	s     Settings
+	rv    *resolved
+	src   *rand.PCG  // masks and initial fields; saved in checkpoints
+	rng   *rand.Rand //
+	order *rand.PCG  // the epoch orders, data.OrderSource(Seed); saved too
 
 	r     []float64 // current reinforcement per layer (§10.2)
 	calls int       // iterations seen by the reinforcement schedule
@@ -48,7 +49,7 @@ func New(cfg mpnet.Config, s *Settings) (*Trainer, error) {
 	if err := net.Init(s.EpsInit, rng); err != nil {
 		return nil, err
 	}
-	t := &Trainer{net: net, s: *s, rv: rv, src: src, rng: rng, r: append([]float64(nil), rv.r...)}
+	t := &Trainer{net: net, s: *s, rv: rv, src: src, rng: rng, order: data.OrderSource(s.Seed), r: append([]float64(nil), rv.r...)}
 	return t, nil
 }
 
@@ -85,6 +86,8 @@ type StepStats struct {
 //  1. Hext_l ← ρ_l·H_l + rbatch·Hext_l     (skipped when every ρ is 0)
 //  2. load the batch and reset the downward messages
 //  3. τmax times: one sweep, then advance the reinforcement schedule.
+//
+// A NaN or ±Inf in the weight state afterwards is a *mpnet.NonFiniteError.
 func (t *Trainer) Step(x []float64, y []int) (StepStats, error) {
 	var st StepStats
 	anyRho := false
@@ -107,6 +110,11 @@ func (t *Trainer) Step(x []float64, y []int) (StepStats, error) {
 		st.Iterations++
 		st.Change = c
 		t.advanceSchedule()
+	}
+	// A field that overflowed to ±Inf turns into NaN at the next prior
+	// step; stop here rather than train on it (O(K·N), the sweep is O(K·N·B)).
+	if err := t.net.CheckFinite(); err != nil {
+		return st, err
 	}
 	t.stats.Steps++
 	t.stats.Sweeps += st.Iterations
@@ -160,8 +168,9 @@ func (t *Trainer) checkSet(name string, s *data.Set) error {
 
 // Fit trains for Settings.Epochs epochs on train, evaluating on train and
 // test before the first epoch (epoch 0, only on a fresh trainer) and after
-// each. Every epoch draws a fresh permutation of train from the run's
-// random source and drops the last incomplete mini-batch. Fit stops early
+// each. Every epoch draws a fresh permutation of train from
+// data.OrderSource(Seed), the order every trainer of the module uses, and
+// drops the last incomplete mini-batch. Fit stops early
 // when Runtime is exceeded or ctx is cancelled (after the current
 // mini-batch); the Result's Status says why it stopped. test may be nil.
 func (t *Trainer) Fit(ctx context.Context, train, test *data.Set) (*Result, error) {
@@ -200,7 +209,7 @@ func (t *Trainer) Fit(ctx context.Context, train, test *data.Set) (*Result, erro
 	res := &Result{Status: EpochLimit}
 	for range t.rv.epochs {
 		epochStart := time.Now()
-		perm := t.rng.Perm(train.M)
+		perm := rand.New(t.order).Perm(train.M)
 		t.stats.Step = 0
 		for b := 0; b+B <= train.M; b += B {
 			if err := ctx.Err(); err != nil {
