@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"github.com/pkg/errors"
+	"gorgonia.org/tensor"
 
 	"github.com/fbpgo/fbp/compare"
 	"github.com/fbpgo/fbp/mpnet"
@@ -28,6 +29,7 @@ type compareOptions struct {
 	optimizer string
 	out       string
 	progress  bool
+	dtype     tensor.Dtype
 }
 
 // algorithms names what "fbp compare -algos" accepts.
@@ -50,6 +52,7 @@ func parseCompare(args []string, stderr io.Writer) (*compareOptions, error) {
 	fs.StringVar(&o.optimizer, "optimizer", "adam", "BinaryNet / SGD optimizer: adam or sgd")
 	fs.StringVar(&o.out, "out", "results/compare", "results directory")
 	fs.BoolVar(&o.progress, "progress", true, "draw a progress bar on stderr")
+	float := fs.Int("float", 64, "float type of fBP and BinaryNet/SGD: 32 or 64 (EBP is float64)")
 	if err := fs.Parse(args); err != nil {
 		if err == flag.ErrHelp {
 			return nil, errHelp
@@ -72,6 +75,14 @@ func parseCompare(args []string, stderr io.Writer) (*compareOptions, error) {
 			return nil, errors.Errorf("-algos: unknown algorithm %q (want %s)", a, strings.Join(algorithms, ", "))
 		}
 		o.algos = append(o.algos, a)
+	}
+	switch *float {
+	case 64:
+		o.dtype = tensor.Float64
+	case 32:
+		o.dtype = tensor.Float32
+	default:
+		return nil, errors.Errorf("-float %d: want 32 or 64", *float)
 	}
 	var err error
 	if o.hidden, err = parseInts("-hidden", *hidden); err != nil {
@@ -169,10 +180,10 @@ func newFitter(algo string, seed uint64, widths []int, classes int, o *compareOp
 		}
 		s := pasp.DefaultSettings(kind, L, classes)
 		s.Seed, s.Epochs, s.BatchSize, s.TrainEval = seed, o.epochs, o.batch, o.trainEval
-		return pasp.New(mpnet.Config{Widths: widths, Kinds: mpnet.Kinds(kind, L, classes)}, s)
+		return pasp.New(mpnet.Config{Widths: widths, Kinds: mpnet.Kinds(kind, L, classes), Dtype: o.dtype}, s)
 	case "binarynet", "sgd":
 		s := &compare.BinaryNetSettings{LR: o.lr, Optimizer: o.optimizer, BatchSize: o.batch, Epochs: o.epochs,
-			Seed: seed, Binary: algo == "binarynet", TrainEval: o.trainEval}
+			Seed: seed, Binary: algo == "binarynet", TrainEval: o.trainEval, Dtype: o.dtype}
 		return compare.NewBinaryNet(widths, s)
 	}
 	return newEBPFitter(seed, widths, o)

@@ -1,0 +1,60 @@
+package main
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// TestCompareWritesResults runs every algorithm of "fbp compare" for one
+// epoch and two seeds on a tiny data set and checks the results folder.
+func TestCompareWritesResults(t *testing.T) {
+	dir := tinyDir(t, 64, 24, 784)
+	out := filepath.Join(t.TempDir(), "res")
+	for _, task := range []string{"10class", "2class"} {
+		code, stdout, stderr := runCLI(t, "compare", "-data", dir, "-task", task, "-algos", "bpi,mf,amp,bp,binarynet,sgd,ebp",
+			"-hidden", "6", "-epochs", "1", "-seeds", "2,7", "-batch", "8", "-out", out, "-progress=false")
+		if code != 0 {
+			t.Fatalf("%s: exit %d\nstdout:\n%s\nstderr:\n%s", task, code, stdout, stderr)
+		}
+		for _, f := range []string{"runs.csv", "runs.json", "summary.md", "curves.png", "README.md"} {
+			if st, err := os.Stat(filepath.Join(out, f)); err != nil || st.Size() == 0 {
+				t.Errorf("%s: %s missing or empty (%v)", task, f, err)
+			}
+		}
+		table, _ := os.ReadFile(filepath.Join(out, "summary.md"))
+		for _, a := range []string{"| bpi | 2 | 1 |", "| binarynet | 2 | 1 |", "| ebp | 2 | 1 |"} {
+			if !strings.Contains(string(table), a) {
+				t.Errorf("%s: summary.md lacks a row starting %q:\n%s", task, a, table)
+			}
+		}
+		csv, _ := os.ReadFile(filepath.Join(out, "runs.csv"))
+		if n := strings.Count(string(csv), "\n"); n != 1+7*2*2 {
+			t.Errorf("%s: runs.csv has %d lines, want a header and 7 algorithms × 2 seeds × 2 epochs", task, n)
+		}
+	}
+}
+
+// TestCompareBadFlags checks that bad flags are errors naming the flag.
+func TestCompareBadFlags(t *testing.T) {
+	for _, c := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"-algos", "xyz"}, "-algos"},
+		{[]string{"-seeds", "a"}, "-seeds"},
+		{[]string{"-seeds", "-1"}, "-seeds"},
+		{[]string{"-epochs", "0"}, "-epochs"},
+		{[]string{"-lr", "0"}, "-lr"},
+		{[]string{"-optimizer", "rmsprop"}, "-optimizer"},
+		{[]string{"-task", "3class"}, "-task"},
+		{[]string{"-float", "16"}, "-float"},
+		{[]string{"-hidden", "0"}, "-hidden"},
+	} {
+		code, _, stderr := runCLI(t, append([]string{"compare"}, c.args...)...)
+		if code != 1 || !strings.Contains(stderr, c.want) {
+			t.Errorf("compare %v: exit %d, stderr %q; want exit 1 naming %s", c.args, code, stderr, c.want)
+		}
+	}
+}
