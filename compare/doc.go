@@ -20,6 +20,19 @@
 //   - SignSTE and BinarizeSTE: the straight-through estimators as Gorgonia
 //     ops with symbolic (SDOp) and automatic (ADOp) derivatives, usable in
 //     any graph.
+//   - EBP (BASELINES §2): Expectation Backpropagation with binary or Gaussian
+//     weights, online or mini-batched, with point-wise and Bayesian
+//     predictions. Its per-example updates are plain Go kernels, not graph
+//     ops (see ebp_kernels.go for why), each tested against the spec's
+//     equations.
+//   - RSGD (BASELINES §3): replicated SGD on the robust ensemble for binary
+//     committee machines on random patterns, with the interaction formulas
+//     of §3.3 and the non-interacting baseline (Lambda = 0); SolveFraction
+//     measures the fraction of instances solved at a load α.
+//   - RunAll and Results: the side-by-side runner behind "fbp compare": every
+//     algorithm and seed on the same data, with one epoch order per seed
+//     (data.OrderSource), written as CSV, JSON, a Markdown table and PNG
+//     learning curves (gonum/plot).
 //
 // # Conventions
 //
@@ -27,12 +40,13 @@
 // network with one sign output (2-class tasks) and class indices for one
 // with C ≥ 3 outputs. Weight slices returned to callers are K×N row-major,
 // as in mpnet. Randomness comes from one math/rand/v2 PCG source per run,
-// seeded from the settings: the same seed gives a bit-identical run on the
-// CPU. Error rates are in percent.
+// seeded from the settings, plus data.OrderSource(seed) for the epoch
+// orders: the same seed gives a bit-identical run on the CPU. Error rates
+// are in percent.
 //
 // # Fields a baseline does not have
 //
-// Baselines without a Bayesian prediction (BinaryNet) leave the Bayesian
+// Baselines without a Bayesian prediction (BinaryNet, SGD) leave the Bayesian
 // errors of pasp.Eval at 0 and its per-layer Q0 and Qab empty; Stats.Sweeps
 // counts one forward-backward pass per mini-batch, and Stats.Change is the
 // largest per-layer mean |ΔW| of the latent weights in the last step.
