@@ -31,13 +31,17 @@ func DefaultDir() string {
 //	"mnist"     the full MNIST in dir/mnist (60,000 + 10,000 images).
 //	"fashion"   Fashion-MNIST in dir/fashion (60,000 + 10,000 images; the split
 //	            is not the original one, see Fetch).
+//	"cifar10"   CIFAR-10 in dir/cifar10 (50,000 + 10,000 colour images, N = 3072),
+//	            read by LoadCIFAR10. Fetch does not download it: the user
+//	            unpacks cifar-10-binary.tar.gz there (see LoadCIFAR10).
 //	otherwise   source is a directory holding the four standard IDX files.
 //
-// For "mnist" and "fashion" an empty dir means DefaultDir(), and the files
-// are those that Fetch(dir) writes. In a directory each file may be plain or
+// For "mnist", "fashion" and "cifar10" an empty dir means DefaultDir(); the
+// MNIST files are those that Fetch(dir) writes. In a directory each file may be plain or
 // gzipped and is looked up as name.gz, then name (see TrainImages etc.).
 // Pixels are in [0,1] and labels are class indices (Classes = 10); apply
-// Standardize and, for the 2-class task, TwoClass yourself.
+// Standardize (StandardizeChannels for "cifar10") and, for the 2-class task,
+// TwoClass yourself.
 //
 // Errors name the missing or malformed file; format errors wrap the
 // sentinels of ReadIDX.
@@ -54,10 +58,19 @@ func Load(source, dir string) (train, test *Set, err error) {
 			return nil, nil, errors.Wrapf(err, "data: Load %s (fetch it first: fbp data fetch -dir %s)", source, dir)
 		}
 		return loadFS(os.DirFS(d), ".", d)
+	case "cifar10":
+		if dir == "" {
+			dir = DefaultDir()
+		}
+		d := filepath.Join(dir, source)
+		if _, err := os.Stat(d); err != nil {
+			return nil, nil, errors.Wrapf(err, "data: Load cifar10 (not downloadable by fbp: unpack cifar-10-binary.tar.gz from https://www.cs.toronto.edu/~kriz/cifar.html into %s)", d)
+		}
+		return LoadCIFAR10(d)
 	}
 	st, err := os.Stat(source)
 	if err != nil || !st.IsDir() {
-		return nil, nil, errors.Errorf("data: Load: source %q is neither embedded, mnist, fashion nor a directory", source)
+		return nil, nil, errors.Errorf("data: Load: source %q is neither embedded, mnist, fashion, cifar10 nor a directory", source)
 	}
 	return loadFS(os.DirFS(source), ".", source)
 }

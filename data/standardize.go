@@ -83,6 +83,102 @@ func Standardize(train, test *Set) (trainOut, testOut *Set, st Stats, err error)
 	return st.Apply(train), testOut, st, nil
 }
 
+// ChannelStats returns the mean and standard deviation of each of channels
+// colour channels of s. A sample's N features are taken as channels blocks
+// of P = N/channels consecutive values, channel-major as in CIFAR-10
+// (X[c·P + p] is pixel p of channel c); the statistics of channel c pool
+// its P pixels of all M samples, n = M·P numbers, with the formulas of
+// PixelStats (divisor n − 1, compensated sums in two passes):
+//
+//	mean_c = Σ_{i,p} x[i, c·P+p] / n
+//	std_c  = sqrt(Σ_{i,p} (x[i, c·P+p] − mean_c)² / (n − 1))
+//
+// ChannelStats(s, 1) equals []Stats{PixelStats(s)}.
+//
+// It returns a *SetError wrapping ErrShape if channels < 1 or N is not a
+// multiple of channels, one wrapping ErrEmpty if a channel has fewer than 2
+// values, and the error of s.Validate if s is invalid.
+func ChannelStats(s *Set, channels int) ([]Stats, error) {
+	if err := s.Validate(); err != nil {
+		return nil, err
+	}
+	if channels < 1 || s.N%channels != 0 {
+		return nil, &SetError{Name: s.Name, Field: "shape", Index: -1,
+			Err: fmt.Errorf("%w: N = %d is not a positive multiple of %d channels", ErrShape, s.N, channels)}
+	}
+	P := s.N / channels
+	if n := s.M * P; n < 2 {
+		return nil, &SetError{Name: s.Name, Field: "X", Index: -1,
+			Err: fmt.Errorf("%w: %d values per channel, need at least 2", ErrEmpty, n)}
+	}
+	n := float64(s.M * P)
+	st := make([]Stats, channels)
+	for c := range st {
+		var sum neumaier
+		for i := 0; i < s.M; i++ {
+			for _, x := range s.X[i*s.N+c*P : i*s.N+(c+1)*P] {
+				sum.add(x)
+			}
+		}
+		mean := sum.value() / n
+		var ss neumaier
+		for i := 0; i < s.M; i++ {
+			for _, x := range s.X[i*s.N+c*P : i*s.N+(c+1)*P] {
+				d := x - mean
+				ss.add(d * d)
+			}
+		}
+		st[c] = Stats{Mean: mean, Std: math.Sqrt(ss.value() / (n - 1))}
+	}
+	return st, nil
+}
+
+// applyChannels returns a copy of s with pixel p of channel c of every sample
+// mapped to (x − st[c].Mean)/(st[c].Std + StdEps). len(st) must divide s.N.
+func applyChannels(st []Stats, s *Set) *Set {
+	out := s.Clone()
+	P := s.N / len(st)
+	for i := 0; i < s.M; i++ {
+		for c, sc := range st {
+			row := out.X[i*s.N+c*P : i*s.N+(c+1)*P]
+			scale := sc.Std + StdEps
+			for k, x := range row {
+				row[k] = (x - sc.Mean) / scale
+			}
+		}
+	}
+	return out
+}
+
+// StandardizeChannels implements step 2 of the pre-processing of
+// EXPERIMENTS §I.1 for CIFAR-10: the statistics st = ChannelStats(train,
+// channels), one per colour channel over the pixels of all training images,
+// are computed once and applied to both sets,
+//
+//	x ← (x − st[c].Mean)/(st[c].Std + StdEps)   for every pixel x of channel c.
+//
+// Use channels = CIFARChannels for CIFAR-10. It returns new sets; train and
+// test are not modified. test may be nil, in which case testOut is nil. The
+// error is that of ChannelStats on train, a *SetError wrapping ErrShape if
+// test.N differs from train.N, or that of test.Validate.
+func StandardizeChannels(train, test *Set, channels int) (trainOut, testOut *Set, st []Stats, err error) {
+	st, err = ChannelStats(train, channels)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	if test != nil {
+		if err := test.Validate(); err != nil {
+			return nil, nil, nil, err
+		}
+		if test.N != train.N {
+			return nil, nil, nil, &SetError{Name: test.Name, Field: "shape", Index: -1,
+				Err: fmt.Errorf("%w: N = %d, the training set has %d", ErrShape, test.N, train.N)}
+		}
+		testOut = applyChannels(st, test)
+	}
+	return applyChannels(st, train), testOut, st, nil
+}
+
 // neumaier is a compensated (Kahan–Babuška–Neumaier) running sum.
 type neumaier struct{ s, c float64 }
 

@@ -175,8 +175,13 @@ func ReadNetwork(r io.Reader) (*Network, error) {
 				return fail(err, "weights")
 			}
 			for i, v := range buf {
-				if math.IsNaN(v) || math.IsInf(v, 0) {
+				// A value must be finite in the network's float type, and
+				// a mean m within [−1, 1], or σ = (1 − m²)·mask is not.
+				if math.IsNaN(v) || math.IsInf(v, 0) || (net.dt == tensor.Float32 && math.IsInf(float64(float32(v)), 0)) {
 					return nil, &NonFiniteError{Layer: l, Field: "stored state", Index: i}
+				}
+				if j == 0 && math.Abs(v) > 1 {
+					return nil, errors.Errorf("mpnet: reading network: layer %d: stored mean m[%d] = %v is outside [-1, 1]", l, i, v)
 				}
 			}
 			vals[j] = buf

@@ -40,7 +40,7 @@ func parseTrain(args []string, stderr io.Writer) (*trainOptions, error) {
 	fs := flag.NewFlagSet("fbp train", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	o := &trainOptions{}
-	fs.StringVar(&o.source, "data", "embedded", "data: embedded (MNIST subset in the binary), mnist, fashion, or a directory of IDX files")
+	fs.StringVar(&o.source, "data", "embedded", "data: embedded (MNIST subset in the binary), mnist, fashion, cifar10 (CIFAR-10 binary batches, supplied by the user), or a directory of IDX files")
 	fs.StringVar(&o.dir, "datadir", "", "directory of fetched data for -data mnist|fashion (default $FBP_DATA or ~/.cache/fbp)")
 	fs.StringVar(&o.task, "task", "10class", "2class (even vs odd, one sign output) or 10class (ArgMax output)")
 	layer := fs.String("layer", "bpi", "layer kind bp|bpi|mf|amp for every hidden layer, or one per layer (comma-separated, last may be argmax)")
@@ -322,13 +322,21 @@ func (s saver) Record(ev pasp.Event, st *pasp.Stats) error {
 	return s.t.SaveFile(s.path)
 }
 
-// loadData reads, standardises and relabels the data for the task.
+// loadData reads, standardises and relabels the data for the task
+// (EXPERIMENTS §I.1): CIFAR-10 (-data cifar10, or any set of N = 3072
+// features) is standardised per colour channel, other data with one scalar
+// mean and standard deviation.
 func loadData(o *trainOptions) (train, test *data.Set, err error) {
 	train, test, err = data.Load(o.source, o.dir)
 	if err != nil {
 		return nil, nil, err
 	}
-	if train, test, _, err = data.Standardize(train, test); err != nil {
+	if o.source == "cifar10" || train.N == data.CIFARPixels {
+		train, test, _, err = data.StandardizeChannels(train, test, data.CIFARChannels)
+	} else {
+		train, test, _, err = data.Standardize(train, test)
+	}
+	if err != nil {
 		return nil, nil, err
 	}
 	if o.task == "2class" {
