@@ -136,7 +136,9 @@ func addLine(p *plot.Plot, name string, pts plotter.XYs, c color.Color, dashes [
 }
 
 // meanCurve returns the point-wise and Bayesian test errors of algo per
-// epoch, averaged over its seeds (epochs every seed reached).
+// epoch, averaged over its seeds (epochs every seed reached). The epoch-0
+// evaluation of the untrained network (near chance) is left out of the
+// curve, so that the scale shows the training; runs.csv has it.
 func (r *Results) meanCurve(algo string) (pw, pb plotter.XYs) {
 	var runs []*Run
 	n := math.MaxInt
@@ -149,7 +151,7 @@ func (r *Results) meanCurve(algo string) (pw, pb plotter.XYs) {
 	if len(runs) == 0 {
 		return nil, nil
 	}
-	for e := 0; e < n; e++ {
+	for e := min(1, n-1); e < n; e++ {
 		var sw, sb float64
 		for _, run := range runs {
 			sw += run.Epochs[e].TestError
