@@ -50,7 +50,7 @@ func parseTrain(args []string, stderr io.Writer) (*trainOptions, error) {
 	rho := fs.String("rho", "", "PasP exponent ρ, one value or one per layer (default: 1+1e-4 hidden, 0.9 last)")
 	psi := fs.String("psi", "", "damping ψ in [0,1), one value or one per layer (default 0.8; 0.81 for amp and for bpi/bp on 10 classes)")
 	r := fs.String("r", "", "reinforcement r, one value or one per layer (default 0)")
-	fs.Float64Var(new(float64), "rstep", 0, "reinforcement schedule step")
+	rstep := fs.Float64("rstep", 0, "reinforcement schedule step")
 	tauMax := fs.Int("taumax", 1, "message-passing iterations per mini-batch")
 	epsInit := fs.Float64("eps-init", 1, "std of the random initial fields (symmetry breaking)")
 	density := fs.String("density", "", "fraction of non-zero weights in (0,1], one value or one per layer (default 1)")
@@ -153,7 +153,7 @@ func parseTrain(args []string, stderr io.Writer) (*trainOptions, error) {
 			return nil, err
 		}
 	}
-	s.RStep, _ = strconv.ParseFloat(fs.Lookup("rstep").Value.String(), 64)
+	s.RStep = *rstep
 	s.TauMax, s.EpsInit, s.BatchSize, s.Epochs, s.Seed = *tauMax, *epsInit, *batch, *epochs, *seed
 	s.TrainEval = o.trainEval
 	if *batch < 1 {
