@@ -10,6 +10,7 @@ import (
 	"gonum.org/v1/gonum/blas/blas64"
 
 	"github.com/fbpgo/fbp/data"
+	"github.com/fbpgo/fbp/mpnet"
 	"github.com/fbpgo/fbp/pasp"
 )
 
@@ -228,21 +229,7 @@ func (bn *BinaryNet) predictChunk(dst []int, x []float64, ws [][]float64, a, b [
 		}
 		h, a, b = z, b, a
 	}
-	K := bn.widths[L]
-	for n := range dst {
-		row := h[n*K : (n+1)*K]
-		if K == 1 {
-			dst[n] = int(bnSign(row[0] + bnTieBreak))
-			continue
-		}
-		best := 0
-		for k, v := range row {
-			if v > row[best] {
-				best = k
-			}
-		}
-		dst[n] = best
-	}
+	mpnet.Decide(dst, h, bn.widths[L], bnTieBreak)
 }
 
 // bnSign is mpnet's sign: +1, −1, or 0 for 0.

@@ -173,20 +173,7 @@ func (e *Exported) Decode(dst []int, out gorgonia.Value) error {
 	if s := t.Shape(); len(s) != 2 || s[1] != C || len(v) < len(dst)*C {
 		return errors.Errorf("mpnet: Decode: output shape %v: want %d rows of %d", s, len(dst), C)
 	}
-	for n := range dst {
-		row := v[n*C : (n+1)*C]
-		if C == 1 {
-			dst[n] = int(row[0])
-			continue
-		}
-		best := 0
-		for k, s := range row {
-			if s > row[best] {
-				best = k
-			}
-		}
-		dst[n] = best
-	}
+	Decide(dst, v, C, 0) // a one-unit output is already ±1
 	return nil
 }
 

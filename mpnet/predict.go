@@ -131,15 +131,22 @@ func (net *Network) predictChunk(dst []int, x []float64, mean, vari [][]float64,
 		}
 		h = z
 	}
-	K := net.layers[net.L()-1].K
+	tie := 0.0
+	if !bayes {
+		tie = tieBreak
+	}
+	Decide(dst, h, net.layers[net.L()-1].K, tie)
+}
+
+// Decide writes the prediction for each of the len(dst) rows of scores
+// (K values per row, row-major): for K = 1 the sign of the score plus tie
+// (±1, 0 for an exact zero), otherwise the index of the first maximum
+// (ALGORITHMS §12). Every trainer of the module decides this way.
+func Decide(dst []int, scores []float64, K int, tie float64) {
 	for n := range dst {
-		row := h[n*K : (n+1)*K]
+		row := scores[n*K : (n+1)*K]
 		if K == 1 {
-			v := row[0]
-			if !bayes {
-				v += tieBreak
-			}
-			dst[n] = int(sign(v))
+			dst[n] = int(sign(row[0] + tie))
 			continue
 		}
 		best := 0
