@@ -53,14 +53,8 @@ func parseCompare(args []string, stderr io.Writer) (*compareOptions, error) {
 	fs.StringVar(&o.out, "out", "results/compare", "results directory")
 	fs.BoolVar(&o.progress, "progress", true, "draw a progress bar on stderr")
 	float := fs.Int("float", 64, "float type of fBP and BinaryNet/SGD: 32 or 64 (EBP is float64)")
-	if err := fs.Parse(args); err != nil {
-		if err == flag.ErrHelp {
-			return nil, errHelp
-		}
-		return nil, errUsage
-	}
-	if fs.NArg() > 0 {
-		return nil, errors.Errorf("unexpected argument %q", fs.Arg(0))
+	if err := parseFlags(fs, args); err != nil {
+		return nil, err
 	}
 	if o.data.task != "2class" && o.data.task != "10class" {
 		return nil, errors.Errorf("-task %q: want 2class or 10class", o.data.task)

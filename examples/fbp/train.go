@@ -61,14 +61,8 @@ func parseTrain(args []string, stderr io.Writer) (*trainOptions, error) {
 	fs.BoolVar(&o.progress, "progress", true, "draw a progress bar on stderr while an epoch runs")
 	fs.StringVar(&o.save, "save", "", "write a checkpoint to this file after every epoch (atomically)")
 	fs.StringVar(&o.resume, "resume", "", "continue from this checkpoint (network and hyper-parameters come from it)")
-	if err := fs.Parse(args); err != nil {
-		if err == flag.ErrHelp {
-			return nil, errHelp
-		}
-		return nil, errUsage
-	}
-	if fs.NArg() > 0 {
-		return nil, errors.Errorf("unexpected argument %q", fs.Arg(0))
+	if err := parseFlags(fs, args); err != nil {
+		return nil, err
 	}
 	set := map[string]bool{}
 	fs.Visit(func(f *flag.Flag) { set[f.Name] = true })
@@ -206,6 +200,21 @@ func checkWritable(path string) error {
 	}
 	f.Close()
 	return os.Remove(f.Name())
+}
+
+// parseFlags parses args into fs: errHelp for -h, errUsage for a bad flag
+// (fs has printed why), an error for positional arguments.
+func parseFlags(fs *flag.FlagSet, args []string) error {
+	if err := fs.Parse(args); err != nil {
+		if err == flag.ErrHelp {
+			return errHelp
+		}
+		return errUsage
+	}
+	if fs.NArg() > 0 {
+		return errors.Errorf("unexpected argument %q", fs.Arg(0))
+	}
+	return nil
 }
 
 func parseInts(flagName, v string) ([]int, error) {
