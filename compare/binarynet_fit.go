@@ -224,21 +224,10 @@ func (bn *BinaryNet) predictChunk(dst []int, x []float64, ws [][]float64, a, b [
 			0, blas64.General{Rows: r, Cols: K, Stride: K, Data: z})
 		if l < L-1 {
 			for j, v := range z {
-				z[j] = bnSign(v + bnTieBreak)
+				z[j] = mpnet.Sign(v + bnTieBreak)
 			}
 		}
 		h, a, b = z, b, a
 	}
 	mpnet.Decide(dst, h, bn.widths[L], bnTieBreak)
-}
-
-// bnSign is mpnet's sign: +1, −1, or 0 for 0.
-func bnSign(v float64) float64 {
-	switch {
-	case v > 0:
-		return 1
-	case v < 0:
-		return -1
-	}
-	return 0
 }

@@ -49,7 +49,7 @@ func bnTeacherSet(m, n, classes int, seed uint64) *data.Set {
 			}
 		}
 		if classes == 2 {
-			s.Y[i] = int(bnSign(bestV + bnTieBreak))
+			s.Y[i] = int(mpnet.Sign(bestV + bnTieBreak))
 		} else {
 			s.Y[i] = best
 		}

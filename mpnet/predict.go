@@ -159,6 +159,10 @@ func Decide(dst []int, scores []float64, K int, tie float64) {
 	}
 }
 
+// Sign returns +1 for v > 0, −1 for v < 0 and 0 for 0 (and NaN): the sign
+// of point-wise weights and activations (ALGORITHMS §12.1).
+func Sign(v float64) float64 { return sign(v) }
+
 func sign(v float64) float64 {
 	switch {
 	case v > 0:
