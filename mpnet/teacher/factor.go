@@ -1,0 +1,103 @@
+package teacher
+
+import "math"
+
+// This file holds the factor of one output unit a (thesis eq. 2.5 and 3.1)
+// and the three exact-enumeration factor-to-variable updates.
+//
+// A factor has n = K_out + K_out·K_in variables (its slots): slot j < K_out
+// is the weight W_out[a, r_j] of the j-th hidden unit r_j of row a, and slot
+// K_out + j·K_in + l is the l-th weight of row r_j of W_in. A configuration
+// is an integer c ∈ [0, q^n) whose base-q digit j, d_j(c) = ⌊c/q^j⌋ mod q,
+// is the alphabet index of slot j. A factor table keeps the configurations
+// with a non-zero factor value and their values, in increasing order of c.
+// Messages of one factor are n×q row-major: m[j·q + d].
+
+// table is the enumerated factor of one output unit for one mini-batch.
+type table struct {
+	cfg []uint32  // configurations with a non-zero factor (all of them for max-sum)
+	w   []float64 // their values: ξ_a (probability domain) or −H_a (log domain)
+}
+
+// digits writes the base-q digits of c into d (len n).
+func digits(d []int, c uint32, q int) {
+	for j := range d {
+		d[j] = int(c % uint32(q))
+		c /= uint32(q)
+	}
+}
+
+// sumProduct computes the sum-product update (thesis eq. 2.7, 2.8) of every
+// slot of one factor:
+//
+//	out[j, d] = Σ_{c: d_j(c) = d} w_c Π_{i ≠ j} in[i, d_i(c)]
+//
+// The product over i ≠ j is a prefix times a suffix product, so no message
+// is ever divided and exact zeros are safe. out is not normalised. pre,
+// suf (len n+1) and dig (len n) are scratch.
+func sumProduct(out, in []float64, t *table, n, q int, pre, suf []float64, dig []int) {
+	clear(out)
+	for k, c := range t.cfg {
+		digits(dig, c, q)
+		prefixSuffix(pre, suf, in, dig, q, 1, mul)
+		w := t.w[k]
+		for j, d := range dig {
+			out[j*q+d] += w * pre[j] * suf[j+1]
+		}
+	}
+}
+
+// maxProduct computes the max-product update (thesis eq. 2.12) of every
+// slot of one factor:
+//
+//	out[j, d] = max_{c: d_j(c) = d} w_c Π_{i ≠ j} in[i, d_i(c)]
+//
+// with the maximum over no configuration equal to 0. out is not normalised.
+func maxProduct(out, in []float64, t *table, n, q int, pre, suf []float64, dig []int) {
+	clear(out)
+	for k, c := range t.cfg {
+		digits(dig, c, q)
+		prefixSuffix(pre, suf, in, dig, q, 1, mul)
+		w := t.w[k]
+		for j, d := range dig {
+			out[j*q+d] = math.Max(out[j*q+d], w*pre[j]*suf[j+1])
+		}
+	}
+}
+
+// maxSum computes the max-sum update (thesis eq. 3.7) of every slot of one
+// factor in the log domain:
+//
+//	out[j, d] = max_{c: d_j(c) = d} [ −H_a(c) + Σ_{i ≠ j} in[i, d_i(c)] ]
+//
+// where w_c = −H_a(c), with the maximum over no configuration equal to −∞.
+// out is not normalised.
+func maxSum(out, in []float64, t *table, n, q int, pre, suf []float64, dig []int) {
+	for i := range out {
+		out[i] = math.Inf(-1)
+	}
+	for k, c := range t.cfg {
+		digits(dig, c, q)
+		prefixSuffix(pre, suf, in, dig, q, 0, add)
+		w := t.w[k]
+		for j, d := range dig {
+			out[j*q+d] = math.Max(out[j*q+d], w+(pre[j]+suf[j+1]))
+		}
+	}
+}
+
+func mul(a, b float64) float64 { return a * b }
+func add(a, b float64) float64 { return a + b }
+
+// prefixSuffix sets pre[j] = op over i < j and suf[j] = op over i ≥ j of
+// in[i, dig[i]], starting from the identity id.
+func prefixSuffix(pre, suf, in []float64, dig []int, q int, id float64, op func(a, b float64) float64) {
+	n := len(dig)
+	pre[0], suf[n] = id, id
+	for i, d := range dig {
+		pre[i+1] = op(pre[i], in[i*q+d])
+	}
+	for i := n - 1; i >= 0; i-- {
+		suf[i] = op(suf[i+1], in[i*q+dig[i]])
+	}
+}
