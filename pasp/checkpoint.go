@@ -168,6 +168,9 @@ func Load(r io.Reader) (*Trainer, error) {
 	if len(hdr.R) != net.L() {
 		return bad("%d reinforcement values for %d layers", len(hdr.R), net.L())
 	}
+	if err := setFocus(net, rv, hdr.Settings.FocusPrior); err != nil {
+		return nil, errors.Wrap(err, "pasp: checkpoint settings")
+	}
 	t := &Trainer{net: net, s: hdr.Settings, rv: rv, r: hdr.R, calls: hdr.Calls, stats: hdr.Stats}
 	t.src = new(randPCG)
 	if err := t.src.UnmarshalBinary(rngBytes); err != nil {

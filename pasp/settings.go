@@ -22,8 +22,21 @@ type Settings struct {
 	// as in every experiment of the paper.
 	R []float64
 	// RStep advances the reinforcement after every iteration, past the
-	// first 10: r ← 1 − (1 − r)(1 − RStep) (ALGORITHMS §10.2). Zero: r stays.
+	// first 10: r ← 1 − (1 − r)(1 − RStep) (ALGORITHMS §10.2), or, on a
+	// focused layer, γ ← γ·(1 + RStep) (§10.3). Zero: r stays.
 	RStep float64
+	// FocusY is the focusing y per layer (ALGORITHMS §10.3). On a layer
+	// with y > 0 the field update H = Hin + Hext + r·H_old becomes
+	// H = Hin + Hfoc + Hext, the self-interaction of y replicas with coupling
+	// γ = r: R is then the initial γ (finite, ≥ 0, may exceed 1; 0 keeps
+	// the term off) and RStep scopes it. A focused y is finite and ≥ 1
+	// (y = 1 adds nothing); only BP, BPI and ArgMax layers can be focused.
+	// Empty or 0: no focusing, as in every experiment of the paper.
+	FocusY []float64
+	// FocusPrior includes the prior field Hext in the cavity magnetization
+	// m_js of the focusing term (the committee-machine reference, §16);
+	// false leaves it out, the reference behaviour of §10.3.
+	FocusPrior bool
 	// RBatch is the extra fraction of the old prior kept in the PasP step (0).
 	RBatch float64
 	// TauMax is the number of message-passing iterations per mini-batch; 0 means 1.
@@ -103,6 +116,7 @@ func (e *SettingsError) Unwrap() error { return e.Err }
 // resolved holds settings with every default applied and checked.
 type resolved struct {
 	rho, psi, r []float64
+	focusY      []float64 // 0: plain reinforcement on that layer
 	tauMax      int
 	batch       int
 	epochs      int
@@ -128,6 +142,9 @@ func (s *Settings) resolve(L int) (*resolved, error) {
 	if rv.r, err = perLayer("R", s.R, L, 0); err != nil {
 		return nil, err
 	}
+	if rv.focusY, err = perLayer("FocusY", s.FocusY, L, 0); err != nil {
+		return nil, err
+	}
 	for l := 0; l < L; l++ {
 		if !finite(rv.rho[l]) || rv.rho[l] < 0 {
 			return nil, &SettingsError{"Rho", errors.Errorf("ρ[%d] = %v: want a finite value ≥ 0", l, rv.rho[l])}
@@ -135,7 +152,14 @@ func (s *Settings) resolve(L int) (*resolved, error) {
 		if !finite(rv.psi[l]) || rv.psi[l] < 0 || rv.psi[l] >= 1 {
 			return nil, &SettingsError{"Psi", errors.Errorf("ψ[%d] = %v: want a value in [0, 1)", l, rv.psi[l])}
 		}
-		if !finite(rv.r[l]) || rv.r[l] < 0 || rv.r[l] > 1 {
+		if y := rv.focusY[l]; y != 0 && (!finite(y) || y < 1) {
+			return nil, &SettingsError{"FocusY", errors.Errorf("y[%d] = %v: want 0 (off) or a finite value ≥ 1", l, y)}
+		}
+		if rv.focusY[l] != 0 {
+			if !finite(rv.r[l]) || rv.r[l] < 0 {
+				return nil, &SettingsError{"R", errors.Errorf("γ = r[%d] = %v on a focused layer: want a finite value ≥ 0", l, rv.r[l])}
+			}
+		} else if !finite(rv.r[l]) || rv.r[l] < 0 || rv.r[l] > 1 {
 			return nil, &SettingsError{"R", errors.Errorf("r[%d] = %v: want a value in [0, 1]", l, rv.r[l])}
 		}
 	}

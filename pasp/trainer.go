@@ -49,6 +49,9 @@ func New(cfg mpnet.Config, s *Settings) (*Trainer, error) {
 	if err := net.Init(s.EpsInit, rng); err != nil {
 		return nil, err
 	}
+	if err := setFocus(net, rv, s.FocusPrior); err != nil {
+		return nil, err
+	}
 	t := &Trainer{net: net, s: *s, rv: rv, src: src, rng: rng, order: data.OrderSource(s.Seed), r: append([]float64(nil), rv.r...)}
 	return t, nil
 }
@@ -122,7 +125,8 @@ func (t *Trainer) Step(x []float64, y []int) (StepStats, error) {
 }
 
 // advanceSchedule is the reinforcement schedule of ALGORITHMS §10.2: after
-// a wait of 10 iterations, r ← 1 − (1 − r)(1 − RStep) after each.
+// a wait of 10 iterations, r ← 1 − (1 − r)(1 − RStep) after each (γ ←
+// γ·(1 + RStep) on a focused layer, §10.3).
 func (t *Trainer) advanceSchedule() {
 	if t.calls < 10 {
 		t.calls++
@@ -132,7 +136,7 @@ func (t *Trainer) advanceSchedule() {
 		return
 	}
 	for l := range t.r {
-		t.r[l] = 1 - (1-t.r[l])*(1-t.s.RStep)
+		t.advanceR(l)
 	}
 }
 

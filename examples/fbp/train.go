@@ -51,6 +51,8 @@ func parseTrain(args []string, stderr io.Writer) (*trainOptions, error) {
 	psi := fs.String("psi", "", "damping ψ in [0,1), one value or one per layer (default 0.8; 0.81 for amp and for bpi/bp on 10 classes)")
 	r := fs.String("r", "", "reinforcement r, one value or one per layer (default 0)")
 	rstep := fs.Float64("rstep", 0, "reinforcement schedule step")
+	focusY := fs.String("focus-y", "", "focusing y ≥ 1 (0: off), one value or one per layer; bp/bpi/argmax layers only; -r is then the coupling γ, scoped by γ ← γ(1+rstep) (default off)")
+	focusPrior := fs.Bool("focus-prior", false, "focusing: include the prior field Hext in the cavity magnetization m_js")
 	tauMax := fs.Int("taumax", 1, "message-passing iterations per mini-batch")
 	epsInit := fs.Float64("eps-init", 1, "std of the random initial fields (symmetry breaking)")
 	density := fs.String("density", "", "fraction of non-zero weights in (0,1], one value or one per layer (default 1)")
@@ -148,6 +150,12 @@ func parseTrain(args []string, stderr io.Writer) (*trainOptions, error) {
 		}
 	}
 	s.RStep = *rstep
+	if set["focus-y"] {
+		if s.FocusY, err = parseFloats("-focus-y", *focusY); err != nil {
+			return nil, err
+		}
+	}
+	s.FocusPrior = *focusPrior
 	s.TauMax, s.EpsInit, s.BatchSize, s.Epochs, s.Seed = *tauMax, *epsInit, *batch, *epochs, *seed
 	s.TrainEval = o.trainEval
 	if *batch < 1 {
@@ -159,7 +167,7 @@ func parseTrain(args []string, stderr io.Writer) (*trainOptions, error) {
 	if o.trainEval < 0 {
 		return nil, errors.Errorf("-train-eval %d: want a count ≥ 0", o.trainEval)
 	}
-	if err := s.Validate(L); err != nil {
+	if err := s.ValidateFor(o.cfg); err != nil {
 		return nil, flagError(err)
 	}
 	o.s = s
@@ -175,6 +183,7 @@ func parseTrain(args []string, stderr io.Writer) (*trainOptions, error) {
 var settingFlags = map[string]string{
 	"Rho": "-rho", "Psi": "-psi", "R": "-r", "RStep": "-rstep", "TauMax": "-taumax",
 	"EpsInit": "-eps-init", "BatchSize": "-batch", "Epochs": "-epochs", "TrainEval": "-train-eval",
+	"FocusY": "-focus-y",
 }
 
 // flagError names the flag behind an invalid setting.
