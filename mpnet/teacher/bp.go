@@ -30,7 +30,7 @@ import (
 //
 // A nil s means the zero Settings. Infer returns a *FieldError when st is
 // incomplete, s is invalid, d does not fit st, or a factor has more than
-// 2^20 configurations; otherwise the error of s.Recorder, if any. st and d
+// 2^18 configurations; otherwise the error of s.Recorder, if any. st and d
 // are not modified.
 func Infer(st *Student, d *Data, s *Settings) (*Result, error) {
 	if s == nil {
@@ -46,10 +46,11 @@ func Infer(st *Student, d *Data, s *Settings) (*Result, error) {
 		return nil, err
 	}
 	set := s.withDefaults(runtime.GOMAXPROCS(0))
-	r := newRun(newGraph(st), &set)
-	if r.g.configs() == 0 {
-		return nil, invalid("Student", r.g.n, "a factor has %d^%d configurations, more than %d", r.g.q, r.g.n, maxConfigs)
+	g := newGraph(st)
+	if g.configs() == 0 {
+		return nil, invalid("Student", g.n, "a factor has %d^%d configurations, more than %d", g.q, g.n, maxConfigs)
 	}
+	r := newRun(g, &set)
 	start := time.Now()
 	res := &Result{}
 	bs := set.Batch
@@ -118,18 +119,18 @@ type run struct {
 	belief  []float64 // nVars×q
 	tables  []table   // one per factor
 	work    []worker
-	kernel  func(out, in []float64, t *table, n, q int, pre, suf []float64, dig []int)
+	offs    []uint16 // see offsets
+	kernel  func(out, in []float64, t *table, offs []uint16, n int, pre []float64)
 }
 
 // worker is the scratch and the counters of one goroutine.
 type worker struct {
-	ts       tableScratch
-	buf      []float64 // n×q
-	pre, suf []float64 // n+1
-	dig      []int     // n
-	base     []float64 // q: prior times reinforcement of one variable
-	delta    float64   // largest message change of the current iteration
-	contra   int
+	ts     tableScratch
+	buf    []float64 // n×q
+	pre    []float64 // n+1
+	base   []float64 // q: prior times reinforcement of one variable
+	delta  float64   // largest message change of the current iteration
+	contra int
 }
 
 func newRun(g *graph, s *Settings) *run {
@@ -137,7 +138,7 @@ func newRun(g *graph, s *Settings) *run {
 	r := &run{g: g, s: s, logDom: s.Algorithm == MaxSum,
 		in: make([]float64, e), out: make([]float64, e),
 		prior: make([]float64, g.nVars*g.q), belief: make([]float64, g.nVars*g.q),
-		tables: make([]table, g.st.Out.Rows), work: make([]worker, s.Workers)}
+		tables: make([]table, g.st.Out.Rows), work: make([]worker, s.Workers), offs: offsets(g.n, g.q)}
 	switch s.Algorithm {
 	case SumProduct:
 		r.kernel = sumProduct
@@ -156,7 +157,7 @@ func newRun(g *graph, s *Settings) *run {
 	for i := range r.work {
 		w := &r.work[i]
 		w.buf = make([]float64, g.n*g.q)
-		w.pre, w.suf, w.dig = make([]float64, g.n+1), make([]float64, g.n+1), make([]int, g.n)
+		w.pre = make([]float64, g.n+1)
 		w.base = make([]float64, g.q)
 	}
 	return r

@@ -32,17 +32,22 @@ func digits(d []int, c uint32, q int) {
 //
 //	out[j, d] = Σ_{c: d_j(c) = d} w_c Π_{i ≠ j} in[i, d_i(c)]
 //
-// The product over i ≠ j is a prefix times a suffix product, so no message
-// is ever divided and exact zeros are safe. out is not normalised. pre,
-// suf (len n+1) and dig (len n) are scratch.
-func sumProduct(out, in []float64, t *table, n, q int, pre, suf []float64, dig []int) {
+// offs[c·n + i] = i·q + d_i(c) locates the message entry of slot i in
+// configuration c. The product over i ≠ j is a prefix product times a
+// running suffix product, so no message is ever divided and exact zeros are
+// safe. out is not normalised; pre (len n+1) is scratch.
+func sumProduct(out, in []float64, t *table, offs []uint16, n int, pre []float64) {
 	clear(out)
 	for k, c := range t.cfg {
-		digits(dig, c, q)
-		prefixSuffix(pre, suf, in, dig, q, 1, mul)
-		w := t.w[k]
-		for j, d := range dig {
-			out[j*q+d] += w * pre[j] * suf[j+1]
+		o := offs[int(c)*n : int(c)*n+n]
+		pre[0] = 1
+		for i, oi := range o {
+			pre[i+1] = pre[i] * in[oi]
+		}
+		s := t.w[k]
+		for i := n - 1; i >= 0; i-- {
+			out[o[i]] += pre[i] * s
+			s *= in[o[i]]
 		}
 	}
 }
@@ -53,14 +58,18 @@ func sumProduct(out, in []float64, t *table, n, q int, pre, suf []float64, dig [
 //	out[j, d] = max_{c: d_j(c) = d} w_c Π_{i ≠ j} in[i, d_i(c)]
 //
 // with the maximum over no configuration equal to 0. out is not normalised.
-func maxProduct(out, in []float64, t *table, n, q int, pre, suf []float64, dig []int) {
+func maxProduct(out, in []float64, t *table, offs []uint16, n int, pre []float64) {
 	clear(out)
 	for k, c := range t.cfg {
-		digits(dig, c, q)
-		prefixSuffix(pre, suf, in, dig, q, 1, mul)
-		w := t.w[k]
-		for j, d := range dig {
-			out[j*q+d] = math.Max(out[j*q+d], w*pre[j]*suf[j+1])
+		o := offs[int(c)*n : int(c)*n+n]
+		pre[0] = 1
+		for i, oi := range o {
+			pre[i+1] = pre[i] * in[oi]
+		}
+		s := t.w[k]
+		for i := n - 1; i >= 0; i-- {
+			out[o[i]] = math.Max(out[o[i]], pre[i]*s)
+			s *= in[o[i]]
 		}
 	}
 }
@@ -72,32 +81,34 @@ func maxProduct(out, in []float64, t *table, n, q int, pre, suf []float64, dig [
 //
 // where w_c = −H_a(c), with the maximum over no configuration equal to −∞.
 // out is not normalised.
-func maxSum(out, in []float64, t *table, n, q int, pre, suf []float64, dig []int) {
+func maxSum(out, in []float64, t *table, offs []uint16, n int, pre []float64) {
 	for i := range out {
 		out[i] = math.Inf(-1)
 	}
 	for k, c := range t.cfg {
-		digits(dig, c, q)
-		prefixSuffix(pre, suf, in, dig, q, 0, add)
-		w := t.w[k]
-		for j, d := range dig {
-			out[j*q+d] = math.Max(out[j*q+d], w+(pre[j]+suf[j+1]))
+		o := offs[int(c)*n : int(c)*n+n]
+		pre[0] = 0
+		for i, oi := range o {
+			pre[i+1] = pre[i] + in[oi]
+		}
+		s := t.w[k]
+		for i := n - 1; i >= 0; i-- {
+			out[o[i]] = math.Max(out[o[i]], pre[i]+s)
+			s += in[o[i]]
 		}
 	}
 }
 
-func mul(a, b float64) float64 { return a * b }
-func add(a, b float64) float64 { return a + b }
-
-// prefixSuffix sets pre[j] = op over i < j and suf[j] = op over i ≥ j of
-// in[i, dig[i]], starting from the identity id.
-func prefixSuffix(pre, suf, in []float64, dig []int, q int, id float64, op func(a, b float64) float64) {
-	n := len(dig)
-	pre[0], suf[n] = id, id
-	for i, d := range dig {
-		pre[i+1] = op(pre[i], in[i*q+d])
+// offsets returns the table offs[c·n + i] = i·q + d_i(c) for c < q^n.
+func offsets(n, q int) []uint16 {
+	nc := ipow(q, n)
+	offs := make([]uint16, nc*n)
+	dig := make([]int, n)
+	for c := 0; c < nc; c++ {
+		digits(dig, uint32(c), q)
+		for i, d := range dig {
+			offs[c*n+i] = uint16(i*q + d)
+		}
 	}
-	for i := n - 1; i >= 0; i-- {
-		suf[i] = op(suf[i+1], in[i*q+dig[i]])
-	}
+	return offs
 }

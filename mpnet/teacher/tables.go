@@ -3,16 +3,17 @@ package teacher
 import "math"
 
 // maxConfigs bounds q^n, the configurations of one factor that exact
-// enumeration visits (3^12 ≈ 5.3e5: a ternary factor with K_out = 3, K_in = 3).
-const maxConfigs = 1 << 20
+// enumeration visits (3^11 = 177147 fits: a ternary factor with K_out = 1
+// and K_in = 10; the thesis' largest, K_out = 3 and K_in = 2, has 3^9).
+const maxConfigs = 1 << 18
 
 // graph is the factor graph of a student: one factor per output unit a,
 // one variable per student slot (the slots of W_in first, then those of
 // W_out), edge e = a·n + j joining factor a and its slot j.
 type graph struct {
 	st          *Student
-	q, n        int // alphabet size, variables per factor
-	nIn, nVars  int // variables of W_in, of both matrices
+	q, n        int     // alphabet size, variables per factor
+	nIn, nVars  int     // variables of W_in, of both matrices
 	vars        []int32 // vars[e]: the variable of edge e
 	start, edge []int   // edges of variable v: edge[start[v]:start[v+1]]
 }

@@ -80,8 +80,8 @@ func relabel(err error, k, rows, cols string) error {
 // weights in the slot order of In and Out (see Support). All fields are
 // read-only after New.
 type Teacher struct {
-	Config          // with defaults filled in
-	In, Out *Support
+	Config    // with defaults filled in
+	In, Out   *Support
 	WIn, WOut []int8
 }
 

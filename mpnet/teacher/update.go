@@ -12,7 +12,7 @@ func (r *run) updateFactors(w *worker, lo, hi int) {
 	for a := lo; a < hi; a++ {
 		in := r.in[a*n*q : (a+1)*n*q]
 		out := r.out[a*n*q : (a+1)*n*q]
-		r.kernel(w.buf, in, &r.tables[a], n, q, w.pre, w.suf, w.dig)
+		r.kernel(w.buf, in, &r.tables[a], r.offs, n, w.pre)
 		for j := 0; j < n; j++ {
 			m := w.buf[j*q : (j+1)*q]
 			if !r.normalise(m) {
