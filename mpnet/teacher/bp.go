@@ -182,18 +182,24 @@ func (r *run) batch(d *Data) (int, bool) {
 	copy(r.belief, r.prior)
 	r.parallel(r.g.nVars, func(w *worker, lo, hi int) { r.updateVars(w, lo, hi, 0) })
 	for t := 0; t < r.s.MaxIter; t++ {
-		r.parallel(nf, func(w *worker, lo, hi int) { r.updateFactors(w, lo, hi) })
-		delta := 0.0
-		for i := range r.work {
-			delta = math.Max(delta, r.work[i].delta)
-			r.work[i].delta = 0
-		}
-		r.parallel(r.g.nVars, func(w *worker, lo, hi int) { r.updateVars(w, lo, hi, t) })
-		if delta <= r.s.Tol {
+		if r.iterate(t) <= r.s.Tol {
 			return t + 1, true
 		}
 	}
 	return r.s.MaxIter, false
+}
+
+// iterate runs iteration t, all factors then all variables, and returns
+// the largest change of a factor-to-variable message.
+func (r *run) iterate(t int) float64 {
+	r.parallel(len(r.tables), func(w *worker, lo, hi int) { r.updateFactors(w, lo, hi) })
+	delta := 0.0
+	for i := range r.work {
+		delta = math.Max(delta, r.work[i].delta)
+		r.work[i].delta = 0
+	}
+	r.parallel(r.g.nVars, func(w *worker, lo, hi int) { r.updateVars(w, lo, hi, t) })
+	return delta
 }
 
 // parallel splits [0, n) into one contiguous range per worker.

@@ -17,6 +17,10 @@ import "math"
 type table struct {
 	cfg []uint32  // configurations with a non-zero factor (all of them for max-sum)
 	w   []float64 // their values: ξ_a (probability domain) or −H_a (log domain)
+
+	// sorted is set when w is in decreasing order (MaxSum tables), which
+	// lets maxSum stop early.
+	sorted bool
 }
 
 // digits writes the base-q digits of c into d (len n).
@@ -81,22 +85,54 @@ func maxProduct(out, in []float64, t *table, offs []uint16, n int, pre []float64
 //
 // where w_c = −H_a(c), with the maximum over no configuration equal to −∞.
 // out is not normalised.
+//
+// Pruning: every candidate of configuration c is at most w_c + B with
+// B = Σ_i max(0, max_d in[i, d]) (B = 0 for normalised messages), so c is
+// skipped when w_c + B is below the smallest entry of out, and when the
+// table is sorted by decreasing w the loop stops there. Both are exact.
 func maxSum(out, in []float64, t *table, offs []uint16, n int, pre []float64) {
 	for i := range out {
 		out[i] = math.Inf(-1)
 	}
+	q := len(in) / n
+	var bound float64
+	for i := 0; i < n; i++ {
+		mx := 0.0
+		for _, v := range in[i*q : (i+1)*q] {
+			mx = math.Max(mx, v)
+		}
+		bound += mx
+	}
+	floor := math.Inf(-1)
 	for k, c := range t.cfg {
+		s := t.w[k]
+		if k&63 == 63 {
+			floor = minOf(out)
+		}
+		if s+bound < floor {
+			if t.sorted {
+				break
+			}
+			continue
+		}
 		o := offs[int(c)*n : int(c)*n+n]
 		pre[0] = 0
 		for i, oi := range o {
 			pre[i+1] = pre[i] + in[oi]
 		}
-		s := t.w[k]
 		for i := n - 1; i >= 0; i-- {
 			out[o[i]] = math.Max(out[o[i]], pre[i]+s)
 			s += in[o[i]]
 		}
 	}
+}
+
+func minOf(x []float64) float64 {
+	m := math.Inf(1)
+	for _, v := range x {
+		m = math.Min(m, v)
+	}
+	return m
 }
 
 // offsets returns the table offs[c·n + i] = i·q + d_i(c) for c < q^n.

@@ -56,13 +56,15 @@ func TestFactorUpdatesMatchEnumeration(t *testing.T) {
 		reduce, prod func(a, b float64) float64
 		empty        float64
 		logDomain    bool
+		sorted       bool // sort the table by decreasing value (lets maxSum stop early)
 	}{
-		{"sum-product", sumProduct, sum, mul, 0, false},
-		{"max-product", maxProduct, math.Max, mul, 0, false},
-		{"max-sum", maxSum, math.Max, sum, math.Inf(-1), true},
+		{"sum-product", sumProduct, sum, mul, 0, false, false},
+		{"max-product", maxProduct, math.Max, mul, 0, false, false},
+		{"max-sum", maxSum, math.Max, sum, math.Inf(-1), true, false},
+		{"max-sum-sorted", maxSum, math.Max, sum, math.Inf(-1), true, true},
 	}
 	for _, kc := range kernels {
-		for _, shape := range [][2]int{{2, 2}, {3, 2}, {6, 2}, {3, 3}, {5, 3}} {
+		for _, shape := range [][2]int{{2, 2}, {3, 2}, {6, 2}, {3, 3}, {5, 3}, {8, 3}} {
 			n, q := shape[0], shape[1]
 			t.Run(fmt.Sprintf("%s/n=%d,q=%d", kc.name, n, q), func(t *testing.T) {
 				rng := rand.New(rand.NewPCG(uint64(n), uint64(q)))
@@ -74,18 +76,22 @@ func TestFactorUpdatesMatchEnumeration(t *testing.T) {
 					keep[c] = rng.Float64() < 0.6
 					vals[c] = rng.Float64() * 2
 					if kc.logDomain {
-						vals[c] = -3 * rng.Float64()
+						vals[c] = -30 * rng.Float64() * rng.Float64()
 					}
 					if keep[c] {
 						tb.cfg = append(tb.cfg, uint32(c))
 						tb.w = append(tb.w, vals[c])
 					}
 				}
+				if kc.sorted {
+					sortByWeight(tb)
+				}
 				in := make([]float64, n*q)
 				for i := range in {
 					in[i] = rng.Float64()
 					if kc.logDomain {
-						in[i] = -2 * rng.Float64()
+						// Mostly ≤ 0 as after normalisation, some > 0 to exercise the bound.
+						in[i] = -6*rng.Float64() + 0.5
 					} else if rng.IntN(5) == 0 {
 						in[i] = 0
 					}
@@ -144,7 +150,14 @@ func checkTable(t *testing.T, g *graph, tb *table, a int, d *Data, s *Settings) 
 		energy[c] = forwardEnergy(g, c, a, d)
 		hmin = math.Min(hmin, energy[c])
 	}
-	k := 0
+	got := make(map[uint32]float64, len(tb.cfg))
+	for k, c := range tb.cfg {
+		got[c] = tb.w[k]
+	}
+	if len(got) != len(tb.cfg) {
+		t.Fatalf("factor %d: repeated configurations", a)
+	}
+	kept := 0
 	for c := 0; c < nc; c++ {
 		var want float64
 		switch {
@@ -158,16 +171,25 @@ func checkTable(t *testing.T, g *graph, tb *table, a int, d *Data, s *Settings) 
 		default:
 			want = math.Exp(-s.Beta * (energy[c] - hmin))
 		}
-		if k >= len(tb.cfg) || int(tb.cfg[k]) != c {
+		kept++
+		w, ok := got[uint32(c)]
+		if !ok {
 			t.Fatalf("ternary=%v %+v factor %d: configuration %d missing", st.Ternary, *s, a, c)
 		}
-		if !testutil.Close(tb.w[k], want, 1e-12) {
-			t.Errorf("factor %d config %d: w = %v, want %v", a, c, tb.w[k], want)
+		if !testutil.Close(w, want, 1e-12) {
+			t.Errorf("factor %d config %d: w = %v, want %v", a, c, w, want)
 		}
-		k++
 	}
-	if k != len(tb.cfg) {
-		t.Errorf("factor %d: %d configurations kept, want %d", a, len(tb.cfg), k)
+	if kept != len(tb.cfg) {
+		t.Errorf("factor %d: %d configurations kept, want %d", a, len(tb.cfg), kept)
+	}
+	for k := 1; tb.sorted && k < len(tb.w); k++ {
+		if tb.w[k] > tb.w[k-1] {
+			t.Fatalf("factor %d: table marked sorted is not", a)
+		}
+	}
+	if tb.sorted != (s.Algorithm == MaxSum) {
+		t.Errorf("factor %d: sorted = %v", a, tb.sorted)
 	}
 }
 

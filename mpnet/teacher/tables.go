@@ -1,6 +1,10 @@
 package teacher
 
-import "math"
+import (
+	"cmp"
+	"math"
+	"slices"
+)
 
 // maxConfigs bounds q^n, the configurations of one factor that exact
 // enumeration visits (3^11 = 177147 fits: a ternary factor with K_out = 1
@@ -113,7 +117,10 @@ func (g *graph) buildTable(t *table, a int, d *Data, s *Settings, sc *tableScrat
 			t.w = append(t.w, -h)
 		}
 	}
+	t.sorted = false
 	switch {
+	case s.Algorithm == MaxSum:
+		sortByWeight(t)
 	case hard:
 		for k := range t.w {
 			t.w[k] = 1
@@ -156,6 +163,21 @@ func (g *graph) energy(sc *tableScratch, a int, d *Data, hard bool, tol float64)
 		h += diff * diff
 	}
 	return h, true
+}
+
+// sortByWeight orders the configurations of t by decreasing w (ties by
+// increasing configuration) and sets t.sorted.
+func sortByWeight(t *table) {
+	idx := make([]int, len(t.cfg))
+	for i := range idx {
+		idx[i] = i
+	}
+	slices.SortStableFunc(idx, func(a, b int) int { return cmp.Compare(t.w[b], t.w[a]) })
+	cfg, w := slices.Clone(t.cfg), slices.Clone(t.w)
+	for i, j := range idx {
+		t.cfg[i], t.w[i] = cfg[j], w[j]
+	}
+	t.sorted = true
 }
 
 func ipow(b, e int) int {
