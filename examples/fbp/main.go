@@ -7,6 +7,7 @@
 //	fbp compare [flags]      fBP, BinaryNet, SGD and EBP side by side, results folder
 //	fbp anneal [flags]       replicated simulated annealing vs SA (EXPERIMENTS §II.2)
 //	fbp teacher [flags]      sparse teacher–student BP (EXPERIMENTS §III.1)
+//	fbp committee [flags]    focusing BP on the binary committee machine (EXPERIMENTS §II.4)
 //	fbp data fetch [-dir D]  download MNIST and Fashion-MNIST into D
 //
 // With no flags, fbp train runs on the MNIST subset embedded in the binary.
@@ -42,6 +43,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		err = annealCmd(ctx, args[1:], stdout, stderr)
 	case "teacher":
 		err = teacherCmd(ctx, args[1:], stdout, stderr)
+	case "committee":
+		err = committeeCmd(ctx, args[1:], stdout, stderr)
 	case "data":
 		err = dataCmd(args[1:], stdout, stderr)
 	case "-h", "-help", "--help", "help":
@@ -73,6 +76,7 @@ func usage(w io.Writer) {
   fbp compare [flags]        train several algorithms and seeds side by side (fbp compare -h)
   fbp anneal [flags]         replicated simulated annealing vs SA on random perceptrons/committees (fbp anneal -h)
   fbp teacher [flags]        learn a sparse two-layer teacher by exact-enumeration BP (fbp teacher -h)
+  fbp committee [flags]      focusing BP on the binary committee machine, vs replicated SGD (fbp committee -h)
   fbp data fetch [-dir DIR]  download MNIST and Fashion-MNIST (default dir $FBP_DATA or ~/.cache/fbp)
 `)
 }
