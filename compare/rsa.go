@@ -55,11 +55,12 @@ type AnnealSettings struct {
 	Seed uint64
 }
 
-// DefaultAnnealSettings returns a schedule that solves small random
-// perceptron instances at α = 0.3 (see results/anneal): β₀ = 1,
-// f_β = 1.01 every 100·K accepted moves, no interaction, y = 1, a stall
-// limit of 20·K·N·y moves for N inputs per unit. Set Replicas, Gamma0 and
-// GammaFactor for the replicated version.
+// DefaultAnnealSettings returns plain SA (y = 1, no interaction) with the
+// schedule that TestAnnealSolvesSmallInstances uses on small instances:
+// β₀ = 1, f_β = 1.01 every 100·K accepted moves and a stall limit of
+// 20·K·N moves for N inputs per unit. Set Replicas, Gamma0 and
+// GammaFactor for the replicated version; results/anneal has the
+// settings of the scaling experiment.
 func DefaultAnnealSettings(K, N int) *AnnealSettings {
 	return &AnnealSettings{K: K, Replicas: 1, Beta0: 1, BetaFactor: 1.01, Steps: 100 * K,
 		MaxStall: int64(20 * K * N), GammaFactor: 1}

@@ -6,6 +6,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"math"
 	"os/exec"
 	"strings"
 
@@ -22,7 +23,8 @@ type annealOptions struct {
 	instances int
 	seed      uint64
 	baseline  bool
-	stall     int64 // per synapse; MaxStall = stall·K·N
+	stall     int64   // per synapse: MaxStall = stall·K·N
+	steps     float64 // per synapse: Steps = ⌈steps·K·N⌉
 	out       string
 	s         compare.AnnealSettings
 }
@@ -37,12 +39,12 @@ func parseAnneal(args []string, stderr io.Writer) (*annealOptions, error) {
 	fs.Float64Var(&o.alpha, "alpha", 0.3, "patterns per synapse α = M/(K·N)")
 	fs.IntVar(&o.instances, "instances", 10, "random instances per size")
 	fs.Uint64Var(&o.seed, "seed", 1, "seed of the instances and of the runs")
-	fs.IntVar(&o.s.Replicas, "y", 3, "replicas y")
+	fs.IntVar(&o.s.Replicas, "y", 5, "replicas y")
 	fs.Float64Var(&o.s.Beta0, "beta0", 1, "initial inverse temperature β₀")
 	fs.Float64Var(&o.s.BetaFactor, "fbeta", 1.01, "annealing factor f_β applied every -steps accepted moves")
-	fs.Float64Var(&o.s.Gamma0, "gamma", 0.5, "initial coupling γ₀ between the replicas (0: plain SA, y independent runs)")
-	fs.Float64Var(&o.s.GammaFactor, "fgamma", 1.01, "scoping factor f_γ applied every -steps accepted moves")
-	fs.IntVar(&o.s.Steps, "steps", 100, "accepted moves between updates of β and γ")
+	fs.Float64Var(&o.s.Gamma0, "gamma", 1, "initial coupling γ₀ between the replicas (0: plain SA, y independent runs)")
+	fs.Float64Var(&o.s.GammaFactor, "fgamma", 1.005, "scoping factor f_γ applied every -steps accepted moves")
+	fs.Float64Var(&o.steps, "steps", 1, "accepted moves between updates of β and γ, per synapse: ⌈steps·K·N⌉ (the schedule slows with N)")
 	fs.Int64Var(&o.stall, "stall", 20, "give up after stall·K·N consecutive non-improving moves (0: never)")
 	fs.Int64Var(&o.s.MaxMoves, "max-moves", 10_000_000, "budget of attempted moves per run")
 	fs.BoolVar(&o.baseline, "baseline", true, "also run plain SA (γ = 0, same y and schedule) on the same instances")
@@ -72,6 +74,8 @@ func parseAnneal(args []string, stderr io.Writer) (*annealOptions, error) {
 		return nil, errors.Errorf("-alpha %v: want a value in (0, 100]", o.alpha)
 	case o.instances < 1:
 		return nil, errors.Errorf("-instances %d: want at least 1", o.instances)
+	case !(o.steps > 0) || o.steps > 1e6:
+		return nil, errors.Errorf("-steps %v: want a value in (0, 1e6]", o.steps)
 	case o.stall < 0:
 		return nil, errors.Errorf("-stall %d: want a count ≥ 0", o.stall)
 	case o.s.MaxMoves < 1:
@@ -87,7 +91,7 @@ func parseAnneal(args []string, stderr io.Writer) (*annealOptions, error) {
 // annealFlags maps AnnealSettings fields to the flags that set them.
 var annealFlags = map[string]string{
 	"K": "-K", "Replicas": "-y", "Beta0": "-beta0", "BetaFactor": "-fbeta", "Gamma0": "-gamma",
-	"GammaFactor": "-fgamma", "Steps": "-steps", "MaxMoves": "-max-moves",
+	"GammaFactor": "-fgamma", "MaxMoves": "-max-moves",
 }
 
 func annealFlagError(err error) error {
@@ -119,6 +123,7 @@ func annealCmd(ctx context.Context, args []string, stdout, stderr io.Writer) err
 		for _, N := range o.sizes {
 			s := m.Settings
 			s.MaxStall = o.stall * int64(s.K*N)
+			s.Steps = int(math.Ceil(o.steps * float64(s.K*N)))
 			st, err := compare.AnnealSolve(ctx, &s, N, o.alpha, o.instances, o.seed)
 			if err != nil {
 				return err
