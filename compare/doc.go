@@ -29,6 +29,12 @@
 //     committee machines on random patterns, with the interaction formulas
 //     of §3.3 and the non-interacting baseline (Lambda = 0); SolveFraction
 //     measures the fraction of instances solved at a load α.
+//   - Anneal (BASELINES §3.5, EXPERIMENTS §II.2): replicated simulated
+//     annealing on the robust ensemble for the binary perceptron (K = 1)
+//     and committee machines, Metropolis single-weight flips with
+//     incremental energy shifts, annealing of β and scoping of γ; γ = 0 is
+//     plain SA. AnnealSolve measures moves to solution on random
+//     instances and WriteAnnealDir writes them (CSV, JSON, PNG).
 //   - RunAll and Results: the side-by-side runner behind "fbp compare": every
 //     algorithm and seed on the same data, with one epoch order per seed
 //     (data.OrderSource), written as CSV, JSON, a Markdown table and PNG
