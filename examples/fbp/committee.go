@@ -30,6 +30,7 @@ type committeeOptions struct {
 	rsgdEpochs int
 	workers    int
 	every      int
+	thermo     bool
 	out        string
 }
 
@@ -67,6 +68,7 @@ func parseCommittee(args []string, stderr io.Writer) (*committeeOptions, error) 
 	fs.IntVar(&o.rsgdEpochs, "rsgd-epochs", 1000, "replicated SGD: epoch limit")
 	fs.IntVar(&o.workers, "workers", 1, "instances run in parallel")
 	fs.IntVar(&o.every, "progress", 0, "print fBP progress every this many focusing steps (0: none)")
+	fs.BoolVar(&o.thermo, "thermo", false, "run the whole protocol (no stop at zero errors) and record q, S, Φ and the local entropy after every step (thermo.csv)")
 	fs.StringVar(&o.out, "out", "", "write runs.csv, summary.csv, solved.png, time.png and README.md into this directory")
 	if err := parseFlags(fs, args); err != nil {
 		return nil, err
@@ -158,6 +160,16 @@ type committeeRun struct {
 	Steps    int     `json:"steps"`  // fBP: focusing steps; RSGD: epochs
 	Sweeps   int     `json:"sweeps"` // fBP only
 	Seconds  float64 `json:"seconds"`
+
+	thermo []thermoRow // fBP with -thermo: one row per focusing step
+}
+
+// thermoRow is the state after one focusing step of an fBP run.
+type thermoRow struct {
+	Index     int
+	Th        committee.Thermo
+	Errors    int
+	Converged bool
 }
 
 // committeeCmd runs "fbp committee": fBP (and replicated SGD with
@@ -237,9 +249,8 @@ func committeeInstance(ctx context.Context, o *committeeOptions, alpha float64, 
 	}
 	s := o.s
 	s.Seed = o.seed + uint64(i)
-	if o.every > 0 {
-		s.Recorder = &lockedPrinter{mu: mu, p: committee.Printer{W: stdout, Every: o.every}, prefix: fmt.Sprintf("α=%v #%d ", alpha, i)}
-	}
+	rec := &committeeRecorder{mu: mu, w: stdout, every: o.every, thermo: o.thermo, prefix: fmt.Sprintf("α=%v #%d ", alpha, i)}
+	s.Recorder, s.KeepGoing = rec, o.thermo
 	sv, err := committee.New(p, &s)
 	if err != nil {
 		return nil, err
@@ -249,7 +260,7 @@ func committeeInstance(ctx context.Context, o *committeeOptions, alpha float64, 
 		return nil, err
 	}
 	out := []committeeRun{{Method: "fBP", Alpha: alpha, M: p.Set.M, Instance: i, Solved: res.Status == committee.Solved,
-		Errors: res.Errors, Steps: res.Steps, Sweeps: res.Sweeps, Seconds: res.Runtime.Seconds()}}
+		Errors: res.Errors, Steps: res.Steps, Sweeps: res.Sweeps, Seconds: res.Runtime.Seconds(), thermo: rec.rows}}
 	if o.rsgd && ctx.Err() == nil {
 		rs := compare.DefaultRSGDSettings(o.K)
 		rs.Seed, rs.MaxEpochs = o.seed+uint64(i), o.rsgdEpochs
@@ -277,22 +288,29 @@ func committeeInstance(ctx context.Context, o *committeeOptions, alpha float64, 
 	return out, nil
 }
 
-// lockedPrinter prefixes and serialises the lines of a committee.Printer.
-type lockedPrinter struct {
+// committeeRecorder prints the progress of one fBP run every `every`
+// steps (0: never) under mu, and collects its thermodynamics if asked.
+type committeeRecorder struct {
 	mu     *sync.Mutex
-	p      committee.Printer
+	w      io.Writer
+	every  int
+	thermo bool
 	prefix string
+	rows   []thermoRow
 }
 
-func (l *lockedPrinter) Init() error { return nil }
+func (r *committeeRecorder) Init() error { return nil }
 
-func (l *lockedPrinter) Record(s *committee.Solver, pr committee.Progress) error {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	if pr.Index%max(l.p.Every, 1) != 0 && pr.Errors != 0 {
+func (r *committeeRecorder) Record(s *committee.Solver, pr committee.Progress) error {
+	if r.thermo {
+		r.rows = append(r.rows, thermoRow{Index: pr.Index, Th: s.Thermo(), Errors: pr.Errors, Converged: pr.Converged})
+	}
+	if r.every == 0 || (pr.Index%r.every != 0 && pr.Errors != 0) {
 		return nil
 	}
-	_, err := fmt.Fprintf(l.p.W, "%sstep %4d γ=%-6.3g y=%-8.4g Δ=%-9.3g errors %d (%v)\n", l.prefix, pr.Index,
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	_, err := fmt.Fprintf(r.w, "%sstep %4d γ=%-6.3g y=%-8.4g Δ=%-9.3g errors %d (%v)\n", r.prefix, pr.Index,
 		pr.Step.Gamma, pr.Step.Y, pr.Delta, pr.Errors, pr.Elapsed.Round(time.Millisecond))
 	return err
 }

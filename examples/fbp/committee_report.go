@@ -43,6 +43,9 @@ func writeCommitteeDir(dir, title, command, rev string, runs []committeeRun, sum
 	if err := writeCommitteeCSV(filepath.Join(dir, "summary.csv"), rows); err != nil {
 		return err
 	}
+	if err := writeThermoCSV(filepath.Join(dir, "thermo.csv"), runs); err != nil {
+		return err
+	}
 	if err := plotCommittee(filepath.Join(dir, "solved.png"), title, "fraction solved", sum,
 		func(s committeeSummary) float64 { return s.Fraction }); err != nil {
 		return err
@@ -105,4 +108,22 @@ func plotCommittee(path, title, ylabel string, sum []committeeSummary, y func(co
 		p.Legend.Add(m, l, sc)
 	}
 	return errors.Wrap(p.Save(6*vg.Inch, 4*vg.Inch, path), "committee plot")
+}
+
+// writeThermoCSV writes the per-step thermodynamics of the runs that have
+// them; nothing if none has.
+func writeThermoCSV(path string, runs []committeeRun) error {
+	ff := func(v float64) string { return strconv.FormatFloat(v, 'g', -1, 64) }
+	rows := [][]string{{"alpha", "M", "instance", "step", "gamma", "y", "q", "qtilde", "S", "phi", "local_entropy", "errors", "converged"}}
+	for _, r := range runs {
+		for _, t := range r.thermo {
+			rows = append(rows, []string{ff(r.Alpha), strconv.Itoa(r.M), strconv.Itoa(r.Instance), strconv.Itoa(t.Index),
+				ff(t.Th.Step.Gamma), ff(t.Th.Step.Y), ff(t.Th.Q), ff(t.Th.QTilde), ff(t.Th.S), ff(t.Th.Phi),
+				ff(t.Th.LocalEntropy), strconv.Itoa(t.Errors), strconv.FormatBool(t.Converged)})
+		}
+	}
+	if len(rows) == 1 {
+		return nil
+	}
+	return writeCommitteeCSV(path, rows)
 }

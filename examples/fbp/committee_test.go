@@ -87,3 +87,27 @@ func TestCommitteeWritesResults(t *testing.T) {
 		}
 	}
 }
+
+// TestCommitteeThermo checks that -thermo runs every step and writes one
+// thermo.csv row per step with finite quantities at finite γ.
+func TestCommitteeThermo(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "out")
+	code, _, stderr := runCLI(t, "committee", "-K", "3", "-N", "21", "-alpha", "0.3", "-instances", "1",
+		"-protocol", "scoping", "-y", "3", "-gamma0", "0.5", "-gamma1", "1.5", "-step", "0.5", "-max-iters", "50", "-thermo", "-out", dir)
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	b, err := os.ReadFile(filepath.Join(dir, "thermo.csv"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	lines := strings.Split(strings.TrimSpace(string(b)), "\n")
+	if len(lines) != 4 {
+		t.Fatalf("thermo.csv has %d lines, want a heading and 3 steps:\n%s", len(lines), b)
+	}
+	for _, l := range lines[1:] {
+		if strings.Contains(l, "NaN") || strings.Contains(l, "Inf") {
+			t.Errorf("non-finite thermodynamics at finite γ: %s", l)
+		}
+	}
+}
