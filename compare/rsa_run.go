@@ -38,6 +38,7 @@ type Anneal struct {
 	w  [][]int32 // y × K·N weights, w[a][k*N+i]
 	h  [][]int32 // y × K·M fields, h[a][k*M+μ]
 	e  [][]int32 // y × M pattern energies
+	o  [][]int32 // y × M outputs Σ_k sign(h_kμ) (committee machine only)
 	E  []int     // y replica energies
 	S  []int32   // K·N column sums Σ_a W^a
 	lc []float64 // log cosh(γ s) for s = −y..y (index s + y)
@@ -74,11 +75,11 @@ func NewAnneal(train *data.Set, s *AnnealSettings) (*Anneal, error) {
 	}
 	y := rv.y
 	r.hk, r.ix = make([]int32, r.K), make([]int, r.K)
-	r.w, r.h, r.e, r.E = make([][]int32, y), make([][]int32, y), make([][]int32, y), make([]int, y)
+	r.w, r.h, r.e, r.o, r.E = make([][]int32, y), make([][]int32, y), make([][]int32, y), make([][]int32, y), make([]int, y)
 	r.S = make([]int32, r.K*r.N)
 	for a := 0; a < y; a++ {
 		r.w[a] = append([]int32(nil), w0...)
-		r.h[a], r.e[a] = make([]int32, r.K*r.M), make([]int32, r.M)
+		r.h[a], r.e[a], r.o[a] = make([]int32, r.K*r.M), make([]int32, r.M), make([]int32, r.M)
 		r.recompute(a)
 		for j, v := range w0 {
 			r.S[j] += v
@@ -107,6 +108,10 @@ func (r *Anneal) recompute(a int) {
 	for m := 0; m < r.M; m++ {
 		e[m] = r.patternEnergy(h, m, -1, 0)
 		E += int(e[m])
+		r.o[a][m] = 0
+		for k := 0; k < r.K; k++ {
+			r.o[a][m] += sign32(h[k*r.M+m])
+		}
 	}
 	r.E[a] = E
 }
@@ -166,6 +171,14 @@ func cmLeastWrong32(idx []int, h []int32, sigma int32, n int) []int {
 	return idx[:min(n, c)]
 }
 
+// sign32 is the sign of an odd field: +1 for v > 0, −1 otherwise.
+func sign32(v int32) int32 {
+	if v > 0 {
+		return 1
+	}
+	return -1
+}
+
 func abs32(v int32) int32 {
 	if v < 0 {
 		return -v
@@ -193,18 +206,22 @@ func (r *Anneal) flip(a, j int, apply bool) int {
 			}
 		}
 	} else {
+		o := r.o[a]
 		for m, xm := range x {
-			s, hn := r.sigma[m], hk[m]+d*xm
-			if s*hk[m] > 0 && s*hn > 0 {
+			s, ho, hn := r.sigma[m], hk[m], hk[m]+d*xm
+			if s*ho > 0 && s*hn > 0 {
 				if apply {
 					hk[m] = hn
 				}
 				continue // unit k right before and after: e_μ unchanged
 			}
-			en := r.patternEnergy(h, m, k, hn)
+			on, en := o[m]-sign32(ho)+sign32(hn), int32(0)
+			if s*on < 0 { // wrong after the flip (on is odd: never 0)
+				en = r.patternEnergy(h, m, k, hn)
+			}
 			dE += int(en - e[m])
 			if apply {
-				hk[m], e[m] = hn, en
+				hk[m], e[m], o[m] = hn, en, on
 			}
 		}
 	}

@@ -84,9 +84,9 @@ func TestAnnealIncrementalEnergyShift(t *testing.T) {
 			}
 		}
 		for a := 0; a < 3; a++ {
-			h, e, E := append([]int32(nil), r.h[a]...), append([]int32(nil), r.e[a]...), r.E[a]
+			h, e, o, E := append([]int32(nil), r.h[a]...), append([]int32(nil), r.e[a]...), append([]int32(nil), r.o[a]...), r.E[a]
 			r.recompute(a)
-			if E != r.E[a] || !equal32(h, r.h[a]) || !equal32(e, r.e[a]) {
+			if E != r.E[a] || !equal32(h, r.h[a]) || !equal32(e, r.e[a]) || (c.K > 1 && !equal32(o, r.o[a])) {
 				t.Fatalf("K=%d replica %d: incremental state differs from a full recomputation", c.K, a)
 			}
 		}
