@@ -4,7 +4,21 @@ DATA    ?= $(or $(FBP_DATA),$(HOME)/.cache/fbp)
 BENCH   ?= .
 COUNT   ?= 1
 
-.PHONY: help test test-short bench data subset lint fmt tidy
+.PHONY: help test test-short bench data subset lint fmt tidy ptx stub cuda-vet gpu-check
+
+# The CUDA build (-tags cuda) needs the Debian CUDA toolkit on the build
+# machine (DESIGN §3): add "contrib non-free" to the Components line of
+# /etc/apt/sources.list.d/debian.sources, apt-get update, then
+#   apt-get install -y --no-install-recommends nvidia-cuda-toolkit
+# (nvcc 11.8, cuda.h, cublas_v2.h, libcuda.so). Debian ships libcublas.so.11;
+# GPU machines carry CUBLAS_SONAME: binaries link against a stub with that
+# SONAME made from the names of the real library.
+NVCC          ?= nvcc
+CUDA_ARCH     ?= compute_90
+CUBLAS_SONAME ?= libcublas.so.13
+CUBLAS_HOST   ?= /usr/lib/x86_64-linux-gnu/libcublas.so.11
+STUB          := build/stub
+CUDA_ENV      := CGO_ENABLED=1 CGO_LDFLAGS="-L$(CURDIR)/$(STUB)"
 
 help:
 	@echo "test        run every test (as CI does)"
@@ -13,6 +27,10 @@ help:
 	@echo "data        download full MNIST and Fashion-MNIST into DATA=$(DATA)"
 	@echo "subset      rebuild testdata/mnist-subset from DATA/mnist"
 	@echo "lint        gofmt + go vet"
+	@echo "ptx         compile ops/kernels/*.cu to the committed PTX (needs nvcc)"
+	@echo "stub        build the cuBLAS link stub ($(CUBLAS_SONAME)) into $(STUB)"
+	@echo "cuda-vet    vet and compile the CUDA build (-tags cuda); no GPU needed"
+	@echo "gpu-check   build build/gpu-check/ (test binaries + run.sh) to run on a GPU machine"
 
 test:
 	$(GO) test -count=1 -timeout 20m ./...
@@ -38,3 +56,27 @@ fmt:
 
 tidy:
 	$(GO) mod tidy
+
+ptx: ops/kernels/fbp.ptx
+
+ops/kernels/fbp.ptx: ops/kernels/fbp.cu
+	$(NVCC) -ptx -arch=$(CUDA_ARCH) -O3 -o $@ $<
+
+stub: $(STUB)/libcublas.so
+
+$(STUB)/libcublas.so: $(CUBLAS_HOST)
+	mkdir -p $(STUB)
+	nm -D --defined-only $(CUBLAS_HOST) | awk '$$2=="T"{print $$3}' | sed 's/@.*//' | sort -u | awk '{printf "void %s(void){}\n",$$1}' > $(STUB)/libcublas.c
+	gcc -shared -fPIC -o $@ -Wl,-soname,$(CUBLAS_SONAME) $(STUB)/libcublas.c
+
+cuda-vet: stub
+	$(CUDA_ENV) $(GO) vet -tags cuda ./...
+	$(CUDA_ENV) $(GO) test -tags cuda -count=1 -run XXX ./... >/dev/null
+	for p in ./ops ./mpnet ./pasp; do $(CUDA_ENV) $(GO) test -c -tags cuda -o /dev/null $$p || exit 1; done
+
+gpu-check: stub
+	rm -rf build/gpu-check && mkdir -p build/gpu-check
+	for p in ops mpnet pasp; do $(CUDA_ENV) $(GO) test -c -tags cuda -o build/gpu-check/$$p.test ./$$p || exit 1; done
+	$(CUDA_ENV) $(GO) build -tags cuda -o build/gpu-check/fbp ./examples/fbp
+	cp scripts/gpu-check.sh build/gpu-check/run.sh
+	readelf -d build/gpu-check/ops.test | grep NEEDED

@@ -15,8 +15,8 @@ func (net *Network) buildSweep(B int) (*sweep, error) {
 	g := gorgonia.NewGraph()
 	dt := net.dt
 	N0 := net.cfg.Widths[0]
-	sw := &sweep{B: B, g: g, x: newDense(dt, N0, B), out: newDense(dt, 1, B)}
-	b := &builder{g: g, dt: dt}
+	b := &builder{g: g, dt: dt, dev: net.dev}
+	sw := &sweep{B: B, g: g, x: b.alloc(N0, B), out: b.alloc(1, B)}
 	xNode := b.input("X", sw.x)
 	outNode := b.input("out", sw.out)
 	for l, ly := range net.layers {
@@ -26,18 +26,18 @@ func (net *Network) buildSweep(B int) (*sweep, error) {
 		s.h, s.hext, s.mask = b.input(p+"H", ly.h), b.input(p+"Hext", ly.hext), b.input(p+"mask", ly.mask)
 		s.psi, s.r = b.input(p+"psi", ly.psi), b.input(p+"r", ly.r)
 		if !ly.first {
-			s.b = newDense(dt, ly.N, B)
+			s.b = b.alloc(ly.N, B)
 			s.bIn = b.input(p+"B", s.b)
 		}
 		switch ly.kind {
 		case AMP:
-			s.mold, s.gold, s.xhatold = newDense(dt, ly.m.Shape()...), newDense(dt, ly.K, B), newDense(dt, ly.N, B)
+			s.mold, s.gold, s.xhatold = b.alloc(ly.m.Shape()...), b.alloc(ly.K, B), b.alloc(ly.N, B)
 			s.moldIn, s.goldIn, s.xhatoldIn = b.input(p+"mold", s.mold), b.input(p+"gold", s.gold), b.input(p+"xhatold", s.xhatold)
 		case BP:
-			s.mcav = newDense(dt, ly.K, ly.N, B)
+			s.mcav = b.alloc(ly.K, ly.N, B)
 			s.mcavIn = b.input(p+"mcav", s.mcav)
 			if !ly.first {
-				s.bcav = newDense(dt, ly.K, ly.N, B)
+				s.bcav = b.alloc(ly.K, ly.N, B)
 				s.bcavIn = b.input(p+"Bcav", s.bcav)
 			}
 		}
@@ -67,9 +67,17 @@ func (net *Network) buildSweep(B int) (*sweep, error) {
 	if b.err != nil {
 		return nil, errors.Wrap(b.err, "mpnet: building the sweep graph")
 	}
-	sw.vm = gorgonia.NewTapeMachine(g)
+	if b.err != nil {
+		return nil, errors.Wrap(b.err, "mpnet: allocating the sweep state")
+	}
+	if net.dev != nil {
+		// The machine gives its engine to every value: the device's.
+		sw.vm = gorgonia.NewTapeMachine(g, gorgonia.WithEngine(net.dev))
+	} else {
+		sw.vm = gorgonia.NewTapeMachine(g)
+	}
 	sw.reset(net)
-	return sw, nil
+	return sw, net.devErr()
 }
 
 // builder adds nodes to a graph, keeping the first error so that the layer
@@ -77,7 +85,17 @@ func (net *Network) buildSweep(B int) (*sweep, error) {
 type builder struct {
 	g   *gorgonia.ExprGraph
 	dt  tensor.Dtype
+	dev ops.Device // nil: host memory
 	err error
+}
+
+// alloc returns a zeroed tensor of the builder's dtype on its device.
+func (b *builder) alloc(shape ...int) *tensor.Dense {
+	t, err := newDenseOn(b.dev, b.dt, shape...)
+	if err != nil && b.err == nil {
+		b.err = err
+	}
+	return t
 }
 
 // input returns a node bound to the state tensor t.
@@ -87,7 +105,7 @@ func (b *builder) input(name string, t *tensor.Dense) *gorgonia.Node {
 
 // constant returns a node holding a fresh tensor of the given shape filled with v.
 func (b *builder) constant(name string, v float64, shape ...int) *gorgonia.Node {
-	t := newDense(b.dt, shape...)
+	t := b.alloc(shape...)
 	fill(t, v)
 	return b.input(name, t)
 }

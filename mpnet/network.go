@@ -19,7 +19,8 @@ type Network struct {
 	cfg    Config
 	dt     tensor.Dtype
 	layers []*layer
-	sw     *sweep // the sweep graph for the current batch size, nil before SetBatch
+	sw     *sweep     // the sweep graph for the current batch size, nil before SetBatch
+	dev    ops.Device // where the message tensors live; nil: host memory (see To)
 }
 
 // layer holds the batch-independent state of weight layer l (K outputs, N
@@ -63,7 +64,7 @@ func New(cfg Config, rng *rand.Rand) (*Network, error) {
 	for l := 0; l < L; l++ {
 		K, N := cfg.Widths[l+1], cfg.Widths[l]
 		ly := &layer{kind: cfg.Kinds[l], K: K, N: N, first: l == 0, last: l == L-1}
-		ly.psi, ly.r = scalar(net.dt, 0), scalar(net.dt, 0)
+		ly.psi, ly.r = scalar(nil, net.dt, 0), scalar(nil, net.dt, 0)
 		mask := make([]float64, K*N)
 		d := cfg.density(l)
 		for i := range mask {
@@ -95,7 +96,7 @@ func (ly *layer) setMask(dt tensor.Dtype, mask []float64, sparse bool) {
 		shape = []int{ly.pat.NNZ()}
 	}
 	for _, t := range []**tensor.Dense{&ly.m, &ly.sigma, &ly.h, &ly.hext, &ly.mask} {
-		*t = newDense(dt, shape...)
+		*t, _ = newDenseOn(nil, dt, shape...)
 	}
 	if sparse {
 		fill(ly.mask, 1)

@@ -64,6 +64,9 @@ func (net *Network) predict(dst []int, x []float64, bayes bool) error {
 		}
 		mean[l] = w
 	}
+	if err := net.devErr(); err != nil {
+		return err
+	}
 	for lo := 0; lo < M; lo += predictChunk {
 		hi := min(lo+predictChunk, M)
 		net.predictChunk(dst[lo:hi], x[lo*N0:hi*N0], mean, vari, bayes)

@@ -20,6 +20,8 @@ type sweep struct {
 	x   *tensor.Dense // N_0×B inputs (x̂ of layer 0)
 	out *tensor.Dense // 1×B: ±Inf label fields (sign output) or class indices (ArgMax)
 	ls  []*layerSweep
+
+	psi, r []float64 // the scalars last set (a device skips unchanged ones)
 }
 
 // layerSweep holds a layer's batch-sized message state and its graph nodes.
@@ -75,6 +77,7 @@ func (net *Network) SetBatch(x []float64, y []int) error {
 		}
 	}
 	if net.sw == nil || net.sw.B != B {
+		net.releaseSweep()
 		sw, err := net.buildSweep(B)
 		if err != nil {
 			return err
@@ -100,7 +103,7 @@ func (net *Network) SetBatch(x []float64, y []int) error {
 	}
 	setFloat64s(sw.out, lab)
 	sw.reset(net)
-	return nil
+	return net.devErr()
 }
 
 // reset clears the downward messages (ALGORITHMS §9.1 step 3): B = 0, and for
@@ -164,19 +167,31 @@ func (net *Network) Iterate(psi, r []float64) (float64, error) {
 		return 0, errors.Errorf("mpnet: Iterate: %d values of psi and %d of r for %d layers", len(psi), len(r), len(net.layers))
 	}
 	for l, ly := range net.layers {
-		setScalar(ly.psi, psi[l])
-		setScalar(ly.r, r[l])
+		// On a device each set is a synchronous upload: skip unchanged values.
+		if sw.psi == nil || sw.psi[l] != psi[l] || sw.r[l] != r[l] || net.dev == nil {
+			setScalar(ly.psi, psi[l])
+			setScalar(ly.r, r[l])
+		}
 	}
+	sw.psi, sw.r = append(sw.psi[:0], psi...), append(sw.r[:0], r...)
 	defer sw.vm.Reset()
 	if err := sw.vm.RunAll(); err != nil {
+		sw.psi = nil
 		return 0, errors.Wrap(err, "mpnet: sweep")
 	}
 	var change float64
+	var bad error
+	if net.dev != nil {
+		// One round trip for the change and the finiteness checks.
+		change, bad = net.checkOnDevice()
+	}
 	for l, ly := range net.layers {
 		s := sw.ls[l]
 		mNew := value(s.mNew)
-		if c := meanAbsDiff(ly.m, mNew); c > change || c != c { // keep a NaN
-			change = c
+		if net.dev == nil {
+			if c := meanAbsDiff(ly.m, mNew); c > change || c != c { // keep a NaN
+				change = c
+			}
 		}
 		if ly.kind == AMP {
 			copyDense(s.mold, ly.m) // mold = m^{t−1}
@@ -199,11 +214,49 @@ func (net *Network) Iterate(psi, r []float64) (float64, error) {
 	// A field that overflowed to ±Inf leaves m = ±1 finite but turns into
 	// NaN at the next prior step: report it now (O(K·N) against the sweep's
 	// O(K·N·B)).
-	if err := net.CheckFinite(); err != nil {
+	if err := net.devErr(); err != nil {
 		return change, err
+	}
+	if bad != nil {
+		return change, bad
+	}
+	if net.dev == nil {
+		if err := net.CheckFinite(); err != nil {
+			return change, err
+		}
 	}
 	if math.IsNaN(change) || math.IsInf(change, 0) {
 		return change, errors.New("mpnet: non-finite change of the magnetizations")
+	}
+	return change, nil
+}
+
+// checkOnDevice returns max_l mean|m_l − m_l,new| of the sweep just run and
+// a *NonFiniteError for the first NaN or Inf in the new m, H or in Hext,
+// with a single download from the device.
+func (net *Network) checkOnDevice() (float64, error) {
+	sw := net.sw
+	pairs := make([][2]*tensor.Dense, 0, len(net.layers))
+	finite := make([]*tensor.Dense, 0, 3*len(net.layers))
+	for l, ly := range net.layers {
+		s := sw.ls[l]
+		pairs = append(pairs, [2]*tensor.Dense{ly.m, value(s.mNew)})
+		finite = append(finite, value(s.mNew), value(s.hNew), ly.hext)
+	}
+	diffs, bad, err := net.dev.Check(pairs, finite)
+	if err != nil {
+		return math.NaN(), errors.Wrap(err, "mpnet: device")
+	}
+	var change float64
+	for _, c := range diffs {
+		if c > change || c != c {
+			change = c
+		}
+	}
+	for j, i := range bad {
+		if i >= 0 {
+			return change, &NonFiniteError{Layer: j / 3, Field: [3]string{"m", "H", "Hext"}[j%3], Index: i}
+		}
 	}
 	return change, nil
 }

@@ -4,24 +4,36 @@ import (
 	"math"
 
 	"gorgonia.org/tensor"
+
+	"github.com/fbpgo/fbp/ops"
 )
 
 // This file holds the few whole-tensor operations that the network applies
 // to its state outside the sweep graph (initialisation, the PasP prior step,
-// message resets and the copy of a sweep's results into the state).
+// message resets and the copy of a sweep's results into the state). Each
+// runs on the device that holds its tensors (ops.DeviceOf); device errors
+// are sticky and surface through Network.devErr.
 
-func newDense(dt tensor.Dtype, shape ...int) *tensor.Dense {
-	return tensor.New(tensor.WithShape(shape...), tensor.Of(dt))
+// newDenseOn returns a zeroed tensor on dev, or in host memory if dev is nil.
+func newDenseOn(dev ops.Device, dt tensor.Dtype, shape ...int) (*tensor.Dense, error) {
+	if dev != nil {
+		return dev.New(dt, shape...)
+	}
+	return tensor.New(tensor.WithShape(shape...), tensor.Of(dt)), nil
 }
 
 // scalar returns a one-element tensor holding v.
-func scalar(dt tensor.Dtype, v float64) *tensor.Dense {
-	t := newDense(dt, 1)
+func scalar(dev ops.Device, dt tensor.Dtype, v float64) *tensor.Dense {
+	t, _ := newDenseOn(dev, dt, 1)
 	setScalar(t, v)
 	return t
 }
 
 func setScalar(t *tensor.Dense, v float64) {
+	if d := ops.DeviceOf(t); d != nil {
+		d.Set(t, []float64{v})
+		return
+	}
 	if t.Dtype() == tensor.Float64 {
 		t.Float64s()[0] = v
 	} else {
@@ -31,6 +43,10 @@ func setScalar(t *tensor.Dense, v float64) {
 
 // copyDense copies src into dst (same dtype and size).
 func copyDense(dst, src *tensor.Dense) {
+	if d := ops.DeviceOf(dst); d != nil {
+		d.Copy(dst, src)
+		return
+	}
 	if dst.Dtype() == tensor.Float64 {
 		copy(dst.Float64s(), src.Float64s())
 	} else {
@@ -40,6 +56,10 @@ func copyDense(dst, src *tensor.Dense) {
 
 // fill sets every element of t to v.
 func fill(t *tensor.Dense, v float64) {
+	if d := ops.DeviceOf(t); d != nil {
+		d.Fill(t, v)
+		return
+	}
 	if t.Dtype() == tensor.Float64 {
 		s := t.Float64s()
 		for i := range s {
@@ -55,6 +75,10 @@ func fill(t *tensor.Dense, v float64) {
 
 // axpby sets dst = a·x + b·dst; b = 0 ignores dst (no 0·Inf = NaN).
 func axpby(dst *tensor.Dense, a float64, x *tensor.Dense, b float64) {
+	if d := ops.DeviceOf(dst); d != nil {
+		d.Axpby(dst, a, x, b)
+		return
+	}
 	if dst.Dtype() == tensor.Float64 {
 		d, s := dst.Float64s(), x.Float64s()
 		for i := range d {
@@ -78,6 +102,13 @@ func axpby(dst *tensor.Dense, a float64, x *tensor.Dense, b float64) {
 
 // meanAbsDiff returns mean |a − b|.
 func meanAbsDiff(a, b *tensor.Dense) float64 {
+	if d := ops.DeviceOf(a); d != nil {
+		v, err := d.MeanAbsDiff(a, b)
+		if err != nil {
+			return math.NaN()
+		}
+		return v
+	}
 	var s float64
 	var n int
 	if a.Dtype() == tensor.Float64 {
@@ -101,6 +132,13 @@ func meanAbsDiff(a, b *tensor.Dense) float64 {
 
 // float64s returns the elements of t as float64 (a copy for float32).
 func float64s(t *tensor.Dense) []float64 {
+	if d := ops.DeviceOf(t); d != nil {
+		v, err := d.Get(t)
+		if err != nil {
+			return make([]float64, t.Shape().TotalSize())
+		}
+		return v
+	}
 	if t.Dtype() == tensor.Float64 {
 		return t.Float64s()
 	}
@@ -114,6 +152,10 @@ func float64s(t *tensor.Dense) []float64 {
 
 // setFloat64s copies src into t, converting to t's dtype.
 func setFloat64s(t *tensor.Dense, src []float64) {
+	if d := ops.DeviceOf(t); d != nil {
+		d.Set(t, src)
+		return
+	}
 	if t.Dtype() == tensor.Float64 {
 		copy(t.Float64s(), src)
 		return
@@ -126,6 +168,13 @@ func setFloat64s(t *tensor.Dense, src []float64) {
 
 // firstNonFinite returns the index of the first NaN or Inf in t, or −1.
 func firstNonFinite(t *tensor.Dense) int {
+	if d := ops.DeviceOf(t); d != nil {
+		i, err := d.FirstNonFinite(t)
+		if err != nil {
+			return 0
+		}
+		return i
+	}
 	if t.Dtype() == tensor.Float64 {
 		for i, v := range t.Float64s() {
 			if math.IsNaN(v) || math.IsInf(v, 0) {

@@ -58,6 +58,17 @@ func (o *argMaxOp) UsePreallocDo(prealloc gorgonia.Value, vs ...gorgonia.Value) 
 	if !ts[1].Shape().Eq(s) || ts[2].Shape()[0] != 1 || ts[2].Shape()[1] != s[1] {
 		return nil, errors.Errorf("ops: %v: shapes %v, %v, %v", o, s, ts[1].Shape(), ts[2].Shape())
 	}
+	if d, err := devKernels(o.String(), ts); err != nil {
+		return nil, err
+	} else if d != nil {
+		// Labels are validated by the host before they reach the device; an
+		// invalid one gives NaN outputs for its sample.
+		dst, err := o.devDst(d, prealloc, dt, s)
+		if err != nil {
+			return nil, err
+		}
+		return dst, d.argMax(dst, ts[0], ts[1], ts[2], s[0], s[1])
+	}
 	dst := o.dst(prealloc, dt, s)
 	if dt == tensor.Float64 {
 		err = argMaxG(f64(dst), f64(ts[0]), f64(ts[1]), f64(ts[2]), s[0], s[1])

@@ -176,6 +176,9 @@ func (o *bpOp) UsePreallocDo(prealloc gorgonia.Value, vs ...gorgonia.Value) (gor
 	if err != nil {
 		return nil, err
 	}
+	if err := hostOnly(o.String(), "BP layers (materialised K×N×B cavities)", ts); err != nil {
+		return nil, err
+	}
 	dst := o.dst(prealloc, dt, out)
 	if dt == tensor.Float64 {
 		bpKernel(o.kind, f64(dst), tsData(ts, f64), ss)

@@ -22,6 +22,8 @@ type bpiOp struct {
 	fields []signField // per (k, n): the prepared Btop, reused between calls
 	s      []float64   // per (k, n): √V
 	invS   []float64   // per (k, n): 1/√V
+
+	dprep, dpart *tensor.Dense // device scratch: prepared Btop (5·K·B) and partial B (S·N·B)
 }
 
 // BPICavity returns the node of the BPI backward contractions, from the
@@ -112,6 +114,15 @@ func (o *bpiOp) UsePreallocDo(prealloc gorgonia.Value, vs ...gorgonia.Value) (go
 	K, N, B, err := o.dims(ts[0].Shape(), ts[1].Shape(), ts[2].Shape(), ts[3].Shape(), ts[4].Shape())
 	if err != nil {
 		return nil, err
+	}
+	if d, err := devKernels(o.String(), ts); err != nil {
+		return nil, err
+	} else if d != nil {
+		dst, err := o.devDst(d, prealloc, dt, tensor.Shape{o.size(K, N, B)})
+		if err != nil {
+			return nil, err
+		}
+		return dst, d.bpiCavity(o, dst, ts[0], ts[1], ts[2], ts[3], ts[4], K, N, B)
 	}
 	dst := o.dst(prealloc, dt, tensor.Shape{o.size(K, N, B)})
 	if cap(o.s) < K*B {

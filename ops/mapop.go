@@ -97,6 +97,15 @@ func (o *mapOp) UsePreallocDo(prealloc gorgonia.Value, vs ...gorgonia.Value) (go
 			return nil, errors.Errorf("ops: %s: parameter input %d has shape %v, want one element", o.k.name, i, ts[i].Shape())
 		}
 	}
+	if d, err := devKernels(o.k.name, ts); err != nil {
+		return nil, err
+	} else if d != nil {
+		dst, err := o.devDst(d, prealloc, dt, shape)
+		if err != nil {
+			return nil, err
+		}
+		return dst, d.mapKernel(o.k, dst, ts)
+	}
 	dst := o.dst(prealloc, dt, shape)
 	switch dt {
 	case tensor.Float64:

@@ -82,6 +82,15 @@ func (o *matMulOp) UsePreallocDo(prealloc gorgonia.Value, vs ...gorgonia.Value) 
 	if k != k2 {
 		return nil, errors.Errorf("ops: %v: inner dimensions %d and %d differ", o, k, k2)
 	}
+	if d, err := devKernels(o.String(), ts); err != nil {
+		return nil, err
+	} else if d != nil {
+		c, err := o.devDst(d, prealloc, dt, tensor.Shape{m, n})
+		if err != nil {
+			return nil, err
+		}
+		return c, d.matMul(c, a, b, o.transA, o.transB, m, n, k)
+	}
 	c := o.dst(prealloc, dt, tensor.Shape{m, n})
 	ta, tb := blas.NoTrans, blas.NoTrans
 	if o.transA {

@@ -62,6 +62,15 @@ func (o *sectionOp) UsePreallocDo(prealloc gorgonia.Value, vs ...gorgonia.Value)
 	if ts[0].Shape().TotalSize() < end {
 		return nil, errors.Errorf("ops: %v: input of %d elements is too short", o, ts[0].Shape().TotalSize())
 	}
+	if d, err := devKernels(o.String(), ts); err != nil {
+		return nil, err
+	} else if d != nil {
+		dst, err := o.devDst(d, prealloc, dt, o.shape)
+		if err != nil {
+			return nil, err
+		}
+		return dst, d.section(dst, ts[0], o.off)
+	}
 	dst := o.dst(prealloc, dt, o.shape)
 	if dt == tensor.Float64 {
 		copy(f64(dst), f64(ts[0])[o.off:end])

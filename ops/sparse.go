@@ -178,6 +178,9 @@ func (o *spOp) UsePreallocDo(prealloc gorgonia.Value, vs ...gorgonia.Value) (gor
 	if err != nil {
 		return nil, err
 	}
+	if err := hostOnly(o.String(), "sparse storage", ts); err != nil {
+		return nil, err
+	}
 	dst := o.dst(prealloc, dt, out)
 	B := ts[1].Shape()[1]
 	if dt == tensor.Float64 {
