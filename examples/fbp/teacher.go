@@ -62,7 +62,7 @@ func parseTeacher(args []string, stderr io.Writer) (*teacherOptions, error) {
 	fs.IntVar(&o.s.Workers, "workers", 0, "goroutines (0: GOMAXPROCS)")
 	fs.Uint64Var(&o.seed, "seed", 1, "random seed; run k uses the PCG stream (seed, k)")
 	fs.IntVar(&o.runs, "runs", 10, "independent teachers per point")
-	fs.StringVar(&o.out, "out", "", "results directory for runs.csv, summary.csv, summary.json and wrong.png (empty: none)")
+	fs.StringVar(&o.out, "out", "", "results directory for runs.csv, summary.csv, summary.json, wrong.png and wrong-log.png (log axis; left out when every mean is 0) (empty: none)")
 	fs.BoolVar(&o.progress, "progress", true, "print one line per run on stderr")
 	if err := parseFlags(fs, args); err != nil {
 		return nil, err
@@ -210,7 +210,9 @@ func teacherCmd(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	if o.out == "" {
 		return nil
 	}
-	return writeTeacherDir(o.out, runs, points, js)
+	title := fmt.Sprintf("%s, %d-%d-%d, K_in=%d, K_out=%d, %s, batch %d", o.s.Algorithm, o.cfg.NIn, o.cfg.NHidden,
+		o.cfg.NOut, o.cfg.KIn, o.cfg.KOut, o.cfg.Act, o.s.Batch)
+	return writeTeacherDir(o.out, title, runs, points, js)
 }
 
 // one draws teacher k, its first m samples and 50 test samples, and infers.
@@ -274,8 +276,9 @@ func summarise(rs []teacherRun) teacherPoint {
 	return p
 }
 
-// writeTeacherDir writes runs.csv, summary.csv, summary.json and wrong.png.
-func writeTeacherDir(dir string, runs []teacherRun, points []teacherPoint, js []byte) error {
+// writeTeacherDir writes runs.csv, summary.csv, summary.json, wrong.png
+// and wrong-log.png.
+func writeTeacherDir(dir, title string, runs []teacherRun, points []teacherPoint, js []byte) error {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return errors.Wrap(err, "-out")
 	}
@@ -300,7 +303,7 @@ func writeTeacherDir(dir string, runs []teacherRun, points []teacherPoint, js []
 	if err := os.WriteFile(filepath.Join(dir, "summary.json"), append(js, '\n'), 0o644); err != nil {
 		return errors.Wrap(err, "summary.json")
 	}
-	return plotWrong(filepath.Join(dir, "wrong.png"), points)
+	return plotWrong(dir, title, points)
 }
 
 func writeCSVFile(path string, rows [][]string) error {
@@ -317,30 +320,63 @@ func writeCSVFile(path string, rows [][]string) error {
 }
 
 // plotWrong draws the mean fraction of wrong teacher weights against m,
-// one line per mode.
-func plotWrong(path string, points []teacherPoint) error {
-	p := plot.New()
-	p.Title.Text = "teacher-student BP"
-	p.X.Label.Text = "samples m"
-	p.Y.Label.Text = "fraction of teacher weights wrong"
-	p.Add(plotter.NewGrid())
-	var modes []string
-	byMode := map[string]plotter.XYs{}
-	for _, pt := range points {
-		if _, ok := byMode[pt.Mode]; !ok {
-			modes = append(modes, pt.Mode)
+// one line per mode, on a linear axis (wrong.png) and on a log axis
+// without the points at zero (wrong-log.png).
+func plotWrong(dir, title string, points []teacherPoint) error {
+	for _, logY := range []bool{false, true} {
+		p := plot.New()
+		p.Title.Text = title
+		p.X.Label.Text = "samples m"
+		p.Y.Label.Text = "fraction of teacher weights wrong"
+		p.Add(plotter.NewGrid())
+		p.Legend.Top = true
+		name := "wrong.png"
+		if logY {
+			p.Y.Scale, p.Y.Tick.Marker = plot.LogScale{}, plot.LogTicks{Prec: -1}
+			p.Y.Label.Text += " (zeros left out)"
+			name = "wrong-log.png"
 		}
-		byMode[pt.Mode] = append(byMode[pt.Mode], plotter.XY{X: float64(pt.M), Y: pt.Wrong})
-	}
-	for i, mode := range modes {
-		l, s, err := plotter.NewLinePoints(byMode[mode])
-		if err != nil {
-			return errors.Wrap(err, "wrong.png")
+		var modes []string
+		byMode := map[string]plotter.XYs{}
+		for _, pt := range points {
+			if _, ok := byMode[pt.Mode]; !ok {
+				modes = append(modes, pt.Mode)
+				byMode[pt.Mode] = nil
+			}
+			if !logY || pt.Wrong > 0 {
+				byMode[pt.Mode] = append(byMode[pt.Mode], plotter.XY{X: float64(pt.M), Y: pt.Wrong})
+			}
 		}
-		l.Color, s.Color = plotutil.Color(i), plotutil.Color(i)
-		s.Shape = plotutil.Shape(i)
-		p.Add(l, s)
-		p.Legend.Add(mode, l, s)
+		for i, mode := range modes {
+			if len(byMode[mode]) == 0 {
+				continue
+			}
+			l, s, err := plotter.NewLinePoints(byMode[mode])
+			if err != nil {
+				return errors.Wrap(err, name)
+			}
+			l.Color, s.Color = plotutil.Color(i), plotutil.Color(i)
+			l.Dashes = plotutil.Dashes(i)
+			s.Shape = plotutil.Shape(i)
+			p.Add(l, s)
+			p.Legend.Add(mode, l, s)
+		}
+		if logY {
+			// Fix the range: gonum/plot pads a one-value range down to ≤ 0.
+			lo, hi := math.Inf(1), 0.0
+			for _, pts := range byMode {
+				for _, pt := range pts {
+					lo, hi = math.Min(lo, pt.Y), math.Max(hi, pt.Y)
+				}
+			}
+			if hi == 0 {
+				continue // every point is zero: nothing to draw on a log axis
+			}
+			p.Y.Min, p.Y.Max = lo/2, hi*2
+		}
+		if err := p.Save(6*vg.Inch, 4*vg.Inch, filepath.Join(dir, name)); err != nil {
+			return errors.Wrap(err, name)
+		}
 	}
-	return errors.Wrap(p.Save(6*vg.Inch, 4*vg.Inch, path), "wrong.png")
+	return nil
 }

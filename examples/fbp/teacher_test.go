@@ -63,7 +63,7 @@ func TestTeacherWritesResults(t *testing.T) {
 			t.Errorf("%s m=1: wrong fraction %v, want > 0", p.Mode, p.Wrong)
 		}
 	}
-	for _, f := range []string{"runs.csv", "summary.csv", "summary.json", "wrong.png"} {
+	for _, f := range []string{"runs.csv", "summary.csv", "summary.json", "wrong.png", "wrong-log.png"} {
 		if st, err := os.Stat(filepath.Join(dir, f)); err != nil || st.Size() == 0 {
 			t.Errorf("%s: %v", f, err)
 		}
