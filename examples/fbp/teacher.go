@@ -67,37 +67,54 @@ func parseTeacher(args []string, stderr io.Writer) (*teacherOptions, error) {
 	if err := parseFlags(fs, args); err != nil {
 		return nil, err
 	}
-	w, err := parseInts("-sizes", *sizes)
-	if err != nil {
+	if err := o.network(*sizes, *act, *b, *a); err != nil {
 		return nil, err
+	}
+	if err := o.finish(*ms, *modes, *algo); err != nil {
+		return nil, err
+	}
+	return o, nil
+}
+
+// network sets the teacher configuration from the -sizes and -act flags.
+func (o *teacherOptions) network(sizes, act string, b, a float64) error {
+	w, err := parseInts("-sizes", sizes)
+	if err != nil {
+		return err
 	}
 	if len(w) != 3 {
-		return nil, errors.Errorf("-sizes %q: want three widths N_in,N_hidden,N_out", *sizes)
+		return errors.Errorf("-sizes %q: want three widths N_in,N_hidden,N_out", sizes)
 	}
 	o.cfg.NIn, o.cfg.NHidden, o.cfg.NOut = w[0], w[1], w[2]
-	switch *act {
+	switch act {
 	case "tanh":
-		o.cfg.Act = teacher.Tanh{B: *b}
+		o.cfg.Act = teacher.Tanh{B: b}
 	case "leakyrelu":
-		o.cfg.Act = teacher.LeakyReLU{A: *a}
+		o.cfg.Act = teacher.LeakyReLU{A: a}
 	default:
-		return nil, errors.Errorf("-act %q: want tanh or leakyrelu", *act)
+		return errors.Errorf("-act %q: want tanh or leakyrelu", act)
 	}
 	if err := o.cfg.Validate(); err != nil {
-		return nil, errors.Wrap(err, "-sizes/-kin/-kout/-act")
+		return errors.Wrap(err, "-sizes/-kin/-kout/-act")
 	}
-	if o.ms, err = parseInts("-m", *ms); err != nil {
-		return nil, err
+	return nil
+}
+
+// finish parses -m, -mode and -algo and checks the remaining flags.
+func (o *teacherOptions) finish(ms, modes, algo string) error {
+	var err error
+	if o.ms, err = parseInts("-m", ms); err != nil {
+		return err
 	}
 	for _, m := range o.ms {
 		if m < 1 {
-			return nil, errors.Errorf("-m %q: %d samples, want ≥ 1", *ms, m)
+			return errors.Errorf("-m %q: %d samples, want ≥ 1", ms, m)
 		}
 	}
-	if o.modes, err = parseModes(*modes); err != nil {
-		return nil, err
+	if o.modes, err = parseModes(modes); err != nil {
+		return err
 	}
-	switch *algo {
+	switch algo {
 	case "sum-product":
 		o.s.Algorithm = teacher.SumProduct
 	case "max-product":
@@ -105,23 +122,24 @@ func parseTeacher(args []string, stderr io.Writer) (*teacherOptions, error) {
 	case "max-sum":
 		o.s.Algorithm = teacher.MaxSum
 	default:
-		return nil, errors.Errorf("-algo %q: want sum-product, max-product or max-sum", *algo)
+		return errors.Errorf("-algo %q: want sum-product, max-product or max-sum", algo)
 	}
 	if o.s.Batch < 1 {
-		return nil, errors.Errorf("-batch %d: want ≥ 1", o.s.Batch)
+		return errors.Errorf("-batch %d: want ≥ 1", o.s.Batch)
 	}
 	if o.runs < 1 {
-		return nil, errors.Errorf("-runs %d: want ≥ 1", o.runs)
+		return errors.Errorf("-runs %d: want ≥ 1", o.runs)
 	}
-	if o.kinS < 0 || o.koutS < 0 {
-		return nil, errors.Errorf("-student-kin %d, -student-kout %d: want ≥ 0", o.kinS, o.koutS)
+	if (o.kinS != 0 && o.kinS < o.cfg.KIn) || (o.koutS != 0 && o.koutS < o.cfg.KOut) {
+		return errors.Errorf("-student-kin %d, -student-kout %d: want 0 or at least the teacher's -kin %d, -kout %d",
+			o.kinS, o.koutS, o.cfg.KIn, o.cfg.KOut)
 	}
 	s := o.s
 	s.Mode = teacher.Batch
 	if err := s.Validate(); err != nil {
-		return nil, errors.Wrap(err, "flags")
+		return errors.Wrap(err, "flags")
 	}
-	return o, nil
+	return nil
 }
 
 func parseModes(v string) ([]teacher.Mode, error) {

@@ -26,6 +26,8 @@ func TestTeacherBadFlags(t *testing.T) {
 		{[]string{"-algo", "gradient"}, "-algo"},
 		{[]string{"-runs", "0"}, "-runs"},
 		{[]string{"-student-kout", "-1"}, "-student-kout"},
+		{[]string{"-student-kin", "1"}, "-student-kin"},
+		{[]string{"-sizes", "10,10,10", "-student-kout", "11"}, "kOut"},
 	} {
 		code, _, stderr := runCLI(t, append([]string{"teacher"}, c.args...)...)
 		if code != 1 || !strings.Contains(stderr, c.want) {
