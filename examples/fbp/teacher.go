@@ -212,8 +212,8 @@ func teacherCmd(ctx context.Context, args []string, stdout, stderr io.Writer) er
 				pr = append(pr, r)
 			}
 			p := summarise(pr)
-			fmt.Fprintf(stdout, "%-7s m=%-4d wrong %.4f ± %.4f (max %.4f, %d/%d perfect)  %.2fs/run\n",
-				p.Mode, p.M, p.Wrong, p.WrongStd, p.WrongMax, p.Perfect, p.Runs, p.Seconds)
+			fmt.Fprintf(stdout, "%-7s m=%-4d wrong %.4f ± %.4f (max %.4f, %d/%d perfect)  topology %.4f  gen %.3g  %.2fs/run\n",
+				p.Mode, p.M, p.Wrong, p.WrongStd, p.WrongMax, p.Perfect, p.Runs, p.Topo, p.Gen, p.Seconds)
 			runs, points = append(runs, pr...), append(points, p)
 		}
 	}
