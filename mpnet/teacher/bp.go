@@ -1,6 +1,7 @@
 package teacher
 
 import (
+	"fmt"
 	"math"
 	"runtime"
 	"sync"
@@ -48,7 +49,8 @@ func Infer(st *Student, d *Data, s *Settings) (*Result, error) {
 	set := s.withDefaults(runtime.GOMAXPROCS(0))
 	g := newGraph(st)
 	if g.configs() == 0 {
-		return nil, invalid("Student", g.n, "a factor has %d^%d configurations, more than %d", g.q, g.n, maxConfigs)
+		return nil, invalid("Student", fmt.Sprintf("%d weights per factor", g.n),
+			"a factor has %d^%d configurations, more than the %d exact enumeration allows", g.q, g.n, maxConfigs)
 	}
 	r := newRun(g, &set)
 	start := time.Now()
@@ -91,13 +93,14 @@ func Infer(st *Student, d *Data, s *Settings) (*Result, error) {
 func checkStudent(st *Student) error {
 	switch {
 	case st == nil || st.In == nil || st.Out == nil:
-		return invalid("Student", st, "want both supports")
+		return invalid("Student", "incomplete", "want a student with both supports")
 	case st.Act == nil:
 		return invalid("Student.Act", nil, "want an activation")
 	case st.Out.Cols != st.In.Rows:
 		return invalid("Student.Out.Cols", st.Out.Cols, "want %d, the hidden units of Student.In", st.In.Rows)
 	case len(st.In.Idx) != st.In.Rows*st.In.K || len(st.Out.Idx) != st.Out.Rows*st.Out.K:
-		return invalid("Student", st, "support index lengths do not match Rows·K")
+		return invalid("len(Student.In.Idx), len(Student.Out.Idx)", [2]int{len(st.In.Idx), len(st.Out.Idx)},
+			"want Rows·K = %d and %d", st.In.Rows*st.In.K, st.Out.Rows*st.Out.K)
 	}
 	for _, s := range []*Support{st.In, st.Out} {
 		for _, c := range s.Idx {
