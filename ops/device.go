@@ -11,7 +11,7 @@ import (
 // memory. The ops of this package run on the device of their inputs, so the
 // same sweep graph runs on the CPU or on a device; only the tensors bound to
 // its input nodes differ. The CUDA implementation is built with the build
-// tag cuda (see OpenCUDA).
+// tag fbpcuda (see OpenCUDA and the Makefile).
 //
 // A Device is used from one goroutine at a time. Errors of the asynchronous
 // work queued on the device are sticky: Err reports the first one.
@@ -114,7 +114,7 @@ func (o *output) devDst(d deviceKernels, prealloc any, dt tensor.Dtype, shape te
 }
 
 // errNoDevice is returned where a device is asked for in a build without one.
-var errNoDevice = errors.New("ops: this binary was built without a device backend: build with -tags cuda (see the Makefile)")
+var errNoDevice = errors.New("ops: this binary was built without a device backend: build with -tags fbpcuda (see the Makefile)")
 
 // hostOnly returns an error if the inputs of op name are in device memory:
 // what (a feature) has no device kernels.

@@ -16,6 +16,7 @@ import (
 
 	"github.com/fbpgo/fbp/data"
 	"github.com/fbpgo/fbp/mpnet"
+	"github.com/fbpgo/fbp/ops"
 	"github.com/fbpgo/fbp/pasp"
 )
 
@@ -32,6 +33,7 @@ type trainOptions struct {
 	progress    bool
 	save        string
 	resume      string
+	device      string // cpu or cuda
 }
 
 // parseTrain parses the flags of "fbp train". Flags that are not given take
@@ -63,6 +65,7 @@ func parseTrain(args []string, stderr io.Writer) (*trainOptions, error) {
 	fs.BoolVar(&o.progress, "progress", true, "draw a progress bar on stderr while an epoch runs")
 	fs.StringVar(&o.save, "save", "", "write a checkpoint to this file after every epoch (atomically)")
 	fs.StringVar(&o.resume, "resume", "", "continue from this checkpoint (network and hyper-parameters come from it)")
+	fs.StringVar(&o.device, "device", "cpu", "where the messages live: cpu, or cuda (a binary built with -tags fbpcuda; float32 unless -float is given)")
 	if err := parseFlags(fs, args); err != nil {
 		return nil, err
 	}
@@ -116,6 +119,16 @@ func parseTrain(args []string, stderr io.Writer) (*trainOptions, error) {
 		return nil, errors.Errorf("-layer %q: %d kinds for %d layers (give one, or one per layer)", *layer, len(names), L)
 	}
 	o.cfg = mpnet.Config{Widths: widths, Kinds: o.kinds}
+	switch o.device {
+	case "cpu":
+	case "cuda":
+		if !set["float"] {
+			*float = 32
+		}
+		o.cfg.DenseStorage = true // masks as dense K×N tensors: the GPU kernels are dense
+	default:
+		return nil, errors.Errorf("-device %q: want cpu or cuda", o.device)
+	}
 	switch *float {
 	case 64:
 		o.cfg.Dtype = tensor.Float64
@@ -295,10 +308,22 @@ func trainCmd(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		return err
 	}
 	net := t.Network()
+	where := "cpu"
+	if o.device == "cuda" {
+		dev, err := ops.OpenCUDA()
+		if err != nil {
+			return errors.Wrap(err, "-device cuda")
+		}
+		defer dev.Close()
+		if err := net.To(dev); err != nil {
+			return errors.Wrap(err, "-device cuda")
+		}
+		where = dev.Name()
+	}
 	cfg := net.Config()
 	if !o.jsonOut {
-		fmt.Fprintf(stdout, "fbp: %s %s, %d train / %d test samples, widths %v, layers %v, %v, batch %d, seed %d\n",
-			train.Name, o.task, train.M, test.M, cfg.Widths, cfg.Kinds, net.Dtype(), t.Settings().BatchSize, t.Settings().Seed)
+		fmt.Fprintf(stdout, "fbp: %s %s, %d train / %d test samples, widths %v, layers %v, %v on %s, batch %d, seed %d\n",
+			train.Name, o.task, train.M, test.M, cfg.Widths, cfg.Kinds, net.Dtype(), where, t.Settings().BatchSize, t.Settings().Seed)
 	}
 	var rec pasp.Recorders
 	if o.jsonOut {
