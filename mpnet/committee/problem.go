@@ -118,9 +118,12 @@ func (p *Problem) Validate() error {
 
 // Errors returns the number of patterns that the machine with weights w
 // (K×N, row k = unit k; an entry counts as +1 unless its sign bit is set)
-// misclassifies.
+// misclassifies. It panics if len(w) != K·N.
 func (p *Problem) Errors(w []float64) int {
 	N, K := p.Set.N, p.K
+	if len(w) != K*N {
+		panic(fmt.Sprintf("committee: Errors: %d weights, want K·N = %d", len(w), K*N))
+	}
 	n := 0
 	for a := range p.Set.M {
 		xi := p.Set.Row(a)
