@@ -240,6 +240,22 @@ func (net *Network) Kind(l int) Kind { return net.layers[l].kind }
 // CheckFinite returns a *NonFiniteError for the first NaN or Inf in the
 // weight state of any layer, or nil.
 func (net *Network) CheckFinite() error {
+	if net.dev != nil {
+		finite := make([]*tensor.Dense, 0, 3*len(net.layers))
+		for _, ly := range net.layers {
+			finite = append(finite, ly.m, ly.h, ly.hext)
+		}
+		_, bad, err := net.dev.Check(nil, finite) // one round trip
+		if err != nil {
+			return errors.Wrap(err, "mpnet: device")
+		}
+		for j, i := range bad {
+			if i >= 0 {
+				return &NonFiniteError{Layer: j / 3, Field: [3]string{"m", "H", "Hext"}[j%3], Index: i}
+			}
+		}
+		return nil
+	}
 	for l, ly := range net.layers {
 		for _, f := range []struct {
 			name string

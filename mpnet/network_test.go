@@ -324,3 +324,66 @@ func TestAMPIsMFPlusSelfReaction(t *testing.T) {
 		}
 	}
 }
+
+// TestSetBatchResidentMatchesSetBatch: a batch gathered from an uploaded
+// data set gives the same sweep as the same batch passed to SetBatch, and
+// bad indices are errors.
+func TestSetBatchResidentMatchesSetBatch(t *testing.T) {
+	cfg := Config{Widths: []int{12, 7, 3}, Kinds: Kinds(BPI, 2, 3)}
+	rng := rand.New(rand.NewPCG(4, 4))
+	M := 20
+	x := make([]float64, M*12)
+	for i := range x {
+		x[i] = rng.NormFloat64()
+	}
+	y := make([]int, M)
+	for n := range y {
+		y[n] = rng.IntN(3)
+	}
+	idx := []int{3, 19, 0, 7, 7}
+	var ms [2][]float64
+	for run := range ms {
+		net, err := New(cfg, rand.New(rand.NewPCG(1, 1)))
+		if err != nil {
+			t.Fatal(err)
+		}
+		net.Init(1, rand.New(rand.NewPCG(2, 2)))
+		if run == 0 {
+			bx, by := make([]float64, 0, len(idx)*12), make([]int, 0, len(idx))
+			for _, i := range idx {
+				bx, by = append(bx, x[i*12:(i+1)*12]...), append(by, y[i])
+			}
+			err = net.SetBatch(bx, by)
+		} else {
+			r, uerr := net.Upload(x, y)
+			if uerr != nil {
+				t.Fatal(uerr)
+			}
+			if net.SetBatchResident(r, []int{0, 20}) == nil || net.SetBatchResident(r, []int{-1}) == nil || net.SetBatchResident(r, nil) == nil {
+				t.Fatal("bad indices accepted")
+			}
+			err = net.SetBatchResident(r, idx)
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := net.Iterate([]float64{0.5, 0.5}, []float64{0, 0}); err != nil {
+			t.Fatal(err)
+		}
+		ms[run] = net.M(0)
+	}
+	for i := range ms[0] {
+		if ms[0][i] != ms[1][i] {
+			t.Fatalf("m[%d]: SetBatch %v, SetBatchResident %v", i, ms[0][i], ms[1][i])
+		}
+	}
+	net, _ := New(cfg, rand.New(rand.NewPCG(1, 1)))
+	if _, err := net.Upload(x, append([]int(nil), append(y[:M-1:M-1], 3)...)); err == nil {
+		t.Fatal("label 3 of a 3-class network accepted")
+	}
+	bad := append([]float64(nil), x...)
+	bad[5] = math.NaN()
+	if _, err := net.Upload(bad, y); err == nil {
+		t.Fatal("NaN input accepted")
+	}
+}

@@ -60,29 +60,17 @@ func (net *Network) SetBatch(x []float64, y []int) error {
 	if len(x) != B*N0 {
 		return errors.Errorf("mpnet: SetBatch: %d labels need %d×%d = %d inputs, got %d", B, B, N0, B*N0, len(x))
 	}
-	classes := net.cfg.Classes()
-	last := net.layers[len(net.layers)-1]
-	for n, yn := range y {
-		if last.kind == ArgMax {
-			if yn < 0 || yn >= classes {
-				return errors.Errorf("mpnet: SetBatch: label %d of sample %d is not a class in [0, %d)", yn, n, classes)
-			}
-		} else if yn != 1 && yn != -1 {
-			return errors.Errorf("mpnet: SetBatch: label %d of sample %d: a sign output needs labels ±1", yn, n)
-		}
+	lab, err := net.labelFields(y)
+	if err != nil {
+		return errors.Wrap(err, "mpnet: SetBatch")
 	}
 	for j, v := range x {
 		if math.IsNaN(v) || math.IsInf(v, 0) {
 			return errors.Errorf("mpnet: SetBatch: input %d of sample %d is %v", j%N0, j/N0, v)
 		}
 	}
-	if net.sw == nil || net.sw.B != B {
-		net.releaseSweep()
-		sw, err := net.buildSweep(B)
-		if err != nil {
-			return err
-		}
-		net.sw = sw
+	if err := net.ensureSweep(B); err != nil {
+		return err
 	}
 	sw := net.sw
 	// x̂ of the first layer is the transposed batch: x̂[i,n] = x[n,i].
@@ -93,17 +81,44 @@ func (net *Network) SetBatch(x []float64, y []int) error {
 		}
 	}
 	setFloat64s(sw.x, xt)
-	lab := make([]float64, B)
-	for n, yn := range y {
-		if last.kind == ArgMax {
-			lab[n] = float64(yn)
-		} else {
-			lab[n] = math.Inf(yn) // Btop = β·y with β = +Inf (§5.2)
-		}
-	}
 	setFloat64s(sw.out, lab)
 	sw.reset(net)
 	return net.devErr()
+}
+
+// labelFields validates the labels y and returns the label fields of the
+// output: class indices for ArgMax, Btop = β·y = ±Inf for a sign output (§5.2).
+func (net *Network) labelFields(y []int) ([]float64, error) {
+	classes := net.cfg.Classes()
+	argmax := net.layers[len(net.layers)-1].kind == ArgMax
+	lab := make([]float64, len(y))
+	for n, yn := range y {
+		switch {
+		case argmax && (yn < 0 || yn >= classes):
+			return nil, errors.Errorf("label %d of sample %d is not a class in [0, %d)", yn, n, classes)
+		case argmax:
+			lab[n] = float64(yn)
+		case yn != 1 && yn != -1:
+			return nil, errors.Errorf("label %d of sample %d: a sign output needs labels ±1", yn, n)
+		default:
+			lab[n] = math.Inf(yn)
+		}
+	}
+	return lab, nil
+}
+
+// ensureSweep builds the sweep graph for batch size B unless it exists.
+func (net *Network) ensureSweep(B int) error {
+	if net.sw != nil && net.sw.B == B {
+		return nil
+	}
+	net.releaseSweep()
+	sw, err := net.buildSweep(B)
+	if err != nil {
+		return err
+	}
+	net.sw = sw
+	return nil
 }
 
 // reset clears the downward messages (ALGORITHMS §9.1 step 3): B = 0, and for

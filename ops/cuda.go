@@ -41,6 +41,8 @@ type CUDA struct {
 	chk    cu.DevicePtr // scratch of Check (jobs, then partial results), chkN bytes
 	chkN   int64
 	chkKey []uint64 // the jobs held in chk
+	idx    cu.DevicePtr // Gather's indices, idxN bytes
+	idxN   int64
 }
 
 // OpenCUDA opens the first CUDA GPU: a context, the kernels and a cuBLAS
@@ -520,6 +522,9 @@ func (d *CUDA) Close() error {
 	if d.chk != 0 {
 		cu.MemFree(d.chk)
 	}
+	if d.idx != 0 {
+		cu.MemFree(d.idx)
+	}
 	d.blas.Close()
 	return d.ctx.Destroy()
 }
@@ -656,11 +661,42 @@ func (d *CUDA) section(dst, src *tensor.Dense, off int) error {
 }
 
 // Gather builds the transposed mini-batch x̂ (N0×B) and its labels (1×B)
-// from a data set held on the device (M×N0 samples, M labels) and the sample
-// indices idx (B int32 values on the device).
-func (d *CUDA) Gather(xhat, lab, data, labels *tensor.Dense, idx cu.DevicePtr, N0, B int) error {
+// from a data set on the device: one upload of the B indices, one kernel.
+func (d *CUDA) Gather(xhat, lab, data, labels *tensor.Dense, idx []int32) error {
+	for _, t := range []*tensor.Dense{xhat, lab, data, labels} {
+		if err := d.check(t, "Gather"); err != nil {
+			return err
+		}
+	}
+	xs, ds := xhat.Shape(), data.Shape()
+	B := len(idx)
+	if len(xs) != 2 || xs[1] != B || len(ds) != 2 || ds[1] != xs[0] || lab.Shape().TotalSize() != B || labels.Shape().TotalSize() != ds[0] {
+		return errors.Errorf("ops: cuda: Gather: shapes x̂ %v, labels %v, data %v, %v for %d indices", xs, lab.Shape(), ds, labels.Shape(), B)
+	}
+	M, N0 := ds[0], ds[1]
+	for n, i := range idx {
+		if i < 0 || int(i) >= M {
+			return errors.Errorf("ops: cuda: Gather: index %d of sample %d is outside [0, %d)", i, n, M)
+		}
+	}
+	if B == 0 {
+		return nil
+	}
 	defer d.enter()()
-	return d.launch("Gather", xhat.Dtype(), blocks(max(N0*B, B), 256), 1, 256, intArg(N0), intArg(B), ptrArg(xhat), ptrArg(lab), ptrArg(data), ptrArg(labels), devArg(idx))
+	if int64(4*B) > d.idxN {
+		if d.idx != 0 {
+			cu.MemFree(d.idx)
+		}
+		p, err := cu.MemAlloc(int64(4 * B))
+		if err != nil {
+			return d.setErr(err, "gather indices")
+		}
+		d.idx, d.idxN = p, int64(4*B)
+	}
+	if err := d.setErr(cu.MemcpyHtoD(d.idx, unsafe.Pointer(&idx[0]), int64(4*B)), "upload"); err != nil {
+		return err
+	}
+	return d.launch("Gather", xhat.Dtype(), blocks(max(N0*B, B), 256), 1, 256, intArg(N0), intArg(B), ptrArg(xhat), ptrArg(lab), ptrArg(data), ptrArg(labels), devArg(d.idx))
 }
 
 var _ deviceKernels = (*CUDA)(nil)

@@ -41,6 +41,11 @@ type Device interface {
 	// Check returns, in one round trip, mean |a − b| for every pair and the
 	// index of the first NaN or ±Inf (−1 if none) of every tensor in finite.
 	Check(pairs [][2]*tensor.Dense, finite []*tensor.Dense) (diffs []float64, bad []int, err error)
+	// Gather sets xhat[i,n] = data[idx[n]·N0 + i] and lab[n] = labels[idx[n]]
+	// for the B = len(idx) samples idx of a data set held on the device
+	// (data M×N0, labels M), with N0 = xhat's rows: the transposed
+	// mini-batch of a sweep, without host transfers but the indices.
+	Gather(xhat, lab, data, labels *tensor.Dense, idx []int32) error
 	// Sync waits for the queued work and returns the sticky error.
 	Sync() error
 	// Err returns the first error of the device, or nil.

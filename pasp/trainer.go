@@ -92,6 +92,17 @@ type StepStats struct {
 //
 // A NaN or ±Inf in the weight state afterwards is a *mpnet.NonFiniteError.
 func (t *Trainer) Step(x []float64, y []int) (StepStats, error) {
+	return t.step(func() error { return t.net.SetBatch(x, y) })
+}
+
+// stepResident is Step on the samples idx of a data set uploaded to the
+// network's device (mpnet.Resident).
+func (t *Trainer) stepResident(r *mpnet.Resident, idx []int) (StepStats, error) {
+	return t.step(func() error { return t.net.SetBatchResident(r, idx) })
+}
+
+// step is Step with the batch loaded by load.
+func (t *Trainer) step(load func() error) (StepStats, error) {
 	var st StepStats
 	anyRho := false
 	for _, r := range t.rv.rho {
@@ -102,7 +113,7 @@ func (t *Trainer) Step(x []float64, y []int) (StepStats, error) {
 			return st, err
 		}
 	}
-	if err := t.net.SetBatch(x, y); err != nil {
+	if err := load(); err != nil {
 		return st, err
 	}
 	for it := 0; it < t.rv.tauMax; it++ {
@@ -116,8 +127,11 @@ func (t *Trainer) Step(x []float64, y []int) (StepStats, error) {
 	}
 	// A field that overflowed to ±Inf turns into NaN at the next prior
 	// step; stop here rather than train on it (O(K·N), the sweep is O(K·N·B)).
-	if err := t.net.CheckFinite(); err != nil {
-		return st, err
+	// Iterate has checked the state it leaves.
+	if st.Iterations == 0 {
+		if err := t.net.CheckFinite(); err != nil {
+			return st, err
+		}
 	}
 	t.stats.Steps++
 	t.stats.Sweeps += st.Iterations
@@ -210,6 +224,15 @@ func (t *Trainer) Fit(ctx context.Context, train, test *data.Set) (*Result, erro
 	N0 := train.N
 	x := make([]float64, B*N0)
 	y := make([]int, B)
+	var resident *mpnet.Resident
+	if t.net.Device() != nil {
+		// The training set goes to the device once; batches are gathered there.
+		var err error
+		if resident, err = t.net.Upload(train.X, train.Y); err != nil {
+			return nil, errors.Wrap(err, "pasp: uploading the training set")
+		}
+		defer resident.Release()
+	}
 	res := &Result{Status: EpochLimit}
 	for range t.rv.epochs {
 		epochStart := time.Now()
@@ -221,11 +244,17 @@ func (t *Trainer) Fit(ctx context.Context, train, test *data.Set) (*Result, erro
 				res.Stats = t.stats
 				return res, nil
 			}
-			for n, idx := range perm[b : b+B] {
-				copy(x[n*N0:(n+1)*N0], train.X[idx*N0:(idx+1)*N0])
-				y[n] = train.Y[idx]
+			var st StepStats
+			var err error
+			if resident != nil {
+				st, err = t.stepResident(resident, perm[b:b+B])
+			} else {
+				for n, idx := range perm[b : b+B] {
+					copy(x[n*N0:(n+1)*N0], train.X[idx*N0:(idx+1)*N0])
+					y[n] = train.Y[idx]
+				}
+				st, err = t.Step(x, y)
 			}
-			st, err := t.Step(x, y)
 			if err != nil {
 				return nil, errors.Wrapf(err, "pasp: epoch %d, mini-batch %d", t.stats.Epoch+1, t.stats.Step+1)
 			}

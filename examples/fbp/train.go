@@ -342,6 +342,10 @@ func trainCmd(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if err != nil {
 		return err
 	}
+	if dev := net.Device(); dev != nil && !o.jsonOut {
+		_, peak := dev.Memory()
+		fmt.Fprintf(stdout, "fbp: peak device memory %.1f MiB (training set included)\n", float64(peak)/(1<<20))
+	}
 	if res.Status.Early() {
 		fmt.Fprintf(stderr, "fbp: stopped early: %v after %d epochs\n", res.Status, res.Stats.Epoch)
 		if res.Status == pasp.Interrupted {
