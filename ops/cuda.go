@@ -40,7 +40,7 @@ type CUDA struct {
 	acc    cu.DevicePtr // 16 bytes of scratch for reductions
 	chk    cu.DevicePtr // scratch of Check (jobs, then partial results), chkN bytes
 	chkN   int64
-	chkKey []uint64 // the jobs held in chk
+	chkKey []uint64     // the jobs held in chk
 	idx    cu.DevicePtr // Gather's indices, idxN bytes
 	idxN   int64
 }
