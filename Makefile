@@ -4,7 +4,7 @@ DATA    ?= $(or $(FBP_DATA),$(HOME)/.cache/fbp)
 BENCH   ?= .
 COUNT   ?= 1
 
-.PHONY: help test test-short bench data subset lint fmt tidy ptx stub cuda-vet gpu-check
+.PHONY: help test test-short bench data subset lint fmt tidy ptx ptx-check stub cuda-vet gpu-check
 
 # The CUDA build (-tags fbpcuda; not "cuda", which would also switch on
 # Gorgonia's own cuDNN backend, which does not build: DESIGN §2) needs the Debian CUDA toolkit on the build
@@ -62,6 +62,12 @@ ptx: ops/kernels/fbp.ptx
 
 ops/kernels/fbp.ptx: ops/kernels/fbp.cu
 	$(NVCC) -ptx -arch=$(CUDA_ARCH) -O3 -o $@ $<
+
+# ptx-check fails if the committed PTX is not what nvcc makes of fbp.cu.
+ptx-check:
+	mkdir -p build
+	$(NVCC) -ptx -arch=$(CUDA_ARCH) -O3 -o build/fbp.ptx ops/kernels/fbp.cu
+	cmp build/fbp.ptx ops/kernels/fbp.ptx || (echo "ops/kernels/fbp.ptx is stale: run make ptx"; exit 1)
 
 stub: $(STUB)/libcublas.so
 
