@@ -8,6 +8,7 @@
 //	fbp anneal [flags]       replicated simulated annealing vs SA (EXPERIMENTS §II.2)
 //	fbp teacher [flags]      sparse teacher–student BP (EXPERIMENTS §III.1)
 //	fbp committee [flags]    focusing BP on the binary committee machine (EXPERIMENTS §II.4)
+//	fbp experiment NAME      one of the paper's experiments, resumable (EXPERIMENTS Part I)
 //	fbp data fetch [-dir D]  download MNIST and Fashion-MNIST into D
 //
 // With no flags, fbp train runs on the MNIST subset embedded in the binary.
@@ -45,6 +46,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		err = teacherCmd(ctx, args[1:], stdout, stderr)
 	case "committee":
 		err = committeeCmd(ctx, args[1:], stdout, stderr)
+	case "experiment":
+		err = experimentCmd(ctx, args[1:], stdout, stderr)
 	case "data":
 		err = dataCmd(args[1:], stdout, stderr)
 	case "-h", "-help", "--help", "help":
@@ -77,6 +80,8 @@ func usage(w io.Writer) {
   fbp anneal [flags]         replicated simulated annealing vs SA on random perceptrons/committees (fbp anneal -h)
   fbp teacher [flags]        learn a sparse two-layer teacher by exact-enumeration BP (fbp teacher -h)
   fbp committee [flags]      focusing BP on the binary committee machine, vs replicated SGD (fbp committee -h)
+  fbp experiment NAME [flags] run one of the paper's experiments, resumable: table1, fig1-arch, fig1-sparse,
+                             fig2-bayes, fig3-continual, local-energy, overlaps, timing (fbp experiment NAME -h)
   fbp data fetch [-dir DIR]  download MNIST and Fashion-MNIST (default dir $FBP_DATA or ~/.cache/fbp)
 `)
 }
