@@ -312,3 +312,38 @@ func TestGPUSweepTiming(t *testing.T) {
 	}
 	_ = d
 }
+
+// TestGPUSweepAllocatesNoDeviceMemory: after the first sweep of a batch
+// size, further batches and sweeps allocate no device memory.
+func TestGPUSweepAllocatesNoDeviceMemory(t *testing.T) {
+	d := gpu(t)
+	for _, k := range []Kind{MF, AMP, BPI} {
+		cfg := w1(k, 101)
+		_, net := twinNets(t, cfg, 5)
+		rng := rand.New(rand.NewPCG(6, 6))
+		psi, r, rho := []float64{0.8, 0.8, 0.8}, []float64{0, 0, 0}, []float64{1, 1, 0.9}
+		step := func() {
+			x, y := randomBatch(rng, cfg, 64)
+			if err := net.SetPrior(rho, 0); err != nil {
+				t.Fatal(err)
+			}
+			if err := net.SetBatch(x, y); err != nil {
+				t.Fatal(err)
+			}
+			if _, err := net.Iterate(psi, r); err != nil {
+				t.Fatal(err)
+			}
+		}
+		step()
+		before, _ := d.Memory()
+		for i := 0; i < 5; i++ {
+			step()
+		}
+		if after, _ := d.Memory(); after != before {
+			t.Errorf("%v: device memory in use grew from %d to %d bytes over 5 batches", k, before, after)
+		}
+		if err := net.To(nil); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
