@@ -179,13 +179,11 @@ func parseExperiment(args []string, stderr io.Writer) (*expOptions, error) {
 
 // resolve checks and converts the list flags.
 func (o *expOptions) resolve(sources, tasks, algos, hidden, seeds, extra string) error {
-	for _, s := range splitList(sources) {
-		o.sources = append(o.sources, s)
-	}
+	o.sources = splitList(sources)
 	if len(o.sources) == 0 {
 		return errors.Errorf("-data %q: no data set", sources)
 	}
-	for _, t := range splitList(tasks) {
+	for _, t := range splitList(strings.ToLower(tasks)) {
 		if t != "2class" && t != "10class" {
 			return errors.Errorf("-tasks: %q: want 2class or 10class", t)
 		}
@@ -194,7 +192,7 @@ func (o *expOptions) resolve(sources, tasks, algos, hidden, seeds, extra string)
 	if len(o.tasks) == 0 {
 		return errors.Errorf("-tasks %q: no task", tasks)
 	}
-	for _, a := range splitList(algos) {
+	for _, a := range splitList(strings.ToLower(algos)) {
 		ok := false
 		for _, k := range expAlgos {
 			ok = ok || a == k
@@ -313,7 +311,7 @@ func (o *expOptions) resolveExtra(extra string) error {
 func splitList(v string) []string {
 	var out []string
 	for _, f := range strings.Split(v, ",") {
-		if f = strings.ToLower(strings.TrimSpace(f)); f != "" {
+		if f = strings.TrimSpace(f); f != "" {
 			out = append(out, f)
 		}
 	}

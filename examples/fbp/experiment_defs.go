@@ -2,6 +2,7 @@ package main
 
 import (
 	"fmt"
+	"path/filepath"
 	"strconv"
 	"strings"
 
@@ -49,12 +50,12 @@ func expJobs(o *expOptions) []expJob {
 		for _, sp := range o.sparsity {
 			d := 1 - sp/100
 			for _, src := range o.sources {
-				each(fmt.Sprintf("%s sparsity %g%%", src, sp), src, o.tasks[0], func(j *expJob) { j.Density = d })
+				each(fmt.Sprintf("%s sparsity %g%%", srcLabel(src), sp), src, o.tasks[0], func(j *expJob) { j.Density = d })
 			}
 		}
 	case "fig3-continual":
 		for _, src := range o.sources {
-			group := "permuted " + src
+			group := "permuted " + srcLabel(src)
 			for _, a := range o.algos {
 				for _, s := range o.seeds {
 					if a != "binarynet" && a != "sgd" {
@@ -73,7 +74,7 @@ func expJobs(o *expOptions) []expJob {
 		for _, b := range o.batches {
 			for _, src := range o.sources {
 				for _, task := range o.tasks {
-					each(fmt.Sprintf("%s %s batch %d", src, task, b), src, task, func(j *expJob) {
+					each(fmt.Sprintf("%s %s batch %d", srcLabel(src), task, b), src, task, func(j *expJob) {
 						j.Batch, j.Device = b, ""
 						if j.messagePassing() {
 							j.Device = o.device
@@ -88,7 +89,7 @@ func expJobs(o *expOptions) []expJob {
 	default:
 		for _, src := range o.sources {
 			for _, task := range o.tasks {
-				each(src+" "+task, src, task, func(j *expJob) {
+				each(srcLabel(src)+" "+task, src, task, func(j *expJob) {
 					switch o.spec.name {
 					case "local-energy":
 						j.Flips, j.Repeats, j.Overlaps = o.flips, o.repeats, true
@@ -156,6 +157,9 @@ func expHyper(exp, kind string, L, classes int) (rho, psi []float64) {
 	s := pasp.DefaultSettings(k, L, classes)
 	return s.Rho, s.Psi
 }
+
+// srcLabel names a data source in tables: the last element of a directory.
+func srcLabel(src string) string { return filepath.Base(src) }
 
 // slug turns a label into a file-name part: letters, digits, '-' and '.'.
 func slug(s string) string {

@@ -205,6 +205,9 @@ func (r *expRunner) run(ctx context.Context, j *expJob) (*expRecord, error) {
 	j.Widths[0] = train.N
 	fmt.Fprintf(r.stdout, "== %s\n", j.ID)
 	rec, err := r.train(ctx, j, train, test)
+	if err == errInterrupted {
+		return nil, err
+	}
 	if err != nil {
 		return nil, errors.Wrapf(err, "run %s", j.ID)
 	}
