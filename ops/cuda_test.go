@@ -138,6 +138,26 @@ func TestGPUElementwise(t *testing.T) {
 	}
 }
 
+// TestGPUFocusField: the focusing field (§10.3), plain and with the prior,
+// including saturated fields and couplings.
+func TestGPUFocusField(t *testing.T) {
+	for ki, k := range []*kernel{focusFieldK, focusFieldPriorK} {
+		for pi, p := range [][2]float64{{0.5, 3}, {2, 1.5}, {30, 5}, {0, 2}, {0.7, 1}} {
+			for _, dt := range dtypes {
+				t.Run(fmt.Sprintf("%s/gamma=%v/y=%v/%v", k.name, p[0], p[1], dt), func(t *testing.T) {
+					rng := newRNG(uint64(950+ki), uint64(pi))
+					in := []arr{randArr(rng, []int{37, 129}, normal(8)), randArr(rng, []int{37, 129}, normal(3)), scalar(p[0]), scalar(p[1])}
+					in[0].data[0], in[0].data[1] = 40, -40 // saturated
+					if dt == tensor.Float32 {
+						in = round32(in)
+					}
+					checkGPU(t, dt, func() gorgonia.Op { return &mapOp{k: k} }, in)
+				})
+			}
+		}
+	}
+}
+
 func TestGPUBPICavity(t *testing.T) {
 	sizes := append(bpiSizes, kNB{1, 33, 129}, kNB{501, 784, 128}, kNB{10, 501, 257}, kNB{37, 5, 300})
 	for si, s := range sizes {

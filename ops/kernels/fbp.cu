@@ -149,6 +149,24 @@ MAP2P(Damp, p * a[j] + (T(1) - p) * b[j])                // ψ·old + (1−ψ)·
 MAP2(MaskedTanh, ktanh(a[j]) * b[j])                     // tanh(H)·mask
 MAP2(BinaryVariance, (T(1) - a[j] * a[j]) * b[j])        // σ = (1 − m²)·mask
 
+// The same with four arrays and one scalar parameter p.
+#define MAP4P(NAME, EXPR)                                                             \
+	template <typename T> __device__ void NAME##_t(int n, T* d, const T* a, const T* b, const T* c, const T* e, const T* pp) { \
+		IDX T p = *pp; d[j] = (EXPR);                                                 \
+	}                                                                                 \
+	extern "C" __global__ void NAME##_f32(int n, float* d, const float* a, const float* b, const float* c, const float* e, const float* p) { NAME##_t(n, d, a, b, c, e, p); } \
+	extern "C" __global__ void NAME##_f64(int n, double* d, const double* a, const double* b, const double* c, const double* e, const double* p) { NAME##_t(n, d, a, b, c, e, p); }
+
+// ALGORITHMS §4.2, §7.6: the Gaussian-weight updates of ops/gaussian.go.
+template <typename T>
+__device__ __forceinline__ T finiteOr0(T x) { return isfinite(x) ? x : T(0); }
+template <typename T>
+__device__ __forceinline__ T precFloor(T x) { return x < T(1e-6) ? T(1e-6) : x; } // a NaN stays NaN
+MAP3(FiniteGamma, finiteOr0(a[j] * (b[j] / c[j] + a[j])))          // Γ = g(ω/V + g), 0 if not finite
+MAP4P(Precision, precFloor(a[j] - b[j] + c[j] + p * e[j]))         // Ω = max(1e-6, a − b + Ωext + r·Ωold)
+MAP4P(DampedGaussianMean, (p * a[j] + (T(1) - p) * (b[j] / c[j])) * e[j]) // m = (ψm + (1−ψ)H/Ω)·mask
+MAP2(GaussianVariance, b[j] / a[j])                                // σ = mask/Ω
+
 // AMP (ALGORITHMS §7.4): ω = p1 − gold(p2 + p3) + gold² p4.
 template <typename T>
 __device__ void AMPOmega_t(int n, T* d, const T* p1, const T* p2, const T* p3, const T* p4, const T* g) {
@@ -167,15 +185,26 @@ extern "C" __global__ void AMPField_f32(int n, float* d, const float* q1, const 
 extern "C" __global__ void AMPField_f64(int n, double* d, const double* q1, const double* q2, const double* q3, const double* q4, const double* a, const double* b) { AMPField_t(n, d, q1, q2, q3, q4, a, b); }
 
 // Focusing field of ALGORITHMS §10.3 (ops/focus.go):
-//   Hnew = Hin + atanh(tγ·tanh((y−1)·atanh(tγ·m))) + Hext,  m = tanh(Hin [+ Hext]),
-// with both atanh clipped to ±25 (§3.3). p0 = y, p1 = γ.
-template <typename T>
-__device__ __forceinline__ T clippedAtanh(T x) {
-	T v = katanh(x);
-	if (!(v < T(25))) return x != x ? x : T(25);
-	if (!(v > T(-25))) return T(-25);
-	return v;
+//   H = Hin + atanh(tγ·tanh((y−1)·atanh(tγ·m))) + Hext,  tγ = tanh(γ),
+//   m = tanh(Hin) (FocusField) or tanh(Hin + Hext) (FocusFieldPrior),
+// with both atanh clipped to ±25 for |x| ≥ 1 (§3.3). As on the CPU, every
+// step is evaluated in double and the result rounded once.
+__device__ __forceinline__ double clippedAtanh(double x) {
+	if (fabs(x) < 1.0) return atanh(x);
+	if (x != x) return x;
+	return x > 0 ? 25.0 : -25.0;
 }
+template <typename T, bool prior>
+__device__ void focusField_t(int n, T* d, const T* hin, const T* hext, const T* pg, const T* py) {
+	IDX double tg = tanh((double)*pg), y1 = (double)*py - 1.0;
+	double h = hin[j], e = hext[j];
+	double m = tanh(prior ? h + e : h);
+	d[j] = (T)(h + clippedAtanh(tg * tanh(y1 * clippedAtanh(tg * m))) + e);
+}
+extern "C" __global__ void FocusField_f32(int n, float* d, const float* hin, const float* hext, const float* g, const float* y) { focusField_t<float, false>(n, d, hin, hext, g, y); }
+extern "C" __global__ void FocusField_f64(int n, double* d, const double* hin, const double* hext, const double* g, const double* y) { focusField_t<double, false>(n, d, hin, hext, g, y); }
+extern "C" __global__ void FocusFieldPrior_f32(int n, float* d, const float* hin, const float* hext, const float* g, const float* y) { focusField_t<float, true>(n, d, hin, hext, g, y); }
+extern "C" __global__ void FocusFieldPrior_f64(int n, double* d, const double* hin, const double* hext, const double* g, const double* y) { focusField_t<double, true>(n, d, hin, hext, g, y); }
 
 // ArgMax output function (ALGORITHMS §7.5), one thread per sample n.
 // A label that is not a class index gives NaN outputs for that sample (the
