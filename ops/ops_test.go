@@ -288,6 +288,10 @@ func arrays(fs ...func(*rand.Rand) float64) func(*rand.Rand, []int) []arr {
 }
 
 func mapCases() []mapCase {
+	return append(baseMapCases(), gaussianMapCases()...)
+}
+
+func baseMapCases() []mapCase {
 	pos := uniform(0.05, 3)
 	n2 := normal(2)
 	withMask := func(fs ...func(*rand.Rand) float64) func(*rand.Rand, []int) []arr {
