@@ -167,6 +167,9 @@ func parseExperiment(args []string, stderr io.Writer) (*expOptions, error) {
 	if err := o.resolve(*sources, *tasks, *algos, *hidden, *seeds, *extra); err != nil {
 		return nil, err
 	}
+	if spec.name == "timing" && o.trainEval == 0 {
+		o.notes = append(o.notes, fmt.Sprintf("the training error after each epoch is taken on the first %d training samples only (-train-eval): the timing excludes evaluation, so this only saves time.", timingTrainEval))
+	}
 	fs.Visit(func(f *flag.Flag) {
 		switch f.Name {
 		case "out", "progress", "datadir", "device":
@@ -334,6 +337,9 @@ func experimentCmd(ctx context.Context, args []string, stdout, stderr io.Writer)
 		return err
 	}
 	sum, err := runExperiment(ctx, o, stdout, stderr)
+	if err == errInterrupted {
+		fmt.Fprintf(stderr, "fbp experiment %s: interrupted; the same command continues from the last finished epoch\n", o.spec.name)
+	}
 	if err != nil {
 		return err
 	}

@@ -74,7 +74,7 @@ func writeReport(o *expOptions, recs []*expRecord) error {
 	for _, f := range figs {
 		fmt.Fprintf(&b, "\n![%s](%s)\n", f, f)
 	}
-	fmt.Fprintf(&b, "\nFiles: `runs.csv` (one row per run and epoch; epoch 0 is the untrained network), `runs.json` (every run: settings and all records), `runs/` (one file per finished run: the done-markers a re-run skips), `command.txt`.\n")
+	fmt.Fprintf(&b, "\nFiles: `runs.csv` (one row per run and epoch; epoch 0 is the untrained network), `runs.json` (every run: settings and all records), `runs/` (one file per finished run: the done-markers a re-run skips), `command.txt`; `checkpoints/` (not in git) holds the last epoch of unfinished message-passing runs, from which the same command continues.\n")
 	return errors.Wrap(os.WriteFile(filepath.Join(dir, "README.md"), []byte(b.String()), 0o644), "README.md")
 }
 

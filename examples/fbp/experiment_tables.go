@@ -21,6 +21,10 @@ func writeExperimentTables(b *strings.Builder, o *expOptions, recs []*expRecord)
 			return nil, err
 		}
 		figs = append(figs, f...)
+		if f, err = overlapTables(b, o, recs); err != nil {
+			return nil, err
+		}
+		figs = append(figs, f...)
 	case "overlaps":
 		writeSummary(b, o, recs)
 		f, err := overlapTables(b, o, recs)
