@@ -6,6 +6,7 @@ import (
 	"math"
 	"os"
 	"path/filepath"
+	"sort"
 	"strconv"
 	"strings"
 
@@ -62,7 +63,27 @@ func writeReport(o *expOptions, recs []*expRecord) error {
 		return errors.Wrap(err, "command.txt")
 	}
 	var b strings.Builder
-	fmt.Fprintf(&b, "# %s\n\n%s. Command (git %s):\n\n    %s\n\n", o.spec.title, o.spec.section, rev, cmd)
+	fmt.Fprintf(&b, "# %s\n\n%s. Command (report written at git %s):\n\n    %s\n\n", o.spec.title, o.spec.section, rev, cmd)
+	revs := map[string]int{}
+	for _, r := range recs {
+		revs[r.Revision]++
+	}
+	if len(revs) > 1 || revs[rev] == 0 {
+		b.WriteString("Runs trained at git revision:")
+		var keys []string
+		for v := range revs {
+			keys = append(keys, v)
+		}
+		sort.Strings(keys)
+		for _, v := range keys {
+			n := revs[v]
+			if v == "" {
+				v = "not recorded (runs of an earlier build)"
+			}
+			fmt.Fprintf(&b, " %s (%d runs);", v, n)
+		}
+		b.WriteString("\n\n")
+	}
 	writeParams(&b, o, recs)
 	figs, err := writeExperimentTables(&b, o, recs)
 	if err != nil {

@@ -88,6 +88,7 @@ type taskPoint struct {
 type expRecord struct {
 	Job        expJob        `json:"job"`
 	Done       bool          `json:"done"`
+	Revision   string        `json:"revision,omitempty"` // git revision of the binary's checkout when trained
 	Epochs     []pasp.Eval   `json:"epochs"`
 	Task1      []taskPoint   `json:"task1,omitempty"`
 	TaskErrors [][]float64   `json:"task_errors,omitempty"` // [t][j]: after task t, test error on task j
@@ -108,6 +109,7 @@ type expRunner struct {
 	dev            ops.Device
 	sets           map[string][2]*data.Set // source/task → train, test
 	sum            expSummary
+	rev            string // git revision, looked up once
 	// onEpoch, if set, is called after every completed epoch (tests use it
 	// to interrupt a run).
 	onEpoch func(j *expJob, epoch int)
@@ -217,6 +219,10 @@ func (r *expRunner) run(ctx context.Context, j *expJob) (*expRecord, error) {
 		return nil, errors.Wrapf(err, "run %s", j.ID)
 	}
 	rec.Done = true
+	if r.rev == "" {
+		r.rev = gitRevision()
+	}
+	rec.Revision = r.rev
 	if err := writeJSON(r.runPath(j), rec); err != nil {
 		return nil, err
 	}
