@@ -29,6 +29,9 @@ func (net *Network) buildSweep(B int) (*sweep, error) {
 			s.b = b.alloc(ly.N, B)
 			s.bIn = b.input(p+"B", s.b)
 		}
+		if ly.kind == CBPI {
+			s.omegaIn, s.omegaExtIn = b.input(p+"Omega", ly.omega), b.input(p+"Omegaext", ly.omegaExt)
+		}
 		switch ly.kind {
 		case AMP:
 			s.mold, s.gold, s.xhatold = b.alloc(ly.m.Shape()...), b.alloc(ly.K, B), b.alloc(ly.N, B)
@@ -164,6 +167,8 @@ func (b *builder) backward(ly *layer, s *layerSweep, btop *gorgonia.Node) error 
 	switch ly.kind {
 	case BPI:
 		hin = b.bpiBackward(ly, s, btop)
+	case CBPI:
+		hin = b.cbpiBackward(ly, s, btop)
 	case MF:
 		s.g = b.do(ops.SignChannel(btop, s.omega, s.v)) // g = g_channel(Btop, ω, V)
 		hin = b.mfFields(ly, s)
@@ -179,6 +184,10 @@ func (b *builder) backward(ly *layer, s *layerSweep, btop *gorgonia.Node) error 
 		return b.err
 	}
 	s.hNew = b.field(ly, s, hin) // H = Hin + Hext + r·H_old, or the focusing field (focus.go)
+	if ly.kind == CBPI {
+		b.cbpiMarginals(ly, s) // m = (ψm + (1−ψ)H/Ω)·mask, σ = mask/Ω
+		return b.err
+	}
 	if ly.kind == ArgMax {
 		s.hNew = b.do(ops.Damp(s.h, s.hNew, s.psi))   // H = ψ·H + (1 − ψ)·Hnew
 		s.mNew = b.do(ops.MaskedTanh(s.hNew, s.mask)) // m = tanh(H)·mask

@@ -81,7 +81,7 @@ func (c *Config) Validate() error {
 		return errors.Errorf("mpnet: Config.Kinds has %d entries for %d weight layers", len(c.Kinds), L)
 	}
 	for l, k := range c.Kinds {
-		if k < BPI || k > ArgMax {
+		if k < BPI || int(k) >= len(kindNames) {
 			return errors.Errorf("mpnet: Config.Kinds[%d] = %d is not a layer kind", l, int(k))
 		}
 		if k == ArgMax && l != L-1 {

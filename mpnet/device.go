@@ -54,6 +54,10 @@ func (net *Network) To(dev ops.Device) error {
 			return errors.Wrap(err, "mpnet: To")
 		}
 	}
+	if err := net.moveGaussian(dev); err != nil { // CBPI: Ω, Ωext
+		net.release(moved)
+		return err
+	}
 	old := net.dev
 	for l, ly := range net.layers {
 		prev := ly.state()

@@ -14,9 +14,13 @@ import (
 //
 // as a K×N row-major float64 slice (a copy): the weights that Predict uses.
 // A pruned weight is 0, and so is an unpruned one whose mean m is exactly 0.
+// A CBPI layer has continuous weights: W_l = m_l·mask_l (ALGORITHMS §12.1).
 // It panics if l is out of range.
 func (net *Network) PointWeights(l int) []float64 {
 	w := net.M(l) // K×N, exactly 0 where the mask is 0
+	if net.layers[l].kind == CBPI {
+		return w
+	}
 	for i, v := range w {
 		w[i] = sign(v)
 	}

@@ -13,21 +13,26 @@ import (
 
 	"github.com/pkg/errors"
 	"gorgonia.org/tensor"
+
+	"github.com/fbpgo/fbp/ops"
 )
 
-// The network format, version 1, little-endian throughout:
+// The network format, versions 1 and 2, little-endian throughout:
 //
-//	magic    [8]byte  "FBPNET\x00\x01"
+//	magic    [8]byte  "FBPNET\x00\x01" (version 1) or "FBPNET\x00\x02" (version 2)
 //	dtype    uint8    0 = float64, 1 = float32
 //	flags    uint8    bit 0: AMPUnmaskedSigma
 //	L        uint32   number of weight layers (1 ≤ L ≤ 64)
 //	widths   [L+1]uint32
 //	kinds    [L]uint8
 //	density  [L]float64
-//	per layer, K·N float64 each: m, H, Hext, mask
+//	per layer, K·N float64 each: m, H, Hext, mask,
+//	          then, for a CBPI layer (version 2 only): Ω, Ωext
 //	crc      uint32   CRC-32 (IEEE) of every byte before it
 //
-// σ is not stored: it is (1 − m²)·mask. Batch-sized messages are not stored:
+// WriteTo writes version 1 unless the network has a CBPI layer (kind 5),
+// so networks without Gaussian weights are stored as before; ReadNetwork
+// reads both. σ is not stored: it is (1 − m²)·mask, or mask/Ω for CBPI. Batch-sized messages are not stored:
 // every mini-batch resets them. Values are stored as float64, so a float32
 // network round-trips exactly.
 var netMagic = [8]byte{'F', 'B', 'P', 'N', 'E', 'T', 0, 1}
@@ -37,7 +42,11 @@ func (net *Network) WriteTo(w io.Writer) (int64, error) {
 	cw := &countWriter{w: w, crc: crc32.NewIEEE()}
 	bw := bufio.NewWriter(cw)
 	put := func(v any) { binary.Write(bw, binary.LittleEndian, v) }
-	bw.Write(netMagic[:])
+	magic := netMagic
+	if net.hasGaussian() {
+		magic[7] = 2
+	}
+	bw.Write(magic[:])
 	var dt, flags uint8
 	if net.dt == tensor.Float32 {
 		dt = 1
@@ -62,6 +71,10 @@ func (net *Network) WriteTo(w io.Writer) (int64, error) {
 		put(ly.full(ly.h))
 		put(ly.full(ly.hext))
 		put(ly.fullMask())
+		if ly.omega != nil {
+			put(ly.full(ly.omega))
+			put(ly.full(ly.omegaExt))
+		}
 	}
 	if err := bw.Flush(); err != nil {
 		return cw.n, errors.Wrap(err, "mpnet: writing network")
@@ -108,7 +121,8 @@ func ReadNetwork(r io.Reader) (*Network, error) {
 	if string(magic[:6]) != string(netMagic[:6]) {
 		return nil, errors.New("mpnet: reading network: not an fbp network (bad magic)")
 	}
-	if magic[6] != 0 || magic[7] != 1 {
+	version := int(magic[6])<<8 | int(magic[7])
+	if version != 1 && version != 2 {
 		return nil, errors.Errorf("mpnet: reading network: unsupported format version %d", int(magic[6])<<8|int(magic[7]))
 	}
 	var dt, flags uint8
@@ -137,11 +151,14 @@ func ReadNetwork(r io.Reader) (*Network, error) {
 	if dt == 1 {
 		cfg.Dtype = tensor.Float32
 	}
-	total := 0
+	total, gauss := 0, 0 // weights, and weights of CBPI layers
 	for l := range widths {
 		cfg.Widths = append(cfg.Widths, int(widths[l]))
 		if l > 0 {
 			total += int(widths[l]) * int(widths[l-1])
+			if Kind(kinds[l-1]) == CBPI {
+				gauss += int(widths[l]) * int(widths[l-1])
+			}
 		}
 	}
 	for _, k := range kinds {
@@ -150,6 +167,9 @@ func ReadNetwork(r io.Reader) (*Network, error) {
 	if err := cfg.Validate(); err != nil {
 		return nil, errors.Wrap(err, "mpnet: reading network: invalid header")
 	}
+	if gauss > 0 && version < 2 {
+		return nil, errors.New("mpnet: reading network: a cbpi layer in a version 1 file")
+	}
 	if total > MaxLayerWeights {
 		return nil, errors.Errorf("mpnet: reading network: %d weights in all, more than the limit of %d", total, MaxLayerWeights)
 	}
@@ -157,7 +177,7 @@ func ReadNetwork(r io.Reader) (*Network, error) {
 	// steps that grow only as bytes arrive, so that a header announcing more
 	// weights than the stream holds fails as truncated at a cost of about
 	// twice the bytes present (a 44-byte header used to allocate gigabytes).
-	state, err := readGrowing(tr, 4*8*total)
+	state, err := readGrowing(tr, 4*8*total+2*8*gauss)
 	if err != nil {
 		return fail(err, "weights")
 	}
@@ -168,8 +188,12 @@ func ReadNetwork(r io.Reader) (*Network, error) {
 		return nil, err
 	}
 	for l, ly := range net.layers {
-		var vals [4][]float64 // m, H, Hext, mask
-		for j := range vals {
+		var vals [6][]float64 // m, H, Hext, mask, and for CBPI Ω, Ωext
+		nv := 4
+		if ly.kind == CBPI {
+			nv = 6
+		}
+		for j := range vals[:nv] {
 			buf := make([]float64, ly.K*ly.N)
 			if err := get(buf); err != nil {
 				return fail(err, "weights")
@@ -180,8 +204,11 @@ func ReadNetwork(r io.Reader) (*Network, error) {
 				if math.IsNaN(v) || math.IsInf(v, 0) || (net.dt == tensor.Float32 && math.IsInf(float64(float32(v)), 0)) {
 					return nil, &NonFiniteError{Layer: l, Field: "stored state", Index: i}
 				}
-				if j == 0 && math.Abs(v) > 1 {
+				if j == 0 && ly.kind != CBPI && math.Abs(v) > 1 {
 					return nil, errors.Errorf("mpnet: reading network: layer %d: stored mean m[%d] = %v is outside [-1, 1]", l, i, v)
+				}
+				if j == 4 && vals[3][i] != 0 && !(v >= ops.PrecisionFloor) {
+					return nil, errors.Errorf("mpnet: reading network: layer %d: stored precision Ω[%d] = %v is below %v", l, i, v, ops.PrecisionFloor)
 				}
 			}
 			vals[j] = buf
@@ -190,7 +217,17 @@ func ReadNetwork(r io.Reader) (*Network, error) {
 		ly.setMask(net.dt, mask, cfg.density(l) < 1 && net.sparseStorage(ly.kind))
 		s := make([]float64, len(m))
 		for i := range s {
-			s[i] = (1 - m[i]*m[i]) * mask[i]
+			if ly.kind == CBPI {
+				if mask[i] != 0 {
+					s[i] = mask[i] / vals[4][i]
+				}
+			} else {
+				s[i] = (1 - m[i]*m[i]) * mask[i]
+			}
+		}
+		if ly.kind == CBPI {
+			ly.setFull(ly.omega, vals[4])
+			ly.setFull(ly.omegaExt, vals[5])
 		}
 		ly.setFull(ly.m, m)
 		ly.setFull(ly.h, vals[1])

@@ -23,9 +23,12 @@ const (
 	AMP
 	// ArgMax is the multi-class output layer (§7.5).
 	ArgMax
+	// CBPI is the BPI layer with continuous (Gaussian-prior) weights (§4.2,
+	// §7.6); point-wise predictions use the weight means (cbpi.go).
+	CBPI
 )
 
-var kindNames = [...]string{"bpi", "bp", "mf", "amp", "argmax"}
+var kindNames = [...]string{"bpi", "bp", "mf", "amp", "argmax", "cbpi"}
 
 // String returns the kind's name as the command line spells it.
 func (k Kind) String() string {
@@ -35,7 +38,7 @@ func (k Kind) String() string {
 	return kindNames[k]
 }
 
-// ParseKind returns the kind named s: bp, bpi, mf, amp (also "tap") or argmax.
+// ParseKind returns the kind named s: bp, bpi, mf, amp (also "tap"), cbpi or argmax.
 func ParseKind(s string) (Kind, error) {
 	s = strings.ToLower(strings.TrimSpace(s))
 	if s == "tap" {
@@ -46,7 +49,7 @@ func ParseKind(s string) (Kind, error) {
 			return Kind(k), nil
 		}
 	}
-	return 0, errors.Errorf("mpnet: unknown layer kind %q (want bp, bpi, mf, amp or argmax)", s)
+	return 0, errors.Errorf("mpnet: unknown layer kind %q (want bp, bpi, mf, amp, cbpi or argmax)", s)
 }
 
 // Kinds returns the layer kinds of an L-layer network whose hidden layers are

@@ -43,6 +43,9 @@ type layer struct {
 	psi   *tensor.Dense // damping ψ (one element)
 	r     *tensor.Dense // reinforcement r (one element)
 
+	omega    *tensor.Dense // CBPI: precision Ω of the Gaussian weights (cbpi.go); nil otherwise
+	omegaExt *tensor.Dense // CBPI: prior precision Ωext (the PasP θ of Ω)
+
 	focusY     float64 // focusing y (ALGORITHMS §10.3); 0: plain reinforcement (SetFocus)
 	focusPrior bool    // focusing: m_js includes Hext
 }
@@ -103,6 +106,11 @@ func (ly *layer) setMask(dt tensor.Dtype, mask []float64, sparse bool) {
 	} else {
 		setFloat64s(ly.mask, mask)
 	}
+	ly.omega, ly.omegaExt = nil, nil
+	if ly.kind == CBPI {
+		ly.omega, _ = newDenseOn(nil, dt, shape...)
+		ly.omegaExt, _ = newDenseOn(nil, dt, shape...)
+	}
 }
 
 // full returns the K×N row-major float64 values of the weight-shaped state
@@ -162,6 +170,15 @@ func (net *Network) Init(epsInit float64, rng *rand.Rand) error {
 		return errors.Errorf("mpnet: EpsInit = %v: want a finite value ≥ 0", epsInit)
 	}
 	for _, ly := range net.layers {
+		if ly.kind == CBPI && epsInit == 0 {
+			return errors.New("mpnet: EpsInit = 0: a cbpi layer needs EpsInit > 0 (its initial weight variance is EpsInit²/N)")
+		}
+	}
+	for _, ly := range net.layers {
+		if ly.kind == CBPI {
+			ly.initGaussian(epsInit, rng) // ALGORITHMS §7.6
+			continue
+		}
 		mask := ly.fullMask()
 		h := make([]float64, ly.K*ly.N)
 		m := make([]float64, len(h))
@@ -192,6 +209,9 @@ func (net *Network) SetPrior(rho []float64, rbatch float64) error {
 	for l, ly := range net.layers {
 		// Hext ← ρ·H + rbatch·Hext
 		axpby(ly.hext, rho[l], ly.h, rbatch)
+		if ly.omega != nil {
+			axpby(ly.omegaExt, rho[l], ly.omega, rbatch) // Ωext ← ρ·Ω + rbatch·Ωext
+		}
 	}
 	return nil
 }

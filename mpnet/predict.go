@@ -19,7 +19,8 @@ const tieBreak = 1e-10
 
 // Predict writes the point-wise prediction of each of the M = len(dst)
 // samples in x (M×N_0, one sample per row) into dst: the network with
-// weights W_l = sign(m_l)·mask_l and sign activations (ALGORITHMS §12.1).
+// weights W_l = sign(m_l)·mask_l (W_l = m_l·mask_l for a CBPI layer, whose
+// weights are continuous) and sign activations (ALGORITHMS §12.1).
 // Predictions are ±1 for a sign output and class indices for ArgMax
 // (the first maximum on ties).
 func (net *Network) Predict(dst []int, x []float64) error {
@@ -52,6 +53,8 @@ func (net *Network) predict(dst []int, x []float64, bayes bool) error {
 			s := ly.full(ly.sigma)
 			copy(w, m)
 			vari[l] = append([]float64(nil), s...)
+		} else if ly.kind == CBPI {
+			copy(w, m) // Gaussian weights: the means (§12.1)
 		} else {
 			for i, v := range m { // m is already masked: sign(0) = 0
 				switch {

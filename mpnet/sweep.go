@@ -36,6 +36,7 @@ type layerSweep struct {
 	// input nodes bound to state
 	m, sigma, h, hext, mask, psi, r, bIn      *gorgonia.Node
 	moldIn, goldIn, xhatoldIn, mcavIn, bcavIn *gorgonia.Node
+	omegaIn, omegaExtIn                       *gorgonia.Node // CBPI: Ω, Ωext
 
 	// nodes of the forward step
 	xhat, delta, omega, v, bup *gorgonia.Node
@@ -44,6 +45,7 @@ type layerSweep struct {
 	ampSigma                   *gorgonia.Node // AMP: the σ of the forward step
 	// nodes of the backward step (results copied into the state)
 	g, bNew, hNew, mNew, sigmaNew, mcavNew, bcavNew *gorgonia.Node
+	omegaNew                                        *gorgonia.Node // CBPI: the new precision Ω
 }
 
 // SetBatch loads a mini-batch: x holds B samples of N_0 features, one sample
@@ -216,6 +218,9 @@ func (net *Network) Iterate(psi, r []float64) (float64, error) {
 		copyDense(ly.m, mNew)
 		copyDense(ly.sigma, value(s.sigmaNew))
 		copyDense(ly.h, value(s.hNew))
+		if s.omegaNew != nil {
+			copyDense(ly.omega, value(s.omegaNew))
+		}
 		if s.bNew != nil {
 			copyDense(s.b, value(s.bNew))
 		}
