@@ -9,6 +9,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/fbpgo/fbp/mpnet"
 )
 
 // expCLI runs "fbp experiment" with args and fails the test on a non-zero
@@ -346,5 +348,35 @@ func TestExperimentBadFlags(t *testing.T) {
 	}
 	if code, stdout, stderr := runCLI(t, "experiment", "-h"); code != 0 || !strings.Contains(stdout+stderr, "table1") {
 		t.Errorf("experiment -h: exit %d, %q", code, stdout+stderr)
+	}
+}
+
+// TestExperimentBayes runs fig2-bayes with every algorithm of Figure 2;
+// cbpi runs when the build has that layer kind and is named as left out
+// otherwise.
+func TestExperimentBayes(t *testing.T) {
+	data := tinyDir(t, 64, 24, 784)
+	out := filepath.Join(t.TempDir(), "bayes")
+	expCLI(t, "fig2-bayes", "-data", data, "-hidden", "6", "-epochs", "1", "-seeds", "2", "-batch", "8", "-out", out, "-progress=false")
+	readme := strings.Join(readLines(t, out, "README.md"), "\n")
+	_, cbpiErr := mpnet.ParseKind("cbpi")
+	algos := []string{"binarynet", "bpi", "ebp", "sgd", "ebp-gauss"}
+	if cbpiErr == nil {
+		algos = append(algos, "cbpi")
+	} else if !strings.Contains(readme, "cbpi (BP with continuous weights, Fig. 2 right) is left out") {
+		t.Errorf("README.md does not say that cbpi is left out:\n%s", readme)
+	}
+	recs := readRuns(t, out)
+	if len(recs) != len(algos) {
+		t.Fatalf("%d runs, want %d (%v)", len(recs), len(algos), algos)
+	}
+	for i, r := range recs {
+		if r.Job.Algo != algos[i] || len(r.Epochs) != 2 {
+			t.Errorf("run %d: %s with %d evaluations, want %s with 2", i, r.Job.Algo, len(r.Epochs), algos[i])
+		}
+		// fig2-bayes uses the plotting notebook's ρ for BP (EXPERIMENTS §I.6).
+		if r.Job.Algo == "bpi" && (len(r.Job.Rho) != 2 || r.Job.Rho[0] != 0.9999 || r.Job.Rho[1] != 0.9) {
+			t.Errorf("bpi ρ = %v, want [0.9999 0.9] for one hidden layer", r.Job.Rho)
+		}
 	}
 }
