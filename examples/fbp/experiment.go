@@ -115,7 +115,10 @@ var expAlgos = []string{"bp", "bpi", "mf", "amp", "amp-unmasked", "cbpi", "binar
 func parseExperiment(args []string, stderr io.Writer) (*expOptions, error) {
 	if len(args) == 0 || strings.HasPrefix(args[0], "-") {
 		if len(args) > 0 && (args[0] == "-h" || args[0] == "-help" || args[0] == "--help") {
-			fmt.Fprintf(stderr, "usage: fbp experiment NAME [flags]\nexperiments: %s\n", strings.Join(experimentNames(), ", "))
+			fmt.Fprintf(stderr, "usage: fbp experiment NAME [flags]   (fbp experiment NAME -h lists the flags)\n\n")
+			for _, n := range experimentNames() {
+				fmt.Fprintf(stderr, "  %-15s %s (%s)\n", n, experiments[n].title, experiments[n].section)
+			}
 			return nil, errHelp
 		}
 		return nil, errors.Errorf("experiment: want a name first (%s)", strings.Join(experimentNames(), ", "))
@@ -141,10 +144,11 @@ func parseExperiment(args []string, stderr io.Writer) (*expOptions, error) {
 	}
 	fs.IntVar(&o.trainSubset, "train-subset", 0, "train on the first N training samples only (0: all)")
 	fs.IntVar(&o.trainEval, "train-eval", 0, "training error on the first N training samples (0: all)")
-	if spec.name != "fig3-continual" {
+	o.opt = spec.opt
+	if spec.name != "fig3-continual" { // fig3-continual: plain SGD at the rates of -lrs
 		fs.Float64Var(&o.lr, "lr", spec.lr, "BinaryNet / SGD learning rate")
+		fs.StringVar(&o.opt, "optimizer", spec.opt, "BinaryNet / SGD optimizer: adam or sgd")
 	}
-	fs.StringVar(&o.opt, "optimizer", spec.opt, "BinaryNet / SGD optimizer: adam or sgd")
 	extra := new(string)
 	switch spec.name {
 	case "fig1-sparse":
