@@ -240,7 +240,8 @@ type expFitter struct {
 	ebp *compare.EBP
 }
 
-// errors returns the point-wise and Bayesian error rates (%), Bayesian NaN-free 0 where there is none.
+// errors returns the point-wise and Bayesian error rates (%) on x, y; the
+// Bayesian rate is 0 for BinaryNet and SGD, which have no Bayesian prediction.
 func (h *expFitter) errors(x []float64, y []int) (pw, bayes float64, err error) {
 	switch {
 	case h.tr != nil:
