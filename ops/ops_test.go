@@ -288,7 +288,7 @@ func arrays(fs ...func(*rand.Rand) float64) func(*rand.Rand, []int) []arr {
 }
 
 func mapCases() []mapCase {
-	return append(baseMapCases(), gaussianMapCases()...)
+	return append(baseMapCases(), append(gaussianMapCases(), channelMapCases()...)...)
 }
 
 func baseMapCases() []mapCase {

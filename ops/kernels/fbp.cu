@@ -167,6 +167,54 @@ MAP4P(Precision, precFloor(a[j] - b[j] + c[j] + p * e[j]))         // Ω = max(1
 MAP4P(DampedGaussianMean, (p * a[j] + (T(1) - p) * (b[j] / c[j])) * e[j]) // m = (ψm + (1−ψ)H/Ω)·mask
 MAP2(GaussianVariance, b[j] / a[j])                                // σ = mask/Ω
 
+// The same with four arrays and no parameter.
+#define MAP4(NAME, EXPR)                                                              \
+	template <typename T> __device__ void NAME##_t(int n, T* d, const T* a, const T* b, const T* c, const T* e) { \
+		IDX d[j] = (EXPR);                                                            \
+	}                                                                                 \
+	extern "C" __global__ void NAME##_f32(int n, float* d, const float* a, const float* b, const float* c, const float* e) { NAME##_t(n, d, a, b, c, e); } \
+	extern "C" __global__ void NAME##_f64(int n, double* d, const double* a, const double* b, const double* c, const double* e) { NAME##_t(n, d, a, b, c, e); }
+
+// logH(x) = log H(x) (ALGORITHMS §3.1): for x ≥ 0 through erfcx, for x < 0
+// as log1p(−H(−x)).
+template <typename T>
+__device__ __forceinline__ T logH(T x) {
+	if (x >= T(0)) return klog(T(0.5) * kerfcx(x * T(INV_SQRT2))) - T(0.5) * x * x;
+	return klog1p(T(-0.5) * kerfcx(-x * T(INV_SQRT2)) * kexp(T(-0.5) * x * x));
+}
+
+// reluMoment returns moment out (0: x̂, 1: Δ, 2: g, 3: Γ) of the ReLU channel
+// with field B and precision A from above and z ~ N(c, d) from below, with
+// the log-domain branch weights of ops.ReLUMoments (ALGORITHMS §5.4).
+template <typename T>
+__device__ T reluMoment(T B, T A, T c, T d, int out) {
+	T p = T(1) + A * d, sd = ksqrt(d);
+	T a = (B * B * d + T(2) * B * c - A * c * c) / (T(2) * p);
+	T l1 = logH(c / sd);
+	T l2 = a + logH(-(c + B * d) / ksqrt(d * p)) - T(0.5) * klog(p);
+	T hi = l1 > l2 ? l1 : l2, lo = l1 > l2 ? l2 : l1;
+	T lz = hi + klog1p(kexp(lo - hi));
+	T w1 = kexp(l1 - lz), w2 = kexp(l2 - lz);
+	T e1 = gh(c / sd) * w1; // E1/Z
+	T xhat = sd * e1 / p + w2 * (B * d + c) / p;
+	if (out == 0) return xhat;
+	if (out == 1) return sd * (B * d + c) * e1 / (p * p) + w2 * (d * ((A + B * B) * d + T(1)) + T(2) * B * c * d + c * c) / (p * p) - xhat * xhat;
+	T g = -A * sd * e1 / p + w2 * (B - A * c) / p;
+	if (out == 2) return g;
+	return -((A * A * c * d + B) * e1 / (sd * p * p) - w2 * (A * A * (d - c * c) + T(2) * A * B * c + A - B * B) / (p * p) - g * g);
+}
+
+// ALGORITHMS §5.4, §5.5 (experimental): the channel ops of ops/channel.go,
+// inputs B, A, ω, V.
+MAP4(ReLUMean, reluMoment(a[j], b[j], c[j], e[j], 0))
+MAP4(ReLUVariance, reluMoment(a[j], b[j], c[j], e[j], 1))
+MAP4(ReLUChannel, reluMoment(a[j], b[j], c[j], e[j], 2))
+MAP4(ReLUGamma, reluMoment(a[j], b[j], c[j], e[j], 3))
+MAP4(IdentityMean, (a[j] * e[j] + c[j]) / (T(1) + b[j] * e[j]))    // x̂ = (BV + ω)/(1 + AV)
+MAP4(IdentityVariance, e[j] / (T(1) + b[j] * e[j]))                // Δ = V/(1 + AV)
+MAP4(IdentityChannel, (a[j] - b[j] * c[j]) / (T(1) + b[j] * e[j])) // g = (B − Aω)/(1 + AV)
+MAP4(IdentityGamma, b[j] / (T(1) + b[j] * e[j]))                   // Γ = A/(1 + AV)
+
 // AMP (ALGORITHMS §7.4): ω = p1 − gold(p2 + p3) + gold² p4.
 template <typename T>
 __device__ void AMPOmega_t(int n, T* d, const T* p1, const T* p2, const T* p3, const T* p4, const T* g) {
