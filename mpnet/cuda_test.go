@@ -91,7 +91,7 @@ func TestGPUSweepMatchesCPU(t *testing.T) {
 		mask   float64
 	}
 	var cases []tc
-	for _, k := range []Kind{MF, AMP, BPI} {
+	for _, k := range []Kind{MF, AMP, BPI, CBPI} {
 		cases = append(cases,
 			tc{[]int{30, 17, 9, 3}, Kinds(k, 3, 3), 1},
 			tc{[]int{41, 33, 1}, Kinds(k, 2, 1), 0.7},

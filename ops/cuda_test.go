@@ -158,6 +158,43 @@ func TestGPUFocusField(t *testing.T) {
 	}
 }
 
+// TestGPUContinuousAndChannels: the Gaussian-weight updates (§4.2, §7.6)
+// and the ReLU and identity channels (§5.4, §5.5).
+func TestGPUContinuousAndChannels(t *testing.T) {
+	pos, n2 := uniform(0.1, 3), normal(2)
+	withP := func(fs ...func(*rand.Rand) float64) func(*rand.Rand, []int) []arr {
+		return func(rng *rand.Rand, shape []int) []arr { return append(arrays(fs...)(rng, shape), scalar(0.6)) }
+	}
+	cases := []struct {
+		k   *kernel
+		gen func(*rand.Rand, []int) []arr
+	}{
+		{finiteGammaK, arrays(n2, n2, pos)},
+		{precisionK, withP(pos, pos, pos, pos)},
+		{dampedGaussianMeanK, withP(n2, n2, pos, uniform(0, 1))},
+		{gaussianVarianceK, arrays(pos, uniform(0, 1))},
+		{reluMeanK, arrays(n2, pos, n2, pos)},
+		{reluVarianceK, arrays(n2, pos, n2, pos)},
+		{reluChannelK, arrays(n2, pos, n2, pos)},
+		{reluGammaK, arrays(n2, pos, n2, pos)},
+		{identityMeanK, arrays(n2, pos, n2, pos)},
+		{identityVarianceK, arrays(n2, pos, n2, pos)},
+		{identityChannelK, arrays(n2, pos, n2, pos)},
+		{identityGammaK, arrays(n2, pos, n2, pos)},
+	}
+	for ci, c := range cases {
+		for _, dt := range dtypes {
+			t.Run(fmt.Sprintf("%s/%v", c.k.name, dt), func(t *testing.T) {
+				in := c.gen(newRNG(uint64(980+ci), 1), []int{41, 129})
+				if dt == tensor.Float32 {
+					in = round32(in)
+				}
+				checkGPU(t, dt, func() gorgonia.Op { return &mapOp{k: c.k} }, in)
+			})
+		}
+	}
+}
+
 func TestGPUBPICavity(t *testing.T) {
 	sizes := append(bpiSizes, kNB{1, 33, 129}, kNB{501, 784, 128}, kNB{10, 501, 257}, kNB{37, 5, 300})
 	for si, s := range sizes {
