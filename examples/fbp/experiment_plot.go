@@ -111,6 +111,7 @@ func curveFigures(o *expOptions, recs []*expRecord) ([]string, error) {
 // sparsityFigure draws the final test accuracy against the sparsity.
 func sparsityFigure(o *expOptions, recs []*expRecord) (string, error) {
 	p := newPlot("test accuracy vs sparsity", "sparsity (%)", "test accuracy (%)")
+	p.Legend.Top, p.Legend.Left = false, true // the curves fall to the right
 	byAlgo := map[string]*[2]plotter.XYs{}
 	var order []string
 	kinds := map[string]string{}
