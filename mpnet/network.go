@@ -164,7 +164,9 @@ func (net *Network) Dtype() tensor.Dtype { return net.dt }
 
 // Init draws the initial fields H = ϵinit·Z + Hext with Z standard normal,
 // Hext = 0, and sets m = tanh(H)·mask, σ = (1 − m²)·mask (ALGORITHMS §9.2).
-// The random initial fields break the symmetry between hidden units.
+// The random initial fields break the symmetry between hidden units. A CBPI
+// layer draws Gaussian weights instead (ALGORITHMS §7.6): H = Z·√N/ϵinit,
+// Ω = N/ϵinit², Hext = Ωext = 0, so m ~ N(0, ϵinit²/N); it needs ϵinit > 0.
 func (net *Network) Init(epsInit float64, rng *rand.Rand) error {
 	if math.IsNaN(epsInit) || math.IsInf(epsInit, 0) || epsInit < 0 {
 		return errors.Errorf("mpnet: EpsInit = %v: want a finite value ≥ 0", epsInit)

@@ -45,7 +45,7 @@ func parseTrain(args []string, stderr io.Writer) (*trainOptions, error) {
 	fs.StringVar(&o.source, "data", "embedded", "data: embedded (MNIST subset in the binary), mnist, fashion, cifar10 (CIFAR-10 binary batches, supplied by the user), or a directory of IDX files")
 	fs.StringVar(&o.dir, "datadir", "", "directory of fetched data for -data mnist|fashion (default $FBP_DATA or ~/.cache/fbp)")
 	fs.StringVar(&o.task, "task", "10class", "2class (even vs odd, one sign output) or 10class (ArgMax output)")
-	layer := fs.String("layer", "bpi", "layer kind bp|bpi|mf|amp for every hidden layer, or one per layer (comma-separated, last may be argmax)")
+	layer := fs.String("layer", "bpi", "layer kind bp|bpi|mf|amp|cbpi (cbpi: continuous Gaussian weights) for every hidden layer, or one per layer (comma-separated, last may be argmax)")
 	hidden := fs.String("hidden", "101,101", "hidden layer widths, comma-separated")
 	batch := fs.Int("batch", 128, "mini-batch size")
 	epochs := fs.Int("epochs", 3, "epochs (total, counting those of a resumed checkpoint)")
