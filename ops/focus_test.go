@@ -214,3 +214,23 @@ func TestFocusFieldRejectsBadInputs(t *testing.T) {
 		t.Error("FocusField accepted three inputs")
 	}
 }
+
+// BenchmarkFocusField times the focusing field update against the plain
+// Field it replaces, at the weight shapes of the paper's MNIST network
+// (K×N, one element per weight), with fields of a trained layer (|H| ~ 5).
+func BenchmarkFocusField(b *testing.B) {
+	for _, l := range obLayers {
+		for _, dt := range obDtypes {
+			rng := newRNG(2, 1)
+			hin, hext := obDense(rng, dt, l.K, l.N, normal(5)), obDense(rng, dt, l.K, l.N, normal(5))
+			hold := obDense(rng, dt, l.K, l.N, normal(5))
+			gamma, y := toDense(dt, scalar(0.5)), toDense(dt, scalar(5))
+			b.Run(fmt.Sprintf("FocusField/%s/%v", l.name, dt), func(b *testing.B) {
+				obRun(b, &mapOp{k: focusFieldK}, hin, hext, gamma, y)
+			})
+			b.Run(fmt.Sprintf("Field/%s/%v", l.name, dt), func(b *testing.B) {
+				obRun(b, &mapOp{k: fieldK}, hin, hext, hold, gamma)
+			})
+		}
+	}
+}
