@@ -6,6 +6,7 @@ import (
 	"math"
 	"os"
 	"path/filepath"
+	"runtime"
 	"sort"
 	"strconv"
 	"strings"
@@ -85,6 +86,15 @@ func writeReport(o *expOptions, recs []*expRecord) error {
 		b.WriteString("\n\n")
 	}
 	writeParams(&b, o, recs)
+	lo, hi, n := math.Inf(1), math.Inf(-1), 0
+	for _, r := range recs {
+		for _, v := range r.Load {
+			lo, hi, n = min(lo, v), max(hi, v), n+1
+		}
+	}
+	if n > 0 {
+		fmt.Fprintf(&b, "Machine load (1-minute load average at the start and end of each run, %d cores): %.1f to %.1f. Epoch times on a loaded machine overstate the cost.\n\n", runtime.NumCPU(), lo, hi)
+	}
 	figs, err := writeExperimentTables(&b, o, recs)
 	if err != nil {
 		return err

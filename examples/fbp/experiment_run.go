@@ -8,6 +8,8 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"strconv"
+	"strings"
 
 	"github.com/pkg/errors"
 
@@ -89,6 +91,7 @@ type expRecord struct {
 	Job        expJob        `json:"job"`
 	Done       bool          `json:"done"`
 	Revision   string        `json:"revision,omitempty"` // git revision of the binary's checkout when trained
+	Load       []float64     `json:"load,omitempty"`     // 1-minute load average at the start and end of training (Linux)
 	Epochs     []pasp.Eval   `json:"epochs"`
 	Task1      []taskPoint   `json:"task1,omitempty"`
 	TaskErrors [][]float64   `json:"task_errors,omitempty"` // [t][j]: after task t, test error on task j
@@ -211,6 +214,7 @@ func (r *expRunner) run(ctx context.Context, j *expJob) (*expRecord, error) {
 	}
 	j.Widths[0] = train.N
 	fmt.Fprintf(r.stdout, "== %s\n", j.ID)
+	load0 := loadAverage()
 	rec, err := r.train(ctx, j, train, test)
 	if err == errInterrupted {
 		return nil, err
@@ -223,6 +227,9 @@ func (r *expRunner) run(ctx context.Context, j *expJob) (*expRecord, error) {
 		r.rev = gitRevision()
 	}
 	rec.Revision = r.rev
+	if load1 := loadAverage(); load0 >= 0 && load1 >= 0 {
+		rec.Load = []float64{load0, load1}
+	}
 	if err := writeJSON(r.runPath(j), rec); err != nil {
 		return nil, err
 	}
@@ -395,4 +402,22 @@ func (r *expRunner) all(ctx context.Context) (*expSummary, error) {
 		return nil, err
 	}
 	return &r.sum, nil
+}
+
+// loadAverage returns the 1-minute load average of the machine, or −1 where
+// /proc/loadavg cannot be read: epoch times mean little on a loaded machine.
+func loadAverage() float64 {
+	b, err := os.ReadFile("/proc/loadavg")
+	if err != nil {
+		return -1
+	}
+	f := strings.Fields(string(b))
+	if len(f) == 0 {
+		return -1
+	}
+	v, err := strconv.ParseFloat(f[0], 64)
+	if err != nil {
+		return -1
+	}
+	return v
 }
