@@ -28,3 +28,8 @@ for mis in in out; do
     done
   done
 done
+# Extra: soft factors exp(-beta H) for sum-product on the output mismatch (the thesis does not give
+# its beta); 3 teachers per point.
+nice -n 10 $FBP teacher -sizes 200,200,200 -student-kout 3 -m 4,8,16 -mode offline \
+  -algo sum-product -beta 10 -damping 0.3 -iters 200 -runs 3 -seed 1 -progress=false \
+  -out $OUT/mismatch-out-sum-product-beta10 > $OUT/mismatch-out-sum-product-beta10.txt
