@@ -186,35 +186,50 @@ func energyFigure(o *expOptions, recs []*expRecord) error {
 	return save(p, o, "energy.png")
 }
 
-// overlapFigure draws q0 (solid) and the off-diagonal qab (dashed) of every
-// layer against the epoch: from the marginals for message passing, from
-// the point-wise weights otherwise.
+// overlapFigure draws q0 (solid) and the mean |qab| over k ≠ p (dashed)
+// of every layer against the epoch: from the marginals for message passing,
+// from the point-wise weights otherwise. Runs recorded without |qab| are
+// drawn with q0 only.
 func overlapFigure(o *expOptions, recs []*expRecord) error {
-	p := newPlot("polarization q0 (solid) and overlap qab, k ≠ p (dashed)", "epoch", "")
+	p := newPlot("polarization q0 (solid) and mean |qab|, k ≠ p (dashed)", "epoch", "")
 	i := 0
 	for _, g := range byGroupAlgo(recs) {
 		L := len(g.recs[0].Job.Widths) - 1
+		q0 := func(pt layerPoint) []float64 { return pt.Q0Point }
+		abs := func(pt layerPoint) []float64 { return pt.QabAbsPoint }
+		src := "sign W"
+		if g.recs[0].Job.messagePassing() {
+			q0 = func(pt layerPoint) []float64 { return pt.Q0 }
+			abs = func(pt layerPoint) []float64 { return pt.QabAbs }
+			src = "m"
+		}
+		has := func(f func(layerPoint) []float64) bool {
+			for _, r := range g.recs {
+				for _, pt := range r.Layers {
+					if len(f(pt)) < L {
+						return false
+					}
+				}
+			}
+			return true
+		}
 		for l := 0; l < L; l++ {
 			c := plotutil.Color(i)
 			i++
-			q0 := func(pt layerPoint) []float64 { return pt.Q0Point }
-			off := func(pt layerPoint) []float64 { return pt.QabOffPoint }
-			src := "sign W"
-			if g.recs[0].Job.messagePassing() {
-				q0 = func(pt layerPoint) []float64 { return pt.Q0 }
-				off = func(pt layerPoint) []float64 { return pt.QabOff }
-				src = "m"
-			}
 			n := func(r *expRecord) int { return len(r.Layers) }
 			x := func(r *expRecord, i int) float64 { return float64(r.Layers[i].Epoch) }
-			a := meanOver(g, n, x, func(r *expRecord, i int) float64 { return q0(r.Layers[i])[l] })
-			b := meanOver(g, n, x, func(r *expRecord, i int) float64 { return off(r.Layers[i])[l] })
 			name := g.algo + " layer " + strconv.Itoa(l+1) + " (" + src + ")"
-			if err := line(p, name, a, c, nil); err != nil {
-				return err
+			if has(q0) {
+				a := meanOver(g, n, x, func(r *expRecord, i int) float64 { return q0(r.Layers[i])[l] })
+				if err := line(p, name, a, c, nil); err != nil {
+					return err
+				}
 			}
-			if err := line(p, "", b, c, dashed); err != nil {
-				return err
+			if has(abs) {
+				b := meanOver(g, n, x, func(r *expRecord, i int) float64 { return abs(r.Layers[i])[l] })
+				if err := line(p, "", b, c, dashed); err != nil {
+					return err
+				}
 			}
 		}
 	}

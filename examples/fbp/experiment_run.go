@@ -58,15 +58,18 @@ func (j *expJob) messagePassing() bool {
 }
 
 // layerPoint holds the overlap diagnostics of every layer after one epoch
-// (ALGORITHMS §13): mean_k q0[k] and the mean of qab[k,p] over k ≠ p, from
+// (ALGORITHMS §13): mean_k q0[k] and the mean of qab[k,p] and of |qab[k,p]|
+// over k ≠ p, from
 // the marginal means m (message passing only) and from the point-wise
 // weights sign(m)·mask or sign(W)·mask.
 type layerPoint struct {
 	Epoch       int       `json:"epoch"`
 	Q0          []float64 `json:"q0,omitempty"`
 	QabOff      []float64 `json:"qab_offdiag,omitempty"`
+	QabAbs      []float64 `json:"qab_abs_offdiag,omitempty"` // mean over k ≠ p of |qab[k,p]|
 	Q0Point     []float64 `json:"q0_pointwise"`
 	QabOffPoint []float64 `json:"qab_offdiag_pointwise"`
+	QabAbsPoint []float64 `json:"qab_abs_offdiag_pointwise,omitempty"`
 }
 
 // energyPoint is the training error of the point-wise solution with every

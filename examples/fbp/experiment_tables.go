@@ -145,9 +145,9 @@ func energyTables(b *strings.Builder, o *expOptions, recs []*expRecord) ([]strin
 // overlapTables writes the final overlaps per layer (overlaps.csv,
 // overlaps.png).
 func overlapTables(b *strings.Builder, o *expOptions, recs []*expRecord) ([]string, error) {
-	b.WriteString("\nPolarization and overlaps per layer after the last epoch (ALGORITHMS §13; mean ± std over seeds). q0 = mean_k (1/N) Σ_i m[k,i]², qab = mean over k ≠ p of (1/N) Σ_i m[k,i] m[p,i]; \"marginals\" uses the means m of the message-passing posterior, \"point-wise\" the weights sign(m) or sign(W) (pruned weights 0):\n\n")
-	b.WriteString("| group | algorithm | layer | q0 (marginals) | qab, k ≠ p (marginals) | q0 (point-wise) | qab, k ≠ p (point-wise) |\n|---|---|---|---|---|---|---|\n")
-	rows := [][]string{{"group", "algo", "seed", "epoch", "layer", "q0", "qab_offdiag", "q0_pointwise", "qab_offdiag_pointwise"}}
+	b.WriteString("\nPolarization and overlaps per layer after the last epoch (ALGORITHMS §13; mean ± std over seeds). q0 = mean_k (1/N) Σ_i m[k,i]², qab[k,p] = (1/N) Σ_i m[k,i] m[p,i], averaged over k ≠ p with its sign and in absolute value; \"marginals\" uses the means m of the message-passing posterior, \"point-wise\" the weights sign(m) or sign(W) (pruned weights 0):\n\n")
+	b.WriteString("| group | algorithm | layer | q0 (marginals) | qab, k ≠ p (marginals) | abs qab, k ≠ p (marginals) | q0 (point-wise) | qab, k ≠ p (point-wise) | abs qab, k ≠ p (point-wise) |\n|---|---|---|---|---|---|---|---|---|\n")
+	rows := [][]string{{"group", "algo", "seed", "epoch", "layer", "q0", "qab_offdiag", "qab_abs_offdiag", "q0_pointwise", "qab_offdiag_pointwise", "qab_abs_offdiag_pointwise"}}
 	for _, g := range byGroupAlgo(recs) {
 		L := len(g.recs[0].Job.Widths) - 1
 		for l := 0; l < L; l++ {
@@ -164,9 +164,11 @@ func overlapTables(b *strings.Builder, o *expOptions, recs []*expRecord) ([]stri
 				m, s := meanStd(v)
 				return fmt.Sprintf("%.4f ± %.4f", m, s)
 			}
-			fmt.Fprintf(b, "| %s | %s | %d | %s | %s | %s | %s |\n", g.group, g.algo, l+1,
+			fmt.Fprintf(b, "| %s | %s | %d | %s | %s | %s | %s | %s | %s |\n", g.group, g.algo, l+1,
 				col(func(p layerPoint) []float64 { return p.Q0 }), col(func(p layerPoint) []float64 { return p.QabOff }),
-				col(func(p layerPoint) []float64 { return p.Q0Point }), col(func(p layerPoint) []float64 { return p.QabOffPoint }))
+				col(func(p layerPoint) []float64 { return p.QabAbs }),
+				col(func(p layerPoint) []float64 { return p.Q0Point }), col(func(p layerPoint) []float64 { return p.QabOffPoint }),
+				col(func(p layerPoint) []float64 { return p.QabAbsPoint }))
 		}
 		for _, r := range g.recs {
 			for _, p := range r.Layers {
@@ -178,7 +180,7 @@ func overlapTables(b *strings.Builder, o *expOptions, recs []*expRecord) ([]stri
 						return ""
 					}
 					rows = append(rows, []string{g.group, g.algo, strconv.FormatUint(r.Job.Seed, 10), strconv.Itoa(p.Epoch), strconv.Itoa(l + 1),
-						at(p.Q0), at(p.QabOff), at(p.Q0Point), at(p.QabOffPoint)})
+						at(p.Q0), at(p.QabOff), at(p.QabAbs), at(p.Q0Point), at(p.QabOffPoint), at(p.QabAbsPoint)})
 				}
 			}
 		}

@@ -278,9 +278,20 @@ func TestExperimentLocalEnergy(t *testing.T) {
 		t.Errorf("overlaps.csv has %d lines, want 9", n)
 	}
 	for _, r := range readRuns(t, out) {
-		for _, p := range r.Layers {
+		for i, p := range r.Layers {
+			// The marginals' q0 is the trainer's own (mpnet.Overlaps, in pasp.Eval).
+			for l, q := range p.Q0 {
+				if want := r.Epochs[i].Q0[l]; math.Abs(q-want) > 1e-12 {
+					t.Errorf("%s epoch %d layer %d: q0 %v, pasp.Eval %v", r.Job.ID, p.Epoch, l, q, want)
+				}
+			}
 			if q := p.Q0Point[0]; math.Abs(q-1) > 1e-12 { // dense ±1 weights
 				t.Errorf("%s epoch %d: point-wise q0 of layer 1 = %v, want 1", r.Job.ID, p.Epoch, q)
+			}
+			for l := range p.Q0Point {
+				if p.QabAbsPoint[l] < math.Abs(p.QabOffPoint[l]) || (r.Job.Kind == "bpi" && p.QabAbs[l] < math.Abs(p.QabOff[l])) {
+					t.Errorf("%s epoch %d layer %d: mean |qab| below |mean qab|: %+v", r.Job.ID, p.Epoch, l, p)
+				}
 			}
 		}
 	}

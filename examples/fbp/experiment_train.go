@@ -226,19 +226,21 @@ func (r *expRunner) progress(format string, args ...any) {
 // layerPoint computes the overlap diagnostics of every layer at epoch.
 func (h *expFitter) layerPoint(epoch int) layerPoint {
 	p := layerPoint{Epoch: epoch}
+	widths := h.widths()
 	if h.tr != nil {
 		net := h.tr.Network()
 		for l := 0; l < net.L(); l++ {
-			o := net.Overlaps(l)
-			p.Q0 = append(p.Q0, o.MeanQ0)
-			p.QabOff = append(p.QabOff, o.OffDiag)
+			q0, off, abs := pointOverlaps(net.M(l), widths[l+1], widths[l])
+			p.Q0 = append(p.Q0, q0)
+			p.QabOff = append(p.QabOff, off)
+			p.QabAbs = append(p.QabAbs, abs)
 		}
 	}
-	widths := h.widths()
 	for l, w := range h.pointWeights() {
-		q0, off := pointOverlaps(w, widths[l+1], widths[l])
+		q0, off, abs := pointOverlaps(w, widths[l+1], widths[l])
 		p.Q0Point = append(p.Q0Point, q0)
 		p.QabOffPoint = append(p.QabOffPoint, off)
+		p.QabAbsPoint = append(p.QabAbsPoint, abs)
 	}
 	return p
 }
@@ -254,24 +256,29 @@ func (h *expFitter) widths() []int {
 	return h.ebp.Settings().Widths
 }
 
-// pointOverlaps returns mean_k q0[k] and the mean over k ≠ p of qab[k,p]
-// for the K×N weights w, with q = w wᵀ / N as in mpnet.Overlaps.
-func pointOverlaps(w []float64, K, N int) (q0, off float64) {
+// pointOverlaps returns, for the K×N weights or means w with
+// q = w wᵀ / N (mpnet.Overlaps, ALGORITHMS §13), mean_k q[k,k] and the
+// means of q[k,p] and |q[k,p]| over k ≠ p (0 for K = 1).
+func pointOverlaps(w []float64, K, N int) (q0, off, abs float64) {
 	q := make([]float64, K*K)
 	a := blas64.General{Rows: K, Cols: N, Stride: N, Data: w}
 	blas64.Gemm(blas.NoTrans, blas.Trans, 1/float64(N), a, a, 0, blas64.General{Rows: K, Cols: K, Stride: K, Data: q})
-	var all, diag float64
 	for k := 0; k < K; k++ {
-		diag += q[k*K+k]
+		for p := 0; p < K; p++ {
+			if v := q[k*K+p]; k == p {
+				q0 += v
+			} else {
+				off += v
+				abs += math.Abs(v)
+			}
+		}
 	}
-	for _, v := range q {
-		all += v
-	}
-	q0 = diag / float64(K)
+	q0 /= float64(K)
 	if K > 1 {
-		off = (all - diag) / float64(K*(K-1))
+		off /= float64(K * (K - 1))
+		abs /= float64(K * (K - 1))
 	}
-	return q0, off
+	return q0, off, abs
 }
 
 // energyStream is the PCG stream of the weight flips of the local energy.
