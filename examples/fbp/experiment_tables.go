@@ -201,7 +201,11 @@ func timingTables(b *strings.Builder, o *expOptions, recs []*expRecord) ([]strin
 	if o.device == "cuda" {
 		device = "GPU for the message-passing runs (-device cuda), CPU for BinaryNet"
 	}
-	fmt.Fprintf(b, "Training seconds per epoch (mean over epochs and seeds; evaluation excluded), measured on: %s. In brackets: the paper's GPU time.\n\n| data, task, batch |", device)
+	samples := "the whole training set"
+	if o.trainSubset > 0 {
+		samples = fmt.Sprintf("the first %d training samples (-train-subset; the paper's epochs have 60,000)", o.trainSubset)
+	}
+	fmt.Fprintf(b, "Training seconds per epoch of %s (mean over epochs and seeds; evaluation excluded), measured on: %s. In brackets: the paper's GPU time per 60,000-sample epoch.\n\n| data, task, batch |", samples, device)
 	for _, a := range o.algos {
 		fmt.Fprintf(b, " %s |", a)
 	}
