@@ -89,11 +89,14 @@ func writeReport(o *expOptions, recs []*expRecord) error {
 	lo, hi, n := math.Inf(1), math.Inf(-1), 0
 	for _, r := range recs {
 		for _, v := range r.Load {
-			lo, hi, n = min(lo, v), max(hi, v), n+1
+			lo, hi = min(lo, v), max(hi, v)
+		}
+		if len(r.Load) > 0 {
+			n++
 		}
 	}
 	if n > 0 {
-		fmt.Fprintf(&b, "Machine load (1-minute load average at the start and end of each run, %d cores): %.1f to %.1f. Epoch times on a loaded machine overstate the cost.\n\n", runtime.NumCPU(), lo, hi)
+		fmt.Fprintf(&b, "Machine load (1-minute load average at the start and end of a run, recorded for %d of the %d runs; %d cores): %.1f to %.1f. Epoch times on a loaded machine overstate the cost.\n\n", n, len(recs), runtime.NumCPU(), lo, hi)
 	}
 	figs, err := writeExperimentTables(&b, o, recs)
 	if err != nil {
