@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"gorgonia.org/tensor"
 	"io"
 	"os"
 	"path/filepath"
@@ -321,6 +322,7 @@ func (r *expRunner) newFitter(j *expJob, ckpt string) (*expFitter, error) {
 		}
 		if j.Device == "cuda" {
 			cfg.DenseStorage = true
+			cfg.Dtype = tensor.Float32 // as fbp train -device cuda
 		}
 		s := pasp.DefaultSettings(kind, L, classes)
 		if j.Rho != nil {
