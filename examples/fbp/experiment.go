@@ -163,7 +163,7 @@ func parseExperiment(args []string, stderr io.Writer) (*expOptions, error) {
 		fs.IntVar(&o.repeats, "repeats", 10, "perturbations per p")
 	}
 	fs.StringVar(&o.out, "out", "results/"+spec.name, "results directory (re-running with the same flags resumes)")
-	fs.StringVar(&o.device, "device", "cpu", "timing only: cpu, or cuda (a binary built with -tags fbpcuda) for the message-passing runs")
+	fs.StringVar(&o.device, "device", "cpu", "cpu, or cuda (a binary built with -tags fbpcuda) for the message-passing runs (not fig3-continual); BinaryNet, SGD and EBP run on the CPU")
 	fs.BoolVar(&o.progress, "progress", true, "draw a progress bar on stderr")
 	if err := parseFlags(fs, args[1:]); err != nil {
 		return nil, err
@@ -252,8 +252,8 @@ func (o *expOptions) resolve(sources, tasks, algos, hidden, seeds, extra string)
 		return errors.Errorf("-optimizer %q: want adam or sgd", o.opt)
 	case o.device != "cpu" && o.device != "cuda":
 		return errors.Errorf("-device %q: want cpu or cuda", o.device)
-	case o.device == "cuda" && o.spec.name != "timing":
-		return errors.Errorf("-device cuda: only the timing experiment runs on a GPU")
+	case o.device == "cuda" && o.spec.name == "fig3-continual":
+		return errors.Errorf("-device cuda: fig3-continual runs on the CPU only")
 	}
 	return o.resolveExtra(extra)
 }

@@ -100,6 +100,14 @@ func expJobs(o *expOptions) []expJob {
 			}
 		}
 	}
+	if o.device == "cuda" && o.spec.name != "timing" {
+		// Message passing on the GPU; BinaryNet, SGD and EBP stay on the CPU.
+		for k := range jobs {
+			if jobs[k].messagePassing() {
+				jobs[k].Device = "cuda"
+			}
+		}
+	}
 	return jobs
 }
 
