@@ -4,9 +4,7 @@ import (
 	"context"
 	"math"
 	"math/rand/v2"
-	"runtime"
 	"sort"
-	"sync"
 	"time"
 
 	"github.com/pkg/errors"
@@ -52,24 +50,9 @@ func AnnealSolve(ctx context.Context, s *AnnealSettings, N int, alpha float64, i
 	if N < 1 || N%2 == 0 || M < 1 || instances < 1 {
 		return nil, errors.Errorf("compare: AnnealSolve: N = %d, α = %v (M = %d), %d instances: want N odd, M ≥ 1, instances ≥ 1", N, alpha, M, instances)
 	}
-	results := make([]*AnnealResult, instances)
-	errs := make([]error, instances)
-	var wg sync.WaitGroup
-	next := make(chan int)
-	for range min(runtime.GOMAXPROCS(0), instances) {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for i := range next {
-				results[i], errs[i] = annealInstance(ctx, s, N, M, seed, i)
-			}
-		}()
-	}
-	for i := range instances {
-		next <- i
-	}
-	close(next)
-	wg.Wait()
+	results, errs := runInstances(instances, func(i int) (*AnnealResult, error) {
+		return annealInstance(ctx, s, N, M, seed, i)
+	})
 	st := &AnnealSolveStats{K: rv.K, N: N, M: M, Instances: instances, Alpha: float64(M) / float64(N*rv.K)}
 	var total time.Duration
 	solveMoves := make([]float64, instances)

@@ -42,24 +42,9 @@ func SolveFraction(ctx context.Context, s *RSGDSettings, N int, alpha float64, i
 	if N < 1 || N%2 == 0 || M < 1 || instances < 1 {
 		return nil, errors.Errorf("compare: SolveFraction: N = %d, α = %v (M = %d), %d instances: want N odd, M ≥ 1, instances ≥ 1", N, alpha, M, instances)
 	}
-	results := make([]*RSGDResult, instances)
-	errs := make([]error, instances)
-	var wg sync.WaitGroup
-	next := make(chan int)
-	for range min(runtime.GOMAXPROCS(0), instances) {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for i := range next {
-				results[i], errs[i] = rsgdInstance(ctx, s, N, M, seed, i)
-			}
-		}()
-	}
-	for i := range instances {
-		next <- i
-	}
-	close(next)
-	wg.Wait()
+	results, errs := runInstances(instances, func(i int) (*RSGDResult, error) {
+		return rsgdInstance(ctx, s, N, M, seed, i)
+	})
 	st := &RSGDSolveStats{N: N, M: M, Instances: instances, Alpha: float64(M) / float64(N*s.K)}
 	var total time.Duration
 	for i, res := range results {
@@ -96,4 +81,28 @@ func rsgdInstance(ctx context.Context, s *RSGDSettings, N, M int, seed uint64, i
 		return nil, err
 	}
 	return r.Run(ctx)
+}
+
+// runInstances runs f for the instances 0..n−1 on GOMAXPROCS goroutines and
+// returns the results and errors by instance (SolveFraction, AnnealSolve).
+func runInstances[R any](n int, f func(i int) (R, error)) ([]R, []error) {
+	results := make([]R, n)
+	errs := make([]error, n)
+	var wg sync.WaitGroup
+	next := make(chan int)
+	for range min(runtime.GOMAXPROCS(0), n) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range next {
+				results[i], errs[i] = f(i)
+			}
+		}()
+	}
+	for i := range n {
+		next <- i
+	}
+	close(next)
+	wg.Wait()
+	return results, errs
 }
