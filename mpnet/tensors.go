@@ -100,15 +100,8 @@ func axpby(dst *tensor.Dense, a float64, x *tensor.Dense, b float64) {
 	}
 }
 
-// meanAbsDiff returns mean |a − b|.
+// meanAbsDiff returns mean |a − b| of host tensors (a device uses Check).
 func meanAbsDiff(a, b *tensor.Dense) float64 {
-	if d := ops.DeviceOf(a); d != nil {
-		v, err := d.MeanAbsDiff(a, b)
-		if err != nil {
-			return math.NaN()
-		}
-		return v
-	}
 	var s float64
 	var n int
 	if a.Dtype() == tensor.Float64 {
@@ -166,15 +159,9 @@ func setFloat64s(t *tensor.Dense, src []float64) {
 	}
 }
 
-// firstNonFinite returns the index of the first NaN or Inf in t, or −1.
+// firstNonFinite returns the index of the first NaN or Inf in the host
+// tensor t, or −1 (a device uses Check).
 func firstNonFinite(t *tensor.Dense) int {
-	if d := ops.DeviceOf(t); d != nil {
-		i, err := d.FirstNonFinite(t)
-		if err != nil {
-			return 0
-		}
-		return i
-	}
 	if t.Dtype() == tensor.Float64 {
 		for i, v := range t.Float64s() {
 			if math.IsNaN(v) || math.IsInf(v, 0) {

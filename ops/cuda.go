@@ -68,9 +68,6 @@ func OpenCUDA() (Device, error) {
 	}
 	d := &CUDA{name: name, ctx: ctx, mod: mod, fns: map[string]cu.Function{}, live: map[uintptr]int64{}}
 	d.blas = cublas.New()
-	if d.acc, err = cu.MemAlloc(16); err != nil {
-		return nil, errors.Wrap(err, "ops: OpenCUDA: scratch")
-	}
 	return d, nil
 }
 
@@ -357,56 +354,6 @@ func (d *CUDA) Axpby(dst *tensor.Dense, a float64, x *tensor.Dense, b float64) e
 	return d.launch("Axpby", dst.Dtype(), blocks(n, 256), 1, 256, intArg(n), ptrArg(dst), f64Arg(a), ptrArg(x), f64Arg(b))
 }
 
-// MeanAbsDiff returns mean |a − b|, accumulated in float64.
-func (d *CUDA) MeanAbsDiff(a, b *tensor.Dense) (float64, error) {
-	if err := d.check(a, "MeanAbsDiff"); err != nil {
-		return 0, err
-	}
-	if err := d.check(b, "MeanAbsDiff"); err != nil {
-		return 0, err
-	}
-	n := a.Shape().TotalSize()
-	if n == 0 {
-		return 0, nil
-	}
-	defer d.enter()()
-	if err := d.setErr(cu.MemsetD8(d.acc, 0, 8), "memset"); err != nil {
-		return 0, err
-	}
-	if err := d.launch("AbsDiffSum", a.Dtype(), min(blocks(n, 256), 1024), 1, 256, intArg(n), devArg(d.acc), ptrArg(a), ptrArg(b)); err != nil {
-		return 0, err
-	}
-	var s float64
-	err := d.setErr(cu.MemcpyDtoH(unsafe.Pointer(&s), d.acc, 8), "download")
-	return s / float64(n), err
-}
-
-// FirstNonFinite returns the first index of a NaN or Inf in t, or −1.
-func (d *CUDA) FirstNonFinite(t *tensor.Dense) (int, error) {
-	if err := d.check(t, "FirstNonFinite"); err != nil {
-		return 0, err
-	}
-	n := t.Shape().TotalSize()
-	if n == 0 {
-		return -1, nil
-	}
-	defer d.enter()()
-	if err := d.setErr(cu.MemsetD32(d.acc, math.MaxInt32, 1), "memset"); err != nil {
-		return 0, err
-	}
-	if err := d.launch("FirstNonFinite", t.Dtype(), min(blocks(n, 256), 1024), 1, 256, intArg(n), devArg(d.acc), ptrArg(t)); err != nil {
-		return 0, err
-	}
-	var idx int32
-	if err := d.setErr(cu.MemcpyDtoH(unsafe.Pointer(&idx), d.acc, 4), "download"); err != nil {
-		return 0, err
-	}
-	if idx == math.MaxInt32 {
-		return -1, nil
-	}
-	return int(idx), nil
-}
-
 // checkBlocks is the number of blocks per job of the Check kernel.
 const checkBlocks = 64
 
@@ -518,7 +465,6 @@ func (d *CUDA) Close() error {
 		cu.MemFree(cu.DevicePtr(p))
 	}
 	d.live, d.inUse = map[uintptr]int64{}, 0
-	cu.MemFree(d.acc)
 	if d.chk != 0 {
 		cu.MemFree(d.chk)
 	}

@@ -280,22 +280,19 @@ func TestGPUDeviceHelpers(t *testing.T) {
 			want += math.Abs(toF(dt, a.data[i]) - toF(dt, b.data[i]))
 		}
 		want /= float64(len(a.data))
-		got, err := d.MeanAbsDiff(ta, tb)
-		if err != nil || math.Abs(got-want) > 1e-12*want {
-			t.Fatalf("%v: MeanAbsDiff = %v, %v; want %v", dt, got, err, want)
+		diffs, bad, err := d.Check([][2]*tensor.Dense{{ta, tb}}, []*tensor.Dense{ta})
+		if err != nil || math.Abs(diffs[0]-want) > 1e-12*want {
+			t.Fatalf("%v: Check mean |a − b| = %v, %v; want %v", dt, diffs, err, want)
 		}
-		if i, err := d.FirstNonFinite(ta); i != -1 || err != nil {
-			t.Fatalf("%v: FirstNonFinite of finite data = %d, %v", dt, i, err)
+		if bad[0] != -1 {
+			t.Fatalf("%v: Check: first non-finite of finite data = %d", dt, bad[0])
 		}
 		v := append([]float64(nil), a.data...)
 		v[2001], v[17] = math.Inf(-1), math.NaN()
 		if err := d.Set(ta, v); err != nil {
 			t.Fatal(err)
 		}
-		if i, err := d.FirstNonFinite(ta); i != 17 || err != nil {
-			t.Fatalf("%v: FirstNonFinite = %d, %v; want 17", dt, i, err)
-		}
-		diffs, bad, err := d.Check([][2]*tensor.Dense{{ta, tb}}, []*tensor.Dense{tb, ta})
+		diffs, bad, err = d.Check([][2]*tensor.Dense{{ta, tb}}, []*tensor.Dense{tb, ta})
 		if err != nil || len(diffs) != 1 || len(bad) != 2 || bad[0] != -1 || bad[1] != 17 || !(math.IsNaN(diffs[0]) || math.IsInf(diffs[0], 0)) {
 			t.Fatalf("%v: Check = %v, %v, %v; want [NaN], [-1 17]", dt, diffs, bad, err)
 		}

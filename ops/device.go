@@ -34,10 +34,6 @@ type Device interface {
 	Fill(t *tensor.Dense, v float64) error
 	// Axpby sets dst = a·x + b·dst; b = 0 ignores dst.
 	Axpby(dst *tensor.Dense, a float64, x *tensor.Dense, b float64) error
-	// MeanAbsDiff returns mean |a − b|.
-	MeanAbsDiff(a, b *tensor.Dense) (float64, error)
-	// FirstNonFinite returns the index of the first NaN or ±Inf in t, or −1.
-	FirstNonFinite(t *tensor.Dense) (int, error)
 	// Check returns, in one round trip, mean |a − b| for every pair and the
 	// index of the first NaN or ±Inf (−1 if none) of every tensor in finite.
 	Check(pairs [][2]*tensor.Dense, finite []*tensor.Dense) (diffs []float64, bad []int, err error)

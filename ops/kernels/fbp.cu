@@ -418,37 +418,6 @@ __device__ void Axpby_t(int n, T* d, T a, const T* x, T b) {
 extern "C" __global__ void Axpby_f32(int n, float* d, double a, const float* x, double b) { Axpby_t(n, d, (float)a, x, (float)b); }
 extern "C" __global__ void Axpby_f64(int n, double* d, double a, const double* x, double b) { Axpby_t(n, d, a, x, b); }
 
-// AbsDiffSum: out[0] += Σ |a − b| (block partial sums, one atomic per block).
-template <typename T>
-__device__ void AbsDiffSum_t(int n, double* out, const T* a, const T* b) {
-	__shared__ double sh[32];
-	double acc = 0;
-	for (int j = blockIdx.x * blockDim.x + threadIdx.x; j < n; j += gridDim.x * blockDim.x)
-		acc += fabs((double)a[j] - (double)b[j]);
-	for (int off = 16; off > 0; off >>= 1) acc += __shfl_down_sync(0xffffffffu, acc, off);
-	int lane = threadIdx.x & 31, w = threadIdx.x >> 5;
-	if (lane == 0) sh[w] = acc;
-	__syncthreads();
-	if (w == 0) {
-		acc = lane < (blockDim.x >> 5) ? sh[lane] : 0;
-		for (int off = 16; off > 0; off >>= 1) acc += __shfl_down_sync(0xffffffffu, acc, off);
-		if (lane == 0) atomicAdd(out, acc);
-	}
-}
-extern "C" __global__ void AbsDiffSum_f32(int n, double* out, const float* a, const float* b) { AbsDiffSum_t(n, out, a, b); }
-extern "C" __global__ void AbsDiffSum_f64(int n, double* out, const double* a, const double* b) { AbsDiffSum_t(n, out, a, b); }
-
-// FirstNonFinite: out[0] = min(out[0], first index of a NaN or Inf).
-template <typename T>
-__device__ void FirstNonFinite_t(int n, int* out, const T* a) {
-	for (int j = blockIdx.x * blockDim.x + threadIdx.x; j < n; j += gridDim.x * blockDim.x) {
-		T v = a[j];
-		if (!(v - v == T(0))) atomicMin(out, j);
-	}
-}
-extern "C" __global__ void FirstNonFinite_f32(int n, int* out, const float* a) { FirstNonFinite_t(n, out, a); }
-extern "C" __global__ void FirstNonFinite_f64(int n, int* out, const double* a) { FirstNonFinite_t(n, out, a); }
-
 // Gather: x̂[i,n] = data[idx[n]·N0 + i], the transposed mini-batch from a
 // data set uploaded once (M×N0, one sample per row), and lab[n] = labels[idx[n]].
 template <typename T>
