@@ -1,0 +1,134 @@
+package compare
+
+import (
+	"context"
+	"fmt"
+	"math/rand/v2"
+	"testing"
+
+	"gorgonia.org/tensor"
+
+	"github.com/fbpgo/fbp/data"
+	"github.com/fbpgo/fbp/internal/testutil"
+	"github.com/fbpgo/fbp/pasp"
+)
+
+// goldenSet returns M samples of N Gaussian features labelled by a random
+// linear teacher: ±1 for classes = 2, class indices otherwise.
+func goldenSet(M, N, classes int, seed uint64) *data.Set {
+	rng := rand.New(rand.NewPCG(seed, 5))
+	out := max(classes, 1)
+	if classes == 2 {
+		out = 1
+	}
+	w := make([]float64, out*N)
+	for i := range w {
+		w[i] = rng.NormFloat64()
+	}
+	s := &data.Set{X: make([]float64, M*N), Y: make([]int, M), M: M, N: N, Classes: classes, Name: "golden"}
+	for i := range s.X {
+		s.X[i] = rng.NormFloat64()
+	}
+	for n := 0; n < M; n++ {
+		best, arg := 0.0, 0
+		for k := 0; k < out; k++ {
+			z := 0.0
+			for i := 0; i < N; i++ {
+				z += w[k*N+i] * s.X[n*N+i]
+			}
+			if k == 0 || z > best {
+				best, arg = z, k
+			}
+		}
+		if classes == 2 {
+			s.Y[n] = 1
+			if best < 0 {
+				s.Y[n] = -1
+			}
+		} else {
+			s.Y[n] = arg
+		}
+	}
+	return s
+}
+
+// goldenRecorder keeps every evaluation and the change of every step.
+type goldenRecorder struct {
+	g    testutil.Golden
+	name string
+}
+
+func (r *goldenRecorder) Init(*pasp.Stats) error { return nil }
+func (r *goldenRecorder) Record(ev pasp.Event, s *pasp.Stats) error {
+	if ev == pasp.StepEnd {
+		r.g.Add(r.name+"/change", s.Change)
+		return nil
+	}
+	e := s.Eval
+	r.g.Add(r.name+"/eval", float64(e.Epoch), e.TrainError, e.TestError, e.TrainErrorBayes, e.TestErrorBayes)
+	r.g.Add(r.name+"/q0", e.Q0...)
+	r.g.Add(r.name+"/qab", e.Qab...)
+	return nil
+}
+
+// TestGoldenBaselines trains BinaryNet (binary and continuous, float64 and
+// float32) and EBP (binary and Gaussian) for 2 epochs on a small synthetic
+// set, with a sign and a 3-class output, and compares the weights and the
+// recorded errors with testdata/golden/compare.json bit for bit.
+// Regenerate with go test ./compare -run Golden -update-golden.
+func TestGoldenBaselines(t *testing.T) {
+	const N0, M, B = 11, 48, 8
+	g := testutil.Golden{}
+	ctx := context.Background()
+	for _, classes := range []int{2, 3} {
+		out := classes
+		if classes == 2 {
+			out = 1
+		}
+		train, test := goldenSet(M, N0, classes, 1), goldenSet(20, N0, classes, 2)
+		widths := []int{N0, 7, 5, out}
+		for _, binary := range []bool{true, false} {
+			for _, dt := range []tensor.Dtype{tensor.Float64, tensor.Float32} {
+				name := fmt.Sprintf("binarynet/%dclass/binary=%v/%v", classes, binary, dt)
+				s := DefaultBinaryNetSettings()
+				s.Binary, s.Dtype, s.BatchSize, s.Epochs, s.Seed = binary, dt, B, 2, 9
+				s.LR = 0.01
+				s.Density = []float64{0.7, 1, 1}
+				s.Recorder = &goldenRecorder{g, name}
+				bn, err := NewBinaryNet(widths, s)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if _, err := bn.Fit(ctx, train, test); err != nil {
+					t.Fatal(name, err)
+				}
+				for l := 0; l < bn.L(); l++ {
+					g.Add(fmt.Sprint(name, "/w", l), bn.Weights(l)...)
+				}
+			}
+		}
+		for _, wm := range []EBPWeights{EBPBinary, EBPGaussian} {
+			name := fmt.Sprintf("ebp/%dclass/%v", classes, wm)
+			s := &EBPSettings{Widths: widths, Weights: wm, BatchSize: 4, Epochs: 2, Seed: 9}
+			s.Recorder = &goldenRecorder{g, name}
+			e, err := NewEBP(s)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if _, err := e.Fit(ctx, train, test); err != nil {
+				t.Fatal(name, err)
+			}
+			for l := 0; l < len(widths)-1; l++ {
+				g.Add(fmt.Sprint(name, "/mean", l), e.Mean(l)...)
+				g.Add(fmt.Sprint(name, "/field", l), e.Field(l)...)
+			}
+		}
+	}
+	msgs, err := testutil.CheckGolden(testutil.GoldenPath(1, "compare.json"), g, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, m := range msgs {
+		t.Error(m)
+	}
+}

@@ -1,0 +1,189 @@
+package pasp
+
+import (
+	"context"
+	"fmt"
+	"math/rand/v2"
+	"testing"
+
+	"gorgonia.org/tensor"
+
+	"github.com/fbpgo/fbp/data"
+	"github.com/fbpgo/fbp/internal/testutil"
+	"github.com/fbpgo/fbp/mpnet"
+)
+
+// goldenTol is the relative tolerance of the golden trajectories: 0, every
+// bit of the state must match the fixture (a refactor is bit-identical).
+const goldenTol = 0
+
+// goldenCase is one fixed trajectory of the golden guard.
+type goldenCase struct {
+	name    string
+	hidden  mpnet.Kind
+	tauMax  int
+	density float64
+	r       float64 // initial reinforcement (γ when focusY > 0)
+	rstep   float64
+	focusY  float64
+}
+
+var goldenCases = []goldenCase{
+	{name: "bp-tau2", hidden: mpnet.BP, tauMax: 2},
+	{name: "bpi", hidden: mpnet.BPI},
+	{name: "mf", hidden: mpnet.MF},
+	{name: "amp-tau2", hidden: mpnet.AMP, tauMax: 2},
+	{name: "cbpi", hidden: mpnet.CBPI},
+	{name: "bpi-sparse", hidden: mpnet.BPI, density: 0.5},
+	{name: "mf-sparse", hidden: mpnet.MF, density: 0.5},
+	{name: "cbpi-sparse", hidden: mpnet.CBPI, density: 0.6},
+	{name: "bpi-focus", hidden: mpnet.BPI, focusY: 3, r: 0.2, rstep: 0.05},
+	{name: "bpi-r", hidden: mpnet.BPI, r: 0.1, rstep: 0.02, tauMax: 3},
+	{name: "mf-r", hidden: mpnet.MF, r: 0.1, rstep: 0.02, tauMax: 3},
+	{name: "amp-r", hidden: mpnet.AMP, r: 0.05, rstep: 0.01},
+}
+
+// goldenSet returns M samples of N Gaussian features labelled by a random
+// two-layer teacher: ±1 labels for classes = 2, class indices otherwise.
+func goldenSet(M, N, classes int, seed uint64) *data.Set {
+	rng := rand.New(rand.NewPCG(seed, 3))
+	out := classes
+	if classes == 2 {
+		out = 1
+	}
+	w := make([]float64, out*N)
+	for i := range w {
+		w[i] = rng.NormFloat64()
+	}
+	s := &data.Set{X: make([]float64, M*N), Y: make([]int, M), M: M, N: N, Classes: classes, Name: "golden"}
+	for i := range s.X {
+		s.X[i] = rng.NormFloat64()
+	}
+	for n := 0; n < M; n++ {
+		best, arg := 0.0, 0
+		for k := 0; k < out; k++ {
+			z := 0.0
+			for i := 0; i < N; i++ {
+				z += w[k*N+i] * s.X[n*N+i]
+			}
+			if k == 0 || z > best {
+				best, arg = z, k
+			}
+		}
+		if classes == 2 {
+			s.Y[n] = 1
+			if best < 0 {
+				s.Y[n] = -1
+			}
+		} else {
+			s.Y[n] = arg
+		}
+	}
+	return s
+}
+
+// goldenRecorder keeps every evaluation and the change of every step.
+type goldenRecorder struct{ g testutil.Golden }
+
+func (r *goldenRecorder) Init(*Stats) error { return nil }
+func (r *goldenRecorder) Record(ev Event, s *Stats) error {
+	if ev == StepEnd {
+		r.g.Add("change", s.Change)
+		return nil
+	}
+	e := s.Eval
+	r.g.Add("eval", float64(e.Epoch), e.TrainError, e.TestError, e.TrainErrorBayes, e.TestErrorBayes)
+	r.g.Add("q0", e.Q0...)
+	r.g.Add("qab", e.Qab...)
+	return nil
+}
+
+// goldenRun trains c for one epoch of 5 mini-batches (then one more Step)
+// and returns the final state of the network.
+func goldenRun(t *testing.T, c goldenCase, classes int, dt tensor.Dtype) testutil.Golden {
+	const N0, M, B = 13, 40, 8
+	train, test := goldenSet(M, N0, classes, 1), goldenSet(24, N0, classes, 2)
+	out := 1
+	if classes > 2 {
+		out = classes
+	}
+	cfg := mpnet.Config{Widths: []int{N0, 9, 7, out}, Kinds: mpnet.Kinds(c.hidden, 3, classes), Dtype: dt}
+	if c.density > 0 {
+		cfg.Density = []float64{c.density, c.density, 1}
+	}
+	s := DefaultSettings(c.hidden, 3, classes)
+	s.BatchSize, s.Seed, s.TauMax = B, 17, max(c.tauMax, 1)
+	s.RStep = c.rstep
+	if c.r != 0 {
+		s.R = []float64{c.r}
+	}
+	if c.focusY != 0 {
+		s.FocusY = []float64{c.focusY, c.focusY, 0}
+	}
+	g := testutil.Golden{}
+	s.Recorder = &goldenRecorder{g}
+	tr, err := New(cfg, s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := tr.Fit(context.Background(), train, test); err != nil {
+		t.Fatal(err)
+	}
+	st, err := tr.Step(test.X[:B*N0], test.Y[:B])
+	if err != nil {
+		t.Fatal(err)
+	}
+	g.Add("step", float64(st.Iterations), st.Change)
+	net := tr.Network()
+	for l := 0; l < net.L(); l++ {
+		g.Add(fmt.Sprint("m", l), net.M(l)...)
+		g.Add(fmt.Sprint("h", l), net.H(l)...)
+		g.Add(fmt.Sprint("hext", l), net.Hext(l)...)
+		g.Add(fmt.Sprint("mask", l), net.Mask(l)...)
+		if net.Kind(l) == mpnet.CBPI {
+			g.Add(fmt.Sprint("omega", l), net.Omega(l)...)
+			g.Add(fmt.Sprint("omegaext", l), net.Omegaext(l)...)
+		}
+	}
+	pred := make([]int, test.M)
+	for _, bayes := range []bool{false, true} {
+		f := net.Predict
+		if bayes {
+			f = net.PredictBayes
+		}
+		if err := f(pred, test.X); err != nil {
+			t.Fatal(err)
+		}
+		for _, p := range pred {
+			g.Add(fmt.Sprint("predict-bayes-", bayes), float64(p))
+		}
+	}
+	return g
+}
+
+// TestGoldenTrajectories replays a fixed trajectory of every layer kind
+// (BP and AMP at τmax = 2, BPI, MF, CBPI; sparse masks, focusing, r > 0),
+// with a sign and an ArgMax output, in float64 and float32, and compares the
+// final state with testdata/golden/pasp.json bit for bit. Regenerate the
+// fixture (only for a change that is shown to be right) with
+// go test ./pasp -run Golden -update-golden.
+func TestGoldenTrajectories(t *testing.T) {
+	all := testutil.Golden{}
+	for _, c := range goldenCases {
+		for _, classes := range []int{2, 4} {
+			for _, dt := range []tensor.Dtype{tensor.Float64, tensor.Float32} {
+				name := fmt.Sprintf("%s/%dclass/%v", c.name, classes, dt)
+				for k, v := range goldenRun(t, c, classes, dt) {
+					all[name+"/"+k] = v
+				}
+			}
+		}
+	}
+	msgs, err := testutil.CheckGolden(testutil.GoldenPath(1, "pasp.json"), all, goldenTol)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, m := range msgs {
+		t.Error(m)
+	}
+}
