@@ -3,54 +3,13 @@ package compare
 import (
 	"context"
 	"fmt"
-	"math/rand/v2"
 	"testing"
 
 	"gorgonia.org/tensor"
 
-	"github.com/fbpgo/fbp/data"
 	"github.com/fbpgo/fbp/internal/testutil"
 	"github.com/fbpgo/fbp/pasp"
 )
-
-// goldenSet returns M samples of N Gaussian features labelled by a random
-// linear teacher: ±1 for classes = 2, class indices otherwise.
-func goldenSet(M, N, classes int, seed uint64) *data.Set {
-	rng := rand.New(rand.NewPCG(seed, 5))
-	out := max(classes, 1)
-	if classes == 2 {
-		out = 1
-	}
-	w := make([]float64, out*N)
-	for i := range w {
-		w[i] = rng.NormFloat64()
-	}
-	s := &data.Set{X: make([]float64, M*N), Y: make([]int, M), M: M, N: N, Classes: classes, Name: "golden"}
-	for i := range s.X {
-		s.X[i] = rng.NormFloat64()
-	}
-	for n := 0; n < M; n++ {
-		best, arg := 0.0, 0
-		for k := 0; k < out; k++ {
-			z := 0.0
-			for i := 0; i < N; i++ {
-				z += w[k*N+i] * s.X[n*N+i]
-			}
-			if k == 0 || z > best {
-				best, arg = z, k
-			}
-		}
-		if classes == 2 {
-			s.Y[n] = 1
-			if best < 0 {
-				s.Y[n] = -1
-			}
-		} else {
-			s.Y[n] = arg
-		}
-	}
-	return s
-}
 
 // goldenRecorder keeps every evaluation and the change of every step.
 type goldenRecorder struct {
@@ -85,7 +44,7 @@ func TestGoldenBaselines(t *testing.T) {
 		if classes == 2 {
 			out = 1
 		}
-		train, test := goldenSet(M, N0, classes, 1), goldenSet(20, N0, classes, 2)
+		train, test := testutil.LinearTeacherSet(M, N0, classes, 1, 5), testutil.LinearTeacherSet(20, N0, classes, 2, 5)
 		widths := []int{N0, 7, 5, out}
 		for _, binary := range []bool{true, false} {
 			for _, dt := range []tensor.Dtype{tensor.Float64, tensor.Float32} {

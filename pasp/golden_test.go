@@ -3,12 +3,10 @@ package pasp
 import (
 	"context"
 	"fmt"
-	"math/rand/v2"
 	"testing"
 
 	"gorgonia.org/tensor"
 
-	"github.com/fbpgo/fbp/data"
 	"github.com/fbpgo/fbp/internal/testutil"
 	"github.com/fbpgo/fbp/mpnet"
 )
@@ -43,45 +41,6 @@ var goldenCases = []goldenCase{
 	{name: "amp-r", hidden: mpnet.AMP, r: 0.05, rstep: 0.01},
 }
 
-// goldenSet returns M samples of N Gaussian features labelled by a random
-// two-layer teacher: ±1 labels for classes = 2, class indices otherwise.
-func goldenSet(M, N, classes int, seed uint64) *data.Set {
-	rng := rand.New(rand.NewPCG(seed, 3))
-	out := classes
-	if classes == 2 {
-		out = 1
-	}
-	w := make([]float64, out*N)
-	for i := range w {
-		w[i] = rng.NormFloat64()
-	}
-	s := &data.Set{X: make([]float64, M*N), Y: make([]int, M), M: M, N: N, Classes: classes, Name: "golden"}
-	for i := range s.X {
-		s.X[i] = rng.NormFloat64()
-	}
-	for n := 0; n < M; n++ {
-		best, arg := 0.0, 0
-		for k := 0; k < out; k++ {
-			z := 0.0
-			for i := 0; i < N; i++ {
-				z += w[k*N+i] * s.X[n*N+i]
-			}
-			if k == 0 || z > best {
-				best, arg = z, k
-			}
-		}
-		if classes == 2 {
-			s.Y[n] = 1
-			if best < 0 {
-				s.Y[n] = -1
-			}
-		} else {
-			s.Y[n] = arg
-		}
-	}
-	return s
-}
-
 // goldenRecorder keeps every evaluation and the change of every step.
 type goldenRecorder struct{ g testutil.Golden }
 
@@ -102,7 +61,7 @@ func (r *goldenRecorder) Record(ev Event, s *Stats) error {
 // and returns the final state of the network.
 func goldenRun(t *testing.T, c goldenCase, classes int, dt tensor.Dtype) testutil.Golden {
 	const N0, M, B = 13, 40, 8
-	train, test := goldenSet(M, N0, classes, 1), goldenSet(24, N0, classes, 2)
+	train, test := testutil.LinearTeacherSet(M, N0, classes, 1, 3), testutil.LinearTeacherSet(24, N0, classes, 2, 3)
 	out := 1
 	if classes > 2 {
 		out = classes

@@ -7,9 +7,12 @@ import (
 	"flag"
 	"fmt"
 	"math"
+	"math/rand/v2"
 	"os"
 	"path/filepath"
 	"sort"
+
+	"github.com/fbpgo/fbp/data"
 )
 
 // UpdateGolden rewrites the golden fixtures instead of comparing with them:
@@ -115,4 +118,44 @@ func CheckGolden(path string, g Golden, tol float64) ([]string, error) {
 		}
 	}
 	return msgs, nil
+}
+
+// LinearTeacherSet returns M samples of N standard Gaussian features drawn
+// from rand.NewPCG(seed, stream), labelled by a random linear teacher drawn
+// first from the same source: ±1 labels (sign of the score, +1 at 0) for
+// classes = 2, else the class of the first maximal score.
+func LinearTeacherSet(M, N, classes int, seed, stream uint64) *data.Set {
+	rng := rand.New(rand.NewPCG(seed, stream))
+	out := classes
+	if classes == 2 {
+		out = 1
+	}
+	w := make([]float64, out*N)
+	for i := range w {
+		w[i] = rng.NormFloat64()
+	}
+	s := &data.Set{X: make([]float64, M*N), Y: make([]int, M), M: M, N: N, Classes: classes, Name: "golden"}
+	for i := range s.X {
+		s.X[i] = rng.NormFloat64()
+	}
+	for n := 0; n < M; n++ {
+		best, arg := 0.0, 0
+		for k := 0; k < out; k++ {
+			z := 0.0
+			for i := 0; i < N; i++ {
+				z += w[k*N+i] * s.X[n*N+i]
+			}
+			if k == 0 || z > best {
+				best, arg = z, k
+			}
+		}
+		s.Y[n] = arg
+		if classes == 2 {
+			s.Y[n] = 1
+			if best < 0 {
+				s.Y[n] = -1
+			}
+		}
+	}
+	return s
 }
