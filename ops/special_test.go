@@ -392,7 +392,7 @@ func TestSpecialAccuracy(t *testing.T) {
 }
 
 func TestAtanh2Hm1FiniteMonotone(t *testing.T) {
-	// Spec §17 item 1: atanh(2H(x) - 1) to 1e-12 for |x| < 5 (checked in
+	// ALGORITHMS §17 item 1: atanh(2H(x) - 1) to 1e-12 for |x| < 5 (checked in
 	// TestSpecialAccuracy); finite and decreasing up to |x| = 1e3.
 	prev := math.Inf(1)
 	for _, x := range spLinspace(-1e3, 1e3, 200001) {
@@ -577,7 +577,7 @@ func spSignPhi(b, omega, v float64) float64 {
 }
 
 func TestSignGFiniteDifference(t *testing.T) {
-	// Spec §17 item 2: g = ∂_ω φ and Γ = -∂²_ω φ, by 5-point central
+	// ALGORITHMS §17 item 2: g = ∂_ω φ and Γ = -∂²_ω φ, by 5-point central
 	// differences (truncation O(h⁴)), relative-or-absolute 1e-6.
 	inf := math.Inf(1)
 	const tol = 1e-6

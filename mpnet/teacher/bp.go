@@ -27,7 +27,7 @@ import (
 // in Batch and Online modes, the belief after the previous batch (PasP with
 // ρ = 1, thesis eq. 2.11). Factor messages restart uniform at each batch.
 // The weights of W_out are leaves: their messages to the factors are their
-// priors, as in thesis §2.1.1, so iterating them costs no accuracy.
+// priors, as in section 2.1.1 of the thesis, so iterating them costs no accuracy.
 //
 // A nil s means the zero Settings. Infer returns a *FieldError when st is
 // incomplete, s is invalid, d does not fit st, or a factor has more than
