@@ -5,7 +5,8 @@
 // this file includes them all, so `make ptx` compiles one translation unit
 // to the one PTX module that ops/cuda.go embeds and loads. The equations are
 // those of the CPU kernels, whose doc comments cite ALGORITHMS.md; the
-// special functions (special.cuh) follow ops/special.go.
+// special functions (special.cuh) follow ops/special.go and
+// ops/special_sign.go.
 //
 // Argument convention of the element-wise kernels (mapop.cuh):
 //   (int n, T* dst, const T* in0, ..., const T* param0, ...)

@@ -70,7 +70,7 @@ __device__ __forceinline__ T oneMinusQ(T a) {
 	return T(1);
 }
 
-// signDen returns D·(1−q) of SignG (ops/special.go) at u' = sign(Btop)·u:
+// signDen returns D·(1−q) of SignG (ops/special_sign.go) at u' = sign(Btop)·u:
 //   u' ≥ 0: erfcx(u'/√2)·(1−q) + 2·exp(u'²/2 − 2a)
 //   u' < 0: 2·exp(u'²/2) − erfcx(|u'|/√2)·(1−q)
 template <typename T>
