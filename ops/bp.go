@@ -152,11 +152,7 @@ func (o *bpOp) Do(vs ...gorgonia.Value) (gorgonia.Value, error) { return o.UsePr
 
 // UsePreallocDo runs the update into prealloc when it fits.
 func (o *bpOp) UsePreallocDo(prealloc gorgonia.Value, vs ...gorgonia.Value) (gorgonia.Value, error) {
-	ranks := make([]int, o.Arity())
-	for i := range ranks {
-		ranks[i] = -1
-	}
-	ts, dt, err := dense(bpNames[o.kind], ranks, vs)
+	ts, dt, err := dense(bpNames[o.kind], anyRanks(o.Arity()), vs)
 	if err != nil {
 		return nil, err
 	}

@@ -85,28 +85,21 @@ func checkGPUTol(t *testing.T, dt tensor.Dtype, newOp func() gorgonia.Op, in []a
 		host[i] = toDense(dt, a)
 		dev[i] = upload(t, d, host[i])
 	}
-	want, err := newOp().Do(denseValues(host)...)
-	if err != nil {
-		t.Fatal(err)
-	}
+	want := mustDo(t, newOp(), denseValues(host)...)
 	op := newOp()
 	for run := 0; run < 2; run++ {
-		out, err := op.Do(dev...)
-		if err != nil {
-			t.Fatal(err)
-		}
-		o := out.(*tensor.Dense)
+		o := mustDo(t, op, dev...)
 		if DeviceOf(o) != d {
 			t.Fatalf("output is not on the device")
 		}
-		if !o.Shape().Eq(want.(*tensor.Dense).Shape()) {
-			t.Fatalf("shape %v, want %v", o.Shape(), want.(*tensor.Dense).Shape())
+		if !o.Shape().Eq(want.Shape()) {
+			t.Fatalf("shape %v, want %v", o.Shape(), want.Shape())
 		}
 		got, err := d.Get(o)
 		if err != nil {
 			t.Fatal(err)
 		}
-		w := values(want.(*tensor.Dense))
+		w := values(want)
 		tol := gpuTol64
 		if dt == tensor.Float32 {
 			tol = gpuTol32

@@ -133,12 +133,8 @@ func TestFocusFieldSpecialCases(t *testing.T) {
 					k = focusFieldPriorK
 				}
 				in := []arr{scalar(c.hin), scalar(c.hext), scalar(c.gamma), scalar(c.y)}
-				out, err := (&mapOp{k: k}).Do(denseValues([]*tensor.Dense{
-					toDense(dt, in[0]), toDense(dt, in[1]), toDense(dt, in[2]), toDense(dt, in[3])})...)
-				if err != nil {
-					t.Fatal(err)
-				}
-				got := values(out.(*tensor.Dense))[0]
+				out := mustDo(t, &mapOp{k: k}, toDense(dt, in[0]), toDense(dt, in[1]), toDense(dt, in[2]), toDense(dt, in[3]))
+				got := values(out)[0]
 				want := c.want
 				if dt == tensor.Float32 {
 					want = float64(float32(want))
@@ -189,11 +185,8 @@ func TestFocusFieldInGraph(t *testing.T) {
 				n *gorgonia.Node
 				k *kernel
 			}{{plain, focusFieldK}, {prior, focusFieldPriorK}} {
-				want, err := (&mapOp{k: c.k}).Do(vals...)
-				if err != nil {
-					t.Fatal(err)
-				}
-				if !sameBits(c.n.Value().(*tensor.Dense), want.(*tensor.Dense)) {
+				want := mustDo(t, &mapOp{k: c.k}, vals...)
+				if !sameBits(c.n.Value().(*tensor.Dense), want) {
 					t.Errorf("%s in the graph differs from bare Do", c.k.name)
 				}
 			}

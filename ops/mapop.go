@@ -78,11 +78,7 @@ func (o *mapOp) Do(vs ...gorgonia.Value) (gorgonia.Value, error) { return o.UseP
 
 // UsePreallocDo runs the kernel into prealloc when it fits.
 func (o *mapOp) UsePreallocDo(prealloc gorgonia.Value, vs ...gorgonia.Value) (gorgonia.Value, error) {
-	ranks := make([]int, o.Arity())
-	for i := range ranks {
-		ranks[i] = -1
-	}
-	ts, dt, err := dense(o.k.name, ranks, vs)
+	ts, dt, err := dense(o.k.name, anyRanks(o.Arity()), vs)
 	if err != nil {
 		return nil, err
 	}
