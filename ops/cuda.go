@@ -26,6 +26,12 @@ const HasCUDA = true
 // CUDA is an NVIDIA GPU driven through gorgonia.org/cu: a Device whose
 // tensors live in GPU memory, with the kernels of kernels/fbp.cu and cuBLAS
 // for the matrix products. All work goes to the default stream, in order.
+//
+// This file holds the engine: context, kernel module, launches, memory and
+// the basic Device methods. The device half of each op is a method in the
+// file beside the op's CPU half (mapop_cuda.go, matmul_cuda.go,
+// bpi_cuda.go, argmax_cuda.go, section_cuda.go), the whole-tensor helpers
+// Copy, Fill, Axpby, Check and Gather are in device_cuda.go.
 type CUDA struct {
 	name   string
 	ctx    cu.CUContext
@@ -79,6 +85,8 @@ func (d *CUDA) enter() func() {
 	return runtime.UnlockOSThread
 }
 
+// setErr records err, if it is the device's first error, and returns the
+// device's sticky error.
 func (d *CUDA) setErr(err error, what string) error {
 	if err != nil && d.err == nil {
 		d.err = errors.Wrapf(err, "ops: cuda: %s", what)
