@@ -81,9 +81,7 @@ func TestFocusFieldMatchesNaive(t *testing.T) {
 							t.Run(name, func(t *testing.T) {
 								rng := newRNG(uint64(900+fi), uint64(((gi*10+yi)*10+si)*2+b2i(withPrior)))
 								in := []arr{randArr(rng, shape, fd.f), randArr(rng, shape, fd.f), scalar(gamma), scalar(y)}
-								if dt == tensor.Float32 {
-									in = round32(in)
-								}
+								in = roundFor(dt, in)
 								want := naiveFocusField(in[0].data, in[1].data, in[2].data[0], in[3].data[0], withPrior)
 								checkOp(t, dt, func() gorgonia.Op { return &mapOp{k: k} }, in, mkArr(shape, want))
 							})

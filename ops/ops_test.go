@@ -58,6 +58,15 @@ func round32(as []arr) []arr {
 	return out
 }
 
+// roundFor returns the arrays as a test of dtype dt sees them: rounded to
+// float32 (round32) for float32, unchanged for float64.
+func roundFor(dt tensor.Dtype, as []arr) []arr {
+	if dt == tensor.Float32 {
+		return round32(as)
+	}
+	return as
+}
+
 // toDense makes a tensor of dtype dt holding a.
 func toDense(dt tensor.Dtype, a arr) *tensor.Dense {
 	if dt == tensor.Float32 {
@@ -360,9 +369,7 @@ func TestElementwiseMatchesNaive(t *testing.T) {
 			for _, dt := range dtypes {
 				t.Run(fmt.Sprintf("%s/%v/%v", c.k.name, shape, dt), func(t *testing.T) {
 					in := c.gen(newRNG(uint64(ci), uint64(si)), shape)
-					if dt == tensor.Float32 {
-						in = round32(in)
-					}
+					in = roundFor(dt, in)
 					k := c.k
 					checkOp(t, dt, func() gorgonia.Op { return &mapOp{k: k} }, in, mkArr(shape, c.naive(in)))
 				})
@@ -451,9 +458,7 @@ func TestBPICavityMatchesNaive(t *testing.T) {
 						t.Skip("large size under -short")
 					}
 					in := bpiInputs(newRNG(7, uint64(si)), s, !down)
-					if dt == tensor.Float32 {
-						in = round32(in)
-					}
+					in = roundFor(dt, in)
 					_, hin, bdown := naiveBPI(in[0].data, in[1].data, in[2].data, in[3].data, in[4].data, s.K, s.N, s.B)
 					want := hin
 					if down {
@@ -582,9 +587,7 @@ func TestBPOpsMatchNaive(t *testing.T) {
 				}
 				t.Run(fmt.Sprintf("%s/%v/%v", name, s, dt), func(t *testing.T) {
 					in := c.gen(newRNG(uint64(100+ci), uint64(si)), s, c.bcast)
-					if dt == tensor.Float32 {
-						in = round32(in)
-					}
+					in = roundFor(dt, in)
 					kind := c.kind
 					checkOp(t, dt, func() gorgonia.Op { return &bpOp{kind: kind} }, in, c.naive(in, s))
 				})
@@ -609,9 +612,7 @@ func TestArgMaxChannelMatchesNaive(t *testing.T) {
 					}
 					in := []arr{randArr(rng, []int{C, B}, normal(2)), randArr(rng, []int{C, B}, uniform(0.1, 2)),
 						mkArr([]int{1, B}, yf)}
-					if dt == tensor.Float32 {
-						in = round32(in)
-					}
+					in = roundFor(dt, in)
 					want := naiveArgMax(in[0].data, in[1].data, y, C, B)
 					checkOp(t, dt, func() gorgonia.Op { return &argMaxOp{} }, in, mkArr([]int{C, B}, want))
 				})
@@ -667,9 +668,7 @@ func TestMatMulMatchesNaive(t *testing.T) {
 							bs = []int{n, k}
 						}
 						in := []arr{randArr(rng, as, normal(1)), randArr(rng, bs, normal(1))}
-						if dt == tensor.Float32 {
-							in = round32(in)
-						}
+						in = roundFor(dt, in)
 						c, cm, cn := naiveMatMul(in[0].data, as[0], as[1], in[1].data, bs[0], bs[1], ta, tb)
 						checkOp(t, dt, func() gorgonia.Op { return &matMulOp{transA: ta, transB: tb} }, in, mkArr([]int{cm, cn}, c))
 					})
@@ -738,9 +737,7 @@ func TestMFAndVarianceCompositions(t *testing.T) {
 				for j := range in[0].data {
 					in[0].data[j] *= mask.data[j]
 				}
-				if dt == tensor.Float32 {
-					in = round32(in)
-				}
+				in = roundFor(dt, in)
 				K, N, B := s.K, s.N, s.B
 				md, xd, bt := toDense(dt, in[0]), toDense(dt, in[1]), toDense(dt, in[2])
 				maskD := toDense(dt, mask)
@@ -799,9 +796,7 @@ func TestAMPCompositions(t *testing.T) {
 					randArr(rng, []int{K, B}, normal(0.7)),     // g
 					randArr(rng, []int{K, B}, uniform(0, 0.5)), // Γ
 				}
-				if dt == tensor.Float32 {
-					in = round32(in)
-				}
+				in = roundFor(dt, in)
 				st := &ampState{K: K, N: N, B: B, m: in[0].data, mold: in[1].data, xhat: in[2].data, xhatold: in[3].data,
 					gold: in[4].data, g: in[5].data, gamma: in[6].data}
 				st.sigma = naiveOneMinusSquare(st.m)
