@@ -28,7 +28,7 @@ help:
 	@echo "data        download full MNIST and Fashion-MNIST into DATA=$(DATA)"
 	@echo "subset      rebuild testdata/mnist-subset from DATA/mnist"
 	@echo "lint        gofmt + go vet"
-	@echo "ptx         compile ops/kernels/*.cu to the committed PTX (needs nvcc)"
+	@echo "ptx         compile ops/kernels (fbp.cu + *.cuh) to the committed PTX (needs nvcc)"
 	@echo "stub        build the cuBLAS link stub ($(CUBLAS_SONAME)) into $(STUB)"
 	@echo "cuda-vet    vet and compile the CUDA build (-tags fbpcuda); no GPU needed"
 	@echo "gpu-check   build build/gpu-check/ (test binaries + run.sh) to run on a GPU machine"
@@ -58,12 +58,17 @@ fmt:
 tidy:
 	$(GO) mod tidy
 
+# ops/kernels/fbp.cu includes the per-family kernel headers (*.cuh): one
+# translation unit, one PTX module.
+KERNELS := ops/kernels/fbp.cu $(wildcard ops/kernels/*.cuh)
+
 ptx: ops/kernels/fbp.ptx
 
-ops/kernels/fbp.ptx: ops/kernels/fbp.cu
+ops/kernels/fbp.ptx: $(KERNELS)
 	$(NVCC) -ptx -arch=$(CUDA_ARCH) -O3 -o $@ $<
 
-# ptx-check fails if the committed PTX is not what nvcc makes of fbp.cu.
+# ptx-check fails if the committed PTX is not what nvcc makes of fbp.cu and
+# the headers it includes.
 ptx-check:
 	mkdir -p build
 	$(NVCC) -ptx -arch=$(CUDA_ARCH) -O3 -o build/fbp.ptx ops/kernels/fbp.cu

@@ -58,16 +58,12 @@ func (o *argMaxOp) UsePreallocDo(prealloc gorgonia.Value, vs ...gorgonia.Value) 
 	if !ts[1].Shape().Eq(s) || ts[2].Shape()[0] != 1 || ts[2].Shape()[1] != s[1] {
 		return nil, errors.Errorf("ops: %v: shapes %v, %v, %v", o, s, ts[1].Shape(), ts[2].Shape())
 	}
-	if d, err := devKernels(o.String(), ts); err != nil {
-		return nil, err
-	} else if d != nil {
-		// Labels are validated by the host before they reach the device; an
-		// invalid one gives NaN outputs for its sample.
-		dst, err := o.devDst(d, prealloc, dt, s)
-		if err != nil {
-			return nil, err
-		}
-		return dst, d.argMax(dst, ts[0], ts[1], ts[2], s[0], s[1])
+	// Labels are validated by the host before they reach the device; an
+	// invalid one gives NaN outputs for its sample.
+	if v, ok, err := o.onDevice(o.String(), ts, prealloc, dt, s, func(d deviceKernels, dst *tensor.Dense) error {
+		return d.argMax(dst, ts[0], ts[1], ts[2], s[0], s[1])
+	}); ok {
+		return v, err
 	}
 	dst := o.dst(prealloc, dt, s)
 	if dt == tensor.Float64 {

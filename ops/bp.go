@@ -117,15 +117,7 @@ func (o *bpOp) InferShape(ds ...gorgonia.DimSizer) (tensor.Shape, error) {
 // outShape checks the input shapes and returns the output shape.
 func (o *bpOp) outShape(ss []tensor.Shape) (tensor.Shape, error) {
 	bad := errors.Errorf("ops: %s: input shapes %v do not fit K×N×B cavity tensors", bpNames[o.kind], ss)
-	var cav tensor.Shape
-	switch o.kind {
-	case bpCavityMeans, bpCavityDown:
-		cav = ss[1]
-	case bpCavityG:
-		cav = ss[3]
-	default:
-		cav = ss[0]
-	}
+	cav := ss[o.kind.cavIn()]
 	K, N, B, ok := cavShape(cav)
 	if !ok {
 		return nil, bad
@@ -160,11 +152,7 @@ func (o *bpOp) Do(vs ...gorgonia.Value) (gorgonia.Value, error) { return o.UsePr
 
 // UsePreallocDo runs the update into prealloc when it fits.
 func (o *bpOp) UsePreallocDo(prealloc gorgonia.Value, vs ...gorgonia.Value) (gorgonia.Value, error) {
-	ranks := make([]int, o.Arity())
-	for i := range ranks {
-		ranks[i] = -1
-	}
-	ts, dt, err := dense(bpNames[o.kind], ranks, vs)
+	ts, dt, err := dense(bpNames[o.kind], anyRanks(o.Arity()), vs)
 	if err != nil {
 		return nil, err
 	}
@@ -196,113 +184,155 @@ func tsData[T Float](ts []*tensor.Dense, data func(*tensor.Dense) []T) [][]T {
 	return in
 }
 
+// cavIn returns the index of the input of update k that is a K×N×B cavity
+// tensor (the one that sets K, N and B).
+func (k bpKind) cavIn() int {
+	switch k {
+	case bpCavityMeans, bpCavityDown:
+		return 1
+	case bpCavityG:
+		return 3
+	}
+	return 0
+}
+
 // bpKernel runs update kind; ss are the checked input shapes.
 func bpKernel[T Float](kind bpKind, dst []T, in [][]T, ss []tensor.Shape) {
-	var cav tensor.Shape
-	switch kind {
-	case bpCavityMeans, bpCavityDown:
-		cav = ss[1]
-	case bpCavityG:
-		cav = ss[3]
-	default:
-		cav = ss[0]
-	}
+	cav := ss[kind.cavIn()]
 	K, N, B := cav[0], cav[1], cav[2]
-	// xat(x, s, k) is the k-th N×B slab of a x̂cav that may be broadcast over k.
-	xat := func(x []T, s tensor.Shape, k int) []T {
-		if len(s) == 2 {
-			return x
-		}
-		return x[k*N*B : (k+1)*N*B]
-	}
+	// x is the x̂cav input at index i, which may be broadcast over k.
+	x := func(i int) cavX[T] { return cavX[T]{in[i], len(ss[i]) == 2, N * B} }
 	switch kind {
 	case bpCavityMeans:
-		bup, bcav := in[0], in[1]
-		parallelFor(K, N*B*20, func(lo, hi int) {
-			for k := lo; k < hi; k++ {
-				for j := 0; j < N*B; j++ {
-					dst[k*N*B+j] = T(math.Tanh(float64(bup[j] + bcav[k*N*B+j])))
-				}
-			}
-		})
+		cavityMeans(dst, in[0], in[1], K, N, B)
 	case bpOmega:
-		mcav := in[0]
-		parallelFor(K, N*B, func(lo, hi int) {
-			for k := lo; k < hi; k++ {
-				x, row := xat(in[1], ss[1], k), dst[k*B:(k+1)*B]
-				clear(row)
-				for i := 0; i < N; i++ {
-					for n := 0; n < B; n++ {
-						row[n] += mcav[(k*N+i)*B+n] * x[i*B+n]
-					}
-				}
-			}
-		})
+		cavityOmega(dst, in[0], x(1), K, N, B)
 	case bpCavityG:
-		btop, omega, v, mcav := in[0], in[1], in[2], in[3]
-		parallelFor(K, N*B*60, func(lo, hi int) {
-			for k := lo; k < hi; k++ {
-				x := xat(in[4], ss[4], k)
-				for n := 0; n < B; n++ {
-					f, w, s := newSignField(float64(btop[k*B+n])), float64(omega[k*B+n]), math.Sqrt(float64(v[k*B+n]))
-					for i := 0; i < N; i++ {
-						j := (k*N+i)*B + n
-						dst[j] = T(f.g(w-float64(mcav[j]*x[i*B+n]), s))
-					}
-				}
-			}
-		})
+		cavityG(dst, in[0], in[1], in[2], in[3], x(4), K, N, B)
 	case bpDownField:
-		mcav, gcav := in[0], in[1]
-		parallelFor(N, K*B, func(lo, hi int) {
-			for i := lo; i < hi; i++ {
-				row := dst[i*B : (i+1)*B]
-				clear(row)
-				for k := 0; k < K; k++ {
-					for n := 0; n < B; n++ {
-						j := (k*N+i)*B + n
-						row[n] += mcav[j] * gcav[j]
-					}
-				}
-			}
-		})
+		cavityDownField(dst, in[0], in[1], K, N, B)
 	case bpCavityDown:
-		b, mcav, gcav := in[0], in[1], in[2]
-		parallelFor(K, N*B, func(lo, hi int) {
-			for j := lo * N * B; j < hi*N*B; j++ {
-				dst[j] = b[j%(N*B)] - mcav[j]*gcav[j]
-			}
-		})
+		cavityDown(dst, in[0], in[1], in[2], K, N, B)
 	case bpHin:
-		gcav := in[0]
-		parallelFor(K, N*B, func(lo, hi int) {
-			for k := lo; k < hi; k++ {
-				x := xat(in[1], ss[1], k)
-				for i := 0; i < N; i++ {
-					var h T
-					for n := 0; n < B; n++ {
-						h += gcav[(k*N+i)*B+n] * x[i*B+n]
-					}
-					dst[k*N+i] = h
-				}
-			}
-		})
+		cavityHin(dst, in[0], x(1), K, N, B)
 	case bpCavityMag:
-		mcav, h, gcav, mask, psi := in[0], in[1], in[2], in[4], in[5][0]
-		parallelFor(K, N*B*20, func(lo, hi int) {
-			for k := lo; k < hi; k++ {
-				x := xat(in[3], ss[3], k)
-				for i := 0; i < N; i++ {
-					hki, mk := h[k*N+i], mask[k*N+i]
-					for n := 0; n < B; n++ {
-						j := (k*N+i)*B + n
-						hcav := hki - gcav[j]*x[i*B+n]
-						dst[j] = (psi*mcav[j] + (1-psi)*T(math.Tanh(float64(hcav)))) * mk
-					}
+		cavityMag(dst, in[0], in[1], in[2], x(3), in[4], in[5][0], K, N, B)
+	}
+}
+
+// cavX is a x̂cav input: K×N×B, or N×B and the same for every k (bcast).
+type cavX[T Float] struct {
+	x     []T
+	bcast bool
+	nb    int // N·B
+}
+
+// at returns the N×B slab of unit k.
+func (c cavX[T]) at(k int) []T {
+	if c.bcast {
+		return c.x
+	}
+	return c.x[k*c.nb : (k+1)*c.nb]
+}
+
+// cavityMeans: dst[k,i,n] = tanh(bup[i,n] + bcav[k,i,n]).
+func cavityMeans[T Float](dst, bup, bcav []T, K, N, B int) {
+	parallelFor(K, N*B*20, func(lo, hi int) {
+		for k := lo; k < hi; k++ {
+			for j := 0; j < N*B; j++ {
+				dst[k*N*B+j] = T(math.Tanh(float64(bup[j] + bcav[k*N*B+j])))
+			}
+		}
+	})
+}
+
+// cavityOmega: dst[k,n] = Σ_i mcav[k,i,n]·x̂cav[k,i,n].
+func cavityOmega[T Float](dst, mcav []T, xcav cavX[T], K, N, B int) {
+	parallelFor(K, N*B, func(lo, hi int) {
+		for k := lo; k < hi; k++ {
+			x, row := xcav.at(k), dst[k*B:(k+1)*B]
+			clear(row)
+			for i := 0; i < N; i++ {
+				for n := 0; n < B; n++ {
+					row[n] += mcav[(k*N+i)*B+n] * x[i*B+n]
 				}
 			}
-		})
-	}
+		}
+	})
+}
+
+// cavityG: dst[k,i,n] = g(Btop[k,n], ω[k,n] − mcav[k,i,n]·x̂cav[k,i,n], V[k,n]).
+func cavityG[T Float](dst, btop, omega, v, mcav []T, xcav cavX[T], K, N, B int) {
+	parallelFor(K, N*B*60, func(lo, hi int) {
+		for k := lo; k < hi; k++ {
+			x := xcav.at(k)
+			for n := 0; n < B; n++ {
+				f, w, s := newSignField(float64(btop[k*B+n])), float64(omega[k*B+n]), math.Sqrt(float64(v[k*B+n]))
+				for i := 0; i < N; i++ {
+					j := (k*N+i)*B + n
+					dst[j] = T(f.g(w-float64(mcav[j]*x[i*B+n]), s))
+				}
+			}
+		}
+	})
+}
+
+// cavityDownField: dst[i,n] = Σ_k mcav[k,i,n]·gcav[k,i,n].
+func cavityDownField[T Float](dst, mcav, gcav []T, K, N, B int) {
+	parallelFor(N, K*B, func(lo, hi int) {
+		for i := lo; i < hi; i++ {
+			row := dst[i*B : (i+1)*B]
+			clear(row)
+			for k := 0; k < K; k++ {
+				for n := 0; n < B; n++ {
+					j := (k*N+i)*B + n
+					row[n] += mcav[j] * gcav[j]
+				}
+			}
+		}
+	})
+}
+
+// cavityDown: dst[k,i,n] = b[i,n] − mcav[k,i,n]·gcav[k,i,n].
+func cavityDown[T Float](dst, b, mcav, gcav []T, K, N, B int) {
+	parallelFor(K, N*B, func(lo, hi int) {
+		for j := lo * N * B; j < hi*N*B; j++ {
+			dst[j] = b[j%(N*B)] - mcav[j]*gcav[j]
+		}
+	})
+}
+
+// cavityHin: dst[k,i] = Σ_n gcav[k,i,n]·x̂cav[k,i,n].
+func cavityHin[T Float](dst, gcav []T, xcav cavX[T], K, N, B int) {
+	parallelFor(K, N*B, func(lo, hi int) {
+		for k := lo; k < hi; k++ {
+			x := xcav.at(k)
+			for i := 0; i < N; i++ {
+				var h T
+				for n := 0; n < B; n++ {
+					h += gcav[(k*N+i)*B+n] * x[i*B+n]
+				}
+				dst[k*N+i] = h
+			}
+		}
+	})
+}
+
+// cavityMag: dst[k,i,n] = (ψ·mcav[k,i,n] + (1−ψ)·tanh(H[k,i] − gcav[k,i,n]·x̂cav[k,i,n]))·mask[k,i].
+func cavityMag[T Float](dst, mcav, h, gcav []T, xcav cavX[T], mask []T, psi T, K, N, B int) {
+	parallelFor(K, N*B*20, func(lo, hi int) {
+		for k := lo; k < hi; k++ {
+			x := xcav.at(k)
+			for i := 0; i < N; i++ {
+				hki, mk := h[k*N+i], mask[k*N+i]
+				for n := 0; n < B; n++ {
+					j := (k*N+i)*B + n
+					hcav := hki - gcav[j]*x[i*B+n]
+					dst[j] = (psi*mcav[j] + (1-psi)*T(math.Tanh(float64(hcav)))) * mk
+				}
+			}
+		}
+	})
 }
 
 func (o *bpOp) WriteHash(h hash.Hash) { writeHash(h, o) }

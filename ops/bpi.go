@@ -115,14 +115,10 @@ func (o *bpiOp) UsePreallocDo(prealloc gorgonia.Value, vs ...gorgonia.Value) (go
 	if err != nil {
 		return nil, err
 	}
-	if d, err := devKernels(o.String(), ts); err != nil {
-		return nil, err
-	} else if d != nil {
-		dst, err := o.devDst(d, prealloc, dt, tensor.Shape{o.size(K, N, B)})
-		if err != nil {
-			return nil, err
-		}
-		return dst, d.bpiCavity(o, dst, ts[0], ts[1], ts[2], ts[3], ts[4], K, N, B)
+	if v, ok, err := o.onDevice(o.String(), ts, prealloc, dt, tensor.Shape{o.size(K, N, B)}, func(d deviceKernels, dst *tensor.Dense) error {
+		return d.bpiCavity(o, dst, ts[0], ts[1], ts[2], ts[3], ts[4], K, N, B)
+	}); ok {
+		return v, err
 	}
 	dst := o.dst(prealloc, dt, tensor.Shape{o.size(K, N, B)})
 	if cap(o.s) < K*B {
@@ -194,6 +190,17 @@ func bpiCavity[T Float](dst, m, xhat, omega, v, btop []T, fields []signField, s,
 			}
 		}
 	})
+}
+
+// release frees the op's output and device scratch.
+func (o *bpiOp) release() {
+	o.output.release()
+	for _, t := range []*tensor.Dense{o.dprep, o.dpart} {
+		if d := DeviceOf(t); d != nil {
+			d.Release(t)
+		}
+	}
+	o.dprep, o.dpart = nil, nil
 }
 
 func (o *bpiOp) WriteHash(h hash.Hash) { writeHash(h, o) }

@@ -6,17 +6,16 @@ import (
 	_ "embed"
 	"math"
 	"runtime"
-	"slices"
 	"unsafe"
 
 	"github.com/pkg/errors"
-	"gonum.org/v1/gonum/blas"
 	"gorgonia.org/cu"
 	cublas "gorgonia.org/cu/blas"
 	"gorgonia.org/tensor"
 )
 
-// fbpPTX holds the kernels of kernels/fbp.cu, compiled by `make ptx`.
+// fbpPTX holds the kernels of kernels/fbp.cu and the per-family headers it
+// includes (kernels/*.cuh), compiled by `make ptx`.
 //
 //go:embed kernels/fbp.ptx
 var fbpPTX string
@@ -27,6 +26,12 @@ const HasCUDA = true
 // CUDA is an NVIDIA GPU driven through gorgonia.org/cu: a Device whose
 // tensors live in GPU memory, with the kernels of kernels/fbp.cu and cuBLAS
 // for the matrix products. All work goes to the default stream, in order.
+//
+// This file holds the engine: context, kernel module, launches, memory and
+// the basic Device methods. The device half of each op is a method in the
+// file beside the op's CPU half (mapop_cuda.go, matmul_cuda.go,
+// bpi_cuda.go, argmax_cuda.go, section_cuda.go), the whole-tensor helpers
+// Copy, Fill, Axpby, Check and Gather are in device_cuda.go.
 type CUDA struct {
 	name   string
 	ctx    cu.CUContext
@@ -37,7 +42,6 @@ type CUDA struct {
 	live   map[uintptr]int64 // allocations by address
 	inUse  int64
 	peak   int64
-	acc    cu.DevicePtr // 16 bytes of scratch for reductions
 	chk    cu.DevicePtr // scratch of Check (jobs, then partial results), chkN bytes
 	chkN   int64
 	chkKey []uint64     // the jobs held in chk
@@ -81,6 +85,8 @@ func (d *CUDA) enter() func() {
 	return runtime.UnlockOSThread
 }
 
+// setErr records err, if it is the device's first error, and returns the
+// device's sticky error.
 func (d *CUDA) setErr(err error, what string) error {
 	if err != nil && d.err == nil {
 		d.err = errors.Wrapf(err, "ops: cuda: %s", what)
@@ -128,11 +134,6 @@ func blocks(n, per int) int      { return max((n+per-1)/per, 1) }
 
 // launch runs kernel name on a gx×gy grid of blocks of bx threads.
 func (d *CUDA) launch(name string, dt tensor.Dtype, gx, gy, bx int, args ...arg) error {
-	return d.launch2D(name, dt, gx, gy, bx, args...)
-}
-
-// launch2D is launch; the name says that gy matters.
-func (d *CUDA) launch2D(name string, dt tensor.Dtype, gx, gy, bx int, args ...arg) error {
 	if d.err != nil {
 		return d.err
 	}
@@ -145,6 +146,24 @@ func (d *CUDA) launch2D(name string, dt tensor.Dtype, gx, gy, bx int, args ...ar
 		ps[i] = unsafe.Pointer(&args[i])
 	}
 	return d.setErr(f.Launch(gx, gy, 1, bx, 1, 1, 0, cu.NoStream, ps), name)
+}
+
+// launch1D runs kernel name with one thread for each of n elements, in
+// blocks of 256 threads.
+func (d *CUDA) launch1D(name string, dt tensor.Dtype, n int, args ...arg) error {
+	return d.launch(name, dt, blocks(n, 256), 1, 256, args...)
+}
+
+// scratch makes *t a device tensor of n elements of dtype dt, keeping it if
+// it is one already.
+func (d *CUDA) scratch(t **tensor.Dense, dt tensor.Dtype, n int) error {
+	if *t != nil && (*t).Dtype() == dt && (*t).Shape().TotalSize() == n {
+		return nil
+	}
+	d.Release(*t)
+	var err error
+	*t, err = d.New(dt, n)
+	return err
 }
 
 // ---- tensor.Engine ----
@@ -254,16 +273,20 @@ func (d *CUDA) Release(t *tensor.Dense) {
 	d.Free(devMem{cu.DevicePtr(t.Uintptr()), uintptr(t.MemSize())}, int64(t.MemSize()))
 }
 
-func (d *CUDA) check(t *tensor.Dense, what string) error {
-	if DeviceOf(t) != Device(d) {
-		return errors.Errorf("ops: cuda: %s: tensor is not on this device", what)
+// check returns an error if a tensor of ts is not on the device, else the
+// device's sticky error.
+func (d *CUDA) check(what string, ts ...*tensor.Dense) error {
+	for _, t := range ts {
+		if DeviceOf(t) != Device(d) {
+			return errors.Errorf("ops: cuda: %s: tensor is not on this device", what)
+		}
 	}
 	return d.err
 }
 
 // Set uploads src into t, converting to t's dtype.
 func (d *CUDA) Set(t *tensor.Dense, src []float64) error {
-	if err := d.check(t, "Set"); err != nil {
+	if err := d.check("Set", t); err != nil {
 		return err
 	}
 	n := t.Shape().TotalSize()
@@ -286,7 +309,7 @@ func (d *CUDA) Set(t *tensor.Dense, src []float64) error {
 
 // Get downloads t as float64.
 func (d *CUDA) Get(t *tensor.Dense) ([]float64, error) {
-	if err := d.check(t, "Get"); err != nil {
+	if err := d.check("Get", t); err != nil {
 		return nil, err
 	}
 	n := t.Shape().TotalSize()
@@ -306,146 +329,6 @@ func (d *CUDA) Get(t *tensor.Dense) ([]float64, error) {
 		out[i] = float64(v)
 	}
 	return out, nil
-}
-
-// Copy copies src into dst on the device.
-func (d *CUDA) Copy(dst, src *tensor.Dense) error {
-	if err := d.check(dst, "Copy"); err != nil {
-		return err
-	}
-	if err := d.check(src, "Copy"); err != nil {
-		return err
-	}
-	if dst.Dtype() != src.Dtype() || dst.Shape().TotalSize() != src.Shape().TotalSize() {
-		return errors.Errorf("ops: cuda: Copy of %v %v into %v %v", src.Dtype(), src.Shape(), dst.Dtype(), dst.Shape())
-	}
-	n := dst.Shape().TotalSize()
-	if n == 0 {
-		return nil
-	}
-	defer d.enter()()
-	return d.launch("Copy", dst.Dtype(), blocks(n, 256), 1, 256, intArg(n), ptrArg(dst), ptrArg(src))
-}
-
-// Fill sets every element of t to v.
-func (d *CUDA) Fill(t *tensor.Dense, v float64) error {
-	if err := d.check(t, "Fill"); err != nil {
-		return err
-	}
-	n := t.Shape().TotalSize()
-	defer d.enter()()
-	val := f64Arg(v)
-	if t.Dtype() == tensor.Float32 {
-		val = f32Arg(float32(v))
-	}
-	return d.launch("Fill", t.Dtype(), blocks(n, 256), 1, 256, intArg(n), ptrArg(t), val)
-}
-
-// Axpby sets dst = a·x + b·dst.
-func (d *CUDA) Axpby(dst *tensor.Dense, a float64, x *tensor.Dense, b float64) error {
-	if err := d.check(dst, "Axpby"); err != nil {
-		return err
-	}
-	if err := d.check(x, "Axpby"); err != nil {
-		return err
-	}
-	n := dst.Shape().TotalSize()
-	defer d.enter()()
-	return d.launch("Axpby", dst.Dtype(), blocks(n, 256), 1, 256, intArg(n), ptrArg(dst), f64Arg(a), ptrArg(x), f64Arg(b))
-}
-
-// checkBlocks is the number of blocks per job of the Check kernel.
-const checkBlocks = 64
-
-// Check computes mean |a − b| per pair and the first non-finite index per
-// tensor with one kernel launch (kernels/fbp.cu, Check) and one download of
-// the per-block partial results, which are combined here. The job list is
-// kept on the device while the tensors stay the same.
-func (d *CUDA) Check(pairs [][2]*tensor.Dense, finite []*tensor.Dense) ([]float64, []int, error) {
-	type job struct{ a, b, n, kind uint64 }
-	var jobs []job
-	var dt tensor.Dtype
-	add := func(a, b *tensor.Dense, kind uint64) error {
-		if err := d.check(a, "Check"); err != nil {
-			return err
-		}
-		if err := d.check(b, "Check"); err != nil {
-			return err
-		}
-		if len(jobs) == 0 {
-			dt = a.Dtype()
-		} else if a.Dtype() != dt || b.Dtype() != dt {
-			return errors.New("ops: cuda: Check: tensors of two dtypes")
-		}
-		jobs = append(jobs, job{uint64(a.Uintptr()), uint64(b.Uintptr()), uint64(a.Shape().TotalSize()), kind})
-		return nil
-	}
-	for _, p := range pairs {
-		if err := add(p[0], p[1], 0); err != nil {
-			return nil, nil, err
-		}
-	}
-	for _, t := range finite {
-		if err := add(t, t, 1); err != nil {
-			return nil, nil, err
-		}
-	}
-	J := len(jobs)
-	if J == 0 {
-		return nil, nil, nil
-	}
-	defer d.enter()()
-	jobBytes := int64(J * 32)
-	partBytes := int64(J * checkBlocks * 8)
-	key := make([]uint64, 0, 4*J)
-	for _, j := range jobs {
-		key = append(key, j.a, j.b, j.n, j.kind)
-	}
-	if !slices.Equal(key, d.chkKey) {
-		if jobBytes+partBytes > d.chkN {
-			if d.chk != 0 {
-				cu.MemFree(d.chk)
-			}
-			p, err := cu.MemAlloc(jobBytes + partBytes)
-			if err != nil {
-				return nil, nil, d.setErr(err, "check scratch")
-			}
-			d.chk, d.chkN = p, jobBytes+partBytes
-		}
-		if err := d.setErr(cu.MemcpyHtoD(d.chk, unsafe.Pointer(&key[0]), jobBytes), "upload"); err != nil {
-			return nil, nil, err
-		}
-		d.chkKey = key
-	}
-	part := d.chk + cu.DevicePtr(jobBytes)
-	if err := d.launch2D("Check", dt, checkBlocks, J, 256, devArg(d.chk), devArg(part)); err != nil {
-		return nil, nil, err
-	}
-	buf := make([]float64, J*checkBlocks)
-	if err := d.setErr(cu.MemcpyDtoH(unsafe.Pointer(&buf[0]), part, partBytes), "download"); err != nil {
-		return nil, nil, err
-	}
-	diffs, bad := make([]float64, len(pairs)), make([]int, len(finite))
-	for j := range jobs {
-		ps := buf[j*checkBlocks : (j+1)*checkBlocks]
-		if j < len(pairs) {
-			var sum float64
-			for _, v := range ps {
-				sum += v
-			}
-			if n := jobs[j].n; n > 0 {
-				sum /= float64(n)
-			}
-			diffs[j] = sum
-			continue
-		}
-		first := slices.Min(ps)
-		bad[j-len(pairs)] = -1
-		if first < float64(jobs[j].n) {
-			bad[j-len(pairs)] = int(first)
-		}
-	}
-	return diffs, bad, nil
 }
 
 // Sync waits for the queued work.
@@ -473,176 +356,6 @@ func (d *CUDA) Close() error {
 	}
 	d.blas.Close()
 	return d.ctx.Destroy()
-}
-
-// ---- op kernels ----
-
-// mapKernel runs the element-wise kernel k over dst.
-func (d *CUDA) mapKernel(k *kernel, dst *tensor.Dense, ins []*tensor.Dense) error {
-	n := dst.Shape().TotalSize()
-	if n == 0 {
-		return d.err
-	}
-	args := make([]arg, 0, len(ins)+2)
-	args = append(args, intArg(n), ptrArg(dst))
-	for _, t := range ins {
-		args = append(args, ptrArg(t))
-	}
-	defer d.enter()()
-	return d.launch(k.name, dst.Dtype(), blocks(n, 256), 1, 256, args...)
-}
-
-// devSlice32 and devSlice64 view device memory as Go slices for cu/blas,
-// which passes &s[0] to cuBLAS; they must never be read from Go.
-func devSlice32(t *tensor.Dense) []float32 {
-	p := t.Uintptr()
-	return unsafe.Slice(*(**float32)(unsafe.Pointer(&p)), t.Shape().TotalSize())
-}
-
-func devSlice64(t *tensor.Dense) []float64 {
-	p := t.Uintptr()
-	return unsafe.Slice(*(**float64)(unsafe.Pointer(&p)), t.Shape().TotalSize())
-}
-
-// matMul sets the row-major c (m×n) = op(a)·op(b) with cuBLAS, which is
-// column-major: it computes cᵀ = op(b)ᵀ·op(a)ᵀ, swapping the operands.
-func (d *CUDA) matMul(c, a, b *tensor.Dense, transA, transB bool, m, n, k int) error {
-	if m == 0 || n == 0 {
-		return d.err
-	}
-	if k == 0 {
-		return d.Fill(c, 0)
-	}
-	ta, tb := blas.NoTrans, blas.NoTrans
-	if transA {
-		ta = blas.Trans
-	}
-	if transB {
-		tb = blas.Trans
-	}
-	lda, ldb := a.Shape()[1], b.Shape()[1]
-	defer d.enter()()
-	if d.err != nil {
-		return d.err
-	}
-	if c.Dtype() == tensor.Float64 {
-		d.blas.Dgemm(tb, ta, n, m, k, 1, devSlice64(b), ldb, devSlice64(a), lda, 0, devSlice64(c), n)
-	} else {
-		d.blas.Sgemm(tb, ta, n, m, k, 1, devSlice32(b), ldb, devSlice32(a), lda, 0, devSlice32(c), n)
-	}
-	return d.setErr(d.blas.Err(), "gemm")
-}
-
-// bpiIPW is the number of inputs i per warp of the BPI kernel (BPI_IPW).
-const bpiIPW = 4
-
-// bpiSlices is the number of slices of the units k in the BPI kernel: enough
-// warps (⌈N/4⌉·S) to fill the GPU, at least 16 units per warp.
-func bpiSlices(K, N int) int {
-	s := blocks(8192, blocks(N, bpiIPW))
-	return max(min(s, blocks(K, 16)), 1)
-}
-
-// bpiCavity runs BPIPrep, BPICavity and (for the downward field) BPIReduce.
-func (d *CUDA) bpiCavity(o *bpiOp, dst, m, xhat, omega, v, btop *tensor.Dense, K, N, B int) error {
-	if o.p != nil {
-		return errors.Errorf("ops: %v: sparse layers are not supported on the GPU (use dense storage)", o)
-	}
-	dt := dst.Dtype()
-	S := bpiSlices(K, N)
-	kPer := blocks(K, S)
-	S = blocks(K, kPer)
-	if o.dprep == nil || o.dprep.Dtype() != dt || o.dprep.Shape().TotalSize() != 5*K*B {
-		d.Release(o.dprep)
-		var err error
-		if o.dprep, err = d.New(dt, 5*K*B); err != nil {
-			return err
-		}
-	}
-	part := nilArg()
-	if o.down {
-		if o.dpart == nil || o.dpart.Dtype() != dt || o.dpart.Shape().TotalSize() != S*N*B {
-			d.Release(o.dpart)
-			var err error
-			if o.dpart, err = d.New(dt, S*N*B); err != nil {
-				return err
-			}
-		}
-		part = ptrArg(o.dpart)
-	}
-	if K*N*B == 0 {
-		return d.Fill(dst, 0)
-	}
-	defer d.enter()()
-	if err := d.launch("BPIPrep", dt, blocks(K*B, 256), 1, 256, intArg(K*B), ptrArg(o.dprep), ptrArg(omega), ptrArg(v), ptrArg(btop)); err != nil {
-		return err
-	}
-	const warps = 4
-	if err := d.launch2D("BPICavity", dt, blocks(N, bpiIPW), blocks(S, warps), 32*warps,
-		intArg(K), intArg(N), intArg(B), intArg(kPer), intArg(S), ptrArg(dst), part, ptrArg(m), ptrArg(xhat), ptrArg(o.dprep)); err != nil {
-		return err
-	}
-	if !o.down {
-		return nil
-	}
-	bdown := arg(uint64(dst.Uintptr()) + uint64(K*N)*uint64(dt.Size()))
-	return d.launch("BPIReduce", dt, blocks(N*B, 256), 1, 256, intArg(N*B), intArg(S), bdown, ptrArg(o.dpart))
-}
-
-// argMax runs the ArgMax output function, one thread per sample.
-func (d *CUDA) argMax(g, omega, v, y *tensor.Dense, C, B int) error {
-	defer d.enter()()
-	return d.launch("ArgMaxG", g.Dtype(), blocks(B, 128), 1, 128, intArg(C), intArg(B), ptrArg(g), ptrArg(omega), ptrArg(v), ptrArg(y))
-}
-
-// section copies src[off : off+len(dst)] into dst.
-func (d *CUDA) section(dst, src *tensor.Dense, off int) error {
-	n := dst.Shape().TotalSize()
-	if n == 0 {
-		return d.err
-	}
-	defer d.enter()()
-	from := arg(uint64(src.Uintptr()) + uint64(off)*uint64(src.Dtype().Size()))
-	return d.launch("Copy", dst.Dtype(), blocks(n, 256), 1, 256, intArg(n), ptrArg(dst), from)
-}
-
-// Gather builds the transposed mini-batch x̂ (N0×B) and its labels (1×B)
-// from a data set on the device: one upload of the B indices, one kernel.
-func (d *CUDA) Gather(xhat, lab, data, labels *tensor.Dense, idx []int32) error {
-	for _, t := range []*tensor.Dense{xhat, lab, data, labels} {
-		if err := d.check(t, "Gather"); err != nil {
-			return err
-		}
-	}
-	xs, ds := xhat.Shape(), data.Shape()
-	B := len(idx)
-	if len(xs) != 2 || xs[1] != B || len(ds) != 2 || ds[1] != xs[0] || lab.Shape().TotalSize() != B || labels.Shape().TotalSize() != ds[0] {
-		return errors.Errorf("ops: cuda: Gather: shapes x̂ %v, labels %v, data %v, %v for %d indices", xs, lab.Shape(), ds, labels.Shape(), B)
-	}
-	M, N0 := ds[0], ds[1]
-	for n, i := range idx {
-		if i < 0 || int(i) >= M {
-			return errors.Errorf("ops: cuda: Gather: index %d of sample %d is outside [0, %d)", i, n, M)
-		}
-	}
-	if B == 0 {
-		return nil
-	}
-	defer d.enter()()
-	if int64(4*B) > d.idxN {
-		if d.idx != 0 {
-			cu.MemFree(d.idx)
-		}
-		p, err := cu.MemAlloc(int64(4 * B))
-		if err != nil {
-			return d.setErr(err, "gather indices")
-		}
-		d.idx, d.idxN = p, int64(4*B)
-	}
-	if err := d.setErr(cu.MemcpyHtoD(d.idx, unsafe.Pointer(&idx[0]), int64(4*B)), "upload"); err != nil {
-		return err
-	}
-	return d.launch("Gather", xhat.Dtype(), blocks(max(N0*B, B), 256), 1, 256, intArg(N0), intArg(B), ptrArg(xhat), ptrArg(lab), ptrArg(data), ptrArg(labels), devArg(d.idx))
 }
 
 var _ deviceKernels = (*CUDA)(nil)

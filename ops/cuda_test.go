@@ -85,28 +85,21 @@ func checkGPUTol(t *testing.T, dt tensor.Dtype, newOp func() gorgonia.Op, in []a
 		host[i] = toDense(dt, a)
 		dev[i] = upload(t, d, host[i])
 	}
-	want, err := newOp().Do(denseValues(host)...)
-	if err != nil {
-		t.Fatal(err)
-	}
+	want := mustDo(t, newOp(), denseValues(host)...)
 	op := newOp()
 	for run := 0; run < 2; run++ {
-		out, err := op.Do(dev...)
-		if err != nil {
-			t.Fatal(err)
-		}
-		o := out.(*tensor.Dense)
+		o := mustDo(t, op, dev...)
 		if DeviceOf(o) != d {
 			t.Fatalf("output is not on the device")
 		}
-		if !o.Shape().Eq(want.(*tensor.Dense).Shape()) {
-			t.Fatalf("shape %v, want %v", o.Shape(), want.(*tensor.Dense).Shape())
+		if !o.Shape().Eq(want.Shape()) {
+			t.Fatalf("shape %v, want %v", o.Shape(), want.Shape())
 		}
 		got, err := d.Get(o)
 		if err != nil {
 			t.Fatal(err)
 		}
-		w := values(want.(*tensor.Dense))
+		w := values(want)
 		tol := gpuTol64
 		if dt == tensor.Float32 {
 			tol = gpuTol32
@@ -128,9 +121,7 @@ func TestGPUElementwise(t *testing.T) {
 			for _, dt := range dtypes {
 				t.Run(fmt.Sprintf("%s/%v/%v", c.k.name, shape, dt), func(t *testing.T) {
 					in := c.gen(newRNG(uint64(ci), uint64(si)), shape)
-					if dt == tensor.Float32 {
-						in = round32(in)
-					}
+					in = roundFor(dt, in)
 					checkGPU(t, dt, func() gorgonia.Op { return &mapOp{k: c.k} }, in)
 				})
 			}
@@ -148,9 +139,7 @@ func TestGPUFocusField(t *testing.T) {
 					rng := newRNG(uint64(950+ki), uint64(pi))
 					in := []arr{randArr(rng, []int{37, 129}, normal(8)), randArr(rng, []int{37, 129}, normal(3)), scalar(p[0]), scalar(p[1])}
 					in[0].data[0], in[0].data[1] = 40, -40 // saturated
-					if dt == tensor.Float32 {
-						in = round32(in)
-					}
+					in = roundFor(dt, in)
 					checkGPU(t, dt, func() gorgonia.Op { return &mapOp{k: k} }, in)
 				})
 			}
@@ -186,9 +175,7 @@ func TestGPUContinuousAndChannels(t *testing.T) {
 		for _, dt := range dtypes {
 			t.Run(fmt.Sprintf("%s/%v", c.k.name, dt), func(t *testing.T) {
 				in := c.gen(newRNG(uint64(980+ci), 1), []int{41, 129})
-				if dt == tensor.Float32 {
-					in = round32(in)
-				}
+				in = roundFor(dt, in)
 				checkGPU(t, dt, func() gorgonia.Op { return &mapOp{k: c.k} }, in)
 			})
 		}
@@ -202,9 +189,7 @@ func TestGPUBPICavity(t *testing.T) {
 			for _, dt := range dtypes {
 				t.Run(fmt.Sprintf("%v/down=%t/%v", s, down, dt), func(t *testing.T) {
 					in := bpiInputs(newRNG(uint64(300+si), 1), s, !down)
-					if dt == tensor.Float32 {
-						in = round32(in)
-					}
+					in = roundFor(dt, in)
 					checkGPU(t, dt, func() gorgonia.Op { return &bpiOp{down: down} }, in)
 				})
 			}
@@ -223,9 +208,7 @@ func TestGPUArgMaxChannel(t *testing.T) {
 						yf[n] = float64(rng.IntN(C))
 					}
 					in := []arr{randArr(rng, []int{C, B}, normal(2)), randArr(rng, []int{C, B}, uniform(0.1, 2)), mkArr([]int{1, B}, yf)}
-					if dt == tensor.Float32 {
-						in = round32(in)
-					}
+					in = roundFor(dt, in)
 					checkGPU(t, dt, func() gorgonia.Op { return &argMaxOp{} }, in)
 				})
 			}
@@ -248,9 +231,7 @@ func TestGPUMatMul(t *testing.T) {
 							bs = []int{c.n, c.k}
 						}
 						in := []arr{randArr(rng, as, normal(1)), randArr(rng, bs, normal(1))}
-						if dt == tensor.Float32 {
-							in = round32(in)
-						}
+						in = roundFor(dt, in)
 						// Sums of k products with cancellation: the rounding
 						// error grows with k (both sides accumulate in dt).
 						checkGPUTol(t, dt, func() gorgonia.Op { return &matMulOp{transA: ta, transB: tb} }, in, math.Max(1, float64(c.k)/10))

@@ -62,7 +62,9 @@ func DeviceOf(t *tensor.Dense) Device {
 }
 
 // deviceKernels are the device halves of the ops: implemented by the device
-// types of this package (the CUDA engine), dispatched on by every op's Do.
+// types of this package (the CUDA engine, each method in the file beside the
+// op's CPU half: mapop_cuda.go, matmul_cuda.go, bpi_cuda.go, ...), called
+// through output.onDevice by every op's Do.
 type deviceKernels interface {
 	Device
 	// mapKernel runs the element-wise kernel k: dst = k(ins...).
@@ -114,6 +116,26 @@ func (o *output) devDst(d deviceKernels, prealloc any, dt tensor.Dtype, shape te
 	return o.out, nil
 }
 
+// onDevice runs the device half of an op whose inputs ts are in device
+// memory: run writes the output, of dtype dt and the given shape, into the
+// op's device tensor (see devDst). ok is false, and nothing runs, if the
+// inputs are in host memory: the caller runs its CPU half.
+func (o *output) onDevice(name string, ts []*tensor.Dense, prealloc any, dt tensor.Dtype, shape tensor.Shape,
+	run func(d deviceKernels, dst *tensor.Dense) error) (v gorgonia.Value, ok bool, err error) {
+	d, err := devKernels(name, ts)
+	if err != nil {
+		return nil, true, err
+	}
+	if d == nil {
+		return nil, false, nil
+	}
+	dst, err := o.devDst(d, prealloc, dt, shape)
+	if err != nil {
+		return nil, true, err
+	}
+	return dst, true, run(d, dst)
+}
+
 // errNoDevice is returned where a device is asked for in a build without one.
 var errNoDevice = errors.New("ops: this binary was built without a device backend: build with -tags fbpcuda (see the Makefile)")
 
@@ -139,17 +161,6 @@ func (o *output) release() {
 		d.Release(o.out)
 	}
 	o.out = nil
-}
-
-// release frees the BPI op's output and device scratch.
-func (o *bpiOp) release() {
-	o.output.release()
-	for _, t := range []*tensor.Dense{o.dprep, o.dpart} {
-		if d := DeviceOf(t); d != nil {
-			d.Release(t)
-		}
-	}
-	o.dprep, o.dpart = nil, nil
 }
 
 // ReleaseGraph frees the device memory owned by the ops of g (their outputs

@@ -81,9 +81,7 @@ func TestFocusFieldMatchesNaive(t *testing.T) {
 							t.Run(name, func(t *testing.T) {
 								rng := newRNG(uint64(900+fi), uint64(((gi*10+yi)*10+si)*2+b2i(withPrior)))
 								in := []arr{randArr(rng, shape, fd.f), randArr(rng, shape, fd.f), scalar(gamma), scalar(y)}
-								if dt == tensor.Float32 {
-									in = round32(in)
-								}
+								in = roundFor(dt, in)
 								want := naiveFocusField(in[0].data, in[1].data, in[2].data[0], in[3].data[0], withPrior)
 								checkOp(t, dt, func() gorgonia.Op { return &mapOp{k: k} }, in, mkArr(shape, want))
 							})
@@ -133,12 +131,8 @@ func TestFocusFieldSpecialCases(t *testing.T) {
 					k = focusFieldPriorK
 				}
 				in := []arr{scalar(c.hin), scalar(c.hext), scalar(c.gamma), scalar(c.y)}
-				out, err := (&mapOp{k: k}).Do(denseValues([]*tensor.Dense{
-					toDense(dt, in[0]), toDense(dt, in[1]), toDense(dt, in[2]), toDense(dt, in[3])})...)
-				if err != nil {
-					t.Fatal(err)
-				}
-				got := values(out.(*tensor.Dense))[0]
+				out := mustDo(t, &mapOp{k: k}, toDense(dt, in[0]), toDense(dt, in[1]), toDense(dt, in[2]), toDense(dt, in[3]))
+				got := values(out)[0]
 				want := c.want
 				if dt == tensor.Float32 {
 					want = float64(float32(want))
@@ -189,11 +183,8 @@ func TestFocusFieldInGraph(t *testing.T) {
 				n *gorgonia.Node
 				k *kernel
 			}{{plain, focusFieldK}, {prior, focusFieldPriorK}} {
-				want, err := (&mapOp{k: c.k}).Do(vals...)
-				if err != nil {
-					t.Fatal(err)
-				}
-				if !sameBits(c.n.Value().(*tensor.Dense), want.(*tensor.Dense)) {
+				want := mustDo(t, &mapOp{k: c.k}, vals...)
+				if !sameBits(c.n.Value().(*tensor.Dense), want) {
 					t.Errorf("%s in the graph differs from bare Do", c.k.name)
 				}
 			}

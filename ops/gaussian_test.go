@@ -6,7 +6,6 @@ import (
 	"testing"
 
 	"gorgonia.org/gorgonia"
-	"gorgonia.org/tensor"
 )
 
 // Naive references for the Gaussian-weight updates of ALGORITHMS §4.2 and
@@ -78,11 +77,7 @@ func TestGaussianSpecialCases(t *testing.T) {
 			for i, a := range in {
 				vs[i] = toDense(dt, a)
 			}
-			out, err := (&mapOp{k: k}).Do(vs...)
-			if err != nil {
-				t.Fatalf("%s: %v", k.name, err)
-			}
-			return values(out.(*tensor.Dense))
+			return values(mustDo(t, &mapOp{k: k}, vs...))
 		}
 		vec := func(x ...float64) arr { return mkArr([]int{len(x)}, x) }
 		gam := do(finiteGammaK, vec(1, inf, nan, 0.5, -2), vec(1, 0, 0, 1, 3), vec(0, 1, 1, 2, 1))

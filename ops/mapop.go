@@ -78,11 +78,7 @@ func (o *mapOp) Do(vs ...gorgonia.Value) (gorgonia.Value, error) { return o.UseP
 
 // UsePreallocDo runs the kernel into prealloc when it fits.
 func (o *mapOp) UsePreallocDo(prealloc gorgonia.Value, vs ...gorgonia.Value) (gorgonia.Value, error) {
-	ranks := make([]int, o.Arity())
-	for i := range ranks {
-		ranks[i] = -1
-	}
-	ts, dt, err := dense(o.k.name, ranks, vs)
+	ts, dt, err := dense(o.k.name, anyRanks(o.Arity()), vs)
 	if err != nil {
 		return nil, err
 	}
@@ -97,14 +93,10 @@ func (o *mapOp) UsePreallocDo(prealloc gorgonia.Value, vs ...gorgonia.Value) (go
 			return nil, errors.Errorf("ops: %s: parameter input %d has shape %v, want one element", o.k.name, i, ts[i].Shape())
 		}
 	}
-	if d, err := devKernels(o.k.name, ts); err != nil {
-		return nil, err
-	} else if d != nil {
-		dst, err := o.devDst(d, prealloc, dt, shape)
-		if err != nil {
-			return nil, err
-		}
-		return dst, d.mapKernel(o.k, dst, ts)
+	if v, ok, err := o.onDevice(o.k.name, ts, prealloc, dt, shape, func(d deviceKernels, dst *tensor.Dense) error {
+		return d.mapKernel(o.k, dst, ts)
+	}); ok {
+		return v, err
 	}
 	dst := o.dst(prealloc, dt, shape)
 	switch dt {

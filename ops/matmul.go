@@ -82,16 +82,19 @@ func (o *matMulOp) UsePreallocDo(prealloc gorgonia.Value, vs ...gorgonia.Value) 
 	if k != k2 {
 		return nil, errors.Errorf("ops: %v: inner dimensions %d and %d differ", o, k, k2)
 	}
-	if d, err := devKernels(o.String(), ts); err != nil {
-		return nil, err
-	} else if d != nil {
-		c, err := o.devDst(d, prealloc, dt, tensor.Shape{m, n})
-		if err != nil {
-			return nil, err
-		}
-		return c, d.matMul(c, a, b, o.transA, o.transB, m, n, k)
+	if v, ok, err := o.onDevice(o.String(), ts, prealloc, dt, tensor.Shape{m, n}, func(d deviceKernels, c *tensor.Dense) error {
+		return d.matMul(c, a, b, o.transA, o.transB, m, n, k)
+	}); ok {
+		return v, err
 	}
 	c := o.dst(prealloc, dt, tensor.Shape{m, n})
+	o.gemm(c, a, b, dt, m, n, k)
+	return c, nil
+}
+
+// gemm is the CPU half of UsePreallocDo: c (m×n) = op(a)·op(b), with inner
+// dimension k.
+func (o *matMulOp) gemm(c, a, b *tensor.Dense, dt tensor.Dtype, m, n, k int) {
 	ta, tb := blas.NoTrans, blas.NoTrans
 	if o.transA {
 		ta = blas.Trans
@@ -101,11 +104,11 @@ func (o *matMulOp) UsePreallocDo(prealloc gorgonia.Value, vs ...gorgonia.Value) 
 	}
 	as, bs := a.Shape(), b.Shape()
 	if m == 0 || n == 0 {
-		return c, nil
+		return
 	}
 	if k == 0 {
 		c.Zero()
-		return c, nil
+		return
 	}
 	// gonum's product with a transposed first operand and a plain second one
 	// runs at about half the speed of the plain one; transposing A into
@@ -138,7 +141,6 @@ func (o *matMulOp) UsePreallocDo(prealloc gorgonia.Value, vs ...gorgonia.Value) 
 			blas32.General{Rows: bs[0], Cols: bs[1], Stride: bs[1], Data: f32(b)},
 			0, blas32.General{Rows: m, Cols: n, Stride: n, Data: f32(c)})
 	}
-	return c, nil
 }
 
 // transpose returns the c×r transpose of the r×c matrix a in dst, grown as needed.

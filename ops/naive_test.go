@@ -66,29 +66,17 @@ func naiveAtanhErf(x float64) float64 {
 
 // naiveBup is Bup = atanh(2H(−ω/s) − 1) = atanh(erf(ω/(s√2))) (§5.1), s = √V.
 func naiveBup(omega, v []float64) []float64 {
-	out := make([]float64, len(omega))
-	for j := range out {
-		out[j] = naiveAtanhErf(omega[j] / (math.Sqrt(v[j]) * math.Sqrt2))
-	}
-	return out
+	return naiveMap(func(x ...float64) float64 { return naiveAtanhErf(x[0] / (math.Sqrt(x[1]) * math.Sqrt2)) }, omega, v)
 }
 
 // naiveSignChannel applies naiveSignG element by element.
 func naiveSignChannel(btop, omega, v []float64) []float64 {
-	out := make([]float64, len(omega))
-	for j := range out {
-		out[j] = naiveSignG(btop[j], omega[j], v[j])
-	}
-	return out
+	return naiveMap(func(x ...float64) float64 { return naiveSignG(x[0], x[1], x[2]) }, btop, omega, v)
 }
 
 // naiveGamma is Γ = g(ω/V + g) (§3.4).
 func naiveGamma(g, omega, v []float64) []float64 {
-	out := make([]float64, len(g))
-	for j := range out {
-		out[j] = g[j] * (omega[j]/v[j] + g[j])
-	}
-	return out
+	return naiveMap(func(x ...float64) float64 { return x[0] * (x[1]/x[2] + x[0]) }, g, omega, v)
 }
 
 // naiveArgMax is the ArgMax output function of §7.5 for C classes and B
@@ -120,32 +108,33 @@ func naiveArgMax(omega, v []float64, y []int, C, B int) []float64 {
 //	gcav[k,i,n] = g(Btop[k,n], ω[k,n] − m[k,i]·x̂[i,n], V[k,n])   (K×N×B)
 //	Hin[k,i]    = Σ_n gcav[k,i,n]·x̂[i,n]                          (K×N)
 //	B[i,n]      = Σ_k m[k,i]·gcav[k,i,n]                          (N×B)
+//
+// These are the BP equations of §7.1 with the cavity taken only in g:
+// mcav[k,i,n] = m[k,i] and x̂cav = x̂.
 func naiveBPI(m, xhat, omega, v, btop []float64, K, N, B int) (gcav, hin, bdown []float64) {
-	gcav = make([]float64, K*N*B)
+	mcav := naiveBroadcastKN(m, K, N, B)
+	gcav = naiveBPCavityG(btop, omega, v, mcav, xhat, K, N, B)
+	return gcav, naiveBPHin(gcav, xhat, K, N, B), naiveBPDownField(mcav, gcav, K, N, B)
+}
+
+// naiveCav returns the K×N×B tensor out[k,i,n] = f(k, i, n, j), where
+// j = (k·N + i)·B + n is the index of [k,i,n].
+func naiveCav(K, N, B int, f func(k, i, n, j int) float64) []float64 {
+	out := make([]float64, K*N*B)
 	for k := 0; k < K; k++ {
 		for i := 0; i < N; i++ {
 			for n := 0; n < B; n++ {
-				gcav[(k*N+i)*B+n] = naiveSignG(btop[k*B+n], omega[k*B+n]-m[k*N+i]*xhat[i*B+n], v[k*B+n])
+				j := (k*N+i)*B + n
+				out[j] = f(k, i, n, j)
 			}
 		}
 	}
-	hin = make([]float64, K*N)
-	for k := 0; k < K; k++ {
-		for i := 0; i < N; i++ {
-			for n := 0; n < B; n++ {
-				hin[k*N+i] += gcav[(k*N+i)*B+n] * xhat[i*B+n]
-			}
-		}
-	}
-	bdown = make([]float64, N*B)
-	for i := 0; i < N; i++ {
-		for n := 0; n < B; n++ {
-			for k := 0; k < K; k++ {
-				bdown[i*B+n] += m[k*N+i] * gcav[(k*N+i)*B+n]
-			}
-		}
-	}
-	return gcav, hin, bdown
+	return out
+}
+
+// naiveBroadcastKN returns the K×N×B tensor mcav[k,i,n] = m[k,i].
+func naiveBroadcastKN(m []float64, K, N, B int) []float64 {
+	return naiveCav(K, N, B, func(k, i, _, _ int) float64 { return m[k*N+i] })
 }
 
 // naiveXcav returns x̂cav[k,i,n] of a cavity input that is either K×N×B or
@@ -159,15 +148,7 @@ func naiveXcav(xcav []float64, K, N, B, k, i, n int) float64 {
 
 // naiveBPCavityMeans is x̂cav[k,i,n] = tanh(Bup_below[i,n] + Bcav[k,i,n]) (§7.1).
 func naiveBPCavityMeans(bup, bcav []float64, K, N, B int) []float64 {
-	out := make([]float64, K*N*B)
-	for k := 0; k < K; k++ {
-		for i := 0; i < N; i++ {
-			for n := 0; n < B; n++ {
-				out[(k*N+i)*B+n] = math.Tanh(bup[i*B+n] + bcav[(k*N+i)*B+n])
-			}
-		}
-	}
-	return out
+	return naiveCav(K, N, B, func(_, i, n, j int) float64 { return math.Tanh(bup[i*B+n] + bcav[j]) })
 }
 
 // naiveBPOmega is ω[k,n] = Σ_i mcav[k,i,n]·x̂cav[k,i,n] (§7.1).
@@ -186,17 +167,10 @@ func naiveBPOmega(mcav, xcav []float64, K, N, B int) []float64 {
 // naiveBPCavityG is gcav[k,i,n] = g(Btop[k,n], ωcav[k,i,n], V[k,n]) with the
 // cavity mean ωcav = ω[k,n] − mcav[k,i,n]·x̂cav[k,i,n] (§7.1).
 func naiveBPCavityG(btop, omega, v, mcav, xcav []float64, K, N, B int) []float64 {
-	out := make([]float64, K*N*B)
-	for k := 0; k < K; k++ {
-		for i := 0; i < N; i++ {
-			for n := 0; n < B; n++ {
-				j := (k*N+i)*B + n
-				wcav := omega[k*B+n] - mcav[j]*naiveXcav(xcav, K, N, B, k, i, n)
-				out[j] = naiveSignG(btop[k*B+n], wcav, v[k*B+n])
-			}
-		}
-	}
-	return out
+	return naiveCav(K, N, B, func(k, i, n, j int) float64 {
+		wcav := omega[k*B+n] - mcav[j]*naiveXcav(xcav, K, N, B, k, i, n)
+		return naiveSignG(btop[k*B+n], wcav, v[k*B+n])
+	})
 }
 
 // naiveBPDownField is B[i,n] = Σ_k mcav[k,i,n]·gcav[k,i,n] (§7.1).
@@ -214,16 +188,7 @@ func naiveBPDownField(mcav, gcav []float64, K, N, B int) []float64 {
 
 // naiveBPCavityDown is Bcav[k,i,n] = B[i,n] − mcav[k,i,n]·gcav[k,i,n] (§7.1).
 func naiveBPCavityDown(b, mcav, gcav []float64, K, N, B int) []float64 {
-	out := make([]float64, K*N*B)
-	for k := 0; k < K; k++ {
-		for i := 0; i < N; i++ {
-			for n := 0; n < B; n++ {
-				j := (k*N+i)*B + n
-				out[j] = b[i*B+n] - mcav[j]*gcav[j]
-			}
-		}
-	}
-	return out
+	return naiveCav(K, N, B, func(_, i, n, j int) float64 { return b[i*B+n] - mcav[j]*gcav[j] })
 }
 
 // naiveBPHin is Hin[k,i] = Σ_n gcav[k,i,n]·x̂cav[k,i,n] (§7.1).
@@ -248,17 +213,10 @@ func naiveBPHin(gcav, xcav []float64, K, N, B int) []float64 {
 // damped value. The two agree whenever masked entries of mcav are already 0
 // (they are from initialisation on, §4.3), which the tests ensure.
 func naiveBPCavityMag(mcav, h, gcav, xcav, mask []float64, psi float64, K, N, B int) []float64 {
-	out := make([]float64, K*N*B)
-	for k := 0; k < K; k++ {
-		for i := 0; i < N; i++ {
-			for n := 0; n < B; n++ {
-				j := (k*N+i)*B + n
-				hcav := h[k*N+i] - gcav[j]*naiveXcav(xcav, K, N, B, k, i, n)
-				out[j] = psi*mcav[j] + (1-psi)*math.Tanh(hcav)*mask[k*N+i]
-			}
-		}
-	}
-	return out
+	return naiveCav(K, N, B, func(k, i, n, j int) float64 {
+		hcav := h[k*N+i] - gcav[j]*naiveXcav(xcav, K, N, B, k, i, n)
+		return psi*mcav[j] + (1-psi)*math.Tanh(hcav)*mask[k*N+i]
+	})
 }
 
 // naiveMatMul is C = op(A)·op(B) by the triple loop; a is stored ar×ac and b
@@ -317,24 +275,12 @@ func naiveV(m, sigma, xhat, delta []float64, K, N, B int) []float64 {
 
 // naiveMF returns the mean-field backward contractions of §7.3 given g:
 //
-//	B[i,n] = Σ_k m[k,i]·g[k,n],   Hin[k,i] = Σ_n g[k,n]·x̂[i,n].
+//	B[i,n] = Σ_k m[k,i]·g[k,n],   Hin[k,i] = Σ_n g[k,n]·x̂[i,n],
+//
+// that is B = mᵀg and Hin = g x̂ᵀ.
 func naiveMF(m, g, xhat []float64, K, N, B int) (bdown, hin []float64) {
-	bdown = make([]float64, N*B)
-	for i := 0; i < N; i++ {
-		for n := 0; n < B; n++ {
-			for k := 0; k < K; k++ {
-				bdown[i*B+n] += m[k*N+i] * g[k*B+n]
-			}
-		}
-	}
-	hin = make([]float64, K*N)
-	for k := 0; k < K; k++ {
-		for i := 0; i < N; i++ {
-			for n := 0; n < B; n++ {
-				hin[k*N+i] += g[k*B+n] * xhat[i*B+n]
-			}
-		}
-	}
+	bdown, _, _ = naiveMatMul(m, K, N, g, K, B, true, false)
+	hin, _, _ = naiveMatMul(g, K, B, xhat, N, B, false, true)
 	return bdown, hin
 }
 
@@ -426,56 +372,37 @@ func naiveAMPHin(s *ampState) []float64 {
 
 // naiveField is H = Hin + r·Hold + Hext (§7.2, §10.2).
 func naiveField(hin, hext, hold []float64, r float64) []float64 {
-	out := make([]float64, len(hin))
-	for j := range out {
-		out[j] = hin[j] + r*hold[j] + hext[j]
-	}
-	return out
+	return naiveMap(func(x ...float64) float64 { return x[0] + r*x[2] + x[1] }, hin, hext, hold)
 }
 
 // naiveDampedTanh is m ← (ψ·m + (1 − ψ)·tanh(H))·mask (§7.2, §10.1).
 func naiveDampedTanh(m, h, mask []float64, psi float64) []float64 {
-	out := make([]float64, len(m))
-	for j := range out {
-		out[j] = (psi*m[j] + (1-psi)*math.Tanh(h[j])) * mask[j]
-	}
-	return out
+	return naiveMap(func(x ...float64) float64 { return (psi*x[0] + (1-psi)*math.Tanh(x[1])) * x[2] }, m, h, mask)
 }
 
 // naiveDamp is ψ·old + (1 − ψ)·new (the ArgMax damping of H, §7.5, §10.1).
 func naiveDamp(old, nw []float64, psi float64) []float64 {
-	out := make([]float64, len(old))
-	for j := range out {
-		out[j] = psi*old[j] + (1-psi)*nw[j]
-	}
-	return out
+	return naiveMap(func(x ...float64) float64 { return psi*x[0] + (1-psi)*x[1] }, old, nw)
 }
 
 // naiveMaskedTanh is tanh(H)·mask (§7.5).
 func naiveMaskedTanh(h, mask []float64) []float64 {
-	out := make([]float64, len(h))
-	for j := range out {
-		out[j] = math.Tanh(h[j]) * mask[j]
-	}
-	return out
+	return naiveMap(func(x ...float64) float64 { return math.Tanh(x[0]) * x[1] }, h, mask)
 }
 
 // naiveBinaryVariance is σ = (1 − m²)·mask (§4.1, §4.3).
 func naiveBinaryVariance(m, mask []float64) []float64 {
-	out := make([]float64, len(m))
-	for j := range out {
-		out[j] = (1 - m[j]*m[j]) * mask[j]
-	}
-	return out
+	return naiveMap(func(x ...float64) float64 { return (1 - x[0]*x[0]) * x[1] }, m, mask)
+}
+
+// naiveOneMinusSquare is 1 − x²: Δ = 1 − x̂² (§5.1) or the unmasked σ = 1 − m².
+func naiveOneMinusSquare(x []float64) []float64 {
+	return naiveMap(func(x ...float64) float64 { return 1 - x[0]*x[0] }, x)
 }
 
 // naiveTanhSum is x̂ = tanh(Bup_below + B) (§5.1).
 func naiveTanhSum(a, b []float64) []float64 {
-	out := make([]float64, len(a))
-	for j := range out {
-		out[j] = math.Tanh(a[j] + b[j])
-	}
-	return out
+	return naiveMap(func(x ...float64) float64 { return math.Tanh(x[0] + x[1]) }, a, b)
 }
 
 // naiveMap applies f element by element to equal-length slices.

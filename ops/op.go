@@ -106,6 +106,15 @@ func dense(name string, ranks []int, vs []gorgonia.Value) ([]*tensor.Dense, tens
 	return ds, dt, nil
 }
 
+// anyRanks returns the ranks of n inputs of any rank, for dense.
+func anyRanks(n int) []int {
+	ranks := make([]int, n)
+	for i := range ranks {
+		ranks[i] = -1
+	}
+	return ranks
+}
+
 // shapes returns the shapes passed to InferShape, checking their number.
 func shapes(name string, n int, ds []gorgonia.DimSizer) ([]tensor.Shape, error) {
 	if len(ds) != n {

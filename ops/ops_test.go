@@ -58,6 +58,15 @@ func round32(as []arr) []arr {
 	return out
 }
 
+// roundFor returns the arrays as a test of dtype dt sees them: rounded to
+// float32 (round32) for float32, unchanged for float64.
+func roundFor(dt tensor.Dtype, as []arr) []arr {
+	if dt == tensor.Float32 {
+		return round32(as)
+	}
+	return as
+}
+
 // toDense makes a tensor of dtype dt holding a.
 func toDense(dt tensor.Dtype, a arr) *tensor.Dense {
 	if dt == tensor.Float32 {
@@ -306,9 +315,7 @@ func baseMapCases() []mapCase {
 	}
 	return []mapCase{
 		{tanhSumK, arrays(n2, n2), func(in []arr) []float64 { return naiveTanhSum(in[0].data, in[1].data) }},
-		{oneMinusSquareK, arrays(magnet), func(in []arr) []float64 {
-			return naiveMap(func(x ...float64) float64 { return 1 - x[0]*x[0] }, in[0].data)
-		}},
+		{oneMinusSquareK, arrays(magnet), func(in []arr) []float64 { return naiveOneMinusSquare(in[0].data) }},
 		{squareK, arrays(n2), func(in []arr) []float64 {
 			return naiveMap(func(x ...float64) float64 { return x[0] * x[0] }, in[0].data)
 		}},
@@ -362,9 +369,7 @@ func TestElementwiseMatchesNaive(t *testing.T) {
 			for _, dt := range dtypes {
 				t.Run(fmt.Sprintf("%s/%v/%v", c.k.name, shape, dt), func(t *testing.T) {
 					in := c.gen(newRNG(uint64(ci), uint64(si)), shape)
-					if dt == tensor.Float32 {
-						in = round32(in)
-					}
+					in = roundFor(dt, in)
 					k := c.k
 					checkOp(t, dt, func() gorgonia.Op { return &mapOp{k: k} }, in, mkArr(shape, c.naive(in)))
 				})
@@ -453,9 +458,7 @@ func TestBPICavityMatchesNaive(t *testing.T) {
 						t.Skip("large size under -short")
 					}
 					in := bpiInputs(newRNG(7, uint64(si)), s, !down)
-					if dt == tensor.Float32 {
-						in = round32(in)
-					}
+					in = roundFor(dt, in)
 					_, hin, bdown := naiveBPI(in[0].data, in[1].data, in[2].data, in[3].data, in[4].data, s.K, s.N, s.B)
 					want := hin
 					if down {
@@ -474,34 +477,15 @@ func TestBPICavityMatchesNaive(t *testing.T) {
 func TestBPICavityMatchesBPCavityG(t *testing.T) {
 	s := kNB{6, 11, 4}
 	in := bpiInputs(newRNG(3, 4), s, false)
-	mcav := make([]float64, s.K*s.N*s.B)
-	for k := 0; k < s.K; k++ {
-		for i := 0; i < s.N; i++ {
-			for n := 0; n < s.B; n++ {
-				mcav[(k*s.N+i)*s.B+n] = in[0].data[k*s.N+i]
-			}
-		}
-	}
+	mcav := naiveBroadcastKN(in[0].data, s.K, s.N, s.B)
 	d := func(a arr) *tensor.Dense { return toDense(tensor.Float64, a) }
 	mc := d(mkArr([]int{s.K, s.N, s.B}, mcav))
-	gcav, err := (&bpOp{kind: bpCavityG}).Do(d(in[4]), d(in[2]), d(in[3]), mc, d(in[1]))
-	if err != nil {
-		t.Fatal(err)
-	}
-	hin, err := (&bpOp{kind: bpHin}).Do(gcav, d(in[1]))
-	if err != nil {
-		t.Fatal(err)
-	}
-	bdown, err := (&bpOp{kind: bpDownField}).Do(mc, gcav)
-	if err != nil {
-		t.Fatal(err)
-	}
-	fused, err := (&bpiOp{down: true}).Do(d(in[0]), d(in[1]), d(in[2]), d(in[3]), d(in[4]))
-	if err != nil {
-		t.Fatal(err)
-	}
-	want := append(values(hin.(*tensor.Dense)), values(bdown.(*tensor.Dense))...)
-	if msg := testutil.CloseSlices(values(fused.(*tensor.Dense)), want, tol64); msg != "" {
+	gcav := mustDo(t, &bpOp{kind: bpCavityG}, d(in[4]), d(in[2]), d(in[3]), mc, d(in[1]))
+	hin := mustDo(t, &bpOp{kind: bpHin}, gcav, d(in[1]))
+	bdown := mustDo(t, &bpOp{kind: bpDownField}, mc, gcav)
+	fused := mustDo(t, &bpiOp{down: true}, d(in[0]), d(in[1]), d(in[2]), d(in[3]), d(in[4]))
+	want := append(values(hin), values(bdown)...)
+	if msg := testutil.CloseSlices(values(fused), want, tol64); msg != "" {
 		t.Errorf("BPICavity vs BP ops: %s", msg)
 	}
 }
@@ -603,9 +587,7 @@ func TestBPOpsMatchNaive(t *testing.T) {
 				}
 				t.Run(fmt.Sprintf("%s/%v/%v", name, s, dt), func(t *testing.T) {
 					in := c.gen(newRNG(uint64(100+ci), uint64(si)), s, c.bcast)
-					if dt == tensor.Float32 {
-						in = round32(in)
-					}
+					in = roundFor(dt, in)
 					kind := c.kind
 					checkOp(t, dt, func() gorgonia.Op { return &bpOp{kind: kind} }, in, c.naive(in, s))
 				})
@@ -630,9 +612,7 @@ func TestArgMaxChannelMatchesNaive(t *testing.T) {
 					}
 					in := []arr{randArr(rng, []int{C, B}, normal(2)), randArr(rng, []int{C, B}, uniform(0.1, 2)),
 						mkArr([]int{1, B}, yf)}
-					if dt == tensor.Float32 {
-						in = round32(in)
-					}
+					in = roundFor(dt, in)
 					want := naiveArgMax(in[0].data, in[1].data, y, C, B)
 					checkOp(t, dt, func() gorgonia.Op { return &argMaxOp{} }, in, mkArr([]int{C, B}, want))
 				})
@@ -652,11 +632,7 @@ func TestArgMaxChannelSumsToZero(t *testing.T) {
 	}
 	omega := toDense(tensor.Float64, randArr(rng, []int{C, B}, normal(2)))
 	v := toDense(tensor.Float64, randArr(rng, []int{C, B}, uniform(0.1, 2)))
-	out, err := (&argMaxOp{}).Do(omega, v, toDense(tensor.Float64, mkArr([]int{1, B}, y)))
-	if err != nil {
-		t.Fatal(err)
-	}
-	g := values(out.(*tensor.Dense))
+	g := values(mustDo(t, &argMaxOp{}, omega, v, toDense(tensor.Float64, mkArr([]int{1, B}, y))))
 	for n := 0; n < B; n++ {
 		var sum, abs float64
 		for k := 0; k < C; k++ {
@@ -692,9 +668,7 @@ func TestMatMulMatchesNaive(t *testing.T) {
 							bs = []int{n, k}
 						}
 						in := []arr{randArr(rng, as, normal(1)), randArr(rng, bs, normal(1))}
-						if dt == tensor.Float32 {
-							in = round32(in)
-						}
+						in = roundFor(dt, in)
 						c, cm, cn := naiveMatMul(in[0].data, as[0], as[1], in[1].data, bs[0], bs[1], ta, tb)
 						checkOp(t, dt, func() gorgonia.Op { return &matMulOp{transA: ta, transB: tb} }, in, mkArr([]int{cm, cn}, c))
 					})
@@ -763,34 +737,24 @@ func TestMFAndVarianceCompositions(t *testing.T) {
 				for j := range in[0].data {
 					in[0].data[j] *= mask.data[j]
 				}
-				if dt == tensor.Float32 {
-					in = round32(in)
-				}
+				in = roundFor(dt, in)
 				K, N, B := s.K, s.N, s.B
 				md, xd, bt := toDense(dt, in[0]), toDense(dt, in[1]), toDense(dt, in[2])
 				maskD := toDense(dt, mask)
-				run := func(op gorgonia.Op, vs ...gorgonia.Value) *tensor.Dense {
-					t.Helper()
-					v, err := op.Do(vs...)
-					if err != nil {
-						t.Fatalf("%v: %v", op, err)
-					}
-					return v.(*tensor.Dense)
-				}
-				sigma := run(&mapOp{k: binaryVarianceK}, md, maskD)
-				delta := run(&mapOp{k: oneMinusSquareK}, xd)
-				second := run(&mapOp{k: squarePlusK}, xd, delta)
-				m2 := run(&mapOp{k: squareK}, md)
-				v := run(&mapOp{k: varianceK}, run(&matMulOp{}, sigma, second), run(&matMulOp{}, m2, delta))
-				omega := run(&matMulOp{}, md, xd)
-				bup := run(&mapOp{k: upFieldK}, omega, v)
-				g := run(&mapOp{k: signChannelK}, bt, omega, v)
-				bdown := run(&matMulOp{transA: true}, md, g)
-				hin := run(&matMulOp{transB: true}, g, xd)
+				sigma := mustDo(t, &mapOp{k: binaryVarianceK}, md, maskD)
+				delta := mustDo(t, &mapOp{k: oneMinusSquareK}, xd)
+				second := mustDo(t, &mapOp{k: squarePlusK}, xd, delta)
+				m2 := mustDo(t, &mapOp{k: squareK}, md)
+				v := mustDo(t, &mapOp{k: varianceK}, mustDo(t, &matMulOp{}, sigma, second), mustDo(t, &matMulOp{}, m2, delta))
+				omega := mustDo(t, &matMulOp{}, md, xd)
+				bup := mustDo(t, &mapOp{k: upFieldK}, omega, v)
+				g := mustDo(t, &mapOp{k: signChannelK}, bt, omega, v)
+				bdown := mustDo(t, &matMulOp{transA: true}, md, g)
+				hin := mustDo(t, &matMulOp{transB: true}, g, xd)
 
 				mv, xv := in[0].data, in[1].data
 				sigmaN := naiveBinaryVariance(mv, mask.data)
-				deltaN := naiveMap(func(x ...float64) float64 { return 1 - x[0]*x[0] }, xv)
+				deltaN := naiveOneMinusSquare(xv)
 				vN := naiveV(mv, sigmaN, xv, deltaN, K, N, B)
 				omegaN, _, _ := naiveMatMul(mv, K, N, xv, N, B, false, false)
 				gN := naiveSignChannel(in[2].data, omegaN, vN)
@@ -802,22 +766,13 @@ func TestMFAndVarianceCompositions(t *testing.T) {
 					gN = naiveSignChannel(in[2].data, values(omega), values(v))
 					bdownN, hinN = naiveMF(mv, values(g), xv, K, N, B)
 				}
-				tol := tolOf(dt)
-				for _, c := range []struct {
-					name      string
-					got, want []float64
-				}{
-					{"V", values(v), vN},
-					{"ω", values(omega), omegaN},
-					{"Bup", values(bup), naiveBup(values(omega), values(v))},
-					{"g", values(g), gN},
-					{"B", values(bdown), bdownN},
-					{"Hin", values(hin), hinN},
-				} {
-					if msg := testutil.CloseSlices(c.got, c.want, tol); msg != "" {
-						t.Errorf("%s: %s", c.name, msg)
-					}
-				}
+				checkNamed(t, tolOf(dt),
+					namedOut{"V", values(v), vN},
+					namedOut{"ω", values(omega), omegaN},
+					namedOut{"Bup", values(bup), naiveBup(values(omega), values(v))},
+					namedOut{"g", values(g), gN},
+					namedOut{"B", values(bdown), bdownN},
+					namedOut{"Hin", values(hin), hinN})
 			})
 		}
 	}
@@ -841,13 +796,11 @@ func TestAMPCompositions(t *testing.T) {
 					randArr(rng, []int{K, B}, normal(0.7)),     // g
 					randArr(rng, []int{K, B}, uniform(0, 0.5)), // Γ
 				}
-				if dt == tensor.Float32 {
-					in = round32(in)
-				}
+				in = roundFor(dt, in)
 				st := &ampState{K: K, N: N, B: B, m: in[0].data, mold: in[1].data, xhat: in[2].data, xhatold: in[3].data,
 					gold: in[4].data, g: in[5].data, gamma: in[6].data}
-				st.sigma = naiveMap(func(x ...float64) float64 { return 1 - x[0]*x[0] }, st.m)
-				st.delta = naiveMap(func(x ...float64) float64 { return 1 - x[0]*x[0] }, st.xhat)
+				st.sigma = naiveOneMinusSquare(st.m)
+				st.delta = naiveOneMinusSquare(st.xhat)
 				if dt == tensor.Float32 { // as the ops will round them
 					st.sigma = round32([]arr{{data: st.sigma}})[0].data
 					st.delta = round32([]arr{{data: st.delta}})[0].data
@@ -857,30 +810,22 @@ func TestAMPCompositions(t *testing.T) {
 					d[i] = toDense(dt, in[i])
 				}
 				m, mold, x, xold, gold, g, gam := d[0], d[1], d[2], d[3], d[4], d[5], d[6]
-				run := func(op gorgonia.Op, vs ...gorgonia.Value) *tensor.Dense {
-					t.Helper()
-					v, err := op.Do(vs...)
-					if err != nil {
-						t.Fatalf("%v: %v", op, err)
-					}
-					return v.(*tensor.Dense)
-				}
-				mul := func(a, b *tensor.Dense) *tensor.Dense { return run(&mapOp{k: mulK}, a, b) }
+				mul := func(a, b *tensor.Dense) *tensor.Dense { return mustDo(t, &mapOp{k: mulK}, a, b) }
 				mm := func(a, b *tensor.Dense, ta, tb bool) *tensor.Dense {
-					return run(&matMulOp{transA: ta, transB: tb}, a, b)
+					return mustDo(t, &matMulOp{transA: ta, transB: tb}, a, b)
 				}
-				sigma := run(&mapOp{k: oneMinusSquareK}, m)
-				delta := run(&mapOp{k: oneMinusSquareK}, x)
+				sigma := mustDo(t, &mapOp{k: oneMinusSquareK}, m)
+				delta := mustDo(t, &mapOp{k: oneMinusSquareK}, x)
 
-				omega := run(&mapOp{k: ampOmegaK},
+				omega := mustDo(t, &mapOp{k: ampOmegaK},
 					mm(m, x, false, false), mm(sigma, mul(x, xold), false, false),
 					mm(mul(m, mold), delta, false, false), mm(mul(sigma, mold), mul(xold, delta), false, false), gold)
 				ggold := mul(g, gold)
 				goldGam := mul(gold, gam)
-				bdown := run(&mapOp{k: ampFieldK},
+				bdown := mustDo(t, &mapOp{k: ampFieldK},
 					mm(m, g, true, false), mm(mul(m, m), gam, true, false), mm(sigma, ggold, true, false),
 					mm(mul(sigma, m), goldGam, true, false), x, xold)
-				hin := run(&mapOp{k: ampFieldK},
+				hin := mustDo(t, &mapOp{k: ampFieldK},
 					mm(g, x, false, true), mm(gam, mul(x, x), false, true), mm(ggold, delta, false, true),
 					mm(goldGam, mul(delta, x), false, true), m, mold)
 
@@ -888,18 +833,10 @@ func TestAMPCompositions(t *testing.T) {
 				if dt == tensor.Float32 {
 					tol = 1e-4 // five chained float32 roundings and sums of ≤ 40 terms
 				}
-				for _, c := range []struct {
-					name      string
-					got, want []float64
-				}{
-					{"ω", values(omega), naiveAMPOmega(st)},
-					{"B", values(bdown), naiveAMPB(st)},
-					{"Hin", values(hin), naiveAMPHin(st)},
-				} {
-					if msg := testutil.CloseSlices(c.got, c.want, tol); msg != "" {
-						t.Errorf("%s: %s", c.name, msg)
-					}
-				}
+				checkNamed(t, tol,
+					namedOut{"ω", values(omega), naiveAMPOmega(st)},
+					namedOut{"B", values(bdown), naiveAMPB(st)},
+					namedOut{"Hin", values(hin), naiveAMPHin(st)})
 			})
 		}
 	}
@@ -933,11 +870,7 @@ func TestFieldAndDampingUpdates(t *testing.T) {
 					for i, v := range vs {
 						ds[i] = toDense(dt, v)
 					}
-					out, err := op.Do(ds...)
-					if err != nil {
-						t.Fatalf("%v: %v", op, err)
-					}
-					return values(out.(*tensor.Dense))
+					return values(mustDo(t, op, ds...))
 				}
 				h := do(&mapOp{k: fieldK}, hin, hext, hold, scalar(r))
 				hN := naiveField(hin.data, hext.data, hold.data, float64(toF(dt, r)))
@@ -947,27 +880,44 @@ func TestFieldAndDampingUpdates(t *testing.T) {
 				hd := do(&mapOp{k: dampK}, hold, mkArr([]int{K, N}, h), scalar(psi))
 				hdN := naiveDamp(hold.data, h, float64(toF(dt, psi)))
 				mArg := do(&mapOp{k: maskedTanhK}, mkArr([]int{K, N}, hd), mask)
-				tol := tolOf(dt)
-				for _, c := range []struct {
-					name      string
-					got, want []float64
-				}{
-					{"H", h, hN},
-					{"m", mNew, mN},
-					{"σ", sig, naiveBinaryVariance(mNew, mask.data)},
-					{"H (ArgMax damping)", hd, hdN},
-					{"m (ArgMax)", mArg, naiveMaskedTanh(hd, mask.data)},
-				} {
-					if msg := testutil.CloseSlices(c.got, c.want, tol); msg != "" {
-						t.Errorf("%s: %s", c.name, msg)
-					}
-				}
+				checkNamed(t, tolOf(dt),
+					namedOut{"H", h, hN},
+					namedOut{"m", mNew, mN},
+					namedOut{"σ", sig, naiveBinaryVariance(mNew, mask.data)},
+					namedOut{"H (ArgMax damping)", hd, hdN},
+					namedOut{"m (ArgMax)", mArg, naiveMaskedTanh(hd, mask.data)})
 				for j, mk := range mask.data {
 					if mk == 0 && (mNew[j] != 0 || sig[j] != 0 || mArg[j] != 0) {
 						t.Fatalf("masked weight %d: m = %v, σ = %v, m(ArgMax) = %v, want 0", j, mNew[j], sig[j], mArg[j])
 					}
 				}
 			})
+		}
+	}
+}
+
+// mustDo runs op on vs and fails the test on an error.
+func mustDo(t *testing.T, op gorgonia.Op, vs ...gorgonia.Value) *tensor.Dense {
+	t.Helper()
+	v, err := op.Do(vs...)
+	if err != nil {
+		t.Fatalf("%v: %v", op, err)
+	}
+	return v.(*tensor.Dense)
+}
+
+// namedOut is one output of a composition and its reference.
+type namedOut struct {
+	name      string
+	got, want []float64
+}
+
+// checkNamed compares every output with its reference to tolerance tol.
+func checkNamed(t *testing.T, tol float64, outs ...namedOut) {
+	t.Helper()
+	for _, o := range outs {
+		if msg := testutil.CloseSlices(o.got, o.want, tol); msg != "" {
+			t.Errorf("%s: %s", o.name, msg)
 		}
 	}
 }
@@ -1168,25 +1118,17 @@ func TestOpsInTapeMachine(t *testing.T) {
 			outs := []*gorgonia.Node{v, bup, bdown, h, mNew}
 
 			// The same chain on bare tensors.
-			do := func(op gorgonia.Op, vs ...gorgonia.Value) *tensor.Dense {
-				t.Helper()
-				out, err := op.Do(vs...)
-				if err != nil {
-					t.Fatal(err)
-				}
-				return out.(*tensor.Dense)
-			}
-			sigmaD := do(&mapOp{k: binaryVarianceK}, vals[0], vals[5])
-			deltaD := do(&mapOp{k: oneMinusSquareK}, vals[1])
-			vD := do(&mapOp{k: varianceK}, do(&matMulOp{}, sigmaD, do(&mapOp{k: squarePlusK}, vals[1], deltaD)),
-				do(&matMulOp{}, do(&mapOp{k: squareK}, vals[0]), deltaD))
-			omegaD := do(&matMulOp{}, vals[0], vals[1])
-			bupD := do(&mapOp{k: upFieldK}, omegaD, vD)
-			cavD := do(&bpiOp{down: true}, vals[0], vals[1], omegaD, vD, vals[2])
-			hinD := do(&sectionOp{shape: tensor.Shape{K, N}}, cavD)
-			bdownD := do(&sectionOp{off: K * N, shape: tensor.Shape{N, B}}, cavD)
-			hD := do(&mapOp{k: fieldK}, hinD, vals[3], vals[4], vals[7])
-			mNewD := do(&mapOp{k: dampedTanhK}, vals[0], hD, vals[5], vals[6])
+			sigmaD := mustDo(t, &mapOp{k: binaryVarianceK}, vals[0], vals[5])
+			deltaD := mustDo(t, &mapOp{k: oneMinusSquareK}, vals[1])
+			vD := mustDo(t, &mapOp{k: varianceK}, mustDo(t, &matMulOp{}, sigmaD, mustDo(t, &mapOp{k: squarePlusK}, vals[1], deltaD)),
+				mustDo(t, &matMulOp{}, mustDo(t, &mapOp{k: squareK}, vals[0]), deltaD))
+			omegaD := mustDo(t, &matMulOp{}, vals[0], vals[1])
+			bupD := mustDo(t, &mapOp{k: upFieldK}, omegaD, vD)
+			cavD := mustDo(t, &bpiOp{down: true}, vals[0], vals[1], omegaD, vD, vals[2])
+			hinD := mustDo(t, &sectionOp{shape: tensor.Shape{K, N}}, cavD)
+			bdownD := mustDo(t, &sectionOp{off: K * N, shape: tensor.Shape{N, B}}, cavD)
+			hD := mustDo(t, &mapOp{k: fieldK}, hinD, vals[3], vals[4], vals[7])
+			mNewD := mustDo(t, &mapOp{k: dampedTanhK}, vals[0], hD, vals[5], vals[6])
 			wants := []*tensor.Dense{vD, bupD, bdownD, hD, mNewD}
 
 			vm := gorgonia.NewTapeMachine(g)
@@ -1326,27 +1268,18 @@ func TestCavityGLargeFiniteBtop(t *testing.T) {
 			in := []arr{mkArr([]int{1, 1}, []float64{bt}), mkArr([]int{1, 1}, []float64{omega}),
 				mkArr([]int{1, 1}, []float64{1})}
 			d := func(a arr) *tensor.Dense { return toDense(tensor.Float64, a) }
-			sc, err := (&mapOp{k: signChannelK}).Do(d(in[0]), d(in[1]), d(in[2]))
-			if err != nil {
-				t.Fatal(err)
-			}
+			sc := mustDo(t, &mapOp{k: signChannelK}, d(in[0]), d(in[1]), d(in[2]))
 			// BPI with one input and m = 0: Hin = g·x̂ with x̂ = 1.
-			bpi, err := (&bpiOp{}).Do(d(scalarMat(0)), d(scalarMat(1)), d(in[1]), d(in[2]), d(in[0]))
-			if err != nil {
-				t.Fatal(err)
-			}
-			bpg, err := (&bpOp{kind: bpCavityG}).Do(d(in[0]), d(in[1]), d(in[2]),
+			bpi := mustDo(t, &bpiOp{}, d(scalarMat(0)), d(scalarMat(1)), d(in[1]), d(in[2]), d(in[0]))
+			bpg := mustDo(t, &bpOp{kind: bpCavityG}, d(in[0]), d(in[1]), d(in[2]),
 				d(mkArr([]int{1, 1, 1}, []float64{0})), d(scalarMat(1)))
-			if err != nil {
-				t.Fatal(err)
-			}
 			for _, c := range []struct {
 				name string
 				got  float64
 			}{
-				{"SignChannel", values(sc.(*tensor.Dense))[0]},
-				{"BPICavity", values(bpi.(*tensor.Dense))[0]},
-				{"BPCavityG", values(bpg.(*tensor.Dense))[0]},
+				{"SignChannel", values(sc)[0]},
+				{"BPICavity", values(bpi)[0]},
+				{"BPCavityG", values(bpg)[0]},
 			} {
 				if !closeRel(c.got, want, tol64) {
 					t.Errorf("%s: g(Btop=%v, ω=%v, V=1) = %v, want %v (rel err %.3g)", c.name, bt, omega, c.got, want,

@@ -62,14 +62,10 @@ func (o *sectionOp) UsePreallocDo(prealloc gorgonia.Value, vs ...gorgonia.Value)
 	if ts[0].Shape().TotalSize() < end {
 		return nil, errors.Errorf("ops: %v: input of %d elements is too short", o, ts[0].Shape().TotalSize())
 	}
-	if d, err := devKernels(o.String(), ts); err != nil {
-		return nil, err
-	} else if d != nil {
-		dst, err := o.devDst(d, prealloc, dt, o.shape)
-		if err != nil {
-			return nil, err
-		}
-		return dst, d.section(dst, ts[0], o.off)
+	if v, ok, err := o.onDevice(o.String(), ts, prealloc, dt, o.shape, func(d deviceKernels, dst *tensor.Dense) error {
+		return d.section(dst, ts[0], o.off)
+	}); ok {
+		return v, err
 	}
 	dst := o.dst(prealloc, dt, o.shape)
 	if dt == tensor.Float64 {

@@ -1,13 +1,13 @@
 package ops
 
-// Float32 twins of the special functions in special.go. Each evaluates the
-// float64 version on the exactly widened arguments and rounds the result
-// once, so it is correctly rounded up to the float64 error (relative error
-// ≤ 1e-5 is what the tests check; measured ≤ 6e-8, i.e. ½ ulp plus a
-// hair). Overflow and underflow happen where the float32 result leaves the
-// float32 range: for example Erfcx32(x) = +Inf for x < -9.38, where
-// 2·exp(x²) exceeds MaxFloat32, and H32(x) is subnormal for x > 12.95 and 0
-// for x > 14.18. The special cases are those of the float64 versions.
+// Float32 twins of the special functions in special.go and special_sign.go.
+// Each evaluates the float64 version on the exactly widened arguments and
+// rounds the result once, so it is correctly rounded up to the float64 error
+// (relative error ≤ 1e-5 is what the tests check; measured ≤ 6e-8, i.e. ½ ulp
+// plus a hair). Overflow and underflow happen where the float32 result
+// leaves the float32 range: for example Erfcx32(x) = +Inf for x < -9.38,
+// where 2·exp(x²) exceeds MaxFloat32, and H32(x) is subnormal for x > 12.95
+// and 0 for x > 14.18. The special cases are those of the float64 versions.
 // ALGORITHMS §3 (on CUDA, the kernels call the device library's erfcxf).
 
 // Erfcx32 returns exp(x²)·erfc(x) in float32; see Erfcx.
