@@ -29,6 +29,12 @@ func newBPI(*Config) rule { return bpi{} }
 
 func (bpi) sparse() bool { return true }
 
+func (bpi) backward(b *builder, ly *layer, s *layerSweep, btop *gorgonia.Node) *gorgonia.Node {
+	return b.bpiCavity(ly, s, btop)
+}
+
+func (bpi) marginals(b *builder, _ *layer, s *layerSweep) { b.dampedTanh(s) }
+
 // bpiForward is the forward step of BPI, which MF, ArgMax and CBPI share
 // (ALGORITHMS §7.3, §7.5, §7.6): ω = m x̂, and V from the masked σ.
 type bpiForward struct{}
@@ -36,12 +42,6 @@ type bpiForward struct{}
 func (bpiForward) forward(b *builder, ly *layer, s *layerSweep, _ *gorgonia.Node) (omega, sigma *gorgonia.Node) {
 	return b.wx(ly, s.m, s.xhat), s.sigma
 }
-
-func (bpi) backward(b *builder, ly *layer, s *layerSweep, btop *gorgonia.Node) *gorgonia.Node {
-	return b.bpiCavity(ly, s, btop)
-}
-
-func (bpi) marginals(b *builder, _ *layer, s *layerSweep) { b.dampedTanh(s) }
 
 // bpiCavity adds the BPI cavity contractions B (not on the first layer, set
 // in s.bNew) and Hin (returned), both from one fused op (ops.BPICavity, or

@@ -186,10 +186,11 @@ func (net *Network) Init(epsInit float64, rng *rand.Rand) error {
 // Ωext_l ← ρ_l·Ω_l + rbatch·Ωext_l for a CBPI layer). rho holds one value
 // per layer.
 //
-// The step is not a node of the sweep graph: it runs once per mini-batch
-// while that graph runs τmax times, so it would need a graph of its own, and
-// an in-place update of the state is what it is (a graph op writes a fresh
-// output that would then be copied back). It is the device's Axpby there.
+// The step is not a node of the sweep graph, which runs τmax times per
+// mini-batch while this runs once: it would need a graph of its own and an
+// op that package ops does not have, and a graph op writes a fresh output
+// that would then be copied back into Hext, where this updates Hext in
+// place (a host loop, or the device's Axpby).
 func (net *Network) SetPrior(rho []float64, rbatch float64) error {
 	if len(rho) != len(net.layers) {
 		return errors.Errorf("mpnet: SetPrior: %d values of rho for %d layers", len(rho), len(net.layers))
