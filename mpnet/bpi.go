@@ -6,14 +6,47 @@ import (
 	"github.com/fbpgo/fbp/ops"
 )
 
-// bpiBackward adds the backward step of a BPI layer (ALGORITHMS §7.2):
+// bpi is the rule of a BPI layer (ALGORITHMS §7.2), the paper's "BP": BP
+// without stored cavities, the cavity being taken only inside the output
+// function and contracted on the fly. Its weights are ±1 and it keeps no
+// batch state beyond B. Forward:
 //
-//	gcav[k,i,n] = g(Btop[k,n], ω[k,n] − m[k,i]·x̂[i,n], V[k,n])    (never stored)
-//	B[i,n]      = Σ_k m[k,i]·gcav[k,i,n]                          (not on the first layer)
+//	ω = m x̂,   V = σ(x̂² + Δ) + m²Δ + 1e-8   (common),   Bup = atanh2Hm1(−ω/√V)
+//
+// Backward, with gcav never stored:
+//
+//	gcav[k,i,n] = g(Btop[k,n], ω[k,n] − m[k,i]·x̂[i,n], V[k,n])
+//	B[i,n]      = Σ_k m[k,i]·gcav[k,i,n]          (not on the first layer)
 //	Hin[k,i]    = Σ_n gcav[k,i,n]·x̂[i,n]
-//
-// and returns Hin. Both contractions come from one fused op.
-func (b *builder) bpiBackward(ly *layer, s *layerSweep, btop *gorgonia.Node) *gorgonia.Node {
+//	H = Hin + Hext + r·H_old (or the focusing field),   m = (ψm + (1−ψ)tanh H)·mask.
+type bpi struct {
+	binaryWeights
+	noBatchState
+	bpiForward
+}
+
+func newBPI(*Config) rule { return bpi{} }
+
+func (bpi) sparse() bool { return true }
+
+func (bpi) backward(b *builder, ly *layer, s *layerSweep, btop *gorgonia.Node) *gorgonia.Node {
+	return b.bpiCavity(ly, s, btop)
+}
+
+func (bpi) marginals(b *builder, _ *layer, s *layerSweep) { b.dampedTanh(s) }
+
+// bpiForward is the forward step of BPI, which MF, ArgMax and CBPI share
+// (ALGORITHMS §7.3, §7.5, §7.6): ω = m x̂, and V from the masked σ.
+type bpiForward struct{}
+
+func (bpiForward) forward(b *builder, ly *layer, s *layerSweep, _ *gorgonia.Node) (omega, sigma *gorgonia.Node) {
+	return b.wx(ly, s.m, s.xhat), s.sigma
+}
+
+// bpiCavity adds the BPI cavity contractions B (not on the first layer, set
+// in s.bNew) and Hin (returned), both from one fused op (ops.BPICavity, or
+// ops.BPICavitySparse over the present weights). CBPI shares them.
+func (b *builder) bpiCavity(ly *layer, s *layerSweep, btop *gorgonia.Node) *gorgonia.Node {
 	B := s.xhat.Shape()[1]
 	var packed *gorgonia.Node
 	hin := []int{ly.K, ly.N}

@@ -10,68 +10,36 @@ import (
 	"github.com/fbpgo/fbp/ops"
 )
 
-// buildSweep builds and compiles the sweep graph for batch size B.
+// buildSweep builds and compiles the sweep graph for batch size B: the
+// common input nodes of every layer and those its rule binds, the forward
+// step from the first layer up and the backward step from the last down
+// (ALGORITHMS §8).
 func (net *Network) buildSweep(B int) (*sweep, error) {
 	g := gorgonia.NewGraph()
-	dt := net.dt
-	N0 := net.cfg.Widths[0]
-	b := &builder{g: g, dt: dt, dev: net.dev}
-	sw := &sweep{B: B, g: g, x: b.alloc(N0, B), out: b.alloc(1, B)}
+	b := &builder{g: g, dt: net.dt, dev: net.dev, B: B}
+	sw := &sweep{B: B, g: g, x: b.alloc(net.cfg.Widths[0], B), out: b.alloc(1, B)}
 	xNode := b.input("X", sw.x)
 	outNode := b.input("out", sw.out)
 	for l, ly := range net.layers {
-		s := &layerSweep{}
-		p := fmt.Sprintf("l%d.", l)
-		s.m, s.sigma = b.input(p+"m", ly.m), b.input(p+"sigma", ly.sigma)
-		s.h, s.hext, s.mask = b.input(p+"H", ly.h), b.input(p+"Hext", ly.hext), b.input(p+"mask", ly.mask)
-		s.psi, s.r = b.input(p+"psi", ly.psi), b.input(p+"r", ly.r)
-		if !ly.first {
-			s.b = b.alloc(ly.N, B)
-			s.bIn = b.input(p+"B", s.b)
-		}
-		if ly.kind == CBPI {
-			s.omegaIn, s.omegaExtIn = b.input(p+"Omega", ly.omega), b.input(p+"Omegaext", ly.omegaExt)
-		}
-		switch ly.kind {
-		case AMP:
-			s.mold, s.gold, s.xhatold = b.alloc(ly.m.Shape()...), b.alloc(ly.K, B), b.alloc(ly.N, B)
-			s.moldIn, s.goldIn, s.xhatoldIn = b.input(p+"mold", s.mold), b.input(p+"gold", s.gold), b.input(p+"xhatold", s.xhatold)
-		case BP:
-			s.mcav = b.alloc(ly.K, ly.N, B)
-			s.mcavIn = b.input(p+"mcav", s.mcav)
-			if !ly.first {
-				s.bcav = b.alloc(ly.K, ly.N, B)
-				s.bcavIn = b.input(p+"Bcav", s.bcav)
-			}
-		}
-		sw.ls = append(sw.ls, s)
+		sw.ls = append(sw.ls, b.bind(ly, fmt.Sprintf("l%d.", l)))
 	}
-	// Forward over the layers (ALGORITHMS §8).
+	var bupBelow *gorgonia.Node // Bup of the layer below; none for the first
 	for l, ly := range net.layers {
-		var bupBelow *gorgonia.Node
-		if l > 0 {
-			bupBelow = sw.ls[l-1].bup
-		}
-		if err := b.forward(ly, sw.ls[l], xNode, bupBelow, net.cfg.AMPUnmaskedSigma); err != nil {
+		if err := b.forward(ly, sw.ls[l], xNode, bupBelow); err != nil {
 			return nil, errors.Wrapf(err, "mpnet: layer %d (%v) forward", l, ly.kind)
 		}
+		bupBelow = sw.ls[l].bup
 	}
-	// Backward over the layers.
+	btop := outNode // the label fields, then B of the layer above
 	for l := len(net.layers) - 1; l >= 0; l-- {
 		ly := net.layers[l]
-		btop := outNode
-		if l < len(net.layers)-1 {
-			btop = sw.ls[l+1].bNew
-		}
 		if err := b.backward(ly, sw.ls[l], btop); err != nil {
 			return nil, errors.Wrapf(err, "mpnet: layer %d (%v) backward", l, ly.kind)
 		}
+		btop = sw.ls[l].bNew
 	}
 	if b.err != nil {
 		return nil, errors.Wrap(b.err, "mpnet: building the sweep graph")
-	}
-	if b.err != nil {
-		return nil, errors.Wrap(b.err, "mpnet: allocating the sweep state")
 	}
 	if net.dev != nil {
 		// The machine gives its engine to every value: the device's.
@@ -89,6 +57,7 @@ type builder struct {
 	g   *gorgonia.ExprGraph
 	dt  tensor.Dtype
 	dev ops.Device // nil: host memory
+	B   int        // batch size
 	err error
 }
 
@@ -121,33 +90,38 @@ func (b *builder) do(n *gorgonia.Node, err error) *gorgonia.Node {
 	return n
 }
 
+// bind returns the sweep state of layer ly: input nodes bound to its common
+// state (names prefixed with p), the downward field B it sends (not on the
+// first layer), and whatever its rule binds.
+func (b *builder) bind(ly *layer, p string) *layerSweep {
+	s := &layerSweep{}
+	s.m, s.sigma = b.input(p+"m", ly.m), b.input(p+"sigma", ly.sigma)
+	s.h, s.hext, s.mask = b.input(p+"H", ly.h), b.input(p+"Hext", ly.hext), b.input(p+"mask", ly.mask)
+	s.psi, s.r = b.input(p+"psi", ly.psi), b.input(p+"r", ly.r)
+	if !ly.first {
+		s.b = b.alloc(ly.N, b.B)
+		s.bIn = b.input(p+"B", s.b)
+	}
+	ly.rule.bind(b, ly, p)
+	return s
+}
+
 // forward adds the forward step of layer ly (ALGORITHMS §7): the input
-// statistics x̂, Δ, the pre-activation mean ω and variance V, and the upward
-// field Bup (not for the last layer).
-func (b *builder) forward(ly *layer, s *layerSweep, x, bupBelow *gorgonia.Node, ampUnmasked bool) error {
-	B := x.Shape()[1]
+// statistics x̂, Δ, the rule's pre-activation mean ω, the variance V and
+// the upward field Bup (not for the last layer).
+func (b *builder) forward(ly *layer, s *layerSweep, x, bupBelow *gorgonia.Node) error {
 	if ly.first {
 		s.xhat = x // x̂ = X, Δ = 0 (§7.7)
 	} else {
 		s.xhat = b.do(ops.TanhSum(bupBelow, s.bIn)) // x̂ = tanh(Bup_below + B)
 		s.delta = b.do(ops.OneMinusSquare(s.xhat))  // Δ = 1 − x̂²
 	}
-	sigma := s.sigma
-	if ly.kind == AMP && ampUnmasked {
-		sigma = b.do(ops.OneMinusSquare(s.m)) // σ = 1 − m², unmasked (§15.2)
-	}
-	switch ly.kind {
-	case AMP:
-		s.omega = b.ampOmega(ly, s, sigma)
-	case BP:
-		b.bpForward(ly, s, bupBelow)
-	default: // BPI, MF, ArgMax
-		s.omega = b.wx(ly, s.m, s.xhat) // ω = m x̂
-	}
+	var sigma *gorgonia.Node
+	s.omega, sigma = ly.rule.forward(b, ly, s, bupBelow)
 	// V = σ(x̂² + Δ) + m²Δ + 1e-8; on the first layer Δ = 0: V = σ x̂² + 1e-8.
 	if ly.first {
 		sx := b.wx(ly, sigma, b.do(ops.Square(s.xhat)))
-		s.v = b.do(ops.Variance(sx, b.constant(fmt.Sprintf("zeroKB%p", ly), 0, ly.K, B)))
+		s.v = b.do(ops.Variance(sx, b.constant(fmt.Sprintf("zeroKB%p", ly), 0, ly.K, b.B)))
 	} else {
 		sx := b.wx(ly, sigma, b.do(ops.SquarePlus(s.xhat, s.delta)))
 		md := b.wx(ly, b.do(ops.Square(s.m)), s.delta)
@@ -160,54 +134,17 @@ func (b *builder) forward(ly *layer, s *layerSweep, x, bupBelow *gorgonia.Node, 
 }
 
 // backward adds the backward step of layer ly, whose output units receive
-// btop from above: the output function, the downward field B (not for the
-// first layer), the field H and the damped marginals (ALGORITHMS §7).
+// btop from above: the rule's output function, downward field B (not for
+// the first layer) and Hin, the field H (focus.go), and the rule's damped
+// marginals (ALGORITHMS §7).
 func (b *builder) backward(ly *layer, s *layerSweep, btop *gorgonia.Node) error {
-	var hin *gorgonia.Node
-	switch ly.kind {
-	case BPI:
-		hin = b.bpiBackward(ly, s, btop)
-	case CBPI:
-		hin = b.cbpiBackward(ly, s, btop)
-	case MF:
-		s.g = b.do(ops.SignChannel(btop, s.omega, s.v)) // g = g_channel(Btop, ω, V)
-		hin = b.mfFields(ly, s)
-	case ArgMax:
-		s.g = b.do(ops.ArgMaxChannel(s.omega, s.v, btop))
-		hin = b.mfFields(ly, s)
-	case AMP:
-		hin = b.ampBackward(ly, s, btop)
-	case BP:
-		hin = b.bpBackward(ly, s, btop)
-	}
+	hin := ly.rule.backward(b, ly, s, btop)
 	if b.err != nil {
 		return b.err
 	}
-	s.hNew = b.field(ly, s, hin) // H = Hin + Hext + r·H_old, or the focusing field (focus.go)
-	if ly.kind == CBPI {
-		b.cbpiMarginals(ly, s) // m = (ψm + (1−ψ)H/Ω)·mask, σ = mask/Ω
-		return b.err
-	}
-	if ly.kind == ArgMax {
-		s.hNew = b.do(ops.Damp(s.h, s.hNew, s.psi))   // H = ψ·H + (1 − ψ)·Hnew
-		s.mNew = b.do(ops.MaskedTanh(s.hNew, s.mask)) // m = tanh(H)·mask
-	} else {
-		s.mNew = b.do(ops.DampedTanh(s.m, s.hNew, s.mask, s.psi)) // m = (ψm + (1−ψ)tanh H)·mask
-	}
-	s.sigmaNew = b.do(ops.BinaryVariance(s.mNew, s.mask)) // σ = (1 − m²)·mask
-	if ly.kind == BP {
-		b.bpMarginals(ly, s)
-	}
+	s.hNew = b.field(ly, s, hin) // H = Hin + Hext + r·H_old, or the focusing field
+	ly.rule.marginals(b, ly, s)
 	return b.err
-}
-
-// mfFields adds the mean-field contractions of §7.3 and §7.5 from g:
-// B = mᵀg (not for the first layer) and returns Hin = g x̂ᵀ.
-func (b *builder) mfFields(ly *layer, s *layerSweep) *gorgonia.Node {
-	if !ly.first {
-		s.bNew = b.wtg(ly, s.m, s.g)
-	}
-	return b.gxt(ly, s.g, s.xhat)
 }
 
 // The three products of a layer, dense (gonum BLAS) or, for a layer with a

@@ -21,7 +21,7 @@ type Config struct {
 	Widths []int
 	// Kinds holds the rule of each of the L = len(Widths)−1 weight layers.
 	// A multi-class network ends in an ArgMax layer; a one-output network
-	// must not. ArgMax is allowed only last.
+	// must not. ArgMax is allowed only last (Kind.MultiClass).
 	Kinds []Kind
 	// Density is the fraction of non-zero weights per layer (ALGORITHMS §11),
 	// one value per layer or a single value for all; empty means dense (1).
@@ -81,19 +81,20 @@ func (c *Config) Validate() error {
 		return errors.Errorf("mpnet: Config.Kinds has %d entries for %d weight layers", len(c.Kinds), L)
 	}
 	for l, k := range c.Kinds {
-		if k < BPI || int(k) >= len(kindNames) {
+		if !k.valid() {
 			return errors.Errorf("mpnet: Config.Kinds[%d] = %d is not a layer kind", l, int(k))
 		}
-		if k == ArgMax && l != L-1 {
-			return errors.Errorf("mpnet: Config.Kinds[%d] is ArgMax, which is allowed only as the last layer", l)
+		if k.MultiClass() && l != L-1 {
+			return errors.Errorf("mpnet: Config.Kinds[%d] is %v, which is allowed only as the last layer", l, k)
 		}
 	}
 	out := c.Widths[L]
 	switch last := c.Kinds[L-1]; {
-	case last == ArgMax && out < 2:
-		return errors.Errorf("mpnet: an ArgMax output layer needs at least 2 classes, Widths ends in %d", out)
-	case last != ArgMax && out != 1:
-		return errors.Errorf("mpnet: %d outputs need an ArgMax last layer (Kinds[%d] = %v); a sign output has width 1", out, L-1, last)
+	case last.MultiClass() && out < 2:
+		return errors.Errorf("mpnet: a multi-class output layer (%v) needs at least 2 classes, Widths ends in %d", last, out)
+	case !last.MultiClass() && out != 1:
+		return errors.Errorf("mpnet: %d outputs need a multi-class last layer (%s; Kinds[%d] = %v); a sign output has width 1",
+			out, kindList(func(ki *kindInfo) bool { return ki.multiClass }), L-1, last)
 	}
 	if n := len(c.Density); n != 0 && n != 1 && n != L {
 		return errors.Errorf("mpnet: Config.Density has %d entries, want 0, 1 or %d", n, L)

@@ -23,29 +23,25 @@ func (net *Network) To(dev ops.Device) error {
 		return nil
 	}
 	if dev != nil {
-		for l, ly := range net.layers {
-			if ly.pat != nil {
-				return errors.Errorf("mpnet: To(%s): layer %d stores only its present weights (density %v), which runs on the CPU only: set Config.DenseStorage", dev.Name(), l, net.cfg.density(l))
-			}
-			if ly.kind == BP {
-				return errors.Errorf("mpnet: To(%s): layer %d is a BP layer (K×N×B cavities), which runs on the CPU only: use BPI, equal to BP at τmax = 1", dev.Name(), l)
-			}
+		if err := net.checkDevice(dev); err != nil {
+			return err
 		}
 	}
-	moved := make([][7]*tensor.Dense, len(net.layers))
+	moved := make([][]*tensor.Dense, len(net.layers))
 	for l, ly := range net.layers {
-		for j, t := range ly.state() {
-			v := float64s(t)
+		for _, t := range ly.state() {
+			v := float64s(*t)
 			if err := net.devErr(); err != nil {
+				net.release(moved)
 				return err
 			}
-			u, err := newDenseOn(dev, net.dt, t.Shape()...)
+			u, err := newDenseOn(dev, net.dt, (*t).Shape()...)
 			if err != nil {
 				net.release(moved)
 				return errors.Wrap(err, "mpnet: To")
 			}
 			setFloat64s(u, v)
-			moved[l][j] = u
+			moved[l] = append(moved[l], u)
 		}
 	}
 	if dev != nil {
@@ -54,18 +50,13 @@ func (net *Network) To(dev ops.Device) error {
 			return errors.Wrap(err, "mpnet: To")
 		}
 	}
-	if err := net.moveGaussian(dev); err != nil { // CBPI: Ω, Ωext
-		net.release(moved)
-		return err
-	}
 	old := net.dev
 	for l, ly := range net.layers {
-		prev := ly.state()
-		ly.m, ly.sigma, ly.h, ly.hext, ly.mask, ly.psi, ly.r = moved[l][0], moved[l][1], moved[l][2], moved[l][3], moved[l][4], moved[l][5], moved[l][6]
-		if old != nil {
-			for _, t := range prev {
-				old.Release(t)
+		for j, t := range ly.state() {
+			if old != nil {
+				old.Release(*t)
 			}
+			*t = moved[l][j]
 		}
 	}
 	net.releaseSweep()
@@ -73,16 +64,31 @@ func (net *Network) To(dev ops.Device) error {
 	return nil
 }
 
+// checkDevice returns an error if a layer cannot run on dev: a layer that
+// stores only its present weights, or one whose kind has no device kernels.
+func (net *Network) checkDevice(dev ops.Device) error {
+	for l, ly := range net.layers {
+		if ly.pat != nil {
+			return errors.Errorf("mpnet: To(%s): layer %d stores only its present weights (density %v), which runs on the CPU only: set Config.DenseStorage", dev.Name(), l, net.cfg.density(l))
+		}
+		if why := ly.kind.info().hostOnly; why != "" {
+			return errors.Errorf("mpnet: To(%s): layer %d is %s", dev.Name(), l, why)
+		}
+	}
+	return nil
+}
+
 // Device returns the device holding the network's state, nil for host memory.
 func (net *Network) Device() ops.Device { return net.dev }
 
-// state lists the layer's batch-independent tensors in a fixed order.
-func (ly *layer) state() [7]*tensor.Dense {
-	return [7]*tensor.Dense{ly.m, ly.sigma, ly.h, ly.hext, ly.mask, ly.psi, ly.r}
+// state lists the layer's batch-independent tensors in a fixed order: the
+// common ones, then its rule's extra state.
+func (ly *layer) state() []**tensor.Dense {
+	return append([]**tensor.Dense{&ly.m, &ly.sigma, &ly.h, &ly.hext, &ly.mask, &ly.psi, &ly.r}, ly.rule.extra()...)
 }
 
 // release frees partly moved state after a failed To.
-func (net *Network) release(moved [][7]*tensor.Dense) {
+func (net *Network) release(moved [][]*tensor.Dense) {
 	for _, ts := range moved {
 		for _, t := range ts {
 			if d := ops.DeviceOf(t); d != nil {
@@ -108,7 +114,10 @@ func (net *Network) releaseSweep() {
 	}
 	rel(sw.x, sw.out)
 	for _, s := range sw.ls {
-		rel(s.b, s.mold, s.gold, s.xhatold, s.mcav, s.bcav)
+		rel(s.b)
+	}
+	for _, ly := range net.layers {
+		ly.rule.release(net.dev)
 	}
 	ops.ReleaseGraph(sw.g)
 }

@@ -18,12 +18,7 @@ import (
 // It panics if l is out of range.
 func (net *Network) PointWeights(l int) []float64 {
 	w := net.M(l) // K×N, exactly 0 where the mask is 0
-	if net.layers[l].kind == CBPI {
-		return w
-	}
-	for i, v := range w {
-		w[i] = sign(v)
-	}
+	net.layers[l].rule.pointWeights(w)
 	return w
 }
 

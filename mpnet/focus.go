@@ -42,14 +42,14 @@ func (net *Network) SetFocus(y []float64, withPrior bool) error {
 		if math.IsNaN(ys[l]) || math.IsInf(ys[l], 0) || ys[l] < 1 {
 			return errors.Errorf("mpnet: SetFocus: y[%d] = %v: want 0 (off) or a finite value ≥ 1", l, ys[l])
 		}
-		if k := net.layers[l].kind; k != BP && k != BPI && k != ArgMax {
-			return errors.Errorf("mpnet: SetFocus: layer %d is %v: focusing needs a bp, bpi or argmax layer (ALGORITHMS §10.3)", l, k)
+		if k := net.layers[l].kind; !k.Focusable() {
+			return errors.Errorf("mpnet: SetFocus: layer %d is %v: focusing needs a %s layer (ALGORITHMS §10.3)", l, k, kindList(func(ki *kindInfo) bool { return ki.focusable }))
 		}
 	}
 	for l, ly := range net.layers {
 		ly.focusY, ly.focusPrior = ys[l], withPrior
 	}
-	net.sw = nil
+	net.releaseSweep()
 	return nil
 }
 

@@ -13,8 +13,6 @@ import (
 
 	"github.com/pkg/errors"
 	"gorgonia.org/tensor"
-
-	"github.com/fbpgo/fbp/ops"
 )
 
 // The network format, versions 1 and 2, little-endian throughout:
@@ -27,14 +25,15 @@ import (
 //	kinds    [L]uint8
 //	density  [L]float64
 //	per layer, K·N float64 each: m, H, Hext, mask,
-//	          then, for a CBPI layer (version 2 only): Ω, Ωext
+//	          then the extra state of its rule (version 2 only):
+//	          Ω, Ωext for a CBPI layer
 //	crc      uint32   CRC-32 (IEEE) of every byte before it
 //
-// WriteTo writes version 1 unless the network has a CBPI layer (kind 5),
-// so networks without Gaussian weights are stored as before; ReadNetwork
-// reads both. σ is not stored: it is (1 − m²)·mask, or mask/Ω for CBPI. Batch-sized messages are not stored:
-// every mini-batch resets them. Values are stored as float64, so a float32
-// network round-trips exactly.
+// WriteTo writes version 1 unless a layer's rule has extra state (a CBPI
+// layer, kind 5), so networks without it are stored as before; ReadNetwork
+// reads both. σ is not stored: it is (1 − m²)·mask, or mask/Ω for CBPI.
+// Batch-sized messages are not stored: every mini-batch resets them. Values
+// are stored as float64, so a float32 network round-trips exactly.
 var netMagic = [8]byte{'F', 'B', 'P', 'N', 'E', 'T', 0, 1}
 
 // WriteTo writes the network in the format above.
@@ -43,8 +42,10 @@ func (net *Network) WriteTo(w io.Writer) (int64, error) {
 	bw := bufio.NewWriter(cw)
 	put := func(v any) { binary.Write(bw, binary.LittleEndian, v) }
 	magic := netMagic
-	if net.hasGaussian() {
-		magic[7] = 2
+	for _, ly := range net.layers {
+		if len(ly.rule.extra()) > 0 {
+			magic[7] = 2
+		}
 	}
 	bw.Write(magic[:])
 	var dt, flags uint8
@@ -71,9 +72,8 @@ func (net *Network) WriteTo(w io.Writer) (int64, error) {
 		put(ly.full(ly.h))
 		put(ly.full(ly.hext))
 		put(ly.fullMask())
-		if ly.omega != nil {
-			put(ly.full(ly.omega))
-			put(ly.full(ly.omegaExt))
+		for _, t := range ly.rule.extra() {
+			put(ly.full(*t))
 		}
 	}
 	if err := bw.Flush(); err != nil {
@@ -107,142 +107,156 @@ func ReadNetwork(r io.Reader) (*Network, error) {
 	crc := crc32.NewIEEE()
 	br := bufio.NewReader(r)
 	tr := io.TeeReader(br, crc)
-	fail := func(err error, what string) (*Network, error) {
-		if err == io.EOF || err == io.ErrUnexpectedEOF {
-			return nil, errors.Errorf("mpnet: reading network: truncated in %s", what)
-		}
-		return nil, errors.Wrapf(err, "mpnet: reading network: %s", what)
+	cfg, version, err := readHeader(tr)
+	if err != nil {
+		return nil, err
 	}
-	get := func(v any) error { return binary.Read(tr, binary.LittleEndian, v) }
+	n, err := storedValues(&cfg, version)
+	if err != nil {
+		return nil, err
+	}
+	// Read the stored state before allocating anything of its size, in
+	// steps that grow only as bytes arrive, so that a header announcing more
+	// weights than the stream holds fails as truncated at a cost of about
+	// twice the bytes present (a 44-byte header used to allocate gigabytes).
+	state, err := readGrowing(tr, 8*n)
+	if err != nil {
+		return nil, readErr(err, "weights")
+	}
+	net, err := New(cfg, rand.New(rand.NewPCG(0, 0)))
+	if err != nil {
+		return nil, err
+	}
+	sr := bytes.NewReader(state)
+	for l, ly := range net.layers {
+		if err := net.readLayer(sr, l, ly); err != nil {
+			return nil, err
+		}
+	}
+	sum := crc.Sum32()
+	var stored uint32
+	if err := binary.Read(br, binary.LittleEndian, &stored); err != nil {
+		return nil, readErr(err, "checksum")
+	}
+	if stored != sum {
+		return nil, errors.Errorf("mpnet: reading network: checksum mismatch (stored %08x, computed %08x)", stored, sum)
+	}
+	return net, nil
+}
+
+// readErr describes a failed read of the part what of a network.
+func readErr(err error, what string) error {
+	if err == io.EOF || err == io.ErrUnexpectedEOF {
+		return errors.Errorf("mpnet: reading network: truncated in %s", what)
+	}
+	return errors.Wrapf(err, "mpnet: reading network: %s", what)
+}
+
+// readHeader reads the header of the network format, from the magic to the
+// densities, and returns the valid configuration it describes and the
+// format version.
+func readHeader(r io.Reader) (Config, int, error) {
+	get := func(v any) error { return binary.Read(r, binary.LittleEndian, v) }
 	var magic [8]byte
-	if _, err := io.ReadFull(tr, magic[:]); err != nil {
-		return fail(err, "magic")
+	if _, err := io.ReadFull(r, magic[:]); err != nil {
+		return Config{}, 0, readErr(err, "magic")
 	}
 	if string(magic[:6]) != string(netMagic[:6]) {
-		return nil, errors.New("mpnet: reading network: not an fbp network (bad magic)")
+		return Config{}, 0, errors.New("mpnet: reading network: not an fbp network (bad magic)")
 	}
 	version := int(magic[6])<<8 | int(magic[7])
 	if version != 1 && version != 2 {
-		return nil, errors.Errorf("mpnet: reading network: unsupported format version %d", int(magic[6])<<8|int(magic[7]))
+		return Config{}, 0, errors.Errorf("mpnet: reading network: unsupported format version %d", version)
 	}
 	var dt, flags uint8
 	var L uint32
-	if err := get(&dt); err != nil {
-		return fail(err, "header")
-	}
-	if err := get(&flags); err != nil {
-		return fail(err, "header")
-	}
-	if err := get(&L); err != nil {
-		return fail(err, "header")
+	for _, v := range []any{&dt, &flags, &L} {
+		if err := get(v); err != nil {
+			return Config{}, 0, readErr(err, "header")
+		}
 	}
 	if L < 1 || L > 64 || dt > 1 {
-		return nil, errors.Errorf("mpnet: reading network: implausible header (L = %d, dtype %d)", L, dt)
+		return Config{}, 0, errors.Errorf("mpnet: reading network: implausible header (L = %d, dtype %d)", L, dt)
 	}
 	widths := make([]uint32, L+1)
-	kinds := make([]uint8, L)
+	ks := make([]uint8, L)
 	density := make([]float64, L)
-	for _, v := range []any{widths, kinds, density} {
+	for _, v := range []any{widths, ks, density} {
 		if err := get(v); err != nil {
-			return fail(err, "header")
+			return Config{}, 0, readErr(err, "header")
 		}
 	}
 	cfg := Config{Dtype: tensor.Float64, AMPUnmaskedSigma: flags&1 != 0, Density: density}
 	if dt == 1 {
 		cfg.Dtype = tensor.Float32
 	}
-	total, gauss := 0, 0 // weights, and weights of CBPI layers
-	for l := range widths {
-		cfg.Widths = append(cfg.Widths, int(widths[l]))
-		if l > 0 {
-			total += int(widths[l]) * int(widths[l-1])
-			if Kind(kinds[l-1]) == CBPI {
-				gauss += int(widths[l]) * int(widths[l-1])
-			}
-		}
+	for _, w := range widths {
+		cfg.Widths = append(cfg.Widths, int(w))
 	}
-	for _, k := range kinds {
+	for _, k := range ks {
 		cfg.Kinds = append(cfg.Kinds, Kind(k))
 	}
 	if err := cfg.Validate(); err != nil {
-		return nil, errors.Wrap(err, "mpnet: reading network: invalid header")
+		return Config{}, 0, errors.Wrap(err, "mpnet: reading network: invalid header")
 	}
-	if gauss > 0 && version < 2 {
-		return nil, errors.New("mpnet: reading network: a cbpi layer in a version 1 file")
-	}
-	if total > MaxLayerWeights {
-		return nil, errors.Errorf("mpnet: reading network: %d weights in all, more than the limit of %d", total, MaxLayerWeights)
-	}
-	// Read the stored state before allocating anything of its size, in
-	// steps that grow only as bytes arrive, so that a header announcing more
-	// weights than the stream holds fails as truncated at a cost of about
-	// twice the bytes present (a 44-byte header used to allocate gigabytes).
-	state, err := readGrowing(tr, 4*8*total+2*8*gauss)
-	if err != nil {
-		return fail(err, "weights")
-	}
-	sr := bytes.NewReader(state)
-	get = func(v any) error { return binary.Read(sr, binary.LittleEndian, v) }
-	net, err := New(cfg, rand.New(rand.NewPCG(0, 0)))
-	if err != nil {
-		return nil, err
-	}
-	for l, ly := range net.layers {
-		var vals [6][]float64 // m, H, Hext, mask, and for CBPI Ω, Ωext
-		nv := 4
-		if ly.kind == CBPI {
-			nv = 6
+	return cfg, version, nil
+}
+
+// storedValues returns the number of float64 values stored for a network
+// with the valid configuration cfg in a file of the given version: K·N for
+// each of m, H, Hext, the mask and the tensors of the rule's extra state,
+// for every layer. A rule with extra state needs version 2.
+func storedValues(cfg *Config, version int) (int, error) {
+	weights, n := 0, 0
+	for l, k := range cfg.Kinds {
+		kn := cfg.Widths[l+1] * cfg.Widths[l]
+		extra := len(k.info().newRule(cfg).extra())
+		if extra > 0 && version < 2 {
+			return 0, errors.Errorf("mpnet: reading network: a %v layer in a version 1 file", k)
 		}
-		for j := range vals[:nv] {
-			buf := make([]float64, ly.K*ly.N)
-			if err := get(buf); err != nil {
-				return fail(err, "weights")
-			}
-			for i, v := range buf {
-				// A value must be finite in the network's float type, and
-				// a mean m within [−1, 1], or σ = (1 − m²)·mask is not.
-				if math.IsNaN(v) || math.IsInf(v, 0) || (net.dt == tensor.Float32 && math.IsInf(float64(float32(v)), 0)) {
-					return nil, &NonFiniteError{Layer: l, Field: "stored state", Index: i}
-				}
-				if j == 0 && ly.kind != CBPI && math.Abs(v) > 1 {
-					return nil, errors.Errorf("mpnet: reading network: layer %d: stored mean m[%d] = %v is outside [-1, 1]", l, i, v)
-				}
-				if j == 4 && vals[3][i] != 0 && !(v >= ops.PrecisionFloor) {
-					return nil, errors.Errorf("mpnet: reading network: layer %d: stored precision Ω[%d] = %v is below %v", l, i, v, ops.PrecisionFloor)
-				}
-			}
-			vals[j] = buf
+		weights += kn
+		n += (4 + extra) * kn
+	}
+	if weights > MaxLayerWeights {
+		return 0, errors.Errorf("mpnet: reading network: %d weights in all, more than the limit of %d", weights, MaxLayerWeights)
+	}
+	return n, nil
+}
+
+// readLayer reads the stored state of layer l from r into ly: m, H, Hext
+// and the mask, then the extra state of its rule, which sets σ. A value must
+// be finite in the network's float type, and pass the rule's validate (a
+// binary mean m within [−1, 1], or σ = (1 − m²)·mask is not).
+func (net *Network) readLayer(r io.Reader, l int, ly *layer) error {
+	stored := make([][]float64, 4+len(ly.rule.extra()))
+	for j := range stored {
+		v := make([]float64, ly.K*ly.N)
+		if err := binary.Read(r, binary.LittleEndian, v); err != nil {
+			return readErr(err, "weights")
 		}
-		m, mask := vals[0], vals[3]
-		ly.setMask(net.dt, mask, cfg.density(l) < 1 && net.sparseStorage(ly.kind))
-		s := make([]float64, len(m))
-		for i := range s {
-			if ly.kind == CBPI {
-				if mask[i] != 0 {
-					s[i] = mask[i] / vals[4][i]
-				}
-			} else {
-				s[i] = (1 - m[i]*m[i]) * mask[i]
+		bad := -1
+		for i, x := range v {
+			if math.IsNaN(x) || math.IsInf(x, 0) || (net.dt == tensor.Float32 && math.IsInf(float64(float32(x)), 0)) {
+				bad = i
+				break
 			}
 		}
-		if ly.kind == CBPI {
-			ly.setFull(ly.omega, vals[4])
-			ly.setFull(ly.omegaExt, vals[5])
+		// The first offending value decides, non-finite before refused.
+		i, err := ly.rule.validate(j, v, stored[:j])
+		if bad >= 0 && (i < 0 || bad <= i) {
+			return &NonFiniteError{Layer: l, Field: "stored state", Index: bad}
 		}
-		ly.setFull(ly.m, m)
-		ly.setFull(ly.h, vals[1])
-		ly.setFull(ly.hext, vals[2])
-		ly.setFull(ly.sigma, s)
+		if err != nil {
+			return errors.Wrapf(err, "mpnet: reading network: layer %d", l)
+		}
+		stored[j] = v
 	}
-	sum := crc.Sum32()
-	var stored uint32
-	if err := binary.Read(br, binary.LittleEndian, &stored); err != nil {
-		return fail(err, "checksum")
-	}
-	if stored != sum {
-		return nil, errors.Errorf("mpnet: reading network: checksum mismatch (stored %08x, computed %08x)", stored, sum)
-	}
-	return net, nil
+	ly.setMask(net.dt, stored[3], net.cfg.density(l) < 1 && net.sparseStorage(ly))
+	ly.setFull(ly.m, stored[0])
+	ly.setFull(ly.h, stored[1])
+	ly.setFull(ly.hext, stored[2])
+	ly.rule.restore(ly, stored)
+	return nil
 }
 
 // readGrowing reads exactly n bytes from r. Its buffer starts at 1 MiB at

@@ -24,12 +24,14 @@ type Network struct {
 }
 
 // layer holds the batch-independent state of weight layer l (K outputs, N
-// inputs): the weight marginals and fields. They are K×N, or, for a layer
-// with a sparsity pattern, vectors of the nnz present weights in the
-// pattern's row-major order (ALGORITHMS §11: time and memory then scale
-// with the density).
+// inputs): the weight marginals and fields common to every kind, and the
+// rule of its kind with whatever state that adds (rule.go). They are K×N,
+// or, for a layer with a sparsity pattern, vectors of the nnz present
+// weights in the pattern's row-major order (ALGORITHMS §11: time and
+// memory then scale with the density).
 type layer struct {
 	kind  Kind
+	rule  rule
 	K, N  int
 	first bool // inputs are the data, not activations
 	last  bool
@@ -42,9 +44,6 @@ type layer struct {
 	mask  *tensor.Dense // 1 for present weights, 0 for pruned ones (all 1 when sparse)
 	psi   *tensor.Dense // damping ψ (one element)
 	r     *tensor.Dense // reinforcement r (one element)
-
-	omega    *tensor.Dense // CBPI: precision Ω of the Gaussian weights (cbpi.go); nil otherwise
-	omegaExt *tensor.Dense // CBPI: prior precision Ωext (the PasP θ of Ω)
 
 	focusY     float64 // focusing y (ALGORITHMS §10.3); 0: plain reinforcement (SetFocus)
 	focusPrior bool    // focusing: m_js includes Hext
@@ -66,7 +65,8 @@ func New(cfg Config, rng *rand.Rand) (*Network, error) {
 	L := cfg.L()
 	for l := 0; l < L; l++ {
 		K, N := cfg.Widths[l+1], cfg.Widths[l]
-		ly := &layer{kind: cfg.Kinds[l], K: K, N: N, first: l == 0, last: l == L-1}
+		k := cfg.Kinds[l]
+		ly := &layer{kind: k, rule: k.info().newRule(&net.cfg), K: K, N: N, first: l == 0, last: l == L-1}
 		ly.psi, ly.r = scalar(nil, net.dt, 0), scalar(nil, net.dt, 0)
 		mask := make([]float64, K*N)
 		d := cfg.density(l)
@@ -75,22 +75,23 @@ func New(cfg Config, rng *rand.Rand) (*Network, error) {
 				mask[i] = 1
 			}
 		}
-		ly.setMask(net.dt, mask, d < 1 && net.sparseStorage(ly.kind))
+		ly.setMask(net.dt, mask, d < 1 && net.sparseStorage(ly))
 		net.layers = append(net.layers, ly)
 	}
 	return net, nil
 }
 
-// sparseStorage reports whether a masked layer of kind k stores only its
-// present weights. BP keeps K×N×B cavities and stays dense, as does AMP
-// when it reproduces the reference's unmasked σ (which involves the absent
-// weights).
-func (net *Network) sparseStorage(k Kind) bool {
-	return !net.cfg.DenseStorage && k != BP && !(k == AMP && net.cfg.AMPUnmaskedSigma)
+// sparseStorage reports whether the masked layer ly stores only its
+// present weights: unless Config.DenseStorage, when its rule allows it (BP
+// keeps K×N×B cavities and stays dense, as does AMP when it reproduces the
+// reference's unmasked σ, which involves the absent weights).
+func (net *Network) sparseStorage(ly *layer) bool {
+	return !net.cfg.DenseStorage && ly.rule.sparse()
 }
 
-// setMask (re)allocates the layer's weight state for the K×N mask, with a
-// sparsity pattern if sparse is set; the state is zero afterwards.
+// setMask (re)allocates the layer's weight state, its rule's extra state
+// included, for the K×N mask, with a sparsity pattern if sparse is set; the
+// state is zero afterwards.
 func (ly *layer) setMask(dt tensor.Dtype, mask []float64, sparse bool) {
 	shape := []int{ly.K, ly.N}
 	ly.pat = nil
@@ -98,18 +99,13 @@ func (ly *layer) setMask(dt tensor.Dtype, mask []float64, sparse bool) {
 		ly.pat = ops.NewPattern(ly.K, ly.N, mask)
 		shape = []int{ly.pat.NNZ()}
 	}
-	for _, t := range []**tensor.Dense{&ly.m, &ly.sigma, &ly.h, &ly.hext, &ly.mask} {
+	for _, t := range append([]**tensor.Dense{&ly.m, &ly.sigma, &ly.h, &ly.hext, &ly.mask}, ly.rule.extra()...) {
 		*t, _ = newDenseOn(nil, dt, shape...)
 	}
 	if sparse {
 		fill(ly.mask, 1)
 	} else {
 		setFloat64s(ly.mask, mask)
-	}
-	ly.omega, ly.omegaExt = nil, nil
-	if ly.kind == CBPI {
-		ly.omega, _ = newDenseOn(nil, dt, shape...)
-		ly.omegaExt, _ = newDenseOn(nil, dt, shape...)
 	}
 }
 
@@ -172,28 +168,12 @@ func (net *Network) Init(epsInit float64, rng *rand.Rand) error {
 		return errors.Errorf("mpnet: EpsInit = %v: want a finite value ≥ 0", epsInit)
 	}
 	for _, ly := range net.layers {
-		if ly.kind == CBPI && epsInit == 0 {
-			return errors.New("mpnet: EpsInit = 0: a cbpi layer needs EpsInit > 0 (its initial weight variance is EpsInit²/N)")
+		if err := ly.rule.checkInit(epsInit); err != nil {
+			return err
 		}
 	}
 	for _, ly := range net.layers {
-		if ly.kind == CBPI {
-			ly.initGaussian(epsInit, rng) // ALGORITHMS §7.6
-			continue
-		}
-		mask := ly.fullMask()
-		h := make([]float64, ly.K*ly.N)
-		m := make([]float64, len(h))
-		s := make([]float64, len(h))
-		for i := range h {
-			h[i] = epsInit * rng.NormFloat64()
-			m[i] = math.Tanh(h[i]) * mask[i]
-			s[i] = (1 - m[i]*m[i]) * mask[i]
-		}
-		ly.setFull(ly.h, h)
-		ly.setFull(ly.m, m)
-		ly.setFull(ly.sigma, s)
-		fill(ly.hext, 0)
+		ly.rule.init(ly, epsInit, rng) // binaryWeights.init, cbpi.init
 	}
 	if net.sw != nil {
 		net.sw.reset(net)
@@ -202,8 +182,15 @@ func (net *Network) Init(epsInit float64, rng *rand.Rand) error {
 }
 
 // SetPrior makes the last posterior the next prior, the PasP step of
-// ALGORITHMS §9.1: Hext_l ← ρ_l·H_l + rbatch·Hext_l for every layer l.
-// rho holds one value per layer.
+// ALGORITHMS §9.1: Hext_l ← ρ_l·H_l + rbatch·Hext_l for every layer l (and
+// Ωext_l ← ρ_l·Ω_l + rbatch·Ωext_l for a CBPI layer). rho holds one value
+// per layer.
+//
+// The step is not a node of the sweep graph, which runs τmax times per
+// mini-batch while this runs once: it would need a graph of its own and an
+// op that package ops does not have, and a graph op writes a fresh output
+// that would then be copied back into Hext, where this updates Hext in
+// place (a host loop, or the device's Axpby).
 func (net *Network) SetPrior(rho []float64, rbatch float64) error {
 	if len(rho) != len(net.layers) {
 		return errors.Errorf("mpnet: SetPrior: %d values of rho for %d layers", len(rho), len(net.layers))
@@ -211,9 +198,7 @@ func (net *Network) SetPrior(rho []float64, rbatch float64) error {
 	for l, ly := range net.layers {
 		// Hext ← ρ·H + rbatch·Hext
 		axpby(ly.hext, rho[l], ly.h, rbatch)
-		if ly.omega != nil {
-			axpby(ly.omegaExt, rho[l], ly.omega, rbatch) // Ωext ← ρ·Ω + rbatch·Ωext
-		}
+		ly.rule.prior(rho[l], rbatch)
 	}
 	return nil
 }
@@ -260,7 +245,12 @@ func (net *Network) Shape(l int) (K, N int) { return net.layers[l].K, net.layers
 func (net *Network) Kind(l int) Kind { return net.layers[l].kind }
 
 // CheckFinite returns a *NonFiniteError for the first NaN or Inf in the
-// weight state of any layer, or nil.
+// weight state of any layer (m, H and Hext), or nil.
+//
+// The check is a reduction to one index per tensor, not a node of the sweep
+// graph: package ops has no such op, and the answer has to reach the host
+// anyway, which a device does for it and for the change of Iterate in one
+// round trip (ops.Device.Check).
 func (net *Network) CheckFinite() error {
 	if net.dev != nil {
 		finite := make([]*tensor.Dense, 0, 3*len(net.layers))

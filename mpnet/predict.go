@@ -47,25 +47,12 @@ func (net *Network) predict(dst []int, x []float64, bayes bool) error {
 	mean := make([][]float64, net.L())
 	vari := make([][]float64, net.L())
 	for l, ly := range net.layers {
-		m := ly.full(ly.m)
-		w := make([]float64, len(m))
+		mean[l] = ly.full(ly.m) // a copy
 		if bayes {
-			s := ly.full(ly.sigma)
-			copy(w, m)
-			vari[l] = append([]float64(nil), s...)
-		} else if ly.kind == CBPI {
-			copy(w, m) // Gaussian weights: the means (§12.1)
+			vari[l] = ly.full(ly.sigma)
 		} else {
-			for i, v := range m { // m is already masked: sign(0) = 0
-				switch {
-				case v > 0:
-					w[i] = 1
-				case v < 0:
-					w[i] = -1
-				}
-			}
+			ly.rule.pointWeights(mean[l]) // sign(m), or m for Gaussian weights (§12.1)
 		}
-		mean[l] = w
 	}
 	if err := net.devErr(); err != nil {
 		return err

@@ -24,28 +24,17 @@ type sweep struct {
 	psi, r []float64 // the scalars last set (a device skips unchanged ones)
 }
 
-// layerSweep holds a layer's batch-sized message state and its graph nodes.
+// layerSweep holds the batch-sized message state and the graph nodes that
+// every kind has; a layer's rule holds those of its own (rule.go).
 type layerSweep struct {
-	b       *tensor.Dense // N×B downward field sent by this layer (previous iteration)
-	mold    *tensor.Dense // AMP: m of the previous iteration (K×N)
-	gold    *tensor.Dense // AMP: g of the previous iteration (K×B)
-	xhatold *tensor.Dense // AMP: x̂ of the previous iteration (N×B)
-	mcav    *tensor.Dense // BP: cavity means of the weights (K×N×B)
-	bcav    *tensor.Dense // BP: cavity downward fields (K×N×B)
+	b *tensor.Dense // N×B downward field sent by this layer (previous iteration)
 
 	// input nodes bound to state
-	m, sigma, h, hext, mask, psi, r, bIn      *gorgonia.Node
-	moldIn, goldIn, xhatoldIn, mcavIn, bcavIn *gorgonia.Node
-	omegaIn, omegaExtIn                       *gorgonia.Node // CBPI: Ω, Ωext
-
+	m, sigma, h, hext, mask, psi, r, bIn *gorgonia.Node
 	// nodes of the forward step
 	xhat, delta, omega, v, bup *gorgonia.Node
-	xcav                       *gorgonia.Node // BP: cavity activation means (or x̂ broadcast)
-	gcav                       *gorgonia.Node // BP: cavity output functions
-	ampSigma                   *gorgonia.Node // AMP: the σ of the forward step
 	// nodes of the backward step (results copied into the state)
-	g, bNew, hNew, mNew, sigmaNew, mcavNew, bcavNew *gorgonia.Node
-	omegaNew                                        *gorgonia.Node // CBPI: the new precision Ω
+	bNew, hNew, mNew, sigmaNew *gorgonia.Node
 }
 
 // SetBatch loads a mini-batch: x holds B samples of N_0 features, one sample
@@ -92,7 +81,7 @@ func (net *Network) SetBatch(x []float64, y []int) error {
 // output: class indices for ArgMax, Btop = β·y = ±Inf for a sign output (§5.2).
 func (net *Network) labelFields(y []int) ([]float64, error) {
 	classes := net.cfg.Classes()
-	argmax := net.layers[len(net.layers)-1].kind == ArgMax
+	argmax := net.layers[len(net.layers)-1].kind.MultiClass()
 	lab := make([]float64, len(y))
 	for n, yn := range y {
 		switch {
@@ -123,51 +112,15 @@ func (net *Network) ensureSweep(B int) error {
 	return nil
 }
 
-// reset clears the downward messages (ALGORITHMS §9.1 step 3): B = 0, and for
-// AMP gold = 0, mold = m, x̂old = 0 (the first layer keeps x̂old = X), for BP
-// mcav = m broadcast over the batch and Bcav = 0. H, m, σ and Hext persist.
+// reset clears the downward messages (ALGORITHMS §9.1 step 3): B = 0 and
+// the batch state of every rule (AMP, BP). H, m, σ and Hext persist.
 func (sw *sweep) reset(net *Network) {
 	for l, ly := range net.layers {
 		s := sw.ls[l]
 		if s.b != nil {
 			fill(s.b, 0)
 		}
-		switch ly.kind {
-		case AMP:
-			fill(s.gold, 0)
-			copyDense(s.mold, ly.m)
-			if ly.first {
-				copyDense(s.xhatold, sw.x)
-			} else {
-				fill(s.xhatold, 0)
-			}
-		case BP:
-			broadcastM(s.mcav, ly.m, sw.B)
-			if s.bcav != nil {
-				fill(s.bcav, 0)
-			}
-		}
-	}
-}
-
-// broadcastM sets mcav[k,i,n] = m[k,i].
-func broadcastM(mcav, m *tensor.Dense, B int) {
-	if m.Dtype() == tensor.Float64 {
-		dst, src := mcav.Float64s(), m.Float64s()
-		for j, v := range src {
-			row := dst[j*B : (j+1)*B]
-			for n := range row {
-				row[n] = v
-			}
-		}
-		return
-	}
-	dst, src := mcav.Float32s(), m.Float32s()
-	for j, v := range src {
-		row := dst[j*B : (j+1)*B]
-		for n := range row {
-			row[n] = v
-		}
+		ly.rule.reset(ly, sw.x)
 	}
 }
 
@@ -196,41 +149,7 @@ func (net *Network) Iterate(psi, r []float64) (float64, error) {
 		sw.psi = nil
 		return 0, errors.Wrap(err, "mpnet: sweep")
 	}
-	var change float64
-	var bad error
-	if net.dev != nil {
-		// One round trip for the change and the finiteness checks.
-		change, bad = net.checkOnDevice()
-	}
-	for l, ly := range net.layers {
-		s := sw.ls[l]
-		mNew := value(s.mNew)
-		if net.dev == nil {
-			if c := meanAbsDiff(ly.m, mNew); c > change || c != c { // keep a NaN
-				change = c
-			}
-		}
-		if ly.kind == AMP {
-			copyDense(s.mold, ly.m) // mold = m^{t−1}
-			copyDense(s.gold, value(s.g))
-			copyDense(s.xhatold, value(s.xhat))
-		}
-		copyDense(ly.m, mNew)
-		copyDense(ly.sigma, value(s.sigmaNew))
-		copyDense(ly.h, value(s.hNew))
-		if s.omegaNew != nil {
-			copyDense(ly.omega, value(s.omegaNew))
-		}
-		if s.bNew != nil {
-			copyDense(s.b, value(s.bNew))
-		}
-		if ly.kind == BP {
-			copyDense(s.mcav, value(s.mcavNew))
-			if s.bcavNew != nil {
-				copyDense(s.bcav, value(s.bcavNew))
-			}
-		}
-	}
+	change, bad := net.commit()
 	// A field that overflowed to ±Inf leaves m = ±1 finite but turns into
 	// NaN at the next prior step: report it now (O(K·N) against the sweep's
 	// O(K·N·B)).
@@ -249,6 +168,35 @@ func (net *Network) Iterate(psi, r []float64) (float64, error) {
 		return change, errors.New("mpnet: non-finite change of the magnetizations")
 	}
 	return change, nil
+}
+
+// commit copies the state of the sweep just run into the network: each
+// rule's batch state first (AMP keeps the m it replaces), then m, σ, H and
+// B. It returns max_l mean|m_old − m_new| and, on a device, the result of
+// the finiteness check of checkOnDevice.
+func (net *Network) commit() (change float64, bad error) {
+	sw := net.sw
+	if net.dev != nil {
+		// One round trip for the change and the finiteness checks.
+		change, bad = net.checkOnDevice()
+	}
+	for l, ly := range net.layers {
+		s := sw.ls[l]
+		mNew := value(s.mNew)
+		if net.dev == nil {
+			if c := meanAbsDiff(ly.m, mNew); c > change || c != c { // keep a NaN
+				change = c
+			}
+		}
+		ly.rule.commit(ly, s)
+		copyDense(ly.m, mNew)
+		copyDense(ly.sigma, value(s.sigmaNew))
+		copyDense(ly.h, value(s.hNew))
+		if s.bNew != nil {
+			copyDense(s.b, value(s.bNew))
+		}
+	}
+	return change, bad
 }
 
 // checkOnDevice returns max_l mean|m_l − m_l,new| of the sweep just run and
