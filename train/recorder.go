@@ -30,7 +30,10 @@ type Recorder interface {
 	Record(Event, *Stats) error
 }
 
-// nopRecorder records nothing; Fit uses it when Settings.Recorder is nil.
+// Discard is a Recorder that records nothing; Fit uses it when
+// Settings.Recorder is nil.
+var Discard Recorder = nopRecorder{}
+
 type nopRecorder struct{}
 
 func (nopRecorder) Init(*Stats) error          { return nil }

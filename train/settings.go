@@ -62,7 +62,7 @@ func (s *Settings) resolve() (Settings, error) {
 	}
 	r.Epochs = max(r.Epochs, 1)
 	if r.Recorder == nil {
-		r.Recorder = nopRecorder{}
+		r.Recorder = Discard
 	}
 	if r.Name == "" {
 		r.Name = "train"
