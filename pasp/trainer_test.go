@@ -14,6 +14,7 @@ import (
 
 	"github.com/fbpgo/fbp/data"
 	"github.com/fbpgo/fbp/mpnet"
+	"github.com/fbpgo/fbp/train"
 )
 
 // embedded returns the standardised embedded MNIST subset.
@@ -251,6 +252,58 @@ func TestNewRejectsBadConfig(t *testing.T) {
 		}
 		if err := (&Settings{Rho: []float64{1}}).ValidateFor(cfg); err != nil {
 			t.Errorf("ValidateFor(%+v) = %v, want nil (the config is Validate's)", cfg, err)
+		}
+	}
+}
+
+// hostResident is a Trainer whose Upload keeps the training set in an
+// mpnet.Resident on the CPU, so that the device path of Fit runs here.
+type hostResident struct{ *Trainer }
+
+func (h hostResident) Upload(s *data.Set) (train.Resident, error) {
+	r, err := h.net.Upload(s.X, s.Y)
+	if err != nil {
+		return nil, err
+	}
+	return &resident{t: h.Trainer, r: r}, nil
+}
+
+// TestResidentPathMatchesCopy checks that training through the resident
+// set (the path a network on a device takes) gives the run of the plain
+// CPU path bit for bit, counters and recorded changes included.
+func TestResidentPathMatchesCopy(t *testing.T) {
+	rng := rand.New(rand.NewPCG(5, 6))
+	set, _ := data.RandomPatterns(rng, 17, 60)
+	cfg := mpnet.Config{Widths: []int{17, 7, 1}, Kinds: mpnet.Kinds(mpnet.BPI, 2, 2)}
+	run := func(resident bool) (*Trainer, *Result) {
+		s := DefaultSettings(mpnet.BPI, 2, 2)
+		s.BatchSize, s.Epochs, s.TauMax, s.Seed, s.RStep = 8, 2, 2, 3, 0.01
+		tr, err := New(cfg, s)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var res *Result
+		if resident {
+			res, err = train.Fit(context.Background(), hostResident{tr}, set, nil, &train.Settings{BatchSize: 8, Epochs: 2})
+		} else {
+			res, err = tr.Fit(context.Background(), set, nil)
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+		return tr, res
+	}
+	a, ra := run(false)
+	b, rb := run(true)
+	ra.Stats.Runtime, rb.Stats.Runtime = 0, 0
+	ra.Stats.Eval.EpochSeconds, rb.Stats.Eval.EpochSeconds = 0, 0
+	ra.Stats.Eval.EvalSeconds, rb.Stats.Eval.EvalSeconds = 0, 0
+	if !reflect.DeepEqual(ra, rb) {
+		t.Errorf("resident path %+v, copy path %+v", rb, ra)
+	}
+	for l := 0; l < 2; l++ {
+		if !reflect.DeepEqual(a.Network().H(l), b.Network().H(l)) {
+			t.Fatalf("layer %d: the fields differ between the two paths", l)
 		}
 	}
 }
