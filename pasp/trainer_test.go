@@ -240,6 +240,12 @@ func TestCheckpointFileEveryEpoch(t *testing.T) {
 	if !bytes.Equal(a.Bytes(), b.Bytes()) {
 		t.Error("the last checkpoint differs from the trainer's final state")
 	}
+	// A checkpoint that cannot be written ends the run after epoch 1.
+	tr, _ = New(mpnet.Config{Widths: []int{15, 5, 1}, Kinds: mpnet.Kinds(mpnet.BPI, 2, 2)}, &Settings{BatchSize: 10, Epochs: 3})
+	tr.SetCheckpointFile(filepath.Join(t.TempDir(), "missing", "run.ckpt"))
+	if _, err := tr.Fit(context.Background(), set, nil); err == nil || !strings.Contains(err.Error(), "checkpoint after epoch 1") || tr.Stats().Epoch != 1 {
+		t.Errorf("unwritable checkpoint: err = %v after %d epochs, want an error after epoch 1", err, tr.Stats().Epoch)
+	}
 }
 
 // TestNewRejectsBadConfig checks that a config without layers is an error

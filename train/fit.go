@@ -202,7 +202,7 @@ func (r *run) endEpoch(start time.Time) error {
 	}
 	if r.s.Checkpoint != nil {
 		if err := r.s.Checkpoint(st); err != nil {
-			return r.wrap(err, "checkpoint")
+			return errors.Wrapf(err, "%s: checkpoint after epoch %d", r.s.Name, st.Epoch)
 		}
 	}
 	return nil

@@ -348,7 +348,7 @@ func TestFitErrors(t *testing.T) {
 		{"evaluate", 1, good, nil, Settings{BatchSize: 2}, 0, errors.New("no"), "toy: evaluating on the training set: no"},
 		{"recorder init", 1, good, nil, Settings{BatchSize: 2, Recorder: &logRecorder{failOn: "init"}}, 0, nil, "toy: recorder: recorder failure"},
 		{"recorder step", 1, good, nil, Settings{BatchSize: 2, Recorder: &logRecorder{failOn: "step 1.3"}}, 0, nil, "toy: recorder: recorder failure"},
-		{"checkpoint", 1, good, nil, Settings{BatchSize: 2, Checkpoint: func(*Stats) error { return errors.New("disk full") }}, 0, nil, "toy: checkpoint: disk full"},
+		{"checkpoint", 1, good, nil, Settings{BatchSize: 2, Checkpoint: func(*Stats) error { return errors.New("disk full") }}, 0, nil, "toy: checkpoint after epoch 1: disk full"},
 		{"checkpoint ok", 1, good, nil, Settings{BatchSize: 2, Checkpoint: never}, 0, nil, ""},
 	}
 	for _, c := range cases {
