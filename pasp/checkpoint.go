@@ -161,8 +161,7 @@ func Load(r io.Reader) (*Trainer, error) {
 	if err != nil {
 		return nil, errors.Wrap(err, "pasp: checkpoint")
 	}
-	cfg := net.Config()
-	rv, err := hdr.Settings.resolveFor(&cfg)
+	rv, err := hdr.Settings.resolveFor(net.Config())
 	if err != nil {
 		return nil, errors.Wrap(err, "pasp: checkpoint settings")
 	}

@@ -135,13 +135,13 @@ func (s *Settings) Validate(L int) error {
 // mpnet.Config.Validate's to report. It returns a *SettingsError naming the
 // first invalid field.
 func (s *Settings) ValidateFor(cfg mpnet.Config) error {
-	_, err := s.resolveFor(&cfg)
+	_, err := s.resolveFor(cfg)
 	return err
 }
 
 // resolveFor is resolve for the network cfg: New, ValidateFor and Load
 // all resolve the settings here.
-func (s *Settings) resolveFor(cfg *mpnet.Config) (*resolved, error) {
+func (s *Settings) resolveFor(cfg mpnet.Config) (*resolved, error) {
 	return s.resolve(max(cfg.L(), 0), cfg.Kinds)
 }
 

@@ -35,7 +35,7 @@ func New(cfg mpnet.Config, s *Settings) (*Trainer, error) {
 	if s == nil {
 		s = &Settings{}
 	}
-	rv, err := s.resolveFor(&cfg)
+	rv, err := s.resolveFor(cfg)
 	if err != nil {
 		return nil, err
 	}
