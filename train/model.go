@@ -10,13 +10,13 @@ import (
 // the PasP trainer (pasp.Trainer), BinaryNet and its continuous-weight SGD
 // variant, EBP (package compare).
 type Model interface {
-	// Widths returns the layer widths N_0 … N_L. Fit checks the data sets
-	// against N_0 (features per sample) and N_L (1: ±1 labels; C ≥ 2:
-	// class indices below C).
+	// Widths returns the layer widths N_0 … N_L (at least two). Fit checks
+	// the data sets against N_0 (features per sample) and N_L (1: ±1
+	// labels; C ≥ 2: class indices below C).
 	Widths() []int
-	// Progress returns the run state that Fit advances in place. The model
-	// owns it, so that it carries over from one Fit to the next and into
-	// checkpoints.
+	// Progress returns the run state that Fit advances in place; its Order
+	// must be set. The model owns it, so that it carries over from one Fit
+	// to the next and into checkpoints.
 	Progress() *Progress
 	// TrainBatch trains on one mini-batch: x holds B samples (B×N_0, one
 	// per row), y their labels. It updates Stats.Steps, Sweeps and Change.
