@@ -9,6 +9,7 @@ import (
 
 	"github.com/fbpgo/fbp/data"
 	"github.com/fbpgo/fbp/pasp"
+	"github.com/fbpgo/fbp/train"
 )
 
 // BinaryNet trains a multi-layer perceptron with binary weights and sign
@@ -45,7 +46,6 @@ type BinaryNet struct {
 	s      BinaryNetSettings
 	rv     *bnResolved
 	rng    *rand.Rand
-	order  *rand.PCG // the epoch orders, data.OrderSource(Seed)
 
 	w      []*tensor.Dense // latent weights, N_{l−1}×N_l per layer, shared by every graph
 	mask   []*tensor.Dense // masks in the same layout; nil for a dense layer
@@ -53,7 +53,7 @@ type BinaryNet struct {
 	graphs map[int]*bnGraph // one training graph per batch size
 	prev   [][]float64      // latent weights before the last step, for Stats.Change
 
-	stats pasp.Stats
+	prog train.Progress // counters and the epoch orders, data.OrderSource(Seed)
 }
 
 // NewBinaryNet returns a BinaryNet with widths N_0 … N_L (N_L = 1: one sign
@@ -77,9 +77,9 @@ func NewBinaryNet(widths []int, s *BinaryNetSettings) (*BinaryNet, error) {
 		s:      *s,
 		rv:     rv,
 		rng:    rand.New(rand.NewPCG(s.Seed, 0x9e3779b97f4a7c15)),
-		order:  data.OrderSource(s.Seed),
 		graphs: map[int]*bnGraph{},
 	}
+	bn.prog.Order = data.OrderSource(s.Seed)
 	bn.s.Density = append([]float64(nil), s.Density...)
 	L := len(widths) - 1
 	masks := make([][]float64, L)
@@ -168,7 +168,7 @@ func (bn *BinaryNet) Settings() BinaryNetSettings {
 func (bn *BinaryNet) SetRecorder(r pasp.Recorder) { bn.s.Recorder = r }
 
 // Stats returns the counters of the run.
-func (bn *BinaryNet) Stats() pasp.Stats { return bn.stats }
+func (bn *BinaryNet) Stats() pasp.Stats { return bn.prog.Stats }
 
 // Weights returns a copy of the latent weights of layer l as a K×N
 // row-major slice (K = N_{l+1}, N = N_l, the layout of mpnet). It panics if

@@ -2,8 +2,6 @@ package compare
 
 import (
 	"context"
-	"math/rand/v2"
-	"time"
 
 	"github.com/pkg/errors"
 	"gonum.org/v1/gonum/blas"
@@ -12,139 +10,49 @@ import (
 	"github.com/fbpgo/fbp/data"
 	"github.com/fbpgo/fbp/mpnet"
 	"github.com/fbpgo/fbp/pasp"
+	"github.com/fbpgo/fbp/train"
 )
 
-// Fit trains for Settings.Epochs epochs on train, evaluating the point-wise
-// errors on train and test before the first epoch (epoch 0, only on a fresh
-// network) and after each, exactly as pasp.Trainer.Fit does: the Recorder
-// gets Init, then StepEnd after every mini-batch and EpochEnd after every
-// evaluation, so pasp.Printer and pasp.JSONRecorder work unchanged. Every
-// epoch draws a fresh permutation of train from the run's random source and
-// drops the last incomplete mini-batch. Fit stops early when Runtime is
-// exceeded or ctx is cancelled (after the current mini-batch); the Result's
-// Status says why. test may be nil. Invalid sets give an error.
-func (bn *BinaryNet) Fit(ctx context.Context, train, test *data.Set) (*pasp.Result, error) {
-	if err := bn.checkSet("training", train); err != nil {
-		return nil, err
+// BinaryNet is a model of package train's epoch loop.
+var _ train.Model = (*BinaryNet)(nil)
+
+// Fit trains for Settings.Epochs epochs on train with the epoch loop of
+// package train (train.Fit), exactly as pasp.Trainer.Fit does: it evaluates
+// the point-wise errors on train and test before the first epoch (epoch 0,
+// only on a fresh network) and after each; the Recorder gets Init, then
+// StepEnd after every mini-batch and EpochEnd after every evaluation, so
+// pasp.Printer and pasp.JSONRecorder work unchanged. Every epoch draws a
+// fresh permutation of train from data.OrderSource(Seed) and drops the
+// last incomplete mini-batch. Fit stops early when Runtime is exceeded or
+// ctx is cancelled (after the current mini-batch); the Result's Status
+// says why. test may be nil. Invalid sets give an error, a batch larger
+// than the training set a *BinaryNetSettingsError.
+func (bn *BinaryNet) Fit(ctx context.Context, trainSet, test *data.Set) (*pasp.Result, error) {
+	res, err := train.Fit(ctx, bn, trainSet, test, &train.Settings{BatchSize: bn.rv.batch, Epochs: bn.rv.epochs,
+		Runtime: bn.s.Runtime, TrainEval: bn.s.TrainEval, Recorder: bn.s.Recorder, Name: "compare"})
+	var se *train.SettingsError
+	if errors.As(err, &se) {
+		return nil, &BinaryNetSettingsError{se.Field, se.Err}
 	}
-	if test != nil {
-		if err := bn.checkSet("test", test); err != nil {
-			return nil, err
-		}
-	}
-	B := bn.rv.batch
-	if B > train.M {
-		return nil, &BinaryNetSettingsError{"BatchSize", errors.Errorf("%d is larger than the training set (%d samples)", B, train.M)}
-	}
-	rec := bn.s.Recorder
-	if rec == nil {
-		rec = bnNopRecorder{}
-	}
-	bn.stats.StepsPerEpoch = train.M / B
-	if err := rec.Init(&bn.stats); err != nil {
-		return nil, errors.Wrap(err, "compare: recorder")
-	}
-	start := time.Now()
-	if bn.stats.Epoch == 0 && bn.stats.Steps == 0 {
-		if err := bn.evaluate(train, test, 0); err != nil {
-			return nil, err
-		}
-		if err := rec.Record(pasp.EpochEnd, &bn.stats); err != nil {
-			return nil, errors.Wrap(err, "compare: recorder")
-		}
-	}
-	N0 := train.N
-	x := make([]float64, B*N0)
-	y := make([]int, B)
-	res := &pasp.Result{Status: pasp.EpochLimit}
-	for range bn.rv.epochs {
-		epochStart := time.Now()
-		perm := rand.New(bn.order).Perm(train.M)
-		bn.stats.Step = 0
-		for b := 0; b+B <= train.M; b += B {
-			if ctx.Err() != nil {
-				res.Status = pasp.Interrupted
-				res.Stats = bn.stats
-				return res, nil
-			}
-			for n, idx := range perm[b : b+B] {
-				copy(x[n*N0:(n+1)*N0], train.X[idx*N0:(idx+1)*N0])
-				y[n] = train.Y[idx]
-			}
-			if _, err := bn.Step(x, y); err != nil {
-				return nil, errors.Wrapf(err, "compare: epoch %d, mini-batch %d", bn.stats.Epoch+1, bn.stats.Step+1)
-			}
-			bn.stats.Step++
-			if err := rec.Record(pasp.StepEnd, &bn.stats); err != nil {
-				return nil, errors.Wrap(err, "compare: recorder")
-			}
-		}
-		bn.stats.Epoch++
-		bn.stats.Step = 0
-		elapsed := time.Since(epochStart)
-		bn.stats.Runtime += elapsed
-		if err := bn.evaluate(train, test, elapsed.Seconds()); err != nil {
-			return nil, err
-		}
-		if err := rec.Record(pasp.EpochEnd, &bn.stats); err != nil {
-			return nil, errors.Wrap(err, "compare: recorder")
-		}
-		if bn.s.Runtime > 0 && time.Since(start) > bn.s.Runtime {
-			res.Status = pasp.RuntimeLimit
-			break
-		}
-	}
-	res.Stats = bn.stats
-	return res, nil
+	return res, err
 }
 
-type bnNopRecorder struct{}
+// Progress returns the run state that Fit advances (train.Model): the
+// counters Stats returns and the source of the epoch orders.
+func (bn *BinaryNet) Progress() *train.Progress { return &bn.prog }
 
-func (bnNopRecorder) Init(*pasp.Stats) error               { return nil }
-func (bnNopRecorder) Record(pasp.Event, *pasp.Stats) error { return nil }
-
-// checkSet validates a data set against the network.
-func (bn *BinaryNet) checkSet(name string, s *data.Set) error {
-	if s == nil {
-		return errors.Errorf("compare: %s set is nil", name)
-	}
-	if err := s.Validate(); err != nil {
-		return errors.Wrapf(err, "compare: %s set", name)
-	}
-	N0, C := bn.widths[0], bn.widths[bn.L()]
-	switch {
-	case s.M == 0:
-		return errors.Errorf("compare: %s set is empty", name)
-	case s.N != N0:
-		return errors.Errorf("compare: %s set has %d features per sample, the network's input width is %d", name, s.N, N0)
-	case C == 1 && s.Classes != 2:
-		return errors.Errorf("compare: %s set has %d classes; a one-output network needs the ±1 labels of a 2-class set", name, s.Classes)
-	case C > 1 && (s.Classes != C || s.Classes == 2):
-		return errors.Errorf("compare: %s set has %d classes (±1 labels when 2), the network has %d outputs (use one output for 2 classes)", name, s.Classes, C)
-	}
-	return nil
+// TrainBatch is Step without the loss (train.Model).
+func (bn *BinaryNet) TrainBatch(x []float64, y []int) error {
+	_, err := bn.Step(x, y)
+	return err
 }
 
-// evaluate fills bn.stats.Eval for the current epoch.
-func (bn *BinaryNet) evaluate(train, test *data.Set, epochSeconds float64) error {
-	start := time.Now()
-	e := pasp.Eval{Epoch: bn.stats.Epoch, EpochSeconds: epochSeconds}
-	x, y := train.X, train.Y
-	if n := bn.s.TrainEval; n > 0 && n < len(y) {
-		x, y = x[:n*train.N], y[:n]
-	}
-	var err error
-	if e.TrainError, err = bn.Errors(x, y); err != nil {
-		return errors.Wrap(err, "compare: evaluating on the training set")
-	}
-	if test != nil {
-		if e.TestError, err = bn.Errors(test.X, test.Y); err != nil {
-			return errors.Wrap(err, "compare: evaluating on the test set")
-		}
-	}
-	e.EvalSeconds = time.Since(start).Seconds()
-	bn.stats.Eval = e
-	return nil
+// Evaluate returns the point-wise error rate, in percent, on the samples x
+// with labels y (Errors), and 0 for the Bayesian one, which BinaryNet does
+// not have (train.Model).
+func (bn *BinaryNet) Evaluate(x []float64, y []int) (pointwise, bayes float64, err error) {
+	pointwise, err = bn.Errors(x, y)
+	return pointwise, 0, err
 }
 
 // Errors returns the point-wise error rate, in percent, on the samples x

@@ -130,15 +130,15 @@ func (bn *BinaryNet) Step(x []float64, y []int) (float64, error) {
 	if err := bn.solver.Step(gr.model); err != nil {
 		return loss, errors.Wrap(err, "compare: BinaryNet solver step")
 	}
-	bn.stats.Change = 0
+	bn.prog.Stats.Change = 0
 	for l, w := range bn.w {
 		if bn.s.Binary {
 			bnClip(w)
 		}
-		bn.stats.Change = math.Max(bn.stats.Change, bnMeanAbsDiff(bn.prev[l], w))
+		bn.prog.Stats.Change = math.Max(bn.prog.Stats.Change, bnMeanAbsDiff(bn.prev[l], w))
 	}
-	bn.stats.Steps++
-	bn.stats.Sweeps++
+	bn.prog.Stats.Steps++
+	bn.prog.Stats.Sweeps++
 	return loss, nil
 }
 

@@ -11,6 +11,7 @@ import (
 	"github.com/fbpgo/fbp/data"
 	"github.com/fbpgo/fbp/mpnet"
 	"github.com/fbpgo/fbp/pasp"
+	"github.com/fbpgo/fbp/train"
 )
 
 // EBPWeights selects the weight model of Expectation Backpropagation.
@@ -107,10 +108,9 @@ type EBP struct {
 	epochs int
 	layers []*ebpLayer
 	rng    *rand.Rand
-	order  *rand.PCG // the epoch orders, data.OrderSource(Seed)
-	x2     []float64 // N_0: <x²> of the current input
-	target []float64 // V_L: ±1 targets of the current example
-	stats  pasp.Stats
+	x2     []float64      // N_0: <x²> of the current input
+	target []float64      // V_L: ±1 targets of the current example
+	prog   train.Progress // counters and the epoch orders, data.OrderSource(Seed)
 }
 
 // NewEBP validates s and returns an EBP trainer with weights drawn from
@@ -125,7 +125,7 @@ func NewEBP(s *EBPSettings) (*EBP, error) {
 	e := &EBP{s: *s, batch: max(s.BatchSize, 1), epochs: max(s.Epochs, 1)}
 	e.s.Widths = append([]int(nil), s.Widths...)
 	e.rng = rand.New(rand.NewPCG(s.Seed, 0x5eed0ebb))
-	e.order = data.OrderSource(s.Seed)
+	e.prog.Order = data.OrderSource(s.Seed)
 	std, v0 := s.InitStd, s.InitVar
 	if std == 0 {
 		std = 1
@@ -194,7 +194,7 @@ func (e *EBP) Settings() EBPSettings { return e.s }
 func (e *EBP) SetRecorder(r pasp.Recorder) { e.s.Recorder = r }
 
 // Stats returns the trainer's counters.
-func (e *EBP) Stats() pasp.Stats { return e.stats }
+func (e *EBP) Stats() pasp.Stats { return e.prog.Stats }
 
 // Mean returns Wbar of weight layer l (V_l×V_{l−1}, row-major) as a
 // read-only view that later steps overwrite.
@@ -229,7 +229,7 @@ func (e *EBP) Step(x []float64, y []int) error {
 	for _, ly := range e.layers {
 		ebpApply(ly.h, ly.wbar, ly.w2, ly.s2w, ly.acc)
 	}
-	e.stats.Steps++
+	e.prog.Stats.Steps++
 	return nil
 }
 
@@ -285,9 +285,9 @@ func (e *EBP) backward() {
 	}
 }
 
-// checkFinite returns a *mpnet.NonFiniteError for the first NaN or Inf in
-// the fields (or means) of any layer.
-func (e *EBP) checkFinite() error {
+// CheckFinite returns a *mpnet.NonFiniteError for the first NaN or Inf in
+// the fields (or means) of any layer; Fit calls it after every epoch.
+func (e *EBP) CheckFinite() error {
 	for l, ly := range e.layers {
 		for i, v := range ly.h {
 			if math.IsNaN(v) || math.IsInf(v, 0) {

@@ -3,154 +3,68 @@ package compare
 import (
 	"context"
 	"math"
-	"math/rand/v2"
-	"time"
 
 	"github.com/pkg/errors"
 
 	"github.com/fbpgo/fbp/data"
 	"github.com/fbpgo/fbp/pasp"
+	"github.com/fbpgo/fbp/train"
 )
 
-// Fit trains for EBPSettings.Epochs epochs on train, reporting through
-// the Recorder exactly as pasp does: Init, then EpochEnd for epoch 0 (only
-// on a fresh trainer), StepEnd after every mini-batch and EpochEnd after
-// every epoch, with Stats.Eval holding point-wise and Bayesian errors in
-// percent on train and test and, in Q0, the mean of Wbar² per layer. Every
-// epoch draws a fresh permutation of train from the run's random source.
-// Fit stops early when Runtime is exceeded or ctx is cancelled (after the
-// current mini-batch); the Result's Status says why. test may be nil.
-func (e *EBP) Fit(ctx context.Context, train, test *data.Set) (*pasp.Result, error) {
-	if err := e.checkSet("training", train); err != nil {
-		return nil, err
+// EBP is a model of package train's epoch loop, with diagnostics and a
+// finiteness check.
+var (
+	_ train.Model         = (*EBP)(nil)
+	_ train.Overlapper    = (*EBP)(nil)
+	_ train.FiniteChecker = (*EBP)(nil)
+)
+
+// Fit trains for EBPSettings.Epochs epochs on train with the epoch loop of
+// package train (train.Fit), reporting through the Recorder exactly as
+// pasp does: Init, then EpochEnd for epoch 0 (only on a fresh trainer),
+// StepEnd after every mini-batch and EpochEnd after every epoch, with
+// Stats.Eval holding point-wise and Bayesian errors in percent on train
+// and test and, in Q0, the mean of Wbar² per layer. Every epoch draws a
+// fresh permutation of train from data.OrderSource(Seed); a NaN or ±Inf in
+// the fields after an epoch stops the run with an error. Fit stops early
+// when Runtime is exceeded or ctx is cancelled (after the current
+// mini-batch); the Result's Status says why. test may be nil.
+func (e *EBP) Fit(ctx context.Context, trainSet, test *data.Set) (*pasp.Result, error) {
+	res, err := train.Fit(ctx, e, trainSet, test, &train.Settings{BatchSize: e.batch, Epochs: e.epochs,
+		Runtime: e.s.Runtime, TrainEval: e.s.TrainEval, Recorder: e.s.Recorder, Name: "compare: EBP"})
+	var se *train.SettingsError
+	if errors.As(err, &se) {
+		return nil, &EBPSettingsError{se.Field, se.Err}
 	}
-	if test != nil {
-		if err := e.checkSet("test", test); err != nil {
-			return nil, err
-		}
-	}
-	B := e.batch
-	if B > train.M {
-		return nil, &EBPSettingsError{"BatchSize", errors.Errorf("%d is larger than the training set (%d samples)", B, train.M)}
-	}
-	rec := e.s.Recorder
-	if rec == nil {
-		rec = ebpNopRecorder{}
-	}
-	e.stats.StepsPerEpoch = train.M / B
-	if err := rec.Init(&e.stats); err != nil {
-		return nil, errors.Wrap(err, "compare: EBP recorder")
-	}
-	start := time.Now()
-	if e.stats.Epoch == 0 && e.stats.Steps == 0 {
-		if err := e.evaluate(train, test, 0); err != nil {
-			return nil, err
-		}
-		if err := rec.Record(pasp.EpochEnd, &e.stats); err != nil {
-			return nil, errors.Wrap(err, "compare: EBP recorder")
-		}
-	}
-	N0 := train.N
-	x, y := make([]float64, B*N0), make([]int, B)
-	res := &pasp.Result{Status: pasp.EpochLimit}
-	for range e.epochs {
-		epochStart := time.Now()
-		perm := rand.New(e.order).Perm(train.M)
-		e.stats.Step = 0
-		for b := 0; b+B <= train.M; b += B {
-			if ctx.Err() != nil {
-				res.Status, res.Stats = pasp.Interrupted, e.stats
-				return res, nil
-			}
-			for n, idx := range perm[b : b+B] {
-				copy(x[n*N0:(n+1)*N0], train.Row(idx))
-				y[n] = train.Y[idx]
-			}
-			if err := e.Step(x, y); err != nil {
-				return nil, errors.Wrapf(err, "compare: EBP epoch %d, mini-batch %d", e.stats.Epoch+1, e.stats.Step+1)
-			}
-			e.stats.Step++
-			if err := rec.Record(pasp.StepEnd, &e.stats); err != nil {
-				return nil, errors.Wrap(err, "compare: EBP recorder")
-			}
-		}
-		if err := e.checkFinite(); err != nil {
-			return nil, errors.Wrapf(err, "compare: EBP epoch %d", e.stats.Epoch+1)
-		}
-		e.stats.Epoch++
-		e.stats.Step = 0
-		elapsed := time.Since(epochStart)
-		e.stats.Runtime += elapsed
-		if err := e.evaluate(train, test, elapsed.Seconds()); err != nil {
-			return nil, err
-		}
-		if err := rec.Record(pasp.EpochEnd, &e.stats); err != nil {
-			return nil, errors.Wrap(err, "compare: EBP recorder")
-		}
-		if e.s.Runtime > 0 && time.Since(start) > e.s.Runtime {
-			res.Status = pasp.RuntimeLimit
-			break
-		}
-	}
-	res.Stats = e.stats
-	return res, nil
+	return res, err
 }
 
-type ebpNopRecorder struct{}
+// Widths returns a copy of the layer widths V_0 … V_L (train.Model).
+func (e *EBP) Widths() []int { return append([]int(nil), e.s.Widths...) }
 
-func (ebpNopRecorder) Init(*pasp.Stats) error               { return nil }
-func (ebpNopRecorder) Record(pasp.Event, *pasp.Stats) error { return nil }
+// Progress returns the run state that Fit advances (train.Model): the
+// counters Stats returns and the source of the epoch orders.
+func (e *EBP) Progress() *train.Progress { return &e.prog }
 
-// checkSet validates a data set against the network.
-func (e *EBP) checkSet(name string, s *data.Set) error {
-	if s == nil {
-		return errors.Errorf("compare: EBP: %s set is nil", name)
-	}
-	if err := s.Validate(); err != nil {
-		return errors.Wrapf(err, "compare: EBP: %s set", name)
-	}
-	if s.M == 0 {
-		return errors.Errorf("compare: EBP: %s set is empty", name)
-	}
-	if s.N != e.s.Widths[0] {
-		return errors.Errorf("compare: EBP: %s set has %d features per sample, the input width is %d", name, s.N, e.s.Widths[0])
-	}
-	C := e.s.Widths[len(e.s.Widths)-1]
-	for n, y := range s.Y {
-		if (C == 1 && y != 1 && y != -1) || (C > 1 && (y < 0 || y >= C)) {
-			return errors.Errorf("compare: EBP: %s set: label %d of sample %d does not fit an output of width %d", name, y, n, C)
-		}
-	}
-	return nil
+// TrainBatch is Step (train.Model).
+func (e *EBP) TrainBatch(x []float64, y []int) error { return e.Step(x, y) }
+
+// Evaluate is Errors (train.Model).
+func (e *EBP) Evaluate(x []float64, y []int) (pointwise, bayes float64, err error) {
+	return e.Errors(x, y)
 }
 
-// evaluate fills e.stats.Eval for the current epoch.
-func (e *EBP) evaluate(train, test *data.Set, epochSeconds float64) error {
-	start := time.Now()
-	ev := pasp.Eval{Epoch: e.stats.Epoch, EpochSeconds: epochSeconds}
-	x, y := train.X, train.Y
-	if n := e.s.TrainEval; n > 0 && n < len(y) {
-		x, y = x[:n*train.N], y[:n]
-	}
-	var err error
-	if ev.TrainError, ev.TrainErrorBayes, err = e.Errors(x, y); err != nil {
-		return errors.Wrap(err, "compare: EBP: evaluating on the training set")
-	}
-	if test != nil {
-		if ev.TestError, ev.TestErrorBayes, err = e.Errors(test.X, test.Y); err != nil {
-			return errors.Wrap(err, "compare: EBP: evaluating on the test set")
-		}
-	}
+// Overlaps returns, per layer, the mean of Wbar² in q0 and no qab
+// (train.Overlapper).
+func (e *EBP) Overlaps() (q0, qab []float64) {
 	for _, ly := range e.layers {
 		var q float64
 		for _, w := range ly.wbar {
 			q += w * w
 		}
-		ev.Q0 = append(ev.Q0, q/float64(len(ly.wbar)))
+		q0 = append(q0, q/float64(len(ly.wbar)))
 	}
-	ev.EvalSeconds = time.Since(start).Seconds()
-	e.stats.Eval = ev
-	return nil
+	return q0, nil
 }
 
 // Errors returns the point-wise and Bayesian error rates, in percent, on

@@ -10,6 +10,7 @@ import (
 
 	"github.com/fbpgo/fbp/data"
 	"github.com/fbpgo/fbp/pasp"
+	"github.com/fbpgo/fbp/train"
 )
 
 // rsgdReplica is one replica: latent H, binary W = sign(H) (H > 0 → +1,
@@ -299,7 +300,7 @@ func (r *RSGD) evaluate(res *RSGDResult) {
 func (r *RSGD) Run(ctx context.Context) (*RSGDResult, error) {
 	rec := r.s.Recorder
 	if rec == nil {
-		rec = ebpNopRecorder{}
+		rec = train.Discard
 	}
 	rv := r.rv
 	subs := (r.p.M + rv.batch - 1) / rv.batch

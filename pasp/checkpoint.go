@@ -47,7 +47,7 @@ func (t *Trainer) Save(w io.Writer) error {
 	buf.Write(ckptMagic[:])
 	s := t.s
 	s.Recorder = nil
-	hdr, err := json.Marshal(ckptHeader{Settings: s, Stats: t.stats, R: t.r, Calls: t.calls})
+	hdr, err := json.Marshal(ckptHeader{Settings: s, Stats: t.prog.Stats, R: t.r, Calls: t.calls})
 	if err != nil {
 		return errors.Wrap(err, "pasp: checkpoint header")
 	}
@@ -59,7 +59,7 @@ func (t *Trainer) Save(w io.Writer) error {
 	}
 	binary.Write(&buf, binary.LittleEndian, uint32(len(rng)))
 	buf.Write(rng)
-	ord, err := t.order.MarshalBinary()
+	ord, err := t.prog.Order.MarshalBinary()
 	if err != nil {
 		return errors.Wrap(err, "pasp: checkpoint random state")
 	}
@@ -161,7 +161,7 @@ func Load(r io.Reader) (*Trainer, error) {
 	if err != nil {
 		return nil, errors.Wrap(err, "pasp: checkpoint")
 	}
-	rv, err := hdr.Settings.resolve(net.L())
+	rv, err := hdr.Settings.resolveFor(net.Config())
 	if err != nil {
 		return nil, errors.Wrap(err, "pasp: checkpoint settings")
 	}
@@ -171,14 +171,15 @@ func Load(r io.Reader) (*Trainer, error) {
 	if err := setFocus(net, rv, hdr.Settings.FocusPrior); err != nil {
 		return nil, errors.Wrap(err, "pasp: checkpoint settings")
 	}
-	t := &Trainer{net: net, s: hdr.Settings, rv: rv, r: hdr.R, calls: hdr.Calls, stats: hdr.Stats}
+	t := &Trainer{net: net, s: hdr.Settings, rv: rv, r: hdr.R, calls: hdr.Calls}
+	t.prog.Stats = hdr.Stats
 	t.src = new(randPCG)
 	if err := t.src.UnmarshalBinary(rngBytes); err != nil {
 		return bad("random state: %v", err)
 	}
 	t.rng = newRand(t.src)
-	t.order = new(randPCG)
-	if err := t.order.UnmarshalBinary(ordBytes); err != nil {
+	t.prog.Order = new(randPCG)
+	if err := t.prog.Order.UnmarshalBinary(ordBytes); err != nil {
 		return bad("epoch-order state: %v", err)
 	}
 	return t, nil

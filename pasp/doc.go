@@ -8,11 +8,14 @@
 // Settings hold the hyper-parameters (per-layer ρ, ψ, r; τmax, ϵinit, rstep,
 // batch size, epochs, seed); DefaultSettings gives those of the paper's
 // experiments. New builds the network and the trainer; Step trains on one
-// mini-batch; Fit runs epochs with shuffling and end-of-epoch evaluation,
+// mini-batch; Fit runs epochs with shuffling and end-of-epoch evaluation
+// through the epoch loop of package train (the Trainer is a train.Model),
 // reporting to a Recorder (Printer, JSONRecorder) and returning a Result
-// whose Status says why it stopped. Save, SaveFile, Load and LoadFile write and
-// read the complete trainer state, so that a resumed run continues exactly as
-// an uninterrupted one.
+// whose Status says why it stopped. Stats, Eval, Result, Status, Event and
+// the recorders are package train's, under their pasp names. Save,
+// SaveFile, Load and LoadFile write and read the complete trainer state, so
+// that a resumed run continues exactly as an uninterrupted one;
+// SetCheckpointFile makes Fit save it after every epoch.
 //
 // # Randomness
 //

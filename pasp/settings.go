@@ -123,14 +123,31 @@ type resolved struct {
 }
 
 // Validate returns a *SettingsError naming the first invalid field of s for
-// an L-layer network.
+// an L-layer network; ValidateFor also checks what depends on the layer
+// kinds.
 func (s *Settings) Validate(L int) error {
-	_, err := s.resolve(L)
+	_, err := s.resolve(L, nil)
 	return err
 }
 
-// resolve applies the defaults and validates s for an L-layer network.
-func (s *Settings) resolve(L int) (*resolved, error) {
+// ValidateFor is Validate for the network cfg: it also checks that only BP,
+// BPI and ArgMax layers are focused (ALGORITHMS §10.3). An invalid cfg is
+// mpnet.Config.Validate's to report. It returns a *SettingsError naming the
+// first invalid field.
+func (s *Settings) ValidateFor(cfg mpnet.Config) error {
+	_, err := s.resolveFor(cfg)
+	return err
+}
+
+// resolveFor is resolve for the network cfg: New, ValidateFor and Load
+// all resolve the settings here.
+func (s *Settings) resolveFor(cfg mpnet.Config) (*resolved, error) {
+	return s.resolve(max(cfg.L(), 0), cfg.Kinds)
+}
+
+// resolve applies the defaults and validates s for an L-layer network
+// whose layer kinds are kinds (nil: not known, the kinds are not checked).
+func (s *Settings) resolve(L int, kinds []mpnet.Kind) (*resolved, error) {
 	var rv resolved
 	var err error
 	if rv.rho, err = perLayer("Rho", s.Rho, L, 1); err != nil {
@@ -146,46 +163,73 @@ func (s *Settings) resolve(L int) (*resolved, error) {
 		return nil, err
 	}
 	for l := 0; l < L; l++ {
-		if !finite(rv.rho[l]) || rv.rho[l] < 0 {
-			return nil, &SettingsError{"Rho", errors.Errorf("ρ[%d] = %v: want a finite value ≥ 0", l, rv.rho[l])}
-		}
-		if !finite(rv.psi[l]) || rv.psi[l] < 0 || rv.psi[l] >= 1 {
-			return nil, &SettingsError{"Psi", errors.Errorf("ψ[%d] = %v: want a value in [0, 1)", l, rv.psi[l])}
-		}
-		if y := rv.focusY[l]; y != 0 && (!finite(y) || y < 1) {
-			return nil, &SettingsError{"FocusY", errors.Errorf("y[%d] = %v: want 0 (off) or a finite value ≥ 1", l, y)}
-		}
-		if rv.focusY[l] != 0 {
-			if !finite(rv.r[l]) || rv.r[l] < 0 {
-				return nil, &SettingsError{"R", errors.Errorf("γ = r[%d] = %v on a focused layer: want a finite value ≥ 0", l, rv.r[l])}
-			}
-		} else if !finite(rv.r[l]) || rv.r[l] < 0 || rv.r[l] > 1 {
-			return nil, &SettingsError{"R", errors.Errorf("r[%d] = %v: want a value in [0, 1]", l, rv.r[l])}
+		if err := rv.checkLayer(l, kinds); err != nil {
+			return nil, err
 		}
 	}
-	switch {
-	case !finite(s.RStep) || s.RStep < 0 || s.RStep >= 1:
-		return nil, &SettingsError{"RStep", errors.Errorf("%v: want a value in [0, 1)", s.RStep)}
-	case !finite(s.RBatch) || s.RBatch < 0:
-		return nil, &SettingsError{"RBatch", errors.Errorf("%v: want a finite value ≥ 0", s.RBatch)}
-	case !finite(s.EpsInit) || s.EpsInit < 0:
-		return nil, &SettingsError{"EpsInit", errors.Errorf("%v: want a finite value ≥ 0", s.EpsInit)}
-	case s.TauMax < 0 || s.TauMax > 1e6:
-		return nil, &SettingsError{"TauMax", errors.Errorf("%d: want a count in [0, 1e6]", s.TauMax)}
-	case s.BatchSize < 0:
-		return nil, &SettingsError{"BatchSize", errors.Errorf("%d: want a size ≥ 1 (0 means 128)", s.BatchSize)}
-	case s.Epochs < 0:
-		return nil, &SettingsError{"Epochs", errors.Errorf("%d: want a count ≥ 0", s.Epochs)}
-	case s.TrainEval < 0:
-		return nil, &SettingsError{"TrainEval", errors.Errorf("%d: want a count ≥ 0", s.TrainEval)}
-	case s.Runtime < 0:
-		return nil, &SettingsError{"Runtime", errors.Errorf("%v: want a duration ≥ 0", s.Runtime)}
+	if err := s.checkScalars(); err != nil {
+		return nil, err
 	}
 	rv.tauMax, rv.batch, rv.epochs = max(s.TauMax, 1), s.BatchSize, max(s.Epochs, 1)
 	if rv.batch == 0 {
 		rv.batch = 128
 	}
 	return &rv, nil
+}
+
+// checkLayer checks the per-layer values of layer l. This is the one
+// place where FocusY is validated: a focused y is finite and ≥ 1, on a
+// BP, BPI or ArgMax layer (ALGORITHMS §10.3), and turns r into the
+// coupling γ, which may exceed 1.
+func (rv *resolved) checkLayer(l int, kinds []mpnet.Kind) error {
+	if !finite(rv.rho[l]) || rv.rho[l] < 0 {
+		return &SettingsError{"Rho", errors.Errorf("ρ[%d] = %v: want a finite value ≥ 0", l, rv.rho[l])}
+	}
+	if !finite(rv.psi[l]) || rv.psi[l] < 0 || rv.psi[l] >= 1 {
+		return &SettingsError{"Psi", errors.Errorf("ψ[%d] = %v: want a value in [0, 1)", l, rv.psi[l])}
+	}
+	y, r := rv.focusY[l], rv.r[l]
+	if y == 0 {
+		if !finite(r) || r < 0 || r > 1 {
+			return &SettingsError{"R", errors.Errorf("r[%d] = %v: want a value in [0, 1]", l, r)}
+		}
+		return nil
+	}
+	if !finite(y) || y < 1 {
+		return &SettingsError{"FocusY", errors.Errorf("y[%d] = %v: want 0 (off) or a finite value ≥ 1", l, y)}
+	}
+	if !finite(r) || r < 0 {
+		return &SettingsError{"R", errors.Errorf("γ = r[%d] = %v on a focused layer: want a finite value ≥ 0", l, r)}
+	}
+	if l < len(kinds) {
+		if k := kinds[l]; k != mpnet.BP && k != mpnet.BPI && k != mpnet.ArgMax {
+			return &SettingsError{"FocusY", errors.Errorf("layer %d is %v: focusing needs a bp, bpi or argmax layer (ALGORITHMS §10.3)", l, k)}
+		}
+	}
+	return nil
+}
+
+// checkScalars checks the settings that are not per layer.
+func (s *Settings) checkScalars() error {
+	switch {
+	case !finite(s.RStep) || s.RStep < 0 || s.RStep >= 1:
+		return &SettingsError{"RStep", errors.Errorf("%v: want a value in [0, 1)", s.RStep)}
+	case !finite(s.RBatch) || s.RBatch < 0:
+		return &SettingsError{"RBatch", errors.Errorf("%v: want a finite value ≥ 0", s.RBatch)}
+	case !finite(s.EpsInit) || s.EpsInit < 0:
+		return &SettingsError{"EpsInit", errors.Errorf("%v: want a finite value ≥ 0", s.EpsInit)}
+	case s.TauMax < 0 || s.TauMax > 1e6:
+		return &SettingsError{"TauMax", errors.Errorf("%d: want a count in [0, 1e6]", s.TauMax)}
+	case s.BatchSize < 0:
+		return &SettingsError{"BatchSize", errors.Errorf("%d: want a size ≥ 1 (0 means 128)", s.BatchSize)}
+	case s.Epochs < 0:
+		return &SettingsError{"Epochs", errors.Errorf("%d: want a count ≥ 0", s.Epochs)}
+	case s.TrainEval < 0:
+		return &SettingsError{"TrainEval", errors.Errorf("%d: want a count ≥ 0", s.TrainEval)}
+	case s.Runtime < 0:
+		return &SettingsError{"Runtime", errors.Errorf("%v: want a duration ≥ 0", s.Runtime)}
+	}
+	return nil
 }
 
 func finite(v float64) bool { return !math.IsNaN(v) && !math.IsInf(v, 0) }

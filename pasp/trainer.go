@@ -2,14 +2,13 @@ package pasp
 
 import (
 	"context"
-	"math"
 	"math/rand/v2"
-	"time"
 
 	"github.com/pkg/errors"
 
 	"github.com/fbpgo/fbp/data"
 	"github.com/fbpgo/fbp/mpnet"
+	"github.com/fbpgo/fbp/train"
 )
 
 // Trainer trains a network by Posterior-as-Prior message passing
@@ -17,16 +16,16 @@ import (
 // prior, the batch is loaded, the downward messages are reset, and τmax
 // message-passing iterations run.
 type Trainer struct {
-	net   *mpnet.Network
-	s     Settings
-	rv    *resolved
-	src   *rand.PCG  // masks and initial fields; saved in checkpoints
-	rng   *rand.Rand //
-	order *rand.PCG  // the epoch orders, data.OrderSource(Seed); saved too
+	net  *mpnet.Network
+	s    Settings
+	rv   *resolved
+	src  *rand.PCG      // masks and initial fields; saved in checkpoints
+	rng  *rand.Rand     //
+	prog train.Progress // counters and the epoch orders, data.OrderSource(Seed); saved too
 
-	r     []float64 // current reinforcement per layer (§10.2)
-	calls int       // iterations seen by the reinforcement schedule
-	stats Stats
+	r          []float64 // current reinforcement per layer (§10.2)
+	calls      int       // iterations seen by the reinforcement schedule
+	checkpoint string    // SetCheckpointFile's path; "": none
 }
 
 // New builds the network for cfg and a trainer for it: masks and initial
@@ -36,7 +35,7 @@ func New(cfg mpnet.Config, s *Settings) (*Trainer, error) {
 	if s == nil {
 		s = &Settings{}
 	}
-	rv, err := s.resolve(len(cfg.Widths) - 1)
+	rv, err := s.resolveFor(cfg)
 	if err != nil {
 		return nil, err
 	}
@@ -52,7 +51,8 @@ func New(cfg mpnet.Config, s *Settings) (*Trainer, error) {
 	if err := setFocus(net, rv, s.FocusPrior); err != nil {
 		return nil, err
 	}
-	t := &Trainer{net: net, s: *s, rv: rv, src: src, rng: rng, order: data.OrderSource(s.Seed), r: append([]float64(nil), rv.r...)}
+	t := &Trainer{net: net, s: *s, rv: rv, src: src, rng: rng, r: append([]float64(nil), rv.r...)}
+	t.prog.Order = data.OrderSource(s.Seed)
 	return t, nil
 }
 
@@ -75,7 +75,7 @@ func (t *Trainer) SetEpochs(n int) error {
 }
 
 // Stats returns the trainer's counters.
-func (t *Trainer) Stats() Stats { return t.stats }
+func (t *Trainer) Stats() Stats { return t.prog.Stats }
 
 // StepStats describes one mini-batch.
 type StepStats struct {
@@ -93,12 +93,6 @@ type StepStats struct {
 // A NaN or ±Inf in the weight state afterwards is a *mpnet.NonFiniteError.
 func (t *Trainer) Step(x []float64, y []int) (StepStats, error) {
 	return t.step(func() error { return t.net.SetBatch(x, y) })
-}
-
-// stepResident is Step on the samples idx of a data set uploaded to the
-// network's device (mpnet.Resident).
-func (t *Trainer) stepResident(r *mpnet.Resident, idx []int) (StepStats, error) {
-	return t.step(func() error { return t.net.SetBatchResident(r, idx) })
 }
 
 // step is Step with the batch loaded by load.
@@ -125,16 +119,10 @@ func (t *Trainer) step(load func() error) (StepStats, error) {
 		st.Change = c
 		t.advanceSchedule()
 	}
-	// A field that overflowed to ±Inf turns into NaN at the next prior
-	// step; stop here rather than train on it (O(K·N), the sweep is O(K·N·B)).
-	// Iterate has checked the state it leaves.
-	if st.Iterations == 0 {
-		if err := t.net.CheckFinite(); err != nil {
-			return st, err
-		}
-	}
-	t.stats.Steps++
-	t.stats.Sweeps += st.Iterations
+	// τmax ≥ 1 iterations ran, and Iterate has checked the state it leaves:
+	// a field that overflowed to ±Inf has stopped the step there.
+	t.prog.Stats.Steps++
+	t.prog.Stats.Sweeps += st.Iterations
 	return st, nil
 }
 
@@ -154,137 +142,36 @@ func (t *Trainer) advanceSchedule() {
 	}
 }
 
-// checkSet validates a data set against the network.
-func (t *Trainer) checkSet(name string, s *data.Set) error {
-	if s == nil {
-		return errors.Errorf("pasp: %s set is nil", name)
+// Fit trains for Settings.Epochs epochs on train with the epoch loop of
+// package train (train.Fit): it evaluates on train and test before the
+// first epoch (epoch 0, only on a fresh trainer) and after each, draws
+// every epoch's permutation from data.OrderSource(Seed), the order every
+// trainer of the module uses, and drops the last incomplete mini-batch. A
+// network on a device gets the training set uploaded once, and its
+// mini-batches are gathered there. After every epoch the trainer is saved
+// to the checkpoint file, if SetCheckpointFile set one. Fit stops early
+// when Runtime is exceeded or ctx is cancelled (after the current
+// mini-batch); the Result's Status says why it stopped. test may be nil. A
+// batch size larger than the training set is a *SettingsError.
+func (t *Trainer) Fit(ctx context.Context, trainSet, test *data.Set) (*Result, error) {
+	s := &train.Settings{BatchSize: t.rv.batch, Epochs: t.rv.epochs, Runtime: t.s.Runtime,
+		TrainEval: t.s.TrainEval, Recorder: t.s.Recorder, Name: "pasp"}
+	if t.checkpoint != "" {
+		path := t.checkpoint
+		s.Checkpoint = func(*Stats) error { return t.SaveFile(path) }
 	}
-	cfg := t.net.Config()
-	if s.N != cfg.Widths[0] {
-		return errors.Errorf("pasp: %s set has %d features per sample, the network's input width is %d", name, s.N, cfg.Widths[0])
+	res, err := train.Fit(ctx, t, trainSet, test, s)
+	var se *train.SettingsError
+	if errors.As(err, &se) {
+		return nil, &SettingsError{Field: se.Field, Err: se.Err}
 	}
-	if s.M == 0 || len(s.Y) != s.M || len(s.X) != s.M*s.N {
-		return errors.Errorf("pasp: %s set is empty or inconsistent (M = %d, %d labels, %d values)", name, s.M, len(s.Y), len(s.X))
-	}
-	for j, v := range s.X {
-		if math.IsNaN(v) || math.IsInf(v, 0) {
-			return errors.Errorf("pasp: %s set: feature %d of sample %d is %v", name, j%s.N, j/s.N, v)
-		}
-	}
-	classes := cfg.Classes()
-	for n, y := range s.Y {
-		if classes == 2 && cfg.Widths[len(cfg.Widths)-1] == 1 {
-			if y != 1 && y != -1 {
-				return errors.Errorf("pasp: %s set: label %d of sample %d: a one-output network needs labels ±1 (use the 2-class task)", name, y, n)
-			}
-		} else if y < 0 || y >= classes {
-			return errors.Errorf("pasp: %s set: label %d of sample %d is outside [0, %d)", name, y, n, classes)
-		}
-	}
-	return nil
+	return res, err
 }
 
-// Fit trains for Settings.Epochs epochs on train, evaluating on train and
-// test before the first epoch (epoch 0, only on a fresh trainer) and after
-// each. Every epoch draws a fresh permutation of train from
-// data.OrderSource(Seed), the order every trainer of the module uses, and
-// drops the last incomplete mini-batch. Fit stops early
-// when Runtime is exceeded or ctx is cancelled (after the current
-// mini-batch); the Result's Status says why it stopped. test may be nil.
-func (t *Trainer) Fit(ctx context.Context, train, test *data.Set) (*Result, error) {
-	if err := t.checkSet("training", train); err != nil {
-		return nil, err
-	}
-	if test != nil {
-		if err := t.checkSet("test", test); err != nil {
-			return nil, err
-		}
-	}
-	B := t.rv.batch
-	if B > train.M {
-		return nil, &SettingsError{"BatchSize", errors.Errorf("%d is larger than the training set (%d samples)", B, train.M)}
-	}
-	rec := t.s.Recorder
-	if rec == nil {
-		rec = nopRecorder{}
-	}
-	t.stats.StepsPerEpoch = train.M / B
-	if err := rec.Init(&t.stats); err != nil {
-		return nil, errors.Wrap(err, "pasp: recorder")
-	}
-	start := time.Now()
-	if t.stats.Epoch == 0 && t.stats.Steps == 0 {
-		if err := t.evaluate(train, test, 0); err != nil {
-			return nil, err
-		}
-		if err := rec.Record(EpochEnd, &t.stats); err != nil {
-			return nil, errors.Wrap(err, "pasp: recorder")
-		}
-	}
-	N0 := train.N
-	x := make([]float64, B*N0)
-	y := make([]int, B)
-	var resident *mpnet.Resident
-	if t.net.Device() != nil {
-		// The training set goes to the device once; batches are gathered there.
-		var err error
-		if resident, err = t.net.Upload(train.X, train.Y); err != nil {
-			return nil, errors.Wrap(err, "pasp: uploading the training set")
-		}
-		defer resident.Release()
-	}
-	res := &Result{Status: EpochLimit}
-	for range t.rv.epochs {
-		epochStart := time.Now()
-		perm := rand.New(t.order).Perm(train.M)
-		t.stats.Step = 0
-		for b := 0; b+B <= train.M; b += B {
-			if err := ctx.Err(); err != nil {
-				res.Status = Interrupted
-				res.Stats = t.stats
-				return res, nil
-			}
-			var st StepStats
-			var err error
-			if resident != nil {
-				st, err = t.stepResident(resident, perm[b:b+B])
-			} else {
-				for n, idx := range perm[b : b+B] {
-					copy(x[n*N0:(n+1)*N0], train.X[idx*N0:(idx+1)*N0])
-					y[n] = train.Y[idx]
-				}
-				st, err = t.Step(x, y)
-			}
-			if err != nil {
-				return nil, errors.Wrapf(err, "pasp: epoch %d, mini-batch %d", t.stats.Epoch+1, t.stats.Step+1)
-			}
-			t.stats.Step++
-			t.stats.Change = st.Change
-			if err := rec.Record(StepEnd, &t.stats); err != nil {
-				return nil, errors.Wrap(err, "pasp: recorder")
-			}
-		}
-		if err := t.net.CheckFinite(); err != nil {
-			return nil, errors.Wrapf(err, "pasp: epoch %d", t.stats.Epoch+1)
-		}
-		t.stats.Epoch++
-		t.stats.Step = 0
-		elapsed := time.Since(epochStart)
-		t.stats.Runtime += elapsed
-		if err := t.evaluate(train, test, elapsed.Seconds()); err != nil {
-			return nil, err
-		}
-		if err := rec.Record(EpochEnd, &t.stats); err != nil {
-			return nil, errors.Wrap(err, "pasp: recorder")
-		}
-		if t.s.Runtime > 0 && time.Since(start) > t.s.Runtime {
-			res.Status = RuntimeLimit
-			break
-		}
-	}
-	res.Stats = t.stats
-	return res, nil
-}
+// SetCheckpointFile makes every later Fit save the trainer to path
+// (SaveFile) after each completed epoch; "" turns it off. The path is not
+// part of the checkpoint.
+func (t *Trainer) SetCheckpointFile(path string) { t.checkpoint = path }
 
 // randPCG is the run's random source type.
 type randPCG = rand.PCG

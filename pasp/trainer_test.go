@@ -5,11 +5,16 @@ import (
 	"context"
 	"errors"
 	"math"
+	"math/rand/v2"
+	"os"
+	"path/filepath"
+	"reflect"
 	"strings"
 	"testing"
 
 	"github.com/fbpgo/fbp/data"
 	"github.com/fbpgo/fbp/mpnet"
+	"github.com/fbpgo/fbp/train"
 )
 
 // embedded returns the standardised embedded MNIST subset.
@@ -172,5 +177,139 @@ func TestBadData(t *testing.T) {
 	big, _ := New(mpnet.Config{Widths: []int{4, 3, 1}, Kinds: mpnet.Kinds(mpnet.MF, 2, 2)}, &Settings{BatchSize: 10})
 	if _, err := big.Fit(context.Background(), good, nil); err == nil || !strings.Contains(err.Error(), "BatchSize") {
 		t.Errorf("batch larger than the data: err = %v", err)
+	}
+}
+
+// ckptProbe loads the checkpoint file at every StepEnd and keeps the epoch
+// it holds (-1: no file).
+type ckptProbe struct {
+	path   string
+	epochs []int
+	err    error
+}
+
+func (p *ckptProbe) Init(*Stats) error { return nil }
+func (p *ckptProbe) Record(ev Event, s *Stats) error {
+	if ev != StepEnd || s.Step != 1 {
+		return nil
+	}
+	t, err := LoadFile(p.path)
+	switch {
+	case errors.Is(err, os.ErrNotExist):
+		p.epochs = append(p.epochs, -1)
+	case err != nil:
+		p.err = err
+	default:
+		p.epochs = append(p.epochs, t.Stats().Epoch)
+	}
+	return nil
+}
+
+// TestCheckpointFileEveryEpoch checks that SetCheckpointFile saves the
+// trainer after every completed epoch (not before the first), and that
+// the last checkpoint is the trainer's final state.
+func TestCheckpointFileEveryEpoch(t *testing.T) {
+	rng := rand.New(rand.NewPCG(1, 2))
+	w, _ := data.RandomTeacher(rng, 15)
+	set, _ := data.TeacherPatterns(rng, w, 40)
+	path := filepath.Join(t.TempDir(), "run.ckpt")
+	probe := &ckptProbe{path: path}
+	tr, err := New(mpnet.Config{Widths: []int{15, 5, 1}, Kinds: mpnet.Kinds(mpnet.BPI, 2, 2)},
+		&Settings{BatchSize: 10, Epochs: 3, EpsInit: 1, Seed: 4, Recorder: probe})
+	if err != nil {
+		t.Fatal(err)
+	}
+	tr.SetCheckpointFile(path)
+	if _, err := tr.Fit(context.Background(), set, nil); err != nil {
+		t.Fatal(err)
+	}
+	if want := []int{-1, 1, 2}; probe.err != nil || !reflect.DeepEqual(probe.epochs, want) {
+		t.Errorf("checkpoint epochs seen during epochs 1..3: %v (%v), want %v", probe.epochs, probe.err, want)
+	}
+	last, err := LoadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var a, b bytes.Buffer
+	if err := tr.Save(&a); err != nil {
+		t.Fatal(err)
+	}
+	if err := last.Save(&b); err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Equal(a.Bytes(), b.Bytes()) {
+		t.Error("the last checkpoint differs from the trainer's final state")
+	}
+	// A checkpoint that cannot be written ends the run after epoch 1.
+	tr, _ = New(mpnet.Config{Widths: []int{15, 5, 1}, Kinds: mpnet.Kinds(mpnet.BPI, 2, 2)}, &Settings{BatchSize: 10, Epochs: 3})
+	tr.SetCheckpointFile(filepath.Join(t.TempDir(), "missing", "run.ckpt"))
+	if _, err := tr.Fit(context.Background(), set, nil); err == nil || !strings.Contains(err.Error(), "checkpoint after epoch 1") || tr.Stats().Epoch != 1 {
+		t.Errorf("unwritable checkpoint: err = %v after %d epochs, want an error after epoch 1", err, tr.Stats().Epoch)
+	}
+}
+
+// TestNewRejectsBadConfig checks that a config without layers is an error
+// of New, not a panic, and that ValidateFor leaves it to
+// mpnet.Config.Validate.
+func TestNewRejectsBadConfig(t *testing.T) {
+	for _, cfg := range []mpnet.Config{{}, {Widths: []int{4}}, {Widths: []int{4, 1}}} {
+		if _, err := New(cfg, &Settings{Rho: []float64{1}}); err == nil {
+			t.Errorf("New(%+v) accepted", cfg)
+		}
+		if err := (&Settings{Rho: []float64{1}}).ValidateFor(cfg); err != nil {
+			t.Errorf("ValidateFor(%+v) = %v, want nil (the config is Validate's)", cfg, err)
+		}
+	}
+}
+
+// hostResident is a Trainer whose Upload keeps the training set in an
+// mpnet.Resident on the CPU, so that the device path of Fit runs here.
+type hostResident struct{ *Trainer }
+
+func (h hostResident) Upload(s *data.Set) (train.Resident, error) {
+	r, err := h.net.Upload(s.X, s.Y)
+	if err != nil {
+		return nil, err
+	}
+	return &resident{t: h.Trainer, r: r}, nil
+}
+
+// TestResidentPathMatchesCopy checks that training through the resident
+// set (the path a network on a device takes) gives the run of the plain
+// CPU path bit for bit, counters and recorded changes included.
+func TestResidentPathMatchesCopy(t *testing.T) {
+	rng := rand.New(rand.NewPCG(5, 6))
+	set, _ := data.RandomPatterns(rng, 17, 60)
+	cfg := mpnet.Config{Widths: []int{17, 7, 1}, Kinds: mpnet.Kinds(mpnet.BPI, 2, 2)}
+	run := func(resident bool) (*Trainer, *Result) {
+		s := DefaultSettings(mpnet.BPI, 2, 2)
+		s.BatchSize, s.Epochs, s.TauMax, s.Seed, s.RStep = 8, 2, 2, 3, 0.01
+		tr, err := New(cfg, s)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var res *Result
+		if resident {
+			res, err = train.Fit(context.Background(), hostResident{tr}, set, nil, &train.Settings{BatchSize: 8, Epochs: 2})
+		} else {
+			res, err = tr.Fit(context.Background(), set, nil)
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+		return tr, res
+	}
+	a, ra := run(false)
+	b, rb := run(true)
+	ra.Stats.Runtime, rb.Stats.Runtime = 0, 0
+	ra.Stats.Eval.EpochSeconds, rb.Stats.Eval.EpochSeconds = 0, 0
+	ra.Stats.Eval.EvalSeconds, rb.Stats.Eval.EvalSeconds = 0, 0
+	if !reflect.DeepEqual(ra, rb) {
+		t.Errorf("resident path %+v, copy path %+v", rb, ra)
+	}
+	for l := 0; l < 2; l++ {
+		if !reflect.DeepEqual(a.Network().H(l), b.Network().H(l)) {
+			t.Fatalf("layer %d: the fields differ between the two paths", l)
+		}
 	}
 }

@@ -1,28 +1,25 @@
-package pasp
+package train
 
-import (
-	"time"
-
-	"github.com/pkg/errors"
-
-	"github.com/fbpgo/fbp/data"
-)
+import "time"
 
 // Stats are the counters and the latest evaluation of a training run.
+// Fit maintains Epoch, Step, StepsPerEpoch, Runtime and Eval; a model's
+// TrainBatch maintains Steps, Sweeps and Change (a model may also be
+// stepped outside Fit).
 type Stats struct {
 	Epoch         int           // completed epochs
 	Step          int           // mini-batches done in the current epoch
 	StepsPerEpoch int           // ⌊M/B⌋
 	Steps         int           // mini-batches done in all
-	Sweeps        int           // message-passing iterations done in all
-	Change        float64       // max_l mean|Δm| of the last iteration
+	Sweeps        int           // message-passing iterations (or solver steps) done in all
+	Change        float64       // the model's change measure of the last mini-batch
 	Runtime       time.Duration // training time, evaluations excluded
 	Eval          Eval          // the evaluation after the last completed epoch
 }
 
 // Eval is the end-of-epoch evaluation of EXPERIMENTS §I.1: errors in
 // percent on the whole sets, and per-layer polarization and overlap
-// (ALGORITHMS §13).
+// (ALGORITHMS §13) of a model that has them (Overlapper).
 type Eval struct {
 	Epoch           int       `json:"epoch"`
 	TrainError      float64   `json:"train_error"`
@@ -33,33 +30,6 @@ type Eval struct {
 	EvalSeconds     float64   `json:"eval_seconds"`
 	Q0              []float64 `json:"q0"`  // per layer: mean_k q0[k]
 	Qab             []float64 `json:"qab"` // per layer: mean of the whole qab matrix
-}
-
-// evaluate fills t.stats.Eval for the current epoch.
-func (t *Trainer) evaluate(train, test *data.Set, epochSeconds float64) error {
-	start := time.Now()
-	e := Eval{Epoch: t.stats.Epoch, EpochSeconds: epochSeconds}
-	var err error
-	x, y := train.X, train.Y
-	if n := t.s.TrainEval; n > 0 && n < len(y) {
-		x, y = x[:n*train.N], y[:n]
-	}
-	if e.TrainError, e.TrainErrorBayes, err = t.net.Errors(x, y); err != nil {
-		return errors.Wrap(err, "pasp: evaluating on the training set")
-	}
-	if test != nil {
-		if e.TestError, e.TestErrorBayes, err = t.net.Errors(test.X, test.Y); err != nil {
-			return errors.Wrap(err, "pasp: evaluating on the test set")
-		}
-	}
-	for l := 0; l < t.net.L(); l++ {
-		o := t.net.Overlaps(l)
-		e.Q0 = append(e.Q0, o.MeanQ0)
-		e.Qab = append(e.Qab, o.MeanQab)
-	}
-	e.EvalSeconds = time.Since(start).Seconds()
-	t.stats.Eval = e
-	return nil
 }
 
 // Status says why Fit stopped. Reaching a limit is not an error.
@@ -89,7 +59,8 @@ func (s Status) String() string {
 // Early reports whether the run stopped before its epoch limit.
 func (s Status) Early() bool { return s != EpochLimit }
 
-// Result is what Fit returns.
+// Result is what Fit returns: a copy of the counters when it stopped, and
+// why it stopped.
 type Result struct {
 	Stats  Stats
 	Status Status
