@@ -5,15 +5,14 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"math"
 	"os"
 	"path/filepath"
-	"strconv"
 	"strings"
 
 	"github.com/pkg/errors"
 	"gorgonia.org/tensor"
 
+	"github.com/fbpgo/fbp/compare/experiments"
 	"github.com/fbpgo/fbp/data"
 	"github.com/fbpgo/fbp/mpnet"
 	"github.com/fbpgo/fbp/ops"
@@ -239,39 +238,11 @@ func parseFlags(fs *flag.FlagSet, args []string) error {
 	return nil
 }
 
-func parseInts(flagName, v string) ([]int, error) {
-	var out []int
-	for _, f := range strings.Split(v, ",") {
-		f = strings.TrimSpace(f)
-		if f == "" {
-			continue
-		}
-		n, err := strconv.Atoi(f)
-		if err != nil {
-			return nil, errors.Errorf("%s %q: %q is not an integer", flagName, v, f)
-		}
-		out = append(out, n)
-	}
-	if len(out) == 0 {
-		return nil, errors.Errorf("%s %q: no values", flagName, v)
-	}
-	return out, nil
-}
-
-func parseFloats(flagName, v string) ([]float64, error) {
-	if strings.TrimSpace(v) == "" {
-		return nil, nil
-	}
-	var out []float64
-	for _, f := range strings.Split(v, ",") {
-		x, err := strconv.ParseFloat(strings.TrimSpace(f), 64)
-		if err != nil || math.IsNaN(x) || math.IsInf(x, 0) {
-			return nil, errors.Errorf("%s %q: %q is not a finite number", flagName, v, f)
-		}
-		out = append(out, x)
-	}
-	return out, nil
-}
+// parseInts and parseFloats parse comma-separated list flags.
+var (
+	parseInts   = experiments.ParseInts
+	parseFloats = experiments.ParseFloats
+)
 
 // trainCmd runs "fbp train".
 func trainCmd(ctx context.Context, args []string, stdout, stderr io.Writer) error {
@@ -369,25 +340,8 @@ func (s saver) Record(ev pasp.Event, st *pasp.Stats) error {
 	return s.t.SaveFile(s.path)
 }
 
-// loadData reads, standardises and relabels the data for the task
-// (EXPERIMENTS §I.1): CIFAR-10 (-data cifar10, or any set of N = 3072
-// features) is standardised per colour channel, other data with one scalar
-// mean and standard deviation.
+// loadData reads, standardises and relabels the data of -data for -task
+// (experiments.LoadData).
 func loadData(o *trainOptions) (train, test *data.Set, err error) {
-	train, test, err = data.Load(o.source, o.dir)
-	if err != nil {
-		return nil, nil, err
-	}
-	if o.source == "cifar10" || train.N == data.CIFARPixels {
-		train, test, _, err = data.StandardizeChannels(train, test, data.CIFARChannels)
-	} else {
-		train, test, _, err = data.Standardize(train, test)
-	}
-	if err != nil {
-		return nil, nil, err
-	}
-	if o.task == "2class" {
-		train, test = data.TwoClass(train, test)
-	}
-	return train, test, nil
+	return experiments.LoadData(o.source, o.dir, o.task)
 }
