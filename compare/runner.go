@@ -172,6 +172,7 @@ func (r *Runner) run(ctx context.Context, j Job, train, test *data.Set) (*Run, e
 			return nil, err
 		}
 	}
+	s.ctx, s.Train, s.Test = ctx, train, test
 	var next pasp.Recorder
 	if r.Progress != nil {
 		next = r.Progress(j)
@@ -183,7 +184,7 @@ func (r *Runner) run(ctx context.Context, j Job, train, test *data.Set) (*Run, e
 	if j.Plan == nil {
 		err = s.Fit(0, train, test)
 	} else {
-		err = j.Plan.Train(s.withData(ctx, train, test))
+		err = j.Plan.Train(s)
 	}
 	if err != nil {
 		if errors.Is(err, ErrInterrupted) {
@@ -251,11 +252,6 @@ func (s *Session) Logf(format string, args ...any) {
 	if s.r.Logf != nil {
 		s.r.Logf(format, args...)
 	}
-}
-
-func (s *Session) withData(ctx context.Context, train, test *data.Set) *Session {
-	s.ctx, s.Train, s.Test = ctx, train, test
-	return s
 }
 
 // restoreDone reuses the job's stored finished run, if there is one.
