@@ -33,7 +33,7 @@ func (fig1Sparse) Flags(fs *flag.FlagSet, p *Params) func() error {
 func (fig1Sparse) Check(p *Params) error {
 	for _, s := range p.Sparsity {
 		if s < 0 || s >= 100 {
-			return errors.Errorf("-sparsity %v: %v: want a percentage in [0, 100)", p.Sparsity, s)
+			return errors.Errorf("-sparsity %q: %v: want a percentage in [0, 100)", joinList(p.Sparsity), s)
 		}
 	}
 	if len(p.Sparsity) == 0 {

@@ -34,7 +34,7 @@ func (fig3Continual) Flags(fs *flag.FlagSet, p *Params) func() error {
 func (fig3Continual) Check(p *Params) error {
 	for _, lr := range p.LRs {
 		if !(lr > 0) {
-			return errors.Errorf("-lrs %v: %v: want rates > 0", p.LRs, lr)
+			return errors.Errorf("-lrs %q: %v: want rates > 0", joinList(p.LRs), lr)
 		}
 	}
 	switch {

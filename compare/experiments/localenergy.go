@@ -34,7 +34,7 @@ func (localEnergyExp) Flags(fs *flag.FlagSet, p *Params) func() error {
 func (localEnergyExp) Check(p *Params) error {
 	for _, f := range p.Flips {
 		if f < 0 || f > 1 {
-			return errors.Errorf("-flips %v: %v: want probabilities in [0, 1]", p.Flips, f)
+			return errors.Errorf("-flips %q: %v: want probabilities in [0, 1]", joinList(p.Flips), f)
 		}
 	}
 	if p.Repeats < 1 {

@@ -33,7 +33,7 @@ func CheckParams(e Experiment, p *Params) error {
 	}
 	for _, w := range p.Hidden {
 		if w < 1 {
-			return errors.Errorf("-hidden %q: widths must be ≥ 1", joinInts(p.Hidden))
+			return errors.Errorf("-hidden %q: widths must be ≥ 1", joinList(p.Hidden))
 		}
 	}
 	if len(p.Seeds) == 0 {
@@ -76,7 +76,7 @@ func checkAlgos(algos []string) error {
 }
 
 // joinInts writes v comma-separated, as on the command line.
-func joinInts[T int | uint64](v []T) string {
+func joinList[T any](v []T) string {
 	s := make([]string, len(v))
 	for i, x := range v {
 		s[i] = fmt.Sprint(x)

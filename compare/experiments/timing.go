@@ -47,7 +47,7 @@ func (timing) Flags(fs *flag.FlagSet, p *Params) func() error {
 func (timing) Check(p *Params) error {
 	for _, b := range p.Batches {
 		if b < 1 {
-			return errors.Errorf("-batches %q: sizes must be ≥ 1", joinInts(p.Batches))
+			return errors.Errorf("-batches %q: sizes must be ≥ 1", joinList(p.Batches))
 		}
 	}
 	if len(p.Batches) == 0 {
