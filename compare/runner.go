@@ -63,9 +63,9 @@ type Plan interface {
 	Resume(ckpt string) (Fitter, error)
 	// Train trains the run, calling s.Fit once or more.
 	Train(s *Session) error
-	// Epoch is called after every evaluation (epoch 0 first) with the
-	// trainer, once the runner has kept the evaluation.
-	Epoch(f Fitter, e pasp.Eval) error
+	// Epoch is called after every evaluation (epoch 0 first), once the
+	// runner has kept it.
+	Epoch(e pasp.Eval) error
 	// Record returns the value the runner stores for the run (JSON), with
 	// its evaluations so far; done is set for the finished run.
 	Record(run *Run, done bool) any
@@ -391,7 +391,7 @@ func (c *collector) epoch(e pasp.Eval) error {
 	e.Qab = append([]float64(nil), e.Qab...)
 	s.run.Epochs = append(s.run.Epochs, e)
 	if s.j.Plan != nil {
-		if err := s.j.Plan.Epoch(s.Fitter, e); err != nil {
+		if err := s.j.Plan.Epoch(e); err != nil {
 			return err
 		}
 	}

@@ -8,6 +8,8 @@ import (
 
 	"github.com/pkg/errors"
 	"gonum.org/v1/plot/plotutil"
+
+	"github.com/fbpgo/fbp/compare"
 )
 
 // fig3Continual is Figure 3, EXPERIMENTS §I.7: continual learning of
@@ -91,7 +93,7 @@ func (fig3Continual) Report(r *Report) ([]string, error) {
 					v = append(v, 100-rec.TaskErrors[n-1][t])
 				}
 			}
-			r.Printf(" %s |", pm(meanStd(v)))
+			r.Printf(" %s |", pm(compare.MeanStd(v)))
 		}
 		r.Printf("\n")
 		for _, rec := range g.recs {

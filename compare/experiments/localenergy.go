@@ -7,6 +7,8 @@ import (
 
 	"github.com/pkg/errors"
 	"gonum.org/v1/plot/plotutil"
+
+	"github.com/fbpgo/fbp/compare"
 )
 
 // localEnergy is EXPERIMENTS §I.8: the training error of the point-wise
@@ -90,7 +92,7 @@ func (r *Report) energy() ([]string, error) {
 					v = append(v, rec.Energy[i].Errors...)
 				}
 			}
-			r.Printf(" %s |", pm(meanStd(v)))
+			r.Printf(" %s |", pm(compare.MeanStd(v)))
 		}
 		r.Printf("\n")
 		for _, rec := range g.recs {

@@ -5,6 +5,8 @@ import (
 	"strconv"
 
 	"gonum.org/v1/plot/plotutil"
+
+	"github.com/fbpgo/fbp/compare"
 )
 
 // overlaps is EXPERIMENTS §I.9: the polarization q0 of the weights and
@@ -76,7 +78,7 @@ func (g *group) finalLayer(l int, f func(p LayerPoint) []float64) string {
 	if len(v) == 0 {
 		return "—"
 	}
-	m, s := meanStd(v)
+	m, s := compare.MeanStd(v)
 	return fmt.Sprintf("%.4f ± %.4f", m, s)
 }
 

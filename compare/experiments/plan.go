@@ -87,7 +87,7 @@ func (p *plan) Train(s *compare.Session) error {
 	return err
 }
 
-func (p *plan) Epoch(_ compare.Fitter, e pasp.Eval) error {
+func (p *plan) Epoch(e pasp.Eval) error {
 	if p.tasks != nil {
 		t1 := p.tasks.tests[0]
 		pw, _, err := p.h.errors(t1.X, t1.Y)

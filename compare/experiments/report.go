@@ -13,8 +13,6 @@ import (
 	"strings"
 
 	"github.com/pkg/errors"
-
-	"github.com/fbpgo/fbp/compare"
 )
 
 // Report is the results directory of an experiment being written: an
@@ -242,6 +240,3 @@ func pm(m, s float64) string {
 	}
 	return fmt.Sprintf("%.2f ± %.2f", m, s)
 }
-
-// meanStd is compare.MeanStd.
-var meanStd = compare.MeanStd

@@ -53,7 +53,7 @@ func (g *group) final(f func(rec *Record) float64) (mean, std float64) {
 			v = append(v, f(rec))
 		}
 	}
-	return meanStd(v)
+	return compare.MeanStd(v)
 }
 
 // lastEval returns the evaluation after the last epoch.
