@@ -17,7 +17,67 @@ import (
 	"gonum.org/v1/plot/plotutil"
 	"gonum.org/v1/plot/vg"
 	"gonum.org/v1/plot/vg/draw"
+
+	"github.com/fbpgo/fbp/pasp"
 )
+
+// Summary is the mean and standard deviation over seeds of an algorithm's
+// final numbers.
+type Summary struct {
+	Algo                     string
+	Seeds                    int
+	Epochs                   int
+	TestError, TestErrorStd  float64 // point-wise, %
+	TestBayes, TestBayesStd  float64 // Bayesian, %; NaN when the algorithm has none
+	TrainError, TrainErrStd  float64
+	EpochSeconds, EpochSecSD float64 // mean over the epochs of every run
+}
+
+// Summaries returns one Summary per algorithm, in order of first appearance.
+func (r *Results) Summaries(hasBayes func(algo string) bool) []Summary {
+	byAlgo := map[string][]*Run{}
+	for _, run := range r.Runs {
+		byAlgo[run.Algo] = append(byAlgo[run.Algo], run)
+	}
+	var out []Summary
+	for _, a := range r.algos() {
+		var te, tb, tr, es []float64
+		epochs := 0
+		for _, run := range byAlgo[a] {
+			if len(run.Epochs) == 0 {
+				continue
+			}
+			last := run.Epochs[len(run.Epochs)-1]
+			epochs = last.Epoch
+			te = append(te, last.TestError)
+			tb = append(tb, last.TestErrorBayes)
+			tr = append(tr, last.TrainError)
+			es = append(es, MeanEpochSeconds(run.Epochs))
+		}
+		s := Summary{Algo: a, Seeds: len(te), Epochs: epochs}
+		s.TestError, s.TestErrorStd = MeanStd(te)
+		s.TrainError, s.TrainErrStd = MeanStd(tr)
+		s.EpochSeconds, s.EpochSecSD = MeanStd(es)
+		if hasBayes == nil || hasBayes(a) {
+			s.TestBayes, s.TestBayesStd = MeanStd(tb)
+		} else {
+			s.TestBayes, s.TestBayesStd = math.NaN(), math.NaN()
+		}
+		out = append(out, s)
+	}
+	return out
+}
+
+// MeanEpochSeconds returns the mean training time of the epochs after
+// epoch 0 (the untrained network's evaluation); NaN when there are none.
+func MeanEpochSeconds(epochs []pasp.Eval) float64 {
+	var sec []float64
+	for _, e := range epochs[min(1, len(epochs)):] {
+		sec = append(sec, e.EpochSeconds)
+	}
+	m, _ := MeanStd(sec)
+	return m
+}
 
 // WriteDir writes the comparison into dir (created if needed):
 //

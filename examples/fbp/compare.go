@@ -12,7 +12,6 @@ import (
 	"gorgonia.org/tensor"
 
 	"github.com/fbpgo/fbp/compare"
-	"github.com/fbpgo/fbp/mpnet"
 	"github.com/fbpgo/fbp/pasp"
 )
 
@@ -122,13 +121,9 @@ func compareCmd(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	if err != nil {
 		return err
 	}
-	classes := 10
+	out := 10 // one unit per class, one sign unit for 2 classes
 	if o.data.task == "2class" {
-		classes = 2
-	}
-	out := 1 // one sign unit for 2 classes, one unit per class otherwise
-	if classes > 2 {
-		out = classes
+		out = 1
 	}
 	widths := append(append([]int{train.N}, o.hidden...), out)
 	var jobs []compare.Job
@@ -136,7 +131,7 @@ func compareCmd(ctx context.Context, args []string, stdout, stderr io.Writer) er
 		for _, seed := range o.seeds {
 			a, seed := a, seed
 			jobs = append(jobs, compare.Job{Algo: a, Seed: seed, New: func() (compare.Fitter, error) {
-				return newFitter(a, seed, widths, classes, o)
+				return newFitter(a, seed, widths, o)
 			}})
 		}
 	}
@@ -153,32 +148,15 @@ func compareCmd(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	if rev, err := exec.Command("git", "rev-parse", "--short", "HEAD").Output(); err == nil {
 		command += "   (git " + strings.TrimSpace(string(rev)) + ")"
 	}
-	if err := res.WriteDir(o.out, header, command, hasBayes); err != nil {
+	if err := res.WriteDir(o.out, header, command, compare.HasBayes); err != nil {
 		return err
 	}
-	fmt.Fprintf(stdout, "\n%s\nresults in %s\n", res.Table(hasBayes), o.out)
+	fmt.Fprintf(stdout, "\n%s\nresults in %s\n", res.Table(compare.HasBayes), o.out)
 	return nil
 }
 
-// hasBayes reports whether an algorithm makes Bayesian predictions.
-func hasBayes(algo string) bool { return algo != "binarynet" && algo != "sgd" }
-
 // newFitter builds the trainer of one comparison job.
-func newFitter(algo string, seed uint64, widths []int, classes int, o *compareOptions) (compare.Fitter, error) {
-	L := len(widths) - 1
-	switch algo {
-	case "bp", "bpi", "mf", "amp":
-		kind, err := mpnet.ParseKind(algo)
-		if err != nil {
-			return nil, err
-		}
-		s := pasp.DefaultSettings(kind, L, classes)
-		s.Seed, s.Epochs, s.BatchSize, s.TrainEval = seed, o.epochs, o.batch, o.trainEval
-		return pasp.New(mpnet.Config{Widths: widths, Kinds: mpnet.Kinds(kind, L, classes), Dtype: o.dtype}, s)
-	case "binarynet", "sgd":
-		s := &compare.BinaryNetSettings{LR: o.lr, Optimizer: o.optimizer, BatchSize: o.batch, Epochs: o.epochs,
-			Seed: seed, Binary: algo == "binarynet", TrainEval: o.trainEval, Dtype: o.dtype}
-		return compare.NewBinaryNet(widths, s)
-	}
-	return newEBPFitter(seed, widths, o)
+func newFitter(algo string, seed uint64, widths []int, o *compareOptions) (compare.Fitter, error) {
+	return compare.NewAlgorithm(algo, &compare.AlgorithmSettings{Widths: widths, BatchSize: o.batch, Epochs: o.epochs,
+		Seed: seed, TrainEval: o.trainEval, LR: o.lr, Optimizer: o.optimizer, Dtype: o.dtype})
 }

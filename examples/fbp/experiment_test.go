@@ -10,6 +10,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/fbpgo/fbp/compare/experiments"
 	"github.com/fbpgo/fbp/mpnet"
 )
 
@@ -57,7 +58,7 @@ func TestExperimentTable1(t *testing.T) {
 	if !strings.Contains(stdout, "12 runs trained, 0 finished runs reused") {
 		t.Errorf("first invocation: %q", lastLine(stdout))
 	}
-	checkFiles(t, out, "README.md", "runs.csv", "runs.json", "command.txt", "curves_"+slug(lbl)+"-2class.png", "curves_"+slug(lbl)+"-10class.png")
+	checkFiles(t, out, "README.md", "runs.csv", "runs.json", "command.txt", "curves_"+experiments.Slug(lbl)+"-2class.png", "curves_"+experiments.Slug(lbl)+"-10class.png")
 	if n := len(readLines(t, out, "runs.csv")); n != 1+2*3*2*2 {
 		t.Errorf("runs.csv has %d lines, want a header and 2 tasks × 3 algorithms × 2 seeds × 2 epochs", n)
 	}
@@ -139,24 +140,23 @@ func TestExperimentResumeMidRun(t *testing.T) {
 	}
 	part := filepath.Join(t.TempDir(), "part")
 	ctx, cancel := context.WithCancel(context.Background())
-	r := &expRunner{o: parse(part), stdout: io.Discard, stderr: io.Discard,
-		onEpoch: func(_ *expJob, epoch int) {
-			if epoch == 1 {
-				cancel()
-			}
-		}}
-	if _, err := r.all(ctx); err != errInterrupted {
+	o := parse(part)
+	o.o.OnEpoch = func(_ string, epoch int) {
+		if epoch == 1 {
+			cancel()
+		}
+	}
+	if _, err := runExperiment(ctx, o, io.Discard, io.Discard); err != errInterrupted {
 		t.Fatalf("interrupted run: err = %v, want errInterrupted", err)
 	}
-	id := slug(filepath.Base(data)+" 10class") + "_bpi_s2"
+	id := experiments.Slug(filepath.Base(data)+" 10class") + "_bpi_s2"
 	checkFiles(t, filepath.Join(part, "checkpoints"), id+".ckpt", id+".json")
-	r = &expRunner{o: parse(part), stdout: io.Discard, stderr: io.Discard}
-	sum, err := r.all(context.Background())
+	sum, err := runExperiment(context.Background(), parse(part), io.Discard, io.Discard)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if sum.trained != 1 || sum.epochs != 2 {
-		t.Errorf("resumed invocation trained %d runs and %d epochs, want 1 run and 2 epochs (2 and 3)", sum.trained, sum.epochs)
+	if sum.Trained != 1 || sum.Epochs != 2 {
+		t.Errorf("resumed invocation trained %d runs and %d epochs, want 1 run and 2 epochs (2 and 3)", sum.Trained, sum.Epochs)
 	}
 	if _, err := os.Stat(filepath.Join(part, "checkpoints", id+".ckpt")); !os.IsNotExist(err) {
 		t.Errorf("checkpoint of a finished run left behind (%v)", err)
@@ -173,13 +173,13 @@ func TestExperimentResumeMidRun(t *testing.T) {
 	}
 }
 
-func readRuns(t *testing.T, dir string) []*expRecord {
+func readRuns(t *testing.T, dir string) []*experiments.Record {
 	t.Helper()
 	b, err := os.ReadFile(filepath.Join(dir, "runs.json"))
 	if err != nil {
 		t.Fatal(err)
 	}
-	var recs []*expRecord
+	var recs []*experiments.Record
 	if err := json.Unmarshal(b, &recs); err != nil {
 		t.Fatal(err)
 	}

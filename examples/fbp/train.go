@@ -5,15 +5,14 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"math"
 	"os"
 	"path/filepath"
-	"strconv"
 	"strings"
 
 	"github.com/pkg/errors"
 	"gorgonia.org/tensor"
 
+	"github.com/fbpgo/fbp/compare/experiments"
 	"github.com/fbpgo/fbp/data"
 	"github.com/fbpgo/fbp/mpnet"
 	"github.com/fbpgo/fbp/ops"
@@ -36,42 +35,29 @@ type trainOptions struct {
 	device      string // cpu or cuda
 }
 
+// trainFlags holds the flags of "fbp train" that are converted after
+// parsing.
+type trainFlags struct {
+	layer, hidden, rho, psi, r, focusY, density *string
+	batch, epochs, tauMax, float                *int
+	rstep, epsInit                              *float64
+	focusPrior                                  *bool
+	seed                                        *uint64
+	set                                         map[string]bool // the flags given
+}
+
 // parseTrain parses the flags of "fbp train". Flags that are not given take
 // the hyper-parameters of EXPERIMENTS §I.2 for the chosen layer kind and task.
 func parseTrain(args []string, stderr io.Writer) (*trainOptions, error) {
 	fs := flag.NewFlagSet("fbp train", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	o := &trainOptions{}
-	fs.StringVar(&o.source, "data", "embedded", "data: embedded (MNIST subset in the binary), mnist, fashion, cifar10 (CIFAR-10 binary batches, supplied by the user), or a directory of IDX files")
-	fs.StringVar(&o.dir, "datadir", "", "directory of fetched data for -data mnist|fashion (default $FBP_DATA or ~/.cache/fbp)")
-	fs.StringVar(&o.task, "task", "10class", "2class (even vs odd, one sign output) or 10class (ArgMax output)")
-	layer := fs.String("layer", "bpi", "layer kind bp|bpi|mf|amp|cbpi (cbpi: continuous Gaussian weights) for every hidden layer, or one per layer (comma-separated, last may be argmax)")
-	hidden := fs.String("hidden", "101,101", "hidden layer widths, comma-separated")
-	batch := fs.Int("batch", 128, "mini-batch size")
-	epochs := fs.Int("epochs", 3, "epochs (total, counting those of a resumed checkpoint)")
-	rho := fs.String("rho", "", "PasP exponent ρ, one value or one per layer (default: 1+1e-4 hidden, 0.9 last)")
-	psi := fs.String("psi", "", "damping ψ in [0,1), one value or one per layer (default 0.8; 0.81 for amp and for bpi/bp on 10 classes)")
-	r := fs.String("r", "", "reinforcement r, one value or one per layer (default 0)")
-	rstep := fs.Float64("rstep", 0, "reinforcement schedule step")
-	focusY := fs.String("focus-y", "", "focusing y ≥ 1 (0: off), one value or one per layer; bp/bpi/argmax layers only; -r is then the coupling γ, scoped by γ ← γ(1+rstep) (default off)")
-	focusPrior := fs.Bool("focus-prior", false, "focusing: include the prior field Hext in the cavity magnetization m_js")
-	tauMax := fs.Int("taumax", 1, "message-passing iterations per mini-batch")
-	epsInit := fs.Float64("eps-init", 1, "std of the random initial fields (symmetry breaking)")
-	density := fs.String("density", "", "fraction of non-zero weights in (0,1], one value or one per layer (default 1)")
-	seed := fs.Uint64("seed", 2, "random seed")
-	float := fs.Int("float", 64, "float type of the messages: 32 or 64")
-	fs.IntVar(&o.trainEval, "train-eval", 0, "evaluate the training error on the first N training samples (0: all)")
-	fs.BoolVar(&o.jsonOut, "json", false, "print one JSON object per epoch on stdout instead of the table")
-	fs.BoolVar(&o.progress, "progress", true, "draw a progress bar on stderr while an epoch runs")
-	fs.StringVar(&o.save, "save", "", "write a checkpoint to this file after every epoch (atomically)")
-	fs.StringVar(&o.resume, "resume", "", "continue from this checkpoint (network and hyper-parameters come from it)")
-	fs.StringVar(&o.device, "device", "cpu", "where the messages live: cpu, or cuda (a binary built with -tags fbpcuda; float32 unless -float is given)")
+	f := trainFlagSet(fs, o)
 	if err := parseFlags(fs, args); err != nil {
 		return nil, err
 	}
-	set := map[string]bool{}
-	fs.Visit(func(f *flag.Flag) { set[f.Name] = true })
-
+	f.set = map[string]bool{}
+	fs.Visit(func(fl *flag.Flag) { f.set[fl.Name] = true })
 	classes := 10
 	switch o.task {
 	case "10class":
@@ -80,116 +66,173 @@ func parseTrain(args []string, stderr io.Writer) (*trainOptions, error) {
 	default:
 		return nil, errors.Errorf("-task %q: want 2class or 10class", o.task)
 	}
-	var err error
-	if o.hidden, err = parseInts("-hidden", *hidden); err != nil {
-		return nil, err
-	}
-	for _, w := range o.hidden {
-		if w < 1 {
-			return nil, errors.Errorf("-hidden %q: widths must be ≥ 1", *hidden)
-		}
-	}
-	L := len(o.hidden) + 1
-	widths := append([]int{784}, o.hidden...) // N_0 is set from the data once loaded
-	if classes == 2 {
-		widths = append(widths, 1)
-	} else {
-		widths = append(widths, classes)
-	}
-	names := strings.Split(*layer, ",")
-	hiddenKind, err := mpnet.ParseKind(names[0])
+	hiddenKind, err := f.network(o, classes)
 	if err != nil {
-		return nil, errors.Wrap(err, "-layer")
-	}
-	switch len(names) {
-	case 1:
-		if hiddenKind == mpnet.ArgMax {
-			return nil, errors.New("-layer argmax: ArgMax is only an output layer; name a hidden kind")
-		}
-		o.kinds = mpnet.Kinds(hiddenKind, L, classes)
-	case L:
-		for _, n := range names {
-			k, err := mpnet.ParseKind(n)
-			if err != nil {
-				return nil, errors.Wrap(err, "-layer")
-			}
-			o.kinds = append(o.kinds, k)
-		}
-	default:
-		return nil, errors.Errorf("-layer %q: %d kinds for %d layers (give one, or one per layer)", *layer, len(names), L)
-	}
-	o.cfg = mpnet.Config{Widths: widths, Kinds: o.kinds}
-	switch o.device {
-	case "cpu":
-	case "cuda":
-		if !set["float"] {
-			*float = 32
-		}
-		o.cfg.DenseStorage = true // masks as dense K×N tensors: the GPU kernels are dense
-	default:
-		return nil, errors.Errorf("-device %q: want cpu or cuda", o.device)
-	}
-	switch *float {
-	case 64:
-		o.cfg.Dtype = tensor.Float64
-	case 32:
-		o.cfg.Dtype = tensor.Float32
-	default:
-		return nil, errors.Errorf("-float %d: want 32 or 64", *float)
-	}
-	if o.cfg.Density, err = parseFloats("-density", *density); err != nil {
 		return nil, err
 	}
-	if err := o.cfg.Validate(); err != nil {
-		if strings.Contains(err.Error(), "Density") {
-			return nil, errors.Wrap(err, "-density")
-		}
-		return nil, errors.Wrap(err, "-hidden/-layer")
+	if o.s, err = f.settings(o, hiddenKind, classes); err != nil {
+		return nil, err
 	}
-	s := pasp.DefaultSettings(hiddenKind, L, classes)
-	if set["rho"] {
-		if s.Rho, err = parseFloats("-rho", *rho); err != nil {
-			return nil, err
-		}
-	}
-	if set["psi"] {
-		if s.Psi, err = parseFloats("-psi", *psi); err != nil {
-			return nil, err
-		}
-	}
-	if set["r"] {
-		if s.R, err = parseFloats("-r", *r); err != nil {
-			return nil, err
-		}
-	}
-	s.RStep = *rstep
-	if set["focus-y"] {
-		if s.FocusY, err = parseFloats("-focus-y", *focusY); err != nil {
-			return nil, err
-		}
-	}
-	s.FocusPrior = *focusPrior
-	s.TauMax, s.EpsInit, s.BatchSize, s.Epochs, s.Seed = *tauMax, *epsInit, *batch, *epochs, *seed
-	s.TrainEval = o.trainEval
-	if *batch < 1 {
-		return nil, errors.Errorf("-batch %d: want a size ≥ 1", *batch)
-	}
-	if *epochs < 1 {
-		return nil, errors.Errorf("-epochs %d: want at least 1", *epochs)
-	}
-	if o.trainEval < 0 {
-		return nil, errors.Errorf("-train-eval %d: want a count ≥ 0", o.trainEval)
-	}
-	if err := s.ValidateFor(o.cfg); err != nil {
-		return nil, flagError(err)
-	}
-	o.s = s
 	if o.save != "" {
 		if err := checkWritable(o.save); err != nil {
 			return nil, errors.Wrap(err, "-save")
 		}
 	}
 	return o, nil
+}
+
+// trainFlagSet defines the flags of "fbp train" on fs.
+func trainFlagSet(fs *flag.FlagSet, o *trainOptions) *trainFlags {
+	fs.StringVar(&o.source, "data", "embedded", "data: embedded (MNIST subset in the binary), mnist, fashion, cifar10 (CIFAR-10 binary batches, supplied by the user), or a directory of IDX files")
+	fs.StringVar(&o.dir, "datadir", "", "directory of fetched data for -data mnist|fashion (default $FBP_DATA or ~/.cache/fbp)")
+	fs.StringVar(&o.task, "task", "10class", "2class (even vs odd, one sign output) or 10class (ArgMax output)")
+	f := &trainFlags{
+		layer:      fs.String("layer", "bpi", "layer kind bp|bpi|mf|amp|cbpi (cbpi: continuous Gaussian weights) for every hidden layer, or one per layer (comma-separated, last may be argmax)"),
+		hidden:     fs.String("hidden", "101,101", "hidden layer widths, comma-separated"),
+		batch:      fs.Int("batch", 128, "mini-batch size"),
+		epochs:     fs.Int("epochs", 3, "epochs (total, counting those of a resumed checkpoint)"),
+		rho:        fs.String("rho", "", "PasP exponent ρ, one value or one per layer (default: 1+1e-4 hidden, 0.9 last)"),
+		psi:        fs.String("psi", "", "damping ψ in [0,1), one value or one per layer (default 0.8; 0.81 for amp and for bpi/bp on 10 classes)"),
+		r:          fs.String("r", "", "reinforcement r, one value or one per layer (default 0)"),
+		rstep:      fs.Float64("rstep", 0, "reinforcement schedule step"),
+		focusY:     fs.String("focus-y", "", "focusing y ≥ 1 (0: off), one value or one per layer; bp/bpi/argmax layers only; -r is then the coupling γ, scoped by γ ← γ(1+rstep) (default off)"),
+		focusPrior: fs.Bool("focus-prior", false, "focusing: include the prior field Hext in the cavity magnetization m_js"),
+		tauMax:     fs.Int("taumax", 1, "message-passing iterations per mini-batch"),
+		epsInit:    fs.Float64("eps-init", 1, "std of the random initial fields (symmetry breaking)"),
+		density:    fs.String("density", "", "fraction of non-zero weights in (0,1], one value or one per layer (default 1)"),
+		seed:       fs.Uint64("seed", 2, "random seed"),
+		float:      fs.Int("float", 64, "float type of the messages: 32 or 64"),
+	}
+	fs.IntVar(&o.trainEval, "train-eval", 0, "evaluate the training error on the first N training samples (0: all)")
+	fs.BoolVar(&o.jsonOut, "json", false, "print one JSON object per epoch on stdout instead of the table")
+	fs.BoolVar(&o.progress, "progress", true, "draw a progress bar on stderr while an epoch runs")
+	fs.StringVar(&o.save, "save", "", "write a checkpoint to this file after every epoch (atomically)")
+	fs.StringVar(&o.resume, "resume", "", "continue from this checkpoint (network and hyper-parameters come from it)")
+	fs.StringVar(&o.device, "device", "cpu", "where the messages live: cpu, or cuda (a binary built with -tags fbpcuda; float32 unless -float is given)")
+	return f
+}
+
+// network sets the widths, layer kinds, float type, storage and density
+// of o.cfg; it returns the kind of the hidden layers.
+func (f *trainFlags) network(o *trainOptions, classes int) (mpnet.Kind, error) {
+	var err error
+	if o.hidden, err = parseInts("-hidden", *f.hidden); err != nil {
+		return 0, err
+	}
+	for _, w := range o.hidden {
+		if w < 1 {
+			return 0, errors.Errorf("-hidden %q: widths must be ≥ 1", *f.hidden)
+		}
+	}
+	out := classes // one output unit per class, one sign unit for 2 classes
+	if classes == 2 {
+		out = 1
+	}
+	widths := append(append([]int{784}, o.hidden...), out) // N_0 is set from the data once loaded
+	hiddenKind, err := f.kinds(o, classes)
+	if err != nil {
+		return 0, err
+	}
+	o.cfg = mpnet.Config{Widths: widths, Kinds: o.kinds}
+	if err := f.storage(o); err != nil {
+		return 0, err
+	}
+	if o.cfg.Density, err = parseFloats("-density", *f.density); err != nil {
+		return 0, err
+	}
+	if err := o.cfg.Validate(); err != nil {
+		if strings.Contains(err.Error(), "Density") {
+			return 0, errors.Wrap(err, "-density")
+		}
+		return 0, errors.Wrap(err, "-hidden/-layer")
+	}
+	return hiddenKind, nil
+}
+
+// kinds sets o.kinds from -layer: one hidden kind for every layer, or one
+// kind per layer.
+func (f *trainFlags) kinds(o *trainOptions, classes int) (mpnet.Kind, error) {
+	L := len(o.hidden) + 1
+	names := strings.Split(*f.layer, ",")
+	hiddenKind, err := mpnet.ParseKind(names[0])
+	if err != nil {
+		return 0, errors.Wrap(err, "-layer")
+	}
+	switch len(names) {
+	case 1:
+		if hiddenKind == mpnet.ArgMax {
+			return 0, errors.New("-layer argmax: ArgMax is only an output layer; name a hidden kind")
+		}
+		o.kinds = mpnet.Kinds(hiddenKind, L, classes)
+	case L:
+		for _, n := range names {
+			k, err := mpnet.ParseKind(n)
+			if err != nil {
+				return 0, errors.Wrap(err, "-layer")
+			}
+			o.kinds = append(o.kinds, k)
+		}
+	default:
+		return 0, errors.Errorf("-layer %q: %d kinds for %d layers (give one, or one per layer)", *f.layer, len(names), L)
+	}
+	return hiddenKind, nil
+}
+
+// storage sets the device storage and the float type of o.cfg.
+func (f *trainFlags) storage(o *trainOptions) error {
+	switch o.device {
+	case "cpu":
+	case "cuda":
+		if !f.set["float"] {
+			*f.float = 32
+		}
+		o.cfg.DenseStorage = true // masks as dense K×N tensors: the GPU kernels are dense
+	default:
+		return errors.Errorf("-device %q: want cpu or cuda", o.device)
+	}
+	switch *f.float {
+	case 64:
+		o.cfg.Dtype = tensor.Float64
+	case 32:
+		o.cfg.Dtype = tensor.Float32
+	default:
+		return errors.Errorf("-float %d: want 32 or 64", *f.float)
+	}
+	return nil
+}
+
+// settings returns the trainer settings: pasp.DefaultSettings with the
+// flags given.
+func (f *trainFlags) settings(o *trainOptions, hiddenKind mpnet.Kind, classes int) (*pasp.Settings, error) {
+	s := pasp.DefaultSettings(hiddenKind, len(o.hidden)+1, classes)
+	for _, v := range []struct {
+		name string
+		val  *string
+		dst  *[]float64
+	}{{"rho", f.rho, &s.Rho}, {"psi", f.psi, &s.Psi}, {"r", f.r, &s.R}, {"focus-y", f.focusY, &s.FocusY}} {
+		if !f.set[v.name] {
+			continue
+		}
+		var err error
+		if *v.dst, err = parseFloats("-"+v.name, *v.val); err != nil {
+			return nil, err
+		}
+	}
+	s.RStep, s.FocusPrior = *f.rstep, *f.focusPrior
+	s.TauMax, s.EpsInit, s.BatchSize, s.Epochs, s.Seed = *f.tauMax, *f.epsInit, *f.batch, *f.epochs, *f.seed
+	s.TrainEval = o.trainEval
+	switch {
+	case *f.batch < 1:
+		return nil, errors.Errorf("-batch %d: want a size ≥ 1", *f.batch)
+	case *f.epochs < 1:
+		return nil, errors.Errorf("-epochs %d: want at least 1", *f.epochs)
+	case o.trainEval < 0:
+		return nil, errors.Errorf("-train-eval %d: want a count ≥ 0", o.trainEval)
+	}
+	if err := s.ValidateFor(o.cfg); err != nil {
+		return nil, flagError(err)
+	}
+	return s, nil
 }
 
 // settingFlags maps pasp.Settings fields to the flags that set them.
@@ -239,39 +282,11 @@ func parseFlags(fs *flag.FlagSet, args []string) error {
 	return nil
 }
 
-func parseInts(flagName, v string) ([]int, error) {
-	var out []int
-	for _, f := range strings.Split(v, ",") {
-		f = strings.TrimSpace(f)
-		if f == "" {
-			continue
-		}
-		n, err := strconv.Atoi(f)
-		if err != nil {
-			return nil, errors.Errorf("%s %q: %q is not an integer", flagName, v, f)
-		}
-		out = append(out, n)
-	}
-	if len(out) == 0 {
-		return nil, errors.Errorf("%s %q: no values", flagName, v)
-	}
-	return out, nil
-}
-
-func parseFloats(flagName, v string) ([]float64, error) {
-	if strings.TrimSpace(v) == "" {
-		return nil, nil
-	}
-	var out []float64
-	for _, f := range strings.Split(v, ",") {
-		x, err := strconv.ParseFloat(strings.TrimSpace(f), 64)
-		if err != nil || math.IsNaN(x) || math.IsInf(x, 0) {
-			return nil, errors.Errorf("%s %q: %q is not a finite number", flagName, v, f)
-		}
-		out = append(out, x)
-	}
-	return out, nil
-}
+// parseInts and parseFloats parse comma-separated list flags.
+var (
+	parseInts   = experiments.ParseInts
+	parseFloats = experiments.ParseFloats
+)
 
 // trainCmd runs "fbp train".
 func trainCmd(ctx context.Context, args []string, stdout, stderr io.Writer) error {
@@ -284,27 +299,8 @@ func trainCmd(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		return err
 	}
 	o.cfg.Widths[0] = train.N
-	var t *pasp.Trainer
-	if o.resume != "" {
-		if t, err = pasp.LoadFile(o.resume); err != nil {
-			return err
-		}
-		done := t.Stats().Epoch
-		if done >= o.s.Epochs {
-			fmt.Fprintf(stderr, "fbp: checkpoint %s already has %d epochs (-epochs %d)\n", o.resume, done, o.s.Epochs)
-			return nil
-		}
-		if err := t.SetEpochs(o.s.Epochs - done); err != nil {
-			return err
-		}
-		rc := t.Network().Config()
-		if in := rc.Widths[0]; in != train.N {
-			return errors.Errorf("checkpoint %s expects %d input features, -data %s has %d", o.resume, in, o.source, train.N)
-		}
-		if (rc.Widths[len(rc.Widths)-1] == 1) != (o.task == "2class") {
-			return errors.Errorf("checkpoint %s holds a %d-output network, which does not fit -task %s", o.resume, rc.Widths[len(rc.Widths)-1], o.task)
-		}
-	} else if t, err = pasp.New(o.cfg, o.s); err != nil {
+	t, err := newTrainer(o, train, stderr)
+	if t == nil || err != nil {
 		return err
 	}
 	net := t.Network()
@@ -355,6 +351,34 @@ func trainCmd(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	return nil
 }
 
+// newTrainer returns the trainer of "fbp train": a new one, or the one of
+// -resume with the epochs left to train; nil when the checkpoint has them all.
+func newTrainer(o *trainOptions, train *data.Set, stderr io.Writer) (*pasp.Trainer, error) {
+	if o.resume == "" {
+		return pasp.New(o.cfg, o.s)
+	}
+	t, err := pasp.LoadFile(o.resume)
+	if err != nil {
+		return nil, err
+	}
+	done := t.Stats().Epoch
+	if done >= o.s.Epochs {
+		fmt.Fprintf(stderr, "fbp: checkpoint %s already has %d epochs (-epochs %d)\n", o.resume, done, o.s.Epochs)
+		return nil, nil
+	}
+	if err := t.SetEpochs(o.s.Epochs - done); err != nil {
+		return nil, err
+	}
+	rc := t.Network().Config()
+	if in := rc.Widths[0]; in != train.N {
+		return nil, errors.Errorf("checkpoint %s expects %d input features, -data %s has %d", o.resume, in, o.source, train.N)
+	}
+	if (rc.Widths[len(rc.Widths)-1] == 1) != (o.task == "2class") {
+		return nil, errors.Errorf("checkpoint %s holds a %d-output network, which does not fit -task %s", o.resume, rc.Widths[len(rc.Widths)-1], o.task)
+	}
+	return t, nil
+}
+
 // saver is a recorder that checkpoints after every epoch.
 type saver struct {
 	t    *pasp.Trainer
@@ -369,25 +393,8 @@ func (s saver) Record(ev pasp.Event, st *pasp.Stats) error {
 	return s.t.SaveFile(s.path)
 }
 
-// loadData reads, standardises and relabels the data for the task
-// (EXPERIMENTS §I.1): CIFAR-10 (-data cifar10, or any set of N = 3072
-// features) is standardised per colour channel, other data with one scalar
-// mean and standard deviation.
+// loadData reads, standardises and relabels the data of -data for -task
+// (experiments.LoadData).
 func loadData(o *trainOptions) (train, test *data.Set, err error) {
-	train, test, err = data.Load(o.source, o.dir)
-	if err != nil {
-		return nil, nil, err
-	}
-	if o.source == "cifar10" || train.N == data.CIFARPixels {
-		train, test, _, err = data.StandardizeChannels(train, test, data.CIFARChannels)
-	} else {
-		train, test, _, err = data.Standardize(train, test)
-	}
-	if err != nil {
-		return nil, nil, err
-	}
-	if o.task == "2class" {
-		train, test = data.TwoClass(train, test)
-	}
-	return train, test, nil
+	return experiments.LoadData(o.source, o.dir, o.task)
 }
