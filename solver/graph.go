@@ -218,9 +218,10 @@ func (p *parser) accept(l int, c cand) error {
 	return nil
 }
 
-// head checks what reads the last product n (or a positively scaled copy
-// of it): the loss may, but nothing that adds a learnable (a bias) or
-// compares (a ReLU), since the solver's output is the product itself.
+// head checks what reads the last product n (or a positively scaled copy,
+// or the sign, of it): the loss may, but nothing that adds a learnable (a
+// bias, a skip connection, a further layer whose weights were not passed)
+// or compares (a ReLU), since the solver's output is the product itself.
 func (p *parser) head(n *gorgonia.Node, seen map[*gorgonia.Node]bool) error {
 	L := len(p.ws)
 	for _, c := range p.consumers(n) {
@@ -231,11 +232,15 @@ func (p *parser) head(n *gorgonia.Node, seen map[*gorgonia.Node]bool) error {
 			if o == n {
 				continue
 			}
-			if v := p.learnable(o, seen); v != nil {
-				return unsupported(L, c, "it combines the last product with the learnable %s (a bias?): the network's output must be the product, up to a positive constant factor", v.Name())
+			switch v := p.learnable(o, seen); {
+			case v == nil:
+			case opName(c) == "A × B":
+				return unsupported(L, c, "the output of layer %d feeds a further product with the learnable %s: pass the weights of every layer, first layer first", L, v.Name())
+			default:
+				return unsupported(L, c, "it combines the last product with a term that depends on the learnable %s (a bias? a skip connection?): the network's output must be the product, up to a positive constant factor", v.Name())
 			}
 		}
-		if p.scaledFrom(c) == n {
+		if p.scaledFrom(c) == n || opName(c) == "SignSTE" || opName(c) == "sign" {
 			if err := p.head(c, seen); err != nil {
 				return err
 			}
