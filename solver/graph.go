@@ -1,6 +1,8 @@
 package solver
 
 import (
+	"cmp"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -355,9 +357,12 @@ func comparison(n *gorgonia.Node) bool {
 	return false
 }
 
-// consumers returns the nodes that take n as an input.
+// consumers returns the nodes that take n as an input, in the order they
+// were added to the graph (Gorgonia keeps them in a set).
 func (p *parser) consumers(n *gorgonia.Node) gorgonia.Nodes {
-	return collect(p.g.To(n.ID()))
+	ns := collect(p.g.To(n.ID()))
+	slices.SortFunc(ns, func(a, b *gorgonia.Node) int { return cmp.Compare(a.ID(), b.ID()) })
+	return ns
 }
 
 // children returns the inputs of n, in order.
