@@ -62,10 +62,9 @@ func trainFBP(t *testing.T) (*model, []int) {
 }
 
 // TestAdamAndFBP trains the same graph with either solver and checks their
-// test errors against bars set from runs with seeds 1 to 5 (the
-// measurements are in the package's README section of the report), and
-// that the graph's own forward pass with the weights fBP wrote predicts
-// exactly what the solver's Predict predicts on the 2,000 test images.
+// test errors against bars set from runs with seeds 1 to 5, and that the
+// graph's own forward pass with the weights fBP wrote predicts exactly what
+// the solver's Predict predicts on the 2,000 test images.
 func TestAdamAndFBP(t *testing.T) {
 	train, test := loadMNIST(t)
 	o := small
@@ -107,6 +106,10 @@ func TestAdamAndFBP(t *testing.T) {
 }
 
 // Error bars of TestAdamAndFBP (784-31-31-10, embedded subset, seed 2).
+// Measured with `swap -hidden 31,31 -seed S` for S = 1 … 5: Adam after 3
+// epochs 19.20, 18.90, 21.65, 20.60, 20.25 % (mean 20.1, sd 1.1); fBP after
+// 1 epoch 20.65, 20.55, 19.30, 23.15, 21.85 % (mean 21.1, sd 1.5).
+// Chance is 90 %.
 const (
 	adamBar = 25.0 // 3 epochs
 	fbpBar  = 26.0 // 1 epoch
