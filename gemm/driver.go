@@ -1,0 +1,190 @@
+package gemm
+
+import (
+	"runtime"
+	"sync"
+)
+
+// problem is one call: C = α·op(A)·op(B) + β·C with op(A) m×k and op(B) k×n,
+// all row-major; aT and bT say whether A and B are stored transposed.
+type problem[T float] struct {
+	aT, bT      bool
+	m, n, k     int
+	alpha, beta T
+	a           []T
+	lda         int
+	b           []T
+	ldb         int
+	c           []T
+	ldc         int
+}
+
+// minWork is the fewest multiply-adds worth a goroutine of their own.
+const minWork = 1 << 18
+
+// maxWorkers, when positive, overrides GOMAXPROCS as the most goroutines one
+// product uses; tests set it.
+var maxWorkers int
+
+// solve computes the product, split over goroutines when it is large.
+func (p *problem[T]) solve(kn *kernel[T]) {
+	if p.alpha == 0 || p.k == 0 {
+		p.scaleC()
+		return
+	}
+	workers := runtime.GOMAXPROCS(0)
+	if maxWorkers > 0 {
+		workers = maxWorkers
+	}
+	if work := float64(p.m) * float64(p.n) * float64(p.k) / minWork; work < float64(workers) {
+		workers = max(1, int(work))
+	}
+	// Splitting the rows of C makes every goroutine pack all of op(B), splitting
+	// the columns all of op(A): duplicate the smaller.
+	byRows := p.n <= p.m
+	unit, units := kn.mr, ceilDiv(p.m, kn.mr)
+	if !byRows {
+		unit, units = kn.nr, ceilDiv(p.n, kn.nr)
+	}
+	workers = min(workers, units)
+	if workers <= 1 {
+		p.run(kn)
+		return
+	}
+	var wg sync.WaitGroup
+	for w := range workers {
+		// Parts start on whole tiles, so the tiles, and with them the order of
+		// every sum, are those of the undivided product.
+		lo, hi := units*w/workers*unit, units*(w+1)/workers*unit
+		var part problem[T]
+		if byRows {
+			part = p.rows(lo, min(hi, p.m))
+		} else {
+			part = p.cols(lo, min(hi, p.n))
+		}
+		wg.Go(func() { part.run(kn) })
+	}
+	wg.Wait()
+}
+
+// rows returns the part of p that computes rows [lo, hi) of C.
+func (p *problem[T]) rows(lo, hi int) problem[T] {
+	q := *p
+	q.m = hi - lo
+	if p.aT {
+		q.a = p.a[lo:]
+	} else {
+		q.a = p.a[lo*p.lda:]
+	}
+	q.c = p.c[lo*p.ldc:]
+	return q
+}
+
+// cols returns the part of p that computes columns [lo, hi) of C.
+func (p *problem[T]) cols(lo, hi int) problem[T] {
+	q := *p
+	q.n = hi - lo
+	if p.bT {
+		q.b = p.b[lo*p.ldb:]
+	} else {
+		q.b = p.b[lo:]
+	}
+	q.c = p.c[lo:]
+	return q
+}
+
+// scaleC sets C = β·C, writing zeros without reading C when β is zero.
+func (p *problem[T]) scaleC() {
+	if p.beta == 1 {
+		return
+	}
+	for i := range p.m {
+		row := p.c[i*p.ldc : i*p.ldc+p.n]
+		if p.beta == 0 {
+			clear(row)
+			continue
+		}
+		for j := range row {
+			row[j] *= p.beta
+		}
+	}
+}
+
+// run computes the product on the calling goroutine, block by block: the k
+// range is cut into equal blocks of at most kn.kc, each block of op(B) is
+// packed once and each block of op(A) once per block of op(B).
+func (p *problem[T]) run(kn *kernel[T]) {
+	ws := workspaces.Get().(*workspace)
+	defer workspaces.Put(ws)
+	kc := ceilDiv(p.k, ceilDiv(p.k, kn.kc))
+	ncMax := min(kn.nc, ceilDiv(p.n, kn.nr)*kn.nr)
+	mcMax := min(kn.mc, ceilDiv(p.m, kn.mr)*kn.mr)
+	packedA, packedB, edge := buffers[T](ws, mcMax*kc, kc*ncMax, kn.mr*kn.nr)
+	for jc := 0; jc < p.n; jc += kn.nc {
+		nc := min(kn.nc, p.n-jc)
+		for pc := 0; pc < p.k; pc += kc {
+			kb := min(kc, p.k-pc)
+			packB(packedB, p.bT, p.b, p.ldb, pc, kb, jc, nc, kn.nr)
+			beta := p.beta
+			if pc > 0 {
+				beta = 1 // later blocks add to the first
+			}
+			for ic := 0; ic < p.m; ic += kn.mc {
+				mc := min(kn.mc, p.m-ic)
+				packA(packedA, p.aT, p.a, p.lda, ic, mc, pc, kb, kn.mr)
+				blk := block[T]{kc: kb, mc: mc, nc: nc, a: packedA, b: packedB,
+					c: p.c[ic*p.ldc+jc:], ldc: p.ldc, alpha: p.alpha, beta: beta, edge: edge}
+				blk.multiply(kn)
+			}
+		}
+	}
+}
+
+// block is C[mc×nc] = α·A[mc×kc]·B[kc×nc] + β·C with A and B packed.
+type block[T float] struct {
+	kc, mc, nc  int
+	a, b, c     []T
+	ldc         int
+	alpha, beta T
+	edge        []T // an mr×nr scratch tile
+}
+
+// multiply runs the micro-kernel over the tiles of the block, column of
+// tiles by column of tiles so that one packed panel of B stays in L1.
+func (blk *block[T]) multiply(kn *kernel[T]) {
+	mr, nr, kc := kn.mr, kn.nr, blk.kc
+	for jr := 0; jr < blk.nc; jr += nr {
+		b := blk.b[jr*kc : (jr+nr)*kc]
+		cols := min(nr, blk.nc-jr)
+		for ir := 0; ir < blk.mc; ir += mr {
+			a := blk.a[ir*kc : (ir+mr)*kc]
+			rows := min(mr, blk.mc-ir)
+			c := blk.c[ir*blk.ldc+jr:]
+			if rows == mr && cols == nr {
+				kn.tile(kc, a, b, c, blk.ldc, blk.alpha, blk.beta)
+				continue
+			}
+			kn.tile(kc, a, b, blk.edge, nr, 1, 0)
+			blk.merge(c, rows, cols, nr)
+		}
+	}
+}
+
+// merge stores a partial tile from the scratch tile into C.
+func (blk *block[T]) merge(c []T, rows, cols, nr int) {
+	for i := range rows {
+		src := blk.edge[i*nr : i*nr+cols]
+		dst := c[i*blk.ldc : i*blk.ldc+cols]
+		if blk.beta == 0 {
+			for j, v := range src {
+				dst[j] = blk.alpha * v
+			}
+			continue
+		}
+		for j, v := range src {
+			dst[j] = blk.alpha*v + blk.beta*dst[j]
+		}
+	}
+}
+
+func ceilDiv(a, b int) int { return (a + b - 1) / b }

@@ -1,0 +1,100 @@
+package gemm
+
+// float is the element type of the products.
+type float interface{ float32 | float64 }
+
+// kernel is a register micro-kernel and the cache blocking that suits it.
+//
+// tile computes one mr×nr tile of C from kc packed columns of A (mr values
+// each, a[p·mr+i] = A[i,p]) and kc packed rows of B (nr values each,
+// b[p·nr+j] = B[p,j]): with acc[i][j] = Σ_p A[i,p]·B[p,j], summed in
+// ascending p, it stores c[i·ldc+j] = α·acc[i][j] + β·c[i·ldc+j], or α·acc[i][j]
+// without reading c when β is zero.
+type kernel[T float] struct {
+	name   string
+	mr, nr int // tile shape
+	kc     int // most columns of A (rows of B) in one packed block
+	mc     int // most rows of A in one packed block, a multiple of mr
+	nc     int // most columns of B in one packed block, a multiple of nr
+	tile   func(kc int, a, b, c []T, ldc int, alpha, beta T)
+}
+
+// level is a kernel family: one instruction set, for both element types.
+type level int
+
+const (
+	levelGo     level = iota // portable Go
+	levelAVX2                // AVX2 and FMA3, 256-bit vectors
+	levelAVX512              // AVX-512F, 512-bit vectors
+	numLevels
+)
+
+func (l level) String() string {
+	return [...]string{"go", "avx2", "avx512"}[l]
+}
+
+// active is the level in use: the best one the CPU supports, or the one a
+// test forced.
+var active = bestLevel()
+
+func bestLevel() level {
+	for l := numLevels - 1; l > levelGo; l-- {
+		if supported(l) {
+			return l
+		}
+	}
+	return levelGo
+}
+
+// Level reports the micro-kernel family in use: "avx512", "avx2" or "go".
+func Level() string { return active.String() }
+
+func kernel64() *kernel[float64] {
+	if active == levelGo {
+		return &goKernel64
+	}
+	return &asmKernels64[active]
+}
+
+func kernel32() *kernel[float32] {
+	if active == levelGo {
+		return &goKernel32
+	}
+	return &asmKernels32[active]
+}
+
+var (
+	goKernel64 = kernel[float64]{name: "go", mr: 4, nr: 4, kc: 256, mc: 256, nc: 2048, tile: goTile[float64]}
+	goKernel32 = kernel[float32]{name: "go", mr: 4, nr: 4, kc: 256, mc: 512, nc: 2048, tile: goTile[float32]}
+)
+
+// goTile is the portable 4×4 micro-kernel.
+func goTile[T float](kc int, a, b, c []T, ldc int, alpha, beta T) {
+	var c00, c01, c02, c03, c10, c11, c12, c13 T
+	var c20, c21, c22, c23, c30, c31, c32, c33 T
+	a, b = a[:4*kc], b[:4*kc]
+	for p := 0; p+3 < len(a); p += 4 {
+		a0, a1, a2, a3 := a[p], a[p+1], a[p+2], a[p+3]
+		b0, b1, b2, b3 := b[p], b[p+1], b[p+2], b[p+3]
+		c00, c01, c02, c03 = c00+a0*b0, c01+a0*b1, c02+a0*b2, c03+a0*b3
+		c10, c11, c12, c13 = c10+a1*b0, c11+a1*b1, c12+a1*b2, c13+a1*b3
+		c20, c21, c22, c23 = c20+a2*b0, c21+a2*b1, c22+a2*b2, c23+a2*b3
+		c30, c31, c32, c33 = c30+a3*b0, c31+a3*b1, c32+a3*b2, c33+a3*b3
+	}
+	storeRow(c[:4], alpha, beta, c00, c01, c02, c03)
+	storeRow(c[ldc:ldc+4], alpha, beta, c10, c11, c12, c13)
+	storeRow(c[2*ldc:2*ldc+4], alpha, beta, c20, c21, c22, c23)
+	storeRow(c[3*ldc:3*ldc+4], alpha, beta, c30, c31, c32, c33)
+}
+
+func storeRow[T float](c []T, alpha, beta T, x0, x1, x2, x3 T) {
+	c = c[:4]
+	if beta == 0 {
+		c[0], c[1], c[2], c[3] = alpha*x0, alpha*x1, alpha*x2, alpha*x3
+		return
+	}
+	c[0] = alpha*x0 + beta*c[0]
+	c[1] = alpha*x1 + beta*c[1]
+	c[2] = alpha*x2 + beta*c[2]
+	c[3] = alpha*x3 + beta*c[3]
+}
