@@ -120,30 +120,49 @@ func (p *problem[T]) run(kn *kernel[T]) {
 	ncMax := min(kn.nc, ceilDiv(p.n, kn.nr)*kn.nr)
 	mcMax := min(kn.mc, ceilDiv(p.m, kn.mr)*kn.mr)
 	packedA, packedB, edge := buffers[T](ws, mcMax*kc, kc*ncMax, kn.mr*kn.nr)
+	// Whole panels of A are read where A lies when a kernel can: the packing
+	// would cost about as much as the products at small n.
+	direct := p.aT || kn.tileRows != nil
 	for jc := 0; jc < p.n; jc += kn.nc {
 		nc := min(kn.nc, p.n-jc)
 		for pc := 0; pc < p.k; pc += kc {
 			kb := min(kc, p.k-pc)
 			packB(packedB, p.bT, p.b, p.ldb, pc, kb, jc, nc, kn.nr)
-			beta := p.beta
+			blk := block[T]{kc: kb, nc: nc, packed: packedA, b: packedB, ldc: p.ldc,
+				alpha: p.alpha, beta: p.beta, edge: edge, lda: p.lda, rowsA: !p.aT}
 			if pc > 0 {
-				beta = 1 // later blocks add to the first
+				blk.beta = 1 // later blocks add to the first
 			}
 			for ic := 0; ic < p.m; ic += kn.mc {
-				mc := min(kn.mc, p.m-ic)
-				packA(packedA, p.aT, p.a, p.lda, ic, mc, pc, kb, kn.mr)
-				blk := block[T]{kc: kb, mc: mc, nc: nc, a: packedA, b: packedB,
-					c: p.c[ic*p.ldc+jc:], ldc: p.ldc, alpha: p.alpha, beta: beta, edge: edge}
+				blk.mc = min(kn.mc, p.m-ic)
+				blk.c = p.c[ic*p.ldc+jc:]
+				blk.full = 0
+				if direct {
+					blk.full = blk.mc / kn.mr * kn.mr
+					if p.aT {
+						blk.a = p.a[pc*p.lda+ic:]
+					} else {
+						blk.a = p.a[ic*p.lda+pc:]
+					}
+				}
+				packA(packedA[blk.full*kb:], p.aT, p.a, p.lda, ic+blk.full, blk.mc-blk.full, pc, kb, kn.mr)
 				blk.multiply(kn)
 			}
 		}
 	}
 }
 
-// block is C[mc×nc] = α·A[mc×kc]·B[kc×nc] + β·C with A and B packed.
+// block is C[mc×nc] = α·A[mc×kc]·B[kc×nc] + β·C with B packed. The first
+// full rows of A are read from a with leading dimension lda, as stored
+// (rowsA) or transposed; the rest from packed panels.
 type block[T float] struct {
 	kc, mc, nc  int
-	a, b, c     []T
+	full        int
+	a           []T
+	lda         int
+	rowsA       bool
+	packed      []T
+	b, c        []T
 	ldc         int
 	alpha, beta T
 	edge        []T // an mr×nr scratch tile
@@ -157,14 +176,21 @@ func (blk *block[T]) multiply(kn *kernel[T]) {
 		b := blk.b[jr*kc : (jr+nr)*kc]
 		cols := min(nr, blk.nc-jr)
 		for ir := 0; ir < blk.mc; ir += mr {
-			a := blk.a[ir*kc : (ir+mr)*kc]
+			tile, a, lda := kn.tile, blk.packed[ir*kc:(ir+mr)*kc], mr
+			switch {
+			case ir >= blk.full:
+			case blk.rowsA:
+				tile, a, lda = kn.tileRows, blk.a[ir*blk.lda:][:(mr-1)*blk.lda+kc], blk.lda
+			default:
+				a, lda = blk.a[ir:][:(kc-1)*blk.lda+mr], blk.lda
+			}
 			rows := min(mr, blk.mc-ir)
 			c := blk.c[ir*blk.ldc+jr:]
 			if rows == mr && cols == nr {
-				kn.tile(kc, a, b, c, blk.ldc, blk.alpha, blk.beta)
+				tile(kc, a, lda, b, c, blk.ldc, blk.alpha, blk.beta)
 				continue
 			}
-			kn.tile(kc, a, b, blk.edge, nr, 1, 0)
+			tile(kc, a, lda, b, blk.edge, nr, 1, 0)
 			blk.merge(c, rows, cols, nr)
 		}
 	}

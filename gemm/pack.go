@@ -13,22 +13,9 @@ func packA[T float](dst []T, trans bool, a []T, lda, i0, mc, p0, kc, mr int) {
 		panel := dst[ir*kc : (ir+mr)*kc]
 		rows := min(mr, mc-ir)
 		if trans { // A[i,p] = a[p·lda+i]: each column of the panel is contiguous
-			for p := range kc {
-				src := a[(p0+p)*lda+i0+ir:][:rows]
-				copy(panel[p*mr:p*mr+rows], src)
-			}
+			copyRows(panel, mr, a[p0*lda+i0+ir:], lda, rows, kc)
 		} else { // A[i,p] = a[i·lda+p]: each row of the panel is contiguous
-			for i := range rows {
-				src := a[(i0+ir+i)*lda+p0:][:kc]
-				for p, v := range src {
-					panel[p*mr+i] = v
-				}
-			}
-		}
-		if rows < mr {
-			for p := range kc {
-				clear(panel[p*mr+rows : p*mr+mr])
-			}
+			gather(panel, mr, a[(i0+ir)*lda+p0:], lda, rows, kc)
 		}
 	}
 }
@@ -41,22 +28,60 @@ func packB[T float](dst []T, trans bool, b []T, ldb, p0, kc, j0, nc, nr int) {
 		panel := dst[jr*kc : (jr+nr)*kc]
 		cols := min(nr, nc-jr)
 		if trans { // B[p,j] = b[j·ldb+p]
-			for j := range cols {
-				src := b[(j0+jr+j)*ldb+p0:][:kc]
-				for p, v := range src {
-					panel[p*nr+j] = v
-				}
-			}
+			gather(panel, nr, b[(j0+jr)*ldb+p0:], ldb, cols, kc)
 		} else { // B[p,j] = b[p·ldb+j]
-			for p := range kc {
-				src := b[(p0+p)*ldb+j0+jr:][:cols]
-				copy(panel[p*nr:p*nr+cols], src)
-			}
+			copyRows(panel, nr, b[p0*ldb+j0+jr:], ldb, cols, kc)
 		}
-		if cols < nr {
-			for p := range kc {
-				clear(panel[p*nr+cols : p*nr+nr])
-			}
+	}
+}
+
+// copyRows sets dst[p·w+i] = src[p·lds+i] for p < kc and i < w, with zeros
+// for i ≥ count: kc rows of count contiguous values each.
+func copyRows[T float](dst []T, w int, src []T, lds, count, kc int) {
+	fixed := count == w && (w == 32 || w == 16 || w == 12 || w == 8)
+	for p := range kc {
+		d, s := dst[p*w:p*w+w], src[p*lds:]
+		if !fixed {
+			copy(d, s[:count])
+			clear(d[count:])
+			continue
+		}
+		switch w { // whole rows as fixed-size arrays, copied inline
+		case 32:
+			*(*[32]T)(d) = [32]T(s)
+		case 16:
+			*(*[16]T)(d) = [16]T(s)
+		case 12:
+			*(*[12]T)(d) = [12]T(s)
+		case 8:
+			*(*[8]T)(d) = [8]T(s)
+		}
+	}
+}
+
+// gather sets dst[p·w+i] = src[i·lds+p] for p < kc and i < w, with zeros for
+// i ≥ count: it transposes count rows of kc contiguous values, four at a time.
+func gather[T float](dst []T, w int, src []T, lds, count, kc int) {
+	dst = dst[:kc*w]
+	i := 0
+	for ; i+4 <= count; i += 4 {
+		r0 := src[i*lds:][:kc]
+		r1 := src[(i+1)*lds:][:len(r0)]
+		r2 := src[(i+2)*lds:][:len(r0)]
+		r3 := src[(i+3)*lds:][:len(r0)]
+		for p, v := range r0 {
+			d := dst[p*w+i:][:4]
+			d[0], d[1], d[2], d[3] = v, r1[p], r2[p], r3[p]
+		}
+	}
+	for ; i < count; i++ {
+		for p, v := range src[i*lds:][:kc] {
+			dst[p*w+i] = v
+		}
+	}
+	if count < w {
+		for p := range kc {
+			clear(dst[p*w+count : p*w+w])
 		}
 	}
 }

@@ -13,40 +13,43 @@ const unroll = 4
 
 // kernel emits the micro-kernel
 //
-//	func <p>kern<ISA>(kc int, a, b, c []T, ldc int, alpha, beta T)
+//	func <p>kern[Rows]<ISA>(kc int, a []T, lda int, b, c []T, ldc int, alpha, beta T)
 //
-// for an mr×(nv vectors) tile. a holds kc columns of mr packed elements,
-// b holds kc rows of nr = nv·lanes packed elements. With acc = Σ_p a_p b_pᵀ
-// (one fused multiply-add per p, p ascending) it stores
-// c[i·ldc+j] = alpha·acc[i][j] + beta·c[i·ldc+j], and never reads c when beta
-// is ±0. Accumulators use registers 0…mr·nv−1, the b row the next nv, and
-// the broadcast element the last ones.
-func kernel(v isa, e elem, mr, nv int) {
+// for an mr×(nv vectors) tile. b holds kc rows of nr = nv·lanes packed
+// elements. Without rows, a holds kc columns of mr contiguous elements lda
+// apart (packed panels have lda = mr, a transposed A its leading dimension);
+// with rows, mr rows of kc contiguous elements lda apart (A as stored). With
+// acc = Σ_p A[:,p]·B[p,:] (one fused multiply-add per p, p ascending) it
+// stores c[i·ldc+j] = alpha·acc[i][j] + beta·c[i·ldc+j], and never reads c
+// when beta is ±0. Accumulators use vector registers 0…mr·nv−1, the b row
+// the next nv and the broadcast element the one after.
+func kernel(v isa, e elem, mr, nv int, rows bool) {
 	name := fmt.Sprintf("%skern%s", e.prefix, v.name)
-	TEXT(name, NOSPLIT, fmt.Sprintf("func(kc int, a, b, c []%s, ldc int, alpha, beta %s)", e.name, e.name))
+	layout := "columns of A"
+	if rows {
+		name = fmt.Sprintf("%skernRows%s", e.prefix, v.name)
+		layout = "rows of A"
+	}
+	TEXT(name, NOSPLIT, fmt.Sprintf("func(kc int, a []%s, lda int, b, c []%s, ldc int, alpha, beta %s)", e.name, e.name, e.name))
 	Pragma("noescape")
-	Doc(fmt.Sprintf("%s computes one %d×%d tile of C with %s.", name, mr, nv*v.bytes/e.size, v.name))
 	nr := nv * v.bytes / e.size
+	Doc(fmt.Sprintf("%s computes one %d×%d tile of C with %s from contiguous %s.", name, mr, nr, v.name, layout))
 	acc := func(i, j int) VecPhysical { return v.reg(i*nv + j) }
 	bReg := func(j int) VecPhysical { return v.reg(mr*nv + j) }
 	tmp := v.reg(mr*nv + nv)
 
 	kc := Load(Param("kc"), GP64())
-	a := Load(Param("a").Base(), GP64())
+	var al aLayout
+	if rows {
+		al = newRowLayout(e, mr)
+	} else {
+		al = newColLayout(e)
+	}
 	b := Load(Param("b").Base(), GP64())
 	c := Load(Param("c").Base(), GP64())
 	ldc := Load(Param("ldc"), GP64())
 	SHLQ(U8(log2(e.size)), ldc)
-
-	// Warm the C tile while the products run.
-	cp := GP64()
-	MOVQ(c, cp)
-	for i := 0; i < mr; i++ {
-		for off := 0; off < nr*e.size; off += 64 {
-			PREFETCHT0(Mem{Base: cp, Disp: off})
-		}
-		ADDQ(ldc, cp)
-	}
+	prefetchC(c, ldc, mr, nr*e.size)
 	for i := 0; i < mr; i++ {
 		for j := 0; j < nv; j++ {
 			v.zero(acc(i, j))
@@ -58,7 +61,7 @@ func kernel(v isa, e elem, mr, nv int) {
 			e.load(Mem{Base: b, Disp: (p*nr + j*v.bytes/e.size) * e.size}, bReg(j))
 		}
 		for i := 0; i < mr; i++ {
-			e.bcast(Mem{Base: a, Disp: (p*mr + i) * e.size}, tmp)
+			e.bcast(al.addr(i, p), tmp)
 			for j := 0; j < nv; j++ {
 				e.fma(bReg(j), tmp, acc(i, j))
 			}
@@ -72,7 +75,7 @@ func kernel(v isa, e elem, mr, nv int) {
 	for p := 0; p < unroll; p++ {
 		step(p)
 	}
-	ADDQ(U32(unroll*mr*e.size), a)
+	al.advance(unroll)
 	ADDQ(U32(unroll*nr*e.size), b)
 	DECQ(n)
 	JNZ(LabelRef(name + "_loop"))
@@ -82,7 +85,7 @@ func kernel(v isa, e elem, mr, nv int) {
 	JZ(LabelRef(name + "_store"))
 	Label(name + "_tailloop")
 	step(0)
-	ADDQ(U32(mr*e.size), a)
+	al.advance(1)
 	ADDQ(U32(nr*e.size), b)
 	DECQ(kc)
 	JNZ(LabelRef(name + "_tailloop"))
@@ -91,6 +94,110 @@ func kernel(v isa, e elem, mr, nv int) {
 	store(v, e, name, mr, nv, acc, c, ldc)
 	VZEROUPPER()
 	RET()
+}
+
+// prefetchC warms the rows of the C tile while the products run.
+func prefetchC(c, ldc Register, mr, rowBytes int) {
+	cp := GP64()
+	MOVQ(c, cp)
+	for i := 0; i < mr; i++ {
+		for off := 0; off < rowBytes; off += 64 {
+			PREFETCHT0(Mem{Base: cp, Disp: off})
+		}
+		ADDQ(ldc, cp)
+	}
+}
+
+// aLayout addresses the elements A[i, p] of the current unrolled step and
+// moves on along p.
+type aLayout interface {
+	addr(i, p int) Mem // A[i, p], p < unroll, relative to the current column
+	advance(steps int)
+}
+
+// colLayout is A[i,p] at a + p·s + i·size with s = lda·size: every column
+// is contiguous. The unrolled columns are a, a+s, a+2s and a+3s.
+type colLayout struct {
+	size     int
+	a, s, s3 Register
+}
+
+func newColLayout(e elem) *colLayout {
+	l := &colLayout{size: e.size}
+	l.a = Load(Param("a").Base(), GP64())
+	l.s = Load(Param("lda"), GP64())
+	SHLQ(U8(log2(e.size)), l.s)
+	l.s3 = GP64()
+	LEAQ(Mem{Base: l.s, Index: l.s, Scale: 2}, l.s3)
+	return l
+}
+
+func (l *colLayout) addr(i, p int) Mem {
+	m := Mem{Base: l.a, Disp: i * l.size}
+	switch p {
+	case 1:
+		m.Index, m.Scale = l.s, 1
+	case 2:
+		m.Index, m.Scale = l.s, 2
+	case 3:
+		m.Index, m.Scale = l.s3, 1
+	}
+	return m
+}
+
+func (l *colLayout) advance(steps int) {
+	if steps == 1 {
+		ADDQ(l.s, l.a)
+		return
+	}
+	LEAQ(Mem{Base: l.a, Index: l.s, Scale: byte(steps)}, l.a)
+}
+
+// rowLayout is A[i,p] at a + i·r + p·size with r = lda·size: every row is
+// contiguous. Rows are reached in groups of five from bases a, a+5r, a+10r
+// as base, base+r, base+2r, base+3r and base+4r.
+type rowLayout struct {
+	size  int
+	bases []Register
+	r, r3 Register
+}
+
+func newRowLayout(e elem, mr int) *rowLayout {
+	l := &rowLayout{size: e.size}
+	a := Load(Param("a").Base(), GP64())
+	l.r = Load(Param("lda"), GP64())
+	SHLQ(U8(log2(e.size)), l.r)
+	l.r3 = GP64()
+	LEAQ(Mem{Base: l.r, Index: l.r, Scale: 2}, l.r3)
+	l.bases = []Register{a}
+	for g := 1; g*5 < mr; g++ {
+		next := GP64()
+		LEAQ(Mem{Base: l.bases[g-1], Index: l.r, Scale: 4}, next)
+		ADDQ(l.r, next)
+		l.bases = append(l.bases, next)
+	}
+	return l
+}
+
+func (l *rowLayout) addr(i, p int) Mem {
+	m := Mem{Base: l.bases[i/5], Disp: p * l.size}
+	switch i % 5 {
+	case 1:
+		m.Index, m.Scale = l.r, 1
+	case 2:
+		m.Index, m.Scale = l.r, 2
+	case 3:
+		m.Index, m.Scale = l.r3, 1
+	case 4:
+		m.Index, m.Scale = l.r, 4
+	}
+	return m
+}
+
+func (l *rowLayout) advance(steps int) {
+	for _, b := range l.bases {
+		ADDQ(U8(steps*l.size), b)
+	}
 }
 
 // store writes alpha·acc + beta·C, or alpha·acc when beta is ±0.

@@ -64,10 +64,12 @@ func yreg(i int) VecPhysical {
 }
 
 func main() {
-	kernel(avx512, f64, 12, 2)
-	kernel(avx512, f32, 12, 2)
-	kernel(avx2, f64, 6, 2)
-	kernel(avx2, f32, 6, 2)
+	for _, rows := range []bool{false, true} {
+		kernel(avx512, f64, 12, 2, rows)
+		kernel(avx512, f32, 12, 2, rows)
+		kernel(avx2, f64, 6, 2, rows)
+		kernel(avx2, f32, 6, 2, rows)
+	}
 	peak(avx512, f64)
 	peak(avx512, f32)
 	Generate()
