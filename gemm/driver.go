@@ -127,7 +127,7 @@ func (p *problem[T]) run(kn *kernel[T]) {
 		nc := min(kn.nc, p.n-jc)
 		for pc := 0; pc < p.k; pc += kc {
 			kb := min(kc, p.k-pc)
-			packB(packedB, p.bT, p.b, p.ldb, pc, kb, jc, nc, kn.nr)
+			packB(packedB, p.bT, p.b, p.ldb, pc, kb, jc, nc, kn.nr, kn.copyB)
 			blk := block[T]{kc: kb, nc: nc, packed: packedA, b: packedB, ldc: p.ldc,
 				alpha: p.alpha, beta: p.beta, edge: edge, lda: p.lda, rowsA: !p.aT}
 			if pc > 0 {

@@ -3,7 +3,8 @@ package gemm
 // float is the element type of the products.
 type float interface{ float32 | float64 }
 
-// kernel is a register micro-kernel and the cache blocking that suits it.
+// kernel is a register micro-kernel, the cache blocking that suits it and
+// the packing routine of its B panels.
 //
 // tile computes one mr×nr tile of C from kc columns of A, mr contiguous
 // values lda apart (a[p·lda+i] = A[i,p]; lda = mr for a packed panel), and
@@ -20,6 +21,7 @@ type kernel[T float] struct {
 	nc       int // most columns of B in one packed block, a multiple of nr
 	tile     func(kc int, a []T, lda int, b, c []T, ldc int, alpha, beta T)
 	tileRows func(kc int, a []T, lda int, b, c []T, ldc int, alpha, beta T)
+	copyB    rowCopier // packs rows of nr values, where not nil
 }
 
 // level is a kernel family: one instruction set, for both element types.

@@ -42,6 +42,16 @@ func dkernRowsAVX2(kc int, a []float64, lda int, b []float64, c []float64, ldc i
 //go:noescape
 func skernRowsAVX2(kc int, a []float32, lda int, b []float32, c []float32, ldc int, alpha float32, beta float32)
 
+// copyRowsAVX512 copies rows of 128 bytes, lds bytes apart at src, to consecutive rows at dst.
+//
+//go:noescape
+func copyRowsAVX512(dst *byte, src *byte, lds int, rows int)
+
+// copyRowsAVX2 copies rows of 64 bytes, lds bytes apart at src, to consecutive rows at dst.
+//
+//go:noescape
+func copyRowsAVX2(dst *byte, src *byte, lds int, rows int)
+
 // fmaPeakAVX512d runs n passes of 16 independent AVX512 vector FMAs on float64.
 func fmaPeakAVX512d(n int)
 

@@ -2754,6 +2754,54 @@ skernRowsAVX2_beta0:
 	VZEROUPPER
 	RET
 
+// func copyRowsAVX512(dst *byte, src *byte, lds int, rows int)
+// Requires: AVX, AVX512F
+TEXT ·copyRowsAVX512(SB), NOSPLIT, $0-32
+	MOVQ  dst+0(FP), AX
+	MOVQ  src+8(FP), CX
+	MOVQ  lds+16(FP), DX
+	MOVQ  rows+24(FP), BX
+	TESTQ BX, BX
+	JZ    copyRowsAVX512_done
+
+copyRowsAVX512_loop:
+	VMOVUPS (CX), Z0
+	VMOVUPS 64(CX), Z1
+	VMOVUPS Z0, (AX)
+	VMOVUPS Z1, 64(AX)
+	ADDQ    DX, CX
+	ADDQ    $0x00000080, AX
+	DECQ    BX
+	JNZ     copyRowsAVX512_loop
+
+copyRowsAVX512_done:
+	VZEROUPPER
+	RET
+
+// func copyRowsAVX2(dst *byte, src *byte, lds int, rows int)
+// Requires: AVX
+TEXT ·copyRowsAVX2(SB), NOSPLIT, $0-32
+	MOVQ  dst+0(FP), AX
+	MOVQ  src+8(FP), CX
+	MOVQ  lds+16(FP), DX
+	MOVQ  rows+24(FP), BX
+	TESTQ BX, BX
+	JZ    copyRowsAVX2_done
+
+copyRowsAVX2_loop:
+	VMOVUPS (CX), Y0
+	VMOVUPS 32(CX), Y1
+	VMOVUPS Y0, (AX)
+	VMOVUPS Y1, 32(AX)
+	ADDQ    DX, CX
+	ADDQ    $0x00000040, AX
+	DECQ    BX
+	JNZ     copyRowsAVX2_loop
+
+copyRowsAVX2_done:
+	VZEROUPPER
+	RET
+
 // func fmaPeakAVX512d(n int)
 // Requires: AVX, AVX512F
 TEXT ·fmaPeakAVX512d(SB), NOSPLIT, $0-8

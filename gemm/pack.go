@@ -13,7 +13,7 @@ func packA[T float](dst []T, trans bool, a []T, lda, i0, mc, p0, kc, mr int) {
 		panel := dst[ir*kc : (ir+mr)*kc]
 		rows := min(mr, mc-ir)
 		if trans { // A[i,p] = a[p·lda+i]: each column of the panel is contiguous
-			copyRows(panel, mr, a[p0*lda+i0+ir:], lda, rows, kc)
+			copyRows(panel, mr, a[p0*lda+i0+ir:], lda, rows, kc, nil)
 		} else { // A[i,p] = a[i·lda+p]: each row of the panel is contiguous
 			gather(panel, mr, a[(i0+ir)*lda+p0:], lda, rows, kc)
 		}
@@ -22,42 +22,41 @@ func packA[T float](dst []T, trans bool, a []T, lda, i0, mc, p0, kc, mr int) {
 
 // packB copies rows [p0, p0+kc) and columns [j0, j0+nc) of op(B) into dst as
 // panels of nr columns: panel q holds B[p0+p, j0+q·nr+j] at q·nr·kc + p·nr + j,
-// with zeros for the columns past nc.
-func packB[T float](dst []T, trans bool, b []T, ldb, p0, kc, j0, nc, nr int) {
+// with zeros for the columns past nc. fast, where not nil, copies rows of nr
+// values.
+func packB[T float](dst []T, trans bool, b []T, ldb, p0, kc, j0, nc, nr int, fast rowCopier) {
 	for jr := 0; jr < nc; jr += nr {
 		panel := dst[jr*kc : (jr+nr)*kc]
 		cols := min(nr, nc-jr)
 		if trans { // B[p,j] = b[j·ldb+p]
 			gather(panel, nr, b[(j0+jr)*ldb+p0:], ldb, cols, kc)
 		} else { // B[p,j] = b[p·ldb+j]
-			copyRows(panel, nr, b[p0*ldb+j0+jr:], ldb, cols, kc)
+			copyRows(panel, nr, b[p0*ldb+j0+jr:], ldb, cols, kc, fast)
 		}
 	}
 }
 
 // copyRows sets dst[p·w+i] = src[p·lds+i] for p < kc and i < w, with zeros
-// for i ≥ count: kc rows of count contiguous values each.
-func copyRows[T float](dst []T, w int, src []T, lds, count, kc int) {
-	fixed := count == w && (w == 32 || w == 16 || w == 12 || w == 8)
+// for i ≥ count: kc rows of count contiguous values each. fast, where not
+// nil, copies rows of exactly w values.
+func copyRows[T float](dst []T, w int, src []T, lds, count, kc int, fast rowCopier) {
+	if count == w && fast != nil && kc > 0 {
+		var zero T
+		size := int(unsafe.Sizeof(zero))
+		d, s := dst[:kc*w], src[:(kc-1)*lds+w]
+		fast((*byte)(unsafe.Pointer(&d[0])), (*byte)(unsafe.Pointer(&s[0])), lds*size, kc)
+		return
+	}
 	for p := range kc {
-		d, s := dst[p*w:p*w+w], src[p*lds:]
-		if !fixed {
-			copy(d, s[:count])
-			clear(d[count:])
-			continue
-		}
-		switch w { // whole rows as fixed-size arrays, copied inline
-		case 32:
-			*(*[32]T)(d) = [32]T(s)
-		case 16:
-			*(*[16]T)(d) = [16]T(s)
-		case 12:
-			*(*[12]T)(d) = [12]T(s)
-		case 8:
-			*(*[8]T)(d) = [8]T(s)
-		}
+		d := dst[p*w : p*w+w]
+		copy(d, src[p*lds:p*lds+count])
+		clear(d[count:])
 	}
 }
+
+// rowCopier copies rows rows, lds bytes apart at src, to consecutive rows at
+// dst; the row width is fixed by the implementation.
+type rowCopier func(dst, src *byte, lds, rows int)
 
 // gather sets dst[p·w+i] = src[i·lds+p] for p < kc and i < w, with zeros for
 // i ≥ count: it transposes count rows of kc contiguous values, four at a time.

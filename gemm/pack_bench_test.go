@@ -23,7 +23,7 @@ func BenchmarkPack(b *testing.B) {
 			b.Run(fmt.Sprintf("%v/B/trans=%v", l, trans), func(b *testing.B) {
 				cpu0 := cpuSeconds()
 				for b.Loop() {
-					packB(dst, trans, src, 784, 0, 256, 0, 128, kn.nr)
+					packB(dst, trans, src, 784, 0, 256, 0, 128, kn.nr, kn.copyB)
 				}
 				reportPack(b, cpuSeconds()-cpu0, 128*256)
 			})

@@ -274,3 +274,31 @@ func log2(n int) int {
 	}
 	return r
 }
+
+// copier emits func copyRows<ISA>(dst, src *byte, lds, rows int), which
+// copies rows of two vectors each from src, lds bytes apart, to consecutive
+// rows at dst: the packing of one panel of B as stored.
+func copier(v isa) {
+	name := "copyRows" + v.name
+	TEXT(name, NOSPLIT, "func(dst, src *byte, lds, rows int)")
+	Pragma("noescape")
+	Doc(fmt.Sprintf("%s copies rows of %d bytes, lds bytes apart at src, to consecutive rows at dst.", name, 2*v.bytes))
+	dst := Load(Param("dst"), GP64())
+	src := Load(Param("src"), GP64())
+	lds := Load(Param("lds"), GP64())
+	n := Load(Param("rows"), GP64())
+	TESTQ(n, n)
+	JZ(LabelRef(name + "_done"))
+	Label(name + "_loop")
+	VMOVUPS(Mem{Base: src}, v.reg(0))
+	VMOVUPS(Mem{Base: src, Disp: v.bytes}, v.reg(1))
+	VMOVUPS(v.reg(0), Mem{Base: dst})
+	VMOVUPS(v.reg(1), Mem{Base: dst, Disp: v.bytes})
+	ADDQ(lds, src)
+	ADDQ(U32(2*v.bytes), dst)
+	DECQ(n)
+	JNZ(LabelRef(name + "_loop"))
+	Label(name + "_done")
+	VZEROUPPER()
+	RET()
+}

@@ -70,6 +70,8 @@ func main() {
 		kernel(avx2, f64, 6, 2, rows)
 		kernel(avx2, f32, 6, 2, rows)
 	}
+	copier(avx512)
+	copier(avx2)
 	peak(avx512, f64)
 	peak(avx512, f32)
 	Generate()
