@@ -191,31 +191,54 @@ func tolerance[T float](k int) float64 {
 	return float64(k+2) * 0x1p-52
 }
 
-// checkCase runs one case and reports wrong values, writes outside C and
-// changed inputs.
-func checkCase[T float](t *testing.T, gc gemmCase, rng *rand.Rand) {
+// runner computes one case in place, with one kernel level or blocking.
+type runner[T float] struct {
+	name string
+	run  func(gemmCase, operands[T])
+}
+
+// levelRunners run this package's Dgemm or Sgemm at every level the CPU has.
+func levelRunners[T float](t *testing.T) []runner[T] {
+	old := active
+	t.Cleanup(func() { active = old })
+	var rs []runner[T]
+	for _, l := range levels() {
+		rs = append(rs, runner[T]{l.String(), func(gc gemmCase, o operands[T]) {
+			active = l
+			call(gc, o)
+		}})
+	}
+	return rs
+}
+
+// checkCase runs one case with every runner on the same operands and reports
+// wrong values, writes outside C and changed inputs.
+func checkCase[T float](t *testing.T, gc gemmCase, rng *rand.Rand, runners []runner[T]) {
 	t.Helper()
 	o := newOperands[T](gc, rng)
 	a0, b0, c0 := slices.Clone(o.full[0]), slices.Clone(o.full[1]), slices.Clone(o.full[2])
 	want, scale := reference(gc, o)
-	call(gc, o)
 	tol := tolerance[T](gc.k)
-	for i, got := range o.full[2] {
-		r, j := i/o.ldc-1, i%o.ldc // row -1 is the leading guard row
-		if r < 0 || r >= gc.m || j >= gc.n {
-			if !sameBits(got, c0[i]) {
-				t.Fatalf("%v: wrote %v outside C at row %d column %d", gc, got, r, j)
+	for _, r := range runners {
+		copy(o.full[2], c0)
+		r.run(gc, o)
+		for i, got := range o.full[2] {
+			row, j := i/o.ldc-1, i%o.ldc // row -1 is the leading guard row
+			if row < 0 || row >= gc.m || j >= gc.n {
+				if !sameBits(got, c0[i]) {
+					t.Fatalf("%s %v: wrote %v outside C at row %d column %d", r.name, gc, got, row, j)
+				}
+				continue
 			}
-			continue
+			w, s := want[row*gc.n+j], scale[row*gc.n+j]
+			if e := math.Abs(float64(got) - w); !(e <= tol*s) {
+				t.Fatalf("%s %v: C[%d,%d] = %v, want %v (error %.3g of scale %.3g, tolerance %.3g)",
+					r.name, gc, row, j, got, w, e, s, tol)
+			}
 		}
-		w, s := want[r*gc.n+j], scale[r*gc.n+j]
-		if e := math.Abs(float64(got) - w); !(e <= tol*s) {
-			t.Fatalf("%v: C[%d,%d] = %v, want %v (error %.3g of scale %.3g, tolerance %.3g)",
-				gc, r, j, got, w, e, s, tol)
+		if !slices.EqualFunc(o.full[0], a0, sameBits[T]) || !slices.EqualFunc(o.full[1], b0, sameBits[T]) {
+			t.Fatalf("%s %v: A or B changed", r.name, gc)
 		}
-	}
-	if !slices.EqualFunc(o.full[0], a0, sameBits[T]) || !slices.EqualFunc(o.full[1], b0, sameBits[T]) {
-		t.Fatalf("%v: A or B changed", gc)
 	}
 }
 
@@ -223,16 +246,86 @@ func sameBits[T float](x, y T) bool {
 	return math.Float64bits(float64(x)) == math.Float64bits(float64(y)) || (x != x && y != y)
 }
 
+// TestGemm checks Dgemm and Sgemm at every kernel level against the triple
+// loop, over odd and layer-sized shapes, all transposes, padded leading
+// dimensions and several α and β.
 func TestGemm(t *testing.T) {
 	cases := append(smallCases(), largeCases()...)
+	r64, r32 := levelRunners[float64](t), levelRunners[float32](t)
+	rng := rand.New(rand.NewPCG(1, 2))
+	for _, gc := range cases {
+		checkCase(t, gc, rng, r64)
+		checkCase(t, gc, rng, r32)
+	}
+}
+
+// TestBlocking runs the kernels of every level with blocks of a few tiles,
+// so that every loop of the blocking turns several times, with ragged ends.
+func TestBlocking(t *testing.T) {
+	cases := []gemmCase{
+		{tA: blas.NoTrans, tB: blas.NoTrans, m: 61, n: 75, k: 40, alpha: 1.5, beta: 0, pad: 1},
+		{tA: blas.Trans, tB: blas.NoTrans, m: 50, n: 99, k: 33, alpha: -1, beta: 0.5},
+		{tA: blas.NoTrans, tB: blas.Trans, m: 37, n: 130, k: 17, alpha: 1, beta: 1, pad: 2},
+		{tA: blas.Trans, tB: blas.Trans, m: 73, n: 41, k: 29, alpha: 0.5, beta: -2},
+	}
+	rng := rand.New(rand.NewPCG(3, 4))
+	for _, gc := range cases {
+		checkCase(t, gc, rng, smallBlockRunners(goKernel64, asmKernels64))
+		checkCase(t, gc, rng, smallBlockRunners(goKernel32, asmKernels32))
+	}
+}
+
+// smallBlockRunners returns runners with the kernels of every level, blocked
+// at kc = 7, mc = 2·mr and nc = 3·nr.
+func smallBlockRunners[T float](goKernel kernel[T], asm [numLevels]kernel[T]) []runner[T] {
+	var rs []runner[T]
 	for _, l := range levels() {
-		t.Run(l.String(), func(t *testing.T) {
-			useLevel(t, l)
-			rng := rand.New(rand.NewPCG(1, uint64(l)))
-			for _, gc := range cases {
-				checkCase[float64](t, gc, rng)
-				checkCase[float32](t, gc, rng)
+		kn := asm[l]
+		if l == levelGo {
+			kn = goKernel
+		}
+		kn.kc, kn.mc, kn.nc = 7, 2*kn.mr, 3*kn.nr
+		rs = append(rs, runner[T]{l.String() + "/small blocks", func(gc gemmCase, o operands[T]) {
+			p := problem[T]{aT: gc.tA != blas.NoTrans, bT: gc.tB != blas.NoTrans, m: gc.m, n: gc.n, k: gc.k,
+				alpha: T(gc.alpha), a: o.a, lda: o.lda, b: o.b, ldb: o.ldb, beta: T(gc.beta), c: o.c, ldc: o.ldc}
+			p.solve(&kn)
+		}})
+	}
+	return rs
+}
+
+// TestDeterministic checks that the result does not depend on the number of
+// goroutines: the same bits with 1, 2, 3 and 4 workers, at every level.
+func TestDeterministic(t *testing.T) {
+	old := maxWorkers
+	t.Cleanup(func() { maxWorkers = old })
+	cases := largeCases()[:4]
+	for _, l := range levels() {
+		useLevel(t, l)
+		for _, gc := range cases {
+			gc.beta = 0.5
+			deterministic[float64](t, l, gc)
+			deterministic[float32](t, l, gc)
+		}
+	}
+}
+
+func deterministic[T float](t *testing.T, l level, gc gemmCase) {
+	o := newOperands[T](gc, rand.New(rand.NewPCG(5, 6)))
+	c0 := slices.Clone(o.full[2])
+	var first []T
+	for w := 1; w <= 4; w++ {
+		maxWorkers = w
+		copy(o.full[2], c0)
+		call(gc, o)
+		if w == 1 {
+			first = slices.Clone(o.full[2])
+			continue
+		}
+		for i := range first {
+			if !sameBits(first[i], o.full[2][i]) {
+				t.Fatalf("%v %v: element %d is %v with 1 worker, %v with %d", l, gc, i, first[i], o.full[2][i], w)
 			}
-		})
+		}
 	}
 }
