@@ -120,16 +120,16 @@ func (p *problem[T]) run(kn *kernel[T]) {
 	ncMax := min(kn.nc, ceilDiv(p.n, kn.nr)*kn.nr)
 	mcMax := min(kn.mc, ceilDiv(p.m, kn.mr)*kn.mr)
 	packedA, packedB, edge := buffers[T](ws, mcMax*kc, kc*ncMax, kn.mr*kn.nr)
-	// Whole panels of A are read where A lies when a kernel can: the packing
-	// would cost about as much as the products at small n.
-	direct := p.aT || kn.tileRows != nil
+	// Whole panels of an untransposed A are read where they lie when a kernel
+	// can: gathering them would cost about as much as the products at small n.
+	direct := !p.aT && kn.tileRows != nil
 	for jc := 0; jc < p.n; jc += kn.nc {
 		nc := min(kn.nc, p.n-jc)
 		for pc := 0; pc < p.k; pc += kc {
 			kb := min(kc, p.k-pc)
 			packB(packedB, p.bT, p.b, p.ldb, pc, kb, jc, nc, kn.nr, kn.copyB)
 			blk := block[T]{kc: kb, nc: nc, packed: packedA, b: packedB, ldc: p.ldc,
-				alpha: p.alpha, beta: p.beta, edge: edge, lda: p.lda, rowsA: !p.aT}
+				alpha: p.alpha, beta: p.beta, edge: edge, lda: p.lda}
 			if pc > 0 {
 				blk.beta = 1 // later blocks add to the first
 			}
@@ -139,13 +139,9 @@ func (p *problem[T]) run(kn *kernel[T]) {
 				blk.full = 0
 				if direct {
 					blk.full = blk.mc / kn.mr * kn.mr
-					if p.aT {
-						blk.a = p.a[pc*p.lda+ic:]
-					} else {
-						blk.a = p.a[ic*p.lda+pc:]
-					}
+					blk.a = p.a[ic*p.lda+pc:]
 				}
-				packA(packedA[blk.full*kb:], p.aT, p.a, p.lda, ic+blk.full, blk.mc-blk.full, pc, kb, kn.mr)
+				packA(packedA[blk.full*kb:], p.aT, p.a, p.lda, ic+blk.full, blk.mc-blk.full, pc, kb, kn.mr, kn.copyA)
 				blk.multiply(kn)
 			}
 		}
@@ -153,14 +149,13 @@ func (p *problem[T]) run(kn *kernel[T]) {
 }
 
 // block is C[mc×nc] = α·A[mc×kc]·B[kc×nc] + β·C with B packed. The first
-// full rows of A are read from a with leading dimension lda, as stored
-// (rowsA) or transposed; the rest from packed panels.
+// full rows of A are read by tileRows from a, as stored with leading
+// dimension lda, the rest from packed panels.
 type block[T float] struct {
 	kc, mc, nc  int
 	full        int
 	a           []T
 	lda         int
-	rowsA       bool
 	packed      []T
 	b, c        []T
 	ldc         int
@@ -177,12 +172,8 @@ func (blk *block[T]) multiply(kn *kernel[T]) {
 		cols := min(nr, blk.nc-jr)
 		for ir := 0; ir < blk.mc; ir += mr {
 			tile, a, lda := kn.tile, blk.packed[ir*kc:(ir+mr)*kc], mr
-			switch {
-			case ir >= blk.full:
-			case blk.rowsA:
+			if ir < blk.full {
 				tile, a, lda = kn.tileRows, blk.a[ir*blk.lda:][:(mr-1)*blk.lda+kc], blk.lda
-			default:
-				a, lda = blk.a[ir:][:(kc-1)*blk.lda+mr], blk.lda
 			}
 			rows := min(mr, blk.mc-ir)
 			c := blk.c[ir*blk.ldc+jr:]

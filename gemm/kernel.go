@@ -21,6 +21,7 @@ type kernel[T float] struct {
 	nc       int // most columns of B in one packed block, a multiple of nr
 	tile     func(kc int, a []T, lda int, b, c []T, ldc int, alpha, beta T)
 	tileRows func(kc int, a []T, lda int, b, c []T, ldc int, alpha, beta T)
+	copyA    rowCopier // packs rows of mr values, where not nil
 	copyB    rowCopier // packs rows of nr values, where not nil
 }
 

@@ -42,15 +42,35 @@ func dkernRowsAVX2(kc int, a []float64, lda int, b []float64, c []float64, ldc i
 //go:noescape
 func skernRowsAVX2(kc int, a []float32, lda int, b []float32, c []float32, ldc int, alpha float32, beta float32)
 
-// copyRowsAVX512 copies rows of 128 bytes, lds bytes apart at src, to consecutive rows at dst.
+// copy128AVX512 copies rows of 128 bytes, lds bytes apart at src, to consecutive rows at dst.
 //
 //go:noescape
-func copyRowsAVX512(dst *byte, src *byte, lds int, rows int)
+func copy128AVX512(dst *byte, src *byte, lds int, rows int)
 
-// copyRowsAVX2 copies rows of 64 bytes, lds bytes apart at src, to consecutive rows at dst.
+// copy96AVX512 copies rows of 96 bytes, lds bytes apart at src, to consecutive rows at dst.
 //
 //go:noescape
-func copyRowsAVX2(dst *byte, src *byte, lds int, rows int)
+func copy96AVX512(dst *byte, src *byte, lds int, rows int)
+
+// copy48AVX512 copies rows of 48 bytes, lds bytes apart at src, to consecutive rows at dst.
+//
+//go:noescape
+func copy48AVX512(dst *byte, src *byte, lds int, rows int)
+
+// copy64AVX2 copies rows of 64 bytes, lds bytes apart at src, to consecutive rows at dst.
+//
+//go:noescape
+func copy64AVX2(dst *byte, src *byte, lds int, rows int)
+
+// copy48AVX2 copies rows of 48 bytes, lds bytes apart at src, to consecutive rows at dst.
+//
+//go:noescape
+func copy48AVX2(dst *byte, src *byte, lds int, rows int)
+
+// copy24AVX2 copies rows of 24 bytes, lds bytes apart at src, to consecutive rows at dst.
+//
+//go:noescape
+func copy24AVX2(dst *byte, src *byte, lds int, rows int)
 
 // fmaPeakAVX512d runs n passes of 16 independent AVX512 vector FMAs on float64.
 func fmaPeakAVX512d(n int)

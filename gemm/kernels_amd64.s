@@ -2754,51 +2754,147 @@ skernRowsAVX2_beta0:
 	VZEROUPPER
 	RET
 
-// func copyRowsAVX512(dst *byte, src *byte, lds int, rows int)
+// func copy128AVX512(dst *byte, src *byte, lds int, rows int)
 // Requires: AVX, AVX512F
-TEXT ·copyRowsAVX512(SB), NOSPLIT, $0-32
+TEXT ·copy128AVX512(SB), NOSPLIT, $0-32
 	MOVQ  dst+0(FP), AX
 	MOVQ  src+8(FP), CX
 	MOVQ  lds+16(FP), DX
 	MOVQ  rows+24(FP), BX
 	TESTQ BX, BX
-	JZ    copyRowsAVX512_done
+	JZ    copy128AVX512_done
 
-copyRowsAVX512_loop:
+copy128AVX512_loop:
 	VMOVUPS (CX), Z0
-	VMOVUPS 64(CX), Z1
 	VMOVUPS Z0, (AX)
+	VMOVUPS 64(CX), Z1
 	VMOVUPS Z1, 64(AX)
 	ADDQ    DX, CX
 	ADDQ    $0x00000080, AX
 	DECQ    BX
-	JNZ     copyRowsAVX512_loop
+	JNZ     copy128AVX512_loop
 
-copyRowsAVX512_done:
+copy128AVX512_done:
 	VZEROUPPER
 	RET
 
-// func copyRowsAVX2(dst *byte, src *byte, lds int, rows int)
-// Requires: AVX
-TEXT ·copyRowsAVX2(SB), NOSPLIT, $0-32
+// func copy96AVX512(dst *byte, src *byte, lds int, rows int)
+// Requires: AVX, AVX512F
+TEXT ·copy96AVX512(SB), NOSPLIT, $0-32
 	MOVQ  dst+0(FP), AX
 	MOVQ  src+8(FP), CX
 	MOVQ  lds+16(FP), DX
 	MOVQ  rows+24(FP), BX
 	TESTQ BX, BX
-	JZ    copyRowsAVX2_done
+	JZ    copy96AVX512_done
 
-copyRowsAVX2_loop:
+copy96AVX512_loop:
+	VMOVUPS (CX), Z0
+	VMOVUPS Z0, (AX)
+	VMOVUPS 64(CX), Y1
+	VMOVUPS Y1, 64(AX)
+	ADDQ    DX, CX
+	ADDQ    $0x00000060, AX
+	DECQ    BX
+	JNZ     copy96AVX512_loop
+
+copy96AVX512_done:
+	VZEROUPPER
+	RET
+
+// func copy48AVX512(dst *byte, src *byte, lds int, rows int)
+// Requires: AVX
+TEXT ·copy48AVX512(SB), NOSPLIT, $0-32
+	MOVQ  dst+0(FP), AX
+	MOVQ  src+8(FP), CX
+	MOVQ  lds+16(FP), DX
+	MOVQ  rows+24(FP), BX
+	TESTQ BX, BX
+	JZ    copy48AVX512_done
+
+copy48AVX512_loop:
 	VMOVUPS (CX), Y0
-	VMOVUPS 32(CX), Y1
 	VMOVUPS Y0, (AX)
+	VMOVUPS 32(CX), X1
+	VMOVUPS X1, 32(AX)
+	ADDQ    DX, CX
+	ADDQ    $0x00000030, AX
+	DECQ    BX
+	JNZ     copy48AVX512_loop
+
+copy48AVX512_done:
+	VZEROUPPER
+	RET
+
+// func copy64AVX2(dst *byte, src *byte, lds int, rows int)
+// Requires: AVX
+TEXT ·copy64AVX2(SB), NOSPLIT, $0-32
+	MOVQ  dst+0(FP), AX
+	MOVQ  src+8(FP), CX
+	MOVQ  lds+16(FP), DX
+	MOVQ  rows+24(FP), BX
+	TESTQ BX, BX
+	JZ    copy64AVX2_done
+
+copy64AVX2_loop:
+	VMOVUPS (CX), Y0
+	VMOVUPS Y0, (AX)
+	VMOVUPS 32(CX), Y1
 	VMOVUPS Y1, 32(AX)
 	ADDQ    DX, CX
 	ADDQ    $0x00000040, AX
 	DECQ    BX
-	JNZ     copyRowsAVX2_loop
+	JNZ     copy64AVX2_loop
 
-copyRowsAVX2_done:
+copy64AVX2_done:
+	VZEROUPPER
+	RET
+
+// func copy48AVX2(dst *byte, src *byte, lds int, rows int)
+// Requires: AVX
+TEXT ·copy48AVX2(SB), NOSPLIT, $0-32
+	MOVQ  dst+0(FP), AX
+	MOVQ  src+8(FP), CX
+	MOVQ  lds+16(FP), DX
+	MOVQ  rows+24(FP), BX
+	TESTQ BX, BX
+	JZ    copy48AVX2_done
+
+copy48AVX2_loop:
+	VMOVUPS (CX), Y0
+	VMOVUPS Y0, (AX)
+	VMOVUPS 32(CX), X1
+	VMOVUPS X1, 32(AX)
+	ADDQ    DX, CX
+	ADDQ    $0x00000030, AX
+	DECQ    BX
+	JNZ     copy48AVX2_loop
+
+copy48AVX2_done:
+	VZEROUPPER
+	RET
+
+// func copy24AVX2(dst *byte, src *byte, lds int, rows int)
+// Requires: AVX
+TEXT ·copy24AVX2(SB), NOSPLIT, $0-32
+	MOVQ  dst+0(FP), AX
+	MOVQ  src+8(FP), CX
+	MOVQ  lds+16(FP), DX
+	MOVQ  rows+24(FP), BX
+	TESTQ BX, BX
+	JZ    copy24AVX2_done
+
+copy24AVX2_loop:
+	VMOVUPS (CX), X0
+	VMOVUPS X0, (AX)
+	MOVQ    16(CX), SI
+	MOVQ    SI, 16(AX)
+	ADDQ    DX, CX
+	ADDQ    $0x00000018, AX
+	DECQ    BX
+	JNZ     copy24AVX2_loop
+
+copy24AVX2_done:
 	VZEROUPPER
 	RET
 

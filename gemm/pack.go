@@ -7,13 +7,14 @@ import (
 
 // packA copies rows [i0, i0+mc) and columns [p0, p0+kc) of op(A) into dst
 // as panels of mr rows: panel q holds A[i0+q·mr+i, p0+p] at q·mr·kc + p·mr + i,
-// with zeros for the rows past mc.
-func packA[T float](dst []T, trans bool, a []T, lda, i0, mc, p0, kc, mr int) {
+// with zeros for the rows past mc. fast, where not nil, copies rows of mr
+// values.
+func packA[T float](dst []T, trans bool, a []T, lda, i0, mc, p0, kc, mr int, fast rowCopier) {
 	for ir := 0; ir < mc; ir += mr {
 		panel := dst[ir*kc : (ir+mr)*kc]
 		rows := min(mr, mc-ir)
 		if trans { // A[i,p] = a[p·lda+i]: each column of the panel is contiguous
-			copyRows(panel, mr, a[p0*lda+i0+ir:], lda, rows, kc, nil)
+			copyRows(panel, mr, a[p0*lda+i0+ir:], lda, rows, kc, fast)
 		} else { // A[i,p] = a[i·lda+p]: each row of the panel is contiguous
 			gather(panel, mr, a[(i0+ir)*lda+p0:], lda, rows, kc)
 		}

@@ -16,7 +16,7 @@ func BenchmarkPack(b *testing.B) {
 			b.Run(fmt.Sprintf("%v/A/trans=%v", l, trans), func(b *testing.B) {
 				cpu0 := cpuSeconds()
 				for b.Loop() {
-					packA(dst, trans, src, 784, 0, 492, 0, 256, kn.mr)
+					packA(dst, trans, src, 784, 0, 492, 0, 256, kn.mr, kn.copyA)
 				}
 				reportPack(b, cpuSeconds()-cpu0, 492*256)
 			})

@@ -275,14 +275,14 @@ func log2(n int) int {
 	return r
 }
 
-// copier emits func copyRows<ISA>(dst, src *byte, lds, rows int), which
-// copies rows of two vectors each from src, lds bytes apart, to consecutive
-// rows at dst: the packing of one panel of B as stored.
-func copier(v isa) {
-	name := "copyRows" + v.name
+// copier emits func copy<rowBytes><ISA>(dst, src *byte, lds, rows int),
+// which copies rows of rowBytes bytes from src, lds bytes apart, to
+// consecutive rows at dst: the packing of panels that lie as rows in memory.
+func copier(v isa, rowBytes int) {
+	name := fmt.Sprintf("copy%d%s", rowBytes, v.name)
 	TEXT(name, NOSPLIT, "func(dst, src *byte, lds, rows int)")
 	Pragma("noescape")
-	Doc(fmt.Sprintf("%s copies rows of %d bytes, lds bytes apart at src, to consecutive rows at dst.", name, 2*v.bytes))
+	Doc(fmt.Sprintf("%s copies rows of %d bytes, lds bytes apart at src, to consecutive rows at dst.", name, rowBytes))
 	dst := Load(Param("dst"), GP64())
 	src := Load(Param("src"), GP64())
 	lds := Load(Param("lds"), GP64())
@@ -290,12 +290,34 @@ func copier(v isa) {
 	TESTQ(n, n)
 	JZ(LabelRef(name + "_done"))
 	Label(name + "_loop")
-	VMOVUPS(Mem{Base: src}, v.reg(0))
-	VMOVUPS(Mem{Base: src, Disp: v.bytes}, v.reg(1))
-	VMOVUPS(v.reg(0), Mem{Base: dst})
-	VMOVUPS(v.reg(1), Mem{Base: dst, Disp: v.bytes})
+	// Widest moves first: zmm (AVX-512 only), ymm, xmm, then a general register.
+	off, r := 0, 0
+	for _, w := range []int{64, 32, 16, 8} {
+		for ; w <= v.bytes && rowBytes-off >= w; off += w {
+			var reg Op
+			switch w {
+			case 64:
+				reg = zreg(r)
+			case 32:
+				reg = yreg(r)
+			case 16:
+				reg = []VecPhysical{X0, X1, X2, X3}[r]
+			case 8:
+				g := GP64()
+				MOVQ(Mem{Base: src, Disp: off}, g)
+				MOVQ(g, Mem{Base: dst, Disp: off})
+				continue
+			}
+			VMOVUPS(Mem{Base: src, Disp: off}, reg)
+			VMOVUPS(reg, Mem{Base: dst, Disp: off})
+			r++
+		}
+	}
+	if off != rowBytes {
+		panic(fmt.Sprintf("%s: rows of %d bytes are not whole words", name, rowBytes))
+	}
 	ADDQ(lds, src)
-	ADDQ(U32(2*v.bytes), dst)
+	ADDQ(U32(rowBytes), dst)
 	DECQ(n)
 	JNZ(LabelRef(name + "_loop"))
 	Label(name + "_done")

@@ -70,8 +70,13 @@ func main() {
 		kernel(avx2, f64, 6, 2, rows)
 		kernel(avx2, f32, 6, 2, rows)
 	}
-	copier(avx512)
-	copier(avx2)
+	// Rows of B panels (2 vectors) and of A panels (mr elements).
+	for _, rowBytes := range []int{128, 96, 48} {
+		copier(avx512, rowBytes)
+	}
+	for _, rowBytes := range []int{64, 48, 24} {
+		copier(avx2, rowBytes)
+	}
 	peak(avx512, f64)
 	peak(avx512, f32)
 	Generate()
