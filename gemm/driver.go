@@ -40,7 +40,8 @@ func (p *problem[T]) solve(kn *kernel[T]) {
 		workers = max(1, int(work))
 	}
 	// Splitting the rows of C makes every goroutine pack all of op(B), splitting
-	// the columns all of op(A): duplicate the smaller.
+	// the columns read (and, transposed, pack) all of op(A): duplicate the
+	// smaller.
 	byRows := p.n <= p.m
 	unit, units := kn.mr, ceilDiv(p.m, kn.mr)
 	if !byRows {
