@@ -10,6 +10,7 @@ import (
 	"gonum.org/v1/gonum/blas/blas32"
 	"gonum.org/v1/gonum/blas/blas64"
 	"gonum.org/v1/gonum/blas/gonum"
+	"gonum.org/v1/gonum/blas/testblas"
 	"gorgonia.org/tensor"
 )
 
@@ -111,5 +112,16 @@ func panicOf(f func()) (msg string) {
 func TestLevel(t *testing.T) {
 	if got, want := Level(), levels()[len(levels())-1].String(); got != want {
 		t.Errorf("Level() = %q, want %q", got, want)
+	}
+}
+
+// TestGonumDgemm runs gonum's own Dgemm conformance tests on Implementation
+// at every kernel level.
+func TestGonumDgemm(t *testing.T) {
+	for _, l := range levels() {
+		t.Run(l.String(), func(t *testing.T) {
+			useLevel(t, l)
+			testblas.TestDgemm(t, Implementation{})
+		})
 	}
 }
