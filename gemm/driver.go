@@ -123,14 +123,20 @@ func (p *problem[T]) run(kn *kernel[T]) {
 	packedA, packedB, edge := buffers[T](ws, mcMax*kc, kc*ncMax, kn.mr*kn.nr)
 	// Whole panels of an untransposed A are read where they lie when a kernel
 	// can: gathering them would cost about as much as the products at small n.
+	// So are those of an untransposed B when one row of tiles uses them.
 	direct := !p.aT && kn.tileRows != nil
+	directB := !p.bT && p.m <= kn.mr
 	for jc := 0; jc < p.n; jc += kn.nc {
 		nc := min(kn.nc, p.n-jc)
 		for pc := 0; pc < p.k; pc += kc {
 			kb := min(kc, p.k-pc)
-			packB(packedB, p.bT, p.b, p.ldb, pc, kb, jc, nc, kn.nr, kn.copyB)
-			blk := block[T]{kc: kb, nc: nc, packed: packedA, b: packedB, ldc: p.ldc,
-				alpha: p.alpha, beta: p.beta, edge: edge, lda: p.lda}
+			blk := block[T]{kc: kb, nc: nc, packed: packedA, packedB: packedB, ldc: p.ldc,
+				alpha: p.alpha, beta: p.beta, edge: edge, lda: p.lda, ldb: p.ldb}
+			if directB {
+				blk.fullN = nc / kn.nr * kn.nr
+				blk.b = p.b[pc*p.ldb+jc:]
+			}
+			packB(packedB[blk.fullN*kb:], p.bT, p.b, p.ldb, pc, kb, jc+blk.fullN, nc-blk.fullN, kn.nr, kn.copyB)
 			if pc > 0 {
 				blk.beta = 1 // later blocks add to the first
 			}
@@ -149,16 +155,20 @@ func (p *problem[T]) run(kn *kernel[T]) {
 	}
 }
 
-// block is C[mc×nc] = α·A[mc×kc]·B[kc×nc] + β·C with B packed. The first
-// full rows of A are read by tileRows from a, as stored with leading
-// dimension lda, the rest from packed panels.
+// block is C[mc×nc] = α·A[mc×kc]·B[kc×nc] + β·C. The first full rows of A
+// are read by tileRows from a, as stored with leading dimension lda, the
+// first fullN columns of B from b, as stored with leading dimension ldb; the
+// rest of both from packed panels.
 type block[T float] struct {
 	kc, mc, nc  int
-	full        int
+	full, fullN int
 	a           []T
 	lda         int
 	packed      []T
-	b, c        []T
+	b           []T
+	ldb         int
+	packedB     []T
+	c           []T
 	ldc         int
 	alpha, beta T
 	edge        []T // an mr×nr scratch tile
@@ -169,7 +179,10 @@ type block[T float] struct {
 func (blk *block[T]) multiply(kn *kernel[T]) {
 	mr, nr, kc := kn.mr, kn.nr, blk.kc
 	for jr := 0; jr < blk.nc; jr += nr {
-		b := blk.b[jr*kc : (jr+nr)*kc]
+		b, ldb := blk.packedB[jr*kc:(jr+nr)*kc], nr
+		if jr < blk.fullN {
+			b, ldb = blk.b[jr:][:(kc-1)*blk.ldb+nr], blk.ldb
+		}
 		cols := min(nr, blk.nc-jr)
 		for ir := 0; ir < blk.mc; ir += mr {
 			tile, a, lda := kn.tile, blk.packed[ir*kc:(ir+mr)*kc], mr
@@ -179,10 +192,10 @@ func (blk *block[T]) multiply(kn *kernel[T]) {
 			rows := min(mr, blk.mc-ir)
 			c := blk.c[ir*blk.ldc+jr:]
 			if rows == mr && cols == nr {
-				tile(kc, a, lda, b, c, blk.ldc, blk.alpha, blk.beta)
+				tile(kc, a, lda, b, ldb, c, blk.ldc, blk.alpha, blk.beta)
 				continue
 			}
-			tile(kc, a, lda, b, blk.edge, nr, 1, 0)
+			tile(kc, a, lda, b, ldb, blk.edge, nr, 1, 0)
 			blk.merge(c, rows, cols, nr)
 		}
 	}

@@ -267,6 +267,8 @@ func TestBlocking(t *testing.T) {
 		{tA: blas.Trans, tB: blas.NoTrans, m: 50, n: 99, k: 33, alpha: -1, beta: 0.5},
 		{tA: blas.NoTrans, tB: blas.Trans, m: 37, n: 130, k: 17, alpha: 1, beta: 1, pad: 2},
 		{tA: blas.Trans, tB: blas.Trans, m: 73, n: 41, k: 29, alpha: 0.5, beta: -2},
+		{tA: blas.Trans, tB: blas.NoTrans, m: 3, n: 150, k: 21, alpha: 2, beta: 1, pad: 3},
+		{tA: blas.NoTrans, tB: blas.NoTrans, m: 11, n: 97, k: 30, alpha: -1.5, beta: 0, pad: 1},
 	}
 	rng := rand.New(rand.NewPCG(3, 4))
 	for _, gc := range cases {

@@ -8,7 +8,8 @@ type float interface{ float32 | float64 }
 //
 // tile computes one mr×nr tile of C from kc columns of A, mr contiguous
 // values lda apart (a[p·lda+i] = A[i,p]; lda = mr for a packed panel), and
-// kc packed rows of B (nr values each, b[p·nr+j] = B[p,j]): with
+// kc rows of B, nr contiguous values ldb apart (b[p·ldb+j] = B[p,j]; ldb = nr
+// for a packed panel): with
 // acc[i][j] = Σ_p A[i,p]·B[p,j], summed in ascending p, it stores
 // c[i·ldc+j] = α·acc[i][j] + β·c[i·ldc+j], or α·acc[i][j] without reading c
 // when β is zero. tileRows, where not nil, does the same from mr rows of A,
@@ -19,8 +20,8 @@ type kernel[T float] struct {
 	kc       int // most columns of A (rows of B) in one packed block
 	mc       int // most rows of A in one packed block, a multiple of mr
 	nc       int // most columns of B in one packed block, a multiple of nr
-	tile     func(kc int, a []T, lda int, b, c []T, ldc int, alpha, beta T)
-	tileRows func(kc int, a []T, lda int, b, c []T, ldc int, alpha, beta T)
+	tile     func(kc int, a []T, lda int, b []T, ldb int, c []T, ldc int, alpha, beta T)
+	tileRows func(kc int, a []T, lda int, b []T, ldb int, c []T, ldc int, alpha, beta T)
 	copyA    rowCopier // packs rows of mr values, where not nil
 	copyB    rowCopier // packs rows of nr values, where not nil
 }
@@ -75,14 +76,13 @@ var (
 )
 
 // goTile is the portable 4×4 micro-kernel.
-func goTile[T float](kc int, a []T, lda int, b, c []T, ldc int, alpha, beta T) {
+func goTile[T float](kc int, a []T, lda int, b []T, ldb int, c []T, ldc int, alpha, beta T) {
 	var c00, c01, c02, c03, c10, c11, c12, c13 T
 	var c20, c21, c22, c23, c30, c31, c32, c33 T
-	b = b[:4*kc]
-	for p := 0; p+3 < len(b); p += 4 {
-		ap := a[p/4*lda:][:4]
+	for p := range kc {
+		ap, bp := a[p*lda:][:4], b[p*ldb:][:4]
 		a0, a1, a2, a3 := ap[0], ap[1], ap[2], ap[3]
-		b0, b1, b2, b3 := b[p], b[p+1], b[p+2], b[p+3]
+		b0, b1, b2, b3 := bp[0], bp[1], bp[2], bp[3]
 		c00, c01, c02, c03 = c00+a0*b0, c01+a0*b1, c02+a0*b2, c03+a0*b3
 		c10, c11, c12, c13 = c10+a1*b0, c11+a1*b1, c12+a1*b2, c13+a1*b3
 		c20, c21, c22, c23 = c20+a2*b0, c21+a2*b1, c22+a2*b2, c23+a2*b3

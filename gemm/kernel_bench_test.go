@@ -33,7 +33,7 @@ func benchKernel[T float](b *testing.B, kn *kernel[T]) {
 	cpu0 := cpuSeconds()
 	for b.Loop() {
 		for q := range panels {
-			kn.tile(kc, a[q*kn.mr*kc:], kn.mr, p, c[q*kn.mr*kn.nr:], kn.nr, 1, 0)
+			kn.tile(kc, a[q*kn.mr*kc:], kn.mr, p, kn.nr, c[q*kn.mr*kn.nr:], kn.nr, 1, 0)
 		}
 		tiles += panels
 	}

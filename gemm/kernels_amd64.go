@@ -5,42 +5,42 @@ package gemm
 // dkernAVX512 computes one 12×16 tile of C with AVX512 from contiguous columns of A.
 //
 //go:noescape
-func dkernAVX512(kc int, a []float64, lda int, b []float64, c []float64, ldc int, alpha float64, beta float64)
+func dkernAVX512(kc int, a []float64, lda int, b []float64, ldb int, c []float64, ldc int, alpha float64, beta float64)
 
 // skernAVX512 computes one 12×32 tile of C with AVX512 from contiguous columns of A.
 //
 //go:noescape
-func skernAVX512(kc int, a []float32, lda int, b []float32, c []float32, ldc int, alpha float32, beta float32)
+func skernAVX512(kc int, a []float32, lda int, b []float32, ldb int, c []float32, ldc int, alpha float32, beta float32)
 
 // dkernAVX2 computes one 6×8 tile of C with AVX2 from contiguous columns of A.
 //
 //go:noescape
-func dkernAVX2(kc int, a []float64, lda int, b []float64, c []float64, ldc int, alpha float64, beta float64)
+func dkernAVX2(kc int, a []float64, lda int, b []float64, ldb int, c []float64, ldc int, alpha float64, beta float64)
 
 // skernAVX2 computes one 6×16 tile of C with AVX2 from contiguous columns of A.
 //
 //go:noescape
-func skernAVX2(kc int, a []float32, lda int, b []float32, c []float32, ldc int, alpha float32, beta float32)
+func skernAVX2(kc int, a []float32, lda int, b []float32, ldb int, c []float32, ldc int, alpha float32, beta float32)
 
 // dkernRowsAVX512 computes one 12×16 tile of C with AVX512 from contiguous rows of A.
 //
 //go:noescape
-func dkernRowsAVX512(kc int, a []float64, lda int, b []float64, c []float64, ldc int, alpha float64, beta float64)
+func dkernRowsAVX512(kc int, a []float64, lda int, b []float64, ldb int, c []float64, ldc int, alpha float64, beta float64)
 
 // skernRowsAVX512 computes one 12×32 tile of C with AVX512 from contiguous rows of A.
 //
 //go:noescape
-func skernRowsAVX512(kc int, a []float32, lda int, b []float32, c []float32, ldc int, alpha float32, beta float32)
+func skernRowsAVX512(kc int, a []float32, lda int, b []float32, ldb int, c []float32, ldc int, alpha float32, beta float32)
 
 // dkernRowsAVX2 computes one 6×8 tile of C with AVX2 from contiguous rows of A.
 //
 //go:noescape
-func dkernRowsAVX2(kc int, a []float64, lda int, b []float64, c []float64, ldc int, alpha float64, beta float64)
+func dkernRowsAVX2(kc int, a []float64, lda int, b []float64, ldb int, c []float64, ldc int, alpha float64, beta float64)
 
 // skernRowsAVX2 computes one 6×16 tile of C with AVX2 from contiguous rows of A.
 //
 //go:noescape
-func skernRowsAVX2(kc int, a []float32, lda int, b []float32, c []float32, ldc int, alpha float32, beta float32)
+func skernRowsAVX2(kc int, a []float32, lda int, b []float32, ldb int, c []float32, ldc int, alpha float32, beta float32)
 
 // copy128AVX512 copies rows of 128 bytes, lds bytes apart at src, to consecutive rows at dst.
 //

@@ -15,8 +15,9 @@ const unroll = 4
 //
 //	func <p>kern[Rows]<ISA>(kc int, a []T, lda int, b, c []T, ldc int, alpha, beta T)
 //
-// for an mr×(nv vectors) tile. b holds kc rows of nr = nv·lanes packed
-// elements. Without rows, a holds kc columns of mr contiguous elements lda
+// for an mr×(nv vectors) tile. b holds kc rows of nr = nv·lanes contiguous
+// elements ldb apart (ldb = nr for packed panels, B's leading dimension
+// for B as stored). Without rows, a holds kc columns of mr contiguous elements lda
 // apart (packed panels have lda = mr, a transposed A its leading dimension);
 // with rows, mr rows of kc contiguous elements lda apart (A as stored). With
 // acc = Σ_p A[:,p]·B[p,:] (one fused multiply-add per p, p ascending) it
@@ -30,7 +31,7 @@ func kernel(v isa, e elem, mr, nv int, rows bool) {
 		name = fmt.Sprintf("%skernRows%s", e.prefix, v.name)
 		layout = "rows of A"
 	}
-	TEXT(name, NOSPLIT, fmt.Sprintf("func(kc int, a []%s, lda int, b, c []%s, ldc int, alpha, beta %s)", e.name, e.name, e.name))
+	TEXT(name, NOSPLIT, fmt.Sprintf("func(kc int, a []%s, lda int, b []%s, ldb int, c []%s, ldc int, alpha, beta %s)", e.name, e.name, e.name, e.name))
 	Pragma("noescape")
 	nr := nv * v.bytes / e.size
 	Doc(fmt.Sprintf("%s computes one %d×%d tile of C with %s from contiguous %s.", name, mr, nr, v.name, layout))
@@ -43,9 +44,9 @@ func kernel(v isa, e elem, mr, nv int, rows bool) {
 	if rows {
 		al = newRowLayout(e, mr)
 	} else {
-		al = newColLayout(e)
+		al = newColLayout(e, "a", "lda")
 	}
-	b := Load(Param("b").Base(), GP64())
+	bl := newColLayout(e, "b", "ldb")
 	c := Load(Param("c").Base(), GP64())
 	ldc := Load(Param("ldc"), GP64())
 	SHLQ(U8(log2(e.size)), ldc)
@@ -58,7 +59,7 @@ func kernel(v isa, e elem, mr, nv int, rows bool) {
 
 	step := func(p int) {
 		for j := 0; j < nv; j++ {
-			e.load(Mem{Base: b, Disp: (p*nr + j*v.bytes/e.size) * e.size}, bReg(j))
+			e.load(bl.addr(j*v.bytes/e.size, p), bReg(j))
 		}
 		for i := 0; i < mr; i++ {
 			e.bcast(al.addr(i, p), tmp)
@@ -76,7 +77,7 @@ func kernel(v isa, e elem, mr, nv int, rows bool) {
 		step(p)
 	}
 	al.advance(unroll)
-	ADDQ(U32(unroll*nr*e.size), b)
+	bl.advance(unroll)
 	DECQ(n)
 	JNZ(LabelRef(name + "_loop"))
 
@@ -86,7 +87,7 @@ func kernel(v isa, e elem, mr, nv int, rows bool) {
 	Label(name + "_tailloop")
 	step(0)
 	al.advance(1)
-	ADDQ(U32(nr*e.size), b)
+	bl.advance(1)
 	DECQ(kc)
 	JNZ(LabelRef(name + "_tailloop"))
 
@@ -122,10 +123,11 @@ type colLayout struct {
 	a, s, s3 Register
 }
 
-func newColLayout(e elem) *colLayout {
+// newColLayout loads the slice and leading dimension parameters named.
+func newColLayout(e elem, slice, ld string) *colLayout {
 	l := &colLayout{size: e.size}
-	l.a = Load(Param("a").Base(), GP64())
-	l.s = Load(Param("lda"), GP64())
+	l.a = Load(Param(slice).Base(), GP64())
+	l.s = Load(Param(ld), GP64())
 	SHLQ(U8(log2(e.size)), l.s)
 	l.s3 = GP64()
 	LEAQ(Mem{Base: l.s, Index: l.s, Scale: 2}, l.s3)
