@@ -6,9 +6,10 @@ import (
 )
 
 // problem is one call: C = α·op(A)·op(B) + β·C with op(A) m×k and op(B) k×n,
-// all row-major; aT and bT say whether A and B are stored transposed.
+// all row-major; aT and bT say whether A and B are stored transposed, cT
+// whether C is (element (i, j) at c[j·ldc+i]).
 type problem[T float] struct {
-	aT, bT      bool
+	aT, bT, cT  bool
 	m, n, k     int
 	alpha, beta T
 	a           []T
@@ -31,6 +32,12 @@ func (p *problem[T]) solve(kn *kernel[T]) {
 	if p.alpha == 0 || p.k == 0 {
 		p.scaleC()
 		return
+	}
+	if p.bT && !p.aT && p.m <= kn.mr && kn.tileRows != nil {
+		// A few rows of C from a transposed B: Cᵀ = B·Aᵀ reads B in place
+		// and packs the few rows of A instead of all of B.
+		t := p.transposed()
+		p = &t
 	}
 	workers := runtime.GOMAXPROCS(0)
 	if maxWorkers > 0 {
@@ -68,6 +75,20 @@ func (p *problem[T]) solve(kn *kernel[T]) {
 	wg.Wait()
 }
 
+// transposed returns the problem Cᵀ = op(B)ᵀ·op(A)ᵀ + β·Cᵀ, the same one.
+func (p *problem[T]) transposed() problem[T] {
+	return problem[T]{aT: !p.bT, bT: !p.aT, cT: !p.cT, m: p.n, n: p.m, k: p.k, alpha: p.alpha,
+		a: p.b, lda: p.ldb, b: p.a, ldb: p.lda, beta: p.beta, c: p.c, ldc: p.ldc}
+}
+
+// at returns the offset in c of element (i, j) of C.
+func (p *problem[T]) at(i, j int) int {
+	if p.cT {
+		return j*p.ldc + i
+	}
+	return i*p.ldc + j
+}
+
 // rows returns the part of p that computes rows [lo, hi) of C.
 func (p *problem[T]) rows(lo, hi int) problem[T] {
 	q := *p
@@ -77,7 +98,7 @@ func (p *problem[T]) rows(lo, hi int) problem[T] {
 	} else {
 		q.a = p.a[lo*p.lda:]
 	}
-	q.c = p.c[lo*p.ldc:]
+	q.c = p.c[p.at(lo, 0):]
 	return q
 }
 
@@ -90,7 +111,7 @@ func (p *problem[T]) cols(lo, hi int) problem[T] {
 	} else {
 		q.b = p.b[lo:]
 	}
-	q.c = p.c[lo:]
+	q.c = p.c[p.at(0, lo):]
 	return q
 }
 
@@ -130,7 +151,7 @@ func (p *problem[T]) run(kn *kernel[T]) {
 		nc := min(kn.nc, p.n-jc)
 		for pc := 0; pc < p.k; pc += kc {
 			kb := min(kc, p.k-pc)
-			blk := block[T]{kc: kb, nc: nc, packed: packedA, packedB: packedB, ldc: p.ldc,
+			blk := block[T]{kc: kb, nc: nc, packed: packedA, packedB: packedB, ldc: p.ldc, cT: p.cT,
 				alpha: p.alpha, beta: p.beta, edge: edge, lda: p.lda, ldb: p.ldb}
 			if directB {
 				blk.fullN = nc / kn.nr * kn.nr
@@ -142,7 +163,7 @@ func (p *problem[T]) run(kn *kernel[T]) {
 			}
 			for ic := 0; ic < p.m; ic += kn.mc {
 				blk.mc = min(kn.mc, p.m-ic)
-				blk.c = p.c[ic*p.ldc+jc:]
+				blk.c = p.c[p.at(ic, jc):]
 				blk.full = 0
 				if direct {
 					blk.full = blk.mc / kn.mr * kn.mr
@@ -158,8 +179,9 @@ func (p *problem[T]) run(kn *kernel[T]) {
 // block is C[mc×nc] = α·A[mc×kc]·B[kc×nc] + β·C. The first full rows of A
 // are read by tileRows from a, as stored with leading dimension lda, the
 // first fullN columns of B from b, as stored with leading dimension ldb; the
-// rest of both from packed panels.
+// rest of both from packed panels. C is transposed when cT is set.
 type block[T float] struct {
+	cT          bool
 	kc, mc, nc  int
 	full, fullN int
 	a           []T
@@ -190,6 +212,11 @@ func (blk *block[T]) multiply(kn *kernel[T]) {
 				tile, a, lda = kn.tileRows, blk.a[ir*blk.lda:][:(mr-1)*blk.lda+kc], blk.lda
 			}
 			rows := min(mr, blk.mc-ir)
+			if blk.cT {
+				tile(kc, a, lda, b, ldb, blk.edge, nr, 1, 0)
+				blk.merge(blk.c[jr*blk.ldc+ir:], rows, cols, nr)
+				continue
+			}
 			c := blk.c[ir*blk.ldc+jr:]
 			if rows == mr && cols == nr {
 				tile(kc, a, lda, b, ldb, c, blk.ldc, blk.alpha, blk.beta)
@@ -201,8 +228,21 @@ func (blk *block[T]) multiply(kn *kernel[T]) {
 	}
 }
 
-// merge stores a partial tile from the scratch tile into C.
+// merge stores a partial tile from the scratch tile into C, or into Cᵀ.
 func (blk *block[T]) merge(c []T, rows, cols, nr int) {
+	if blk.cT {
+		for i := range rows {
+			for j, v := range blk.edge[i*nr : i*nr+cols] {
+				d := &c[j*blk.ldc+i]
+				if blk.beta == 0 {
+					*d = blk.alpha * v
+				} else {
+					*d = blk.alpha*v + blk.beta**d
+				}
+			}
+		}
+		return
+	}
 	for i := range rows {
 		src := blk.edge[i*nr : i*nr+cols]
 		dst := c[i*blk.ldc : i*blk.ldc+cols]

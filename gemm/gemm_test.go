@@ -84,7 +84,9 @@ func largeCases() []gemmCase {
 		sc := scalars[i%5]
 		cs = append(cs, gemmCase{tr[0], tr[1], s[0], s[1], s[2], sc[0], sc[1], i % 2 * 3})
 	}
-	return cs
+	// A few rows of C from a transposed B, computed as Cᵀ = B·Aᵀ.
+	return append(cs, gemmCase{blas.NoTrans, blas.Trans, 10, 501, 128, 1, 0, 0},
+		gemmCase{blas.NoTrans, blas.ConjTrans, 12, 300, 70, -1, 0.5, 2})
 }
 
 // operands holds the inputs of one case and a C with NaN guard cells.
@@ -269,6 +271,7 @@ func TestBlocking(t *testing.T) {
 		{tA: blas.Trans, tB: blas.Trans, m: 73, n: 41, k: 29, alpha: 0.5, beta: -2},
 		{tA: blas.Trans, tB: blas.NoTrans, m: 3, n: 150, k: 21, alpha: 2, beta: 1, pad: 3},
 		{tA: blas.NoTrans, tB: blas.NoTrans, m: 11, n: 97, k: 30, alpha: -1.5, beta: 0, pad: 1},
+		{tA: blas.NoTrans, tB: blas.Trans, m: 5, n: 200, k: 40, alpha: 0.25, beta: 3, pad: 2},
 	}
 	rng := rand.New(rand.NewPCG(3, 4))
 	for _, gc := range cases {
@@ -301,7 +304,7 @@ func smallBlockRunners[T float](goKernel kernel[T], asm [numLevels]kernel[T]) []
 func TestDeterministic(t *testing.T) {
 	old := maxWorkers
 	t.Cleanup(func() { maxWorkers = old })
-	cases := largeCases()[:4]
+	cases := append(largeCases()[:4], largeCases()[8:]...)
 	for _, l := range levels() {
 		useLevel(t, l)
 		for _, gc := range cases {
