@@ -12,9 +12,11 @@
 // The product is blocked for the caches (k in equal blocks of at most kc,
 // rows in blocks of mc, columns in blocks of nc) and a register-tiled
 // micro-kernel computes mr×nr tiles of C. op(B) is packed into contiguous
-// panels of nr columns; op(A) is packed into panels of mr rows when it is
-// stored transposed, and read in place, mr rows at a time, when it is not
-// (gathering it would cost as much as the products when n is small). On amd64
+// panels of nr columns (or read in place when C has at most mr rows); op(A)
+// is packed into panels of mr rows when it is stored transposed, and read in
+// place, mr rows at a time, when it is not (gathering it would cost as much
+// as the products when n is small). A few rows of C from a transposed B are
+// computed as Cᵀ = B·Aᵀ, which reads B in place. On amd64
 // the micro-kernels and the row copiers that pack are AVX-512 (12×16 float64,
 // 12×32 float32) or AVX2+FMA (6×8, 6×16) assembly, chosen at run time with
 // golang.org/x/sys/cpu; elsewhere, and on older amd64 CPUs, a portable Go
