@@ -334,3 +334,33 @@ func deterministic[T float](t *testing.T, l level, gc gemmCase) {
 		}
 	}
 }
+
+// TestLevelsAgree checks that the assembly levels give the same bits when
+// α = 1 and β is 0 or 1: both accumulate every element in one fused
+// multiply-add chain per k block of the same size, and the scalings are exact.
+func TestLevelsAgree(t *testing.T) {
+	if !supported(levelAVX2) || !supported(levelAVX512) {
+		t.Skip("needs AVX2 and AVX-512")
+	}
+	for i, gc := range append(largeCases(), smallCases()[200:260]...) {
+		gc.alpha, gc.beta = 1, float64(i%2)
+		agree[float64](t, gc)
+		agree[float32](t, gc)
+	}
+}
+
+func agree[T float](t *testing.T, gc gemmCase) {
+	o := newOperands[T](gc, rand.New(rand.NewPCG(9, 10)))
+	c0 := slices.Clone(o.full[2])
+	useLevel(t, levelAVX2)
+	call(gc, o)
+	avx2 := slices.Clone(o.full[2])
+	copy(o.full[2], c0)
+	active = levelAVX512
+	call(gc, o)
+	for i := range avx2 {
+		if !sameBits(avx2[i], o.full[2][i]) {
+			t.Fatalf("%v: element %d is %v with AVX2, %v with AVX-512", gc, i, avx2[i], o.full[2][i])
+		}
+	}
+}
