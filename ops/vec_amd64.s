@@ -70,7 +70,7 @@ cavRowAVX512F64loop:
 	LEAQ         (CX)(SI*2), DI
 	ADDQ         SI, DI
 	VMOVUPD      (CX)(SI*4), Z8
-	VCMPPD       $0x01, cavConstAVX512F64<>+2560(SB), Z6, K1
+	VPTESTMQ     cavConstAVX512F64<>+128(SB), Z6, K1
 	VBLENDMPD    cavConstAVX512F64<>+2560(SB), Z8, K1, Z8
 	VMULPD       cavConstAVX512F64<>+2624(SB), Z6, Z9
 	VFMADD231PD  Z9, Z6, Z8
@@ -160,7 +160,7 @@ cavRowAVX512F64loop:
 	LEAQ         (CX)(SI*2), DI
 	ADDQ         SI, DI
 	VMOVUPD      64(CX)(SI*4), Z8
-	VCMPPD       $0x01, cavConstAVX512F64<>+2560(SB), Z6, K1
+	VPTESTMQ     cavConstAVX512F64<>+128(SB), Z6, K1
 	VBLENDMPD    cavConstAVX512F64<>+2560(SB), Z8, K1, Z8
 	VMULPD       cavConstAVX512F64<>+2624(SB), Z6, Z9
 	VFMADD231PD  Z9, Z6, Z8
@@ -740,7 +740,7 @@ cavRowAVX512F32loop:
 	LEAQ         (CX)(SI*2), DI
 	ADDQ         SI, DI
 	VMOVUPS      (CX)(SI*4), Z8
-	VCMPPS       $0x01, cavConstAVX512F32<>+1280(SB), Z6, K1
+	VPTESTMD     cavConstAVX512F32<>+128(SB), Z6, K1
 	VBLENDMPS    cavConstAVX512F32<>+1280(SB), Z8, K1, Z8
 	VMULPS       cavConstAVX512F32<>+1344(SB), Z6, Z9
 	VFMADD231PS  Z9, Z6, Z8
@@ -804,7 +804,7 @@ cavRowAVX512F32loop:
 	LEAQ         (CX)(SI*2), DI
 	ADDQ         SI, DI
 	VMOVUPS      64(CX)(SI*4), Z8
-	VCMPPS       $0x01, cavConstAVX512F32<>+1280(SB), Z6, K1
+	VPTESTMD     cavConstAVX512F32<>+128(SB), Z6, K1
 	VBLENDMPS    cavConstAVX512F32<>+1280(SB), Z8, K1, Z8
 	VMULPS       cavConstAVX512F32<>+1344(SB), Z6, Z9
 	VFMADD231PS  Z9, Z6, Z8

@@ -89,11 +89,14 @@ func testCavRow[T Float](t *testing.T, l vecLevel, tol, minNormal float64) {
 	for _, B := range []int{1, 3, 8, 13, 31, 32, 33, 100, 128, 129} {
 		for rep := 0; rep < 40; rep++ {
 			x, omega, v, btop := make([]T, B), make([]T, B), make([]T, B), make([]T, B)
+			m := T(rng.NormFloat64())
 			for n := range x {
 				b, w, vv, xx := cavFieldCase(rng)
 				btop[n], omega[n], v[n], x[n] = T(b), T(w), T(vv), T(xx)
+				if rng.IntN(8) == 0 { // u' = ±0: the two branches of D meet
+					x[n], omega[n] = 1, m
+				}
 			}
-			m := T(rng.NormFloat64())
 			bp := padded(B)
 			prep := make([]T, cavStreams*bp)
 			bpiPrep(prep, omega, v, btop, 1, B, bp)

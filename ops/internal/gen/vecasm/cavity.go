@@ -138,8 +138,12 @@ func cavityPoint(v isa, e elem, c *consts, r pointRegs) {
 	e.load(r.stream(sM2A, e), lp)
 	zero := c.val(0)
 	if v.wide {
-		kneg := K()
-		e.cmp(U8(1), zero, u, kneg) // u' < 0
+		kneg := K() // the sign bit of u', as in the AVX2 kernels and for som below
+		if e.size == 8 {
+			VPTESTMQ(sign, u, kneg)
+		} else {
+			VPTESTMD(sign, u, kneg)
+		}
 		e.blendm(zero, lp, kneg, lp)
 	} else {
 		z := v.vec()
