@@ -53,6 +53,13 @@ type elem struct {
 	shifter                                      float64 // 1.5·2^mantBits: rounds to an integer
 }
 
+// The erfcx parameters were chosen by scanning the scale of L in steps of
+// 0.01 for the least largest relative error on t ∈ [1e-4, 1e5] against a
+// reference (math.Erfc below 5, the continued fraction above): 30 terms at
+// 0.95 give 1.7e-14 (34 terms reach 2e-15 for 10 % more work), 14 terms at
+// 1.14 give 4e-8, below the float32 rounding. ops.TestCavRowErfcx checks
+// the kernels against ops.GH. The exp degrees bound the Taylor remainder on
+// |r| ≤ ln2/2 by 7e-15 (11) and 5e-9 (7).
 var (
 	f64 = elem{name: "float64", suffix: "F64", size: 8,
 		val:     func(v float64) Constant { return F64(v) },
@@ -63,7 +70,7 @@ var (
 		fma213: VFMADD213PD, fma231: VFMADD231PD, fnma231: VFNMADD231PD,
 		cmp: VCMPPD, blendm: VBLENDMPD, blendv: op4(VBLENDVPD),
 		scalef: VSCALEFPD, paddInt: VPADDQ, psllInt: VPSLLQ,
-		erfcxN: 34, erfcxScale: 1.09, expDeg: 13, expLimit: -708, shifter: 0x1.8p52}
+		erfcxN: 30, erfcxScale: 0.95, expDeg: 11, expLimit: -708, shifter: 0x1.8p52}
 	f32 = elem{name: "float32", suffix: "F32", size: 4,
 		val:     func(v float64) Constant { return F32(float32(v)) },
 		bits:    func(v uint64) Constant { return U32(uint32(v)) },

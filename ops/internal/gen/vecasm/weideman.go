@@ -10,8 +10,9 @@ import "math"
 //
 // The a[j] are the Fourier coefficients of exp(−τ²)·(L² + τ²) on the
 // circle τ = L·tan(θ/2), computed with a 4n-point discrete Fourier sum.
-// scale multiplies Weideman's L = √(n/√2); the values used below were
-// tuned for the real half-line (see main.go) and checked by the ops tests.
+// scale multiplies Weideman's L = √(n/√2), which is tuned for the whole
+// upper half-plane; on the real half-line alone another L does better (see
+// the elem table in main.go).
 func weideman(n int, scale float64) (a []float64, L float64) {
 	m := 2 * n
 	m2 := 2 * m
