@@ -77,23 +77,40 @@ func SetCPUKernels(level string) error {
 // cavRowFunc is a vector kernel of one BPI cavity row (see bpiCavityVec).
 type cavRowFunc[T Float] func(x, prep, acc []T, stride int, m T) T
 
+// cavGRowFunc is a vector kernel of one row of BP cavity output functions
+// (see cavityGVec).
+type cavGRowFunc[T Float] func(x, m, prep, g []T, stride int)
+
 // vecKernels are the kernels of one level.
 type vecKernels struct {
-	cav64 cavRowFunc[float64]
-	cav32 cavRowFunc[float32]
+	cav64  cavRowFunc[float64]
+	cav32  cavRowFunc[float32]
+	cavG64 cavGRowFunc[float64]
+	cavG32 cavGRowFunc[float32]
 }
 
-// cavRow returns the cavity row kernel of level l for T, or nil for the
-// scalar level.
+// cavRow returns the BPI cavity row kernel of level l for T, or nil for
+// the scalar level.
 func cavRow[T Float](l vecLevel) cavRowFunc[T] {
 	k := &asmKernels[l]
-	var f any = k.cav64
-	var zero T
-	if _, ok := any(zero).(float32); ok {
-		f = k.cav32
-	}
-	r, _ := f.(cavRowFunc[T])
+	r, _ := pick[T](k.cav64, k.cav32).(cavRowFunc[T])
 	return r
+}
+
+// cavGRow returns the BP cavity output kernel of level l for T, or nil for
+// the scalar level.
+func cavGRow[T Float](l vecLevel) cavGRowFunc[T] {
+	k := &asmKernels[l]
+	r, _ := pick[T](k.cavG64, k.cavG32).(cavGRowFunc[T])
+	return r
+}
+
+// pick returns f64 if T is float64, else f32.
+func pick[T Float](f64, f32 any) any {
+	if _, ok := any(T(0)).(float32); ok {
+		return f32
+	}
+	return f64
 }
 
 // grow returns s with length n, reallocated only when too small.

@@ -7,17 +7,37 @@ package ops
 //go:noescape
 func cavRowAVX512F64(x []float64, prep []float64, acc []float64, stride int, m float64) float64
 
+// cavGRowAVX512F64 evaluates one row of BP cavity output functions with AVX512 (see cavityG in the generator).
+//
+//go:noescape
+func cavGRowAVX512F64(x []float64, m []float64, prep []float64, g []float64, stride int)
+
 // cavRowAVX512F32 evaluates one row of the BPI cavity contraction with AVX512 (see cavityRow in the generator).
 //
 //go:noescape
 func cavRowAVX512F32(x []float32, prep []float32, acc []float32, stride int, m float32) float32
+
+// cavGRowAVX512F32 evaluates one row of BP cavity output functions with AVX512 (see cavityG in the generator).
+//
+//go:noescape
+func cavGRowAVX512F32(x []float32, m []float32, prep []float32, g []float32, stride int)
 
 // cavRowAVX2F64 evaluates one row of the BPI cavity contraction with AVX2 (see cavityRow in the generator).
 //
 //go:noescape
 func cavRowAVX2F64(x []float64, prep []float64, acc []float64, stride int, m float64) float64
 
+// cavGRowAVX2F64 evaluates one row of BP cavity output functions with AVX2 (see cavityG in the generator).
+//
+//go:noescape
+func cavGRowAVX2F64(x []float64, m []float64, prep []float64, g []float64, stride int)
+
 // cavRowAVX2F32 evaluates one row of the BPI cavity contraction with AVX2 (see cavityRow in the generator).
 //
 //go:noescape
 func cavRowAVX2F32(x []float32, prep []float32, acc []float32, stride int, m float32) float32
+
+// cavGRowAVX2F32 evaluates one row of BP cavity output functions with AVX2 (see cavityG in the generator).
+//
+//go:noescape
+func cavGRowAVX2F32(x []float32, m []float32, prep []float32, g []float32, stride int)

@@ -225,3 +225,62 @@ func testCavErfcx[T Float](t *testing.T, l vecLevel, tol float64) {
 	}
 	t.Logf("%v: worst relative error %.3g", l, worst)
 }
+
+// TestBPCavityGLevels checks the BP cavity output functions (bpCavityG) at
+// every vector level against the scalar cavityG point by point, with x̂cav
+// per unit and broadcast, on batches that are not multiples of the vector
+// width. The kernels form u' = (m·x̂ − ω)·sign(Btop)/s where the scalar code
+// divides by s: one rounding more, which g amplifies by up to u'², so the
+// bound is relative tol·max(1, u'²/2), with the absolute floor of testCavRow.
+func TestBPCavityGLevels(t *testing.T) {
+	for _, s := range []kNB{{1, 1, 1}, {3, 5, 7}, {4, 6, 33}, {5, 3, 64}} {
+		for _, bcast := range []bool{false, true} {
+			for _, l := range vecLevels() {
+				name := fmt.Sprintf("%v/bcast=%t/%v", s, bcast, l)
+				t.Run(name+"/float64", func(t *testing.T) { testBPGLevel[float64](t, l, s, bcast, 1e-13, 0x1p-1022) })
+				t.Run(name+"/float32", func(t *testing.T) { testBPGLevel[float32](t, l, s, bcast, 2e-6, 0x1p-126) })
+			}
+		}
+	}
+}
+
+func testBPGLevel[T Float](t *testing.T, l vecLevel, s kNB, bcast bool, tol, minNormal float64) {
+	rng := newRNG(9, uint64(s.K*1000+s.N*10+s.B))
+	K, N, B := s.K, s.N, s.B
+	omega, v, btop := make([]T, K*B), make([]T, K*B), make([]T, K*B)
+	for j := range omega {
+		b, w, vv, _ := cavFieldCase(rng)
+		btop[j], omega[j], v[j] = T(b), T(w), T(vv)
+	}
+	mcav := make([]T, K*N*B)
+	for j := range mcav {
+		mcav[j] = T(2*rng.Float64() - 1)
+	}
+	nx := K * N * B
+	if bcast {
+		nx = N * B
+	}
+	x := make([]T, nx)
+	for j := range x {
+		x[j] = T(2*rng.Float64() - 1)
+	}
+	xc := cavX[T]{x, bcast, N * B}
+	want, got := make([]T, K*N*B), make([]T, K*N*B)
+	cavityG(want, btop, omega, v, mcav, xc, K, N, B)
+	var prep []T
+	cavityGVec(cavGRow[T](l), got, btop, omega, v, mcav, xc, &prep, K, N, B)
+	for k := 0; k < K; k++ {
+		for i := 0; i < N; i++ {
+			for n := 0; n < B; n++ {
+				j, kn := (k*N+i)*B+n, k*B+n
+				sd := math.Sqrt(float64(v[kn]))
+				u := (float64(mcav[j]*xc.at(k)[i*B+n]) - float64(omega[kn])) / sd
+				floor := 4 * minNormal * math.Max(1, 1/sd)
+				w, g := float64(want[j]), float64(got[j])
+				if !(math.Abs(g-w) <= tol*math.Max(1, u*u/2)*math.Abs(w)+floor) {
+					t.Fatalf("(k,i,n) = (%d,%d,%d), Btop=%v ω=%v V=%v u=%v: g = %v, want %v", k, i, n, btop[kn], omega[kn], v[kn], u, g, w)
+				}
+			}
+		}
+	}
+}

@@ -43,16 +43,12 @@ const (
 // divider: replacing the divisions by VRCP14 and Newton steps measured 3–7 %
 // slower (Sapphire Rapids, AVX-512), so they stay. AVX-512 interleaves two
 // vectors per iteration for the latency chains of the polynomials.
-func cavityRow(v isa, e elem) {
+func cavityRow(v isa, e elem, c *consts) {
 	name := fmt.Sprintf("cavRow%s%s", v.name, e.suffix)
 	TEXT(name, NOSPLIT, fmt.Sprintf("func(x, prep, acc []%s, stride int, m %s) %s", e.name, e.name, e.name))
 	Pragma("noescape")
 	Doc(fmt.Sprintf("%s evaluates one row of the BPI cavity contraction with %s (see cavityRow in the generator).", name, v.name))
-	c := newConsts(v, e, fmt.Sprintf("cavConst%s%s", v.name, e.suffix))
-	unroll := 1
-	if v.wide {
-		unroll = 2
-	}
+	unroll := v.unroll()
 	x, p, a, n, stride := GP64(), GP64(), GP64(), GP64(), GP64()
 	Load(Param("x").Base(), x)
 	Load(Param("prep").Base(), p)
@@ -66,10 +62,7 @@ func cavityRow(v isa, e elem) {
 	} else {
 		VBROADCASTSS(addr(Param("m")), mB)
 	}
-	one, cL := v.vec(), v.vec()
-	e.load(c.val(1), one)
-	_, L := weideman(e.erfcxN, e.erfcxScale)
-	e.load(c.val(L), cL)
+	one, cL := pointConsts(v, e, c)
 	h := make([]VecVirtual, unroll)
 	for j := range h {
 		h[j] = v.vec()
@@ -101,11 +94,71 @@ func cavityRow(v isa, e elem) {
 	RET()
 }
 
-// pointRegs are the registers one vector of points works with.
+// cavityG emits
+//
+//	func cavGRow<ISA><T>(x, m, prep, g []T, stride int)
+//
+// which stores, for n < len(x) (a multiple of the vector width times
+// unroll), g[n] = the cavity output function of cavityRow at m[n]·x[n]: the
+// BP layer's cavity messages, whose weight mean differs per point.
+func cavityG(v isa, e elem, c *consts) {
+	name := fmt.Sprintf("cavGRow%s%s", v.name, e.suffix)
+	TEXT(name, NOSPLIT, fmt.Sprintf("func(x, m, prep, g []%s, stride int)", e.name))
+	Pragma("noescape")
+	Doc(fmt.Sprintf("%s evaluates one row of BP cavity output functions with %s (see cavityG in the generator).", name, v.name))
+	unroll := v.unroll()
+	x, mp, p, gp, n, stride := GP64(), GP64(), GP64(), GP64(), GP64(), GP64()
+	Load(Param("x").Base(), x)
+	Load(Param("m").Base(), mp)
+	Load(Param("prep").Base(), p)
+	Load(Param("g").Base(), gp)
+	Load(Param("x").Len(), n)
+	Load(Param("stride"), stride)
+	SHLQ(U8(log2(e.size)), stride)
+	one, cL := pointConsts(v, e, c)
+	step := v.bytes * unroll
+	Label(name + "loop")
+	CMPQ(n, U8(0))
+	JLE(LabelRef(name + "done"))
+	for j := 0; j < unroll; j++ {
+		cavityPoint(v, e, c, pointRegs{x: x, p: p, stride: stride, off: j * v.bytes, mp: mp, g: gp, one: one, cL: cL})
+	}
+	for _, r := range []GPVirtual{x, mp, p, gp} {
+		ADDQ(U32(step), r)
+	}
+	SUBQ(U32(v.lanes(e)*unroll), n)
+	JMP(LabelRef(name + "loop"))
+	Label(name + "done")
+	VZEROUPPER()
+	RET()
+}
+
+// unroll is the number of vectors one loop iteration evaluates: two with
+// AVX-512, for the latency chains of the polynomials; AVX2 has too few
+// registers for two.
+func (v isa) unroll() int {
+	if v.wide {
+		return 2
+	}
+	return 1
+}
+
+// pointConsts loads the constants 1 and Weideman's L into registers.
+func pointConsts(v isa, e elem, c *consts) (one, cL VecVirtual) {
+	one, cL = v.vec(), v.vec()
+	e.load(c.val(1), one)
+	_, L := weideman(e.erfcxN, e.erfcxScale)
+	e.load(c.val(L), cL)
+	return one, cL
+}
+
+// pointRegs are the registers one vector of points works with: either a
+// broadcast weight m, an accumulator h and the row acc (a) of cavityRow, or
+// the weight and output rows (mp, g) of cavityG.
 type pointRegs struct {
-	x, p, a, stride GPVirtual
-	off             int
-	m, one, cL, h   VecVirtual
+	x, p, a, stride, mp, g GPVirtual
+	off                    int
+	m, one, cL, h          VecVirtual
 }
 
 // stream returns the memory operand of prepared stream s at the vector;
@@ -129,7 +182,11 @@ func (r pointRegs) stream(s int) Mem {
 func cavityPoint(v isa, e elem, c *consts, r pointRegs) {
 	xv, u := v.vec(), v.vec()
 	e.load(Mem{Base: r.x, Disp: r.off}, xv)
-	e.mul(r.m, xv, u)
+	if r.mp != nil {
+		e.mul(Mem{Base: r.mp, Disp: r.off}, xv, u)
+	} else {
+		e.mul(r.m, xv, u)
+	}
 	e.sub(r.stream(sOmega), u, u)
 	e.mul(r.stream(sSI), u, u) // u'
 	sign := c.raw(e.signBit)
@@ -185,6 +242,10 @@ func cavityPoint(v isa, e elem, c *consts, r pointRegs) {
 	e.fma213(w, som, erf) // den
 	e.mul(r.stream(sC1), f, f)
 	e.div(erf, f, f) // g
+	if r.g != nil {
+		e.load(f, Mem{Base: r.g, Disp: r.off})
+		return
+	}
 	e.fma231(xv, f, r.h)
 	acc := v.vec()
 	e.load(Mem{Base: r.a, Disp: r.off}, acc)

@@ -86,7 +86,9 @@ var (
 func main() {
 	for _, v := range []isa{avx512, avx2} {
 		for _, e := range []elem{f64, f32} {
-			cavityRow(v, e)
+			c := newConsts(v, e, fmt.Sprintf("cavConst%s%s", v.name, e.suffix))
+			cavityRow(v, e, c)
+			cavityG(v, e, c)
 		}
 	}
 	Generate()
