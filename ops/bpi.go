@@ -125,7 +125,7 @@ func (o *bpiOp) UsePreallocDo(prealloc gorgonia.Value, vs ...gorgonia.Value) (go
 	}
 	dst := o.dst(prealloc, dt, tensor.Shape{o.size(K, N, B)})
 	if l := currentLevel(); l != vecScalar {
-		np := K * cavStreams * padded(B)
+		np := bpiVecScratch(K, N, B)
 		if dt == tensor.Float64 {
 			o.prep64 = grow(o.prep64, np)
 			bpiCavityVec(cavRow[float64](l), f64(dst), f64(ts[0]), f64(ts[1]), f64(ts[2]), f64(ts[3]), f64(ts[4]), o.prep64, K, N, B, o.down, o.p)

@@ -80,11 +80,16 @@ func bpiPrep[T Float](prep, omega, v, btop []T, K, B, bp int) {
 // K = 501, B = 128) would stream from L3 once per input.
 const cavBlockBytes = 192 << 10
 
-// bpiCavityVec is bpiCavity with the row kernel cav; prep is scratch of
-// K·cavStreams·padded(B) elements. Each goroutine takes a chunk of inputs i
+// bpiVecScratch is the length of the scratch of bpiCavityVec: the prepared
+// rows and, per input, a padded copy of x̂ and an accumulator of B.
+func bpiVecScratch(K, N, B int) int { return (K*cavStreams + 2*N) * padded(B) }
+
+// bpiCavityVec is bpiCavity with the row kernel cav; scratch holds
+// bpiVecScratch(K, N, B) elements. Each goroutine takes a chunk of inputs i
 // and runs over the units k in blocks of rows, the inputs inside.
-func bpiCavityVec[T Float](cav cavRowFunc[T], dst, m, xhat, omega, v, btop, prep []T, K, N, B int, down bool, p *Pattern) {
+func bpiCavityVec[T Float](cav cavRowFunc[T], dst, m, xhat, omega, v, btop, scratch []T, K, N, B int, down bool, p *Pattern) {
 	bp := padded(B)
+	prep, cols := scratch[:K*cavStreams*bp], scratch[K*cavStreams*bp:]
 	bpiPrep(prep, omega, v, btop, K, B, bp)
 	nh := K * N
 	if p != nil {
@@ -98,7 +103,8 @@ func bpiCavityVec[T Float](cav cavRowFunc[T], dst, m, xhat, omega, v, btop, prep
 	rowLen := cavStreams * bp
 	kb := max(1, cavBlockBytes/(rowLen*int(unsafe.Sizeof(m[0]))))
 	parallelFor(N, cost, func(lo, hi int) {
-		buf := make([]T, 2*(hi-lo)*bp)
+		buf := cols[2*lo*bp : 2*hi*bp]
+		clear(buf)
 		xs, accs := buf[:(hi-lo)*bp], buf[(hi-lo)*bp:]
 		for i := lo; i < hi; i++ {
 			copy(xs[(i-lo)*bp:], xhat[i*B:(i+1)*B])

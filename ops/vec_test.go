@@ -182,8 +182,8 @@ func testBPILevel[T Float](t *testing.T, l vecLevel, s kNB, sparse bool, tol flo
 	want, got := make([]T, n), make([]T, n)
 	fields, sv, inv := make([]signField, K*B), make([]float64, K*B), make([]float64, K*B)
 	bpiCavity(want, m, x, omega, v, btop, fields, sv, inv, K, N, B, true, p)
-	prep := make([]T, K*cavStreams*padded(B))
-	bpiCavityVec(cavRow[T](l), got, m, x, omega, v, btop, prep, K, N, B, true, p)
+	scratch := make([]T, bpiVecScratch(K, N, B))
+	bpiCavityVec(cavRow[T](l), got, m, x, omega, v, btop, scratch, K, N, B, true, p)
 	// The scale of each sum: the same contraction of |g|.
 	for j := range want {
 		e := math.Abs(float64(got[j] - want[j]))
