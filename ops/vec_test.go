@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
+	"strings"
 	"testing"
 )
 
@@ -282,5 +283,34 @@ func testBPGLevel[T Float](t *testing.T, l vecLevel, s kNB, bcast bool, tol, min
 				}
 			}
 		}
+	}
+}
+
+// TestSetCPUKernels checks the level names SetCPUKernels accepts, that it
+// refuses others with an error naming the accepted ones, and that a refused
+// call changes nothing.
+func TestSetCPUKernels(t *testing.T) {
+	defer SetCPUKernels("auto")
+	for l := vecScalar; l < numVecLevels; l++ {
+		err := SetCPUKernels(l.String())
+		if vecSupported(l) != (err == nil) {
+			t.Errorf("SetCPUKernels(%q) = %v, but supported = %t", l, err, vecSupported(l))
+		}
+		if err == nil && CPUKernels() != l.String() {
+			t.Errorf("after SetCPUKernels(%q), CPUKernels() = %q", l, CPUKernels())
+		}
+	}
+	if err := SetCPUKernels("scalar"); err != nil {
+		t.Fatal(err)
+	}
+	err := SetCPUKernels("sse4")
+	if err == nil || !strings.Contains(err.Error(), "auto, scalar, avx2 or avx512") {
+		t.Errorf("SetCPUKernels(\"sse4\") = %v, want an error listing the levels", err)
+	}
+	if CPUKernels() != "scalar" {
+		t.Errorf("a refused SetCPUKernels changed the level to %q", CPUKernels())
+	}
+	if err := SetCPUKernels("auto"); err != nil || CPUKernels() != bestVecLevel().String() {
+		t.Errorf("SetCPUKernels(\"auto\") = %v, level %q, want %q", err, CPUKernels(), bestVecLevel())
 	}
 }
