@@ -17,6 +17,9 @@ import (
 type bpOp struct {
 	output
 	kind bpKind
+
+	prep64 []float64 // vector kernels: the prepared rows (bpiPrep)
+	prep32 []float32
 }
 
 type bpKind int
@@ -169,9 +172,9 @@ func (o *bpOp) UsePreallocDo(prealloc gorgonia.Value, vs ...gorgonia.Value) (gor
 	}
 	dst := o.dst(prealloc, dt, out)
 	if dt == tensor.Float64 {
-		bpKernel(o.kind, f64(dst), tsData(ts, f64), ss)
+		bpKernel(o.kind, f64(dst), tsData(ts, f64), ss, &o.prep64)
 	} else {
-		bpKernel(o.kind, f32(dst), tsData(ts, f32), ss)
+		bpKernel(o.kind, f32(dst), tsData(ts, f32), ss, &o.prep32)
 	}
 	return dst, nil
 }
@@ -196,8 +199,9 @@ func (k bpKind) cavIn() int {
 	return 0
 }
 
-// bpKernel runs update kind; ss are the checked input shapes.
-func bpKernel[T Float](kind bpKind, dst []T, in [][]T, ss []tensor.Shape) {
+// bpKernel runs update kind; ss are the checked input shapes, prep the
+// op's scratch for the vector kernels.
+func bpKernel[T Float](kind bpKind, dst []T, in [][]T, ss []tensor.Shape, prep *[]T) {
 	cav := ss[kind.cavIn()]
 	K, N, B := cav[0], cav[1], cav[2]
 	// x is the x̂cav input at index i, which may be broadcast over k.
@@ -208,6 +212,10 @@ func bpKernel[T Float](kind bpKind, dst []T, in [][]T, ss []tensor.Shape) {
 	case bpOmega:
 		cavityOmega(dst, in[0], x(1), K, N, B)
 	case bpCavityG:
+		if cav := cavGRow[T](currentLevel()); cav != nil {
+			cavityGVec(cav, dst, in[0], in[1], in[2], in[3], x(4), prep, K, N, B)
+			return
+		}
 		cavityG(dst, in[0], in[1], in[2], in[3], x(4), K, N, B)
 	case bpDownField:
 		cavityDownField(dst, in[0], in[1], K, N, B)

@@ -24,6 +24,9 @@ type bpiOp struct {
 	invS   []float64   // per (k, n): 1/√V
 
 	dprep, dpart *tensor.Dense // device scratch: prepared Btop (5·K·B) and partial B (S·N·B)
+
+	prep64 []float64 // vector kernels: the prepared rows (bpiPrep)
+	prep32 []float32
 }
 
 // BPICavity returns the node of the BPI backward contractions, from the
@@ -121,6 +124,17 @@ func (o *bpiOp) UsePreallocDo(prealloc gorgonia.Value, vs ...gorgonia.Value) (go
 		return v, err
 	}
 	dst := o.dst(prealloc, dt, tensor.Shape{o.size(K, N, B)})
+	if l := currentLevel(); l != vecScalar {
+		np := bpiVecScratch(K, N, B)
+		if dt == tensor.Float64 {
+			o.prep64 = grow(o.prep64, np)
+			bpiCavityVec(cavRow[float64](l), f64(dst), f64(ts[0]), f64(ts[1]), f64(ts[2]), f64(ts[3]), f64(ts[4]), o.prep64, K, N, B, o.down, o.p)
+		} else {
+			o.prep32 = grow(o.prep32, np)
+			bpiCavityVec(cavRow[float32](l), f32(dst), f32(ts[0]), f32(ts[1]), f32(ts[2]), f32(ts[3]), f32(ts[4]), o.prep32, K, N, B, o.down, o.p)
+		}
+		return dst, nil
+	}
 	if cap(o.s) < K*B {
 		o.fields, o.s, o.invS = make([]signField, K*B), make([]float64, K*B), make([]float64, K*B)
 	}

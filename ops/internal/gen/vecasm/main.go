@@ -1,0 +1,141 @@
+// Command vecasm generates the amd64 vector kernels of package ops with avo.
+//
+// Run it through go generate in the ops directory; it writes vec_amd64.s and
+// the Go declarations in vec_stubs_amd64.go.
+//
+// Each kernel evaluates the sign-channel cavity output function g of the
+// BPI contraction (ops/bpi_vec.go) on one row of the batch. Per point it
+// costs one division for erfcx, one exp of a non-positive argument and one
+// division for g, and no branch (see cavity.go).
+package main
+
+import (
+	"fmt"
+	"math"
+
+	. "github.com/mmcloughlin/avo/build"
+	. "github.com/mmcloughlin/avo/operand"
+	. "github.com/mmcloughlin/avo/reg"
+)
+
+// isa describes one vector instruction set.
+type isa struct {
+	name  string
+	bytes int // vector width in bytes
+	vec   func() VecVirtual
+	wide  bool // AVX-512: opmask registers, VSCALEF, 32 registers
+
+	and, or, xor func(...Op) // bitwise, on any element type
+}
+
+var (
+	avx512 = isa{name: "AVX512", bytes: 64, vec: ZMM, wide: true, and: VPANDQ, or: VPORQ, xor: VPXORQ}
+	avx2   = isa{name: "AVX2", bytes: 32, vec: YMM, and: VANDPS, or: VORPS, xor: VXORPS}
+)
+
+// elem describes a floating-point element type and its instructions.
+type elem struct {
+	name, suffix string // Go type; kernel name suffix
+	size         int
+	val          func(float64) Constant // a constant of this type
+	bits         func(uint64) Constant  // an integer constant of this width
+	signBit      uint64
+	mantBits     int // explicit mantissa bits: the shift of the exponent field
+	bias         uint64
+
+	load, mul, add, sub, div, max                func(...Op)
+	fma213, fma231, fnma231, cmp, blendm, blendv func(...Op)
+	scalef, paddInt, psllInt                     func(...Op)
+	erfcxN                                       int     // Weideman terms
+	erfcxScale                                   float64 // factor of Weideman's L
+	expDeg                                       int     // Taylor degree of exp on |r| ≤ ln2/2
+	expLimit                                     float64 // exp(x) is taken as 0 below (AVX2)
+	shifter                                      float64 // 1.5·2^mantBits: rounds to an integer
+}
+
+// The erfcx parameters were chosen by scanning the scale of L in steps of
+// 0.01 for the least largest relative error on t ∈ [1e-4, 1e5] against a
+// reference (math.Erfc below 5, the continued fraction above): 30 terms at
+// 0.95 give 1.7e-14 (34 terms reach 2e-15 for 10 % more work), 14 terms at
+// 1.14 give 4e-8, below the float32 rounding. ops.TestCavRowErfcx checks
+// the kernels against ops.GH. The exp degrees bound the Taylor remainder on
+// |r| ≤ ln2/2 by 7e-15 (11) and 5e-9 (7).
+var (
+	f64 = elem{name: "float64", suffix: "F64", size: 8,
+		val:     func(v float64) Constant { return F64(v) },
+		bits:    func(v uint64) Constant { return U64(v) },
+		signBit: 1 << 63, mantBits: 52, bias: 1023,
+		load: VMOVUPD, mul: VMULPD, add: VADDPD, sub: VSUBPD, div: VDIVPD,
+		max:    VMAXPD,
+		fma213: VFMADD213PD, fma231: VFMADD231PD, fnma231: VFNMADD231PD,
+		cmp: VCMPPD, blendm: VBLENDMPD, blendv: op4(VBLENDVPD),
+		scalef: VSCALEFPD, paddInt: VPADDQ, psllInt: VPSLLQ,
+		erfcxN: 30, erfcxScale: 0.95, expDeg: 11, expLimit: -708, shifter: 0x1.8p52}
+	f32 = elem{name: "float32", suffix: "F32", size: 4,
+		val:     func(v float64) Constant { return F32(float32(v)) },
+		bits:    func(v uint64) Constant { return U32(uint32(v)) },
+		signBit: 1 << 31, mantBits: 23, bias: 127,
+		load: VMOVUPS, mul: VMULPS, add: VADDPS, sub: VSUBPS, div: VDIVPS,
+		max:    VMAXPS,
+		fma213: VFMADD213PS, fma231: VFMADD231PS, fnma231: VFNMADD231PS,
+		cmp: VCMPPS, blendm: VBLENDMPS, blendv: op4(VBLENDVPS),
+		scalef: VSCALEFPS, paddInt: VPADDD, psllInt: VPSLLD,
+		erfcxN: 14, erfcxScale: 1.14, expDeg: 7, expLimit: -87, shifter: 0x1.8p23}
+)
+
+func main() {
+	for _, v := range []isa{avx512, avx2} {
+		for _, e := range []elem{f64, f32} {
+			c := newConsts(v, e, fmt.Sprintf("cavConst%s%s", v.name, e.suffix))
+			cavityRow(v, e, c)
+			cavityG(v, e, c)
+		}
+	}
+	Generate()
+}
+
+// lanes is the number of elements in one vector.
+func (v isa) lanes(e elem) int { return v.bytes / e.size }
+
+// consts is a table of constants, each repeated over a whole vector, so that
+// every instruction can take it as a memory operand.
+type consts struct {
+	v    isa
+	e    elem
+	mem  Mem
+	off  int
+	seen map[string]int
+}
+
+func newConsts(v isa, e elem, name string) *consts {
+	return &consts{v: v, e: e, mem: GLOBL(name, RODATA|NOPTR), seen: map[string]int{}}
+}
+
+// val returns the memory operand of the float constant x.
+func (c *consts) val(x float64) Mem {
+	return c.put(math.Float64bits(x), func() Constant { return c.e.val(x) }, "f")
+}
+
+// raw returns the memory operand of the integer constant b.
+func (c *consts) raw(b uint64) Mem {
+	return c.put(b, func() Constant { return c.e.bits(b) }, "i")
+}
+
+func (c *consts) put(key uint64, k func() Constant, kind string) Mem {
+	id := fmt.Sprintf("%s%016x", kind, key)
+	if off, ok := c.seen[id]; ok {
+		return c.mem.Offset(off)
+	}
+	off := c.off
+	for i := 0; i < c.v.lanes(c.e); i++ {
+		DATA(off+i*c.e.size, k())
+	}
+	c.seen[id] = off
+	c.off += c.v.bytes
+	return c.mem.Offset(off)
+}
+
+// op4 adapts a four-operand instruction to the variadic form of the others.
+func op4(f func(a, b, c, d Op)) func(...Op) {
+	return func(o ...Op) { f(o[0], o[1], o[2], o[3]) }
+}
