@@ -12,7 +12,8 @@
 # too (the cells write nothing to stderr when all is well).
 #
 # Environment: PYTHON (default /usr/bin/python3, Debian's, which has
-# nbconvert), NB_CELL_TIMEOUT (seconds per cell, default 900), NB_OUTPUT_DIR.
+# nbconvert), NB_CELL_TIMEOUT (seconds per cell, default 1800:
+# the first import compiles the plugin, which takes minutes on a cold build cache), NB_OUTPUT_DIR.
 # The notebooks import this checkout's packages by paths relative to this
 # directory, which is where nbconvert starts the kernel.
 set -euo pipefail
@@ -37,7 +38,8 @@ for nb in "$@"; do
   fi
   "$PYTHON" -m nbconvert --to notebook --execute "${out[@]}" \
     --ExecutePreprocessor.kernel_name=gophernotes \
-    --ExecutePreprocessor.timeout="${NB_CELL_TIMEOUT:-900}" \
+    --ExecutePreprocessor.timeout="${NB_CELL_TIMEOUT:-1800}" \
+    --ExecutePreprocessor.startup_timeout=300 \
     --ExecutePreprocessor.record_timing=False \
     "$nb"
   "$PYTHON" - "$result" <<'PY'
