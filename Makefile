@@ -4,7 +4,7 @@ DATA    ?= $(or $(FBP_DATA),$(HOME)/.cache/fbp)
 BENCH   ?= .
 COUNT   ?= 1
 
-.PHONY: help test test-short bench data subset lint fmt tidy ptx ptx-check stub cuda-vet gpu-check
+.PHONY: help test test-short bench data subset lint fmt tidy ptx ptx-check stub cuda-vet gpu-check gophernotes
 
 # The CUDA build (-tags fbpcuda; not "cuda", which would also switch on
 # Gorgonia's own cuDNN backend, which does not build: DESIGN §2) needs the Debian CUDA toolkit on the build
@@ -32,6 +32,7 @@ help:
 	@echo "stub        build the cuBLAS link stub ($(CUBLAS_SONAME)) into $(STUB)"
 	@echo "cuda-vet    vet and compile the CUDA build (-tags fbpcuda); no GPU needed"
 	@echo "gpu-check   build build/gpu-check/ (test binaries + run.sh) to run on a GPU machine"
+	@echo "gophernotes build the gophernotes Jupyter kernel for this checkout and install its spec"
 
 test:
 	$(GO) test -count=1 -timeout 20m ./...
@@ -57,6 +58,11 @@ fmt:
 
 tidy:
 	$(GO) mod tidy
+
+# The Jupyter kernel of examples/notebooks (scripts/gophernotes.sh; a no-op
+# when already installed for this go.mod and Go).
+gophernotes:
+	GO=$(GO) scripts/gophernotes.sh
 
 # ops/kernels/fbp.cu includes the per-family kernel headers (*.cuh): one
 # translation unit, one PTX module.
