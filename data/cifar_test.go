@@ -134,7 +134,7 @@ func (e *endless) Read(p []byte) (int, error) {
 // MaxCIFARRecords, which would take 800 MB of input.
 func TestReadCIFAREndless(t *testing.T) {
 	acc := cifarAcc{max: 5}
-	err := acc.read(&endless{}, "endless")
+	err := acc.read(&input{r: &endless{}, name: "endless", kind: "stream", size: -1})
 	var fe *FormatError
 	if !errors.Is(err, ErrCount) || !errors.As(err, &fe) || fe.Offset != 5*CIFARRecordSize || len(acc.y) != 5 {
 		t.Errorf("read(endless) = %v after %d records, want ErrCount at offset %d after 5", err, len(acc.y), 5*CIFARRecordSize)

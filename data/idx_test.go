@@ -147,8 +147,8 @@ func TestReadIDXErrors(t *testing.T) {
 		{"zero rows", mod(img, put(8, 0)), lbl, ErrEmpty, "images", 4},
 		{"huge rows", mod(img, put(8, 1<<20)), lbl, ErrCount, "images", 4},
 		{"huge count", mod(img, put(4, 1<<30)), lbl, ErrCount, "images", 4},
-		{"image trailing", append(append([]byte(nil), img...), 0), lbl, ErrCount, "images", 29},
-		{"label trailing", img, append(append([]byte(nil), lbl...), 0), ErrCount, "labels", 12},
+		{"image trailing", append(append([]byte(nil), img...), 0), lbl, ErrCount, "images", 28},
+		{"label trailing", img, append(append([]byte(nil), lbl...), 0), ErrCount, "labels", 11},
 		// a header announcing more images than the file holds
 		{"lying count", mod(img, put(4, 4)), lbl, ErrTruncated, "images", 28},
 	} {

@@ -148,7 +148,9 @@ func (r *expRunner) data(j *expJob) (train, test *data.Set, err error) {
 		for i := range idx {
 			idx[i] = i
 		}
-		train = train.Subset(idx)
+		if train, err = train.Subset(idx); err != nil {
+			return nil, nil, err
+		}
 	}
 	r.sets[key] = [2]*data.Set{train, test}
 	return train, test, nil

@@ -29,15 +29,22 @@ type expTasks struct {
 	train *data.Set
 }
 
-func newExpTasks(train, test *data.Set, n int, seed uint64) *expTasks {
+func newExpTasks(train, test *data.Set, n int, seed uint64) (*expTasks, error) {
 	rng := rand.New(rand.NewPCG(seed, permStream))
 	ts := &expTasks{train: train}
 	for range n {
-		p := data.PixelPermutation(rng, train.N)
+		p, err := data.PixelPermutation(rng, train.N)
+		if err != nil {
+			return nil, err
+		}
+		pt, err := data.Permute(test, p)
+		if err != nil {
+			return nil, err
+		}
 		ts.perms = append(ts.perms, p)
-		ts.tests = append(ts.tests, data.Permute(test, p))
+		ts.tests = append(ts.tests, pt)
 	}
-	return ts
+	return ts, nil
 }
 
 // expRecorder keeps a run's evaluations, checkpoints message-passing runs
@@ -186,12 +193,18 @@ func (r *expRunner) train(ctx context.Context, j *expJob, train, test *data.Set)
 // continual trains the tasks of a continual-learning run in turn, after
 // done epochs, and records after each task the test error on every task.
 func (r *expRunner) continual(j *expJob, h *expFitter, c *expRecorder, done int, fit func(int, *data.Set, *data.Set) error, train, test *data.Set) error {
-	ts := newExpTasks(train, test, j.Tasks, j.Seed)
+	ts, err := newExpTasks(train, test, j.Tasks, j.Seed)
+	if err != nil {
+		return err
+	}
 	c.tasks = ts
 	for t := 0; t < j.Tasks; t++ {
 		if in := min(max(done-t*j.Epochs, 0), j.Epochs); in < j.Epochs {
 			r.progress("task %d of %d", t+1, j.Tasks)
-			tr := data.Permute(ts.train, ts.perms[t])
+			tr, err := data.Permute(ts.train, ts.perms[t])
+			if err != nil {
+				return err
+			}
 			if err := fit(j.Epochs-in, tr, ts.tests[t]); err != nil {
 				return err
 			}

@@ -387,7 +387,9 @@ func loadData(o *trainOptions) (train, test *data.Set, err error) {
 		return nil, nil, err
 	}
 	if o.task == "2class" {
-		train, test = data.TwoClass(train, test)
+		if train, test, err = data.TwoClass(train, test); err != nil {
+			return nil, nil, err
+		}
 	}
 	return train, test, nil
 }

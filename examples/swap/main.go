@@ -158,7 +158,9 @@ func loadData(m *model) (train, test *data.Set, err error) {
 		return nil, nil, err
 	}
 	if m.classes == 2 {
-		train, test = data.TwoClass(train, test)
+		if train, test, err = data.TwoClass(train, test); err != nil {
+			return nil, nil, err
+		}
 	}
 	return train, test, nil
 }
