@@ -110,8 +110,8 @@ func (acc *cifarAcc) read(in *input) error {
 			}
 			return nil
 		case err == io.ErrUnexpectedEOF:
-			return in.fail(in.off, ErrTruncated, "truncated: record %s (byte %s) has %s of its %s bytes; a CIFAR-10 batch is a whole number of %s-byte records",
-				grouped(off/CIFARRecordSize), grouped(off), grouped(int64(n)), grouped(CIFARRecordSize), grouped(CIFARRecordSize))
+			return in.fail(in.off, ErrTruncated, "truncated: the %s ends after %s of record %s (which starts at byte %s); a CIFAR-10 batch is a whole number of %s-byte records",
+				in.kind, nbytes(int64(n)), grouped(off/CIFARRecordSize), grouped(off), grouped(CIFARRecordSize))
 		case err != nil:
 			return &FormatError{Name: in.name, Offset: in.off, Err: err}
 		case len(acc.y) >= limit:
@@ -136,8 +136,8 @@ func (acc *cifarAcc) presize(in *input, limit int) error {
 	}
 	records, rest := in.size/CIFARRecordSize, in.size%CIFARRecordSize
 	if rest != 0 {
-		return in.fail(in.size, ErrTruncated, "truncated: %s holds %s bytes, %s whole records and %s bytes of record %s; a CIFAR-10 batch is a whole number of %s-byte records (30,730,000 bytes for 10,000)",
-			in.kind, grouped(in.size), grouped(records), grouped(rest), grouped(records), grouped(CIFARRecordSize))
+		return in.fail(in.size, ErrTruncated, "truncated: %s %s bytes, %s whole records and %s of record %s; a CIFAR-10 batch is a whole number of %s-byte records (30,730,000 bytes for 10,000)",
+			in.holds(), grouped(in.size), grouped(records), nbytes(rest), grouped(records), grouped(CIFARRecordSize))
 	}
 	if total := int64(len(acc.y)) + records; total > int64(limit) {
 		return in.fail(0, ErrCount, "too large: %s records, %s in all, more than %s (MaxCIFARRecords); CIFAR-10 has 50,000 training records",
