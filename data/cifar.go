@@ -113,7 +113,7 @@ func (acc *cifarAcc) read(in *input) error {
 			return in.fail(in.off, ErrTruncated, "truncated: the %s ends after %s of record %s (which starts at byte %s); a CIFAR-10 batch is a whole number of %s-byte records",
 				in.kind, nbytes(int64(n)), grouped(off/CIFARRecordSize), grouped(off), grouped(CIFARRecordSize))
 		case err != nil:
-			return &FormatError{Name: in.name, Offset: in.off, Err: err}
+			return wrap(in.name, in.off, err)
 		case len(acc.y) >= limit:
 			return in.fail(off, ErrCount, "too large: more than %s records (MaxCIFARRecords); CIFAR-10 has 50,000 training records", grouped(int64(limit)))
 		case in.size < 0 && in.off > MaxStreamBytes:
@@ -204,8 +204,11 @@ func LoadCIFAR10(dir string) (train, test *Set, err error) {
 // dir prefixes the file name in errors.
 func readCIFARFile(fsys fs.FS, dir, file string, acc *cifarAcc) error {
 	in, err := openEither(fsys, ".", dir, file)
-	if err != nil {
+	if errors.Is(err, fs.ErrNotExist) {
 		return errors.Wrap(err, "data: LoadCIFAR10 (the files are not downloaded automatically, see LoadCIFAR10)")
+	}
+	if err != nil {
+		return err
 	}
 	defer in.Close()
 	return acc.read(in)

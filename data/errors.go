@@ -45,11 +45,16 @@ var (
 )
 
 // FormatError reports malformed input to a reader. Offset is the byte offset
-// in the (decompressed) stream named Name at which the problem was found.
+// in the (decompressed) stream named Name at which the problem was found,
+// except for a problem of the gzip layer itself (corrupt or truncated gzip
+// data, garbage after the last member), where it is the offset in the
+// compressed file.
 type FormatError struct {
 	Name   string // file or stream name, "images" or "labels" when unknown
-	Offset int64  // byte offset in the decompressed stream
+	Offset int64  // byte offset, see above
 	Err    error  // one of the sentinels above, possibly wrapped
+
+	compressed bool // Offset is in the compressed file
 }
 
 // Error returns "data: NAME: PROBLEM (byte OFFSET)". The problem is stated
@@ -57,6 +62,9 @@ type FormatError struct {
 func (e *FormatError) Error() string {
 	if e == nil {
 		return "data: <nil FormatError>"
+	}
+	if e.compressed {
+		return fmt.Sprintf("data: %s: %v (byte %d of the compressed file)", e.Name, e.Err, e.Offset)
 	}
 	return fmt.Sprintf("data: %s: %v (byte %d)", e.Name, e.Err, e.Offset)
 }
@@ -104,6 +112,7 @@ type problem struct {
 	sentinel error
 	cause    error // may be nil
 	msg      string
+	gzipPos  int64 // for a problem of the gzip layer: its offset in the compressed file, else -1
 }
 
 func (p *problem) Error() string { return p.msg }
@@ -118,7 +127,7 @@ func (p *problem) Unwrap() []error {
 
 // newProblem returns a *problem wrapping sentinel with a formatted message.
 func newProblem(sentinel error, format string, args ...any) error {
-	return &problem{sentinel: sentinel, msg: fmt.Sprintf(format, args...)}
+	return &problem{sentinel: sentinel, msg: fmt.Sprintf(format, args...), gzipPos: -1}
 }
 
 // nbytes formats a byte count in words: "1 byte", "47,040,016 bytes".
@@ -127,6 +136,16 @@ func nbytes(n int64) string {
 		return "1 byte"
 	}
 	return grouped(n) + " bytes"
+}
+
+// wrap returns err, an error met reading the stream name at offset off, as
+// a *FormatError; a problem of the gzip layer keeps its compressed offset.
+func wrap(name string, off int64, err error) error {
+	var p *problem
+	if errors.As(err, &p) && p.gzipPos >= 0 {
+		return &FormatError{Name: name, Offset: p.gzipPos, Err: err, compressed: true}
+	}
+	return &FormatError{Name: name, Offset: off, Err: err}
 }
 
 // grouped formats n with thousands separators: 47040016 → "47,040,016".

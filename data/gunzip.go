@@ -75,13 +75,15 @@ func (g *gunzip) next() error {
 	if g.size >= 0 {
 		rest = nbytes(g.size - g.pos())
 	}
-	return newProblem(ErrCount, "trailing garbage: %s that are not gzip data after the end of gzip member %d (compressed byte %s); a gzip file must end with its last member",
-		rest, g.member, grouped(g.pos()))
+	p := newProblem(ErrCount, "trailing garbage: %s after the end of gzip member %d, not gzip data; a gzip file must end with its last member",
+		rest, g.member).(*problem)
+	p.gzipPos = g.pos()
+	return p
 }
 
 // problem describes an error of the gzip reader in the user's terms.
 func (g *gunzip) problem(err error) error {
-	at := fmt.Sprintf("gzip member %d, compressed byte %s", g.member, grouped(g.pos()))
+	at := fmt.Sprintf("gzip member %d", g.member)
 	var corrupt flate.CorruptInputError
 	var msg string
 	sentinel := ErrCorrupt
@@ -92,11 +94,11 @@ func (g *gunzip) problem(err error) error {
 	case errors.Is(err, gzip.ErrChecksum):
 		msg = fmt.Sprintf("corrupt gzip data: checksum mismatch at the end of %s; gzip -t rejects the file too", at)
 	case errors.Is(err, gzip.ErrHeader):
-		msg = fmt.Sprintf("corrupt gzip data: invalid member header (%s); gzip -t rejects the file too", at)
+		msg = fmt.Sprintf("corrupt gzip data: invalid header of %s; gzip -t rejects the file too", at)
 	case errors.As(err, &corrupt):
 		msg = fmt.Sprintf("corrupt gzip data: invalid deflate data in %s; gzip -t rejects the file too", at)
 	default:
 		return err // the file's own read error
 	}
-	return &problem{sentinel: sentinel, cause: err, msg: msg}
+	return &problem{sentinel: sentinel, cause: err, msg: msg, gzipPos: g.pos()}
 }

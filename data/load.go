@@ -1,6 +1,7 @@
 package data
 
 import (
+	"fmt"
 	"io/fs"
 	"os"
 	"path"
@@ -123,5 +124,14 @@ func openEither(fsys fs.FS, dir, name, file string) (*input, error) {
 		}
 		return openInput(func() (fs.File, error) { return fsys.Open(p) }, filepath.Join(name, f))
 	}
-	return nil, errors.Errorf("data: %s: neither %s.gz nor %s found", name, file, file)
+	return nil, &missingError{fmt.Sprintf("data: %s: neither %s.gz nor %s found", name, file, file)}
 }
+
+// missingError reports that neither of the names openEither tries exists;
+// errors.Is finds fs.ErrNotExist in it.
+type missingError struct{ msg string }
+
+func (e *missingError) Error() string { return e.msg }
+
+// Is reports whether target is fs.ErrNotExist.
+func (e *missingError) Is(target error) bool { return target == fs.ErrNotExist }

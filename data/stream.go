@@ -100,7 +100,7 @@ func (in *input) expect(total int64, what string) error {
 func (in *input) header(b []byte, format string, size int) error {
 	if _, err := io.ReadFull(in, b); err != nil {
 		if !errors.Is(err, io.EOF) && !errors.Is(err, io.ErrUnexpectedEOF) {
-			return &FormatError{Name: in.name, Offset: in.off, Err: err}
+			return wrap(in.name, in.off, err)
 		}
 		if in.off == 0 {
 			return in.fail(0, ErrTruncated, "truncated: the %s is empty; want %s (a %d-byte header, then the data)", in.kind, format, size)
@@ -142,7 +142,7 @@ func (in *input) short(err error) error {
 		return in.fail(in.off, ErrTruncated, "truncated: the header promises %s bytes (%s), %s only %s; the %s is incomplete or its header is wrong",
 			grouped(in.total), in.budget, in.holds(), grouped(in.off), in.kind)
 	}
-	return &FormatError{Name: in.name, Offset: in.off, Err: err}
+	return wrap(in.name, in.off, err)
 }
 
 // end checks that the stream holds nothing after the data. Reading to the
@@ -159,7 +159,7 @@ func (in *input) end() error {
 			return nil
 		}
 		if err != nil {
-			return &FormatError{Name: in.name, Offset: in.off, Err: err}
+			return wrap(in.name, in.off, err)
 		}
 	}
 }
@@ -220,7 +220,7 @@ func openInput(open func() (fs.File, error), display string) (*input, error) {
 	in.Close()
 	switch {
 	case err != nil:
-		return nil, &FormatError{Name: display, Offset: n, Err: err}
+		return nil, wrap(display, n, err)
 	case n > MaxStreamBytes:
 		return nil, in.fail(MaxStreamBytes, ErrCount,
 			"too large: the gzip file decompresses to more than %s bytes (MaxStreamBytes), the limit for compressed input; gunzip it and read the plain file",
@@ -241,14 +241,12 @@ func openOnce(open func() (fs.File, error), display string) (*input, error) {
 		return nil, err
 	}
 	st, err := f.Stat()
-	if err == nil && st.IsDir() {
-		err = newProblem(ErrNotRegular, "is a directory; want a plain or gzipped data file")
-	} else if err == nil && !st.Mode().IsRegular() {
-		err = newProblem(ErrNotRegular, "not a regular file (%v); want a plain or gzipped data file", st.Mode().Type())
+	if err == nil && !st.Mode().IsRegular() {
+		err = fmt.Errorf("%w: %s; want a plain or gzipped data file", ErrNotRegular, fileType(st.Mode()))
 	}
 	if err != nil {
 		f.Close()
-		return nil, &FormatError{Name: display, Err: err}
+		return nil, fmt.Errorf("data: %s: %w", display, err)
 	}
 	raw := &counter{r: f}
 	br := bufio.NewReaderSize(raw, 1<<16)
@@ -259,10 +257,25 @@ func openOnce(open func() (fs.File, error), display string) (*input, error) {
 	g, err := newGunzip(br, raw, st.Size())
 	if err != nil {
 		f.Close()
-		return nil, &FormatError{Name: display, Err: err}
+		return nil, wrap(display, 0, err)
 	}
 	in.r, in.kind, in.size = g, "gzip file", -1
 	return in, nil
+}
+
+// fileType names the type of a file that is not a regular one.
+func fileType(m fs.FileMode) string {
+	switch {
+	case m.IsDir():
+		return "is a directory"
+	case m&fs.ModeDevice != 0:
+		return "is a device"
+	case m&fs.ModeNamedPipe != 0:
+		return "is a named pipe"
+	case m&fs.ModeSocket != 0:
+		return "is a socket"
+	}
+	return "is not a regular file"
 }
 
 // counter counts the bytes read through it.

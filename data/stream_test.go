@@ -58,7 +58,7 @@ func TestGunzip(t *testing.T) {
 		{"truncated", two[:len(two)-3], ErrTruncated, io.ErrUnexpectedEOF, "ends inside gzip member 2"},
 		{"magic only", []byte{0x1f, 0x8b}, ErrTruncated, io.ErrUnexpectedEOF, "member 1"},
 		{"bad crc", func() []byte { b := gzMembers(content); b[len(b)-8] ^= 1; return b }(), ErrCorrupt, gzip.ErrChecksum, "checksum mismatch"},
-		{"bad method", append([]byte{0x1f, 0x8b, 7}, make([]byte, 20)...), ErrCorrupt, gzip.ErrHeader, "invalid member header"},
+		{"bad method", append([]byte{0x1f, 0x8b, 7}, make([]byte, 20)...), ErrCorrupt, gzip.ErrHeader, "invalid header of gzip member 1"},
 		{"reserved block", append([]byte{0x1f, 0x8b, 8, 0, 0, 0, 0, 0, 0, 0xff, 7}, make([]byte, 8)...), ErrCorrupt, nil, "invalid deflate data"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {

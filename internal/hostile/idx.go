@@ -155,7 +155,7 @@ func gzipSpecs() []spec {
 			raw(ti, append(gz(img[:100]), gz(img[100:])[:30]...))},
 		{"gz-bad-crc", ti + ".gz", "corrupt gzip data: checksum mismatch", "the CRC-32 in the trailer is wrong", raw(ti, badCRC(img))},
 		{"gz-reserved-block", ti + ".gz", "corrupt gzip data: invalid deflate data", "a deflate block of the reserved type 3", raw(ti, reservedBlock())},
-		{"gz-bad-method", ti + ".gz", "corrupt gzip data: invalid member header", "compression method 9", raw(ti, badMethod())},
+		{"gz-bad-method", ti + ".gz", "corrupt gzip data: invalid header of gzip member 1", "compression method 9", raw(ti, badMethod())},
 		{"gz-magic-only", ti + ".gz", "truncated gzip data", "only the two gzip magic bytes", raw(ti, []byte{0x1f, 0x8b})},
 		{"gz-empty-content", ti + ".gz", "is empty", "a valid gzip file of no bytes", z(nil, nil)},
 		{"gz-bomb", ti + ".gz", "decompresses to more than 67,108,864 bytes", "a gzip bomb: 65 MiB of zeros after a valid header",
