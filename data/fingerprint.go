@@ -22,8 +22,8 @@ const fingerprintTag = "fbp data.Set fingerprint v1\n"
 //
 // Name is not hashed: the same data read from another path has the same
 // fingerprint. Pixels are compared bit for bit, so 0 and −0 differ, and NaN
-// payloads count. The fingerprint of a nil set is the empty string. For
-// MNIST's training set (47 million pixels) it takes a fraction of a second.
+// payloads count. The fingerprint of a nil set is the empty string. It
+// hashes 8 bytes per pixel: 376 MB for MNIST's training set.
 func (s *Set) Fingerprint() string {
 	if s == nil {
 		return ""
