@@ -20,9 +20,9 @@ import (
 // standard file, MNIST's training images, holds 47,040,016 bytes; a CIFAR-10
 // batch 30,730,000.
 //
-// With this limit a small gzip file (a "gzip bomb") costs at most what a
-// real data set of the same shape costs: the pixels of one stream take at
-// most 8·MaxStreamBytes = 512 MiB as float64.
+// With this limit a small gzip file (a "gzip bomb") cannot make a reader
+// hold more than a stream of MNIST's size would: the pixels of one stream
+// take at most 8·MaxStreamBytes = 512 MiB as float64.
 const MaxStreamBytes = 64 << 20
 
 // readChunk is the step by which buffers for streams of unknown size grow.
@@ -96,7 +96,8 @@ func (in *input) expect(total int64, what string) error {
 }
 
 // header reads the len(b) bytes of a header that starts at in.off; format
-// describes the file format for messages ("an IDX image file").
+// describes the file format for messages ("an IDX image file") and size is
+// the length of its whole header.
 func (in *input) header(b []byte, format string, size int) error {
 	if _, err := io.ReadFull(in, b); err != nil {
 		if !errors.Is(err, io.EOF) && !errors.Is(err, io.ErrUnexpectedEOF) {
