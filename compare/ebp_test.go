@@ -422,7 +422,9 @@ func TestEBPMNISTBayesian(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	train, test = data.TwoClass(train, test)
+	if train, test, err = data.TwoClass(train, test); err != nil {
+		t.Fatal(err)
+	}
 	log := &ebpEventLog{}
 	e, err := NewEBP(&EBPSettings{Widths: []int{784, 101, 101, 1}, BatchSize: 10, Epochs: 2, Seed: 1, TrainEval: 2000, Recorder: log})
 	if err != nil {

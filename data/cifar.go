@@ -2,11 +2,11 @@ package data
 
 import (
 	"cmp"
-	"fmt"
 	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
+	"slices"
 
 	"github.com/pkg/errors"
 )
@@ -36,10 +36,11 @@ const (
 	CIFARRecordSize = 1 + CIFARPixels                       // bytes per record
 	CIFARTestFile   = "test_batch.bin"                      // the test set
 	// MaxCIFARRecords bounds the records of one stream (and of the five
-	// training batches of LoadCIFAR10 together), so that an endless stream
-	// fails with ErrCount instead of filling memory. CIFAR-10 has 50,000
-	// training records; the limit is 262,144.
-	MaxCIFARRecords = 1 << 18
+	// training batches of LoadCIFAR10 together), so that neither an endless
+	// stream nor gzipped batches of 64 MiB each (MaxStreamBytes) can hold
+	// more than 1.3 times the records of CIFAR-10's training set (50,000).
+	// The limit is 65,536.
+	MaxCIFARRecords = 1 << 16
 )
 
 // CIFARTrainFiles returns the names of the five training batches of
@@ -56,17 +57,25 @@ const CIFARSubdir = "cifar-10-batches-bin"
 // Pixels are mapped to float64 in [0,1] by x = b/255, in the order of the
 // file; the result has M = number of records, N = CIFARPixels,
 // Classes = CIFARClasses and Name name. The stream must end on a record
-// boundary.
+// boundary. ReadCIFAR does not decompress; LoadCIFAR10 does.
 //
-// Errors are *FormatError values naming name and the byte offset, and wrap
-// ErrEmpty (no record at all), ErrTruncated (the stream ends inside a
-// record; the offset is where it ends), ErrLabelRange (a label ≥ 10; the
-// offset is that of the label byte), ErrCount (more than MaxCIFARRecords
-// records) or the error of the underlying reader. ReadCIFAR never panics, and
-// it allocates only as records actually arrive.
+// Errors are *FormatError values naming name and the byte offset, whose
+// message says what is wrong in the terms of the format, and wrap ErrNil (a
+// nil reader), ErrEmpty (no record at all), ErrTruncated (the stream ends
+// inside a record; the offset is where it ends), ErrLabelRange (a label ≥
+// 10; the offset is that of the label byte), ErrCount (more than
+// MaxCIFARRecords records, or more than MaxStreamBytes bytes from a stream
+// of unknown size) or the error of the underlying reader. ReadCIFAR never
+// panics. A reader that reports its length (a bytes.Reader, a regular
+// *os.File; see ReadIDX) is checked against the record size before anything
+// is allocated; for any other reader memory grows only as records arrive.
 func ReadCIFAR(r io.Reader, name string) (*Set, error) {
+	in, err := readerInput(r, name)
+	if err != nil {
+		return nil, err
+	}
 	var acc cifarAcc
-	if err := acc.read(r, name); err != nil {
+	if err := acc.read(in); err != nil {
 		return nil, err
 	}
 	return acc.set(name), nil
@@ -81,39 +90,62 @@ type cifarAcc struct {
 	max int // limit on len(y); 0 means MaxCIFARRecords (tests lower it)
 }
 
-// read appends every record of r to acc. On error acc may hold part of r.
+// read appends every record of in to acc. On error acc may hold part of in.
 // The limit MaxCIFARRecords applies to acc as a whole.
-func (acc *cifarAcc) read(r io.Reader, name string) error {
+func (acc *cifarAcc) read(in *input) error {
+	limit := cmp.Or(acc.max, MaxCIFARRecords)
+	if err := acc.presize(in, limit); err != nil {
+		return err
+	}
 	var rec [CIFARRecordSize]byte
-	var off int64
 	first := len(acc.y)
 	for {
-		n, err := io.ReadFull(r, rec[:])
+		off := in.off
+		n, err := io.ReadFull(in, rec[:])
 		switch {
 		case err == io.EOF: // n == 0: a clean end at a record boundary
 			if len(acc.y) == first {
-				return &FormatError{Name: name, Offset: 0, Err: fmt.Errorf("%w: no CIFAR records", ErrEmpty)}
+				return in.fail(0, ErrEmpty, "no samples: the %s is empty; want CIFAR-10 records of %s bytes (a label byte, then %s pixels)",
+					in.kind, grouped(CIFARRecordSize), grouped(CIFARPixels))
 			}
 			return nil
 		case err == io.ErrUnexpectedEOF:
-			return &FormatError{Name: name, Offset: off + int64(n),
-				Err: fmt.Errorf("%w: record %d (offset %d) has %d of %d bytes",
-					ErrTruncated, (off / CIFARRecordSize), off, n, CIFARRecordSize)}
+			return in.fail(in.off, ErrTruncated, "truncated: the %s ends after %s of record %s (which starts at byte %s); a CIFAR-10 batch is a whole number of %s-byte records",
+				in.kind, nbytes(int64(n)), grouped(off/CIFARRecordSize), grouped(off), grouped(CIFARRecordSize))
 		case err != nil:
-			return &FormatError{Name: name, Offset: off + int64(n), Err: err}
-		}
-		if limit := cmp.Or(acc.max, MaxCIFARRecords); len(acc.y) >= limit {
-			return &FormatError{Name: name, Offset: off,
-				Err: fmt.Errorf("%w: more than %d records", ErrCount, limit)}
-		}
-		if rec[0] >= CIFARClasses {
-			return &FormatError{Name: name, Offset: off,
-				Err: fmt.Errorf("%w: label %d of record %d, want < %d", ErrLabelRange, rec[0], off/CIFARRecordSize, CIFARClasses)}
+			return wrap(in.name, in.off, err)
+		case len(acc.y) >= limit:
+			return in.fail(off, ErrCount, "too large: more than %s records (MaxCIFARRecords); CIFAR-10 has 50,000 training records", grouped(int64(limit)))
+		case in.size < 0 && in.off > MaxStreamBytes:
+			return in.fail(off, ErrCount, "too large: more than %s bytes (MaxStreamBytes), the limit for a %s of unknown size; decompress it and read the plain file",
+				grouped(MaxStreamBytes), in.kind)
+		case rec[0] >= CIFARClasses:
+			return in.fail(off, ErrLabelRange, "label out of range: label %d of record %s, want 0 to %d",
+				rec[0], grouped(off/CIFARRecordSize), CIFARClasses-1)
 		}
 		acc.y = append(acc.y, int(rec[0]))
 		acc.raw = append(acc.raw, rec[1:]...)
-		off += CIFARRecordSize
 	}
+}
+
+// presize checks a stream of known size against the record size and the
+// record limit and grows acc to hold it, before any record is read.
+func (acc *cifarAcc) presize(in *input, limit int) error {
+	if in.size <= 0 {
+		return nil // unknown, or empty: read reports it
+	}
+	records, rest := in.size/CIFARRecordSize, in.size%CIFARRecordSize
+	if rest != 0 {
+		return in.fail(in.size, ErrTruncated, "truncated: %s %s bytes, %s whole records and %s of record %s; a CIFAR-10 batch is a whole number of %s-byte records (30,730,000 bytes for 10,000)",
+			in.holds(), grouped(in.size), grouped(records), nbytes(rest), grouped(records), grouped(CIFARRecordSize))
+	}
+	if total := int64(len(acc.y)) + records; total > int64(limit) {
+		return in.fail(0, ErrCount, "too large: %s records, %s in all, more than %s (MaxCIFARRecords); CIFAR-10 has 50,000 training records",
+			grouped(records), grouped(total), grouped(int64(limit)))
+	}
+	acc.raw = slices.Grow(acc.raw, int(records)*CIFARPixels)
+	acc.y = slices.Grow(acc.y, int(records))
+	return nil
 }
 
 // set converts the accumulated records into a Set named name; the set takes
@@ -130,11 +162,12 @@ func (acc *cifarAcc) set(name string) *Set {
 // dir/cifar-10-batches-bin if that directory exists: the training set is
 // data_batch_1.bin … data_batch_5.bin concatenated in that order (50,000
 // samples), the test set test_batch.bin (10,000). Each file may also be
-// gzipped, as name.gz. Pixels are in [0,1] in the channel-major order of the
-// files (N = 3072), labels are class indices (Classes = 10); apply
-// StandardizeChannels(train, test, CIFARChannels) and, for the 2-class task,
-// TwoClass yourself (EXPERIMENTS §I.1). The sets are named dir/train and
-// dir/test.
+// gzipped, as name.gz (one or more members, as gzip -d reads them; at most
+// MaxStreamBytes decompressed). Pixels are in [0,1] in the channel-major
+// order of the files (N = 3072), labels are class indices (Classes = 10);
+// apply StandardizeChannels(train, test, CIFARChannels) and, for the 2-class
+// task, TwoClass yourself (EXPERIMENTS §I.1). The sets are named dir/train
+// and dir/test.
 //
 // Fetch does not download CIFAR-10, and the machines this library is
 // developed and tested on cannot reach the network: the user supplies the
@@ -146,7 +179,8 @@ func (acc *cifarAcc) set(name string) *Set {
 // which makes the directory that Load("cifar10", "") reads.
 //
 // Errors name the missing or malformed file; format errors are those of
-// ReadCIFAR.
+// ReadCIFAR, ErrCorrupt for a gzip file that cannot be decompressed and
+// ErrNotRegular for a directory where a file should be.
 func LoadCIFAR10(dir string) (train, test *Set, err error) {
 	if st, err := os.Stat(filepath.Join(dir, CIFARSubdir)); err == nil && st.IsDir() {
 		dir = filepath.Join(dir, CIFARSubdir)
@@ -169,14 +203,13 @@ func LoadCIFAR10(dir string) (train, test *Set, err error) {
 // readCIFARFile appends the records of file (file.gz or file) in fsys to acc;
 // dir prefixes the file name in errors.
 func readCIFARFile(fsys fs.FS, dir, file string, acc *cifarAcc) error {
-	fh, p, err := openEither(fsys, ".", dir, file)
-	if err != nil {
+	in, err := openEither(fsys, ".", dir, file)
+	if errors.Is(err, fs.ErrNotExist) {
 		return errors.Wrap(err, "data: LoadCIFAR10 (the files are not downloaded automatically, see LoadCIFAR10)")
 	}
-	defer fh.Close()
-	r, err := maybeGunzip(fh, p)
 	if err != nil {
 		return err
 	}
-	return acc.read(r, p)
+	defer in.Close()
+	return acc.read(in)
 }

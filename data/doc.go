@@ -28,19 +28,38 @@
 // # Ownership
 //
 // Functions never modify their arguments. Every function or method that
-// returns a *Set (Subset, Clone, Shuffle, EvenOdd, TwoClass, Standardize,
-// Stats.Apply, Load, ReadIDX, Open) returns one that shares no memory with
-// its inputs, except Row, which returns a slice of X.
+// returns a *Set (Subset, Clone, Shuffle, EvenOdd, TwoClass, Permute,
+// Standardize, Stats.Apply, Load, ReadIDX, Open) returns one that shares no
+// memory with its inputs; Row returns a slice of X.
 //
 // # Errors
 //
-// Readers never panic on bad input. Malformed files give a *FormatError
-// (file name and byte offset) and invalid sets a *SetError (field and
-// index); both wrap one of the sentinels ErrMagic, ErrTruncated,
-// ErrLabelRange, ErrNonFinite, ErrCount, ErrEmpty, ErrShape, ErrPixelRange
-// for errors.Is. Readers check header counts against fixed limits and
-// allocate only as the data actually arrives, so a lying header cannot make
-// them allocate gigabytes. Fetch reports checksum mismatches with
-// ErrChecksum. Programming errors, such as an out-of-range index passed to
-// Subset or Row, panic.
+// No function or method of this package panics on bad input, with one
+// exception: Set.Row, an accessor used in the trainers' inner loops, panics
+// on an out-of-range index as slice indexing does. Everything else returns
+// an error: a nil reader, writer, random generator or set, an index outside
+// a set, a permutation that is not one. Malformed files give a *FormatError
+// (file name, byte offset and what is wrong in the terms of the format:
+// "truncated: the header promises 47,040,016 bytes …, the file holds only
+// 1,048,592") and invalid sets a *SetError (field and index); both wrap one
+// of the sentinels ErrMagic, ErrTruncated, ErrLabelRange, ErrNonFinite,
+// ErrCount, ErrEmpty, ErrShape, ErrPixelRange, ErrCorrupt, ErrNotRegular or
+// ErrNil for errors.Is. Fetch reports checksum mismatches with ErrChecksum.
+//
+// # Memory
+//
+// Readers check a file's header against the file's size before they
+// allocate anything that depends on it. A gzip file (one or more members,
+// read as gzip -d reads them; bytes after the last member are an error, as
+// bytes after a plain file's data are) is first decompressed without being
+// kept, to check it and measure its content, which may be at most
+// MaxStreamBytes; a reader of unknown size is held to the same limit and
+// its buffers grow only as bytes arrive. So a small file with a lying
+// header, or a gzip bomb, costs no more memory than a real data set of the
+// same shape.
+//
+// # Identity
+//
+// Set.Fingerprint is a SHA-256 digest of a set's content, for recognising
+// the same data when files are replaced under the same names.
 package data

@@ -2,14 +2,12 @@ package data
 
 import (
 	"bufio"
-	"compress/gzip"
 	"encoding/binary"
-	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"math"
 	"os"
-	"slices"
 )
 
 // IDX file layout (all integers big-endian uint32), as used by MNIST and
@@ -31,206 +29,174 @@ const (
 	idxLabelHeader = 8
 )
 
-// Limits enforced by ReadIDX before it allocates anything that depends on a
-// header field. Memory for pixels grows only as pixel bytes actually arrive,
-// so a header that announces more data than the stream holds costs at most
-// twice the real data plus one read chunk.
+// Format limits of ReadIDX, checked against the header before anything
+// that depends on it is allocated. The header must also agree with the
+// stream's size: with a plain file's size, before reading the data, and
+// with the size of a gzip file's content, measured in a first pass that
+// keeps nothing; a stream of unknown size may hold at most MaxStreamBytes.
 const (
 	IDXClasses   = 10      // labels must lie in [0, IDXClasses)
 	MaxIDXDim    = 1 << 12 // rows and cols ≤ 4096
 	MaxIDXCount  = 1 << 26 // images ≤ 67,108,864
 	MaxIDXPixels = 1 << 32 // count·rows·cols ≤ 4,294,967,296
-
-	idxChunk = 1 << 20 // bytes read per step
 )
 
 // ReadIDX reads an MNIST-family data set from a pair of IDX streams (see the
 // layout above). Pixels are mapped to float64 in [0,1] by x = b/255; the
 // result has M = count, N = rows·cols, Classes = IDXClasses and Name
-// "images". Each stream must end right after its data.
+// "images". Each stream must end right after its data. ReadIDX does not
+// decompress; Open and Load do.
 //
 // Errors are *FormatError values naming "images" or "labels" and the byte
-// offset, and wrap ErrMagic (wrong magic), ErrTruncated (the stream ends
-// early), ErrEmpty (count = 0 or a zero dimension), ErrCount (limits above
-// exceeded, image and label counts differ, or bytes after the data),
-// ErrLabelRange (a label ≥ IDXClasses) or the error of the underlying reader.
-// ReadIDX never panics. Before the pixel data has been read in full it holds
-// at most twice the bytes actually read plus 1 MiB, so a header that lies
-// about the size costs little.
+// offset, whose message says what is wrong in the terms of the format, and
+// wrap ErrNil (a nil reader), ErrMagic (wrong magic), ErrTruncated (the
+// stream holds less than its header promises), ErrEmpty (count = 0 or a
+// zero dimension), ErrCount (the limits above or MaxStreamBytes exceeded,
+// image and label counts differ, or bytes after the data), ErrLabelRange
+// (a label ≥ IDXClasses) or the error of the underlying reader. ReadIDX
+// never panics. A reader that reports its length (see readerInput: a
+// bytes.Reader, a regular *os.File) is checked against its header before
+// anything is allocated; for any other reader memory grows only as bytes
+// arrive, to at most twice the bytes received plus 1 MiB before the data is
+// complete, and the header may promise at most MaxStreamBytes.
 func ReadIDX(images, labels io.Reader) (*Set, error) {
-	return readIDX(images, "images", labels, "labels")
-}
-
-// counter counts the bytes read through it.
-type counter struct {
-	r io.Reader
-	n int64
-}
-
-func (c *counter) Read(p []byte) (int, error) {
-	n, err := c.r.Read(p)
-	c.n += int64(n)
-	return n, err
-}
-
-func readIDX(images io.Reader, imgName string, labels io.Reader, lblName string) (*Set, error) {
-	img := &counter{r: images}
-	ferr := func(name string, off int64, err error) error {
-		return &FormatError{Name: name, Offset: off, Err: err}
-	}
-	// The magic number is checked before the rest of the header is read, so
-	// that a short file of the wrong kind reports ErrMagic.
-	var h [idxImageHeader]byte
-	if err := readFull(img, h[:4]); err != nil {
-		return nil, ferr(imgName, img.n, err)
-	}
-	if m := binary.BigEndian.Uint32(h[0:]); m != MagicIDXImages {
-		return nil, ferr(imgName, 0, fmt.Errorf("%w: %#08x, want %#08x", ErrMagic, m, MagicIDXImages))
-	}
-	if err := readFull(img, h[4:]); err != nil {
-		return nil, ferr(imgName, img.n, err)
-	}
-	count := int64(binary.BigEndian.Uint32(h[4:]))
-	rows := int64(binary.BigEndian.Uint32(h[8:]))
-	cols := int64(binary.BigEndian.Uint32(h[12:]))
-	switch {
-	case count == 0 || rows == 0 || cols == 0:
-		return nil, ferr(imgName, 4, fmt.Errorf("%w: header %d×%d×%d", ErrEmpty, count, rows, cols))
-	case count > MaxIDXCount || rows > MaxIDXDim || cols > MaxIDXDim || count*rows*cols > MaxIDXPixels:
-		return nil, ferr(imgName, 4, fmt.Errorf("%w: header %d×%d×%d exceeds limits", ErrCount, count, rows, cols))
-	}
-	n := int(rows * cols)
-	x, err := readPixels(img, int(count)*n)
+	img, err := readerInput(images, "images")
 	if err != nil {
-		return nil, ferr(imgName, img.n, err)
+		return nil, err
 	}
-	if err := expectEOF(img); err != nil {
-		return nil, ferr(imgName, img.n, err)
+	lbl, err := readerInput(labels, "labels")
+	if err != nil {
+		return nil, err
 	}
+	return readIDX(img, lbl)
+}
 
-	lbl := &counter{r: labels}
-	if err := readFull(lbl, h[:4]); err != nil {
-		return nil, ferr(lblName, lbl.n, err)
+// readIDX reads both headers and checks them against each other and against
+// the streams' sizes before it reads the data.
+func readIDX(img, lbl *input) (*Set, error) {
+	count, n, err := readImageHeader(img)
+	if err != nil {
+		return nil, err
 	}
-	if m := binary.BigEndian.Uint32(h[0:]); m != MagicIDXLabels {
-		return nil, ferr(lblName, 0, fmt.Errorf("%w: %#08x, want %#08x", ErrMagic, m, MagicIDXLabels))
+	if err := readLabelHeader(lbl, count); err != nil {
+		return nil, err
 	}
-	if err := readFull(lbl, h[4:idxLabelHeader]); err != nil {
-		return nil, ferr(lblName, lbl.n, err)
+	raw, err := img.data(count * n)
+	if err != nil {
+		return nil, err
 	}
-	if lc := int64(binary.BigEndian.Uint32(h[4:])); lc != count {
-		return nil, ferr(lblName, 4, fmt.Errorf("%w: %d labels for %d images", ErrCount, lc, count))
+	if err := img.end(); err != nil {
+		return nil, err
 	}
-	// count is now backed by count·n image bytes actually read, so this
-	// allocation is bounded by the input size.
-	raw := make([]byte, count)
-	if err := readFull(lbl, raw); err != nil {
-		return nil, ferr(lblName, lbl.n, err)
+	labels, err := lbl.data(count)
+	if err != nil {
+		return nil, err
 	}
 	y := make([]int, count)
-	for i, b := range raw {
+	for i, b := range labels {
 		if int(b) >= IDXClasses {
-			return nil, ferr(lblName, idxLabelHeader+int64(i),
-				fmt.Errorf("%w: label %d of sample %d, want < %d", ErrLabelRange, b, i, IDXClasses))
+			return nil, lbl.fail(idxLabelHeader+int64(i), ErrLabelRange,
+				"label out of range: label %d of image %s, want 0 to %d", b, grouped(int64(i)), IDXClasses-1)
 		}
 		y[i] = int(b)
 	}
-	if err := expectEOF(lbl); err != nil {
-		return nil, ferr(lblName, lbl.n, err)
+	if err := lbl.end(); err != nil {
+		return nil, err
 	}
-	return &Set{X: x, Y: y, M: int(count), N: n, Classes: IDXClasses, Name: imgName}, nil
-}
-
-// readPixels reads total pixel bytes from r and returns them as float64
-// values b/255. The byte buffer at most doubles per step, so its size stays
-// within twice the bytes actually read (plus one chunk); the float64 slice is
-// allocated only after all bytes have arrived.
-func readPixels(r io.Reader, total int) ([]float64, error) {
-	raw := make([]byte, 0, min(total, idxChunk))
-	for len(raw) < total {
-		n := min(total-len(raw), max(len(raw), idxChunk))
-		raw = slices.Grow(raw, n)
-		if err := readFull(r, raw[len(raw):len(raw)+n]); err != nil {
-			return nil, err
-		}
-		raw = raw[:len(raw)+n]
-	}
-	x := make([]float64, total)
+	x := make([]float64, len(raw))
 	for i, b := range raw {
 		x[i] = float64(b) / 255
 	}
-	return x, nil
+	return &Set{X: x, Y: y, M: int(count), N: int(n), Classes: IDXClasses, Name: img.name}, nil
 }
 
-// readFull is io.ReadFull with io.EOF and io.ErrUnexpectedEOF mapped to
-// ErrTruncated.
-func readFull(r io.Reader, b []byte) error {
-	_, err := io.ReadFull(r, b)
-	if errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) {
-		return fmt.Errorf("%w: need %d more bytes", ErrTruncated, len(b))
+// readImageHeader reads and checks the header of an IDX image stream and
+// returns the image count and the pixels per image.
+func readImageHeader(in *input) (count, n int64, err error) {
+	const format = "an IDX image file"
+	var h [idxImageHeader]byte
+	if err := in.header(h[:4], format, idxImageHeader); err != nil {
+		return 0, 0, err
 	}
-	return err
+	if err := checkMagic(in, h[:4], MagicIDXImages); err != nil {
+		return 0, 0, err
+	}
+	if err := in.header(h[4:], format, idxImageHeader); err != nil {
+		return 0, 0, err
+	}
+	count = int64(binary.BigEndian.Uint32(h[4:]))
+	rows := int64(binary.BigEndian.Uint32(h[8:]))
+	cols := int64(binary.BigEndian.Uint32(h[12:]))
+	shape := fmt.Sprintf("%s images of %d×%d pixels", grouped(count), rows, cols)
+	switch {
+	case count == 0 || rows == 0 || cols == 0:
+		return 0, 0, in.fail(4, ErrEmpty, "no samples: the header says %s; want at least one image of at least 1×1", shape)
+	case count > MaxIDXCount || rows > MaxIDXDim || cols > MaxIDXDim || count*rows*cols > MaxIDXPixels:
+		return 0, 0, in.fail(4, ErrCount, "too large: the header says %s; the limits are %s images, %d rows and columns, %s pixels in all",
+			shape, grouped(MaxIDXCount), MaxIDXDim, grouped(MaxIDXPixels))
+	}
+	n = rows * cols
+	return count, n, in.expect(idxImageHeader+count*n, shape+" after the 16-byte header")
 }
 
-// expectEOF checks that r holds no more bytes. Reading to the end also makes
-// a gzip reader verify its checksum.
-func expectEOF(r io.Reader) error {
-	var b [1]byte
-	for {
-		n, err := r.Read(b[:])
-		if n > 0 {
-			return fmt.Errorf("%w: unexpected bytes after the data", ErrCount)
-		}
-		if err == io.EOF {
-			return nil
-		}
-		if err != nil {
-			return err
-		}
+// readLabelHeader reads and checks the header of an IDX label stream, which
+// must hold count labels.
+func readLabelHeader(in *input, count int64) error {
+	var h [idxLabelHeader]byte
+	if err := in.header(h[:4], "an IDX label file", idxLabelHeader); err != nil {
+		return err
 	}
+	if err := checkMagic(in, h[:4], MagicIDXLabels); err != nil {
+		return err
+	}
+	if err := in.header(h[4:], "an IDX label file", idxLabelHeader); err != nil {
+		return err
+	}
+	if lc := int64(binary.BigEndian.Uint32(h[4:])); lc != count {
+		return in.fail(4, ErrCount, "%s labels for %s images: the label file must hold one label per image",
+			grouped(lc), grouped(count))
+	}
+	return in.expect(idxLabelHeader+count, grouped(count)+" labels after the 8-byte header")
+}
+
+// checkMagic compares the magic number in b with want and names what the
+// stream looks like when they differ.
+func checkMagic(in *input, b []byte, want uint32) error {
+	got := binary.BigEndian.Uint32(b)
+	if got == want {
+		return nil
+	}
+	kind := map[uint32]string{MagicIDXImages: "an IDX image file", MagicIDXLabels: "an IDX label file"}
+	looks := ""
+	switch {
+	case kind[got] != "":
+		looks = "; this is " + kind[got]
+	case b[0] == 0x1f && b[1] == 0x8b:
+		looks = "; this is gzip data: decompress it or read it with Open or Load"
+	}
+	return in.fail(0, ErrMagic, "bad magic number %#08x: want %#08x, %s%s", got, want, kind[want], looks)
 }
 
 // Open reads a data set from an IDX image file and an IDX label file. Either
-// file may be gzip-compressed; this is detected from its first two bytes, not
-// from its name. Errors are those of ReadIDX, with Name set to the file's
-// path, or the *os.PathError from opening a file. The set's Name is
-// imagesPath.
+// file may be gzip-compressed, with one or more members as gzip -d reads
+// them; this is detected from its first two bytes, not from its name. The
+// headers are checked against the size of each file, or of its
+// decompressed content, before the data is read. Errors are those of
+// ReadIDX, with Name set to the file's path, ErrCorrupt for a gzip file
+// that cannot be decompressed, ErrNotRegular for a directory, or the
+// *os.PathError from opening a file. The set's Name is imagesPath.
 func Open(imagesPath, labelsPath string) (*Set, error) {
-	fi, err := os.Open(imagesPath)
+	fi, err := openInput(func() (fs.File, error) { return os.Open(imagesPath) }, imagesPath)
 	if err != nil {
 		return nil, err
 	}
 	defer fi.Close()
-	fl, err := os.Open(labelsPath)
+	fl, err := openInput(func() (fs.File, error) { return os.Open(labelsPath) }, labelsPath)
 	if err != nil {
 		return nil, err
 	}
 	defer fl.Close()
-	ri, err := maybeGunzip(fi, imagesPath)
-	if err != nil {
-		return nil, err
-	}
-	rl, err := maybeGunzip(fl, labelsPath)
-	if err != nil {
-		return nil, err
-	}
-	return readIDX(ri, imagesPath, rl, labelsPath)
-}
-
-// maybeGunzip returns a reader of r's decompressed content if r starts with
-// the gzip magic bytes 1f 8b, and of r itself otherwise.
-func maybeGunzip(r io.Reader, name string) (io.Reader, error) {
-	br := bufio.NewReaderSize(r, 1<<16)
-	magic, err := br.Peek(2)
-	if err != nil || magic[0] != 0x1f || magic[1] != 0x8b {
-		return br, nil // a short file fails later with ErrTruncated
-	}
-	zr, err := gzip.NewReader(br)
-	if err != nil {
-		return nil, &FormatError{Name: name, Offset: 0, Err: fmt.Errorf("gzip: %w", err)}
-	}
-	zr.Multistream(false)
-	return zr, nil
+	return readIDX(fi, fl)
 }
 
 // WriteIDX writes s as a pair of IDX streams (see ReadIDX). Images are
@@ -239,9 +205,12 @@ func maybeGunzip(r io.Reader, name string) (io.Reader, error) {
 // the exact inverse of ReadIDX for data read by it; pixels outside [0,1]
 // are an error wrapping ErrPixelRange, and labels outside [0,255] (such as
 // the -1 of the 2-class encoding) an error wrapping ErrLabelRange. s must
-// pass Validate; nothing is written if it does not. A short write returns
-// the writer's error.
+// pass Validate; nothing is written if it does not, nor if a writer is nil
+// (an error wrapping ErrNil). A short write returns the writer's error.
 func WriteIDX(imgW, lblW io.Writer, s *Set) error {
+	if isNil(imgW) || isNil(lblW) {
+		return fmt.Errorf("data: WriteIDX: %w: want two writers", ErrNil)
+	}
 	if err := s.Validate(); err != nil {
 		return err
 	}

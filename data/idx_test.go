@@ -147,8 +147,8 @@ func TestReadIDXErrors(t *testing.T) {
 		{"zero rows", mod(img, put(8, 0)), lbl, ErrEmpty, "images", 4},
 		{"huge rows", mod(img, put(8, 1<<20)), lbl, ErrCount, "images", 4},
 		{"huge count", mod(img, put(4, 1<<30)), lbl, ErrCount, "images", 4},
-		{"image trailing", append(append([]byte(nil), img...), 0), lbl, ErrCount, "images", 29},
-		{"label trailing", img, append(append([]byte(nil), lbl...), 0), ErrCount, "labels", 12},
+		{"image trailing", append(append([]byte(nil), img...), 0), lbl, ErrCount, "images", 28},
+		{"label trailing", img, append(append([]byte(nil), lbl...), 0), ErrCount, "labels", 11},
 		// a header announcing more images than the file holds
 		{"lying count", mod(img, put(4, 4)), lbl, ErrTruncated, "images", 28},
 	} {
@@ -223,8 +223,10 @@ func TestOpenGzipAndPlain(t *testing.T) {
 	}
 }
 
-// FuzzReadIDX checks that ReadIDX never panics, and that whatever it accepts
-// is a valid set that WriteIDX reproduces byte for byte.
+// FuzzReadIDX checks that ReadIDX never panics, that it reaches the same
+// verdict on readers of known and of unknown size (see readerInput), and
+// that whatever it accepts is a valid set that WriteIDX reproduces byte for
+// byte.
 func FuzzReadIDX(f *testing.F) {
 	img, lbl := tinyIDX(f)
 	f.Add(img, lbl)
@@ -232,12 +234,19 @@ func FuzzReadIDX(f *testing.F) {
 	f.Add(lbl, img)
 	f.Fuzz(func(t *testing.T, img, lbl []byte) {
 		s, err := ReadIDX(bytes.NewReader(img), bytes.NewReader(lbl))
+		s2, err2 := ReadIDX(unsized{bytes.NewReader(img)}, unsized{bytes.NewReader(lbl)})
+		if (err == nil) != (err2 == nil) {
+			t.Fatalf("known size: %v; unknown size: %v", err, err2)
+		}
 		if err != nil {
-			var fe *FormatError
-			if s != nil || !errors.As(err, &fe) {
-				t.Fatalf("ReadIDX = %v, %v: want nil set and *FormatError", s, err)
+			var fe, fe2 *FormatError
+			if s != nil || s2 != nil || !errors.As(err, &fe) || !errors.As(err2, &fe2) {
+				t.Fatalf("ReadIDX = %v, %v and %v, %v: want nil sets and *FormatErrors", s, err, s2, err2)
 			}
 			return
+		}
+		if s.Fingerprint() != s2.Fingerprint() {
+			t.Fatal("readers of known and unknown size gave different sets")
 		}
 		if err := s.Validate(); err != nil {
 			t.Fatalf("accepted set is invalid: %v", err)

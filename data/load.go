@@ -1,6 +1,7 @@
 package data
 
 import (
+	"fmt"
 	"io/fs"
 	"os"
 	"path"
@@ -96,39 +97,41 @@ func loadFS(fsys fs.FS, dir, name string) (train, test *Set, err error) {
 }
 
 func openFS(fsys fs.FS, dir, name, images, labels string) (*Set, error) {
-	fi, pi, err := openEither(fsys, dir, name, images)
+	fi, err := openEither(fsys, dir, name, images)
 	if err != nil {
 		return nil, err
 	}
 	defer fi.Close()
-	fl, pl, err := openEither(fsys, dir, name, labels)
+	fl, err := openEither(fsys, dir, name, labels)
 	if err != nil {
 		return nil, err
 	}
 	defer fl.Close()
-	ri, err := maybeGunzip(fi, pi)
-	if err != nil {
-		return nil, err
-	}
-	rl, err := maybeGunzip(fl, pl)
-	if err != nil {
-		return nil, err
-	}
-	return readIDX(ri, pi, rl, pl)
+	return readIDX(fi, fl)
 }
 
-// openEither opens dir/file.gz or, failing that, dir/file. It returns the
-// path to use in messages.
-func openEither(fsys fs.FS, dir, name, file string) (fs.File, string, error) {
+// openEither opens dir/file.gz or, failing that, dir/file in fsys (see
+// openInput); name/file.gz or name/file names it in messages.
+func openEither(fsys fs.FS, dir, name, file string) (*input, error) {
 	for _, f := range []string{file + ".gz", file} {
 		p := path.Join(dir, f)
-		fh, err := fsys.Open(p)
-		if err == nil {
-			return fh, filepath.Join(name, f), nil
+		_, err := fs.Stat(fsys, p)
+		if errors.Is(err, fs.ErrNotExist) {
+			continue
 		}
-		if !errors.Is(err, fs.ErrNotExist) {
-			return nil, "", errors.Wrap(err, filepath.Join(name, f))
+		if err != nil {
+			return nil, errors.Wrap(err, filepath.Join(name, f))
 		}
+		return openInput(func() (fs.File, error) { return fsys.Open(p) }, filepath.Join(name, f))
 	}
-	return nil, "", errors.Errorf("data: %s: neither %s.gz nor %s found", name, file, file)
+	return nil, &missingError{fmt.Sprintf("data: %s: neither %s.gz nor %s found", name, file, file)}
 }
+
+// missingError reports that neither of the names openEither tries exists;
+// errors.Is finds fs.ErrNotExist in it.
+type missingError struct{ msg string }
+
+func (e *missingError) Error() string { return e.msg }
+
+// Is reports whether target is fs.ErrNotExist.
+func (e *missingError) Is(target error) bool { return target == fs.ErrNotExist }

@@ -15,17 +15,24 @@ import (
 // task it gives the permuted-MNIST tasks of continual learning: every task
 // has the same pixel statistics and labels, and a different pixel order.
 //
-// perm must be a permutation of 0 … s.N−1 (see PixelPermutation). Permute
-// panics if it is not (a programming error, like an out-of-range index to
-// Subset). The result shares no memory with s.
-func Permute(s *Set, perm []int) *Set {
+// perm must be a permutation of 0 … s.N−1 (see PixelPermutation). The error
+// is a *SetError wrapping ErrShape if s is inconsistent (see Validate) or
+// perm is not such a permutation. The result shares no memory with s.
+func Permute(s *Set, perm []int) (*Set, error) {
+	if err := s.checkShape(); err != nil {
+		return nil, err
+	}
+	bad := func(format string, args ...any) error {
+		return &SetError{Name: s.Name, Field: "shape", Index: -1,
+			Err: fmt.Errorf("%w: Permute: "+format, append([]any{ErrShape}, args...)...)}
+	}
 	if len(perm) != s.N {
-		panic(fmt.Sprintf("data: Permute: permutation of length %d for %d features", len(perm), s.N))
+		return nil, bad("permutation of length %d for %d features", len(perm), s.N)
 	}
 	seen := make([]bool, s.N)
 	for i, p := range perm {
 		if p < 0 || p >= s.N || seen[p] {
-			panic(fmt.Sprintf("data: Permute: perm[%d] = %d: not a permutation of 0…%d", i, p, s.N-1))
+			return nil, bad("perm[%d] = %d: not a permutation of 0…%d", i, p, s.N-1)
 		}
 		seen[p] = true
 	}
@@ -44,13 +51,24 @@ func Permute(s *Set, perm []int) *Set {
 			dst[i] = src[p]
 		}
 	}
-	return out
+	return out, nil
 }
+
+// MaxFeatures bounds the length of a permutation drawn by PixelPermutation:
+// MaxIDXDim², the most pixels an IDX image may have.
+const MaxFeatures = MaxIDXDim * MaxIDXDim
 
 // PixelPermutation draws one uniformly random permutation of 0 … n−1 from
 // rng (rng.Perm(n)), for Permute. Drawing the permutations of successive
 // tasks from one generator, e.g. rand.New(rand.NewPCG(seed, 0)), makes the
-// task sequence reproducible from the seed.
-func PixelPermutation(rng *rand.Rand, n int) []int {
-	return rng.Perm(n)
+// task sequence reproducible from the seed. The error wraps ErrNil for a nil
+// rng and ErrShape for n outside [0, MaxFeatures].
+func PixelPermutation(rng *rand.Rand, n int) ([]int, error) {
+	switch {
+	case rng == nil:
+		return nil, fmt.Errorf("data: PixelPermutation: %w: rng is nil", ErrNil)
+	case n < 0 || n > MaxFeatures:
+		return nil, fmt.Errorf("data: PixelPermutation: %w: n = %d, want 0 ≤ n ≤ %d (MaxFeatures)", ErrShape, n, MaxFeatures)
+	}
+	return rng.Perm(n), nil
 }

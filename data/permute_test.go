@@ -1,6 +1,7 @@
 package data
 
 import (
+	"errors"
 	"math/rand/v2"
 	"slices"
 	"testing"
@@ -9,7 +10,7 @@ import (
 func TestPermute(t *testing.T) {
 	s := &Set{X: []float64{1, 2, 3, 4, 5, 6}, Y: []int{0, 2}, M: 2, N: 3, Classes: 3, Name: "tiny"}
 	orig := s.Clone()
-	got := Permute(s, []int{2, 0, 1})
+	got := must(Permute(s, []int{2, 0, 1}))(t)
 	if want := []float64{3, 1, 2, 6, 4, 5}; !slices.Equal(got.X, want) {
 		t.Fatalf("X = %v, want %v", got.X, want)
 	}
@@ -35,43 +36,61 @@ func TestPermuteIdentityAndInverse(t *testing.T) {
 		s.X[i] = rng.NormFloat64()
 	}
 	id := []int{0, 1, 2, 3, 4, 5, 6}
-	if got := Permute(s, id); !slices.Equal(got.X, s.X) {
+	if got := must(Permute(s, id))(t); !slices.Equal(got.X, s.X) {
 		t.Fatal("identity permutation changed X")
 	}
-	p := PixelPermutation(rng, s.N)
+	p := must(PixelPermutation(rng, s.N))(t)
 	inv := make([]int, len(p))
 	for i, v := range p {
 		inv[v] = i
 	}
-	if got := Permute(Permute(s, p), inv); !slices.Equal(got.X, s.X) {
+	if got := must(Permute(must(Permute(s, p))(t), inv))(t); !slices.Equal(got.X, s.X) {
 		t.Fatal("Permute by p then by its inverse is not the identity")
 	}
 }
 
 func TestPermuteEmpty(t *testing.T) {
 	s := &Set{N: 2, Classes: 10}
-	if got := Permute(s, []int{1, 0}); got.M != 0 || len(got.X) != 0 {
+	if got := must(Permute(s, []int{1, 0}))(t); got.M != 0 || len(got.X) != 0 {
 		t.Fatalf("empty set: %+v", got)
 	}
 }
 
-func TestPermutePanics(t *testing.T) {
+func TestPermuteErrors(t *testing.T) {
 	s := &Set{X: []float64{1, 2, 3}, Y: []int{0}, M: 1, N: 3, Classes: 10}
 	for _, perm := range [][]int{nil, {0, 1}, {0, 1, 2, 3}, {0, 1, 1}, {0, 1, 3}, {-1, 0, 1}} {
-		func() {
-			defer func() {
-				if recover() == nil {
-					t.Errorf("Permute(%v) did not panic", perm)
-				}
-			}()
-			Permute(s, perm)
-		}()
+		got, err := Permute(s, perm)
+		var se *SetError
+		if got != nil || !errors.Is(err, ErrShape) || !errors.As(err, &se) {
+			t.Errorf("Permute(%v) = %v, %v; want a *SetError wrapping ErrShape", perm, got, err)
+		}
+	}
+	for _, bad := range []*Set{nil, {X: []float64{1, 2}, Y: []int{0}, M: 1, N: 3, Classes: 10}} {
+		if got, err := Permute(bad, []int{0, 1, 2}); got != nil || !errors.Is(err, ErrShape) {
+			t.Errorf("Permute(inconsistent set) = %v, %v; want ErrShape", got, err)
+		}
+	}
+}
+
+func TestPixelPermutationErrors(t *testing.T) {
+	rng := rand.New(rand.NewPCG(1, 0))
+	for _, tc := range []struct {
+		rng  *rand.Rand
+		n    int
+		want error
+	}{{nil, 3, ErrNil}, {rng, -1, ErrShape}, {rng, MaxFeatures + 1, ErrShape}} {
+		if p, err := PixelPermutation(tc.rng, tc.n); p != nil || !errors.Is(err, tc.want) {
+			t.Errorf("PixelPermutation(%v, %d) = %v, %v; want %v", tc.rng, tc.n, p, err, tc.want)
+		}
+	}
+	if p, err := PixelPermutation(rng, 0); err != nil || len(p) != 0 {
+		t.Errorf("PixelPermutation(rng, 0) = %v, %v; want an empty permutation", p, err)
 	}
 }
 
 func TestPixelPermutation(t *testing.T) {
-	a := PixelPermutation(rand.New(rand.NewPCG(1, 0)), 784)
-	b := PixelPermutation(rand.New(rand.NewPCG(1, 0)), 784)
+	a := must(PixelPermutation(rand.New(rand.NewPCG(1, 0)), 784))(t)
+	b := must(PixelPermutation(rand.New(rand.NewPCG(1, 0)), 784))(t)
 	if !slices.Equal(a, b) {
 		t.Fatal("same seed, different permutations")
 	}
@@ -84,8 +103,20 @@ func TestPixelPermutation(t *testing.T) {
 	if slices.Equal(a, sorted) {
 		t.Fatal("permutation of 784 elements is the identity")
 	}
-	c := PixelPermutation(rand.New(rand.NewPCG(2, 0)), 784)
+	c := must(PixelPermutation(rand.New(rand.NewPCG(2, 0)), 784))(t)
 	if slices.Equal(a, c) {
 		t.Fatal("different seeds, same permutation")
+	}
+}
+
+// must returns a function that returns v, failing the test if err is not
+// nil: must(f())(t) for an f that returns a value and an error.
+func must[T any](v T, err error) func(testing.TB) T {
+	return func(t testing.TB) T {
+		t.Helper()
+		if err != nil {
+			t.Fatal(err)
+		}
+		return v
 	}
 }

@@ -34,8 +34,30 @@ const maxElems = 1 << 40
 // first offending index and wraps ErrShape, ErrLabelRange or ErrNonFinite.
 // A nil set is invalid.
 func (s *Set) Validate() error {
+	if err := s.checkShape(); err != nil {
+		return err
+	}
+	for i, y := range s.Y {
+		if !s.validLabel(y) {
+			return &SetError{Name: s.Name, Field: "Y", Index: i,
+				Err: fmt.Errorf("%w: %d (Classes = %d)", ErrLabelRange, y, s.Classes)}
+		}
+	}
+	for i, x := range s.X {
+		if math.IsNaN(x) || math.IsInf(x, 0) {
+			return &SetError{Name: s.Name, Field: "X", Index: i,
+				Err: fmt.Errorf("%w: %v", ErrNonFinite, x)}
+		}
+	}
+	return nil
+}
+
+// checkShape is the part of Validate that the functions indexing X and Y
+// need: s is not nil, M, N ≥ 0, M·N ≤ maxElems, len(X) = M·N, len(Y) = M
+// and Classes ≥ 2.
+func (s *Set) checkShape() error {
 	if s == nil {
-		return &SetError{Name: "<nil>", Field: "shape", Index: -1, Err: ErrShape}
+		return &SetError{Name: "<nil>", Field: "shape", Index: -1, Err: fmt.Errorf("%w: nil set", ErrShape)}
 	}
 	shape := func(format string, args ...any) error {
 		return &SetError{Name: s.Name, Field: "shape", Index: -1,
@@ -53,18 +75,6 @@ func (s *Set) Validate() error {
 	case s.Classes < 2:
 		return shape("Classes = %d, want ≥ 2", s.Classes)
 	}
-	for i, y := range s.Y {
-		if !s.validLabel(y) {
-			return &SetError{Name: s.Name, Field: "Y", Index: i,
-				Err: fmt.Errorf("%w: %d (Classes = %d)", ErrLabelRange, y, s.Classes)}
-		}
-	}
-	for i, x := range s.X {
-		if math.IsNaN(x) || math.IsInf(x, 0) {
-			return &SetError{Name: s.Name, Field: "X", Index: i,
-				Err: fmt.Errorf("%w: %v", ErrNonFinite, x)}
-		}
-	}
 	return nil
 }
 
@@ -75,14 +85,19 @@ func (s *Set) validLabel(y int) bool {
 	return 0 <= y && y < s.Classes
 }
 
-// Row returns sample i as a slice of X (not a copy). It panics if i is out
-// of range.
+// Row returns sample i as a slice of X (not a copy). Like indexing a slice,
+// it panics if i is out of range [0, M) or s is inconsistent (see
+// Validate): it is the one accessor of this package that does, because it
+// is called in the inner loops of the trainers, on sets already checked.
 func (s *Set) Row(i int) []float64 {
 	return s.X[i*s.N : (i+1)*s.N : (i+1)*s.N]
 }
 
-// Clone returns a deep copy of s.
+// Clone returns a deep copy of s; the clone of a nil set is nil.
 func (s *Set) Clone() *Set {
+	if s == nil {
+		return nil
+	}
 	c := *s
 	c.X = append([]float64(nil), s.X...)
 	c.Y = append([]int(nil), s.Y...)
@@ -90,9 +105,19 @@ func (s *Set) Clone() *Set {
 }
 
 // Subset returns a new set holding the samples idx[0], idx[1], … of s, in
-// that order; an index may repeat. It panics if an index is out of range
-// (a programming error, like an out-of-range slice index).
-func (s *Set) Subset(idx []int) *Set {
+// that order; an index may repeat. It returns a *SetError wrapping ErrShape
+// if s is inconsistent (see Validate) and one wrapping ErrCount, naming the
+// position in idx, if an index is outside [0, M).
+func (s *Set) Subset(idx []int) (*Set, error) {
+	if err := s.checkShape(); err != nil {
+		return nil, err
+	}
+	for k, i := range idx {
+		if i < 0 || i >= s.M {
+			return nil, &SetError{Name: s.Name, Field: "shape", Index: -1,
+				Err: fmt.Errorf("%w: Subset index idx[%d] = %d, want 0 ≤ index < M = %d", ErrCount, k, i, s.M)}
+		}
+	}
 	out := &Set{
 		X:       make([]float64, len(idx)*s.N),
 		Y:       make([]int, len(idx)),
@@ -102,18 +127,22 @@ func (s *Set) Subset(idx []int) *Set {
 		Name:    s.Name,
 	}
 	for k, i := range idx {
-		if i < 0 || i >= s.M {
-			panic(fmt.Sprintf("data: Subset index %d out of range [0,%d)", i, s.M))
-		}
 		copy(out.X[k*s.N:(k+1)*s.N], s.X[i*s.N:(i+1)*s.N])
 		out.Y[k] = s.Y[i]
 	}
-	return out
+	return out, nil
 }
 
 // Shuffle returns a copy of s with its samples in the order of one random
-// permutation drawn from rng (rng.Perm(s.M)).
-func Shuffle(s *Set, rng *rand.Rand) *Set {
+// permutation drawn from rng (rng.Perm(s.M)). The error wraps ErrNil for a
+// nil rng, or is that of Subset.
+func Shuffle(s *Set, rng *rand.Rand) (*Set, error) {
+	if rng == nil {
+		return nil, fmt.Errorf("data: Shuffle: %w: rng is nil", ErrNil)
+	}
+	if err := s.checkShape(); err != nil {
+		return nil, err
+	}
 	return s.Subset(rng.Perm(s.M))
 }
 
@@ -124,11 +153,15 @@ func Shuffle(s *Set, rng *rand.Rand) *Set {
 //
 // with Classes = 2 (the ±1 encoding, see Set). s must hold class indices
 // (Classes ≥ 3); for a set that already has Classes == 2 EvenOdd returns an
-// unchanged copy, so applying it twice is harmless.
-func EvenOdd(s *Set) *Set {
+// unchanged copy, so applying it twice is harmless. The error is that of
+// s.Validate.
+func EvenOdd(s *Set) (*Set, error) {
+	if err := s.Validate(); err != nil {
+		return nil, err
+	}
 	out := s.Clone()
 	if s.Classes == 2 {
-		return out
+		return out, nil
 	}
 	out.Classes = 2
 	for i, y := range out.Y {
@@ -138,7 +171,7 @@ func EvenOdd(s *Set) *Set {
 			out.Y[i] = -1
 		}
 	}
-	return out
+	return out, nil
 }
 
 // TwoClassSeed is the seed of the one shuffle of the training set in the
@@ -151,12 +184,20 @@ const TwoClassSeed = 17
 // pair: both sets are relabelled with EvenOdd, and the training set is then
 // shuffled once with a generator seeded with TwoClassSeed. The test set keeps
 // its order. test may be nil, in which case testOut is nil. The inputs are
-// not modified.
-func TwoClass(train, test *Set) (trainOut, testOut *Set) {
-	rng := rand.New(rand.NewPCG(TwoClassSeed, 0))
-	trainOut = Shuffle(EvenOdd(train), rng)
-	if test != nil {
-		testOut = EvenOdd(test)
+// not modified. The error is that of EvenOdd on either set.
+func TwoClass(train, test *Set) (trainOut, testOut *Set, err error) {
+	even, err := EvenOdd(train)
+	if err != nil {
+		return nil, nil, err
 	}
-	return trainOut, testOut
+	if test != nil {
+		if testOut, err = EvenOdd(test); err != nil {
+			return nil, nil, err
+		}
+	}
+	trainOut, err = Shuffle(even, rand.New(rand.NewPCG(TwoClassSeed, 0)))
+	if err != nil {
+		return nil, nil, err
+	}
+	return trainOut, testOut, nil
 }

@@ -49,7 +49,7 @@ func TestValidate(t *testing.T) {
 
 func TestSubsetCopies(t *testing.T) {
 	s := tinySet()
-	sub := s.Subset([]int{2, 0, 2})
+	sub := must(s.Subset([]int{2, 0, 2}))(t)
 	if sub.M != 3 || !slices.Equal(sub.Y, []int{9, 3, 9}) || !slices.Equal(sub.Row(1), s.Row(0)) {
 		t.Fatalf("Subset = %+v", sub)
 	}
@@ -57,18 +57,53 @@ func TestSubsetCopies(t *testing.T) {
 	if s.X[8] == -1 {
 		t.Error("Subset shares X with its input")
 	}
-	defer func() {
-		if recover() == nil {
-			t.Error("Subset with index 3 of 3 did not panic")
+	for _, idx := range [][]int{{3}, {0, -1}} {
+		if got, err := s.Subset(idx); got != nil || !errors.Is(err, ErrCount) {
+			t.Errorf("Subset(%v) of 3 samples = %v, %v; want ErrCount", idx, got, err)
 		}
-	}()
-	s.Subset([]int{3})
+	}
+	if got, err := (&Set{X: []float64{1}, Y: []int{0, 1}, M: 1, N: 1, Classes: 3}).Subset([]int{0}); got != nil || !errors.Is(err, ErrShape) {
+		t.Errorf("Subset of an inconsistent set = %v, %v; want ErrShape", got, err)
+	}
+}
+
+// TestSetOpsNil checks that the operations on sets report nil and
+// inconsistent arguments as errors instead of panicking.
+func TestSetOpsNil(t *testing.T) {
+	rng := rand.New(rand.NewPCG(1, 2))
+	short := &Set{X: []float64{1}, Y: []int{0, 1}, M: 2, N: 1, Classes: 3}
+	for _, tc := range []struct {
+		name string
+		f    func() (*Set, error)
+		want error
+	}{
+		{"Subset nil", func() (*Set, error) { return (*Set)(nil).Subset([]int{0}) }, ErrShape},
+		{"Shuffle nil rng", func() (*Set, error) { return Shuffle(tinySet(), nil) }, ErrNil},
+		{"Shuffle nil set", func() (*Set, error) { return Shuffle(nil, rng) }, ErrShape},
+		{"Shuffle short X", func() (*Set, error) { return Shuffle(short, rng) }, ErrShape},
+		{"EvenOdd nil", func() (*Set, error) { return EvenOdd(nil) }, ErrShape},
+		{"EvenOdd short X", func() (*Set, error) { return EvenOdd(short) }, ErrShape},
+		{"TwoClass nil train", func() (*Set, error) { s, _, err := TwoClass(nil, tinySet()); return s, err }, ErrShape},
+		{"TwoClass bad test", func() (*Set, error) { s, _, err := TwoClass(tinySet(), short); return s, err }, ErrShape},
+		{"Apply nil", func() (*Set, error) { return Stats{Std: 1}.Apply(nil) }, ErrShape},
+		{"Apply NaN mean", func() (*Set, error) { return Stats{Mean: math.NaN(), Std: 1}.Apply(tinySet()) }, ErrNonFinite},
+		{"Apply negative std", func() (*Set, error) { return Stats{Std: -1}.Apply(tinySet()) }, ErrNonFinite},
+		{"Apply overflow", func() (*Set, error) { return Stats{Mean: -math.MaxFloat64, Std: 0}.Apply(tinySet()) }, ErrNonFinite},
+	} {
+		got, err := tc.f()
+		if got != nil || !errors.Is(err, tc.want) {
+			t.Errorf("%s = %v, %v; want an error wrapping %v", tc.name, got, err, tc.want)
+		}
+	}
+	if (*Set)(nil).Clone() != nil {
+		t.Error("Clone of nil is not nil")
+	}
 }
 
 func TestShuffleDeterministic(t *testing.T) {
 	s := tinySet()
-	a := Shuffle(s, rand.New(rand.NewPCG(1, 2)))
-	b := Shuffle(s, rand.New(rand.NewPCG(1, 2)))
+	a := must(Shuffle(s, rand.New(rand.NewPCG(1, 2))))(t)
+	b := must(Shuffle(s, rand.New(rand.NewPCG(1, 2))))(t)
 	if !slices.Equal(a.X, b.X) || !slices.Equal(a.Y, b.Y) {
 		t.Error("same seed gave different orders")
 	}
@@ -86,7 +121,7 @@ func TestShuffleDeterministic(t *testing.T) {
 
 func TestEvenOdd(t *testing.T) {
 	s := &Set{X: make([]float64, 10), Y: []int{0, 1, 2, 3, 4, 5, 6, 7, 8, 9}, M: 10, N: 1, Classes: 10}
-	got := EvenOdd(s)
+	got := must(EvenOdd(s))(t)
 	want := []int{-1, 1, -1, 1, -1, 1, -1, 1, -1, 1}
 	if !slices.Equal(got.Y, want) || got.Classes != 2 {
 		t.Errorf("EvenOdd labels %v Classes %d, want %v, 2", got.Y, got.Classes, want)
@@ -97,15 +132,21 @@ func TestEvenOdd(t *testing.T) {
 	if s.Y[1] != 1 || s.Classes != 10 {
 		t.Error("EvenOdd modified its input")
 	}
-	if again := EvenOdd(got); !slices.Equal(again.Y, want) {
+	if again := must(EvenOdd(got))(t); !slices.Equal(again.Y, want) {
 		t.Errorf("EvenOdd twice = %v, want %v", again.Y, want)
 	}
 }
 
 func TestTwoClass(t *testing.T) {
 	train, test := tinySet(), tinySet()
-	a, at := TwoClass(train, test)
-	b, _ := TwoClass(train, nil)
+	a, at, err := TwoClass(train, test)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, bt, err := TwoClass(train, nil)
+	if err != nil || bt != nil {
+		t.Fatalf("TwoClass(train, nil) = _, %v, %v; want a nil test set", bt, err)
+	}
 	if !slices.Equal(a.Y, b.Y) || !slices.Equal(a.X, b.X) {
 		t.Error("TwoClass is not deterministic")
 	}

@@ -25,8 +25,9 @@ type Stats struct {
 // MNIST (n = 47,040,000) it differs from divisor n by 1e-8 relative.
 // Both sums are compensated (Neumaier), in two passes.
 //
-// It returns an error wrapping ErrEmpty if s has fewer than 2 pixels, and the
-// error of s.Validate if s is invalid.
+// It returns an error wrapping ErrEmpty if s has fewer than 2 pixels, the
+// error of s.Validate if s is invalid, and one wrapping ErrNonFinite if the
+// sums overflow (pixels near ±math.MaxFloat64).
 func PixelStats(s *Set) (Stats, error) {
 	if err := s.Validate(); err != nil {
 		return Stats{}, err
@@ -46,18 +47,58 @@ func PixelStats(s *Set) (Stats, error) {
 		d := x - mean
 		ss.add(d * d)
 	}
-	return Stats{Mean: mean, Std: math.Sqrt(ss.value() / float64(n-1))}, nil
+	st := Stats{Mean: mean, Std: math.Sqrt(ss.value() / float64(n-1))}
+	return st, st.check(s.Name)
+}
+
+// check reports statistics that are not finite, as pixels of magnitude near
+// math.MaxFloat64 give: applied, they would make pixels NaN or ±Inf.
+func (st Stats) check(name string) error {
+	if math.IsNaN(st.Mean) || math.IsInf(st.Mean, 0) || math.IsNaN(st.Std) || math.IsInf(st.Std, 0) {
+		return &SetError{Name: name, Field: "X", Index: -1,
+			Err: fmt.Errorf("%w: pixel statistics overflow (mean %v, std %v); want pixels of moderate magnitude, such as [0,1]", ErrNonFinite, st.Mean, st.Std)}
+	}
+	return nil
 }
 
 // Apply returns a copy of s with every pixel mapped to
-// (x − st.Mean)/(st.Std + StdEps).
-func (st Stats) Apply(s *Set) *Set {
-	out := s.Clone()
+// (x − st.Mean)/(st.Std + StdEps). It returns a *SetError wrapping ErrShape
+// if s is inconsistent (see Validate), and one wrapping ErrNonFinite if
+// st.Mean or st.Std is not finite or st.Std + StdEps is not positive, which
+// would make every pixel NaN or ±Inf, or if a standardised pixel overflows.
+func (st Stats) Apply(s *Set) (*Set, error) {
+	if err := s.checkShape(); err != nil {
+		return nil, err
+	}
+	if err := st.check(s.Name); err != nil {
+		return nil, err
+	}
 	scale := st.Std + StdEps
+	if !(scale > 0) {
+		return nil, &SetError{Name: s.Name, Field: "X", Index: -1,
+			Err: fmt.Errorf("%w: std %v: want std > −%v", ErrNonFinite, st.Std, StdEps)}
+	}
+	out := s.Clone()
 	for i, x := range out.X {
 		out.X[i] = (x - st.Mean) / scale
 	}
-	return out
+	if err := finiteX(out); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// finiteX returns a *SetError wrapping ErrNonFinite for the first pixel of a
+// standardised set that overflowed (a pixel far larger than the training
+// set's), nil if there is none.
+func finiteX(s *Set) error {
+	for i, x := range s.X {
+		if math.IsNaN(x) || math.IsInf(x, 0) {
+			return &SetError{Name: s.Name, Field: "X", Index: i,
+				Err: fmt.Errorf("%w: standardising gives %v; the pixel is far outside the range of the training set's", ErrNonFinite, x)}
+		}
+	}
+	return nil
 }
 
 // Standardize implements step 2 of the pre-processing of EXPERIMENTS §I.1
@@ -67,8 +108,9 @@ func (st Stats) Apply(s *Set) *Set {
 //	x ← (x − st.Mean)/(st.Std + StdEps).
 //
 // It returns new sets; train and test are not modified. test may be nil, in
-// which case testOut is nil. The error is that of PixelStats on train or of
-// test.Validate.
+// which case testOut is nil. The error is that of PixelStats on train, of
+// test.Validate, or of Apply when pixels so large that their sums overflow
+// give non-finite statistics.
 func Standardize(train, test *Set) (trainOut, testOut *Set, st Stats, err error) {
 	st, err = PixelStats(train)
 	if err != nil {
@@ -78,9 +120,14 @@ func Standardize(train, test *Set) (trainOut, testOut *Set, st Stats, err error)
 		if err := test.Validate(); err != nil {
 			return nil, nil, Stats{}, err
 		}
-		testOut = st.Apply(test)
+		if testOut, err = st.Apply(test); err != nil {
+			return nil, nil, Stats{}, err
+		}
 	}
-	return st.Apply(train), testOut, st, nil
+	if trainOut, err = st.Apply(train); err != nil {
+		return nil, nil, Stats{}, err
+	}
+	return trainOut, testOut, st, nil
 }
 
 // ChannelStats returns the mean and standard deviation of each of channels
@@ -97,7 +144,8 @@ func Standardize(train, test *Set) (trainOut, testOut *Set, st Stats, err error)
 //
 // It returns a *SetError wrapping ErrShape if channels < 1 or N is not a
 // multiple of channels, one wrapping ErrEmpty if a channel has fewer than 2
-// values, and the error of s.Validate if s is invalid.
+// values, one wrapping ErrNonFinite if the sums overflow, and the error of
+// s.Validate if s is invalid.
 func ChannelStats(s *Set, channels int) ([]Stats, error) {
 	if err := s.Validate(); err != nil {
 		return nil, err
@@ -129,13 +177,17 @@ func ChannelStats(s *Set, channels int) ([]Stats, error) {
 			}
 		}
 		st[c] = Stats{Mean: mean, Std: math.Sqrt(ss.value() / (n - 1))}
+		if err := st[c].check(s.Name); err != nil {
+			return nil, err
+		}
 	}
 	return st, nil
 }
 
 // applyChannels returns a copy of s with pixel p of channel c of every sample
 // mapped to (x − st[c].Mean)/(st[c].Std + StdEps). len(st) must divide s.N.
-func applyChannels(st []Stats, s *Set) *Set {
+// The error is that of finiteX.
+func applyChannels(st []Stats, s *Set) (*Set, error) {
 	out := s.Clone()
 	P := s.N / len(st)
 	for i := 0; i < s.M; i++ {
@@ -147,7 +199,10 @@ func applyChannels(st []Stats, s *Set) *Set {
 			}
 		}
 	}
-	return out
+	if err := finiteX(out); err != nil {
+		return nil, err
+	}
+	return out, nil
 }
 
 // StandardizeChannels implements step 2 of the pre-processing of
@@ -160,7 +215,8 @@ func applyChannels(st []Stats, s *Set) *Set {
 // Use channels = CIFARChannels for CIFAR-10. It returns new sets; train and
 // test are not modified. test may be nil, in which case testOut is nil. The
 // error is that of ChannelStats on train, a *SetError wrapping ErrShape if
-// test.N differs from train.N, or that of test.Validate.
+// test.N differs from train.N, that of test.Validate, or one wrapping
+// ErrNonFinite if a standardised pixel overflows.
 func StandardizeChannels(train, test *Set, channels int) (trainOut, testOut *Set, st []Stats, err error) {
 	st, err = ChannelStats(train, channels)
 	if err != nil {
@@ -174,9 +230,14 @@ func StandardizeChannels(train, test *Set, channels int) (trainOut, testOut *Set
 			return nil, nil, nil, &SetError{Name: test.Name, Field: "shape", Index: -1,
 				Err: fmt.Errorf("%w: N = %d, the training set has %d", ErrShape, test.N, train.N)}
 		}
-		testOut = applyChannels(st, test)
+		if testOut, err = applyChannels(st, test); err != nil {
+			return nil, nil, nil, err
+		}
 	}
-	return applyChannels(st, train), testOut, st, nil
+	if trainOut, err = applyChannels(st, train); err != nil {
+		return nil, nil, nil, err
+	}
+	return trainOut, testOut, st, nil
 }
 
 // neumaier is a compensated (Kahan–Babuška–Neumaier) running sum.

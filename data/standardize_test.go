@@ -52,6 +52,25 @@ func TestStandardizeErrors(t *testing.T) {
 	if _, _, _, err := Standardize(tinySet(), bad); !errors.Is(err, ErrNonFinite) {
 		t.Errorf("Standardize(NaN test) = %v, want ErrNonFinite", err)
 	}
+	// Finite pixels whose sums overflow, and a test pixel that standardises
+	// to +Inf: errors, not NaN or Inf in the result.
+	huge := &Set{X: []float64{math.MaxFloat64, math.MaxFloat64, 0, 1}, Y: []int{0, 1}, M: 2, N: 2, Classes: 10}
+	far := &Set{X: []float64{0, math.MaxFloat64, 0, 0}, Y: []int{0}, M: 1, N: 4, Classes: 10}
+	for _, tc := range []struct {
+		name        string
+		train, test *Set
+	}{{"sum overflow", huge, nil}, {"test pixel overflow", tinySet(), far}} {
+		tr, te, _, err := Standardize(tc.train, tc.test)
+		if tr != nil || te != nil || !errors.Is(err, ErrNonFinite) {
+			t.Errorf("Standardize(%s) = %v, %v, %v; want ErrNonFinite", tc.name, tr, te, err)
+		}
+		for _, ch := range []int{1, 2} {
+			tr, te, _, err := StandardizeChannels(tc.train, tc.test, ch)
+			if tr != nil || te != nil || !errors.Is(err, ErrNonFinite) {
+				t.Errorf("StandardizeChannels(%s, %d) = %v, %v, %v; want ErrNonFinite", tc.name, ch, tr, te, err)
+			}
+		}
+	}
 }
 
 func ExampleStandardize() {

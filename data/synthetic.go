@@ -2,6 +2,7 @@ package data
 
 import (
 	"fmt"
+	"math"
 	"math/rand/v2"
 )
 
@@ -15,9 +16,10 @@ import (
 // The load of a network with S synapses is α = M/S (for a committee machine
 // with K units of N inputs, S = N·K).
 //
-// It returns an error wrapping ErrShape when N < 1 or M < 0.
+// It returns an error wrapping ErrShape when N < 1, M < 0 or
+// M·N > MaxSyntheticElems, and one wrapping ErrNil when rng is nil.
 func RandomPatterns(rng *rand.Rand, N, M int) (*Set, error) {
-	if err := checkSynthetic("RandomPatterns", N, M); err != nil {
+	if err := checkSynthetic("RandomPatterns", rng, N, M); err != nil {
 		return nil, err
 	}
 	s := newSigns(fmt.Sprintf("random patterns N=%d M=%d", N, M), N, M)
@@ -29,9 +31,10 @@ func RandomPatterns(rng *rand.Rand, N, M int) (*Set, error) {
 }
 
 // RandomTeacher returns a perceptron teacher w ∈ {±1}^N with i.i.d. uniform
-// entries. It returns an error wrapping ErrShape when N < 1.
+// entries. It returns an error wrapping ErrShape when N < 1 or
+// N > MaxSyntheticElems, and one wrapping ErrNil when rng is nil.
 func RandomTeacher(rng *rand.Rand, N int) ([]float64, error) {
-	if err := checkSynthetic("RandomTeacher", N, 0); err != nil {
+	if err := checkSynthetic("RandomTeacher", rng, N, 1); err != nil {
 		return nil, err
 	}
 	w := make([]float64, N)
@@ -45,11 +48,18 @@ func RandomTeacher(rng *rand.Rand, N int) ([]float64, error) {
 //	σ = sign(w·ξ),   sign(0) = +1
 //
 // (with ±1 weights and N odd there are no ties). It returns an error
-// wrapping ErrShape when w is empty or M < 0.
+// wrapping ErrShape when w is empty, M < 0 or M·N > MaxSyntheticElems, one
+// wrapping ErrNonFinite when an entry of w is NaN or ±Inf, and one wrapping
+// ErrNil when rng is nil.
 func TeacherPatterns(rng *rand.Rand, w []float64, M int) (*Set, error) {
 	N := len(w)
-	if err := checkSynthetic("TeacherPatterns", N, M); err != nil {
+	if err := checkSynthetic("TeacherPatterns", rng, N, M); err != nil {
 		return nil, err
+	}
+	for i, v := range w {
+		if math.IsNaN(v) || math.IsInf(v, 0) {
+			return nil, &SetError{Name: "TeacherPatterns", Field: "w", Index: i, Err: fmt.Errorf("%w: teacher weight %v", ErrNonFinite, v)}
+		}
 	}
 	s := newSigns(fmt.Sprintf("teacher patterns N=%d M=%d", N, M), N, M)
 	for n := 0; n < M; n++ {
@@ -67,10 +77,19 @@ func TeacherPatterns(rng *rand.Rand, w []float64, M int) (*Set, error) {
 	return s, nil
 }
 
-func checkSynthetic(name string, N, M int) error {
-	if N < 1 || M < 0 || (M > 0 && N > maxElems/M) {
+// MaxSyntheticElems bounds M·N for the synthetic sets (and N for
+// RandomTeacher): 2^30 elements, 8 GiB of float64, far above the problems of
+// EXPERIMENTS §II.1, so that a mistyped size fails with an error instead of
+// exhausting memory.
+const MaxSyntheticElems = 1 << 30
+
+func checkSynthetic(name string, rng *rand.Rand, N, M int) error {
+	if rng == nil {
+		return fmt.Errorf("data: %s: %w: rng is nil", name, ErrNil)
+	}
+	if N < 1 || M < 0 || (M > 0 && N > MaxSyntheticElems/M) {
 		return &SetError{Name: name, Field: "shape", Index: -1,
-			Err: fmt.Errorf("%w: N = %d, M = %d (want N ≥ 1, M ≥ 0)", ErrShape, N, M)}
+			Err: fmt.Errorf("%w: N = %d, M = %d (want N ≥ 1, M ≥ 0, M·N ≤ %d)", ErrShape, N, M, MaxSyntheticElems)}
 	}
 	return nil
 }

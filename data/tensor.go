@@ -86,11 +86,16 @@ func FromTensor(x tensor.Tensor, labels []int, classes int) (*Set, error) {
 }
 
 // Tensor returns the samples of s as a new M×N float64 *tensor.Dense, one
-// sample per row (a copy of X). It panics if len(X) ≠ M·N, or if M or N is
-// 0 (the tensor package has no empty matrices).
-func (s *Set) Tensor() *tensor.Dense {
-	if len(s.X) != s.M*s.N || s.M < 1 || s.N < 1 {
-		panic(fmt.Sprintf("data: Tensor of set %q: M = %d, N = %d, len(X) = %d", s.Name, s.M, s.N, len(s.X)))
+// sample per row (a copy of X). The error is a *SetError wrapping ErrShape
+// if s is inconsistent (see Validate) or if M or N is 0 (the tensor package
+// has no empty matrices).
+func (s *Set) Tensor() (*tensor.Dense, error) {
+	if err := s.checkShape(); err != nil {
+		return nil, err
 	}
-	return tensor.New(tensor.WithShape(s.M, s.N), tensor.WithBacking(append([]float64(nil), s.X...)))
+	if s.M < 1 || s.N < 1 {
+		return nil, &SetError{Name: s.Name, Field: "shape", Index: -1,
+			Err: fmt.Errorf("%w: Tensor of an empty set: M = %d, N = %d, want both ≥ 1", ErrShape, s.M, s.N)}
+	}
+	return tensor.New(tensor.WithShape(s.M, s.N), tensor.WithBacking(append([]float64(nil), s.X...))), nil
 }

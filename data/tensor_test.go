@@ -30,7 +30,7 @@ func TestFromTensor(t *testing.T) {
 		t.Error("FromTensor shares memory with its arguments")
 	}
 	// Round trip.
-	back := s.Tensor()
+	back := must(s.Tensor())(t)
 	if sh := back.Shape(); sh[0] != 3 || sh[1] != 2 || back.Dtype() != tensor.Float64 {
 		t.Fatalf("Tensor: shape %v dtype %v, want (3, 2) float64", sh, back.Dtype())
 	}
@@ -145,18 +145,16 @@ func TestFromTensorErrors(t *testing.T) {
 	}
 }
 
-func TestSetTensorPanics(t *testing.T) {
+func TestSetTensorErrors(t *testing.T) {
 	for _, s := range []*Set{
 		{X: []float64{1, 2, 3}, Y: []int{0}, M: 1, N: 2, Classes: 3},
 		{M: 0, N: 4, Classes: 3},
+		nil,
 	} {
-		func() {
-			defer func() {
-				if recover() == nil {
-					t.Errorf("Tensor of M = %d, N = %d, len(X) = %d: no panic", s.M, s.N, len(s.X))
-				}
-			}()
-			s.Tensor()
-		}()
+		d, err := s.Tensor()
+		var se *SetError
+		if d != nil || !errors.Is(err, ErrShape) || !errors.As(err, &se) {
+			t.Errorf("Tensor of %+v = %v, %v; want a *SetError wrapping ErrShape", s, d, err)
+		}
 	}
 }

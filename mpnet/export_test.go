@@ -238,7 +238,10 @@ func TestExportMNIST(t *testing.T) {
 		trn, tst := trainSet, testSet
 		out := tc.classes
 		if tc.classes == 2 {
-			trn, tst = data.TwoClass(trainSet, testSet)
+			var err error
+			if trn, tst, err = data.TwoClass(trainSet, testSet); err != nil {
+				t.Fatal(err)
+			}
 			out = 1
 		}
 		cfg := Config{Widths: []int{trn.N, 101, 101, out}, Kinds: Kinds(tc.hidden, 3, tc.classes)}

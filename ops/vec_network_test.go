@@ -30,7 +30,12 @@ func TestVectorKernelsSameErrors(t *testing.T) {
 	if train, test, _, err = data.Standardize(train, test); err != nil {
 		t.Fatal(err)
 	}
-	train, test = train.Subset(seq(1000)), test.Subset(seq(500))
+	if train, err = train.Subset(seq(1000)); err != nil {
+		t.Fatal(err)
+	}
+	if test, err = test.Subset(seq(500)); err != nil {
+		t.Fatal(err)
+	}
 	for _, k := range []mpnet.Kind{mpnet.BPI, mpnet.BP, mpnet.MF, mpnet.AMP, mpnet.CBPI} {
 		var errs [2][2]float64
 		for j, level := range []string{"scalar", best} {

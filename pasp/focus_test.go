@@ -131,7 +131,10 @@ func TestFocusedPerceptronLearns(t *testing.T) {
 // the same fields as an uninterrupted one.
 func TestFocusCheckpointResumeIdentical(t *testing.T) {
 	train, test := embedded(t, true)
-	train = train.Subset(seq(640))
+	train, err := train.Subset(seq(640))
+	if err != nil {
+		t.Fatal(err)
+	}
 	cfg := mpnet.Config{Widths: []int{784, 21, 1}, Kinds: mpnet.Kinds(mpnet.BPI, 2, 2)}
 	s := DefaultSettings(mpnet.BPI, 2, 2)
 	s.Seed, s.Epochs, s.TauMax = 3, 2, 2

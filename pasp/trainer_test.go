@@ -28,7 +28,9 @@ func embedded(t *testing.T, twoClass bool) (train, test *data.Set) {
 		t.Fatal(err)
 	}
 	if twoClass {
-		train, test = data.TwoClass(train, test)
+		if train, test, err = data.TwoClass(train, test); err != nil {
+			t.Fatal(err)
+		}
 	}
 	return train, test
 }
@@ -68,7 +70,10 @@ func TestEmbeddedSubsetLearns(t *testing.T) {
 // resumed for epoch 2 ends with the same weights as an uninterrupted run.
 func TestCheckpointResumeIdentical(t *testing.T) {
 	train, test := embedded(t, true)
-	train = train.Subset(seq(1280))
+	train, err := train.Subset(seq(1280))
+	if err != nil {
+		t.Fatal(err)
+	}
 	cfg := mpnet.Config{Widths: []int{784, 21, 1}, Kinds: mpnet.Kinds(mpnet.AMP, 2, 2)}
 	s := DefaultSettings(mpnet.AMP, 2, 2)
 	s.Seed, s.Epochs, s.TauMax = 3, 2, 2

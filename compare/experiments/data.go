@@ -24,7 +24,9 @@ func LoadData(source, dir, task string) (train, test *data.Set, err error) {
 		return nil, nil, err
 	}
 	if task == "2class" {
-		train, test = data.TwoClass(train, test)
+		if train, test, err = data.TwoClass(train, test); err != nil {
+			return nil, nil, err
+		}
 	}
 	return train, test, nil
 }
@@ -51,7 +53,9 @@ func (c *dataCache) get(j *Job) (train, test *data.Set, err error) {
 		for i := range idx {
 			idx[i] = i
 		}
-		train = train.Subset(idx)
+		if train, err = train.Subset(idx); err != nil {
+			return nil, nil, err
+		}
 	}
 	c.sets[key] = [2]*data.Set{train, test}
 	return train, test, nil

@@ -126,15 +126,22 @@ type permTasks struct {
 	tests []*data.Set
 }
 
-func newPermTasks(train, test *data.Set, n int, seed uint64) *permTasks {
+func newPermTasks(train, test *data.Set, n int, seed uint64) (*permTasks, error) {
 	rng := rand.New(rand.NewPCG(seed, permStream))
 	ts := &permTasks{}
 	for range n {
-		perm := data.PixelPermutation(rng, train.N)
+		perm, err := data.PixelPermutation(rng, train.N)
+		if err != nil {
+			return nil, err
+		}
+		pt, err := data.Permute(test, perm)
+		if err != nil {
+			return nil, err
+		}
 		ts.perms = append(ts.perms, perm)
-		ts.tests = append(ts.tests, data.Permute(test, perm))
+		ts.tests = append(ts.tests, pt)
 	}
-	return ts
+	return ts, nil
 }
 
 // continual trains the tasks of a continual-learning run in turn, after
@@ -142,12 +149,19 @@ func newPermTasks(train, test *data.Set, n int, seed uint64) *permTasks {
 // every task.
 func (p *plan) continual(s *compare.Session) error {
 	j := p.job
-	ts := newPermTasks(s.Train, s.Test, j.Tasks, j.Seed)
+	ts, err := newPermTasks(s.Train, s.Test, j.Tasks, j.Seed)
+	if err != nil {
+		return err
+	}
 	p.tasks = ts
 	for t := 0; t < j.Tasks; t++ {
 		if in := min(max(s.Done-t*j.Epochs, 0), j.Epochs); in < j.Epochs {
 			s.Logf("task %d of %d", t+1, j.Tasks)
-			if err := s.Fit(j.Epochs-in, data.Permute(s.Train, ts.perms[t]), ts.tests[t]); err != nil {
+			pt, err := data.Permute(s.Train, ts.perms[t])
+			if err != nil {
+				return err
+			}
+			if err := s.Fit(j.Epochs-in, pt, ts.tests[t]); err != nil {
 				return err
 			}
 		}

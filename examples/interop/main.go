@@ -75,7 +75,10 @@ func interop(ctx context.Context, stdout io.Writer) (agree, total int, err error
 		cfg.Widths, cfg.Kinds, res.Stats.Epoch, res.Stats.Steps)
 
 	// The test set as a Gorgonia tensor, and back.
-	xt := test.Tensor()
+	xt, err := test.Tensor()
+	if err != nil {
+		return 0, 0, err
+	}
 	test, err = data.FromTensor(xt, test.Y, test.Classes)
 	if err != nil {
 		return 0, 0, err

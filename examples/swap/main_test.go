@@ -90,7 +90,11 @@ func TestAdamAndFBP(t *testing.T) {
 	if !ok {
 		t.Fatalf("the fbp model's solver is a %T", m.solver)
 	}
-	want, err := s.Predict(test.Tensor())
+	xt, err := test.Tensor()
+	if err != nil {
+		t.Fatal(err)
+	}
+	want, err := s.Predict(xt)
 	if err != nil {
 		t.Fatal(err)
 	}

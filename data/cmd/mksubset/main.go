@@ -49,10 +49,18 @@ func run(src, dst string, nTrain, nTest int) error {
 	if err := os.MkdirAll(dst, 0o755); err != nil {
 		return err
 	}
-	if err := write(dst, data.TrainImages, data.TrainLabels, train.Subset(prefix(nTrain))); err != nil {
+	trainSub, err := train.Subset(prefix(nTrain))
+	if err != nil {
 		return err
 	}
-	return write(dst, data.TestImages, data.TestLabels, test.Subset(prefix(nTest)))
+	testSub, err := test.Subset(prefix(nTest))
+	if err != nil {
+		return err
+	}
+	if err := write(dst, data.TrainImages, data.TrainLabels, trainSub); err != nil {
+		return err
+	}
+	return write(dst, data.TestImages, data.TestLabels, testSub)
 }
 
 func prefix(n int) []int {
