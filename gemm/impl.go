@@ -34,8 +34,29 @@ func (Implementation) Sgemm(tA, tB blas.Transpose, m, n, k int, alpha float32, a
 // Register makes Implementation the BLAS of gonum's blas64 and blas32
 // packages (and so of gonum/mat) and of gorgonia's tensor package, whose
 // matrix products back gorgonia's Mul. It is safe to call more than once.
-func Register() {
-	impl := Implementation{}
+// Importing github.com/fbpgo/fbp/ops calls it.
+func Register() { use(Implementation{}) }
+
+// Unregister makes gonum's pure-Go BLAS (gonum.Implementation, the default
+// of all three packages) their BLAS again: the reference against which
+// bit-exact results were recorded. Register undoes it.
+func Unregister() { use(gonum.Implementation{}) }
+
+// Registered reports whether Implementation is the BLAS of blas64, blas32
+// and tensor.
+func Registered() bool {
+	_, a := blas64.Implementation().(Implementation)
+	_, b := blas32.Implementation().(Implementation)
+	_, c := tensor.WhichBLAS().(Implementation)
+	return a && b && c
+}
+
+// use makes impl the BLAS of blas64, blas32 and tensor.
+func use(impl interface {
+	blas.Float64
+	blas.Float32
+	tensor.BLAS
+}) {
 	blas64.Use(impl)
 	blas32.Use(impl)
 	tensor.Use(impl)

@@ -48,6 +48,20 @@ func TestRegister(t *testing.T) {
 	if !slices.Equal(got.Data().([]float64), want) {
 		t.Error("tensor.MatMul differs from Dgemm after Register")
 	}
+	if !Registered() {
+		t.Error("Registered() = false after Register")
+	}
+
+	// Unregister restores gonum's own BLAS in all three packages.
+	Unregister()
+	if Registered() {
+		t.Error("Registered() = true after Unregister")
+	}
+	for name, impl := range map[string]any{"blas64": blas64.Implementation(), "blas32": blas32.Implementation(), "tensor": tensor.WhichBLAS()} {
+		if _, ok := impl.(gonum.Implementation); !ok {
+			t.Errorf("%s uses %T after Unregister", name, impl)
+		}
+	}
 }
 
 func randSlice(n int, rng *rand.Rand) []float64 {

@@ -15,7 +15,8 @@ import (
 
 // matMulOp is the matrix product C = op(A)·op(B), where op transposes its
 // argument when the matching flag is set. All matrices are row-major; the
-// CPU kernel is gonum's BLAS (blas64.Gemm / blas32.Gemm).
+// CPU kernel is the BLAS of gonum's blas64 / blas32 (package gemm by default,
+// see blas.go).
 type matMulOp struct {
 	output
 	transA, transB bool

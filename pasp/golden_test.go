@@ -8,6 +8,7 @@ import (
 
 	"gorgonia.org/tensor"
 
+	"github.com/fbpgo/fbp/gemm"
 	"github.com/fbpgo/fbp/internal/testutil"
 	"github.com/fbpgo/fbp/mpnet"
 	"github.com/fbpgo/fbp/ops"
@@ -135,35 +136,42 @@ func goldenRun(t *testing.T, c goldenCase, classes int, dt tensor.Dtype) testuti
 // TestGoldenTrajectories replays a fixed trajectory of every layer kind
 // (BP and AMP at τmax = 2, BPI, MF, CBPI; sparse masks, focusing, r > 0),
 // with a sign and an ArgMax output, in float64 and float32, and compares the
-// final state with testdata/golden/pasp.json. With the scalar CPU kernels
-// (ops.SetCPUKernels("scalar"), the portable reference) the comparison is
-// bit for bit. With the vector kernels this CPU selects by default, it is
-// at tolerances goldenVec64 and goldenVec32: they evaluate the same functions with other
-// polynomials and another operation order (ops/bpi_vec.go), so the low bits
-// of every message differ, and the trajectories, which feed the messages
-// back for several sweeps, drift apart by more than one rounding (float32
-// kernels compute in float32 throughout, where the scalar ones widen to
-// float64).
+// final state with testdata/golden/pasp.json. With the reference kernels —
+// the scalar CPU kernels (ops.SetCPUKernels("scalar")) and gonum's pure-Go
+// BLAS (gemm.Unregister) — the comparison is bit for bit. With the fast
+// path every program gets by default — the vector kernels this CPU selects
+// and package gemm's matrix products, which importing ops registers — it is
+// at tolerances goldenVec64 and goldenVec32: the vector kernels evaluate the
+// same functions with other polynomials and another operation order
+// (ops/bpi_vec.go) and gemm sums the products with fused multiply-adds in
+// another order, so the low bits of every message differ, and the
+// trajectories, which feed the messages back for several sweeps, drift apart
+// by more than one rounding (float32 kernels compute in float32 throughout,
+// where the scalar ones widen to float64).
 // Regenerate the fixture (only for a change that is shown to be right, and
-// only from the scalar run) with go test ./pasp -run Golden -update-golden.
+// only from the reference run) with go test ./pasp -run Golden -update-golden.
 func TestGoldenTrajectories(t *testing.T) {
-	t.Run("scalar", func(t *testing.T) { goldenAt(t, "scalar", goldenTol, goldenTol) })
-	best := ops.CPUKernels()
-	if best == "scalar" || *testutil.UpdateGolden {
+	t.Run("scalar", func(t *testing.T) { goldenAt(t, "scalar", false, goldenTol, goldenTol) })
+	if *testutil.UpdateGolden {
 		return
 	}
-	t.Run(best, func(t *testing.T) { goldenAt(t, best, goldenVec64, goldenVec32) })
+	t.Run(ops.CPUKernels()+"+gemm", func(t *testing.T) { goldenAt(t, ops.CPUKernels(), true, goldenVec64, goldenVec32) })
 }
 
-// goldenAt runs every golden case with the CPU kernels at level and
+// goldenAt runs every golden case with the CPU kernels at level and, when
+// fastBLAS is set, package gemm's matrix products (gonum's otherwise), and
 // compares with the fixture at relative tolerance tol64 (float64 cases) and
 // tol32 (float32 cases).
-func goldenAt(t *testing.T, level string, tol64, tol32 float64) {
-	old := ops.CPUKernels()
+func goldenAt(t *testing.T, level string, fastBLAS bool, tol64, tol32 float64) {
+	old, oldBLAS := ops.CPUKernels(), gemm.Registered()
 	if err := ops.SetCPUKernels(level); err != nil {
 		t.Fatal(err)
 	}
-	defer ops.SetCPUKernels(old)
+	useGemm(fastBLAS)
+	defer func() {
+		ops.SetCPUKernels(old)
+		useGemm(oldBLAS)
+	}()
 	all := testutil.Golden{}
 	for _, c := range goldenCases {
 		for _, classes := range []int{2, 4} {
@@ -188,5 +196,15 @@ func goldenAt(t *testing.T, level string, tol64, tol32 float64) {
 				t.Error(m)
 			}
 		}
+	}
+}
+
+// useGemm registers package gemm as the BLAS when on is set and restores
+// gonum's otherwise.
+func useGemm(on bool) {
+	if on {
+		gemm.Register()
+	} else {
+		gemm.Unregister()
 	}
 }
