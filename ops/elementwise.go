@@ -23,6 +23,13 @@ var tanhSumK = newKernel("TanhSum", 2, 0, 20, tanhSum[float64], tanhSum[float32]
 // tanhSum: dst = tanh(a + b).
 func tanhSum[T Float](dst []T, in [][]T, _ []T) {
 	a, b := in[0][:len(dst)], in[1][:len(dst)]
+	if k := tanhRow[T](); k != nil {
+		for j := range dst {
+			dst[j] = a[j] + b[j]
+		}
+		tanhVec(k, dst, dst)
+		return
+	}
 	for j := range dst {
 		dst[j] = T(math.Tanh(float64(a[j] + b[j])))
 	}
@@ -168,6 +175,15 @@ var dampedTanhK = newKernel("DampedTanh", 3, 1, 20, dampedTanh[float64], dampedT
 // dampedTanh: dst = (ψ·m + (1−ψ)·tanh(H))·mask.
 func dampedTanh[T Float](dst []T, in [][]T, p []T) {
 	m, h, mask, psi := in[0][:len(dst)], in[1][:len(dst)], in[2][:len(dst)], p[0]
+	if k := tanhRow[T](); k != nil {
+		withTanh(k, h, func(lo int, t []T) {
+			d, m, mask := dst[lo:lo+len(t)], m[lo:lo+len(t)], mask[lo:lo+len(t)]
+			for j, tj := range t {
+				d[j] = (psi*m[j] + (1-psi)*tj) * mask[j]
+			}
+		})
+		return
+	}
 	for j := range dst {
 		dst[j] = (psi*m[j] + (1-psi)*T(math.Tanh(float64(h[j])))) * mask[j]
 	}
@@ -195,6 +211,15 @@ var maskedTanhK = newKernel("MaskedTanh", 2, 0, 20, maskedTanh[float64], maskedT
 // maskedTanh: dst = tanh(H)·mask.
 func maskedTanh[T Float](dst []T, in [][]T, _ []T) {
 	h, mask := in[0][:len(dst)], in[1][:len(dst)]
+	if k := tanhRow[T](); k != nil {
+		withTanh(k, h, func(lo int, t []T) {
+			d, mask := dst[lo:lo+len(t)], mask[lo:lo+len(t)]
+			for j, tj := range t {
+				d[j] = tj * mask[j]
+			}
+		})
+		return
+	}
 	for j := range dst {
 		dst[j] = T(math.Tanh(float64(h[j]))) * mask[j]
 	}

@@ -81,12 +81,18 @@ type cavRowFunc[T Float] func(x, prep, acc []T, stride int, m T) T
 // (see cavityGVec).
 type cavGRowFunc[T Float] func(x, m, prep, g []T, stride int)
 
+// rowFunc is a vector kernel of an element-wise function: dst[n] = f(x[n])
+// for n below len(x) rounded down to a multiple of the vector width.
+type rowFunc[T Float] func(dst, x []T)
+
 // vecKernels are the kernels of one level.
 type vecKernels struct {
 	cav64  cavRowFunc[float64]
 	cav32  cavRowFunc[float32]
 	cavG64 cavGRowFunc[float64]
 	cavG32 cavGRowFunc[float32]
+	tanh64 rowFunc[float64]
+	tanh32 rowFunc[float32]
 }
 
 // cavRow returns the BPI cavity row kernel of level l for T, or nil for
@@ -102,6 +108,14 @@ func cavRow[T Float](l vecLevel) cavRowFunc[T] {
 func cavGRow[T Float](l vecLevel) cavGRowFunc[T] {
 	k := &asmKernels[l]
 	r, _ := pick[T](k.cavG64, k.cavG32).(cavGRowFunc[T])
+	return r
+}
+
+// tanhRow returns the vector tanh kernel of the current level for T, or
+// nil at the scalar level.
+func tanhRow[T Float]() rowFunc[T] {
+	k := &asmKernels[currentLevel()]
+	r, _ := pick[T](k.tanh64, k.tanh32).(rowFunc[T])
 	return r
 }
 

@@ -12,6 +12,11 @@ func cavRowAVX512F64(x []float64, prep []float64, acc []float64, stride int, m f
 //go:noescape
 func cavGRowAVX512F64(x []float64, m []float64, prep []float64, g []float64, stride int)
 
+// tanhRowAVX512F64 stores tanh(x[n]) in dst[n] with AVX512 for whole vectors of x (see tanhRow in the generator).
+//
+//go:noescape
+func tanhRowAVX512F64(dst []float64, x []float64)
+
 // cavRowAVX512F32 evaluates one row of the BPI cavity contraction with AVX512 (see cavityRow in the generator).
 //
 //go:noescape
@@ -21,6 +26,11 @@ func cavRowAVX512F32(x []float32, prep []float32, acc []float32, stride int, m f
 //
 //go:noescape
 func cavGRowAVX512F32(x []float32, m []float32, prep []float32, g []float32, stride int)
+
+// tanhRowAVX512F32 stores tanh(x[n]) in dst[n] with AVX512 for whole vectors of x (see tanhRow in the generator).
+//
+//go:noescape
+func tanhRowAVX512F32(dst []float32, x []float32)
 
 // cavRowAVX2F64 evaluates one row of the BPI cavity contraction with AVX2 (see cavityRow in the generator).
 //
@@ -32,6 +42,11 @@ func cavRowAVX2F64(x []float64, prep []float64, acc []float64, stride int, m flo
 //go:noescape
 func cavGRowAVX2F64(x []float64, m []float64, prep []float64, g []float64, stride int)
 
+// tanhRowAVX2F64 stores tanh(x[n]) in dst[n] with AVX2 for whole vectors of x (see tanhRow in the generator).
+//
+//go:noescape
+func tanhRowAVX2F64(dst []float64, x []float64)
+
 // cavRowAVX2F32 evaluates one row of the BPI cavity contraction with AVX2 (see cavityRow in the generator).
 //
 //go:noescape
@@ -41,3 +56,8 @@ func cavRowAVX2F32(x []float32, prep []float32, acc []float32, stride int, m flo
 //
 //go:noescape
 func cavGRowAVX2F32(x []float32, m []float32, prep []float32, g []float32, stride int)
+
+// tanhRowAVX2F32 stores tanh(x[n]) in dst[n] with AVX2 for whole vectors of x (see tanhRow in the generator).
+//
+//go:noescape
+func tanhRowAVX2F32(dst []float32, x []float32)

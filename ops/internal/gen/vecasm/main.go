@@ -50,6 +50,8 @@ type elem struct {
 	erfcxScale                                   float64 // factor of Weideman's L
 	expDeg                                       int     // Taylor degree of exp on |r| ≤ ln2/2
 	expLimit                                     float64 // exp(x) is taken as 0 below (AVX2)
+	expm1Deg                                     int     // Taylor degree of expm1 on |r| ≤ ln2/2
+	expm1Floor                                   float64 // expm1(x) is −1 in T below
 	shifter                                      float64 // 1.5·2^mantBits: rounds to an integer
 }
 
@@ -59,7 +61,9 @@ type elem struct {
 // 0.95 give 1.7e-14 (34 terms reach 2e-15 for 10 % more work), 14 terms at
 // 1.14 give 4e-8, below the float32 rounding. ops.TestCavRowErfcx checks
 // the kernels against ops.GH. The exp degrees bound the Taylor remainder on
-// |r| ≤ ln2/2 by 7e-15 (11) and 5e-9 (7).
+// |r| ≤ ln2/2 by 7e-15 (11) and 5e-9 (7); those of expm1, relative to
+// expm1(r) ≈ r, by 5e-16 (12) and 2e-8 (7). Below −40 (float64) and −20
+// (float32) expm1 is −1 to within half an ulp.
 var (
 	f64 = elem{name: "float64", suffix: "F64", size: 8,
 		val:     func(v float64) Constant { return F64(v) },
@@ -70,7 +74,8 @@ var (
 		fma213: VFMADD213PD, fma231: VFMADD231PD, fnma231: VFNMADD231PD,
 		cmp: VCMPPD, blendm: VBLENDMPD, blendv: op4(VBLENDVPD),
 		scalef: VSCALEFPD, paddInt: VPADDQ, psllInt: VPSLLQ,
-		erfcxN: 30, erfcxScale: 0.95, expDeg: 11, expLimit: -708, shifter: 0x1.8p52}
+		erfcxN: 30, erfcxScale: 0.95, expDeg: 11, expLimit: -708, shifter: 0x1.8p52,
+		expm1Deg: 12, expm1Floor: -40}
 	f32 = elem{name: "float32", suffix: "F32", size: 4,
 		val:     func(v float64) Constant { return F32(float32(v)) },
 		bits:    func(v uint64) Constant { return U32(uint32(v)) },
@@ -80,7 +85,8 @@ var (
 		fma213: VFMADD213PS, fma231: VFMADD231PS, fnma231: VFNMADD231PS,
 		cmp: VCMPPS, blendm: VBLENDMPS, blendv: op4(VBLENDVPS),
 		scalef: VSCALEFPS, paddInt: VPADDD, psllInt: VPSLLD,
-		erfcxN: 14, erfcxScale: 1.14, expDeg: 7, expLimit: -87, shifter: 0x1.8p23}
+		erfcxN: 14, erfcxScale: 1.14, expDeg: 7, expLimit: -87, shifter: 0x1.8p23,
+		expm1Deg: 7, expm1Floor: -20}
 )
 
 func main() {
@@ -89,6 +95,7 @@ func main() {
 			c := newConsts(v, e, fmt.Sprintf("cavConst%s%s", v.name, e.suffix))
 			cavityRow(v, e, c)
 			cavityG(v, e, c)
+			tanhRow(v, e, c)
 		}
 	}
 	Generate()

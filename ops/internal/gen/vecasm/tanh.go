@@ -1,0 +1,97 @@
+package main
+
+import (
+	"fmt"
+	"math"
+
+	. "github.com/mmcloughlin/avo/build"
+	. "github.com/mmcloughlin/avo/operand"
+	. "github.com/mmcloughlin/avo/reg"
+)
+
+// tanhRow emits
+//
+//	func tanhRow<ISA><T>(dst, x []T)
+//
+// which stores dst[n] = tanh(x[n]) for n below len(x) rounded down to a
+// multiple of the vector width (the caller finishes the tail). With
+// a = |x| and t = expm1(−2a) ∈ [−1, 0],
+//
+//	tanh(x) = sign(x)·(−t)/(2 + t),
+//
+// which keeps the relative accuracy of tanh x ≈ x near 0 (expm1, not exp,
+// so that 1 − e^(−2a) does not cancel) and never overflows. −2a is clamped
+// at expm1Floor, where expm1 is −1 to the precision of T; NaN propagates.
+// dst may be x.
+func tanhRow(v isa, e elem, c *consts) {
+	name := fmt.Sprintf("tanhRow%s%s", v.name, e.suffix)
+	TEXT(name, NOSPLIT, fmt.Sprintf("func(dst, x []%s)", e.name))
+	Pragma("noescape")
+	Doc(fmt.Sprintf("%s stores tanh(x[n]) in dst[n] with %s for whole vectors of x (see tanhRow in the generator).", name, v.name))
+	d, x, n := GP64(), GP64(), GP64()
+	Load(Param("dst").Base(), d)
+	Load(Param("x").Base(), x)
+	Load(Param("x").Len(), n)
+	floor := v.vec()
+	e.load(c.val(e.expm1Floor), floor)
+	Label(name + "loop")
+	CMPQ(n, U32(v.lanes(e)))
+	JL(LabelRef(name + "done"))
+	xv, y := v.vec(), v.vec()
+	e.load(Mem{Base: x}, xv)
+	v.or(c.raw(e.signBit), xv, y) // −|x|
+	e.add(y, y, y)                // −2|x|
+	e.max(y, floor, y)            // NaN stays: VMAX returns its second source on NaN
+	t := expm1Neg(v, e, c, y)
+	den := v.vec()
+	e.add(c.val(2), t, den)
+	e.div(den, t, t)
+	v.and(c.raw(e.signBit-1), t, t) // −t/(2 + t), +0 at x = ±0
+	v.and(c.raw(e.signBit), xv, xv)
+	v.or(xv, t, t)
+	e.load(t, Mem{Base: d})
+	ADDQ(U32(v.bytes), x)
+	ADDQ(U32(v.bytes), d)
+	SUBQ(U32(v.lanes(e)), n)
+	JMP(LabelRef(name + "loop"))
+	Label(name + "done")
+	VZEROUPPER()
+	RET()
+}
+
+// expm1Neg returns expm1(y) for expm1Floor ≤ y ≤ 0 (or NaN) in a new
+// register: y = k·ln 2 + r with |r| ≤ ln2/2, p = expm1(r) by its Taylor
+// polynomial r·Σ r^j/(j+1)! of degree expm1Deg, and
+//
+//	expm1(y) = 2^k·p + (2^k − 1),
+//
+// where 2^k − 1 is exact (k ≥ −60) and, for k = 0, the sum is p itself.
+// 2^k comes from VSCALEF (AVX-512) or from the exponent bits (AVX2); the
+// floor keeps it a normal number.
+func expm1Neg(v isa, e elem, c *consts, y VecVirtual) VecVirtual {
+	k, nf := v.vec(), v.vec()
+	e.load(c.val(e.shifter), k)
+	e.fma231(c.val(math.Log2E), y, k)
+	e.sub(c.val(e.shifter), k, nf)
+	ln2hi, ln2lo := ln2Split(e)
+	e.fnma231(c.val(ln2hi), nf, y)
+	e.fnma231(c.val(ln2lo), nf, y) // r
+	p := v.vec()
+	e.load(c.val(1/fact(e.expm1Deg)), p)
+	for j := e.expm1Deg - 1; j >= 1; j-- {
+		e.fma213(c.val(1/fact(j)), y, p)
+	}
+	e.mul(y, p, p) // expm1(r)
+	s := v.vec()
+	if v.wide {
+		e.load(c.val(1), s)
+		e.scalef(nf, s, s)
+	} else {
+		e.paddInt(c.raw(e.bias), k, k)
+		e.psllInt(U8(e.mantBits), k, s)
+	}
+	sm1 := v.vec()
+	e.sub(c.val(1), s, sm1)
+	e.fma213(sm1, s, p) // 2^k·p + (2^k − 1)
+	return p
+}
