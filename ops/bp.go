@@ -245,6 +245,18 @@ func (c cavX[T]) at(k int) []T {
 
 // cavityMeans: dst[k,i,n] = tanh(bup[i,n] + bcav[k,i,n]).
 func cavityMeans[T Float](dst, bup, bcav []T, K, N, B int) {
+	if tk := tanhRow[T](); tk != nil {
+		parallelFor(K, N*B*4, func(lo, hi int) {
+			for k := lo; k < hi; k++ {
+				d, bc := dst[k*N*B:(k+1)*N*B], bcav[k*N*B:(k+1)*N*B]
+				for j := range d {
+					d[j] = bup[j] + bc[j]
+				}
+				tanhVec(tk, d, d)
+			}
+		})
+		return
+	}
 	parallelFor(K, N*B*20, func(lo, hi int) {
 		for k := lo; k < hi; k++ {
 			for j := 0; j < N*B; j++ {
@@ -328,6 +340,10 @@ func cavityHin[T Float](dst, gcav []T, xcav cavX[T], K, N, B int) {
 
 // cavityMag: dst[k,i,n] = (ψ·mcav[k,i,n] + (1−ψ)·tanh(H[k,i] − gcav[k,i,n]·x̂cav[k,i,n]))·mask[k,i].
 func cavityMag[T Float](dst, mcav, h, gcav []T, xcav cavX[T], mask []T, psi T, K, N, B int) {
+	if tk := tanhRow[T](); tk != nil {
+		cavityMagVec(tk, dst, mcav, h, gcav, xcav, mask, psi, K, N, B)
+		return
+	}
 	parallelFor(K, N*B*20, func(lo, hi int) {
 		for k := lo; k < hi; k++ {
 			x := xcav.at(k)

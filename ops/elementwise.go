@@ -129,6 +129,10 @@ var signChannelK = newKernel("SignChannel", 3, 0, 60, signChannel[float64], sign
 // signChannel: dst = SignG(Btop, ω, √V).
 func signChannel[T Float](dst []T, in [][]T, _ []T) {
 	btop, omega, v := in[0][:len(dst)], in[1][:len(dst)], in[2][:len(dst)]
+	if cav := cavGRow[T](currentLevel()); cav != nil {
+		signChannelVec(cav, dst, btop, omega, v)
+		return
+	}
 	for j := range dst {
 		dst[j] = T(SignG(float64(btop[j]), float64(omega[j]), math.Sqrt(float64(v[j]))))
 	}

@@ -79,3 +79,113 @@ func testTanhRow[T Float](t *testing.T, tol float64) {
 		}
 	}
 }
+
+// TestTanhKernelsLevels runs the element-wise kernels with a tanh pass
+// (tanhSum, dampedTanh, maskedTanh) and BP's cavityMeans and cavityMag at
+// every vector level and compares them with the scalar kernels, on random
+// lengths and shapes with tails, saturated fields (|H| up to 1e3, ±Inf) and
+// masks with empty rows: the values lie in [−1, 1], and they agree to 1e-14
+// (float64) and 1e-6 (float32) absolute.
+func TestTanhKernelsLevels(t *testing.T) {
+	for _, l := range vecLevels() {
+		t.Run(l.String()+"/float64", func(t *testing.T) { testTanhKernels[float64](t, l, 1e-14) })
+		t.Run(l.String()+"/float32", func(t *testing.T) { testTanhKernels[float32](t, l, 1e-6) })
+	}
+}
+
+func testTanhKernels[T Float](t *testing.T, l vecLevel, tol float64) {
+	rng := rand.New(rand.NewPCG(7, 8))
+	field := func(n int) []T {
+		x := tanhCases(rng, n)
+		s := make([]T, n)
+		for j := range s {
+			if !math.IsNaN(x[j]) {
+				s[j] = T(x[j])
+			}
+		}
+		return s
+	}
+	for _, s := range []kNB{{1, 1, 1}, {3, 5, 7}, {4, 6, 33}, {5, 3, 300}} {
+		K, N, B := s.K, s.N, s.B
+		nkb, nknb := K*N, K*N*B
+		m, h, mask := field(nkb), field(nkb), field(nkb)
+		for j := range m {
+			m[j] = T(math.Tanh(float64(m[j])))
+			mask[j] = T(rng.IntN(2))
+			if j/N == 1 {
+				mask[j] = 0 // an empty row
+			}
+		}
+		bup, bcav, mcav, gcav, xc := field(N*B), field(nknb), field(nknb), field(nknb), field(nknb)
+		for j := range mcav {
+			mcav[j] = T(math.Tanh(float64(mcav[j])))
+			xc[j] = T(math.Tanh(float64(xc[j])))
+		}
+		psi := T(0.3)
+		run := func(f func(dst []T), n int) ([]T, []T) {
+			want, got := make([]T, n), make([]T, n)
+			atLevel(t, vecScalar, func() { f(want) })
+			atLevel(t, l, func() { f(got) })
+			return got, want
+		}
+		cases := map[string]func(dst []T){
+			"tanhSum":     func(d []T) { tanhSum(d, [][]T{h, m}, nil) },
+			"dampedTanh":  func(d []T) { dampedTanh(d, [][]T{m, h, mask}, []T{psi}) },
+			"maskedTanh":  func(d []T) { maskedTanh(d, [][]T{h, mask}, nil) },
+			"cavityMeans": func(d []T) { cavityMeans(d[:nknb], bup, bcav, K, N, B) },
+			"cavityMag": func(d []T) {
+				cavityMag(d[:nknb], mcav, h, gcav, cavX[T]{x: xc, nb: N * B}, mask, psi, K, N, B)
+			},
+		}
+		for name, f := range cases {
+			n := nkb
+			if name == "cavityMeans" || name == "cavityMag" {
+				n = nknb
+			}
+			got, want := run(f, n)
+			for j := range got {
+				if d := math.Abs(float64(got[j] - want[j])); !(d <= tol) {
+					t.Errorf("%s %v [%d] = %v, scalar %v", name, s, j, got[j], want[j])
+					break
+				}
+			}
+		}
+	}
+}
+
+// TestSignChannelLevels compares signChannel at every vector level with the
+// scalar kernel on the cavity test points (saturated ω, ±Inf and 0 labels,
+// tiny and huge variances) and lengths with tails: relative error ≤ 1e-12
+// (float64) and ≤ 1e-5 (float32), as the cavity kernels it runs, apart from
+// an absolute error of 4 smallest normal numbers times max(1, 1/√V) where
+// the exponentials underflow.
+func TestSignChannelLevels(t *testing.T) {
+	for _, l := range vecLevels() {
+		t.Run(l.String()+"/float64", func(t *testing.T) { testSignChannel[float64](t, l, 1e-12, 0x1p-1022) })
+		t.Run(l.String()+"/float32", func(t *testing.T) { testSignChannel[float32](t, l, 1e-5, 0x1p-126) })
+	}
+}
+
+func testSignChannel[T Float](t *testing.T, l vecLevel, tol, minNormal float64) {
+	rng := rand.New(rand.NewPCG(9, 10))
+	for _, n := range []int{1, 31, 257, 1000} {
+		btop, omega, v := make([]T, n), make([]T, n), make([]T, n)
+		for j := range btop {
+			b, o, vv, _ := cavFieldCase(rng)
+			btop[j], omega[j], v[j] = T(b), T(o), T(vv)
+		}
+		want, got := make([]T, n), make([]T, n)
+		in := [][]T{btop, omega, v}
+		atLevel(t, vecScalar, func() { signChannel(want, in, nil) })
+		atLevel(t, l, func() { signChannel(got, in, nil) })
+		for j := range got {
+			w, g := float64(want[j]), float64(got[j])
+			if w == g || math.Abs(g-w) <= 4*minNormal*max(1, 1/math.Sqrt(float64(v[j]))) {
+				continue
+			}
+			if rel := math.Abs(g-w) / math.Abs(w); !(rel <= tol) {
+				t.Errorf("n=%d: g(Btop=%v, ω=%v, V=%v) = %v, scalar %v (rel. %.2g)", n, btop[j], omega[j], v[j], g, w, rel)
+			}
+		}
+	}
+}
