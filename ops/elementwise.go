@@ -109,9 +109,16 @@ func UpField(omega, v *gorgonia.Node) (*gorgonia.Node, error) { return mapNode(u
 
 var upFieldK = newKernel("UpField", 2, 0, 40, upField[float64], upField[float32])
 
-// upField: dst = Atanh2Hm1(−ω/√V).
+// upField: dst = Atanh2Hm1(−ω/√V). The vector kernels (whole vectors;
+// the tail here) compute it as atanh(erf(|ω|/√(2V)))·sign(ω); see
+// TestUpFieldLevels for their accuracy.
 func upField[T Float](dst []T, in [][]T, _ []T) {
 	omega, v := in[0][:len(dst)], in[1][:len(dst)]
+	if k := upFieldRow[T](); k != nil {
+		n := len(dst) &^ (rowLanes - 1)
+		k(dst[:n], omega[:n], v[:n])
+		dst, omega, v = dst[n:], omega[n:], v[n:]
+	}
 	for j := range dst {
 		dst[j] = T(Atanh2Hm1(-float64(omega[j]) / math.Sqrt(float64(v[j]))))
 	}

@@ -189,3 +189,47 @@ func testSignChannel[T Float](t *testing.T, l vecLevel, tol, minNormal float64) 
 		}
 	}
 }
+
+// TestUpFieldLevels compares upField at every vector level with the scalar
+// kernel: ω over many scales (|ω| up to 1e3 and beyond, ±0, ±Inf, NaN) and
+// V from 1e-8 to 1e3, lengths with tails. Relative error ≤ 1e-12 (float64)
+// and ≤ 1e-5 (float32), apart from results below the smallest normal
+// number of T (subnormal ω), which have no relative accuracy in T and
+// agree to within it.
+func TestUpFieldLevels(t *testing.T) {
+	for _, l := range vecLevels() {
+		t.Run(l.String()+"/float64", func(t *testing.T) { testUpField[float64](t, l, 1e-12, 0x1p-1022) })
+		t.Run(l.String()+"/float32", func(t *testing.T) { testUpField[float32](t, l, 1e-5, 0x1p-126) })
+	}
+}
+
+func testUpField[T Float](t *testing.T, l vecLevel, tol, minNormal float64) {
+	rng := rand.New(rand.NewPCG(11, 12))
+	for _, n := range []int{1, 17, 100, 5000} {
+		omega, v := make([]T, n), make([]T, n)
+		for j, o := range tanhCases(rng, n) {
+			omega[j] = T(o)
+			v[j] = T(math.Pow(10, -8+11*rng.Float64()))
+		}
+		want, got := make([]T, n), make([]T, n)
+		in := [][]T{omega, v}
+		atLevel(t, vecScalar, func() { upField(want, in, nil) })
+		atLevel(t, l, func() { upField(got, in, nil) })
+		worst := 0.0
+		for j := range got {
+			w, g := float64(want[j]), float64(got[j])
+			if math.Float64bits(w) == math.Float64bits(g) || (math.IsNaN(w) && math.IsNaN(g)) ||
+				math.Abs(g-w) <= minNormal && math.Abs(w) < minNormal {
+				continue
+			}
+			rel := math.Abs(g-w) / math.Abs(w)
+			worst = max(worst, rel)
+			if !(rel <= tol) {
+				t.Errorf("n=%d: upField(ω=%v, V=%v) = %v, scalar %v (rel. %.2g)", n, omega[j], v[j], g, w, rel)
+			}
+		}
+		if n == 5000 {
+			t.Logf("largest relative error %.2g", worst)
+		}
+	}
+}

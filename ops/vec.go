@@ -93,6 +93,21 @@ type vecKernels struct {
 	cavG32 cavGRowFunc[float32]
 	tanh64 rowFunc[float64]
 	tanh32 rowFunc[float32]
+	up64   row2Func[float64]
+	up32   row2Func[float32]
+}
+
+// row2Func is a vector kernel of an element-wise function of two
+// arguments: dst[n] = f(a[n], b[n]) for n below len(a) rounded down to a
+// multiple of the vector width.
+type row2Func[T Float] func(dst, a, b []T)
+
+// upFieldRow returns the vector kernel of the upward field (UpField) of
+// the current level for T, or nil at the scalar level.
+func upFieldRow[T Float]() row2Func[T] {
+	k := &asmKernels[currentLevel()]
+	r, _ := pick[T](k.up64, k.up32).(row2Func[T])
+	return r
 }
 
 // cavRow returns the BPI cavity row kernel of level l for T, or nil for

@@ -17,6 +17,11 @@ func cavGRowAVX512F64(x []float64, m []float64, prep []float64, g []float64, str
 //go:noescape
 func tanhRowAVX512F64(dst []float64, x []float64)
 
+// upFieldRowAVX512F64 stores the upward field atanh(erf(|ω|/√(2V)))·sign(ω) with AVX512 for whole vectors (see upFieldRow in the generator).
+//
+//go:noescape
+func upFieldRowAVX512F64(dst []float64, omega []float64, v []float64)
+
 // cavRowAVX512F32 evaluates one row of the BPI cavity contraction with AVX512 (see cavityRow in the generator).
 //
 //go:noescape
@@ -31,6 +36,11 @@ func cavGRowAVX512F32(x []float32, m []float32, prep []float32, g []float32, str
 //
 //go:noescape
 func tanhRowAVX512F32(dst []float32, x []float32)
+
+// upFieldRowAVX512F32 stores the upward field atanh(erf(|ω|/√(2V)))·sign(ω) with AVX512 for whole vectors (see upFieldRow in the generator).
+//
+//go:noescape
+func upFieldRowAVX512F32(dst []float32, omega []float32, v []float32)
 
 // cavRowAVX2F64 evaluates one row of the BPI cavity contraction with AVX2 (see cavityRow in the generator).
 //
@@ -47,6 +57,11 @@ func cavGRowAVX2F64(x []float64, m []float64, prep []float64, g []float64, strid
 //go:noescape
 func tanhRowAVX2F64(dst []float64, x []float64)
 
+// upFieldRowAVX2F64 stores the upward field atanh(erf(|ω|/√(2V)))·sign(ω) with AVX2 for whole vectors (see upFieldRow in the generator).
+//
+//go:noescape
+func upFieldRowAVX2F64(dst []float64, omega []float64, v []float64)
+
 // cavRowAVX2F32 evaluates one row of the BPI cavity contraction with AVX2 (see cavityRow in the generator).
 //
 //go:noescape
@@ -61,3 +76,8 @@ func cavGRowAVX2F32(x []float32, m []float32, prep []float32, g []float32, strid
 //
 //go:noescape
 func tanhRowAVX2F32(dst []float32, x []float32)
+
+// upFieldRowAVX2F32 stores the upward field atanh(erf(|ω|/√(2V)))·sign(ω) with AVX2 for whole vectors (see upFieldRow in the generator).
+//
+//go:noescape
+func upFieldRowAVX2F32(dst []float32, omega []float32, v []float32)

@@ -45,13 +45,17 @@ type elem struct {
 
 	load, mul, add, sub, div, max                func(...Op)
 	fma213, fma231, fnma231, cmp, blendm, blendv func(...Op)
-	scalef, paddInt, psllInt                     func(...Op)
+	scalef, paddInt, psllInt, psrlInt            func(...Op)
+	min, sqrt                                    func(...Op)
 	erfcxN                                       int     // Weideman terms
 	erfcxScale                                   float64 // factor of Weideman's L
 	expDeg                                       int     // Taylor degree of exp on |r| ≤ ln2/2
 	expLimit                                     float64 // exp(x) is taken as 0 below (AVX2)
 	expm1Deg                                     int     // Taylor degree of expm1 on |r| ≤ ln2/2
 	expm1Floor                                   float64 // expm1(x) is −1 in T below
+	erfTerms                                     int     // terms of erf's series on [0, 0.5), past the first
+	logTerms                                     int     // terms of log's atanh series, past the first
+	erfcxMax                                     float64 // upFieldRow clamps erfcx's argument here
 	shifter                                      float64 // 1.5·2^mantBits: rounds to an integer
 }
 
@@ -63,7 +67,9 @@ type elem struct {
 // the kernels against ops.GH. The exp degrees bound the Taylor remainder on
 // |r| ≤ ln2/2 by 7e-15 (11) and 5e-9 (7); those of expm1, relative to
 // expm1(r) ≈ r, by 5e-16 (12) and 2e-8 (7). Below −40 (float64) and −20
-// (float32) expm1 is −1 to within half an ulp.
+// (float32) expm1 is −1 to within half an ulp. The series of erf on
+// [0, 0.5) stop below 5e-18 (12 terms) and 3e-8 (6) relative, those of log
+// (in s², |s| ≤ 0.172) below 3e-17 (10) and 2e-9 (5).
 var (
 	f64 = elem{name: "float64", suffix: "F64", size: 8,
 		val:     func(v float64) Constant { return F64(v) },
@@ -73,9 +79,9 @@ var (
 		max:    VMAXPD,
 		fma213: VFMADD213PD, fma231: VFMADD231PD, fnma231: VFNMADD231PD,
 		cmp: VCMPPD, blendm: VBLENDMPD, blendv: op4(VBLENDVPD),
-		scalef: VSCALEFPD, paddInt: VPADDQ, psllInt: VPSLLQ,
+		scalef: VSCALEFPD, paddInt: VPADDQ, psllInt: VPSLLQ, psrlInt: VPSRLQ, min: VMINPD, sqrt: VSQRTPD,
 		erfcxN: 30, erfcxScale: 0.95, expDeg: 11, expLimit: -708, shifter: 0x1.8p52,
-		expm1Deg: 12, expm1Floor: -40}
+		expm1Deg: 12, expm1Floor: -40, erfTerms: 12, logTerms: 10, erfcxMax: 1e150}
 	f32 = elem{name: "float32", suffix: "F32", size: 4,
 		val:     func(v float64) Constant { return F32(float32(v)) },
 		bits:    func(v uint64) Constant { return U32(uint32(v)) },
@@ -84,9 +90,9 @@ var (
 		max:    VMAXPS,
 		fma213: VFMADD213PS, fma231: VFMADD231PS, fnma231: VFNMADD231PS,
 		cmp: VCMPPS, blendm: VBLENDMPS, blendv: op4(VBLENDVPS),
-		scalef: VSCALEFPS, paddInt: VPADDD, psllInt: VPSLLD,
+		scalef: VSCALEFPS, paddInt: VPADDD, psllInt: VPSLLD, psrlInt: VPSRLD, min: VMINPS, sqrt: VSQRTPS,
 		erfcxN: 14, erfcxScale: 1.14, expDeg: 7, expLimit: -87, shifter: 0x1.8p23,
-		expm1Deg: 7, expm1Floor: -20}
+		expm1Deg: 7, expm1Floor: -20, erfTerms: 6, logTerms: 5, erfcxMax: 1e18}
 )
 
 func main() {
@@ -96,6 +102,7 @@ func main() {
 			cavityRow(v, e, c)
 			cavityG(v, e, c)
 			tanhRow(v, e, c)
+			upFieldRow(v, e, c)
 		}
 	}
 	Generate()

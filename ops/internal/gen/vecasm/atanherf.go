@@ -1,0 +1,195 @@
+package main
+
+import (
+	"fmt"
+	"math"
+
+	. "github.com/mmcloughlin/avo/build"
+	. "github.com/mmcloughlin/avo/operand"
+	. "github.com/mmcloughlin/avo/reg"
+)
+
+// upFieldRow emits
+//
+//	func upFieldRow<ISA><T>(dst, omega, v []T)
+//
+// which stores dst[n] = atanh(erf(z))·sign(ω), z = |ω[n]|/√(2·v[n]) — the
+// field Bup = atanh(2H(−ω/√V) − 1) of ops.UpField — for n below len(omega)
+// rounded down to a multiple of the vector width. With P = erfc(z) =
+// erfcx(z)·exp(−z²) (Weideman, exp by range reduction):
+//
+//	z < 5:  atanh(erf z) = ½·log1p(w),   w = 2·erf(z)/P,
+//	z ≥ 5:  atanh(erf z) = ½·(z² + ln 2 − P/2 − log erfcx(z)),
+//
+// the second the first rewritten as ½·(log(2 − P) − log P), where
+// log(2 − P) = ln 2 − P/2 to within P²/8 < 1e-24. erf(z) is its Taylor
+// series below 0.5 (where 1 − P cancels) and 1 − P above. One logarithm
+// per point serves both branches. NaN propagates; z = ∞ gives ±∞.
+func upFieldRow(v isa, e elem, c *consts) {
+	name := fmt.Sprintf("upFieldRow%s%s", v.name, e.suffix)
+	TEXT(name, NOSPLIT, fmt.Sprintf("func(dst, omega, v []%s)", e.name))
+	Pragma("noescape")
+	Doc(fmt.Sprintf("%s stores the upward field atanh(erf(|ω|/√(2V)))·sign(ω) with %s for whole vectors (see upFieldRow in the generator).", name, v.name))
+	d, om, vp, n := GP64(), GP64(), GP64(), GP64()
+	Load(Param("dst").Base(), d)
+	Load(Param("omega").Base(), om)
+	Load(Param("v").Base(), vp)
+	Load(Param("omega").Len(), n)
+	one, cL := pointConsts(v, e, c)
+	regs := pointRegs{one: one, cL: cL}
+	Label(name + "loop")
+	CMPQ(n, U32(v.lanes(e)))
+	JL(LabelRef(name + "done"))
+	z, ov := v.vec(), v.vec()
+	e.load(Mem{Base: vp}, z)
+	e.add(z, z, z)
+	e.sqrt(z, z)
+	e.load(Mem{Base: om}, ov)
+	v.and(c.raw(e.signBit-1), ov, ov)
+	e.div(z, ov, z) // z = |ω|/√(2V)
+	r := atanhErfPos(v, e, c, regs, z)
+	e.load(Mem{Base: om}, ov)
+	v.and(c.raw(e.signBit), ov, ov)
+	v.or(ov, r, r)
+	e.load(r, Mem{Base: d})
+	for _, p := range []GPVirtual{d, om, vp} {
+		ADDQ(U32(v.bytes), p)
+	}
+	SUBQ(U32(v.lanes(e)), n)
+	JMP(LabelRef(name + "loop"))
+	Label(name + "done")
+	VZEROUPPER()
+	RET()
+}
+
+// atanhErfPos returns atanh(erf(z)) for z ≥ 0 (or NaN) in a new register
+// (see upFieldRow); z is kept.
+func atanhErfPos(v isa, e elem, c *consts, regs pointRegs, z VecVirtual) VecVirtual {
+	zz, zc := v.vec(), v.vec()
+	e.mul(z, z, zz)
+	e.min(c.val(e.erfcxMax), z, zc) // erfcx's argument stays finite
+	E := erfcxWeideman(v, e, c, regs, zc)
+	nzz := v.vec()
+	v.xor(c.raw(e.signBit), zz, nzz)
+	P := expNeg(v, e, c, nzz)
+	e.mul(E, P, P) // erfc(z)
+
+	// erf(z): the series below 0.5, 1 − P above.
+	s := v.vec()
+	coef := erfSeries(e.erfTerms)
+	e.load(c.val(coef[len(coef)-1]), s)
+	for j := len(coef) - 2; j >= 0; j-- {
+		e.fma213(c.val(coef[j]), zz, s)
+	}
+	e.mul(z, s, s)
+	omP := v.vec()
+	e.sub(P, regs.one, omP)
+	small := cmpMask(v, e, 1, c.val(0.5), z) // z < 0.5
+	small.blend(v, e, s, omP, s)
+	w := v.vec()
+	e.add(s, s, w)
+	e.div(P, w, w) // w = 2·erf(z)/P
+	u := v.vec()
+	e.add(regs.one, w, u)
+	big := cmpMask(v, e, 5, c.val(5), z) // not z < 5: z ≥ 5 or NaN
+	arg := v.vec()
+	big.blend(v, e, E, u, arg)
+	L := logPos(v, e, c, arg)
+
+	// z < 5: ½·(L + (w − (u − 1))/u), the rounding of 1 + w corrected.
+	rs := v.vec()
+	e.sub(regs.one, u, rs)
+	e.sub(rs, w, rs)
+	e.div(u, rs, rs)
+	e.add(L, rs, rs)
+	// z ≥ 5: ½·(z² + ln 2 − P/2 − L).
+	rb := v.vec()
+	e.load(c.val(math.Ln2), rb)
+	e.fnma231(c.val(0.5), P, rb)
+	e.sub(L, rb, rb)
+	e.add(zz, rb, rb)
+	big.blend(v, e, rb, rs, rs)
+	e.mul(c.val(0.5), rs, rs)
+	return rs
+}
+
+// erfSeries returns the coefficients of erf(z) = z·Σ_j c_j·z^(2j), j ≤ n:
+// c_j = 2/√π·(−1)^j/(j!·(2j + 1)).
+func erfSeries(n int) []float64 {
+	cs := make([]float64, n+1)
+	for j := range cs {
+		cs[j] = 2 / math.SqrtPi * math.Pow(-1, float64(j)) / (fact(j) * float64(2*j+1))
+	}
+	return cs
+}
+
+// logPos returns log(u) for a positive normal u (or +Inf, NaN) in a new
+// register: u = 2^k·m with m ∈ [√½, √2) from the bits, s = (m − 1)/(m + 1)
+// and log m = 2s·Σ_j s^(2j)/(2j + 1), j ≤ logTerms (|s| ≤ 0.172).
+func logPos(v isa, e elem, c *consts, u VecVirtual) VecVirtual {
+	k, m := v.vec(), v.vec()
+	e.psrlInt(U8(e.mantBits), u, k)
+	magic := float64(uint64(1) << e.mantBits) // 2^mantBits: its low bits take the exponent field
+	v.or(c.raw(bitsOf(e, magic)), k, k)
+	e.sub(c.val(magic+float64(e.bias)), k, k) // the exponent, as a float
+	v.and(c.raw(uint64(1)<<e.mantBits-1), u, m)
+	v.or(c.raw(bitsOf(e, 1)), m, m) // m ∈ [1, 2)
+	hi := cmpMask(v, e, 14, c.val(math.Sqrt2), m)
+	mh, k1 := v.vec(), v.vec()
+	e.mul(c.val(0.5), m, mh)
+	e.add(c.val(1), k, k1)
+	hi.blend(v, e, mh, m, m)
+	hi.blend(v, e, k1, k, k)
+	s, t := v.vec(), v.vec()
+	e.sub(c.val(1), m, s)
+	e.add(c.val(1), m, t)
+	e.div(t, s, s)
+	s2, p := v.vec(), v.vec()
+	e.mul(s, s, s2)
+	e.load(c.val(1/float64(2*e.logTerms+1)), p)
+	for j := e.logTerms - 1; j >= 0; j-- {
+		e.fma213(c.val(1/float64(2*j+1)), s2, p)
+	}
+	e.add(s, s, s)
+	e.mul(s, p, p) // log m
+	ln2hi, ln2lo := ln2Split(e)
+	e.fma231(c.val(ln2lo), k, p)
+	e.fma231(c.val(ln2hi), k, p)
+	return p
+}
+
+// bitsOf returns the bits of x as a T.
+func bitsOf(e elem, x float64) uint64 {
+	if e.size == 8 {
+		return math.Float64bits(x)
+	}
+	return uint64(math.Float32bits(float32(x)))
+}
+
+// mask is the result of a vector comparison: an opmask register (AVX-512)
+// or a vector of all-ones and all-zeros lanes (AVX2).
+type mask struct {
+	k   Op
+	vec VecVirtual
+}
+
+// cmpMask returns the lanes where a pred b (the VCMP predicate pred).
+func cmpMask(v isa, e elem, pred uint8, b Op, a VecVirtual) mask {
+	if v.wide {
+		k := K()
+		e.cmp(U8(pred), b, a, k)
+		return mask{k: k}
+	}
+	m := v.vec()
+	e.cmp(U8(pred), b, a, m)
+	return mask{vec: m}
+}
+
+// blend sets dst = x where the mask is set and y elsewhere (y a register).
+func (m mask) blend(v isa, e elem, x, y Op, dst VecVirtual) {
+	if v.wide {
+		e.blendm(x, y, m.k, dst)
+		return
+	}
+	e.blendv(m.vec, x, y, dst)
+}
