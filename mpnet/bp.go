@@ -85,10 +85,30 @@ func (r *bp) reset(ly *layer, _ *tensor.Dense) {
 }
 
 func (r *bp) commit(_ *layer, _ *layerSweep) {
-	copyDense(r.mcav, value(r.mcavNew))
+	r.mcav = adopt(r.mcavIn, r.mcavNew, r.mcav)
 	if r.bcavNew != nil {
-		copyDense(r.bcav, value(r.bcavNew))
+		r.bcav = adopt(r.bcavIn, r.bcavNew, r.bcav)
 	}
+}
+
+// adopt makes the value of node nw, the new state, the state in place of
+// old without copying its K×N×B elements: the input node in is bound to it.
+// nw's value is also its preallocated output, so from the next sweep on the
+// op writes the state it reads in place; BPCavityMag and BPCavityDown allow
+// it (element by element, each input element is read before the output
+// element at its place is written), and the state's readers
+// (BPCavityMeans for Bcav; every op before BPCavityMag for mcav) run
+// before them in each sweep. Should the binding fail, it copies.
+func adopt(in, nw *gorgonia.Node, old *tensor.Dense) *tensor.Dense {
+	v := value(nw)
+	if v == old {
+		return old
+	}
+	if ops.DeviceOf(old) != nil || gorgonia.Let(in, v) != nil {
+		copyDense(old, v)
+		return old
+	}
+	return v
 }
 
 func (r *bp) release(dev ops.Device) {
