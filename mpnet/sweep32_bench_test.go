@@ -8,8 +8,12 @@ import (
 	"testing"
 	"time"
 
+	"gonum.org/v1/gonum/blas"
+	"gonum.org/v1/gonum/blas/blas32"
+	"gonum.org/v1/gonum/blas/blas64"
 	"gorgonia.org/tensor"
 
+	"github.com/fbpgo/fbp/gemm"
 	"github.com/fbpgo/fbp/ops"
 )
 
@@ -61,4 +65,72 @@ func sweepCPUTime() time.Duration {
 		return 0
 	}
 	return time.Duration(u.Utime.Nano() + u.Stime.Nano())
+}
+
+// timedBLAS is package gemm's BLAS with the time and the flops of every
+// Dgemm and Sgemm call added up: the matrix products inside a sweep.
+type timedBLAS struct {
+	gemm.Implementation
+	t     *time.Duration
+	flops *float64
+}
+
+func (b timedBLAS) Dgemm(tA, tB blas.Transpose, m, n, k int, alpha float64, a []float64, lda int, x []float64, ldb int, beta float64, c []float64, ldc int) {
+	start := time.Now()
+	b.Implementation.Dgemm(tA, tB, m, n, k, alpha, a, lda, x, ldb, beta, c, ldc)
+	*b.t += time.Since(start)
+	*b.flops += 2 * float64(m) * float64(n) * float64(k)
+}
+
+func (b timedBLAS) Sgemm(tA, tB blas.Transpose, m, n, k int, alpha float32, a []float32, lda int, x []float32, ldb int, beta float32, c []float32, ldc int) {
+	start := time.Now()
+	b.Implementation.Sgemm(tA, tB, m, n, k, alpha, a, lda, x, ldb, beta, c, ldc)
+	*b.t += time.Since(start)
+	*b.flops += 2 * float64(m) * float64(n) * float64(k)
+}
+
+// BenchmarkSweepGEMM times sweeps of each layer kind at 784-501-501-10,
+// batch 128, with the default kernels, and reports the matrix products
+// inside them: their rate (gemm-GFLOP/s, over the wall time of the calls),
+// that rate as a percentage of the two-goroutine FMA peak measured right
+// after in the same process (gemm-%peak: the best of five gemm.FMAPeak
+// runs, since other jobs on a shared machine only ever lower it), and
+// their share of the sweep's wall time (gemm-%sweep).
+func BenchmarkSweepGEMM(b *testing.B) {
+	psi, r := []float64{0.8, 0.8, 0.8}, []float64{0, 0, 0}
+	defer gemm.Register()
+	for _, dt := range []tensor.Dtype{tensor.Float64, tensor.Float32} {
+		for _, k := range []Kind{MF, AMP, BPI, BP} {
+			b.Run(fmt.Sprintf("%v/%v", dt, k), func(b *testing.B) {
+				var t time.Duration
+				var flops float64
+				tb := timedBLAS{t: &t, flops: &flops}
+				blas64.Use(tb)
+				blas32.Use(tb)
+				tensor.Use(tb)
+				net := benchNetCfg(b, Config{Widths: []int{784, 501, 501, 10}, Kinds: Kinds(k, 3, 10), Dtype: dt})
+				if _, err := net.Iterate(psi, r); err != nil {
+					b.Fatal(err)
+				}
+				t, flops = 0, 0
+				b.ResetTimer()
+				for i := 0; i < b.N; i++ {
+					if _, err := net.Iterate(psi, r); err != nil {
+						b.Fatal(err)
+					}
+				}
+				b.StopTimer()
+				gf := flops / t.Seconds() / 1e9
+				b.ReportMetric(gf, "gemm-GFLOP/s")
+				b.ReportMetric(100*t.Seconds()/b.Elapsed().Seconds(), "gemm-%sweep")
+				var peak float64
+				for range 5 {
+					peak = max(peak, gemm.FMAPeak(dt == tensor.Float32, 2, 30*time.Millisecond))
+				}
+				if peak > 0 {
+					b.ReportMetric(100*gf/peak, "gemm-%peak")
+				}
+			})
+		}
+	}
 }
