@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	"github.com/fbpgo/fbp/data"
+	"github.com/fbpgo/fbp/gemm"
 	"github.com/fbpgo/fbp/mpnet"
 	"github.com/fbpgo/fbp/ops"
 	"github.com/fbpgo/fbp/pasp"
@@ -12,9 +13,11 @@ import (
 
 // TestVectorKernelsSameErrors trains a float64 network 784-21-21-10 of
 // every kind for 2 epochs on 1,000 images of the embedded MNIST subset,
-// once with the scalar CPU kernels and once with the widest this CPU has,
-// and checks that both reach the same test errors (plain and Bayes): the
-// vector kernels change the messages only in their last bits.
+// once on the reference path (the scalar CPU kernels and gonum's pure-Go
+// BLAS, gemm.Unregister) and once on the default fast path (the widest
+// kernels this CPU has and package gemm's products), and checks that both
+// reach the same test errors (plain and Bayes): the fast path changes the
+// messages only in their last bits.
 func TestVectorKernelsSameErrors(t *testing.T) {
 	if testing.Short() {
 		t.Skip("trains 10 networks")
@@ -42,6 +45,11 @@ func TestVectorKernelsSameErrors(t *testing.T) {
 			if err := ops.SetCPUKernels(level); err != nil {
 				t.Fatal(err)
 			}
+			if level == "scalar" {
+				gemm.Unregister()
+			} else {
+				gemm.Register()
+			}
 			s := pasp.DefaultSettings(k, 3, 10)
 			s.Epochs, s.Seed, s.TrainEval = 2, 3, 0
 			tr, err := pasp.New(mpnet.Config{Widths: []int{784, 21, 21, 10}, Kinds: mpnet.Kinds(k, 3, 10)}, s)
@@ -57,9 +65,10 @@ func TestVectorKernelsSameErrors(t *testing.T) {
 		if err := ops.SetCPUKernels("auto"); err != nil {
 			t.Fatal(err)
 		}
-		t.Logf("%v: test errors (plain, Bayes) scalar %v, %s %v", k, errs[0], best, errs[1])
+		gemm.Register()
+		t.Logf("%v: test errors (plain, Bayes) reference %v, %s+gemm %v", k, errs[0], best, errs[1])
 		if errs[0] != errs[1] {
-			t.Errorf("%v: test errors (plain, Bayes) %v with %s kernels, %v with scalar ones", k, errs[1], best, errs[0])
+			t.Errorf("%v: test errors (plain, Bayes) %v with %s kernels and gemm, %v with the reference path", k, errs[1], best, errs[0])
 		}
 	}
 }
