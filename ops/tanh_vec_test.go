@@ -122,12 +122,6 @@ func testTanhKernels[T Float](t *testing.T, l vecLevel, tol float64) {
 			xc[j] = T(math.Tanh(float64(xc[j])))
 		}
 		psi := T(0.3)
-		run := func(f func(dst []T), n int) ([]T, []T) {
-			want, got := make([]T, n), make([]T, n)
-			atLevel(t, vecScalar, func() { f(want) })
-			atLevel(t, l, func() { f(got) })
-			return got, want
-		}
 		cases := map[string]func(dst []T){
 			"tanhSum":     func(d []T) { tanhSum(d, [][]T{h, m}, nil) },
 			"dampedTanh":  func(d []T) { dampedTanh(d, [][]T{m, h, mask}, []T{psi}) },
@@ -142,7 +136,7 @@ func testTanhKernels[T Float](t *testing.T, l vecLevel, tol float64) {
 			if name == "cavityMeans" || name == "cavityMag" {
 				n = nknb
 			}
-			got, want := run(f, n)
+			got, want := scalarAndLevel(t, l, n, f)
 			for j := range got {
 				if d := math.Abs(float64(got[j] - want[j])); !(d <= tol) {
 					t.Errorf("%s %v [%d] = %v, scalar %v", name, s, j, got[j], want[j])
@@ -174,19 +168,10 @@ func testSignChannel[T Float](t *testing.T, l vecLevel, tol, minNormal float64) 
 			b, o, vv, _ := cavFieldCase(rng)
 			btop[j], omega[j], v[j] = T(b), T(o), T(vv)
 		}
-		want, got := make([]T, n), make([]T, n)
-		in := [][]T{btop, omega, v}
-		atLevel(t, vecScalar, func() { signChannel(want, in, nil) })
-		atLevel(t, l, func() { signChannel(got, in, nil) })
-		for j := range got {
-			w, g := float64(want[j]), float64(got[j])
-			if w == g || math.Abs(g-w) <= 4*minNormal*max(1, 1/math.Sqrt(float64(v[j]))) {
-				continue
-			}
-			if rel := math.Abs(g-w) / math.Abs(w); !(rel <= tol) {
-				t.Errorf("n=%d: g(Btop=%v, ω=%v, V=%v) = %v, scalar %v (rel. %.2g)", n, btop[j], omega[j], v[j], g, w, rel)
-			}
-		}
+		got, want := scalarAndLevel(t, l, n, func(d []T) { signChannel(d, [][]T{btop, omega, v}, nil) })
+		checkRel(t, got, want, tol, func(j int) (float64, string) {
+			return 4 * minNormal * max(1, 1/math.Sqrt(float64(v[j]))), fmt.Sprintf("n=%d: g(Btop=%v, ω=%v, V=%v)", n, btop[j], omega[j], v[j])
+		})
 	}
 }
 
@@ -211,25 +196,45 @@ func testUpField[T Float](t *testing.T, l vecLevel, tol, minNormal float64) {
 			omega[j] = T(o)
 			v[j] = T(math.Pow(10, -8+11*rng.Float64()))
 		}
-		want, got := make([]T, n), make([]T, n)
-		in := [][]T{omega, v}
-		atLevel(t, vecScalar, func() { upField(want, in, nil) })
-		atLevel(t, l, func() { upField(got, in, nil) })
-		worst := 0.0
-		for j := range got {
-			w, g := float64(want[j]), float64(got[j])
-			if math.Float64bits(w) == math.Float64bits(g) || (math.IsNaN(w) && math.IsNaN(g)) ||
-				math.Abs(g-w) <= minNormal && math.Abs(w) < minNormal {
-				continue
-			}
-			rel := math.Abs(g-w) / math.Abs(w)
-			worst = max(worst, rel)
-			if !(rel <= tol) {
-				t.Errorf("n=%d: upField(ω=%v, V=%v) = %v, scalar %v (rel. %.2g)", n, omega[j], v[j], g, w, rel)
-			}
-		}
+		got, want := scalarAndLevel(t, l, n, func(d []T) { upField(d, [][]T{omega, v}, nil) })
+		worst := checkRel(t, got, want, tol, func(j int) (float64, string) {
+			return minNormal, fmt.Sprintf("n=%d: upField(ω=%v, V=%v)", n, omega[j], v[j])
+		})
 		if n == 5000 {
 			t.Logf("largest relative error %.2g", worst)
 		}
 	}
+}
+
+// scalarAndLevel returns the n outputs of f run at level l and at the
+// scalar level.
+func scalarAndLevel[T Float](t *testing.T, l vecLevel, n int, f func(dst []T)) (got, want []T) {
+	got, want = make([]T, n), make([]T, n)
+	atLevel(t, vecScalar, func() { f(want) })
+	atLevel(t, l, func() { f(got) })
+	return got, want
+}
+
+// checkRel fails the test for every element of got farther from want than
+// tol relative, unless within the absolute bound that point(j) returns with
+// its description (NaN matches NaN), and returns the largest relative error.
+func checkRel[T Float](t *testing.T, got, want []T, tol float64, point func(j int) (abs float64, desc string)) float64 {
+	t.Helper()
+	worst := 0.0
+	for j := range got {
+		w, g := float64(want[j]), float64(got[j])
+		if math.Float64bits(w) == math.Float64bits(g) || (math.IsNaN(w) && math.IsNaN(g)) {
+			continue
+		}
+		abs, desc := point(j)
+		if math.Abs(g-w) <= abs {
+			continue
+		}
+		rel := math.Abs(g-w) / math.Abs(w)
+		worst = max(worst, rel)
+		if !(rel <= tol) {
+			t.Errorf("%s = %v, scalar %v (rel. %.2g)", desc, g, w, rel)
+		}
+	}
+	return worst
 }

@@ -1128,8 +1128,8 @@ tanhRowAVX512F64loop:
 	VPANDQ       cavConstAVX512F64<>+128(SB), Z1, Z1
 	VPORQ        Z1, Z4, Z4
 	VMOVUPD      Z4, (AX)
-	ADDQ         $0x00000040, CX
 	ADDQ         $0x00000040, AX
+	ADDQ         $0x00000040, CX
 	SUBQ         $0x00000008, DX
 	JMP          tanhRowAVX512F64loop
 
@@ -2510,8 +2510,8 @@ tanhRowAVX512F32loop:
 	VPANDQ       cavConstAVX512F32<>+128(SB), Z1, Z1
 	VPORQ        Z1, Z4, Z4
 	VMOVUPS      Z4, (AX)
-	ADDQ         $0x00000040, CX
 	ADDQ         $0x00000040, AX
+	ADDQ         $0x00000040, CX
 	SUBQ         $0x00000010, DX
 	JMP          tanhRowAVX512F32loop
 
@@ -3265,8 +3265,8 @@ tanhRowAVX2F64loop:
 	VANDPS       cavConstAVX2F64<>+64(SB), Y1, Y1
 	VORPS        Y1, Y4, Y4
 	VMOVUPD      Y4, (AX)
-	ADDQ         $0x00000020, CX
 	ADDQ         $0x00000020, AX
+	ADDQ         $0x00000020, CX
 	SUBQ         $0x00000004, DX
 	JMP          tanhRowAVX2F64loop
 
@@ -4104,8 +4104,8 @@ tanhRowAVX2F32loop:
 	VANDPS       cavConstAVX2F32<>+64(SB), Y1, Y1
 	VORPS        Y1, Y4, Y4
 	VMOVUPS      Y4, (AX)
-	ADDQ         $0x00000020, CX
 	ADDQ         $0x00000020, AX
+	ADDQ         $0x00000020, CX
 	SUBQ         $0x00000008, DX
 	JMP          tanhRowAVX2F32loop
 

@@ -27,39 +27,24 @@ import (
 // per point serves both branches. NaN propagates; z = ∞ gives ±∞.
 func upFieldRow(v isa, e elem, c *consts) {
 	name := fmt.Sprintf("upFieldRow%s%s", v.name, e.suffix)
-	TEXT(name, NOSPLIT, fmt.Sprintf("func(dst, omega, v []%s)", e.name))
-	Pragma("noescape")
-	Doc(fmt.Sprintf("%s stores the upward field atanh(erf(|ω|/√(2V)))·sign(ω) with %s for whole vectors (see upFieldRow in the generator).", name, v.name))
-	d, om, vp, n := GP64(), GP64(), GP64(), GP64()
-	Load(Param("dst").Base(), d)
-	Load(Param("omega").Base(), om)
-	Load(Param("v").Base(), vp)
-	Load(Param("omega").Len(), n)
-	one, cL := pointConsts(v, e, c)
-	regs := pointRegs{one: one, cL: cL}
-	Label(name + "loop")
-	CMPQ(n, U32(v.lanes(e)))
-	JL(LabelRef(name + "done"))
-	z, ov := v.vec(), v.vec()
-	e.load(Mem{Base: vp}, z)
-	e.add(z, z, z)
-	e.sqrt(z, z)
-	e.load(Mem{Base: om}, ov)
-	v.and(c.raw(e.signBit-1), ov, ov)
-	e.div(z, ov, z) // z = |ω|/√(2V)
-	r := atanhErfPos(v, e, c, regs, z)
-	e.load(Mem{Base: om}, ov)
-	v.and(c.raw(e.signBit), ov, ov)
-	v.or(ov, r, r)
-	e.load(r, Mem{Base: d})
-	for _, p := range []GPVirtual{d, om, vp} {
-		ADDQ(U32(v.bytes), p)
-	}
-	SUBQ(U32(v.lanes(e)), n)
-	JMP(LabelRef(name + "loop"))
-	Label(name + "done")
-	VZEROUPPER()
-	RET()
+	doc := fmt.Sprintf("%s stores the upward field atanh(erf(|ω|/√(2V)))·sign(ω) with %s for whole vectors (see upFieldRow in the generator).", name, v.name)
+	var regs pointRegs
+	rowKernel(v, e, name, doc, []string{"dst", "omega", "v"}, func() {
+		regs.one, regs.cL = pointConsts(v, e, c)
+	}, func(p []GPVirtual) {
+		z, ov := v.vec(), v.vec()
+		e.load(Mem{Base: p[2]}, z)
+		e.add(z, z, z)
+		e.sqrt(z, z)
+		e.load(Mem{Base: p[1]}, ov)
+		v.and(c.raw(e.signBit-1), ov, ov)
+		e.div(z, ov, z) // z = |ω|/√(2V)
+		r := atanhErfPos(v, e, c, regs, z)
+		e.load(Mem{Base: p[1]}, ov)
+		v.and(c.raw(e.signBit), ov, ov)
+		v.or(ov, r, r)
+		e.load(r, Mem{Base: p[0]})
+	})
 }
 
 // atanhErfPos returns atanh(erf(z)) for z ≥ 0 (or NaN) in a new register

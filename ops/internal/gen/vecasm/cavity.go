@@ -285,13 +285,7 @@ func expNeg(v isa, e elem, c *consts, x VecVirtual) VecVirtual {
 		e.cmp(U8(13), c.val(e.expLimit), x, keep) // x ≥ limit
 		e.max(c.val(e.expLimit), x, x)
 	}
-	k, nf := v.vec(), v.vec()
-	e.load(c.val(e.shifter), k)
-	e.fma231(c.val(math.Log2E), x, k)
-	e.sub(c.val(e.shifter), k, nf)
-	ln2hi, ln2lo := ln2Split(e)
-	e.fnma231(c.val(ln2hi), nf, x)
-	e.fnma231(c.val(ln2lo), nf, x)
+	k, nf := reduceLn2(v, e, c, x)
 	p := v.vec()
 	e.load(c.val(1/fact(e.expDeg)), p)
 	for j := e.expDeg - 1; j >= 0; j-- {
@@ -306,6 +300,19 @@ func expNeg(v isa, e elem, c *consts, x VecVirtual) VecVirtual {
 	e.mul(k, p, p)
 	v.and(keep, p, p)
 	return p
+}
+
+// reduceLn2 writes x = n·ln 2 + r as r in x and returns n as a float (nf)
+// and as shifter + n (k), whose low mantissa bits hold n as an integer.
+func reduceLn2(v isa, e elem, c *consts, x VecVirtual) (k, nf VecVirtual) {
+	k, nf = v.vec(), v.vec()
+	e.load(c.val(e.shifter), k)
+	e.fma231(c.val(math.Log2E), x, k)
+	e.sub(c.val(e.shifter), k, nf)
+	ln2hi, ln2lo := ln2Split(e)
+	e.fnma231(c.val(ln2hi), nf, x)
+	e.fnma231(c.val(ln2lo), nf, x)
+	return k, nf
 }
 
 // ln2Split returns ln 2 = hi + lo with hi holding few enough bits that

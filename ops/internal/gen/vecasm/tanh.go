@@ -2,7 +2,7 @@ package main
 
 import (
 	"fmt"
-	"math"
+	"strings"
 
 	. "github.com/mmcloughlin/avo/build"
 	. "github.com/mmcloughlin/avo/operand"
@@ -25,33 +25,49 @@ import (
 // dst may be x.
 func tanhRow(v isa, e elem, c *consts) {
 	name := fmt.Sprintf("tanhRow%s%s", v.name, e.suffix)
-	TEXT(name, NOSPLIT, fmt.Sprintf("func(dst, x []%s)", e.name))
-	Pragma("noescape")
-	Doc(fmt.Sprintf("%s stores tanh(x[n]) in dst[n] with %s for whole vectors of x (see tanhRow in the generator).", name, v.name))
-	d, x, n := GP64(), GP64(), GP64()
-	Load(Param("dst").Base(), d)
-	Load(Param("x").Base(), x)
-	Load(Param("x").Len(), n)
+	doc := fmt.Sprintf("%s stores tanh(x[n]) in dst[n] with %s for whole vectors of x (see tanhRow in the generator).", name, v.name)
 	floor := v.vec()
-	e.load(c.val(e.expm1Floor), floor)
+	rowKernel(v, e, name, doc, []string{"dst", "x"}, func() {
+		e.load(c.val(e.expm1Floor), floor)
+	}, func(p []GPVirtual) {
+		xv, y := v.vec(), v.vec()
+		e.load(Mem{Base: p[1]}, xv)
+		v.or(c.raw(e.signBit), xv, y) // −|x|
+		e.add(y, y, y)                // −2|x|
+		e.max(y, floor, y)            // NaN stays: VMAX returns its second source on NaN
+		t := expm1Neg(v, e, c, y)
+		den := v.vec()
+		e.add(c.val(2), t, den)
+		e.div(den, t, t)
+		v.and(c.raw(e.signBit-1), t, t) // −t/(2 + t), +0 at x = ±0
+		v.and(c.raw(e.signBit), xv, xv)
+		v.or(xv, t, t)
+		e.load(t, Mem{Base: p[0]})
+	})
+}
+
+// rowKernel emits the kernel func(params []T) named name: setup, then body
+// once per whole vector of params[1], with the slices' base pointers (in
+// the order of params) in registers that advance by a vector each time.
+func rowKernel(v isa, e elem, name, doc string, params []string, setup func(), body func(p []GPVirtual)) {
+	TEXT(name, NOSPLIT, fmt.Sprintf("func(%s []%s)", strings.Join(params, ", "), e.name))
+	Pragma("noescape")
+	Doc(doc)
+	p := make([]GPVirtual, len(params))
+	for i, name := range params {
+		p[i] = GP64()
+		Load(Param(name).Base(), p[i])
+	}
+	n := GP64()
+	Load(Param(params[1]).Len(), n)
+	setup()
 	Label(name + "loop")
 	CMPQ(n, U32(v.lanes(e)))
 	JL(LabelRef(name + "done"))
-	xv, y := v.vec(), v.vec()
-	e.load(Mem{Base: x}, xv)
-	v.or(c.raw(e.signBit), xv, y) // −|x|
-	e.add(y, y, y)                // −2|x|
-	e.max(y, floor, y)            // NaN stays: VMAX returns its second source on NaN
-	t := expm1Neg(v, e, c, y)
-	den := v.vec()
-	e.add(c.val(2), t, den)
-	e.div(den, t, t)
-	v.and(c.raw(e.signBit-1), t, t) // −t/(2 + t), +0 at x = ±0
-	v.and(c.raw(e.signBit), xv, xv)
-	v.or(xv, t, t)
-	e.load(t, Mem{Base: d})
-	ADDQ(U32(v.bytes), x)
-	ADDQ(U32(v.bytes), d)
+	body(p)
+	for _, r := range p {
+		ADDQ(U32(v.bytes), r)
+	}
 	SUBQ(U32(v.lanes(e)), n)
 	JMP(LabelRef(name + "loop"))
 	Label(name + "done")
@@ -69,13 +85,7 @@ func tanhRow(v isa, e elem, c *consts) {
 // 2^k comes from VSCALEF (AVX-512) or from the exponent bits (AVX2); the
 // floor keeps it a normal number.
 func expm1Neg(v isa, e elem, c *consts, y VecVirtual) VecVirtual {
-	k, nf := v.vec(), v.vec()
-	e.load(c.val(e.shifter), k)
-	e.fma231(c.val(math.Log2E), y, k)
-	e.sub(c.val(e.shifter), k, nf)
-	ln2hi, ln2lo := ln2Split(e)
-	e.fnma231(c.val(ln2hi), nf, y)
-	e.fnma231(c.val(ln2lo), nf, y) // r
+	k, nf := reduceLn2(v, e, c, y) // y = r
 	p := v.vec()
 	e.load(c.val(1/fact(e.expm1Deg)), p)
 	for j := e.expm1Deg - 1; j >= 1; j-- {
