@@ -147,16 +147,27 @@ func testTanhKernels[T Float](t *testing.T, l vecLevel, tol float64) {
 	}
 }
 
-// TestSignChannelLevels compares signChannel at every vector level with the
-// scalar kernel on the cavity test points (saturated ω, ±Inf and 0 labels,
-// tiny and huge variances) and lengths with tails: relative error ≤ 1e-12
-// (float64) and ≤ 1e-5 (float32), as the cavity kernels it runs, apart from
-// an absolute error of 4 smallest normal numbers times max(1, 1/√V) where
-// the exponentials underflow.
-func TestSignChannelLevels(t *testing.T) {
+// TestChannelLevels compares signChannel and upField at every vector level
+// with the scalar kernels, on lengths with tails: relative error ≤ 1e-12
+// (float64) and ≤ 1e-5 (float32).
+//
+// signChannel runs on the cavity test points (saturated ω, ±Inf and 0
+// labels, tiny and huge variances); as the cavity kernels it runs, it may
+// also differ by 4 smallest normal numbers times max(1, 1/√V) where the
+// exponentials underflow. upField runs on ω over many scales (|ω| up to
+// 1e3 and beyond, ±0, ±Inf, NaN) and V from 1e-8 to 1e3; results below the
+// smallest normal number of T (subnormal ω) have no relative accuracy in T
+// and agree to within it.
+func TestChannelLevels(t *testing.T) {
 	for _, l := range vecLevels() {
-		t.Run(l.String()+"/float64", func(t *testing.T) { testSignChannel[float64](t, l, 1e-12, 0x1p-1022) })
-		t.Run(l.String()+"/float32", func(t *testing.T) { testSignChannel[float32](t, l, 1e-5, 0x1p-126) })
+		t.Run(l.String()+"/float64", func(t *testing.T) {
+			testSignChannel[float64](t, l, 1e-12, 0x1p-1022)
+			testUpField[float64](t, l, 1e-12, 0x1p-1022)
+		})
+		t.Run(l.String()+"/float32", func(t *testing.T) {
+			testSignChannel[float32](t, l, 1e-5, 0x1p-126)
+			testUpField[float32](t, l, 1e-5, 0x1p-126)
+		})
 	}
 }
 
@@ -172,19 +183,6 @@ func testSignChannel[T Float](t *testing.T, l vecLevel, tol, minNormal float64) 
 		checkRel(t, got, want, tol, func(j int) (float64, string) {
 			return 4 * minNormal * max(1, 1/math.Sqrt(float64(v[j]))), fmt.Sprintf("n=%d: g(Btop=%v, ω=%v, V=%v)", n, btop[j], omega[j], v[j])
 		})
-	}
-}
-
-// TestUpFieldLevels compares upField at every vector level with the scalar
-// kernel: ω over many scales (|ω| up to 1e3 and beyond, ±0, ±Inf, NaN) and
-// V from 1e-8 to 1e3, lengths with tails. Relative error ≤ 1e-12 (float64)
-// and ≤ 1e-5 (float32), apart from results below the smallest normal
-// number of T (subnormal ω), which have no relative accuracy in T and
-// agree to within it.
-func TestUpFieldLevels(t *testing.T) {
-	for _, l := range vecLevels() {
-		t.Run(l.String()+"/float64", func(t *testing.T) { testUpField[float64](t, l, 1e-12, 0x1p-1022) })
-		t.Run(l.String()+"/float32", func(t *testing.T) { testUpField[float32](t, l, 1e-5, 0x1p-126) })
 	}
 }
 
