@@ -35,7 +35,8 @@ func cavityGVec[T Float](cav cavGRowFunc[T], dst, btop, omega, v, mcav []T, xcav
 // into tanh there, then damped and masked into dst (which may be mcav).
 func cavityMagVec[T Float](tk rowFunc[T], dst, mcav, h, gcav []T, xcav cavX[T], mask []T, psi T, K, N, B int) {
 	parallelFor(K, N*B*4, func(lo, hi int) {
-		var buf [tanhChunk]T
+		buf := getScratch[T]()
+		defer putScratch(buf)
 		for k := lo; k < hi; k++ {
 			x := xcav.at(k)
 			for i := 0; i < N; i++ {
@@ -67,8 +68,10 @@ const signChanChunk = 256
 // each block of elements is prepared as one row (bpiPrep) and evaluated
 // with zero weights and inputs.
 func signChannelVec[T Float](cav cavGRowFunc[T], dst, btop, omega, v []T) {
-	var prep [cavStreams * signChanChunk]T
-	var zero, g [signChanChunk]T
+	buf := getScratch[T]()
+	defer putScratch(buf)
+	prep, zero, g := buf[:cavStreams*signChanChunk], buf[cavStreams*signChanChunk:(cavStreams+1)*signChanChunk], buf[(cavStreams+1)*signChanChunk:]
+	clear(zero)
 	for lo := 0; lo < len(dst); lo += signChanChunk {
 		c := min(signChanChunk, len(dst)-lo)
 		bp := padded(c)

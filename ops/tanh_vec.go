@@ -1,6 +1,9 @@
 package ops
 
-import "math"
+import (
+	"math"
+	"sync"
+)
 
 // The vector tanh (internal/gen/vecasm, tanhRow) behind the tanh passes of
 // the element-wise updates. It evaluates
@@ -33,10 +36,32 @@ func tanhVec[T Float](k rowFunc[T], dst, x []T) {
 // withTanh calls f(lo, t) for consecutive blocks of x, with
 // t[j] = tanh(x[lo+j]) evaluated by the vector kernel k.
 func withTanh[T Float](k rowFunc[T], x []T, f func(lo int, t []T)) {
-	var buf [tanhChunk]T
+	buf := getScratch[T]()
+	defer putScratch(buf)
 	for lo := 0; lo < len(x); lo += tanhChunk {
 		t := buf[:min(tanhChunk, len(x)-lo)]
 		tanhVec(k, t, x[lo:lo+len(t)])
 		f(lo, t)
 	}
 }
+
+// scratchLen is the length of the scratch blocks: the prepared row, the
+// zero weights and the output of signChannelVec.
+const scratchLen = (cavStreams + 2) * signChanChunk
+
+// The scratch blocks of the kernels that work through a block of their
+// own. The vector kernels are called through function values, which escape
+// analysis cannot follow, so a block on the stack would move to the heap
+// at every call; pooled blocks cost no allocation in a steady state.
+var (
+	scratch64 = sync.Pool{New: func() any { return new([scratchLen]float64) }}
+	scratch32 = sync.Pool{New: func() any { return new([scratchLen]float32) }}
+)
+
+// getScratch returns a scratch block of T, of unspecified contents.
+func getScratch[T Float]() *[scratchLen]T {
+	return pick[T](&scratch64, &scratch32).(*sync.Pool).Get().(*[scratchLen]T)
+}
+
+// putScratch returns b to its pool.
+func putScratch[T Float](b *[scratchLen]T) { pick[T](&scratch64, &scratch32).(*sync.Pool).Put(b) }
