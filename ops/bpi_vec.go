@@ -48,28 +48,44 @@ const (
 func padded(b int) int { return (b + vecPad - 1) / vecPad * vecPad }
 
 // bpiPrep writes the streams of every row k into prep (K·cavStreams·bp).
+// It takes 1 − q = 1 − exp(−2a) as 2·tanh(a)/(1 + tanh(a)), which keeps
+// its relative accuracy for small a, with the vector tanh where there is
+// one.
 func bpiPrep[T Float](prep, omega, v, btop []T, K, B, bp int) {
 	clear(prep)
+	tk := tanhRow[T]()
 	for k := 0; k < K; k++ {
 		row := prep[k*cavStreams*bp : (k+1)*cavStreams*bp]
+		a, t := row[cavM2A*bp:cavM2A*bp+B], row[cavOM*bp:cavOM*bp+B]
+		for n := range a {
+			a[n] = T(math.Abs(float64(btop[k*B+n])))
+		}
+		if tk != nil {
+			tanhVec(tk, t, a)
+		} else {
+			for n := range t {
+				t[n] = T(math.Tanh(float64(a[n])))
+			}
+		}
 		for n := 0; n < B; n++ {
 			j := k*B + n
-			f := newSignField(float64(btop[j]))
+			bt, th := float64(btop[j]), float64(t[n])
+			oneMq := 2 * th / (1 + th)
 			s := math.Sqrt(float64(v[j]))
 			sgn := 0.0
 			switch {
-			case f.btop > 0:
+			case bt > 0:
 				sgn = 1
-			case f.btop < 0:
+			case bt < 0:
 				sgn = -1
-			case f.btop != f.btop:
-				sgn = f.btop
+			case bt != bt:
+				sgn = bt
 			}
 			row[cavOmega*bp+n] = omega[j]
 			row[cavSI*bp+n] = T(sgn / s)
-			row[cavC1*bp+n] = T(sgn * spSqrt2OverPi * f.oneMq / s)
-			row[cavOM*bp+n] = T(f.oneMq)
-			row[cavM2A*bp+n] = T(-2 * f.a)
+			row[cavC1*bp+n] = T(sgn * spSqrt2OverPi * oneMq / s)
+			row[cavOM*bp+n] = T(oneMq)
+			row[cavM2A*bp+n] = -2 * a[n]
 		}
 	}
 }
