@@ -11,6 +11,8 @@ import (
 	"gonum.org/v1/gonum/blas/blas64"
 	"gorgonia.org/gorgonia"
 	"gorgonia.org/tensor"
+
+	"github.com/fbpgo/fbp/gemm"
 )
 
 // matMulOp is the matrix product C = op(A)·op(B), where op transposes its
@@ -114,9 +116,10 @@ func (o *matMulOp) gemm(c, a, b *tensor.Dense, dt tensor.Dtype, m, n, k int) {
 	// gonum's product with a transposed first operand and a plain second one
 	// runs at about half the speed of the plain one; transposing A into
 	// scratch first (K·N copies against K·N·B multiply-adds) is faster.
+	// Package gemm packs a transposed A itself.
 	var ad64 []float64
 	var ad32 []float32
-	if ta == blas.Trans && tb == blas.NoTrans {
+	if ta == blas.Trans && tb == blas.NoTrans && !gemm.Registered() {
 		ta, as = blas.NoTrans, tensor.Shape{as[1], as[0]}
 		if dt == tensor.Float64 {
 			o.at = transpose(o.at, f64(a), as[1], as[0])
