@@ -41,23 +41,23 @@ import "gonum.org/v1/gonum/blas"
 // Dgemm computes C = α·op(A)·op(B) + β·C for row-major float64 matrices,
 // with the semantics of gonum's blas.Float64.Dgemm.
 func Dgemm(tA, tB blas.Transpose, m, n, k int, alpha float64, a []float64, lda int, b []float64, ldb int, beta float64, c []float64, ldc int) {
-	if !checkArgs(tA, tB, m, n, k, lda, ldb, ldc, len(a), len(b), len(c)) {
-		return
-	}
-	p := problem[float64]{aT: tA != blas.NoTrans, bT: tB != blas.NoTrans, m: m, n: n, k: k,
-		alpha: alpha, a: a, lda: lda, b: b, ldb: ldb, beta: beta, c: c, ldc: ldc}
-	p.solve(kernel64())
+	gemm(kernel64(), tA, tB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
 }
 
 // Sgemm computes C = α·op(A)·op(B) + β·C for row-major float32 matrices,
 // with the semantics of gonum's blas.Float32.Sgemm.
 func Sgemm(tA, tB blas.Transpose, m, n, k int, alpha float32, a []float32, lda int, b []float32, ldb int, beta float32, c []float32, ldc int) {
+	gemm(kernel32(), tA, tB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
+}
+
+// gemm checks the arguments and computes the product with the kernels kn.
+func gemm[T float](kn *kernel[T], tA, tB blas.Transpose, m, n, k int, alpha T, a []T, lda int, b []T, ldb int, beta T, c []T, ldc int) {
 	if !checkArgs(tA, tB, m, n, k, lda, ldb, ldc, len(a), len(b), len(c)) {
 		return
 	}
-	p := problem[float32]{aT: tA != blas.NoTrans, bT: tB != blas.NoTrans, m: m, n: n, k: k,
+	p := problem[T]{aT: tA != blas.NoTrans, bT: tB != blas.NoTrans, m: m, n: n, k: k,
 		alpha: alpha, a: a, lda: lda, b: b, ldb: ldb, beta: beta, c: c, ldc: ldc}
-	p.solve(kernel32())
+	p.solve(kn)
 }
 
 // Panic messages, the same as gonum's.
