@@ -135,14 +135,21 @@ func newColLayout(e elem, slice, ld string) *colLayout {
 }
 
 func (l *colLayout) addr(i, p int) Mem {
-	m := Mem{Base: l.a, Disp: i * l.size}
-	switch p {
+	return strided(Mem{Base: l.a, Disp: i * l.size}, l.s, l.s3, p)
+}
+
+// strided returns m moved by j (0 to 4) strides s, with s3 = 3s, in the
+// scaled-index forms of the addressing modes.
+func strided(m Mem, s, s3 Register, j int) Mem {
+	switch j {
 	case 1:
-		m.Index, m.Scale = l.s, 1
+		m.Index, m.Scale = s, 1
 	case 2:
-		m.Index, m.Scale = l.s, 2
+		m.Index, m.Scale = s, 2
 	case 3:
-		m.Index, m.Scale = l.s3, 1
+		m.Index, m.Scale = s3, 1
+	case 4:
+		m.Index, m.Scale = s, 4
 	}
 	return m
 }
@@ -182,18 +189,7 @@ func newRowLayout(e elem, mr int) *rowLayout {
 }
 
 func (l *rowLayout) addr(i, p int) Mem {
-	m := Mem{Base: l.bases[i/5], Disp: p * l.size}
-	switch i % 5 {
-	case 1:
-		m.Index, m.Scale = l.r, 1
-	case 2:
-		m.Index, m.Scale = l.r, 2
-	case 3:
-		m.Index, m.Scale = l.r3, 1
-	case 4:
-		m.Index, m.Scale = l.r, 4
-	}
-	return m
+	return strided(Mem{Base: l.bases[i/5], Disp: p * l.size}, l.r, l.r3, i%5)
 }
 
 func (l *rowLayout) advance(steps int) {
