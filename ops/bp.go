@@ -273,8 +273,9 @@ func cavityOmega[T Float](dst, mcav []T, xcav cavX[T], K, N, B int) {
 			x, row := xcav.at(k), dst[k*B:(k+1)*B]
 			clear(row)
 			for i := 0; i < N; i++ {
-				for n := 0; n < B; n++ {
-					row[n] += mcav[(k*N+i)*B+n] * x[i*B+n]
+				m, xi := mcav[(k*N+i)*B:(k*N+i+1)*B], x[i*B:(i+1)*B]
+				for n := range row {
+					row[n] += m[n] * xi[n]
 				}
 			}
 		}
@@ -304,9 +305,10 @@ func cavityDownField[T Float](dst, mcav, gcav []T, K, N, B int) {
 			row := dst[i*B : (i+1)*B]
 			clear(row)
 			for k := 0; k < K; k++ {
-				for n := 0; n < B; n++ {
-					j := (k*N+i)*B + n
-					row[n] += mcav[j] * gcav[j]
+				j := (k*N + i) * B
+				m, g := mcav[j:j+B], gcav[j:j+B]
+				for n := range row {
+					row[n] += m[n] * g[n]
 				}
 			}
 		}
@@ -315,9 +317,14 @@ func cavityDownField[T Float](dst, mcav, gcav []T, K, N, B int) {
 
 // cavityDown: dst[k,i,n] = b[i,n] − mcav[k,i,n]·gcav[k,i,n].
 func cavityDown[T Float](dst, b, mcav, gcav []T, K, N, B int) {
-	parallelFor(K, N*B, func(lo, hi int) {
-		for j := lo * N * B; j < hi*N*B; j++ {
-			dst[j] = b[j%(N*B)] - mcav[j]*gcav[j]
+	nb := N * B
+	b = b[:nb]
+	parallelFor(K, nb, func(lo, hi int) {
+		for k := lo; k < hi; k++ {
+			d, m, g := dst[k*nb:(k+1)*nb], mcav[k*nb:(k+1)*nb], gcav[k*nb:(k+1)*nb]
+			for j, bj := range b {
+				d[j] = bj - m[j]*g[j]
+			}
 		}
 	})
 }
@@ -329,8 +336,9 @@ func cavityHin[T Float](dst, gcav []T, xcav cavX[T], K, N, B int) {
 			x := xcav.at(k)
 			for i := 0; i < N; i++ {
 				var h T
-				for n := 0; n < B; n++ {
-					h += gcav[(k*N+i)*B+n] * x[i*B+n]
+				g, xi := gcav[(k*N+i)*B:(k*N+i+1)*B], x[i*B:(i+1)*B]
+				for n := range g {
+					h += g[n] * xi[n]
 				}
 				dst[k*N+i] = h
 			}
