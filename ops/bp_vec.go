@@ -44,7 +44,7 @@ func cavityMagVec[T Float](tk rowFunc[T], dst, mcav, h, gcav []T, xcav cavX[T], 
 				for n0 := 0; n0 < B; n0 += tanhChunk {
 					r := (k*N+i)*B + n0
 					t := buf[:min(tanhChunk, B-n0)]
-					g, xi := gcav[r:r+len(t)], x[i*B+n0:]
+					g, xi := gcav[r:r+len(t)], x[i*B+n0:i*B+n0+len(t)]
 					for n := range t {
 						t[n] = hki - g[n]*xi[n]
 					}
