@@ -55,6 +55,9 @@ func New(cfg Config, rng *rand.Rand) (*Network, error) {
 	if err := cfg.Validate(); err != nil {
 		return nil, err
 	}
+	if err := cfg.checkMemory(memoryLimit()); err != nil {
+		return nil, err
+	}
 	if rng == nil {
 		return nil, errors.New("mpnet: New needs a random source")
 	}
