@@ -146,10 +146,11 @@ const (
 //	                 number of extra state tensors of the rule: 2 for CBPI)
 //	+ 8·K·N         (the float64 mask that New draws)
 //	+ 20·(K+N)·B·s  (batch-sized messages)
-//	+ 6·K·N·B·s     (BP layers only: the cavity messages). It is an upper
+//	+ 6·K·N·B·s     (BP layers only: the cavity messages).
 //
-// estimate for choosing a size, not an exact account (the training set is
-// not included), and saturates at math.MaxInt64 instead of overflowing.
+// It is an upper estimate for choosing a size, not an exact account (the
+// training set is not included), and saturates at math.MaxInt64 instead of
+// overflowing.
 func (c *Config) MemoryBytes(batch int) int64 {
 	s := int64(c.dtype().Size())
 	B := int64(max(batch, 1))
