@@ -15,19 +15,27 @@ var (
 	errInterrupted = errors.New("interrupted")
 )
 
-// dataCmd runs "fbp data fetch".
+// dataCmd runs "fbp data fetch", which reports its progress on stderr.
 func dataCmd(args []string, stdout, stderr io.Writer) error {
+	const usage = "usage: fbp data fetch [-dir DIR] [mnist] [fashion]"
+	if len(args) > 0 && (args[0] == "-h" || args[0] == "-help" || args[0] == "--help") {
+		fmt.Fprintln(stdout, usage)
+		return errHelp
+	}
 	if len(args) == 0 || args[0] != "fetch" {
-		fmt.Fprintln(stderr, "usage: fbp data fetch [-dir DIR] [mnist] [fashion]")
+		fmt.Fprintln(stderr, usage)
 		return errUsage
 	}
 	fs := flag.NewFlagSet("fbp data fetch", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	dir := fs.String("dir", data.DefaultDir(), "data directory")
 	if err := fs.Parse(args[1:]); err != nil {
+		if err == flag.ErrHelp {
+			return errHelp
+		}
 		return errUsage
 	}
-	if err := data.Fetch(*dir, fs.Args()...); err != nil {
+	if err := data.FetchProgress(*dir, stderr, fs.Args()...); err != nil {
 		return err
 	}
 	fmt.Fprintf(stdout, "data in %s\n", *dir)

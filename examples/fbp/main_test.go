@@ -450,6 +450,17 @@ func TestHelp(t *testing.T) {
 	if code != 0 || !strings.Contains(stderr, "-layer") {
 		t.Errorf("train -h: exit %d, stderr %q", code, stderr)
 	}
+	// Every subcommand's help exits 0 and says something.
+	for _, args := range [][]string{{"-h"}, {"--help"}, {"compare", "-h"}, {"anneal", "-h"}, {"teacher", "-h"}, {"committee", "-h"},
+		{"experiment", "-h"}, {"experiment", "table1", "-h"}, {"data", "-h"}, {"data", "fetch", "-h"}, {"data", "fetch", "-help"}} {
+		code, stdout, stderr := runCLI(t, args...)
+		if code != 0 || stdout+stderr == "" {
+			t.Errorf("%q: exit %d (want 0), stdout %q, stderr %q", args, code, stdout, stderr)
+		}
+	}
+	if code, _, stderr := runCLI(t, "train", "-resume", "x", "-h"); code != 0 || !strings.Contains(stderr, "-epochs, -data, -json, -progress, -save, -device and -max-mem may change") {
+		t.Errorf("train -h does not say which flags may change on -resume: exit %d, stderr %q", code, stderr)
+	}
 }
 
 func TestInterrupted(t *testing.T) {
