@@ -16,6 +16,7 @@ import (
 	"github.com/fbpgo/fbp/mpnet"
 	"github.com/fbpgo/fbp/ops"
 	"github.com/fbpgo/fbp/pasp"
+	"github.com/fbpgo/fbp/train"
 )
 
 // trainOptions are the parsed flags of "fbp train".
@@ -114,7 +115,7 @@ func trainFlagSet(fs *flag.FlagSet, o *trainOptions) *trainFlags {
 	}
 	fs.IntVar(&o.trainEval, "train-eval", 0, "evaluate the training error on the first N training samples (0: all)")
 	fs.BoolVar(&o.jsonOut, "json", false, "print one JSON object per epoch on stdout instead of the table")
-	fs.BoolVar(&o.progress, "progress", true, "draw a progress bar on stderr while an epoch runs")
+	fs.BoolVar(&o.progress, "progress", true, "show the progress of an epoch on stderr: a bar on a terminal, else a line every 5 s")
 	fs.StringVar(&o.save, "save", "", "write a checkpoint to this file after every epoch (atomically)")
 	fs.StringVar(&o.resume, "resume", "", "continue from this checkpoint: the network and hyper-parameters come from it, and a flag that sets them (-hidden -layer -float -density -batch -seed -rho -psi -r -rstep -focus-y -focus-prior -taumax -eps-init -train-eval) with another value is an error; -epochs, -data, -json, -progress, -save, -device and -max-mem may change")
 	o.maxMem = memlimit.Value(memlimit.Default())
@@ -344,16 +345,21 @@ func trainCmd(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 }
 
 // recorders returns the recorders of "fbp train": the epoch table or JSON
-// lines on stdout, the progress on stderr, and the checkpoints of -save.
+// lines on stdout, the progress on stderr (a bar on a terminal, else a line
+// every few seconds), and the checkpoints of -save.
 func recorders(o *trainOptions, t *pasp.Trainer, stdout, stderr io.Writer) pasp.Recorders {
 	var rec pasp.Recorders
+	bar := o.progress && isTerminal(stderr)
 	if o.jsonOut {
 		rec = append(rec, &pasp.JSONRecorder{W: stdout})
 	} else {
-		rec = append(rec, &pasp.Printer{W: stdout, Bar: stderr, Progress: o.progress})
+		rec = append(rec, &pasp.Printer{W: stdout, Bar: stderr, Progress: bar})
 	}
-	if o.progress && o.jsonOut {
+	switch {
+	case bar && o.jsonOut:
 		rec = append(rec, &pasp.Printer{W: io.Discard, Bar: stderr, Progress: true})
+	case o.progress && !bar:
+		rec = append(rec, &train.ProgressLine{W: stderr})
 	}
 	if o.save != "" {
 		rec = append(rec, saver{t: t, path: o.save})

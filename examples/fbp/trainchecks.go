@@ -2,6 +2,7 @@ package main
 
 import (
 	"fmt"
+	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -171,4 +172,15 @@ func expand(v []float64, L int, def float64) []float64 {
 		return slices.Repeat(v, L)
 	}
 	return v
+}
+
+// isTerminal reports whether w is a terminal (a character device; a
+// progress bar drawn elsewhere would fill a log with control codes).
+func isTerminal(w io.Writer) bool {
+	f, ok := w.(*os.File)
+	if !ok {
+		return false
+	}
+	st, err := f.Stat()
+	return err == nil && st.Mode()&os.ModeCharDevice != 0
 }
