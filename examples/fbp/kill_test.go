@@ -298,17 +298,25 @@ func TestKillAndResume(t *testing.T) {
 		trials, kills, inWrite, freshStarts, time.Since(start).Round(time.Millisecond), est.Round(time.Millisecond))
 }
 
+// savedCheckpoint trains one epoch on a new data directory and returns the
+// directory, the checkpoint's directory and the checkpoint, ckDir/net.ckpt.
+func savedCheckpoint(t *testing.T) (dir, ckDir, ck string) {
+	t.Helper()
+	dir = tinyDir(t, 40, 20, 784)
+	ckDir = t.TempDir()
+	ck = filepath.Join(ckDir, "net.ckpt")
+	if code, _, stderr := runCLI(t, trainArgs(dir, "-save", ck)...); code != 0 {
+		t.Fatalf("saving a checkpoint: exit %d, stderr:\n%s", code, stderr)
+	}
+	return dir, ckDir, ck
+}
+
 // TestResumeRefusesBadCheckpoint checks the other half of the robustness
 // promise: a corrupt or mismatched checkpoint is refused with a clear error
 // (TestBadInput covers random bytes, a bit flip, half a file, an empty file
 // and a wrong input width).
 func TestResumeRefusesBadCheckpoint(t *testing.T) {
-	dir := tinyDir(t, 40, 20, 784)
-	ckDir := t.TempDir()
-	ck := filepath.Join(ckDir, "net.ckpt")
-	if code, _, stderr := runCLI(t, trainArgs(dir, "-save", ck)...); code != 0 {
-		t.Fatalf("saving a checkpoint: exit %d, stderr:\n%s", code, stderr)
-	}
+	dir, ckDir, ck := savedCheckpoint(t)
 	good, err := os.ReadFile(ck)
 	if err != nil {
 		t.Fatal(err)
@@ -376,12 +384,7 @@ func TestResumeRefusesBadCheckpoint(t *testing.T) {
 // temporary files that a save killed before its rename left next to the
 // checkpoint, and accepts flags that repeat the checkpoint's values.
 func TestResumeRemovesTemps(t *testing.T) {
-	dir := tinyDir(t, 40, 20, 784)
-	ckDir := t.TempDir()
-	ck := filepath.Join(ckDir, "net.ckpt")
-	if code, _, stderr := runCLI(t, trainArgs(dir, "-save", ck)...); code != 0 {
-		t.Fatalf("saving a checkpoint: exit %d, stderr:\n%s", code, stderr)
-	}
+	dir, ckDir, ck := savedCheckpoint(t)
 	stale := filepath.Join(ckDir, "net.ckpt.tmp8675309")
 	if err := os.WriteFile(stale, []byte("FBPCKPT\x01partial"), 0o644); err != nil {
 		t.Fatal(err)
