@@ -2,6 +2,7 @@ package mpnet
 
 import (
 	"math"
+	"sync"
 
 	"github.com/pkg/errors"
 
@@ -177,8 +178,8 @@ func (c *Config) MemoryBytes(batch int) int64 {
 }
 
 // memoryLimit returns the memory New allows a network: half the machine's
-// (memlimit.Default); a variable for tests.
-var memoryLimit = memlimit.Default
+// (memlimit.Default, read once); a variable for tests.
+var memoryLimit = sync.OnceValue(memlimit.Default)
 
 // checkMemory refuses a network whose state alone (MemoryBytes of a batch
 // of one) needs more than limit bytes, before anything of its size exists.
