@@ -233,6 +233,8 @@ func TestBadInput(t *testing.T) {
 		{"hidden trailing comma", trainArgs(good, "-hidden", "11,"), 1, []string{"-hidden", "empty entry"}},
 		{"density 1e-9", trainArgs(good, "-density", "1e-9"), 1, []string{"-density", "layer 0", "want a density ≥ 1/784", "at least one weight per unit"}},
 		{"density hidden layer", trainArgs(good, "-hidden", "5", "-density", "0.5,0.1"), 1, []string{"-density", "layer 1", "1/5"}},
+		{"eps-init 1e308", trainArgs(good, "-eps-init", "1e308"), 1, []string{"-eps-init", "[0, 1e+06]"}},
+		{"rho overflow", trainArgs(good, "-batch", "1", "-epochs", "10", "-float", "32", "-rho", "2"), 1, []string{"the fields overflowed", "-rho", "non-finite"}},
 		{"rho 1e308", trainArgs(good, "-rho", "1e308"), 1, []string{"-rho", "1e+308", "[0, 2]"}},
 		{"rho 2.5 per layer", trainArgs(good, "-rho", "1,2.5"), 1, []string{"-rho", "2.5", "[0, 2]"}},
 		{"hidden 300000", trainArgs(good, "-hidden", "300000", "-max-mem", "4GiB"), 1, []string{"-hidden 300000 -batch 8", "needs about", "memory limit of 4 GiB", "-max-mem"}},

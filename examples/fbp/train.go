@@ -241,6 +241,8 @@ func (f *trainFlags) settings(o *trainOptions, hiddenKind mpnet.Kind, classes in
 	s.TauMax, s.EpsInit, s.BatchSize, s.Epochs, s.Seed = *f.tauMax, *f.epsInit, *f.batch, *f.epochs, *f.seed
 	s.TrainEval = o.trainEval
 	switch {
+	case !(*f.epsInit <= maxEpsInit):
+		return nil, errors.Errorf("-eps-init %v: want a standard deviation in [0, %g] (fields beyond a few units already saturate tanh)", *f.epsInit, maxEpsInit)
 	case *f.batch < 1:
 		return nil, errors.Errorf("-batch %d: want a size ≥ 1", *f.batch)
 	case *f.epochs < 1:
@@ -329,7 +331,7 @@ func trainCmd(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	t.SetRecorder(recorders(o, t, stdout, stderr))
 	res, err := t.Fit(ctx, train, test)
 	if err != nil {
-		return err
+		return overflowHint(err)
 	}
 	if dev := net.Device(); dev != nil && !o.jsonOut {
 		_, peak := dev.Memory()

@@ -24,6 +24,22 @@ import (
 // epoch.
 const maxRho = 2
 
+// maxEpsInit is the largest -eps-init accepted: initial fields of a
+// larger spread gain nothing (tanh saturates beyond a few units) and
+// overflow in the first sweep.
+const maxEpsInit = 1e6
+
+// overflowHint adds to a non-finite state found during training the flags
+// that can drive the fields to overflow.
+func overflowHint(err error) error {
+	var nf *mpnet.NonFiniteError
+	if !errors.As(err, &nf) {
+		return err
+	}
+	return errors.Wrap(err, "the fields overflowed; the flags that scale them are -rho (ρ > 1 multiplies the prior field at every mini-batch), "+
+		"-eps-init, -r with -rstep, and -focus-y: try values closer to the defaults")
+}
+
 // parseInts parses a comma-separated list of integers given to flagName;
 // an empty entry (as in 11,,11 or a trailing comma) is an error.
 func parseInts(flagName, v string) ([]int, error) {
