@@ -5,6 +5,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"os"
 
 	"github.com/fbpgo/fbp/data"
 )
@@ -35,9 +36,27 @@ func dataCmd(args []string, stdout, stderr io.Writer) error {
 		}
 		return errUsage
 	}
+	if err := checkDir("-dir", *dir); err != nil {
+		return err
+	}
 	if err := data.FetchProgress(*dir, stderr, fs.Args()...); err != nil {
 		return err
 	}
 	fmt.Fprintf(stdout, "data in %s\n", *dir)
 	return nil
+}
+
+// checkDir makes sure that files can be written in the directory dir,
+// creating it if needed, so that a bad output directory fails before any
+// download.
+func checkDir(flagName, dir string) error {
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return fmt.Errorf("%s %s: cannot create the directory (%v)", flagName, dir, errors.Unwrap(err))
+	}
+	f, err := os.CreateTemp(dir, ".fbp-probe*")
+	if err != nil {
+		return fmt.Errorf("%s %s: cannot write in the directory (%v)", flagName, dir, errors.Unwrap(err))
+	}
+	f.Close()
+	return os.Remove(f.Name())
 }

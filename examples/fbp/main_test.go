@@ -204,6 +204,8 @@ func TestBadInput(t *testing.T) {
 		{"no args", nil, 2, []string{"usage"}},
 		{"unknown command", []string{"frobnicate"}, 2, []string{`unknown command "frobnicate"`}},
 		{"data without fetch", []string{"data"}, 2, []string{"fetch"}},
+		{"data fetch into a file", []string{"data", "fetch", "-dir", notADir}, 1, []string{"-dir " + notADir, "cannot create the directory", "not a directory"}},
+		{"data fetch under a file", []string{"data", "fetch", "-dir", filepath.Join(notADir, "sub")}, 1, []string{"-dir " + notADir, "cannot create the directory"}},
 		{"unknown flag", trainArgs(good, "-nosuchflag"), 2, []string{"nosuchflag"}},
 		{"batch not an int", trainArgs(good, "-batch", "abc"), 2, []string{"-batch"}},
 		{"positional arg", trainArgs(good, "extra"), 1, []string{`"extra"`}},
