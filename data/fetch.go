@@ -128,8 +128,9 @@ func Fetch(dir string, which ...string) error {
 
 // FetchProgress is Fetch writing its progress to w, one line at a time: a
 // line per stage of each data set (found, downloading, verifying and
-// writing) and, while a tarball downloads, a line every 5 seconds with the
-// bytes received and, when the server states the length, the percentage.
+// writing) and, while a tarball downloads or a file is compressed, a line
+// every 5 seconds and one at the end with the bytes done and, when the
+// total is known, the percentage.
 // A nil w writes nothing.
 func FetchProgress(dir string, w io.Writer, which ...string) error {
 	f := defaultFetcher
@@ -225,7 +226,11 @@ func (f *fetcher) fetchOne(dir string, ds dataset) error {
 		return err
 	}
 	for _, name := range idxFiles {
-		if err := writeGzipFile(filepath.Join(dir, name+".gz"), files[name]); err != nil {
+		var src io.Reader = bytes.NewReader(files[name])
+		if f.progress != nil {
+			src = &progressReader{r: src, f: f, what: filepath.Base(dir) + ": compressing " + name + ".gz", total: int64(len(files[name])), last: time.Now()}
+		}
+		if err := writeGzipFile(filepath.Join(dir, name+".gz"), src); err != nil {
 			return err
 		}
 	}
@@ -268,10 +273,10 @@ func sha256Hex(b []byte) string {
 	return hex.EncodeToString(s[:])
 }
 
-// writeGzipFile writes b gzip-compressed (no name, zero time, so the output
-// depends only on b and the compress/gzip version) to path via a temporary
-// file in the same directory.
-func writeGzipFile(path string, b []byte) (err error) {
+// writeGzipFile writes what r holds gzip-compressed (no name, zero time, so
+// the output depends only on the content and the compress/gzip version) to
+// path via a temporary file in the same directory.
+func writeGzipFile(path string, r io.Reader) (err error) {
 	tmp, err := os.CreateTemp(filepath.Dir(path), filepath.Base(path)+".tmp*")
 	if err != nil {
 		return err
@@ -286,7 +291,7 @@ func writeGzipFile(path string, b []byte) (err error) {
 	if err != nil {
 		return err
 	}
-	if _, err = zw.Write(b); err != nil {
+	if _, err = io.Copy(zw, r); err != nil {
 		return err
 	}
 	if err = zw.Close(); err != nil {

