@@ -245,6 +245,9 @@ func (h *ckptHeader) validate(L int) error {
 // their names. Other files are left alone.
 func RemoveTemps(path string) ([]string, error) {
 	dir, base := filepath.Split(path)
+	if base == "" || base == "." || base == ".." {
+		return nil, errors.Errorf("pasp: checkpoint %q: not a file name", path)
+	}
 	if dir == "" {
 		dir = "."
 	}

@@ -151,6 +151,11 @@ func TestRemoveTemps(t *testing.T) {
 	if !slices.Equal(names, want) {
 		t.Errorf("after SaveFile: %v, want %v", names, want)
 	}
+	for _, p := range []string{"", ".", "..", dir + "/"} {
+		if got, err := RemoveTemps(p); err == nil || got != nil {
+			t.Errorf("RemoveTemps(%q): %v, %v; want an error", p, got, err)
+		}
+	}
 	if got, err := RemoveTemps(filepath.Join(dir, "missing", "x.ckpt")); err == nil || got != nil {
 		t.Errorf("RemoveTemps in a missing directory: %v, %v", got, err)
 	}

@@ -38,7 +38,8 @@ func (p *ProgressLine) Init(*Stats) error {
 }
 
 // Record writes a line on StepEnd when Every has passed since the last one
-// (or since the epoch began), and restarts the clock on EpochEnd.
+// (or since the epoch began), and restarts the clock on EpochEnd. A nil W or
+// s, or Stats without mini-batches, writes nothing.
 func (p *ProgressLine) Record(ev Event, s *Stats) error {
 	now := p.clock()
 	if ev == EpochEnd {
@@ -49,7 +50,7 @@ func (p *ProgressLine) Record(ev Event, s *Stats) error {
 	if every <= 0 {
 		every = 5 * time.Second
 	}
-	if ev != StepEnd || p.W == nil || s.StepsPerEpoch <= 0 || now.Sub(p.last) < every {
+	if ev != StepEnd || p.W == nil || s == nil || s.StepsPerEpoch <= 0 || s.Step < 0 || now.Sub(p.last) < every {
 		return nil
 	}
 	p.last = now

@@ -39,6 +39,8 @@ func TestProgressLine(t *testing.T) {
 	}
 	out.Reset()
 	(&ProgressLine{W: &out, Every: time.Nanosecond}).Record(StepEnd, &Stats{})
+	(&ProgressLine{W: &out, Every: time.Nanosecond}).Record(StepEnd, nil)
+	(&ProgressLine{W: &out, Every: time.Nanosecond}).Record(StepEnd, &Stats{Step: -1, StepsPerEpoch: 3})
 	if out.Len() != 0 {
 		t.Errorf("a line for an epoch of no steps: %q", out.String())
 	}
