@@ -40,6 +40,12 @@ type ckptHeader struct {
 // Save writes the trainer's complete state to w. A network holding a NaN
 // or ±Inf is refused with a *mpnet.NonFiniteError (Load would refuse it).
 func (t *Trainer) Save(w io.Writer) error {
+	if err := t.ready(); err != nil {
+		return err
+	}
+	if w == nil {
+		return errors.New("pasp: Save: nil writer")
+	}
 	if err := t.net.CheckFinite(); err != nil {
 		return errors.Wrap(err, "pasp: not checkpointing a non-finite network")
 	}
