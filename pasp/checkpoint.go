@@ -114,6 +114,9 @@ func (t *Trainer) SaveFile(path string) (err error) {
 // Load reads a checkpoint written by Save and returns the trainer, ready to
 // continue; its Recorder is nil.
 func Load(r io.Reader) (*Trainer, error) {
+	if r == nil {
+		return nil, errors.New("pasp: Load: nil reader")
+	}
 	b, err := io.ReadAll(io.LimitReader(r, 1<<36))
 	if err != nil {
 		return nil, errors.Wrap(err, "pasp: reading checkpoint")

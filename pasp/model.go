@@ -29,7 +29,12 @@ func (t *Trainer) Widths() []int {
 // Progress returns the run state that Fit advances (train.Model): the
 // counters Stats returns and the source of the epoch orders. Checkpoints
 // save it.
-func (t *Trainer) Progress() *train.Progress { return &t.prog }
+func (t *Trainer) Progress() *train.Progress {
+	if t == nil {
+		return nil
+	}
+	return &t.prog
+}
 
 // TrainBatch is Step, with the step's change stored in Stats.Change.
 func (t *Trainer) TrainBatch(x []float64, y []int) error {

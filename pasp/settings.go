@@ -1,6 +1,7 @@
 package pasp
 
 import (
+	"fmt"
 	"math"
 	"time"
 
@@ -120,7 +121,7 @@ type SettingsError struct {
 	Err   error
 }
 
-func (e *SettingsError) Error() string { return "pasp: Settings." + e.Field + ": " + e.Err.Error() }
+func (e *SettingsError) Error() string { return fmt.Sprint("pasp: Settings.", e.Field, ": ", e.Err) }
 func (e *SettingsError) Unwrap() error { return e.Err }
 
 // resolved holds settings with every default applied and checked.

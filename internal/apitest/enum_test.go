@@ -110,9 +110,3 @@ func receiver(fn *ast.FuncDecl) string {
 	}
 	return name + "."
 }
-
-func TestListAPI(t *testing.T) {
-	for _, n := range exportedAPI(t) {
-		t.Log(n)
-	}
-}
