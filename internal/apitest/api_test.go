@@ -16,13 +16,16 @@ type apiCase struct {
 	names []string
 	// run calls the entry points through the checker.
 	run func(c *checker)
+	// runNilSafe is the run of an error type's case whose nil pointer
+	// answers (nilSafe).
+	runNilSafe func(c *checker)
 }
 
 // cases returns the table: the cases of every package.
 func cases() []apiCase {
 	var all []apiCase
 	for _, part := range [][]apiCase{
-		trainCases, paspCases, mpnetCases,
+		trainCases, paspCases, mpnetCases, dataCases,
 	} {
 		all = append(all, part...)
 	}

@@ -13,6 +13,12 @@ import (
 // same, since a nil *T stored in an error is a programmer error.
 const nilErrorPanics = "a nil pointer of an error type is a programmer error (Go convention, as for *os.PathError)"
 
+// nilSafe is errorCase for an error type whose nil pointer answers too.
+func (a apiCase) nilSafe() apiCase {
+	a.run = func(c *checker) { a.runNilSafe(c) }
+	return a
+}
+
 // errorCase calls Error and, if it has one, Unwrap on the zero value of an
 // error type, which must answer, and on a nil pointer of it, which panics
 // by Go's convention (nilErrorPanics).
@@ -21,7 +27,14 @@ func errorCase(pkg, typ string, zero, nilPtr error, unwrap bool) apiCase {
 	if unwrap {
 		names = append(names, pkg+".(*"+typ+").Unwrap")
 	}
-	return apiCase{names: names, run: func(c *checker) {
+	return apiCase{names: names, runNilSafe: func(c *checker) {
+		for what, e := range map[string]error{"zero value": zero, "nil pointer": nilPtr} {
+			c.ok(names[0], what, func() string { _ = e.Error(); return "" })
+			if unwrap {
+				c.ok(names[1], what, func() string { _ = errors.Unwrap(e); return "" })
+			}
+		}
+	}, run: func(c *checker) {
 		c.ok(names[0], "zero value", func() string { return ifNot(zero.Error() != "", "empty message") })
 		c.panics(names[0], "nil pointer", nilErrorPanics, func() { _ = nilPtr.Error() })
 		if unwrap {
