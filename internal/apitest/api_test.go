@@ -25,7 +25,7 @@ type apiCase struct {
 func cases() []apiCase {
 	var all []apiCase
 	for _, part := range [][]apiCase{
-		trainCases, paspCases, mpnetCases, dataCases,
+		trainCases, paspCases, mpnetCases, dataCases, solverCases,
 	} {
 		all = append(all, part...)
 	}
