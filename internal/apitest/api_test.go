@@ -25,7 +25,7 @@ type apiCase struct {
 func cases() []apiCase {
 	var all []apiCase
 	for _, part := range [][]apiCase{
-		trainCases, paspCases, mpnetCases, dataCases, solverCases,
+		trainCases, paspCases, mpnetCases, dataCases, solverCases, opsCases,
 	} {
 		all = append(all, part...)
 	}
