@@ -36,7 +36,7 @@ type Summary struct {
 // Summaries returns one Summary per algorithm, in order of first appearance.
 func (r *Results) Summaries(hasBayes func(algo string) bool) []Summary {
 	byAlgo := map[string][]*Run{}
-	for _, run := range r.Runs {
+	for _, run := range r.runs() {
 		byAlgo[run.Algo] = append(byAlgo[run.Algo], run)
 	}
 	var out []Summary
@@ -122,7 +122,7 @@ func (r *Results) writeCSV(path string) error {
 	w := csv.NewWriter(f)
 	w.Write([]string{"algo", "seed", "epoch", "train_error", "test_error", "train_error_bayes", "test_error_bayes", "epoch_seconds"})
 	ff := func(v float64) string { return strconv.FormatFloat(v, 'g', -1, 64) }
-	for _, run := range r.Runs {
+	for _, run := range r.runs() {
 		for _, e := range run.Epochs {
 			w.Write([]string{run.Algo, strconv.FormatUint(run.Seed, 10), strconv.Itoa(e.Epoch), ff(e.TrainError),
 				ff(e.TestError), ff(e.TrainErrorBayes), ff(e.TestErrorBayes), ff(e.EpochSeconds)})
@@ -202,7 +202,7 @@ func addLine(p *plot.Plot, name string, pts plotter.XYs, c color.Color, dashes [
 func (r *Results) meanCurve(algo string) (pw, pb plotter.XYs) {
 	var runs []*Run
 	n := math.MaxInt
-	for _, run := range r.Runs {
+	for _, run := range r.runs() {
 		if run.Algo == algo {
 			runs = append(runs, run)
 			n = min(n, len(run.Epochs))

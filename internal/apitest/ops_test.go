@@ -124,8 +124,8 @@ func opInstances() (map[string]gorgonia.Op, error) {
 var opMethods = []string{"Arity", "Type", "InferShape", "Do", "UsePreallocDo", "WriteHash", "Hashcode", "String"}
 
 // opContract calls the methods of op with no, nil and mistyped arguments.
-func opContract(c *checker, typ string, op gorgonia.Op) {
-	n := func(m string) string { return "ops.(*" + typ + ")." + m }
+func opContract(c *checker, prefix string, op gorgonia.Op) {
+	n := func(m string) string { return prefix + m }
 	c.ok(n("Arity"), "", func() string { return ifNot(op.Arity() > 0, "arity ≤ 0") })
 	c.ok(n("Type"), "", func() string { return ifNot(op.Type() != nil, "nil type") })
 	c.err(n("InferShape"), "no shapes", func() error { _, err := op.InferShape(); return err })
@@ -172,7 +172,7 @@ func opsCaseList() []apiCase {
 			c.t.Fatal(err)
 		}
 		for typ, op := range inst {
-			opContract(c, typ, op)
+			opContract(c, "ops.(*"+typ+").", op)
 		}
 	}})
 	return all
