@@ -40,7 +40,7 @@ type Job struct {
 }
 
 // MessagePassing reports whether the job trains by PasP.
-func (j *Job) MessagePassing() bool { return compare.MessagePassing(j.Kind) }
+func (j *Job) MessagePassing() bool { return j != nil && compare.MessagePassing(j.Kind) }
 
 // settings returns the factory settings of the job.
 func (j *Job) settings() *compare.AlgorithmSettings {

@@ -38,6 +38,9 @@ func (overlaps) Report(r *Report) ([]string, error) {
 // Overlaps writes the final overlaps per layer, overlaps.csv and
 // overlaps.png; it returns the figure.
 func (r *Report) Overlaps() ([]string, error) {
+	if err := r.ready(); err != nil {
+		return nil, err
+	}
 	r.Printf("\nPolarization and overlaps per layer after the last epoch (ALGORITHMS §13; mean ± std over seeds). q0 = mean_k (1/N) Σ_i m[k,i]², qab[k,p] = (1/N) Σ_i m[k,i] m[p,i], averaged over k ≠ p with its sign and in absolute value; \"marginals\" uses the means m of the message-passing posterior, \"point-wise\" the weights sign(m) or sign(W) (pruned weights 0):\n\n")
 	r.Printf("| group | algorithm | layer | q0 (marginals) | qab, k ≠ p (marginals) | abs qab, k ≠ p (marginals) | q0 (point-wise) | qab, k ≠ p (point-wise) | abs qab, k ≠ p (point-wise) |\n|---|---|---|---|---|---|---|---|---|\n")
 	rows := [][]string{{"group", "algo", "seed", "epoch", "layer", "q0", "qab_offdiag", "qab_abs_offdiag", "q0_pointwise", "qab_offdiag_pointwise", "qab_abs_offdiag_pointwise"}}

@@ -13,6 +13,9 @@ import (
 // experiment e (the flag of the same name): the parameters every
 // experiment has, then e's own (Experiment.Check).
 func CheckParams(e Experiment, p *Params) error {
+	if e == nil || p == nil {
+		return errors.New("experiments: CheckParams: nil experiment or parameters")
+	}
 	d := e.Defaults()
 	if len(p.Data) == 0 {
 		return errors.Errorf("-data %q: no data set", strings.Join(p.Data, ","))

@@ -73,6 +73,9 @@ func meanOver(g *group, n func(rec *Record) int, x, f func(rec *Record, i int) f
 // algorithm (point-wise solid, Bayesian dashed), from epoch 1, into
 // curves_GROUP.png; it returns the files.
 func (r *Report) Curves() ([]string, error) {
+	if err := r.ready(); err != nil {
+		return nil, err
+	}
 	groups := r.groups()
 	var files []string
 	for _, name := range r.groupNames() {

@@ -26,8 +26,13 @@ type Report struct {
 	b       *strings.Builder
 }
 
-// Printf appends to the README.
-func (r *Report) Printf(format string, args ...any) { fmt.Fprintf(r.b, format, args...) }
+// Printf appends to the README; on a Report that Run did not make it does
+// nothing.
+func (r *Report) Printf(format string, args ...any) {
+	if r.ready() == nil {
+		fmt.Fprintf(r.b, format, args...)
+	}
+}
 
 // write writes runs.json, runs.csv, command.txt and README.md with the
 // experiment's tables and figures.
@@ -206,8 +211,15 @@ func (r *Report) writeEpochCSV() error {
 	return r.CSV("runs.csv", rows)
 }
 
-// CSV writes rows to the file name in the results directory.
+// CSV writes rows to the file name in the results directory; name must be
+// a plain file name.
 func (r *Report) CSV(name string, rows [][]string) error {
+	if err := r.ready(); err != nil {
+		return err
+	}
+	if err := checkFileName(name); err != nil {
+		return err
+	}
 	path := filepath.Join(r.Dir, name)
 	f, err := os.Create(path)
 	if err != nil {

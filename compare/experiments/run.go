@@ -72,7 +72,7 @@ func Run(ctx context.Context, e Experiment, p *Params, o *Options) (*Summary, er
 	if err := CheckParams(e, p); err != nil {
 		return nil, err
 	}
-	if o.Out == "" {
+	if o == nil || o.Out == "" {
 		return nil, errors.New("experiments: Options.Out: no results directory")
 	}
 	stdout, stderr := orDiscard(o.Stdout), orDiscard(o.Stderr)

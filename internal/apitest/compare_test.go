@@ -209,7 +209,7 @@ func runnerCases() []apiCase {
 				} else {
 					c.nilErr("compare.(*Session).Save", what+" (not checkpointed: nothing to save)", s.Save)
 				}
-				c.ok("compare.(*Session).Logf", what, func() string { s.Logf("%d %v", 1); return "" })
+				c.ok("compare.(*Session).Logf", what, func() string { s.Logf(hostileFormat, 1); return "" })
 			}
 		}},
 		{names: []string{"compare.(*Results).Summaries", "compare.(*Results).Table", "compare.(*Results).WriteDir",

@@ -29,6 +29,15 @@ const modulePath = "github.com/fbpgo/fbp"
 // module.
 func exportedAPI(t *testing.T) []string {
 	t.Helper()
+	names, err := listAPI()
+	if err != nil {
+		t.Fatalf("listing the exported API: %v", err)
+	}
+	return names
+}
+
+// listAPI is exportedAPI without a test.
+func listAPI() ([]string, error) {
 	var names []string
 	err := filepath.WalkDir(moduleRoot, func(path string, d os.DirEntry, err error) error {
 		if err != nil {
@@ -60,11 +69,8 @@ func exportedAPI(t *testing.T) []string {
 		names = append(names, got...)
 		return err
 	})
-	if err != nil {
-		t.Fatalf("listing the exported API: %v", err)
-	}
 	sort.Strings(names)
-	return names
+	return names, err
 }
 
 // exportedIn parses files in dir and returns the exported functions and

@@ -6,6 +6,7 @@ import (
 	"io"
 	"math"
 	"math/rand/v2"
+	"strings"
 	"testing"
 
 	"github.com/fbpgo/fbp/data"
@@ -81,3 +82,6 @@ func badSets() map[string]*data.Set {
 		"label 42": {X: []float64{0, 1}, Y: []int{42}, M: 1, N: 2, Classes: 2},
 	}
 }
+
+// hostileFormat is a format string with more verbs than arguments.
+var hostileFormat = strings.Repeat("%d %v ", 2)
