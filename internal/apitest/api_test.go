@@ -26,6 +26,7 @@ func cases() []apiCase {
 	var all []apiCase
 	for _, part := range [][]apiCase{
 		trainCases, paspCases, mpnetCases, dataCases, solverCases, opsCases, compareCases, experimentsCases,
+		committeeCases,
 	} {
 		all = append(all, part...)
 	}
