@@ -197,17 +197,18 @@ func (e *EBP) Settings() EBPSettings {
 
 // SetRecorder replaces the recorder that the next Fit reports to.
 func (e *EBP) SetRecorder(r pasp.Recorder) {
-	if e != nil {
-		e.s.Recorder = r
+	if e == nil {
+		return
 	}
+	e.s.Recorder = r
 }
 
-// Stats returns the trainer's counters.
-func (e *EBP) Stats() pasp.Stats {
-	if e == nil {
-		return pasp.Stats{}
+// Stats returns the trainer's counters (none for a nil EBP).
+func (e *EBP) Stats() (st pasp.Stats) {
+	if e != nil {
+		st = e.prog.Stats
 	}
-	return e.prog.Stats
+	return st
 }
 
 // layer returns weight layer l, or nil if there is none.

@@ -12,6 +12,7 @@ import (
 	"github.com/fbpgo/fbp/compare"
 	"github.com/fbpgo/fbp/data"
 	"github.com/fbpgo/fbp/pasp"
+	"github.com/fbpgo/fbp/train"
 )
 
 // bnWidths are the widths of the BinaryNet and EBP cases: a 6-4-1 network.
@@ -31,8 +32,21 @@ func trainerCalls(m interface {
 	}
 }
 
-// accessors reports, per method name, whether the accessor of a nil or
-// zero model answered without a panic (the call itself is the check).
+// modelAccessors calls the accessors that BinaryNet and EBP share on a nil
+// or zero m: none may panic, and Widths must be nil.
+func modelAccessors(c *checker, p, what string, m interface {
+	Widths() []int
+	Stats() pasp.Stats
+	SetRecorder(pasp.Recorder)
+	Progress() *train.Progress
+}) {
+	c.ok(p+"Widths", what, func() string { return ifNot(m.Widths() == nil, "widths") })
+	c.ok(p+"Stats", what, func() string { _ = m.Stats(); return "" })
+	c.ok(p+"SetRecorder", what, func() string { m.SetRecorder(nil); return "" })
+	c.ok(p+"Progress", what, func() string { _ = m.Progress(); return "" })
+}
+
+// callAll requires an error from each of calls, named p + its key.
 func callAll(c *checker, prefix, what string, calls map[string]func() error) {
 	for m, f := range calls {
 		c.err(prefix+m, what, f)
@@ -62,12 +76,9 @@ func binaryNetCase() apiCase {
 			calls["Errors"] = func() error { _, err := bn.Errors(nil, nil); return err }
 			calls["Predict"] = func() error { return bn.Predict(nil, nil) }
 			callAll(c, p, what, calls)
+			modelAccessors(c, p, what, bn)
 			c.ok(p+"L", what, func() string { _ = bn.L(); return "" })
-			c.ok(p+"Widths", what, func() string { _ = bn.Widths(); return "" })
 			c.ok(p+"Settings", what, func() string { _ = bn.Settings(); return "" })
-			c.ok(p+"Stats", what, func() string { _ = bn.Stats(); return "" })
-			c.ok(p+"SetRecorder", what, func() string { bn.SetRecorder(nil); return "" })
-			c.ok(p+"Progress", what, func() string { _ = bn.Progress(); return "" })
 			c.ok(p+"Weights", what, func() string { return ifNot(bn.Weights(0) == nil, "weights") })
 			c.ok(p+"Mask", what, func() string { return ifNot(bn.Mask(0) == nil, "a mask") })
 		}
@@ -104,11 +115,8 @@ func ebpCase() apiCase {
 			calls["Errors"] = func() error { _, _, err := e.Errors(nil, nil); return err }
 			calls["CheckFinite"] = e.CheckFinite
 			callAll(c, p, what, calls)
-			c.ok(p+"Widths", what, func() string { _ = e.Widths(); return "" })
+			modelAccessors(c, p, what, e)
 			c.ok(p+"Settings", what, func() string { _ = e.Settings(); return "" })
-			c.ok(p+"Stats", what, func() string { _ = e.Stats(); return "" })
-			c.ok(p+"SetRecorder", what, func() string { e.SetRecorder(nil); return "" })
-			c.ok(p+"Progress", what, func() string { _ = e.Progress(); return "" })
 			c.ok(p+"Mean", what, func() string { return ifNot(e.Mean(0) == nil, "means") })
 			c.ok(p+"Field", what, func() string { return ifNot(e.Field(0) == nil, "fields") })
 			c.ok(p+"Overlaps", what, func() string { q, _ := e.Overlaps(); return ifNot(q == nil, "overlaps") })
