@@ -4,7 +4,6 @@ import (
 	"encoding/csv"
 	"encoding/json"
 	"fmt"
-	"image/color"
 	"math"
 	"os"
 	"path/filepath"
@@ -12,12 +11,9 @@ import (
 	"strings"
 
 	"github.com/pkg/errors"
-	"gonum.org/v1/plot"
 	"gonum.org/v1/plot/plotter"
-	"gonum.org/v1/plot/plotutil"
-	"gonum.org/v1/plot/vg"
-	"gonum.org/v1/plot/vg/draw"
 
+	"github.com/fbpgo/fbp/internal/plots"
 	"github.com/fbpgo/fbp/pasp"
 )
 
@@ -157,42 +153,19 @@ func (r *Results) Table(hasBayes func(string) bool) string {
 
 // plot draws the mean test error per epoch of every algorithm.
 func (r *Results) plot(path, title string, hasBayes func(string) bool) error {
-	p := plot.New()
-	p.Title.Text = title
-	p.X.Label.Text = "epoch"
-	p.Y.Label.Text = "test error (%)"
-	p.Add(plotter.NewGrid())
-	p.Legend.Top = true
+	p := plots.New(title, "epoch", "test error (%)")
 	for i, a := range r.algos() {
 		pw, pb := r.meanCurve(a)
-		c := plotutil.Color(i)
-		if err := addLine(p, a, pw, c, nil); err != nil {
+		if err := plots.Line(p, a, pw, i, nil); err != nil {
 			return err
 		}
 		if hasBayes == nil || hasBayes(a) {
-			if err := addLine(p, a+" (Bayes)", pb, c, []vg.Length{vg.Points(4), vg.Points(3)}); err != nil {
+			if err := plots.Line(p, a+" (Bayes)", pb, i, plots.Dashed); err != nil {
 				return err
 			}
 		}
 	}
-	if err := p.Save(7*vg.Inch, 4.5*vg.Inch, path); err != nil {
-		return errors.Wrap(err, "compare: curves.png")
-	}
-	return nil
-}
-
-func addLine(p *plot.Plot, name string, pts plotter.XYs, c color.Color, dashes []vg.Length) error {
-	if len(pts) == 0 {
-		return nil
-	}
-	l, err := plotter.NewLine(pts)
-	if err != nil {
-		return errors.Wrap(err, "compare: plot")
-	}
-	l.LineStyle = draw.LineStyle{Color: c, Width: vg.Points(1.5), Dashes: dashes}
-	p.Add(l)
-	p.Legend.Add(name, l)
-	return nil
+	return errors.Wrap(plots.Save(p, path), "compare")
 }
 
 // meanCurve returns the point-wise and Bayesian test errors of algo per

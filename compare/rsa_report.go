@@ -10,9 +10,8 @@ import (
 	"github.com/pkg/errors"
 	"gonum.org/v1/plot"
 	"gonum.org/v1/plot/plotter"
-	"gonum.org/v1/plot/plotutil"
-	"gonum.org/v1/plot/vg"
-	"gonum.org/v1/plot/vg/draw"
+
+	"github.com/fbpgo/fbp/internal/plots"
 )
 
 // AnnealSeries is one method's AnnealSolve statistics over sizes N.
@@ -72,14 +71,9 @@ func writeAnnealCSV(path string, series []AnnealSeries) error {
 }
 
 func plotAnnealMoves(path, title string, series []AnnealSeries) error {
-	p := plot.New()
-	p.Title.Text = title
-	p.X.Label.Text = "N (synapses)"
-	p.Y.Label.Text = "attempted moves to solution"
+	p := plots.New(title, "N (synapses)", "attempted moves to solution")
 	p.Y.Scale = plot.LogScale{}
 	p.Y.Tick.Marker = plot.LogTicks{Prec: -1}
-	p.Add(plotter.NewGrid())
-	p.Legend.Top, p.Legend.Left = true, true
 	for i, s := range series {
 		var med, pts plotter.XYs
 		for _, st := range s.Stats {
@@ -93,24 +87,12 @@ func plotAnnealMoves(path, title string, series []AnnealSeries) error {
 				}
 			}
 		}
-		c := plotutil.Color(i)
-		if len(med) > 0 {
-			l, err := plotter.NewLine(med)
-			if err != nil {
-				return errors.Wrap(err, "compare: moves.png")
-			}
-			l.LineStyle = draw.LineStyle{Color: c, Width: vg.Points(1.5)}
-			p.Add(l)
-			p.Legend.Add(s.Method+" (median)", l)
+		if err := plots.Line(p, s.Method+" (median)", med, i, nil); err != nil {
+			return errors.Wrap(err, "compare: moves.png")
 		}
-		if len(pts) > 0 {
-			sc, err := plotter.NewScatter(pts)
-			if err != nil {
-				return errors.Wrap(err, "compare: moves.png")
-			}
-			sc.GlyphStyle = draw.GlyphStyle{Color: c, Radius: vg.Points(2), Shape: draw.CircleGlyph{}}
-			p.Add(sc)
+		if err := plots.Points(p, pts, i); err != nil {
+			return errors.Wrap(err, "compare: moves.png")
 		}
 	}
-	return errors.Wrap(p.Save(7*vg.Inch, 4.5*vg.Inch, path), "compare: moves.png")
+	return errors.Wrap(plots.Save(p, path), "compare")
 }

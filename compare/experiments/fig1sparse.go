@@ -6,9 +6,9 @@ import (
 
 	"github.com/pkg/errors"
 	"gonum.org/v1/plot/plotter"
-	"gonum.org/v1/plot/plotutil"
 
 	"github.com/fbpgo/fbp/compare"
+	"github.com/fbpgo/fbp/internal/plots"
 )
 
 // fig1Sparse is Figure 1 (right), EXPERIMENTS §I.5: the test accuracy of
@@ -32,14 +32,14 @@ func (fig1Sparse) Flags(fs *flag.FlagSet, p *Params) func() error {
 
 func (fig1Sparse) Check(p *Params) error {
 	for _, s := range p.Sparsity {
-		if s < 0 || s >= 100 {
+		if !(s >= 0 && s < 100) {
 			return errors.Errorf("-sparsity %q: %v: want a percentage in [0, 100)", joinList(p.Sparsity), s)
 		}
 	}
 	if len(p.Sparsity) == 0 {
 		return errors.New("-sparsity: no values")
 	}
-	return nil
+	return Distinct("-sparsity", p.Sparsity)
 }
 
 // sparseRho: AMP with ρ = 1 on the hidden layers and 0 on the last, ψ 0.8
@@ -74,8 +74,7 @@ func (fig1Sparse) Report(r *Report) ([]string, error) {
 
 // sparsityFigure draws the final test accuracy against the sparsity.
 func (r *Report) sparsityFigure() (string, error) {
-	p := newPlot("test accuracy vs sparsity", "sparsity (%)", "test accuracy (%)")
-	p.Legend.Top, p.Legend.Left = false, true // the curves fall to the right
+	p := plots.New("test accuracy vs sparsity", "sparsity (%)", "test accuracy (%)")
 	byAlgo := map[string]*[2]plotter.XYs{}
 	var order []string
 	kinds := map[string]string{}
@@ -93,12 +92,12 @@ func (r *Report) sparsityFigure() (string, error) {
 		v[1] = append(v[1], plotter.XY{X: sp, Y: 100 - tb})
 	}
 	for i, a := range order {
-		c := plotutil.Color(i)
-		if err := line(p, a, byAlgo[a][0], c, nil); err != nil {
+		c := i
+		if err := plots.Line(p, a, byAlgo[a][0], c, nil); err != nil {
 			return "", err
 		}
 		if compare.HasBayes(kinds[a]) {
-			if err := line(p, a+" (Bayes)", byAlgo[a][1], c, dashed); err != nil {
+			if err := plots.Line(p, a+" (Bayes)", byAlgo[a][1], c, plots.Dashed); err != nil {
 				return "", err
 			}
 		}

@@ -6,9 +6,9 @@ import (
 	"strings"
 
 	"github.com/pkg/errors"
-	"gonum.org/v1/plot/plotutil"
 
 	"github.com/fbpgo/fbp/compare"
+	"github.com/fbpgo/fbp/internal/plots"
 )
 
 // localEnergy is EXPERIMENTS §I.8: the training error of the point-wise
@@ -35,9 +35,12 @@ func (localEnergyExp) Flags(fs *flag.FlagSet, p *Params) func() error {
 
 func (localEnergyExp) Check(p *Params) error {
 	for _, f := range p.Flips {
-		if f < 0 || f > 1 {
-			return errors.Errorf("-flips %q: %v: want probabilities in [0, 1]", joinList(p.Flips), f)
+		if !(f > 0 && f <= 1) {
+			return errors.Errorf("-flips %q: %v: want probabilities in (0, 1] (p = 0 is always measured)", joinList(p.Flips), f)
 		}
+	}
+	if err := Distinct("-flips", p.Flips); err != nil {
+		return err
 	}
 	if p.Repeats < 1 {
 		return errors.Errorf("-repeats %d: want at least 1", p.Repeats)
@@ -106,12 +109,12 @@ func (r *Report) energy() ([]string, error) {
 	if err := r.CSV("energy.csv", rows); err != nil {
 		return nil, err
 	}
-	p := newPlot("local energy", "flip probability p", "training error (%)")
+	p := plots.New("local energy", "flip probability p", "training error (%)")
 	for i, g := range r.groups() {
 		pts := meanOver(g, func(rec *Record) int { return len(rec.Energy) },
 			func(rec *Record, i int) float64 { return rec.Energy[i].P },
 			func(rec *Record, i int) float64 { return rec.Energy[i].Mean })
-		if err := line(p, g.name+" "+g.algo, pts, plotutil.Color(i), nil); err != nil {
+		if err := plots.Line(p, g.name+" "+g.algo, pts, i, nil); err != nil {
 			return nil, err
 		}
 	}

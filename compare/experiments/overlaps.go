@@ -4,9 +4,8 @@ import (
 	"fmt"
 	"strconv"
 
-	"gonum.org/v1/plot/plotutil"
-
 	"github.com/fbpgo/fbp/compare"
+	"github.com/fbpgo/fbp/internal/plots"
 )
 
 // overlaps is EXPERIMENTS §I.9: the polarization q0 of the weights and
@@ -106,7 +105,7 @@ func layerRows(g *group, rec *Record) [][]string {
 // from the point-wise weights otherwise. Runs recorded without |qab| are
 // drawn with q0 only.
 func (r *Report) overlapFigure() error {
-	p := newPlot("polarization q0 (solid) and mean |qab|, k ≠ p (dashed)", "epoch", "")
+	p := plots.New("polarization q0 (solid) and mean |qab|, k ≠ p (dashed)", "epoch", "")
 	i := 0
 	for _, g := range r.groups() {
 		L := len(g.recs[0].Job.Widths) - 1
@@ -117,18 +116,18 @@ func (r *Report) overlapFigure() error {
 		n := func(rec *Record) int { return len(rec.Layers) }
 		x := func(rec *Record, i int) float64 { return float64(rec.Layers[i].Epoch) }
 		for l := 0; l < L; l++ {
-			c := plotutil.Color(i)
+			c := i
 			i++
 			name := g.algo + " layer " + strconv.Itoa(l+1) + " (" + src + ")"
 			if g.hasLayers(q0, L) {
 				a := meanOver(g, n, x, func(rec *Record, i int) float64 { return q0(rec.Layers[i])[l] })
-				if err := line(p, name, a, c, nil); err != nil {
+				if err := plots.Line(p, name, a, c, nil); err != nil {
 					return err
 				}
 			}
 			if g.hasLayers(abs, L) {
 				b := meanOver(g, n, x, func(rec *Record, i int) float64 { return abs(rec.Layers[i])[l] })
-				if err := line(p, "", b, c, dashed); err != nil {
+				if err := plots.Line(p, "", b, c, plots.Dashed); err != nil {
 					return err
 				}
 			}

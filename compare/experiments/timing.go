@@ -8,9 +8,9 @@ import (
 	"github.com/pkg/errors"
 	"gonum.org/v1/plot"
 	"gonum.org/v1/plot/plotter"
-	"gonum.org/v1/plot/plotutil"
 
 	"github.com/fbpgo/fbp/compare"
+	"github.com/fbpgo/fbp/internal/plots"
 )
 
 // timing is EXPERIMENTS §I.10: the training time per epoch against the
@@ -53,7 +53,7 @@ func (timing) Check(p *Params) error {
 	if len(p.Batches) == 0 {
 		return errors.New("-batches: no values")
 	}
-	return nil
+	return Distinct("-batches", p.Batches)
 }
 
 // notes says that the training error is taken on a subset.
@@ -139,7 +139,7 @@ func (g *group) epochSeconds() float64 {
 
 // timingFigure draws seconds per epoch against the batch size (log-log).
 func (r *Report) timingFigure() error {
-	p := newPlot("training time per epoch", "batch size", "seconds per epoch")
+	p := plots.New("training time per epoch", "batch size", "seconds per epoch")
 	p.X.Scale, p.Y.Scale = plot.LogScale{}, plot.LogScale{}
 	p.X.Tick.Marker, p.Y.Tick.Marker = plot.LogTicks{Prec: -1}, plot.LogTicks{Prec: -1}
 	for i, a := range r.Params.Algos {
@@ -152,7 +152,7 @@ func (r *Report) timingFigure() error {
 				pts = append(pts, plotter.XY{X: float64(g.recs[0].Job.Batch), Y: m})
 			}
 		}
-		if err := line(p, a, pts, plotutil.Color(i), nil); err != nil {
+		if err := plots.Line(p, a, pts, i, nil); err != nil {
 			return err
 		}
 	}
