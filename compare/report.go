@@ -75,6 +75,34 @@ func MeanEpochSeconds(epochs []pasp.Eval) float64 {
 	return m
 }
 
+// CheckDir makes sure, before any work starts, that dir can take results:
+// it creates dir if needed and writes and removes a file there. Its error
+// names flag and dir and says what is wrong.
+func CheckDir(flag, dir string) error {
+	if dir == "" {
+		return errors.Errorf("%s: no directory given", flag)
+	}
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return errors.Errorf("%s %s: cannot create the results directory: %v", flag, dir, pathCause(err))
+	}
+	f, err := os.CreateTemp(dir, ".write-check-*")
+	if err != nil {
+		return errors.Errorf("%s %s: cannot write in the results directory: %v", flag, dir, pathCause(err))
+	}
+	f.Close()
+	return os.Remove(f.Name())
+}
+
+// pathCause returns the reason of a file-system error without the path
+// it names ("not a directory", "permission denied").
+func pathCause(err error) error {
+	var pe *os.PathError
+	if errors.As(err, &pe) {
+		return pe.Err
+	}
+	return err
+}
+
 // WriteDir writes the comparison into dir (created if needed):
 //
 //	runs.csv     one row per algorithm, seed and epoch

@@ -75,7 +75,7 @@ func Needs(e Experiment, p *Params) []Need {
 	var big Job
 	epochs := 0
 	for _, j := range jobs {
-		w := append([]int{inputWidth(j.Source)}, j.Widths[1:]...)
+		w := append([]int{InputWidth(j.Source)}, j.Widths[1:]...)
 		if b := NetworkBytes(j.Kind, w, j.Batch); b > net {
 			net, big = b, j
 		}
@@ -96,9 +96,9 @@ func Needs(e Experiment, p *Params) []Need {
 	}
 }
 
-// inputWidth is the number of features of a data source: CIFAR-10's or
+// InputWidth is the number of features of a data source: CIFAR-10's or
 // MNIST's (every other source is taken to be MNIST-sized).
-func inputWidth(source string) int {
+func InputWidth(source string) int {
 	if source == "cifar10" {
 		return data.CIFARPixels
 	}
@@ -112,5 +112,5 @@ func setBytes(source string, both bool) int64 {
 	if both {
 		m = 2 * (60000 + 10000)
 	}
-	return memlimit.Product(m, int64(inputWidth(source)), 8)
+	return memlimit.Product(m, int64(InputWidth(source)), 8)
 }
