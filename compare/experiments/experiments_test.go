@@ -3,6 +3,7 @@ package experiments_test
 import (
 	"bytes"
 	"context"
+	"errors"
 	"math"
 	"math/rand/v2"
 	"os"
@@ -13,6 +14,7 @@ import (
 
 	"github.com/fbpgo/fbp/compare/experiments"
 	"github.com/fbpgo/fbp/data"
+	"github.com/fbpgo/fbp/internal/memlimit"
 	"github.com/fbpgo/fbp/mpnet"
 	"github.com/fbpgo/fbp/pasp"
 )
@@ -292,6 +294,42 @@ func TestTiming(t *testing.T) {
 	}
 }
 
+// TestNeeds checks the memory estimates: the paper's protocols fit in
+// 16 GiB, and a request above the limit names the flag responsible.
+func TestNeeds(t *testing.T) {
+	for _, name := range experiments.Names() {
+		e, _ := experiments.Lookup(name)
+		p := e.Defaults()
+		if err := experiments.CheckNeeds(16<<30, experiments.Needs(e, &p)...); err != nil {
+			t.Errorf("%s: the paper's protocol refused: %v", name, err)
+		}
+	}
+	for _, c := range []struct {
+		name string
+		mod  func(p *experiments.Params)
+		want string
+	}{
+		{"table1", func(p *experiments.Params) { p.Hidden = []int{200000, 10} }, "-hidden 200000,10 (largest run: "},
+		{"table1", func(p *experiments.Params) { p.Epochs = 1 << 30 }, "-epochs 1073741824 over 80 runs"},
+		{"fig3-continual", func(p *experiments.Params) { p.NTasks = 100; p.Hidden = []int{10} }, "-ntasks 100"},
+		{"local-energy", func(p *experiments.Params) { p.Repeats = 1 << 40 }, "-repeats"},
+	} {
+		e, _ := experiments.Lookup(c.name)
+		p := e.Defaults()
+		c.mod(&p)
+		err := experiments.CheckNeeds(4<<30, experiments.Needs(e, &p)...)
+		var me *memlimit.Error
+		if !errors.As(err, &me) || !strings.HasPrefix(err.Error(), c.want) || me.Limit != 4<<30 {
+			t.Errorf("%s: CheckNeeds = %v, want a *memlimit.Error naming %q", c.name, err, c.want)
+		}
+	}
+	// BP keeps messages per sample: its estimate grows with the batch.
+	w := []int{784, 101, 101, 10}
+	if bp, bpi := experiments.NetworkBytes("bp", w, 128), experiments.NetworkBytes("bpi", w, 128); bp <= 4*bpi {
+		t.Errorf("NetworkBytes: bp %d, bpi %d; want bp's per-sample messages counted", bp, bpi)
+	}
+}
+
 // TestCheckParams checks that invalid parameters are errors naming them.
 func TestCheckParams(t *testing.T) {
 	for _, c := range []struct {
@@ -311,6 +349,13 @@ func TestCheckParams(t *testing.T) {
 		{"fig3-continual", func(p *experiments.Params) { p.Device = "cuda" }, "-device"},
 		{"local-energy", func(p *experiments.Params) { p.Flips = []float64{1.5} }, "-flips"},
 		{"timing", func(p *experiments.Params) { p.Batches = []int{0} }, "-batches"},
+		{"timing", func(p *experiments.Params) { p.Batches = []int{8, 8} }, "-batches \"8,8\": 8 is given twice"},
+		{"table1", func(p *experiments.Params) { p.Seeds = []uint64{2, 2} }, "-seeds"},
+		{"table1", func(p *experiments.Params) { p.Algos = []string{"mf", "mf"} }, "-algos"},
+		{"table1", func(p *experiments.Params) { p.LR = math.Inf(1) }, "-lr"},
+		{"fig1-sparse", func(p *experiments.Params) { p.Sparsity = []float64{math.NaN()} }, "-sparsity"},
+		{"local-energy", func(p *experiments.Params) { p.Flips = []float64{math.NaN()} }, "-flips"},
+		{"fig3-continual", func(p *experiments.Params) { p.LRs = []float64{1, 1} }, "-lrs"},
 	} {
 		e, _ := experiments.Lookup(c.name)
 		p := e.Defaults()

@@ -36,8 +36,14 @@ func TestCompareWritesResults(t *testing.T) {
 	}
 }
 
-// TestCompareBadFlags checks that bad flags are errors naming the flag.
+// TestCompareBadFlags checks that bad flags are errors naming the flag,
+// given before any training: repeated seeds or algorithms, learning rates
+// out of range, requests above the memory limit, unusable -out paths.
 func TestCompareBadFlags(t *testing.T) {
+	file := filepath.Join(t.TempDir(), "file")
+	if err := os.WriteFile(file, nil, 0o644); err != nil {
+		t.Fatal(err)
+	}
 	for _, c := range []struct {
 		args []string
 		want string
@@ -51,6 +57,17 @@ func TestCompareBadFlags(t *testing.T) {
 		{[]string{"-task", "3class"}, "-task"},
 		{[]string{"-float", "16"}, "-float"},
 		{[]string{"-hidden", "0"}, "-hidden"},
+		{[]string{"-hidden", "11,,11"}, "-hidden \"11,,11\": empty item"},
+		{[]string{"-seeds", "2,2"}, "-seeds \"2,2\": 2 is given twice"},
+		{[]string{"-algos", "bpi,mf,bpi"}, "-algos \"bpi,mf,bpi\": bpi is given twice"},
+		{[]string{"-lr", "1e308"}, "-lr 1e+308: want a rate in (0, 100]"},
+		{[]string{"-lr", "NaN"}, "-lr NaN"},
+		{[]string{"-hidden", "300000"}, "-hidden 300000: needs about"},
+		{[]string{"-epochs", "1000000000"}, "-epochs 1000000000 over 3 runs"},
+		{[]string{"-max-mem", "1MiB"}, "above the memory limit of 1 MiB (set with -max-mem)"},
+		// The output directory is checked before the data are read.
+		{[]string{"-out", file, "-data", "/nonexistent/dir"}, "-out " + file + ": cannot create the results directory: not a directory"},
+		{[]string{"-out", filepath.Join(file, "sub"), "-data", "/nonexistent/dir"}, "-out " + filepath.Join(file, "sub") + ": cannot create"},
 	} {
 		code, _, stderr := runCLI(t, append([]string{"compare"}, c.args...)...)
 		if code != 1 || !strings.Contains(stderr, c.want) {

@@ -11,6 +11,7 @@ import (
 	"testing"
 
 	"github.com/fbpgo/fbp/compare/experiments"
+	"github.com/fbpgo/fbp/data"
 	"github.com/fbpgo/fbp/mpnet"
 )
 
@@ -89,6 +90,35 @@ func TestExperimentTable1(t *testing.T) {
 	code, _, stderr := runCLI(t, append(append([]string{"experiment"}, args...), "-epochs", "2")...)
 	if code != 1 || !strings.Contains(stderr, "other settings") {
 		t.Errorf("-epochs 2 into the same folder: exit %d, %q", code, stderr)
+	}
+}
+
+// TestExperimentDataChanged replaces the data files under the same -data
+// directory between two invocations and checks that the finished run is
+// trained again on the new data instead of being reused, and that the
+// run's record holds the fingerprint of its data.
+func TestExperimentDataChanged(t *testing.T) {
+	dir := tinyDir(t, 64, 24, 784)
+	out := filepath.Join(t.TempDir(), "table1")
+	args := []string{"table1", "-data", dir, "-tasks", "10class", "-algos", "bpi", "-hidden", "6",
+		"-epochs", "1", "-seeds", "2", "-batch", "8", "-out", out, "-progress=false"}
+	expCLI(t, args...)
+	first := readRuns(t, out)
+	writeSet(t, dir, data.TrainImages, data.TrainLabels, randomSet(64, 784, 3))
+	stdout := expCLI(t, args...)
+	if !strings.Contains(stdout, "1 runs trained (1 of them again: their data changed), 0 finished runs reused") {
+		t.Errorf("after the data changed: %q, want the run trained again", lastLine(stdout))
+	}
+	second := readRuns(t, out)
+	fp1, fp2 := first[0].Job.Fingerprint, second[0].Job.Fingerprint
+	if len(fp1) != 64 || len(fp2) != 64 || fp1 == fp2 {
+		t.Errorf("data fingerprints %q then %q: want two different SHA-256 digests", fp1, fp2)
+	}
+	if first[0].Epochs[1].TrainError == second[0].Epochs[1].TrainError && first[0].Epochs[0].TrainError == second[0].Epochs[0].TrainError {
+		t.Errorf("the run on the new data has the old errors")
+	}
+	if stdout := expCLI(t, args...); !strings.Contains(stdout, "0 runs trained, 1 finished runs reused") {
+		t.Errorf("same data again: %q, want the run reused", lastLine(stdout))
 	}
 }
 
@@ -321,6 +351,10 @@ func TestExperimentTiming(t *testing.T) {
 // TestExperimentBadFlags checks that bad arguments are errors naming the
 // flag, never panics.
 func TestExperimentBadFlags(t *testing.T) {
+	file := filepath.Join(t.TempDir(), "file")
+	if err := os.WriteFile(file, nil, 0o644); err != nil {
+		t.Fatal(err)
+	}
 	for _, c := range []struct {
 		args []string
 		code int
@@ -352,6 +386,29 @@ func TestExperimentBadFlags(t *testing.T) {
 		{[]string{"local-energy", "-flips", "1.5"}, 1, "-flips"},
 		{[]string{"local-energy", "-repeats", "0"}, 1, "-repeats"},
 		{[]string{"table1", "-data", "/nonexistent/dir", "-out", filepath.Join(t.TempDir(), "x")}, 1, "/nonexistent/dir"},
+		// Repeated values would run, and report, one run as two.
+		{[]string{"table1", "-seeds", "2,7,2"}, 1, "-seeds \"2,7,2\": 2 is given twice"},
+		{[]string{"table1", "-algos", "bpi,bpi"}, 1, "-algos \"bpi,bpi\": bpi is given twice"},
+		{[]string{"table1", "-tasks", "2class,2class"}, 1, "-tasks"},
+		{[]string{"table1", "-data", "mnist,mnist"}, 1, "-data"},
+		{[]string{"fig1-sparse", "-sparsity", "50,50"}, 1, "-sparsity"},
+		{[]string{"fig3-continual", "-lrs", "0.1,0.1"}, 1, "-lrs"},
+		{[]string{"timing", "-batches", "8,8"}, 1, "-batches"},
+		{[]string{"local-energy", "-flips", "0.1,0.1"}, 1, "-flips"},
+		{[]string{"local-energy", "-flips", "0,0.1"}, 1, "p = 0 is always measured"},
+		// Nonsense values name the flag and what is accepted.
+		{[]string{"table1", "-lr", "1e308"}, 1, "-lr 1e+308: want a rate in (0, 100]"},
+		{[]string{"table1", "-lr", "NaN"}, 1, "-lr NaN"},
+		{[]string{"fig3-continual", "-lrs", "1e9"}, 1, "-lrs"},
+		{[]string{"fig1-sparse", "-sparsity", "NaN"}, 1, "-sparsity"},
+		{[]string{"table1", "-hidden", "11,,11"}, 1, "-hidden \"11,,11\": empty item"},
+		// Memory estimates over the limit, before any work.
+		{[]string{"table1", "-hidden", "300000"}, 1, "-hidden 300000 (largest run: "},
+		{[]string{"table1", "-epochs", "2000000000"}, 1, "-epochs 2000000000 over "},
+		{[]string{"local-energy", "-repeats", "1000000000000"}, 1, "-repeats 1000000000000: needs about"},
+		{[]string{"table1", "-max-mem", "1MiB", "-data", "/nonexistent/dir"}, 1, "above the memory limit of 1 MiB (set with -max-mem)"},
+		// Unusable -out paths, before the data are read.
+		{[]string{"table1", "-out", file, "-data", "/nonexistent/dir"}, 1, "-out " + file + ": cannot create the results directory: not a directory"},
 	} {
 		code, _, stderr := runCLI(t, append([]string{"experiment"}, c.args...)...)
 		if code != c.code || !strings.Contains(stderr, c.want) {

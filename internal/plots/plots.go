@@ -41,9 +41,16 @@ func New(title, x, y string) *plot.Plot {
 	return p
 }
 
-// Line adds the curve pts to p in the i-th colour and glyph of plotutil,
-// dashed with dashes (nil: solid), with a legend entry name (none when
-// empty). Empty curves are skipped.
+// filled and hollow are the glyphs of solid and dashed curves, in turn.
+var (
+	filled = []draw.GlyphDrawer{draw.CircleGlyph{}, draw.BoxGlyph{}, draw.PyramidGlyph{}}
+	hollow = []draw.GlyphDrawer{draw.RingGlyph{}, draw.SquareGlyph{}, draw.TriangleGlyph{}}
+)
+
+// Line adds the curve pts to p in the i-th colour of plotutil, dashed with
+// dashes (nil: solid), with a legend entry name (none when empty). Every
+// point carries a glyph: filled on solid curves, hollow on dashed ones.
+// Empty curves are skipped.
 func Line(p *plot.Plot, name string, pts plotter.XYs, i int, dashes []vg.Length) error {
 	if len(pts) == 0 {
 		return nil
@@ -54,7 +61,11 @@ func Line(p *plot.Plot, name string, pts plotter.XYs, i int, dashes []vg.Length)
 	}
 	c := plotutil.Color(i)
 	l.LineStyle = draw.LineStyle{Color: c, Width: vg.Points(1.5), Dashes: dashes}
-	s.GlyphStyle = draw.GlyphStyle{Color: c, Radius: vg.Points(3), Shape: plotutil.Shape(i)}
+	shape := filled[i%len(filled)]
+	if dashes != nil {
+		shape = hollow[i%len(hollow)]
+	}
+	s.GlyphStyle = draw.GlyphStyle{Color: c, Radius: vg.Points(3), Shape: shape}
 	p.Add(l, s)
 	if name != "" {
 		p.Legend.Add(name, l, s)
@@ -62,7 +73,7 @@ func Line(p *plot.Plot, name string, pts plotter.XYs, i int, dashes []vg.Length)
 	return nil
 }
 
-// Points adds pts to p as glyphs only, in the i-th colour and glyph of
+// Points adds pts to p as hollow glyphs only, in the i-th colour of
 // plotutil, without a legend entry. Empty sets are skipped.
 func Points(p *plot.Plot, pts plotter.XYs, i int) error {
 	if len(pts) == 0 {
@@ -72,7 +83,7 @@ func Points(p *plot.Plot, pts plotter.XYs, i int) error {
 	if err != nil {
 		return errors.Wrap(err, "plot")
 	}
-	s.GlyphStyle = draw.GlyphStyle{Color: plotutil.Color(i), Radius: vg.Points(2), Shape: plotutil.Shape(i)}
+	s.GlyphStyle = draw.GlyphStyle{Color: plotutil.Color(i), Radius: vg.Points(2), Shape: hollow[i%len(hollow)]}
 	p.Add(s)
 	return nil
 }
