@@ -6,6 +6,7 @@ import (
 
 	"github.com/fbpgo/fbp/compare"
 	"github.com/fbpgo/fbp/data"
+	"github.com/fbpgo/fbp/pasp"
 )
 
 // smallMNIST returns the first m training and test samples of the MNIST
@@ -41,11 +42,10 @@ func ExampleNewAlgorithm() {
 	for _, name := range []string{"bpi", "binarynet"} {
 		f, err := compare.NewAlgorithm(name, &compare.AlgorithmSettings{
 			Widths: []int{train.N, 31, 10}, BatchSize: 50, Epochs: 1, Seed: 2})
-		if err != nil {
-			fmt.Println(err)
-			return
+		var res *pasp.Result
+		if err == nil { // every trainer fits alike: a compare.Fitter
+			res, err = f.Fit(context.Background(), train, test)
 		}
-		res, err := f.Fit(context.Background(), train, test)
 		if err != nil {
 			fmt.Println(err)
 			return

@@ -5,11 +5,11 @@
 package plots
 
 import (
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
 
-	"github.com/pkg/errors"
 	"gonum.org/v1/plot"
 	"gonum.org/v1/plot/plotter"
 	"gonum.org/v1/plot/plotutil"
@@ -57,7 +57,7 @@ func Line(p *plot.Plot, name string, pts plotter.XYs, i int, dashes []vg.Length)
 	}
 	l, s, err := plotter.NewLinePoints(pts)
 	if err != nil {
-		return errors.Wrap(err, "plot")
+		return fmt.Errorf("plot %s: %w", name, err)
 	}
 	c := plotutil.Color(i)
 	l.LineStyle = draw.LineStyle{Color: c, Width: vg.Points(1.5), Dashes: dashes}
@@ -81,7 +81,7 @@ func Points(p *plot.Plot, pts plotter.XYs, i int) error {
 	}
 	s, err := plotter.NewScatter(pts)
 	if err != nil {
-		return errors.Wrap(err, "plot")
+		return fmt.Errorf("plot: %w", err)
 	}
 	s.GlyphStyle = draw.GlyphStyle{Color: plotutil.Color(i), Radius: vg.Points(2), Shape: hollow[i%len(hollow)]}
 	p.Add(s)
@@ -92,6 +92,7 @@ func Points(p *plot.Plot, pts plotter.XYs, i int) error {
 // …): the axes Width × Height and, to their right, the legend, top-aligned
 // with the axes. Errors name the file.
 func Save(p *plot.Plot, path string) (err error) {
+	name := filepath.Base(path)
 	format := strings.TrimPrefix(strings.ToLower(filepath.Ext(path)), ".")
 	leg := p.Legend
 	lw := leg.Rectangle(draw.Canvas{}).Size().X
@@ -100,7 +101,7 @@ func Save(p *plot.Plot, path string) (err error) {
 	}
 	c, err := draw.NewFormattedCanvas(Width+lw, Height, format)
 	if err != nil {
-		return errors.Wrap(err, filepath.Base(path))
+		return fmt.Errorf("%s: %w", name, err)
 	}
 	dc := draw.New(c)
 	p.Legend = plot.NewLegend()
@@ -116,13 +117,14 @@ func Save(p *plot.Plot, path string) (err error) {
 	}
 	f, err := os.Create(path)
 	if err != nil {
-		return errors.Wrap(err, filepath.Base(path))
+		return fmt.Errorf("%s: %w", name, err)
 	}
-	defer func() {
-		if cerr := f.Close(); err == nil && cerr != nil {
-			err = errors.Wrap(cerr, filepath.Base(path))
-		}
-	}()
 	_, err = c.WriteTo(f)
-	return errors.Wrap(err, filepath.Base(path))
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		return fmt.Errorf("%s: %w", name, err)
+	}
+	return nil
 }
