@@ -17,6 +17,10 @@ type base struct {
 	defaults Params
 }
 
+// newBase returns the base of an experiment described by info with the
+// paper's protocol defaults.
+func newBase(info Info, defaults Params) base { return base{info: info, defaults: defaults} }
+
 func (b base) Info() Info { return b.info }
 
 // Defaults returns a copy of the paper's protocol: the caller may change it.

@@ -39,7 +39,7 @@
 // Write one file with a type that embeds base (which supplies Info,
 // Defaults, and Flags and Check for an experiment without parameters of
 // its own) and register a value of it in the file's init function:
-// Register(myExp{base{info: Info{Name: "my-exp", …}, defaults: protocol(…)}}).
+// Register(myExp{newBase(Info{Name: "my-exp", …}, protocol(…))}).
 // Jobs returns its grid, usually with a grid value: perTask for one group
 // per data set and task, or each and add for groups of its own; the grid's
 // hyper function gives ρ and ψ per layer where the paper departs from

@@ -21,11 +21,10 @@ func init() {
 	p := protocol([]string{"mnist"}, []string{"10class"}, []string{"bpi", "binarynet"}, 2001, 2001)
 	p.Epochs, p.LR, p.Optimizer = 40, 0, "sgd"
 	p.LRs, p.NTasks = []float64{0.1, 1, 10}, 6
-	Register(fig3Continual{base{
-		info: Info{Name: "fig3-continual", Title: "Figure 3: continual learning on permuted MNIST", Section: "EXPERIMENTS §I.7",
-			Claim: "Claim: BP keeps good accuracy on all six tasks; BinaryNet forgets the early tasks for every learning rate 0.1, 1, 10 (no numbers in the text)."},
-		defaults: p,
-	}})
+	Register(fig3Continual{newBase(Info{Name: "fig3-continual", Title: "Figure 3: continual learning on permuted MNIST",
+		Section: "EXPERIMENTS §I.7",
+		Claim:   "Claim: BP keeps good accuracy on all six tasks; BinaryNet forgets the early tasks for every learning rate 0.1, 1, 10 (no numbers in the text)."},
+		p)})
 }
 
 func (fig3Continual) Flags(fs *flag.FlagSet, p *Params) func() error {
@@ -34,17 +33,10 @@ func (fig3Continual) Flags(fs *flag.FlagSet, p *Params) func() error {
 }
 
 func (fig3Continual) Check(p *Params) error {
-	for _, lr := range p.LRs {
-		if !ValidLR(lr) {
-			return errors.Errorf("-lrs %q: %v: want rates in (0, %v]", joinList(p.LRs), lr, MaxLR)
-		}
-	}
-	if err := Distinct("-lrs", p.LRs); err != nil {
+	if err := checkList("-lrs", p.LRs, fmt.Sprintf("rates in (0, %v]", MaxLR), ValidLR); err != nil {
 		return err
 	}
 	switch {
-	case len(p.LRs) == 0:
-		return errors.New("-lrs: no values")
 	case p.NTasks < 1 || p.NTasks > 100:
 		return errors.Errorf("-ntasks %d: want a count in [1, 100]", p.NTasks)
 	case p.Device == "cuda":

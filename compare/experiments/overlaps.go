@@ -13,11 +13,10 @@ import (
 type overlaps struct{ base }
 
 func init() {
-	Register(overlaps{base{
-		info: Info{Name: "overlaps", Title: "Unit polarization and overlaps, MNIST 10 classes", Section: "EXPERIMENTS §I.9",
-			Claim: "Claim: the weights polarise (q0 → 1) while the overlaps between different units of a layer stay small (Appendix B.8, text missing)."},
-		defaults: protocol([]string{"mnist"}, []string{"10class"}, []string{"bpi", "binarynet"}, 501, 501),
-	}})
+	Register(overlaps{newBase(Info{Name: "overlaps", Title: "Unit polarization and overlaps, MNIST 10 classes",
+		Section: "EXPERIMENTS §I.9",
+		Claim:   "Claim: the weights polarise (q0 → 1) while the overlaps between different units of a layer stay small (Appendix B.8, text missing)."},
+		protocol([]string{"mnist"}, []string{"10class"}, []string{"bpi", "binarynet"}, 501, 501))})
 }
 
 func (overlaps) Jobs(p *Params) []Job {
@@ -26,12 +25,7 @@ func (overlaps) Jobs(p *Params) []Job {
 
 func (overlaps) Report(r *Report) ([]string, error) {
 	r.Summary(nil)
-	figs, err := r.Overlaps()
-	if err != nil {
-		return nil, err
-	}
-	c, err := r.Curves()
-	return append(figs, c...), err
+	return figures(r.Overlaps, r.Curves)
 }
 
 // Overlaps writes the final overlaps per layer, overlaps.csv and

@@ -100,6 +100,20 @@ func Distinct[T comparable](flagName string, v []T) error {
 	return nil
 }
 
+// checkList returns an error naming flagName when v is empty, holds a
+// value that ok refuses (want says what is accepted) or a value twice.
+func checkList[T comparable](flagName string, v []T, want string, ok func(T) bool) error {
+	if len(v) == 0 {
+		return errors.Errorf("%s: no values (want %s)", flagName, want)
+	}
+	for _, x := range v {
+		if !ok(x) {
+			return errors.Errorf("%s %q: %v: want %s", flagName, joinList(v), x, want)
+		}
+	}
+	return Distinct(flagName, v)
+}
+
 // firstError returns the first non-nil error of errs.
 func firstError(errs ...error) error {
 	for _, err := range errs {

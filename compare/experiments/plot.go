@@ -16,6 +16,20 @@ func (r *Report) save(p *plot.Plot, file string) error {
 	return plots.Save(p, filepath.Join(r.Dir, file))
 }
 
+// figures runs the figure writers in turn and returns their files in
+// that order; it stops at the first error.
+func figures(writers ...func() ([]string, error)) ([]string, error) {
+	var files []string
+	for _, w := range writers {
+		f, err := w()
+		if err != nil {
+			return nil, err
+		}
+		files = append(files, f...)
+	}
+	return files, nil
+}
+
 // meanOver averages f over the runs of g at each index i < n, where n is
 // the shortest length among the runs; x gives the abscissa from the first.
 func meanOver(g *group, n func(rec *Record) int, x, f func(rec *Record, i int) float64) plotter.XYs {
