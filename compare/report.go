@@ -139,25 +139,39 @@ func (r *Results) WriteDir(dir, header, command string, hasBayes func(string) bo
 }
 
 func (r *Results) writeCSV(path string) error {
-	f, err := os.Create(path)
-	if err != nil {
-		return errors.Wrap(err, "compare: runs.csv")
-	}
-	w := csv.NewWriter(f)
-	w.Write([]string{"algo", "seed", "epoch", "train_error", "test_error", "train_error_bayes", "test_error_bayes", "epoch_seconds"})
+	rows := [][]string{{"algo", "seed", "epoch", "train_error", "test_error", "train_error_bayes", "test_error_bayes", "epoch_seconds"}}
 	ff := func(v float64) string { return strconv.FormatFloat(v, 'g', -1, 64) }
 	for _, run := range r.Runs {
 		for _, e := range run.Epochs {
-			w.Write([]string{run.Algo, strconv.FormatUint(run.Seed, 10), strconv.Itoa(e.Epoch), ff(e.TrainError),
+			rows = append(rows, []string{run.Algo, strconv.FormatUint(run.Seed, 10), strconv.Itoa(e.Epoch), ff(e.TrainError),
 				ff(e.TestError), ff(e.TrainErrorBayes), ff(e.TestErrorBayes), ff(e.EpochSeconds)})
 		}
 	}
-	w.Flush()
+	return errors.Wrap(WriteCSV(path, rows), "compare")
+}
+
+// WriteCSV writes rows to the file path as CSV; errors name the file.
+func WriteCSV(path string, rows [][]string) error {
+	f, err := os.Create(path)
+	if err != nil {
+		return err
+	}
+	w := csv.NewWriter(f)
+	w.WriteAll(rows)
 	if err := w.Error(); err != nil {
 		f.Close()
-		return errors.Wrap(err, "compare: runs.csv")
+		return errors.Wrap(err, path)
 	}
-	return errors.Wrap(f.Close(), "compare: runs.csv")
+	return errors.Wrap(f.Close(), path)
+}
+
+// FormatMeanStd writes a mean and a standard deviation as "m ± s" with
+// two decimals, and a NaN mean (no values) as "—".
+func FormatMeanStd(mean, std float64) string {
+	if math.IsNaN(mean) {
+		return "—"
+	}
+	return fmt.Sprintf("%.2f ± %.2f", mean, std)
 }
 
 // Table returns the Markdown summary table.
@@ -165,12 +179,7 @@ func (r *Results) Table(hasBayes func(string) bool) string {
 	var b strings.Builder
 	b.WriteString("| algorithm | seeds | epochs | test error % | Bayesian test error % | train error % | s / epoch |\n")
 	b.WriteString("|---|---|---|---|---|---|---|\n")
-	pm := func(m, s float64) string {
-		if math.IsNaN(m) {
-			return "—"
-		}
-		return fmt.Sprintf("%.2f ± %.2f", m, s)
-	}
+	pm := FormatMeanStd
 	for _, s := range r.Summaries(hasBayes) {
 		fmt.Fprintf(&b, "| %s | %d | %d | %s | %s | %s | %s |\n", s.Algo, s.Seeds, s.Epochs,
 			pm(s.TestError, s.TestErrorStd), pm(s.TestBayes, s.TestBayesStd), pm(s.TrainError, s.TrainErrStd),

@@ -1,7 +1,6 @@
 package compare
 
 import (
-	"encoding/csv"
 	"encoding/json"
 	"os"
 	"path/filepath"
@@ -48,26 +47,16 @@ func WriteAnnealDir(dir, title string, series []AnnealSeries) error {
 }
 
 func writeAnnealCSV(path string, series []AnnealSeries) error {
-	f, err := os.Create(path)
-	if err != nil {
-		return errors.Wrap(err, "compare: runs.csv")
-	}
-	w := csv.NewWriter(f)
-	w.Write([]string{"method", "K", "N", "M", "alpha", "instance", "status", "moves"})
+	rows := [][]string{{"method", "K", "N", "M", "alpha", "instance", "status", "moves"}}
 	for _, s := range series {
 		for _, st := range s.Stats {
 			for i, m := range st.Moves {
-				w.Write([]string{s.Method, strconv.Itoa(st.K), strconv.Itoa(st.N), strconv.Itoa(st.M),
+				rows = append(rows, []string{s.Method, strconv.Itoa(st.K), strconv.Itoa(st.N), strconv.Itoa(st.M),
 					strconv.FormatFloat(st.Alpha, 'g', 6, 64), strconv.Itoa(i), st.Status[i].String(), strconv.FormatInt(m, 10)})
 			}
 		}
 	}
-	w.Flush()
-	if err := w.Error(); err != nil {
-		f.Close()
-		return errors.Wrap(err, "compare: runs.csv")
-	}
-	return errors.Wrap(f.Close(), "compare: runs.csv")
+	return errors.Wrap(WriteCSV(path, rows), "compare")
 }
 
 func plotAnnealMoves(path, title string, series []AnnealSeries) error {

@@ -20,15 +20,15 @@ func init() {
 	p := protocol([]string{"fashion"}, []string{"2class"}, []string{"bpi", "amp", "mf", "binarynet"}, 501, 501)
 	p.Seeds, p.LR, p.Optimizer = []uint64{2}, 10, "sgd"
 	p.Flips, p.Repeats = []float64{0.05, 0.1, 0.15, 0.2, 0.25, 0.3, 0.35}, 10
-	Register(localEnergyExp{newBase(Info{Name: "local-energy", Title: "Local energy: training error of randomly flipped solutions, Fashion-MNIST 2 classes",
-		Section: "EXPERIMENTS §I.8",
-		Claim:   "Claim: message-passing solutions lie in flatter regions: their training error grows more slowly with the flip probability p than BinaryNet's (Appendix B.5, text missing)."},
+	Register(localEnergyExp{newBase(Info{Name: "local-energy", Title: "Local energy: training error of randomly flipped solutions, Fashion-MNIST 2 classes", Section: "EXPERIMENTS §I.8",
+		Claim: "Claim: message-passing solutions lie in flatter regions: their training error grows more slowly with the flip probability p than BinaryNet's (Appendix B.5, text missing)."},
 		p)})
 }
 
 func (localEnergyExp) Flags(fs *flag.FlagSet, p *Params) func() error {
+	parse := listFlag(fs, "flips", p.Flips, "flip probabilities p, comma-separated (p = 0 is always added)", &p.Flips, ParseFloats)
 	fs.IntVar(&p.Repeats, "repeats", p.Repeats, "perturbations per p")
-	return listFlag(fs, "flips", p.Flips, "flip probabilities p, comma-separated (p = 0 is always added)", &p.Flips, ParseFloats)
+	return parse
 }
 
 func (localEnergyExp) Check(p *Params) error {
