@@ -122,6 +122,17 @@ func TestExperimentDataChanged(t *testing.T) {
 	}
 }
 
+// tinyExperiment runs "fbp experiment name" with args on a fresh tiny
+// data directory into a fresh results directory, without progress bars,
+// and returns both directories.
+func tinyExperiment(t *testing.T, name string, args ...string) (data, out string) {
+	t.Helper()
+	data = tinyDir(t, 64, 24, 784)
+	out = filepath.Join(t.TempDir(), name)
+	expCLI(t, append(append([]string{name, "-data", data}, args...), "-out", out, "-progress=false")...)
+	return data, out
+}
+
 func lastLine(s string) string {
 	l := strings.Split(strings.TrimSpace(s), "\n")
 	return l[len(l)-1]
@@ -219,10 +230,8 @@ func readRuns(t *testing.T, dir string) []*experiments.Record {
 // TestExperimentSparse runs fig1-sparse at 0 and 50 % sparsity and checks
 // the rows, the masks and the figure.
 func TestExperimentSparse(t *testing.T) {
-	data := tinyDir(t, 64, 24, 784)
-	out := filepath.Join(t.TempDir(), "sparse")
-	expCLI(t, "fig1-sparse", "-data", data, "-algos", "bpi,mf,amp-unmasked,binarynet", "-sparsity", "0,50", "-hidden", "6",
-		"-epochs", "1", "-seeds", "2", "-batch", "8", "-out", out, "-progress=false")
+	data, out := tinyExperiment(t, "fig1-sparse", "-algos", "bpi,mf,amp-unmasked,binarynet", "-sparsity", "0,50", "-hidden", "6",
+		"-epochs", "1", "-seeds", "2", "-batch", "8")
 	checkFiles(t, out, "README.md", "runs.csv", "accuracy_vs_sparsity.png")
 	readme := strings.Join(readLines(t, out, "README.md"), "\n")
 	lbl := filepath.Base(data)
@@ -247,10 +256,8 @@ func TestExperimentSparse(t *testing.T) {
 
 // TestExperimentContinual runs fig3-continual with two tasks of one epoch.
 func TestExperimentContinual(t *testing.T) {
-	data := tinyDir(t, 64, 24, 784)
-	out := filepath.Join(t.TempDir(), "cont")
-	expCLI(t, "fig3-continual", "-data", data, "-algos", "bpi,binarynet", "-lrs", "0.1,10", "-ntasks", "2", "-hidden", "6",
-		"-epochs", "1", "-seeds", "2", "-batch", "8", "-out", out, "-progress=false")
+	_, out := tinyExperiment(t, "fig3-continual", "-algos", "bpi,binarynet", "-lrs", "0.1,10", "-ntasks", "2", "-hidden", "6",
+		"-epochs", "1", "-seeds", "2", "-batch", "8")
 	checkFiles(t, out, "README.md", "tasks.csv", "task1.csv", "tasks.png", "task1.png")
 	// 3 runs (bpi, binarynet at 2 rates) × 2 tasks trained × 2 tasks evaluated.
 	if n := len(readLines(t, out, "tasks.csv")); n != 1+3*2*2 {
@@ -281,10 +288,8 @@ func TestExperimentContinual(t *testing.T) {
 // TestExperimentLocalEnergy runs local-energy and overlaps for BPI and
 // BinaryNet and checks the rows; p = 0 must give the final training error.
 func TestExperimentLocalEnergy(t *testing.T) {
-	data := tinyDir(t, 64, 24, 784)
-	out := filepath.Join(t.TempDir(), "energy")
-	expCLI(t, "local-energy", "-data", data, "-algos", "bpi,binarynet", "-flips", "0.1,1", "-repeats", "2", "-hidden", "6",
-		"-epochs", "1", "-seeds", "2", "-batch", "8", "-out", out, "-progress=false")
+	data, out := tinyExperiment(t, "local-energy", "-algos", "bpi,binarynet", "-flips", "0.1,1", "-repeats", "2", "-hidden", "6",
+		"-epochs", "1", "-seeds", "2", "-batch", "8")
 	checkFiles(t, out, "README.md", "energy.csv", "energy.png")
 	if n := len(readLines(t, out, "energy.csv")); n != 1+2*(1+2+2) {
 		t.Errorf("energy.csv has %d lines, want 1 + 2 runs × (1 + 2 + 2)", n)
@@ -329,10 +334,8 @@ func TestExperimentLocalEnergy(t *testing.T) {
 
 // TestExperimentTiming runs the timing experiment for two batch sizes.
 func TestExperimentTiming(t *testing.T) {
-	data := tinyDir(t, 64, 24, 784)
-	out := filepath.Join(t.TempDir(), "timing")
-	expCLI(t, "timing", "-data", data, "-algos", "mf,bp,binarynet", "-batches", "1,16", "-hidden", "6",
-		"-epochs", "1", "-seeds", "2", "-out", out, "-progress=false")
+	data, out := tinyExperiment(t, "timing", "-algos", "mf,bp,binarynet", "-batches", "1,16", "-hidden", "6",
+		"-epochs", "1", "-seeds", "2")
 	checkFiles(t, out, "README.md", "timing.png")
 	readme := strings.Join(readLines(t, out, "README.md"), "\n")
 	lbl := filepath.Base(data)
@@ -424,9 +427,7 @@ func TestExperimentBadFlags(t *testing.T) {
 // cbpi runs when the build has that layer kind and is named as left out
 // otherwise.
 func TestExperimentBayes(t *testing.T) {
-	data := tinyDir(t, 64, 24, 784)
-	out := filepath.Join(t.TempDir(), "bayes")
-	expCLI(t, "fig2-bayes", "-data", data, "-hidden", "6", "-epochs", "1", "-seeds", "2", "-batch", "8", "-out", out, "-progress=false")
+	_, out := tinyExperiment(t, "fig2-bayes", "-hidden", "6", "-epochs", "1", "-seeds", "2", "-batch", "8")
 	readme := strings.Join(readLines(t, out, "README.md"), "\n")
 	_, cbpiErr := mpnet.ParseKind("cbpi")
 	algos := []string{"binarynet", "bpi", "ebp", "sgd", "ebp-gauss"}
