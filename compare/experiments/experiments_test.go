@@ -86,6 +86,16 @@ func run(t *testing.T, e experiments.Experiment, p *experiments.Params, out stri
 	return sum, string(b)
 }
 
+// runFresh runs e into a fresh results directory, checks that the files
+// are there, and returns the summary, the README and the directory.
+func runFresh(t *testing.T, e experiments.Experiment, p *experiments.Params, files ...string) (*experiments.Summary, string, string) {
+	t.Helper()
+	out := t.TempDir()
+	sum, readme := run(t, e, p, out)
+	checkFiles(t, out, files...)
+	return sum, readme, out
+}
+
 // checkFiles fails for every file of dir that is missing or empty.
 func checkFiles(t *testing.T, dir string, names ...string) {
 	t.Helper()
@@ -119,8 +129,7 @@ func TestNames(t *testing.T) {
 func TestTable1(t *testing.T) {
 	e, p := tiny(t, "table1")
 	p.Algos = []string{"bpi", "binarynet"}
-	out := t.TempDir()
-	sum, readme := run(t, e, p, out)
+	sum, readme, out := runFresh(t, e, p)
 	if sum.Trained != 4 || sum.Reused != 0 || sum.Epochs != 4 || len(sum.Records) != 4 {
 		t.Errorf("first run: %d trained, %d reused, %d epochs, %d records; want 4, 0, 4, 4", sum.Trained, sum.Reused, sum.Epochs, len(sum.Records))
 	}
@@ -159,8 +168,7 @@ func TestTable1(t *testing.T) {
 func TestFig1Arch(t *testing.T) {
 	e, p := tiny(t, "fig1-arch")
 	p.Algos, p.Hidden = []string{"mf"}, []int{5, 4, 3}
-	out := t.TempDir()
-	sum, _ := run(t, e, p, out)
+	sum, _, out := runFresh(t, e, p)
 	if got := sum.Records[0].Job.Rho; !reflect.DeepEqual(got, []float64{1, 1, 1, 0.9}) {
 		t.Errorf("ρ = %v, want [1 1 1 0.9]", got)
 	}
@@ -175,9 +183,7 @@ func TestFig1Arch(t *testing.T) {
 func TestFig1Sparse(t *testing.T) {
 	e, p := tiny(t, "fig1-sparse")
 	p.Algos, p.Sparsity = []string{"amp", "binarynet"}, []float64{0, 50}
-	out := t.TempDir()
-	sum, readme := run(t, e, p, out)
-	checkFiles(t, out, "accuracy_vs_sparsity.png")
+	sum, readme, _ := runFresh(t, e, p, "accuracy_vs_sparsity.png")
 	if len(sum.Records) != 4 {
 		t.Fatalf("%d runs, want 2 sparsities × 2 algorithms", len(sum.Records))
 	}
@@ -199,8 +205,7 @@ func TestFig1Sparse(t *testing.T) {
 func TestFig2Bayes(t *testing.T) {
 	e, p := tiny(t, "fig2-bayes")
 	p.Algos = []string{"bpi", "ebp", "sgd"}
-	out := t.TempDir()
-	sum, readme := run(t, e, p, out)
+	sum, readme, _ := runFresh(t, e, p)
 	if got := sum.Records[0].Job.Rho; !reflect.DeepEqual(got, []float64{0.9999, 0.9}) {
 		t.Errorf("bpi ρ = %v, want [0.9999 0.9]", got)
 	}
@@ -220,9 +225,7 @@ func TestFig2Bayes(t *testing.T) {
 func TestFig3Continual(t *testing.T) {
 	e, p := tiny(t, "fig3-continual")
 	p.Algos, p.NTasks, p.LRs = []string{"bpi", "binarynet"}, 2, []float64{0.1}
-	out := t.TempDir()
-	sum, readme := run(t, e, p, out)
-	checkFiles(t, out, "tasks.png", "task1.png")
+	sum, readme, out := runFresh(t, e, p, "tasks.png", "task1.png")
 	if n := lines(t, out, "tasks.csv"); n != 1+2*2*2 {
 		t.Errorf("tasks.csv has %d lines, want 1 + 2 runs × 2 tasks trained × 2 tasks", n)
 	}
@@ -243,9 +246,7 @@ func TestFig3Continual(t *testing.T) {
 func TestLocalEnergy(t *testing.T) {
 	e, p := tiny(t, "local-energy")
 	p.Algos, p.Flips, p.Repeats = []string{"bpi", "binarynet"}, []float64{1}, 1
-	out := t.TempDir()
-	sum, _ := run(t, e, p, out)
-	checkFiles(t, out, "energy.png", "overlaps.png")
+	sum, _, _ := runFresh(t, e, p, "energy.png", "overlaps.png")
 	for _, rec := range sum.Records {
 		final := rec.Epochs[len(rec.Epochs)-1].TrainError
 		if len(rec.Energy) != 2 || rec.Energy[0].Mean != final || rec.Energy[1].Mean != final {
@@ -258,8 +259,7 @@ func TestLocalEnergy(t *testing.T) {
 func TestOverlaps(t *testing.T) {
 	e, p := tiny(t, "overlaps")
 	p.Algos = []string{"bpi", "binarynet"}
-	out := t.TempDir()
-	sum, _ := run(t, e, p, out)
+	sum, _, out := runFresh(t, e, p)
 	if n := lines(t, out, "overlaps.csv"); n != 1+2*2*2 {
 		t.Errorf("overlaps.csv has %d lines, want 1 + 2 runs × 2 epochs × 2 layers", n)
 	}
@@ -277,9 +277,7 @@ func TestOverlaps(t *testing.T) {
 func TestTiming(t *testing.T) {
 	e, p := tiny(t, "timing")
 	p.Algos, p.Batches = []string{"mf", "binarynet"}, []int{4, 16}
-	out := t.TempDir()
-	sum, readme := run(t, e, p, out)
-	checkFiles(t, out, "timing.png")
+	sum, readme, _ := runFresh(t, e, p, "timing.png")
 	for i, want := range []int{4, 4, 16, 16} {
 		j := sum.Records[i].Job
 		if j.Batch != want || j.TrainEval != 1000 {
