@@ -3,12 +3,11 @@ package experiments_test
 import (
 	"bytes"
 	"context"
-	"errors"
 	"math"
 	"math/rand/v2"
 	"os"
 	"path/filepath"
-	"reflect"
+	"slices"
 	"strings"
 	"testing"
 
@@ -118,7 +117,7 @@ func lines(t *testing.T, dir, name string) int {
 
 func TestNames(t *testing.T) {
 	want := []string{"fig1-arch", "fig1-sparse", "fig2-bayes", "fig3-continual", "local-energy", "overlaps", "table1", "timing"}
-	if got := experiments.Names(); !reflect.DeepEqual(got, want) {
+	if got := experiments.Names(); !slices.Equal(got, want) {
 		t.Errorf("Names() = %v, want %v", got, want)
 	}
 }
@@ -149,7 +148,7 @@ func TestTable1(t *testing.T) {
 		}
 		classes := map[string]int{"2class": 2, "10class": 10}[rec.Job.Task]
 		s := pasp.DefaultSettings(mpnet.BPI, 2, classes)
-		if !reflect.DeepEqual(rec.Job.Rho, s.Rho) || !reflect.DeepEqual(rec.Job.Psi, s.Psi) {
+		if !slices.Equal(rec.Job.Rho, s.Rho) || !slices.Equal(rec.Job.Psi, s.Psi) {
 			t.Errorf("%s: ρ %v, ψ %v; pasp.DefaultSettings has %v, %v", rec.Job.ID, rec.Job.Rho, rec.Job.Psi, s.Rho, s.Psi)
 		}
 	}
@@ -169,10 +168,10 @@ func TestFig1Arch(t *testing.T) {
 	e, p := tiny(t, "fig1-arch")
 	p.Algos, p.Hidden = []string{"mf"}, []int{5, 4, 3}
 	sum, _, out := runFresh(t, e, p)
-	if got := sum.Records[0].Job.Rho; !reflect.DeepEqual(got, []float64{1, 1, 1, 0.9}) {
+	if got := sum.Records[0].Job.Rho; !slices.Equal(got, []float64{1, 1, 1, 0.9}) {
 		t.Errorf("ρ = %v, want [1 1 1 0.9]", got)
 	}
-	if w := sum.Records[0].Job.Widths; !reflect.DeepEqual(w, []int{64, 5, 4, 3, 10}) {
+	if w := sum.Records[0].Job.Widths; !slices.Equal(w, []int{64, 5, 4, 3, 10}) {
 		t.Errorf("widths %v, want [64 5 4 3 10]", w)
 	}
 	checkFiles(t, out, "curves_"+experiments.Slug(filepath.Base(p.Data[0])+" 10class")+".png")
@@ -192,7 +191,7 @@ func TestFig1Sparse(t *testing.T) {
 			t.Errorf("run %d: density %v, want %v", i, d, want)
 		}
 	}
-	if amp := sum.Records[0].Job; !reflect.DeepEqual(amp.Psi, []float64{0.8, 0.99}) {
+	if amp := sum.Records[0].Job; !slices.Equal(amp.Psi, []float64{0.8, 0.99}) {
 		t.Errorf("amp ψ = %v, want [0.8 0.99]", amp.Psi)
 	}
 	if !strings.Contains(readme, "sparsity 50% | binarynet | 1 | 1 |") || !strings.Contains(readme, "| sparsity % | [0 50] **(reduced/changed)** |") {
@@ -206,7 +205,7 @@ func TestFig2Bayes(t *testing.T) {
 	e, p := tiny(t, "fig2-bayes")
 	p.Algos = []string{"bpi", "ebp", "sgd"}
 	sum, readme, _ := runFresh(t, e, p)
-	if got := sum.Records[0].Job.Rho; !reflect.DeepEqual(got, []float64{0.9999, 0.9}) {
+	if got := sum.Records[0].Job.Rho; !slices.Equal(got, []float64{0.9999, 0.9}) {
 		t.Errorf("bpi ρ = %v, want [0.9999 0.9]", got)
 	}
 	for _, rec := range sum.Records {
@@ -316,8 +315,7 @@ func TestNeeds(t *testing.T) {
 		p := e.Defaults()
 		c.mod(&p)
 		err := experiments.CheckNeeds(4<<30, experiments.Needs(e, &p)...)
-		var me *memlimit.Error
-		if !errors.As(err, &me) || !strings.HasPrefix(err.Error(), c.want) || me.Limit != 4<<30 {
+		if me, ok := err.(*memlimit.Error); !ok || !strings.HasPrefix(err.Error(), c.want) || me.Limit != 4<<30 {
 			t.Errorf("%s: CheckNeeds = %v, want a *memlimit.Error naming %q", c.name, err, c.want)
 		}
 	}
