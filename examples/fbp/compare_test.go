@@ -40,38 +40,58 @@ func TestCompareWritesResults(t *testing.T) {
 // given before any training: repeated seeds or algorithms, learning rates
 // out of range, requests above the memory limit, unusable -out paths.
 func TestCompareBadFlags(t *testing.T) {
+	file := plainFile(t)
+	checkBadFlags(t, "compare", []flagCase{
+		{[]string{"-algos", "xyz"}, 1, "-algos"},
+		{[]string{"-seeds", "a"}, 1, "-seeds"},
+		{[]string{"-seeds", "-1"}, 1, "-seeds"},
+		{[]string{"-epochs", "0"}, 1, "-epochs"},
+		{[]string{"-lr", "0"}, 1, "-lr"},
+		{[]string{"-optimizer", "rmsprop"}, 1, "-optimizer"},
+		{[]string{"-task", "3class"}, 1, "-task"},
+		{[]string{"-float", "16"}, 1, "-float"},
+		{[]string{"-hidden", "0"}, 1, "-hidden"},
+		{[]string{"-hidden", "11,,11"}, 1, "-hidden \"11,,11\": empty item"},
+		{[]string{"-seeds", "2,2"}, 1, "-seeds \"2,2\": 2 is given twice"},
+		{[]string{"-algos", "bpi,mf,bpi"}, 1, "-algos \"bpi,mf,bpi\": bpi is given twice"},
+		{[]string{"-lr", "1e308"}, 1, "-lr 1e+308: want a rate in (0, 100]"},
+		{[]string{"-lr", "NaN"}, 1, "-lr NaN"},
+		{[]string{"-hidden", "300000"}, 1, "-hidden 300000: needs about"},
+		{[]string{"-epochs", "1000000000"}, 1, "-epochs 1000000000 over 3 runs"},
+		{[]string{"-max-mem", "1MiB"}, 1, "above the memory limit of 1 MiB (set with -max-mem)"},
+		// The output directory is checked before the data are read.
+		{[]string{"-out", file, "-data", "/nonexistent/dir"}, 1, "-out " + file + ": cannot create the results directory: not a directory"},
+		{[]string{"-out", filepath.Join(file, "sub"), "-data", "/nonexistent/dir"}, 1, "-out " + filepath.Join(file, "sub") + ": cannot create"},
+	})
+}
+
+// flagCase is a command line of bad arguments, the exit status it must
+// end with and a part of the message it must print.
+type flagCase struct {
+	args []string
+	code int
+	want string
+}
+
+// checkBadFlags runs "fbp cmd" with the arguments of each case and checks
+// its exit status and message.
+func checkBadFlags(t *testing.T, cmd string, cases []flagCase) {
+	t.Helper()
+	for _, c := range cases {
+		code, _, stderr := runCLI(t, append([]string{cmd}, c.args...)...)
+		if code != c.code || !strings.Contains(stderr, c.want) {
+			t.Errorf("%s %v: exit %d, stderr %q; want exit %d naming %q", cmd, c.args, code, stderr, c.code, c.want)
+		}
+	}
+}
+
+// plainFile returns a new empty file, a path that cannot be a results
+// directory.
+func plainFile(t *testing.T) string {
+	t.Helper()
 	file := filepath.Join(t.TempDir(), "file")
 	if err := os.WriteFile(file, nil, 0o644); err != nil {
 		t.Fatal(err)
 	}
-	for _, c := range []struct {
-		args []string
-		want string
-	}{
-		{[]string{"-algos", "xyz"}, "-algos"},
-		{[]string{"-seeds", "a"}, "-seeds"},
-		{[]string{"-seeds", "-1"}, "-seeds"},
-		{[]string{"-epochs", "0"}, "-epochs"},
-		{[]string{"-lr", "0"}, "-lr"},
-		{[]string{"-optimizer", "rmsprop"}, "-optimizer"},
-		{[]string{"-task", "3class"}, "-task"},
-		{[]string{"-float", "16"}, "-float"},
-		{[]string{"-hidden", "0"}, "-hidden"},
-		{[]string{"-hidden", "11,,11"}, "-hidden \"11,,11\": empty item"},
-		{[]string{"-seeds", "2,2"}, "-seeds \"2,2\": 2 is given twice"},
-		{[]string{"-algos", "bpi,mf,bpi"}, "-algos \"bpi,mf,bpi\": bpi is given twice"},
-		{[]string{"-lr", "1e308"}, "-lr 1e+308: want a rate in (0, 100]"},
-		{[]string{"-lr", "NaN"}, "-lr NaN"},
-		{[]string{"-hidden", "300000"}, "-hidden 300000: needs about"},
-		{[]string{"-epochs", "1000000000"}, "-epochs 1000000000 over 3 runs"},
-		{[]string{"-max-mem", "1MiB"}, "above the memory limit of 1 MiB (set with -max-mem)"},
-		// The output directory is checked before the data are read.
-		{[]string{"-out", file, "-data", "/nonexistent/dir"}, "-out " + file + ": cannot create the results directory: not a directory"},
-		{[]string{"-out", filepath.Join(file, "sub"), "-data", "/nonexistent/dir"}, "-out " + filepath.Join(file, "sub") + ": cannot create"},
-	} {
-		code, _, stderr := runCLI(t, append([]string{"compare"}, c.args...)...)
-		if code != 1 || !strings.Contains(stderr, c.want) {
-			t.Errorf("compare %v: exit %d, stderr %q; want exit 1 naming %s", c.args, code, stderr, c.want)
-		}
-	}
+	return file
 }

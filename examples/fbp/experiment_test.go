@@ -354,15 +354,8 @@ func TestExperimentTiming(t *testing.T) {
 // TestExperimentBadFlags checks that bad arguments are errors naming the
 // flag, never panics.
 func TestExperimentBadFlags(t *testing.T) {
-	file := filepath.Join(t.TempDir(), "file")
-	if err := os.WriteFile(file, nil, 0o644); err != nil {
-		t.Fatal(err)
-	}
-	for _, c := range []struct {
-		args []string
-		code int
-		want string
-	}{
+	file := plainFile(t)
+	checkBadFlags(t, "experiment", []flagCase{
 		{nil, 1, "want a name"},
 		{[]string{"table9"}, 1, "unknown experiment"},
 		{[]string{"-epochs", "1"}, 1, "want a name"},
@@ -412,12 +405,7 @@ func TestExperimentBadFlags(t *testing.T) {
 		{[]string{"table1", "-max-mem", "1MiB", "-data", "/nonexistent/dir"}, 1, "above the memory limit of 1 MiB (set with -max-mem)"},
 		// Unusable -out paths, before the data are read.
 		{[]string{"table1", "-out", file, "-data", "/nonexistent/dir"}, 1, "-out " + file + ": cannot create the results directory: not a directory"},
-	} {
-		code, _, stderr := runCLI(t, append([]string{"experiment"}, c.args...)...)
-		if code != c.code || !strings.Contains(stderr, c.want) {
-			t.Errorf("experiment %v: exit %d, stderr %q; want exit %d naming %q", c.args, code, stderr, c.code, c.want)
-		}
-	}
+	})
 	if code, stdout, stderr := runCLI(t, "experiment", "-h"); code != 0 || !strings.Contains(stdout+stderr, "table1") {
 		t.Errorf("experiment -h: exit %d, %q", code, stdout+stderr)
 	}
