@@ -7,6 +7,7 @@ import (
 	"math"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -83,7 +84,7 @@ func TestExperimentTable1(t *testing.T) {
 	if !strings.Contains(stdout, "0 runs trained, 12 finished runs reused") || strings.Contains(stdout, "epoch ") {
 		t.Errorf("second invocation trained again:\n%s", stdout)
 	}
-	if after := modTimes(t, runs); !equalStrings(before, after) {
+	if after := modTimes(t, runs); !slices.Equal(before, after) {
 		t.Errorf("second invocation rewrote the done-markers")
 	}
 	// Other settings in the same folder are refused, not mixed in.
@@ -148,18 +149,6 @@ func modTimes(t *testing.T, files []string) []string {
 		out = append(out, st.ModTime().String())
 	}
 	return out
-}
-
-func equalStrings(a, b []string) bool {
-	if len(a) != len(b) {
-		return false
-	}
-	for i := range a {
-		if a[i] != b[i] {
-			return false
-		}
-	}
-	return true
 }
 
 // TestExperimentResumeMidRun interrupts a message-passing run after its
