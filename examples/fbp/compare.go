@@ -53,7 +53,7 @@ func parseCompare(args []string, stderr io.Writer) (*compareOptions, error) {
 	fs.IntVar(&o.trainEval, "train-eval", 0, "training error on the first N training samples (0: all)")
 	fs.Float64Var(&o.lr, "lr", 1e-3, fmt.Sprintf("BinaryNet / SGD learning rate, in (0, %v]", experiments.MaxLR))
 	fs.StringVar(&o.optimizer, "optimizer", "adam", "BinaryNet / SGD optimizer: adam or sgd")
-	fs.StringVar(&o.out, "out", defaultOut+"/compare", "results directory, outside the committed results/ unless given")
+	fs.StringVar(&o.out, "out", defaultOut+"/compare", "results directory; the default, under the current directory, keeps clear of the committed results/, which is written only when named here")
 	fs.BoolVar(&o.progress, "progress", true, "draw a progress bar on stderr")
 	float := fs.Int("float", 64, "float type of fBP and BinaryNet/SGD: 32 or 64 (EBP is float64)")
 	maxMem := memlimit.Flag(fs)

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"io"
 	"os"
 	"path/filepath"
 	"strings"
@@ -94,4 +95,28 @@ func plainFile(t *testing.T) string {
 		t.Fatal(err)
 	}
 	return file
+}
+
+// TestDefaultOut checks that compare and experiment write outside the
+// committed results/ tree unless -out names it.
+func TestDefaultOut(t *testing.T) {
+	c, err := parseCompare(nil, io.Discard)
+	if err != nil {
+		t.Fatal(err)
+	}
+	e, err := parseExperiment([]string{"table1"}, io.Discard)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, out := range []string{c.out, e.o.Out} {
+		if strings.HasPrefix(filepath.Clean(out), "results") || !strings.HasPrefix(out, defaultOut+"/") {
+			t.Errorf("default -out %q: want a directory under %s/", out, defaultOut)
+		}
+	}
+	if e, err = parseExperiment([]string{"table1", "-out", "results/table1"}, io.Discard); err != nil {
+		t.Fatal(err)
+	}
+	if e.o.Out != "results/table1" {
+		t.Errorf("-out results/table1 gives %q", e.o.Out)
+	}
 }

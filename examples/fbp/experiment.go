@@ -44,7 +44,7 @@ func parseExperiment(args []string, stderr io.Writer) (*expOptions, error) {
 	o := &expOptions{exp: e, p: e.Defaults(), o: experiments.Options{Command: "fbp experiment " + strings.Join(args, " ")}}
 	lists := o.commonFlags(fs)
 	parseOwn := e.Flags(fs, &o.p)
-	fs.StringVar(&o.o.Out, "out", defaultOut+"/"+name, "results directory, outside the committed results/ unless given (re-running with the same flags resumes)")
+	fs.StringVar(&o.o.Out, "out", defaultOut+"/"+name, "results directory (re-running with the same flags resumes); the default, under the current directory, keeps clear of the committed results/, which is written only when named here")
 	maxMem := memlimit.Flag(fs)
 	fs.StringVar(&o.p.Device, "device", "cpu", "cpu, or cuda (a binary built with -tags fbpcuda) for the message-passing runs (not fig3-continual); BinaryNet, SGD and EBP run on the CPU")
 	fs.BoolVar(&o.o.Progress, "progress", true, "draw a progress bar on stderr")
