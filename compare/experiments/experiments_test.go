@@ -319,6 +319,18 @@ func TestNeeds(t *testing.T) {
 			t.Errorf("%s: CheckNeeds = %v, want a *memlimit.Error naming %q", c.name, err, c.want)
 		}
 	}
+	// Run applies the machine's limit by default, before any work.
+	e, p := tiny(t, "table1")
+	p.Hidden = []int{1 << 20, 1 << 20}
+	out := filepath.Join(t.TempDir(), "out")
+	if _, err := experiments.Run(context.Background(), e, p, &experiments.Options{Out: out}); err == nil {
+		t.Errorf("Run of %v hidden units: no error", p.Hidden)
+	} else if _, ok := err.(*memlimit.Error); !ok {
+		t.Errorf("Run of %v hidden units: %v, want a *memlimit.Error", p.Hidden, err)
+	}
+	if _, err := os.Stat(out); !os.IsNotExist(err) {
+		t.Errorf("Run created %s before refusing (%v)", out, err)
+	}
 	// BP keeps messages per sample: its estimate grows with the batch.
 	w := []int{784, 101, 101, 10}
 	if bp, bpi := experiments.NetworkBytes("bp", w, 128), experiments.NetworkBytes("bpi", w, 128); bp <= 4*bpi {

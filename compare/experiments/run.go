@@ -13,6 +13,7 @@ import (
 
 	"github.com/fbpgo/fbp/compare"
 	"github.com/fbpgo/fbp/data"
+	"github.com/fbpgo/fbp/internal/memlimit"
 	"github.com/fbpgo/fbp/ops"
 	"github.com/fbpgo/fbp/pasp"
 )
@@ -36,8 +37,9 @@ type Options struct {
 	Changed []string
 	// OnEpoch, if not nil, is called after every evaluation of a run.
 	OnEpoch func(id string, epoch int)
-	// MaxMem, if positive, is the memory limit in bytes: Run refuses,
-	// before it starts, parameters whose estimate (Needs) exceeds it.
+	// MaxMem is the memory limit in bytes: Run refuses, before it starts,
+	// parameters whose estimate (Needs) exceeds it. Zero means
+	// memlimit.Default (half the machine's memory), negative no limit.
 	MaxMem int64
 }
 
@@ -80,7 +82,11 @@ func Run(ctx context.Context, e Experiment, p *Params, o *Options) (*Summary, er
 	if err := CheckParams(e, p); err != nil {
 		return nil, err
 	}
-	if err := CheckNeeds(o.MaxMem, Needs(e, p)...); err != nil {
+	limit := o.MaxMem
+	if limit == 0 {
+		limit = memlimit.Default()
+	}
+	if err := CheckNeeds(limit, Needs(e, p)...); err != nil {
 		return nil, err
 	}
 	if err := compare.CheckDir("-out", o.Out); err != nil {

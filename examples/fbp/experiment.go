@@ -51,7 +51,9 @@ func parseExperiment(args []string, stderr io.Writer) (*expOptions, error) {
 	if err := parseFlags(fs, args[1:]); err != nil {
 		return nil, err
 	}
-	o.o.MaxMem = int64(*maxMem)
+	if o.o.MaxMem = int64(*maxMem); o.o.MaxMem == 0 {
+		o.o.MaxMem = -1 // -max-mem 0: no limit
+	}
 	if err := o.resolve(lists); err != nil {
 		return nil, err
 	}
