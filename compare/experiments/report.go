@@ -1,7 +1,6 @@
 package experiments
 
 import (
-	"encoding/csv"
 	"encoding/json"
 	"fmt"
 	"math"
@@ -13,6 +12,8 @@ import (
 	"strings"
 
 	"github.com/pkg/errors"
+
+	"github.com/fbpgo/fbp/compare"
 )
 
 // Report is the results directory of an experiment being written: an
@@ -208,18 +209,7 @@ func (r *Report) writeEpochCSV() error {
 
 // CSV writes rows to the file name in the results directory.
 func (r *Report) CSV(name string, rows [][]string) error {
-	path := filepath.Join(r.Dir, name)
-	f, err := os.Create(path)
-	if err != nil {
-		return err
-	}
-	w := csv.NewWriter(f)
-	w.WriteAll(rows)
-	if err := w.Error(); err != nil {
-		f.Close()
-		return errors.Wrap(err, path)
-	}
-	return errors.Wrap(f.Close(), path)
+	return compare.WriteCSV(filepath.Join(r.Dir, name), rows)
 }
 
 // ff formats a number for the CSV files: 6 significant digits.
@@ -234,9 +224,4 @@ func joinFloats(v []float64) string {
 }
 
 // pm formats mean ± std, "—" for NaN.
-func pm(m, s float64) string {
-	if math.IsNaN(m) {
-		return "—"
-	}
-	return fmt.Sprintf("%.2f ± %.2f", m, s)
-}
+var pm = compare.FormatMeanStd
