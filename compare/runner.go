@@ -30,6 +30,11 @@ var ErrInterrupted = errors.New("compare: interrupted")
 // (other settings) stored under the same ID.
 var ErrOtherJob = errors.New("compare: record of another job")
 
+// ErrOtherData is returned by Plan.Restore for a record of the same
+// settings trained on other data (the data files were replaced): the run
+// is trained again.
+var ErrOtherData = errors.New("compare: record of the same job on other data")
+
 // Job is one training run: an algorithm with one seed.
 type Job struct {
 	Algo string
@@ -57,7 +62,8 @@ type Plan interface {
 	Checkpoints() bool
 	// Restore takes a record the runner stored under ID and returns its
 	// evaluations and whether the run was finished; ErrOtherJob for a
-	// record of other settings. Restoring a record makes it the plan's.
+	// record of other settings, ErrOtherData for one of other data.
+	// Restoring a record makes it the plan's.
 	Restore(b []byte) (epochs []pasp.Eval, done bool, err error)
 	// Resume builds the trainer from a checkpoint file the runner wrote.
 	Resume(ckpt string) (Fitter, error)
@@ -104,8 +110,10 @@ type Runner struct {
 	OnEpoch func(j Job, epoch int)
 
 	// Trained and Reused count the runs trained and the finished runs
-	// reused; Epochs counts the epochs trained.
-	Trained, Reused, Epochs int
+	// reused; Retrained counts the finished runs trained again because
+	// their data changed (they count as trained too); Epochs counts the
+	// epochs trained.
+	Trained, Reused, Retrained, Epochs int
 }
 
 // RunAll trains every job in turn on the same data and collects the
@@ -280,6 +288,11 @@ func (s *Session) restoreDone() (bool, error) {
 	if errors.Is(err, ErrOtherJob) {
 		return false, errors.Errorf("%s holds run %s with other settings; use another -out or remove the file", path, s.j.Plan.ID())
 	}
+	if errors.Is(err, ErrOtherData) {
+		s.Logf("%s was trained on other data (the data files changed): training it again", s.j.Plan.ID())
+		s.r.Retrained++
+		return false, nil
+	}
 	if err != nil || !done {
 		return false, errors.Wrapf(err, "%s", path)
 	}
@@ -345,7 +358,7 @@ func (s *Session) restorePartial() (string, error) {
 		return "", nil
 	}
 	epochs, _, err := s.j.Plan.Restore(b)
-	if errors.Is(err, ErrOtherJob) {
+	if errors.Is(err, ErrOtherJob) || errors.Is(err, ErrOtherData) {
 		return "", nil
 	}
 	if err != nil {

@@ -1,7 +1,6 @@
 package experiments
 
 import (
-	"encoding/csv"
 	"encoding/json"
 	"fmt"
 	"math"
@@ -13,6 +12,8 @@ import (
 	"strings"
 
 	"github.com/pkg/errors"
+
+	"github.com/fbpgo/fbp/compare"
 )
 
 // Report is the results directory of an experiment being written: an
@@ -220,18 +221,7 @@ func (r *Report) CSV(name string, rows [][]string) error {
 	if err := checkFileName(name); err != nil {
 		return err
 	}
-	path := filepath.Join(r.Dir, name)
-	f, err := os.Create(path)
-	if err != nil {
-		return err
-	}
-	w := csv.NewWriter(f)
-	w.WriteAll(rows)
-	if err := w.Error(); err != nil {
-		f.Close()
-		return errors.Wrap(err, path)
-	}
-	return errors.Wrap(f.Close(), path)
+	return compare.WriteCSV(filepath.Join(r.Dir, name), rows)
 }
 
 // ff formats a number for the CSV files: 6 significant digits.
@@ -246,9 +236,4 @@ func joinFloats(v []float64) string {
 }
 
 // pm formats mean ± std, "—" for NaN.
-func pm(m, s float64) string {
-	if math.IsNaN(m) {
-		return "—"
-	}
-	return fmt.Sprintf("%.2f ± %.2f", m, s)
-}
+var pm = compare.FormatMeanStd
