@@ -49,7 +49,7 @@ func NetworkBytes(kind string, widths []int, batch int) int64 {
 // RecordBytes estimates the memory of the evaluations of runs runs of
 // epochs epochs each, kept until the results are written.
 func RecordBytes(runs, epochs int) int64 {
-	return memlimit.Product(int64(runs), int64(epochs)+1, bytesPerEpoch)
+	return memlimit.Product(int64(runs), memlimit.Sum(int64(epochs), 1), bytesPerEpoch) // epoch 0 too, without overflow
 }
 
 // CheckNeeds returns a *memlimit.Error when the needs together exceed
@@ -68,8 +68,12 @@ func CheckNeeds(limit int64, needs ...Need) error {
 // Needs estimates the peak memory of Run(e, p) by the flag responsible:
 // the largest network (-hidden), the records of every run (-epochs), the
 // data sets loaded (-data), the permuted test sets of continual learning
-// (-ntasks) and the local-energy draws (-repeats).
+// (-ntasks) and the local-energy draws (-repeats). A nil e or p needs
+// nothing.
 func Needs(e Experiment, p *Params) []Need {
+	if e == nil || p == nil {
+		return nil
+	}
 	jobs := e.Jobs(p)
 	var net, tasks, energy int64
 	var big Job

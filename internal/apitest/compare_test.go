@@ -221,7 +221,8 @@ func runnerCases() []apiCase {
 			}
 		}},
 		{names: []string{"compare.(*Results).Summaries", "compare.(*Results).Table", "compare.(*Results).WriteDir",
-			"compare.MeanEpochSeconds", "compare.MeanStd", "compare.WriteAnnealDir"}, run: func(c *checker) {
+			"compare.MeanEpochSeconds", "compare.MeanStd", "compare.WriteAnnealDir", "compare.FormatMeanStd",
+			"compare.CheckDir", "compare.WriteCSV"}, run: func(c *checker) {
 			for what, r := range map[string]*compare.Results{"nil": nil, "zero": {}, "nil run": {Runs: []*compare.Run{nil}}} {
 				c.ok("compare.(*Results).Summaries", what, func() string { _ = r.Summaries(nil); return "" })
 				c.ok("compare.(*Results).Table", what, func() string { _ = r.Table(nil); return "" })
@@ -229,6 +230,13 @@ func runnerCases() []apiCase {
 			}
 			c.ok("compare.MeanEpochSeconds", "nil", func() string { _ = compare.MeanEpochSeconds(nil); return "" })
 			c.ok("compare.MeanStd", "nil", func() string { _, _ = compare.MeanStd(nil); return "" })
+			c.ok("compare.FormatMeanStd", "NaN, ±Inf", func() string {
+				return ifNot(compare.FormatMeanStd(nan, inf) != "" && compare.FormatMeanStd(-inf, nan) != "", "empty")
+			})
+			c.err("compare.CheckDir", `"", ""`, func() error { return compare.CheckDir("", "") })
+			c.err("compare.CheckDir", "a file as the directory", func() error { return compare.CheckDir("-out", "/dev/null") })
+			c.err("compare.WriteCSV", `""`, func() error { return compare.WriteCSV("", [][]string{{"a"}}) })
+			c.err("compare.WriteCSV", "missing directory", func() error { return compare.WriteCSV("/nonexistent/dir/x.csv", nil) })
 			c.err("compare.WriteAnnealDir", `dir ""`, func() error { return compare.WriteAnnealDir("", "", nil) })
 		}},
 	}

@@ -4,6 +4,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"math"
 	"strings"
 
 	"github.com/fbpgo/fbp/compare/experiments"
@@ -119,28 +120,53 @@ var experimentsCases = append(experimentCases(),
 	}},
 	apiCase{names: []string{expPkg + "CheckParams", expPkg + "Run", expPkg + "LoadData", expPkg + "Lookup",
 		expPkg + "Names", expPkg + "ParseFloats", expPkg + "ParseInts", expPkg + "Slug", expPkg + "GitRevision",
-		expPkg + "(*Job).MessagePassing", expPkg + "Register"}, run: func(c *checker) {
-		e, _ := experiments.Lookup(experiments.Names()[0])
-		c.err(expPkg+"CheckParams", "nil experiment, nil params", func() error { return experiments.CheckParams(nil, nil) })
-		c.err(expPkg+"CheckParams", "nil params", func() error { return experiments.CheckParams(e, nil) })
-		c.err(expPkg+"Run", "nil everything", func() error { _, err := experiments.Run(nilCtx, nil, nil, nil); return err })
-		c.err(expPkg+"Run", "nil options", func() error {
-			p := e.Defaults()
-			_, err := experiments.Run(nilCtx, e, &p, nil)
-			return err
-		})
-		c.err(expPkg+"LoadData", `"", "", ""`, func() error { _, _, err := experiments.LoadData("", "", ""); return err })
-		c.ok(expPkg+"Lookup", `""`, func() string { _, ok := experiments.Lookup(""); return ifNot(!ok, "found") })
-		c.ok(expPkg+"Names", "", func() string { return ifNot(len(experiments.Names()) > 0, "none") })
-		c.err(expPkg+"ParseFloats", "NaN", func() error { _, err := experiments.ParseFloats("", "1,NaN"); return err })
-		c.err(expPkg+"ParseInts", `","`, func() error { _, err := experiments.ParseInts("", ","); return err })
-		c.ok(expPkg+"Slug", `""`, func() string { _ = experiments.Slug(""); return "" })
-		c.ok(expPkg+"GitRevision", "", func() string { return ifNot(experiments.GitRevision() != "", "empty") })
-		c.ok(expPkg+"(*Job).MessagePassing", "nil", func() string {
-			return ifNot(!(*experiments.Job)(nil).MessagePassing(), "true")
-		})
-		const why = "documented: registering is done by the package's init functions, where a nil or duplicate experiment is a programming error"
-		c.panics(expPkg+"Register", "nil", why, func() { experiments.Register(nil) })
-		c.panics(expPkg+"Register", "a registered name", why, func() { experiments.Register(e) })
-	}},
+		expPkg + "(*Job).MessagePassing", expPkg + "Register", expPkg + "CheckNeeds", expPkg + "Distinct",
+		expPkg + "InputWidth", expPkg + "Needs", expPkg + "NetworkBytes", expPkg + "RecordBytes", expPkg + "ValidLR"},
+		run: func(c *checker) {
+			e, _ := experiments.Lookup(experiments.Names()[0])
+			c.err(expPkg+"CheckParams", "nil experiment, nil params", func() error { return experiments.CheckParams(nil, nil) })
+			c.err(expPkg+"CheckParams", "nil params", func() error { return experiments.CheckParams(e, nil) })
+			c.err(expPkg+"Run", "nil everything", func() error { _, err := experiments.Run(nilCtx, nil, nil, nil); return err })
+			c.err(expPkg+"Run", "nil options", func() error {
+				p := e.Defaults()
+				_, err := experiments.Run(nilCtx, e, &p, nil)
+				return err
+			})
+			c.err(expPkg+"LoadData", `"", "", ""`, func() error { _, _, err := experiments.LoadData("", "", ""); return err })
+			c.ok(expPkg+"Lookup", `""`, func() string { _, ok := experiments.Lookup(""); return ifNot(!ok, "found") })
+			c.ok(expPkg+"Names", "", func() string { return ifNot(len(experiments.Names()) > 0, "none") })
+			c.err(expPkg+"ParseFloats", "NaN", func() error { _, err := experiments.ParseFloats("", "1,NaN"); return err })
+			c.err(expPkg+"ParseInts", `","`, func() error { _, err := experiments.ParseInts("", ","); return err })
+			c.ok(expPkg+"Slug", `""`, func() string { _ = experiments.Slug(""); return "" })
+			c.ok(expPkg+"GitRevision", "", func() string { return ifNot(experiments.GitRevision() != "", "empty") })
+			c.ok(expPkg+"(*Job).MessagePassing", "nil", func() string {
+				return ifNot(!(*experiments.Job)(nil).MessagePassing(), "true")
+			})
+			c.err(expPkg+"CheckNeeds", "over the limit, negative and saturated needs", func() error {
+				return experiments.CheckNeeds(1, experiments.Need{Flag: "-x", Bytes: -1}, experiments.Need{Bytes: math.MaxInt64})
+			})
+			c.nilErr(expPkg+"CheckNeeds", "no limit", func() error { return experiments.CheckNeeds(-1, experiments.Need{Bytes: math.MaxInt64}) })
+			c.err(expPkg+"Distinct", "a repeated value", func() error { return experiments.Distinct("", []float64{1, 1}) })
+			c.nilErr(expPkg+"Distinct", "nil", func() error { return experiments.Distinct[int]("", nil) })
+			c.ok(expPkg+"InputWidth", `""`, func() string { return ifNot(experiments.InputWidth("") > 0, "≤ 0") })
+			c.ok(expPkg+"Needs", "nil experiment and params", func() string { _ = experiments.Needs(nil, nil); return "" })
+			for what, p := range hostileParams {
+				c.ok(expPkg+"Needs", what+" params", func() string { _ = experiments.Needs(e, p); return "" })
+			}
+			c.ok(expPkg+"NetworkBytes", "unknown kind, negative widths", func() string {
+				_ = experiments.NetworkBytes("", []int{-1, math.MaxInt, math.MaxInt}, -1)
+				_ = experiments.NetworkBytes("bp", nil, math.MaxInt)
+				return ""
+			})
+			c.ok(expPkg+"RecordBytes", "negative and huge", func() string {
+				_ = experiments.RecordBytes(-1, math.MaxInt)
+				return ifNot(experiments.RecordBytes(math.MaxInt, math.MaxInt) > 0, "overflowed")
+			})
+			c.ok(expPkg+"ValidLR", "NaN, ±Inf", func() string {
+				return ifNot(!experiments.ValidLR(nan) && !experiments.ValidLR(inf) && !experiments.ValidLR(-inf), "valid")
+			})
+			const why = "documented: registering is done by the package's init functions, where a nil or duplicate experiment is a programming error"
+			c.panics(expPkg+"Register", "nil", why, func() { experiments.Register(nil) })
+			c.panics(expPkg+"Register", "a registered name", why, func() { experiments.Register(e) })
+		}},
 )
