@@ -1,11 +1,11 @@
 package compare
 
 import (
-	"fmt"
-	"math"
 	"time"
 
 	"github.com/pkg/errors"
+
+	"github.com/fbpgo/fbp/internal/check"
 )
 
 // AnnealSettings configure replicated simulated annealing on the robust
@@ -67,16 +67,7 @@ func DefaultAnnealSettings(K, N int) *AnnealSettings {
 }
 
 // AnnealSettingsError names an invalid field of AnnealSettings.
-type AnnealSettingsError struct {
-	Field string
-	Err   error
-}
-
-func (e *AnnealSettingsError) Error() string {
-	return "compare: AnnealSettings." + e.Field + ": " + e.Err.Error()
-}
-
-func (e *AnnealSettingsError) Unwrap() error { return e.Err }
+type AnnealSettingsError = check.Error[AnnealSettings]
 
 // annealMaxParam caps β and γ: beyond it exp(−β·ΔE) and tanh(γ·S) are
 // already 0 or ±1 in float64 for every integer ΔE, S ≠ 0, and the cap keeps
@@ -92,28 +83,27 @@ type annealResolved struct {
 }
 
 func (s *AnnealSettings) resolve() (*annealResolved, error) {
-	finite := func(v float64) bool { return !math.IsNaN(v) && !math.IsInf(v, 0) }
 	switch {
 	case s == nil:
-		return nil, &AnnealSettingsError{"K", errors.New("nil settings")}
+		return nil, check.Wrap[AnnealSettings]("K", errors.New("nil settings"))
 	case s.K < 1 || s.K%2 == 0 || s.K > 1<<10:
-		return nil, &AnnealSettingsError{"K", errors.Errorf("%d: want an odd count in [1, 1023] (1: perceptron)", s.K)}
+		return nil, check.Bad[AnnealSettings]("K", s.K, "an odd count in [1, 1023] (1: perceptron)")
 	case s.Replicas < 0 || s.Replicas > 1<<10:
-		return nil, &AnnealSettingsError{"Replicas", errors.Errorf("%d: want a count in [1, 1024] (0 means 1)", s.Replicas)}
-	case !finite(s.Beta0) || s.Beta0 < 0 || s.Beta0 > annealMaxParam:
-		return nil, &AnnealSettingsError{"Beta0", errors.Errorf("%v: want a value in (0, 1e12] (0 means 1)", s.Beta0)}
-	case !finite(s.BetaFactor) || s.BetaFactor < 0:
-		return nil, &AnnealSettingsError{"BetaFactor", errors.Errorf("%v: want a finite value > 0 (0 means 1)", s.BetaFactor)}
-	case !finite(s.Gamma0) || s.Gamma0 < 0 || s.Gamma0 > annealMaxParam:
-		return nil, &AnnealSettingsError{"Gamma0", errors.Errorf("%v: want a value in [0, 1e12] (0: no interaction)", s.Gamma0)}
-	case !finite(s.GammaFactor) || s.GammaFactor < 0:
-		return nil, &AnnealSettingsError{"GammaFactor", errors.Errorf("%v: want a finite value > 0 (0 means 1)", s.GammaFactor)}
+		return nil, check.Bad[AnnealSettings]("Replicas", s.Replicas, "a count in [1, 1024] (0 means 1)")
+	case !check.Finite(s.Beta0) || s.Beta0 < 0 || s.Beta0 > annealMaxParam:
+		return nil, check.Bad[AnnealSettings]("Beta0", s.Beta0, "a value in (0, 1e12] (0 means 1)")
+	case !check.Finite(s.BetaFactor) || s.BetaFactor < 0:
+		return nil, check.Bad[AnnealSettings]("BetaFactor", s.BetaFactor, "a finite value > 0 (0 means 1)")
+	case !check.Finite(s.Gamma0) || s.Gamma0 < 0 || s.Gamma0 > annealMaxParam:
+		return nil, check.Bad[AnnealSettings]("Gamma0", s.Gamma0, "a value in [0, 1e12] (0: no interaction)")
+	case !check.Finite(s.GammaFactor) || s.GammaFactor < 0:
+		return nil, check.Bad[AnnealSettings]("GammaFactor", s.GammaFactor, "a finite value > 0 (0 means 1)")
 	case s.Steps < 0:
-		return nil, &AnnealSettingsError{"Steps", errors.Errorf("%d: want a count ≥ 1 (0 means 1000)", s.Steps)}
+		return nil, check.Bad[AnnealSettings]("Steps", s.Steps, "a count ≥ 1 (0 means 1000)")
 	case s.MaxStall < 0:
-		return nil, &AnnealSettingsError{"MaxStall", errors.Errorf("%d: want a count ≥ 0 (0: no limit)", s.MaxStall)}
+		return nil, check.Bad[AnnealSettings]("MaxStall", s.MaxStall, "a count ≥ 0 (0: no limit)")
 	case s.MaxMoves < 0:
-		return nil, &AnnealSettingsError{"MaxMoves", errors.Errorf("%d: want a count ≥ 1 (0 means 1e9)", s.MaxMoves)}
+		return nil, check.Bad[AnnealSettings]("MaxMoves", s.MaxMoves, "a count ≥ 1 (0 means 1e9)")
 	}
 	r := &annealResolved{K: s.K, y: max(s.Replicas, 1), steps: s.Steps, beta: s.Beta0, fBeta: s.BetaFactor,
 		gamma: s.Gamma0, fGamma: s.GammaFactor, maxStall: s.MaxStall, maxMoves: s.MaxMoves, seed: s.Seed}
@@ -156,17 +146,7 @@ const (
 )
 
 func (s AnnealStatus) String() string {
-	switch s {
-	case AnnealSolved:
-		return "solved"
-	case AnnealStalled:
-		return "stalled"
-	case AnnealMoveLimit:
-		return "move limit"
-	case AnnealInterrupted:
-		return "interrupted"
-	}
-	return fmt.Sprintf("AnnealStatus(%d)", int(s))
+	return check.Name("AnnealStatus", int(s), "solved", "stalled", "move limit", "interrupted")
 }
 
 // AnnealResult is the outcome of an annealing run.

@@ -11,6 +11,7 @@ import (
 	"github.com/pkg/errors"
 
 	"github.com/fbpgo/fbp/data"
+	"github.com/fbpgo/fbp/internal/check"
 )
 
 // RSGDSolveStats summarises replicated-SGD runs on random instances.
@@ -33,7 +34,7 @@ type RSGDSolveStats struct {
 // depend on their scheduling; s.Recorder is ignored. N must be odd.
 func SolveFraction(ctx context.Context, s *RSGDSettings, N int, alpha float64, instances int, seed uint64) (*RSGDSolveStats, error) {
 	if s == nil {
-		return nil, &RSGDSettingsError{"K", errors.New("nil settings")}
+		return nil, check.Wrap[RSGDSettings]("K", errors.New("nil settings"))
 	}
 	if _, err := s.resolve(); err != nil {
 		return nil, err

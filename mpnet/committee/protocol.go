@@ -3,6 +3,8 @@ package committee
 import (
 	"fmt"
 	"math"
+
+	"github.com/fbpgo/fbp/internal/check"
 )
 
 // ProtocolKind names a focusing protocol of ALGORITHMS §16.
@@ -23,10 +25,7 @@ const (
 var protocolNames = [...]string{"standard", "scoping", "pseudo", "free"}
 
 func (k ProtocolKind) String() string {
-	if k >= 0 && int(k) < len(protocolNames) {
-		return protocolNames[k]
-	}
-	return fmt.Sprintf("ProtocolKind(%d)", int(k))
+	return check.Name("ProtocolKind", int(k), protocolNames[:]...)
 }
 
 // ParseProtocolKind returns the kind named by String ("standard",

@@ -1,9 +1,6 @@
 package committee
 
-import (
-	"fmt"
-	"math"
-)
+import "github.com/fbpgo/fbp/internal/check"
 
 // NodeKind selects the first-layer node update.
 type NodeKind int
@@ -17,13 +14,7 @@ const (
 )
 
 func (k NodeKind) String() string {
-	switch k {
-	case Gaussian:
-		return "gaussian"
-	case Exact:
-		return "exact"
-	}
-	return fmt.Sprintf("NodeKind(%d)", int(k))
+	return check.Name("NodeKind", int(k), "gaussian", "exact")
 }
 
 // Settings configure a focusing-BP run. The zero value runs standard
@@ -81,11 +72,10 @@ func (s *Settings) resolve() (*resolved, error) {
 	if s == nil {
 		return nil, &ParamError{"Settings", "", nil, "non-nil settings"}
 	}
-	finite := func(v float64) bool { return !math.IsNaN(v) && !math.IsInf(v, 0) }
 	switch {
 	case !(s.Damping >= 0 && s.Damping < 1):
 		return nil, &ParamError{"Settings", "Damping", s.Damping, "λ in [0, 1)"}
-	case !finite(s.Epsilon) || s.Epsilon < 0:
+	case !check.Finite(s.Epsilon) || s.Epsilon < 0:
 		return nil, &ParamError{"Settings", "Epsilon", s.Epsilon, "a finite tolerance ≥ 0 (0 means 1e-3)"}
 	case s.MaxIters < 0:
 		return nil, &ParamError{"Settings", "MaxIters", s.MaxIters, "a sweep count ≥ 0 (0 means 1000)"}

@@ -2,10 +2,11 @@ package committee
 
 import (
 	"context"
-	"fmt"
 	"math"
 	"math/rand/v2"
 	"time"
+
+	"github.com/fbpgo/fbp/internal/check"
 )
 
 // messages holds the state of focusing BP (ALGORITHMS §16), all as fields.
@@ -103,17 +104,7 @@ const (
 )
 
 func (s Status) String() string {
-	switch s {
-	case Solved:
-		return "Solved"
-	case ProtocolEnd:
-		return "ProtocolEnd"
-	case StepLimit:
-		return "StepLimit"
-	case Interrupted:
-		return "Interrupted"
-	}
-	return fmt.Sprintf("Status(%d)", int(s))
+	return check.Name("Status", int(s), "Solved", "ProtocolEnd", "StepLimit", "Interrupted")
 }
 
 // Result is the outcome of Run.

@@ -1,8 +1,9 @@
 package teacher
 
 import (
-	"fmt"
 	"time"
+
+	"github.com/fbpgo/fbp/internal/check"
 )
 
 // Status says how the message passing of the last batches ended. Neither
@@ -18,13 +19,7 @@ const (
 )
 
 func (s Status) String() string {
-	switch s {
-	case Converged:
-		return "converged"
-	case IterationLimit:
-		return "iteration limit"
-	}
-	return fmt.Sprintf("Status(%d)", int(s))
+	return check.Name("Status", int(s), "converged", "iteration limit")
 }
 
 // Stats counts the work of Infer.

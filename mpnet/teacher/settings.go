@@ -1,9 +1,10 @@
 package teacher
 
 import (
-	"fmt"
 	"math"
 	"time"
+
+	"github.com/fbpgo/fbp/internal/check"
 )
 
 // Algorithm selects the factor-to-variable update.
@@ -22,15 +23,7 @@ const (
 )
 
 func (a Algorithm) String() string {
-	switch a {
-	case SumProduct:
-		return "sum-product"
-	case MaxProduct:
-		return "max-product"
-	case MaxSum:
-		return "max-sum"
-	}
-	return fmt.Sprintf("Algorithm(%d)", int(a))
+	return check.Name("Algorithm", int(a), "sum-product", "max-product", "max-sum")
 }
 
 // Mode selects how the data are split into mini-batches (thesis §2.2).
@@ -48,15 +41,7 @@ const (
 )
 
 func (m Mode) String() string {
-	switch m {
-	case Offline:
-		return "offline"
-	case Batch:
-		return "batch"
-	case Online:
-		return "online"
-	}
-	return fmt.Sprintf("Mode(%d)", int(m))
+	return check.Name("Mode", int(m), "offline", "batch", "online")
 }
 
 // Settings configures Infer. The zero value runs offline sum-product with
