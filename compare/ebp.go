@@ -24,10 +24,6 @@ const (
 	EBPGaussian
 )
 
-func (w EBPWeights) String() string {
-	return check.Name("EBPWeights", int(w), "binary", "gaussian")
-}
-
 // EBPSettings configure Expectation Backpropagation (BASELINES §2). The
 // zero value of every field but Widths is valid.
 type EBPSettings struct {
@@ -280,4 +276,9 @@ func (e *EBP) CheckFinite() error {
 		}
 	}
 	return nil
+}
+
+// String returns the name of w.
+func (w EBPWeights) String() string {
+	return check.Name("EBPWeights", int(w), "binary", "gaussian")
 }

@@ -145,10 +145,6 @@ const (
 	AnnealInterrupted
 )
 
-func (s AnnealStatus) String() string {
-	return check.Name("AnnealStatus", int(s), "solved", "stalled", "move limit", "interrupted")
-}
-
 // AnnealResult is the outcome of an annealing run.
 type AnnealResult struct {
 	// Status says why the run stopped; Solved is Status == AnnealSolved.
@@ -170,4 +166,9 @@ type AnnealResult struct {
 	Distance float64
 	// Runtime is the wall time of Run.
 	Runtime time.Duration
+}
+
+// String returns the name of s.
+func (s AnnealStatus) String() string {
+	return check.Name("AnnealStatus", int(s), "solved", "stalled", "move limit", "interrupted")
 }

@@ -147,28 +147,10 @@ func (r *Anneal) patternEnergy(h []int32, m, k int, hk int32) int32 {
 		return 0
 	}
 	var E int32
-	for _, u := range cmLeastWrong32(r.ix, r.hk, s, int((1-s*out)/2)) {
-		E += (abs32(r.hk[u]) + 1) / 2
+	for _, u := range cmLeastWrong(r.ix, r.hk, s, int((1-s*out)/2)) {
+		E += (cmAbs(r.hk[u]) + 1) / 2
 	}
 	return E
-}
-
-// cmLeastWrong32 is cmLeastWrong for int32 fields.
-func cmLeastWrong32(idx []int, h []int32, sigma int32, n int) []int {
-	c := 0
-	for k, v := range h {
-		if sigma*v >= 0 {
-			continue
-		}
-		j := c
-		for j > 0 && abs32(h[idx[j-1]]) > abs32(v) {
-			idx[j] = idx[j-1]
-			j--
-		}
-		idx[j] = k
-		c++
-	}
-	return idx[:min(n, c)]
 }
 
 // sign32 is the sign of an odd field: +1 for v > 0, −1 otherwise.
@@ -177,13 +159,6 @@ func sign32(v int32) int32 {
 		return 1
 	}
 	return -1
-}
-
-func abs32(v int32) int32 {
-	if v < 0 {
-		return -v
-	}
-	return v
 }
 
 // flip returns the energy shift ΔE of flipping W^a_{ki} (j = k·N + i) and,

@@ -31,10 +31,6 @@ const (
 	RSGDCenter
 )
 
-func (f RSGDFormula) String() string {
-	return check.Name("RSGDFormula", int(f), "simple", "hard", "corrected", "continuous", "center")
-}
-
 // RSGDSettings configure replicated SGD on the robust ensemble for a
 // binary committee machine (BASELINES §3, EXPERIMENTS §II.3). Apart from
 // K, the zero value runs the non-interacting baseline (Lambda = 0) with
@@ -167,4 +163,9 @@ type RSGDResult struct {
 	// MaxEpochs, pasp.Interrupted when its context was cancelled; a solved
 	// run also reports pasp.EpochLimit with Solved set.
 	Status pasp.Status
+}
+
+// String returns the name of f.
+func (f RSGDFormula) String() string {
+	return check.Name("RSGDFormula", int(f), "simple", "hard", "corrected", "continuous", "center")
 }

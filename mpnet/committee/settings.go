@@ -13,10 +13,6 @@ const (
 	Exact
 )
 
-func (k NodeKind) String() string {
-	return check.Name("NodeKind", int(k), "gaussian", "exact")
-}
-
 // Settings configure a focusing-BP run. The zero value runs standard
 // reinforcement with dx = 0.01, no damping, ε = 1e-3, up to 1000 sweeps
 // per step, initial message noise 0.01, Gaussian first-layer nodes and
@@ -104,4 +100,9 @@ func (s *Settings) resolve() (*resolved, error) {
 		r.MaxSteps = len(sched)
 	}
 	return r, nil
+}
+
+// String returns the name of k.
+func (k NodeKind) String() string {
+	return check.Name("NodeKind", int(k), "gaussian", "exact")
 }

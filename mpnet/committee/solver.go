@@ -103,10 +103,6 @@ const (
 	Interrupted
 )
 
-func (s Status) String() string {
-	return check.Name("Status", int(s), "Solved", "ProtocolEnd", "StepLimit", "Interrupted")
-}
-
 // Result is the outcome of Run.
 type Result struct {
 	Status Status
@@ -326,3 +322,8 @@ func (s *Solver) Magnetizations() []float64 {
 
 // StepIndex returns the index of the next focusing step of the protocol.
 func (s *Solver) StepIndex() int { return s.step }
+
+// String returns the name of s.
+func (s Status) String() string {
+	return check.Name("Status", int(s), "Solved", "ProtocolEnd", "StepLimit", "Interrupted")
+}

@@ -18,10 +18,6 @@ const (
 	IterationLimit
 )
 
-func (s Status) String() string {
-	return check.Name("Status", int(s), "converged", "iteration limit")
-}
-
 // Stats counts the work of Infer.
 type Stats struct {
 	Batches     int // mini-batches processed (1 offline)
@@ -51,4 +47,9 @@ type Result struct {
 	Belief []float64
 	Stats
 	Status Status
+}
+
+// String returns the name of s.
+func (s Status) String() string {
+	return check.Name("Status", int(s), "converged", "iteration limit")
 }

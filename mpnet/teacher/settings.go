@@ -22,10 +22,6 @@ const (
 	MaxSum
 )
 
-func (a Algorithm) String() string {
-	return check.Name("Algorithm", int(a), "sum-product", "max-product", "max-sum")
-}
-
 // Mode selects how the data are split into mini-batches (thesis §2.2).
 type Mode int
 
@@ -39,10 +35,6 @@ const (
 	// Online is Batch with one sample per batch.
 	Online
 )
-
-func (m Mode) String() string {
-	return check.Name("Mode", int(m), "offline", "batch", "online")
-}
 
 // Settings configures Infer. The zero value runs offline sum-product with
 // hard constraints, no damping and no reinforcement.
@@ -157,4 +149,14 @@ func (s Settings) withDefaults(workers int) Settings {
 		s.Workers = workers
 	}
 	return s
+}
+
+// String returns the name of a.
+func (a Algorithm) String() string {
+	return check.Name("Algorithm", int(a), "sum-product", "max-product", "max-sum")
+}
+
+// String returns the name of m.
+func (m Mode) String() string {
+	return check.Name("Mode", int(m), "offline", "batch", "online")
 }
