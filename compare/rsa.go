@@ -6,6 +6,7 @@ import (
 	"github.com/pkg/errors"
 
 	"github.com/fbpgo/fbp/internal/check"
+	"github.com/fbpgo/fbp/internal/memlimit"
 )
 
 // AnnealSettings configure replicated simulated annealing on the robust
@@ -53,6 +54,11 @@ type AnnealSettings struct {
 	// Seed seeds the one random source of a run (initial configuration,
 	// moves, acceptance). The same seed gives an identical run.
 	Seed uint64
+	// MaxMemory bounds, in bytes, the memory that NewAnneal and AnnealSolve
+	// are estimated to need; over it they return an error giving the
+	// estimate. 0 means half the machine's memory (memlimit.Default), a
+	// negative value means no limit. It is not part of the JSON form.
+	MaxMemory int64 `json:"-"`
 }
 
 // DefaultAnnealSettings returns plain SA (y = 1, no interaction) with the
@@ -78,7 +84,7 @@ const annealMaxParam = 1e12
 type annealResolved struct {
 	K, y, steps                int
 	beta, fBeta, gamma, fGamma float64
-	maxStall, maxMoves         int64
+	maxStall, maxMoves, maxMem int64
 	seed                       uint64
 }
 
@@ -106,7 +112,8 @@ func (s *AnnealSettings) resolve() (*annealResolved, error) {
 		return nil, check.Bad[AnnealSettings]("MaxMoves", s.MaxMoves, "a count ≥ 1 (0 means 1e9)")
 	}
 	r := &annealResolved{K: s.K, y: max(s.Replicas, 1), steps: s.Steps, beta: s.Beta0, fBeta: s.BetaFactor,
-		gamma: s.Gamma0, fGamma: s.GammaFactor, maxStall: s.MaxStall, maxMoves: s.MaxMoves, seed: s.Seed}
+		gamma: s.Gamma0, fGamma: s.GammaFactor, maxStall: s.MaxStall, maxMoves: s.MaxMoves, seed: s.Seed,
+		maxMem: memlimit.Limit(s.MaxMemory)}
 	if r.steps == 0 {
 		r.steps = 1000
 	}

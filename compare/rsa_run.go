@@ -2,11 +2,14 @@ package compare
 
 import (
 	"context"
+	"fmt"
 	"math"
 	"math/rand/v2"
 	"time"
 
 	"github.com/fbpgo/fbp/data"
+	"github.com/fbpgo/fbp/internal/check"
+	"github.com/fbpgo/fbp/internal/memlimit"
 )
 
 // Anneal is one replicated simulated annealing run (AnnealSettings) on a
@@ -57,6 +60,10 @@ func NewAnneal(train *data.Set, s *AnnealSettings) (*Anneal, error) {
 	p, err := cmNewProblem(train)
 	if err != nil {
 		return nil, err
+	}
+	what := fmt.Sprintf("N = %d, M = %d, %d replicas", p.N, p.M, rv.y)
+	if err := memlimit.Check(what, annealBytes(rv.K, p.N, p.M, rv.y), rv.maxMem); err != nil {
+		return nil, check.Wrap[AnnealSettings]("MaxMemory", err)
 	}
 	r := &Anneal{s: *rv, K: rv.K, N: p.N, M: p.M, rng: rand.New(rand.NewPCG(rv.seed, 0x5a17))}
 	r.xt = make([]int32, r.N*r.M)

@@ -16,6 +16,7 @@ import (
 	"github.com/pkg/errors"
 
 	"github.com/fbpgo/fbp/compare"
+	"github.com/fbpgo/fbp/internal/memlimit"
 	"github.com/fbpgo/fbp/mpnet/committee"
 )
 
@@ -39,7 +40,7 @@ var committeeFlags = map[string]string{
 	"K": "-K", "N": "-N", "alpha": "-alpha", "Damping": "-damping", "Epsilon": "-epsilon",
 	"MaxIters": "-max-iters", "MaxSteps": "-max-steps", "InitNoise": "-noise", "FirstLayer": "-first",
 	"Kind": "-protocol", "Step": "-step", "X": "-x", "Y": "-y", "GammaStart": "-gamma0", "GammaStop": "-gamma1",
-	"Steps": "-free",
+	"Steps": "-free", "MaxMemory": "-max-mem",
 }
 
 func parseCommittee(args []string, stderr io.Writer) (*committeeOptions, error) {
@@ -70,6 +71,7 @@ func parseCommittee(args []string, stderr io.Writer) (*committeeOptions, error) 
 	fs.IntVar(&o.every, "progress", 0, "print fBP progress every this many focusing steps (0: none)")
 	fs.BoolVar(&o.thermo, "thermo", false, "run the whole protocol (no stop at zero errors) and record q, S, Φ and the local entropy after every step (thermo.csv)")
 	fs.StringVar(&o.out, "out", "", "write runs.csv, summary.csv, solved.png, time.png and README.md into this directory")
+	maxMem := memlimit.Flag(fs)
 	if err := parseFlags(fs, args); err != nil {
 		return nil, err
 	}
@@ -105,15 +107,43 @@ func parseCommittee(args []string, stderr io.Writer) (*committeeOptions, error) 
 	case o.s.MaxIters < 1:
 		return nil, errors.Errorf("-max-iters %d: want at least 1", o.s.MaxIters)
 	}
+	o.s.MaxMemory = maxMem.Setting()
 	if err := o.s.Validate(); err != nil {
 		return nil, committeeFlagError(err)
 	}
-	for _, a := range o.alphas {
-		if _, err := committee.RandomProblem(o.K, o.N, a, o.seed, 0); err != nil {
-			return nil, committeeFlagError(err)
-		}
+	if err := o.checkMemory(int64(*maxMem)); err != nil {
+		return nil, err
 	}
 	return o, nil
+}
+
+// checkMemory checks the sizes of every load and the memory that -workers
+// instances at the largest load are estimated to need, before any run.
+func (o *committeeOptions) checkMemory(limit int64) error {
+	M, alpha := 0, 0.0
+	for _, a := range o.alphas {
+		m, err := committee.Patterns(o.K, o.N, a)
+		if err != nil {
+			return committeeFlagError(err)
+		}
+		if m > M {
+			M, alpha = m, a
+		}
+	}
+	one, err := committee.Memory(o.K, o.N, M, &o.s)
+	if err != nil {
+		return committeeFlagError(err)
+	}
+	par := int64(min(o.workers, o.instances))
+	what := fmt.Sprintf("-K %d -N %d -alpha %v -workers %d (M = %d patterns)", o.K, o.N, alpha, o.workers, M)
+	err = memlimit.Check(what, memlimit.Product(one, par), limit)
+	if err == nil {
+		return nil
+	}
+	if w := memlimit.Largest(par, limit, func(w int64) int64 { return memlimit.Product(one, w) }); w >= 1 {
+		return errors.Errorf("%v; -workers up to %d fits", err, w)
+	}
+	return errors.Errorf("%v; one instance alone needs about %s: lower -N, -K or -alpha", err, memlimit.Format(one))
 }
 
 func committeeFlagError(err error) error {

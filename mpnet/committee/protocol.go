@@ -66,7 +66,8 @@ type Protocol struct {
 	Steps []Step
 }
 
-// maxSteps bounds the length of a schedule.
+// maxSteps bounds the length of a schedule (16 bytes a step): Schedule
+// refuses a Step that would make it longer.
 const maxSteps = 1 << 24
 
 // Schedule returns the sequence of focusing steps of p, or an error naming
@@ -80,6 +81,9 @@ func (p *Protocol) Schedule() ([]Step, error) {
 	case StandardReinforcement, PseudoReinforcement:
 		if !(step > 0 && step < 1) {
 			return nil, &ParamError{"Protocol", "Step", p.Step, "a value in (0, 1)"}
+		}
+		if (1-step)/step >= maxSteps {
+			return nil, &ParamError{"Protocol", "Step", p.Step, fmt.Sprintf("a value in [%.3g, 1): at most %d steps", 1/float64(maxSteps), maxSteps)}
 		}
 		x := p.X
 		if p.Kind == PseudoReinforcement {

@@ -49,6 +49,11 @@ type Settings struct {
 	// Recorder, if not nil, receives the progress after every focusing
 	// step; an error from it ends the run.
 	Recorder Recorder
+	// MaxMemory bounds, in bytes, the memory New is estimated to need
+	// (Memory); over it New returns a *ParamError giving the estimate. 0
+	// means half the machine's memory (memlimit.Default), a negative value
+	// means no limit.
+	MaxMemory int64
 }
 
 // resolved holds the settings with the defaults applied.

@@ -53,7 +53,8 @@ type Solver struct {
 	fingerPnt uint32
 }
 
-// New validates p and s and returns a Solver with the initial messages of
+// New validates p and s, checks the memory estimate (Memory) against
+// s.MaxMemory, and returns a Solver with the initial messages of
 // ALGORITHMS §16: uw uniform in [−InitNoise, InitNoise] as magnetizations,
 // mt2 the labels as infinite fields, every other message 0.
 func New(p *Problem, s *Settings) (*Solver, error) {
@@ -65,6 +66,9 @@ func New(p *Problem, s *Settings) (*Solver, error) {
 		return nil, err
 	}
 	K, N, M := p.K, p.Set.N, p.Set.M
+	if err := checkMemory(K, N, M, r); err != nil {
+		return nil, err
+	}
 	sv := &Solver{p: p, r: r, K: K, N: N, M: M, xi: p.Set.X, msg: newMessages(M, N, K),
 		pcg: rand.NewPCG(r.Seed, 0xfb9c0), perm: make([]int, M+N*K),
 		gauss: newGaussNode(N), conv2: newConvNode(K), hK: make([]float64, K), uK: make([]float64, K),
