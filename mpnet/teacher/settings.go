@@ -80,6 +80,12 @@ type Settings struct {
 	// Recorder, if not nil, is called after every batch; an error from it
 	// stops Infer with that error.
 	Recorder Recorder
+
+	// MaxMemory bounds, in bytes, the memory Infer is estimated to need for
+	// its factor graph, messages and tables; over it Infer returns a
+	// *FieldError giving the estimate. 0 means half the machine's memory
+	// (memlimit.Default), a negative value means no limit.
+	MaxMemory int64
 }
 
 // Recorder receives the progress of Infer after each batch.
