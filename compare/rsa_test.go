@@ -385,3 +385,44 @@ func BenchmarkAnnealMoves(b *testing.B) {
 		})
 	}
 }
+
+// TestAnnealMemoryLimit checks that AnnealSolve and NewAnneal refuse a
+// request over MaxMemory with an *AnnealSettingsError for MaxMemory giving
+// the estimate, before running anything, and that sizes the synthetic data
+// cannot hold are errors naming N and M.
+func TestAnnealMemoryLimit(t *testing.T) {
+	s := &AnnealSettings{K: 3, Replicas: 3}
+	need, err := AnnealSolveMemory(s, 21, 0.5, 2)
+	if err != nil || need <= 0 {
+		t.Fatalf("AnnealSolveMemory = %d, %v", need, err)
+	}
+	if more, _ := AnnealSolveMemory(s, 201, 0.5, 2); more <= need {
+		t.Errorf("N = 201 needs %d, N = 21 %d: want more", more, need)
+	}
+	wantMem := func(name string, err error) {
+		t.Helper()
+		var se *AnnealSettingsError
+		if !errors.As(err, &se) || se.Field != "MaxMemory" || !strings.Contains(err.Error(), "needs about") {
+			t.Errorf("%s: err = %v, want an AnnealSettingsError for MaxMemory", name, err)
+		}
+	}
+	s.MaxMemory = need - 1
+	_, err = AnnealSolve(context.Background(), s, 21, 0.5, 2, 1)
+	wantMem("AnnealSolve", err)
+	_, err = NewAnneal(annealProblem(t, 1, 21, 32), s)
+	if err != nil {
+		t.Errorf("NewAnneal of one instance within the limit of two: %v", err)
+	}
+	s.MaxMemory = 1000
+	_, err = NewAnneal(annealProblem(t, 1, 21, 32), s)
+	wantMem("NewAnneal", err)
+	s.MaxMemory = -1
+	for _, c := range []struct {
+		N     int
+		alpha float64
+	}{{100000001, 100}, {100000001, 0.3}, {21, 1e300}, {21, 0}, {1 << 62, 1}} {
+		if _, err := AnnealSolveMemory(s, c.N, c.alpha, 2); err == nil || !strings.Contains(err.Error(), "M·N ≤") {
+			t.Errorf("N = %d, α = %v: err = %v, want the shape limit", c.N, c.alpha, err)
+		}
+	}
+}
