@@ -51,19 +51,13 @@ type Anneal struct {
 
 // NewAnneal checks s and the training set (±1 patterns and labels, N odd)
 // and returns a run whose replicas all start from one random configuration
-// drawn from the random source seeded with s.Seed.
+// drawn from the random source seeded with s.Seed. It returns an
+// *AnnealSettingsError for MaxMemory when the run's memory estimate
+// exceeds s.MaxMemory.
 func NewAnneal(train *data.Set, s *AnnealSettings) (*Anneal, error) {
-	rv, err := s.resolve()
+	rv, p, err := annealSetup(s, train)
 	if err != nil {
 		return nil, err
-	}
-	p, err := cmNewProblem(train)
-	if err != nil {
-		return nil, err
-	}
-	what := fmt.Sprintf("N = %d, M = %d, %d replicas", p.N, p.M, rv.y)
-	if err := memlimit.Check(what, annealBytes(rv.K, p.N, p.M, rv.y), rv.maxMem); err != nil {
-		return nil, check.Wrap[AnnealSettings]("MaxMemory", err)
 	}
 	r := &Anneal{s: *rv, K: rv.K, N: p.N, M: p.M, rng: rand.New(rand.NewPCG(rv.seed, 0x5a17))}
 	r.xt = make([]int32, r.N*r.M)
@@ -95,6 +89,24 @@ func NewAnneal(train *data.Set, s *AnnealSettings) (*Anneal, error) {
 	r.lc = make([]float64, 2*y+1)
 	r.setGamma(rv.gamma)
 	return r, nil
+}
+
+// annealSetup resolves s, checks train and compares the memory estimate of
+// a run with s.MaxMemory.
+func annealSetup(s *AnnealSettings, train *data.Set) (*annealResolved, *cmProblem, error) {
+	rv, err := s.resolve()
+	if err != nil {
+		return nil, nil, err
+	}
+	p, err := cmNewProblem(train)
+	if err != nil {
+		return nil, nil, err
+	}
+	what := fmt.Sprintf("N = %d, M = %d, %d replicas", p.N, p.M, rv.y)
+	if err := memlimit.Check(what, annealBytes(rv.K, p.N, p.M, rv.y), rv.maxMem); err != nil {
+		return nil, nil, check.Wrap[AnnealSettings]("MaxMemory", err)
+	}
+	return rv, p, nil
 }
 
 // recompute sets the fields, pattern energies and energy of replica a from

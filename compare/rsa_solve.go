@@ -137,12 +137,12 @@ func median(v []float64) float64 {
 
 // annealInstance draws instance i and anneals it.
 func annealInstance(ctx context.Context, s *AnnealSettings, N, M int, seed uint64, i int) (*AnnealResult, error) {
+	si := *s
+	si.Seed += uint64(i)
 	train, err := data.RandomPatterns(rand.New(rand.NewPCG(seed, uint64(i))), N, M)
 	if err != nil {
 		return nil, err
 	}
-	si := *s
-	si.Seed += uint64(i)
 	r, err := NewAnneal(train, &si)
 	if err != nil {
 		return nil, err

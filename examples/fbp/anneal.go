@@ -13,6 +13,7 @@ import (
 	"github.com/pkg/errors"
 
 	"github.com/fbpgo/fbp/compare"
+	"github.com/fbpgo/fbp/internal/check"
 	"github.com/fbpgo/fbp/internal/memlimit"
 )
 
@@ -83,19 +84,21 @@ func parseAnneal(args []string, stderr io.Writer) (*annealOptions, error) {
 	case o.s.MaxMoves < 1:
 		return nil, errors.Errorf("-max-moves %d: want at least 1", o.s.MaxMoves)
 	}
-	o.s.Seed, o.s.MaxMemory = o.seed, maxMem.Setting()
-	if err := o.s.Validate(); err != nil {
-		return nil, annealFlagError(err)
-	}
-	if err := o.checkMemory(int64(*maxMem)); err != nil {
+	o.s.Seed = o.seed
+	if err := o.checkMemory(maxMem); err != nil {
 		return nil, err
 	}
 	return o, nil
 }
 
-// checkMemory checks the shape and the memory estimate of every size
-// before any run starts, and says which -N would fit.
-func (o *annealOptions) checkMemory(limit int64) error {
+// checkMemory validates the settings, then checks the shape and the memory
+// estimate of every size before any run starts, and says which -N fits.
+func (o *annealOptions) checkMemory(maxMem *memlimit.Value) error {
+	o.s.MaxMemory = maxMem.Setting()
+	if err := o.s.Validate(); err != nil {
+		return settingsFlagError[compare.AnnealSettings](err, annealFlags)
+	}
+	limit := int64(*maxMem)
 	need := func(N int64) int64 {
 		b, err := compare.AnnealSolveMemory(&o.s, int(N), o.alpha, o.instances)
 		if err != nil {
@@ -126,11 +129,13 @@ var annealFlags = map[string]string{
 	"GammaFactor": "-fgamma", "MaxMoves": "-max-moves", "MaxMemory": "-max-mem",
 }
 
-func annealFlagError(err error) error {
-	var se *compare.AnnealSettingsError
+// settingsFlagError names the flag (from flags, by field) behind an
+// invalid field of the settings S.
+func settingsFlagError[S any](err error, flags map[string]string) error {
+	var se *check.Error[S]
 	if errors.As(err, &se) {
-		if f, ok := annealFlags[se.Field]; ok {
-			return errors.Errorf("%s: %v", f, se.Err)
+		if f, ok := flags[se.Field]; ok {
+			return fmt.Errorf("%s: %w", f, se.Err)
 		}
 	}
 	return err

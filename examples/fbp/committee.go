@@ -96,30 +96,32 @@ func parseCommittee(args []string, stderr io.Writer) (*committeeOptions, error) 
 	switch {
 	case len(o.alphas) == 0:
 		return nil, errors.Errorf("-alpha %q: want at least one load", *alphas)
-	case o.instances < 1:
-		return nil, errors.Errorf("-instances %d: want at least 1", o.instances)
-	case o.rsgdEpochs < 1:
-		return nil, errors.Errorf("-rsgd-epochs %d: want at least 1", o.rsgdEpochs)
-	case o.workers < 1:
-		return nil, errors.Errorf("-workers %d: want at least 1", o.workers)
 	case o.every < 0:
 		return nil, errors.Errorf("-progress %d: want a count ≥ 0", o.every)
-	case o.s.MaxIters < 1:
-		return nil, errors.Errorf("-max-iters %d: want at least 1", o.s.MaxIters)
 	}
-	o.s.MaxMemory = maxMem.Setting()
-	if err := o.s.Validate(); err != nil {
-		return nil, committeeFlagError(err)
+	for _, c := range []struct {
+		flag string
+		v    int
+	}{{"-instances", o.instances}, {"-rsgd-epochs", o.rsgdEpochs}, {"-workers", o.workers}, {"-max-iters", o.s.MaxIters}} {
+		if c.v < 1 {
+			return nil, errors.Errorf("%s %d: want at least 1", c.flag, c.v)
+		}
 	}
-	if err := o.checkMemory(int64(*maxMem)); err != nil {
+	if err := o.checkMemory(maxMem); err != nil {
 		return nil, err
 	}
 	return o, nil
 }
 
-// checkMemory checks the sizes of every load and the memory that -workers
-// instances at the largest load are estimated to need, before any run.
-func (o *committeeOptions) checkMemory(limit int64) error {
+// checkMemory validates the settings and the sizes of every load, and
+// checks the memory that -workers instances at the largest load are
+// estimated to need, before any run.
+func (o *committeeOptions) checkMemory(maxMem *memlimit.Value) error {
+	o.s.MaxMemory = maxMem.Setting()
+	if err := o.s.Validate(); err != nil {
+		return committeeFlagError(err)
+	}
+	limit := int64(*maxMem)
 	M, alpha := 0, 0.0
 	for _, a := range o.alphas {
 		m, err := committee.Patterns(o.K, o.N, a)

@@ -366,9 +366,7 @@ func writeCSVFile(path string, rows [][]string) error {
 func plotWrong(dir, title string, points []teacherPoint) error {
 	for _, logY := range []bool{false, true} {
 		p := plot.New()
-		p.Title.Text = title
-		p.X.Label.Text = "samples m"
-		p.Y.Label.Text = "fraction of teacher weights wrong"
+		p.Title.Text, p.X.Label.Text, p.Y.Label.Text = title, "samples m", "fraction of teacher weights wrong"
 		p.Add(plotter.NewGrid())
 		p.Legend.Top = true
 		name := "wrong.png"
