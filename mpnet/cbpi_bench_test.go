@@ -12,13 +12,7 @@ import (
 func signNet(tb testing.TB, widths []int, k Kind, B int) *Network {
 	L := len(widths) - 1
 	rng := rand.New(rand.NewPCG(1, 2))
-	net, err := New(Config{Widths: widths, Kinds: Kinds(k, L, 2)}, rng)
-	if err != nil {
-		tb.Fatal(err)
-	}
-	if err := net.Init(1, rng); err != nil {
-		tb.Fatal(err)
-	}
+	net := initNet(tb, Config{Widths: widths, Kinds: Kinds(k, L, 2)}, rng)
 	x, y := problem(rng, widths, B)
 	if err := net.SetBatch(x, y); err != nil {
 		tb.Fatal(err)

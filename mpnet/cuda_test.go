@@ -36,15 +36,7 @@ func gpu(t testing.TB) ops.Device {
 // twinNets returns two identical initialised networks, the second on the GPU.
 func twinNets(t testing.TB, cfg Config, seed uint64) (cpu, dev *Network) {
 	mk := func() *Network {
-		rng := rand.New(rand.NewPCG(seed, 1))
-		net, err := New(cfg, rng)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if err := net.Init(1, rng); err != nil {
-			t.Fatal(err)
-		}
-		return net
+		return initNet(t, cfg, rand.New(rand.NewPCG(seed, 1)))
 	}
 	cpu, dev = mk(), mk()
 	if err := dev.To(gpu(t)); err != nil {

@@ -154,13 +154,7 @@ func TestExportTies(t *testing.T) {
 	for _, out := range []int{1, 4} {
 		widths := []int{8, 6, 6, out}
 		rng := rand.New(rand.NewPCG(3, uint64(out)))
-		net, err := New(Config{Widths: widths, Kinds: Kinds(MF, 3, max(out, 2)), Density: []float64{0.8}}, rng)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if err := net.Init(1, rng); err != nil {
-			t.Fatal(err)
-		}
+		net := initNet(t, Config{Widths: widths, Kinds: Kinds(MF, 3, max(out, 2)), Density: []float64{0.8}}, rng)
 		M := 300
 		x := make([]float64, M*widths[0])
 		for i := range x {
@@ -246,13 +240,7 @@ func TestExportMNIST(t *testing.T) {
 		}
 		cfg := Config{Widths: []int{trn.N, 101, 101, out}, Kinds: Kinds(tc.hidden, 3, tc.classes)}
 		rng := rand.New(rand.NewPCG(1, 1))
-		net, err := New(cfg, rng)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if err := net.Init(1, rng); err != nil {
-			t.Fatal(err)
-		}
+		net := initNet(t, cfg, rng)
 		const B = 128
 		for s := 0; s < steps; s++ {
 			if err := net.SetPrior([]float64{1 + 1e-4, 1 + 1e-4, 0.9}, 0); err != nil {

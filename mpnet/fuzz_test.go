@@ -17,13 +17,7 @@ import (
 func fuzzNet(tb testing.TB, cfg Config, seed uint64) []byte {
 	tb.Helper()
 	rng := rand.New(rand.NewPCG(seed, 1))
-	net, err := New(cfg, rng)
-	if err != nil {
-		tb.Fatal(err)
-	}
-	if err := net.Init(1, rng); err != nil {
-		tb.Fatal(err)
-	}
+	net := initNet(tb, cfg, rng)
 	var buf bytes.Buffer
 	if _, err := net.WriteTo(&buf); err != nil {
 		tb.Fatal(err)

@@ -31,18 +31,27 @@ func problem(rng *rand.Rand, widths []int, B int) (x []float64, y []int) {
 	return x, y
 }
 
+// initNet returns the network of cfg built by New and initialised by
+// Init(1, rng) from rng, which the caller may go on drawing from; an error
+// fails tb.
+func initNet(tb testing.TB, cfg Config, rng *rand.Rand) *Network {
+	tb.Helper()
+	net, err := New(cfg, rng)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	if err := net.Init(1, rng); err != nil {
+		tb.Fatal(err)
+	}
+	return net
+}
+
 // train runs steps PasP steps of kind k from a seeded start and returns the
 // network.
 func trainSteps(t *testing.T, cfg Config, seed uint64, steps, tau int, rho, psi []float64) *Network {
 	t.Helper()
 	rng := rand.New(rand.NewPCG(seed, 1))
-	net, err := New(cfg, rng)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := net.Init(1, rng); err != nil {
-		t.Fatal(err)
-	}
+	net := initNet(t, cfg, rng)
 	data := rand.New(rand.NewPCG(seed, 2))
 	r := make([]float64, len(psi))
 	for s := 0; s < steps; s++ {
@@ -109,8 +118,7 @@ func TestPasPAccumulatesHext(t *testing.T) {
 	for _, k := range []Kind{BPI, MF, AMP} {
 		cfg := Config{Widths: []int{6, 4, 1}, Kinds: Kinds(k, 2, 2)}
 		rng := rand.New(rand.NewPCG(5, 1))
-		net, _ := New(cfg, rng)
-		net.Init(1, rng)
+		net := initNet(t, cfg, rng)
 		h0 := net.H(0)
 		data := rand.New(rand.NewPCG(5, 2))
 		sumHin := make([]float64, len(h0))
@@ -188,8 +196,7 @@ func TestSweepAllocatesNoTensors(t *testing.T) {
 	for _, k := range []Kind{BPI, BP, MF, AMP} {
 		cfg := Config{Widths: []int{600, 400, 400, 10}, Kinds: Kinds(k, 3, 10)}
 		rng := rand.New(rand.NewPCG(1, 1))
-		net, _ := New(cfg, rng)
-		net.Init(1, rng)
+		net := initNet(t, cfg, rng)
 		x, y := problem(rng, cfg.Widths, 32)
 		if err := net.SetBatch(x, y); err != nil {
 			t.Fatal(err)
@@ -332,14 +339,7 @@ func TestSetBatchResidentMatchesSetBatch(t *testing.T) {
 	cfg := Config{Widths: []int{12, 7, 3}, Kinds: Kinds(BPI, 2, 3)}
 	rng := rand.New(rand.NewPCG(4, 4))
 	M := 20
-	x := make([]float64, M*12)
-	for i := range x {
-		x[i] = rng.NormFloat64()
-	}
-	y := make([]int, M)
-	for n := range y {
-		y[n] = rng.IntN(3)
-	}
+	x, y := problem(rng, cfg.Widths, M)
 	idx := []int{3, 19, 0, 7, 7}
 	var ms [2][]float64
 	for run := range ms {

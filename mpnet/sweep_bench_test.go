@@ -20,20 +20,8 @@ func benchNet(b *testing.B, k Kind) *Network {
 
 func benchNetCfg(b *testing.B, cfg Config) *Network {
 	rng := rand.New(rand.NewPCG(1, 2))
-	net, err := New(cfg, rng)
-	if err != nil {
-		b.Fatal(err)
-	}
-	net.Init(1, rng)
-	const B = 128
-	x := make([]float64, B*784)
-	for i := range x {
-		x[i] = rng.NormFloat64()
-	}
-	y := make([]int, B)
-	for n := range y {
-		y[n] = rng.IntN(10)
-	}
+	net := initNet(b, cfg, rng)
+	x, y := problem(rng, cfg.Widths, 128)
 	if err := net.SetBatch(x, y); err != nil {
 		b.Fatal(err)
 	}
