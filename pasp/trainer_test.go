@@ -66,23 +66,19 @@ func TestEmbeddedSubsetLearns(t *testing.T) {
 	}
 }
 
-// TestCheckpointResumeIdentical checks that a run saved after epoch 1 and
-// resumed for epoch 2 ends with the same weights as an uninterrupted run.
-func TestCheckpointResumeIdentical(t *testing.T) {
-	train, test := embedded(t, true)
-	train, err := train.Subset(seq(1280))
-	if err != nil {
-		t.Fatal(err)
-	}
-	cfg := mpnet.Config{Widths: []int{784, 21, 1}, Kinds: mpnet.Kinds(mpnet.AMP, 2, 2)}
-	s := DefaultSettings(mpnet.AMP, 2, 2)
-	s.Seed, s.Epochs, s.TauMax = 3, 2, 2
+// resumeRun trains cfg with s twice: once for s.Epochs epochs, and once for
+// s.Epochs − 1 epochs, saved, loaded and resumed (check, if not nil, sees
+// the loaded trainer first). It fails t unless both end with the same
+// fields, and returns the resumed trainer and the checkpoint.
+func resumeRun(t *testing.T, cfg mpnet.Config, s *Settings, train, test *data.Set, check func(*Trainer)) (*Trainer, []byte) {
+	t.Helper()
 	full, _ := New(cfg, s)
 	if _, err := full.Fit(context.Background(), train, test); err != nil {
 		t.Fatal(err)
 	}
-	s.Epochs = 1
-	half, _ := New(cfg, s)
+	hs := *s
+	hs.Epochs--
+	half, _ := New(cfg, &hs)
 	if _, err := half.Fit(context.Background(), train, test); err != nil {
 		t.Fatal(err)
 	}
@@ -94,10 +90,13 @@ func TestCheckpointResumeIdentical(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	if check != nil {
+		check(resumed)
+	}
 	if _, err := resumed.Fit(context.Background(), train, test); err != nil {
 		t.Fatal(err)
 	}
-	for l := 0; l < 2; l++ {
+	for l := range cfg.L() {
 		a, b := full.Network().H(l), resumed.Network().H(l)
 		for i := range a {
 			if a[i] != b[i] {
@@ -105,16 +104,31 @@ func TestCheckpointResumeIdentical(t *testing.T) {
 			}
 		}
 	}
+	return resumed, buf.Bytes()
+}
+
+// TestCheckpointResumeIdentical checks that a run saved after epoch 1 and
+// resumed for epoch 2 ends with the same weights as an uninterrupted run.
+func TestCheckpointResumeIdentical(t *testing.T) {
+	train, test := embedded(t, true)
+	train, err := train.Subset(seq(1280))
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg := mpnet.Config{Widths: []int{784, 21, 1}, Kinds: mpnet.Kinds(mpnet.AMP, 2, 2)}
+	s := DefaultSettings(mpnet.AMP, 2, 2)
+	s.Seed, s.Epochs, s.TauMax = 3, 2, 2
+	resumed, ckpt := resumeRun(t, cfg, s, train, test, nil)
 	if got := resumed.Stats().Epoch; got != 2 {
 		t.Errorf("resumed run reports %d epochs, want 2", got)
 	}
 	// A corrupted byte anywhere is refused.
-	bad := append([]byte(nil), buf.Bytes()...)
+	bad := append([]byte(nil), ckpt...)
 	bad[len(bad)/2] ^= 0x40
 	if _, err := Load(bytes.NewReader(bad)); err == nil || !strings.Contains(err.Error(), "checksum") {
 		t.Errorf("corrupted checkpoint: err = %v, want a checksum error", err)
 	}
-	if _, err := Load(bytes.NewReader(buf.Bytes()[:100])); err == nil {
+	if _, err := Load(bytes.NewReader(ckpt[:100])); err == nil {
 		t.Error("truncated checkpoint accepted")
 	}
 }
