@@ -484,13 +484,7 @@ func TestBinaryNetMNIST(t *testing.T) {
 	if testing.Short() {
 		t.Skip("trains on MNIST")
 	}
-	train, test, err := data.Load("embedded", "")
-	if err != nil {
-		t.Fatal(err)
-	}
-	if train, test, _, err = data.Standardize(train, test); err != nil {
-		t.Fatal(err)
-	}
+	train, test := testutil.Embedded(t, false)
 	s := DefaultBinaryNetSettings()
 	s.Epochs, s.Seed = 2, 1
 	bn, err := NewBinaryNet([]int{784, 101, 101, 10}, s)

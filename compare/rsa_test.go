@@ -49,14 +49,9 @@ func naiveAnnealEnergy(s *data.Set, w []float64, K int) int {
 	return E
 }
 
-func annealProblem(t testing.TB, seed uint64, N, M int) *data.Set {
-	t.Helper()
-	s, err := data.RandomPatterns(rand.New(rand.NewPCG(seed, 1)), N, M)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return s
-}
+// annealProblem returns M random patterns of N inputs from the PCG stream
+// (seed, 1).
+func annealProblem(t testing.TB, seed uint64, N, M int) *data.Set { return cmTestSet(t, seed, 1, N, M) }
 
 // TestAnnealIncrementalEnergyShift flips random weights of random replicas
 // and checks, after every flip, that the incremental shift ΔE equals the

@@ -10,6 +10,7 @@ import (
 	"gorgonia.org/tensor"
 
 	"github.com/fbpgo/fbp/data"
+	"github.com/fbpgo/fbp/internal/testutil"
 )
 
 // checkExport exports net with the given batch size and checks that the
@@ -213,14 +214,7 @@ func TestExportFloat32(t *testing.T) {
 // TestExportMNIST trains on the embedded MNIST subset for a few PasP
 // mini-batches and compares the two predictors on the 2,000 test images.
 func TestExportMNIST(t *testing.T) {
-	trainSet, testSet, err := data.Load("embedded", "")
-	if err != nil {
-		t.Fatal(err)
-	}
-	trainSet, testSet, _, err = data.Standardize(trainSet, testSet)
-	if err != nil {
-		t.Fatal(err)
-	}
+	trainSet, testSet := testutil.Embedded(t, false)
 	steps := 10
 	if testing.Short() {
 		steps = 3

@@ -7,6 +7,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/fbpgo/fbp/internal/testutil"
 	"github.com/fbpgo/fbp/mpnet"
 )
 
@@ -119,7 +120,7 @@ func TestFocusedPerceptronLearns(t *testing.T) {
 // checkpoint: a run saved after epoch 1 and resumed for epoch 2 ends with
 // the same fields as an uninterrupted one.
 func TestFocusCheckpointResumeIdentical(t *testing.T) {
-	train, test := embedded(t, true)
+	train, test := testutil.Embedded(t, true)
 	train, err := train.Subset(seq(640))
 	if err != nil {
 		t.Fatal(err)

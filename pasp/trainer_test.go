@@ -13,27 +13,10 @@ import (
 	"testing"
 
 	"github.com/fbpgo/fbp/data"
+	"github.com/fbpgo/fbp/internal/testutil"
 	"github.com/fbpgo/fbp/mpnet"
 	"github.com/fbpgo/fbp/train"
 )
-
-// embedded returns the standardised embedded MNIST subset.
-func embedded(t *testing.T, twoClass bool) (train, test *data.Set) {
-	t.Helper()
-	train, test, err := data.Load("embedded", "")
-	if err != nil {
-		t.Fatal(err)
-	}
-	if train, test, _, err = data.Standardize(train, test); err != nil {
-		t.Fatal(err)
-	}
-	if twoClass {
-		if train, test, err = data.TwoClass(train, test); err != nil {
-			t.Fatal(err)
-		}
-	}
-	return train, test
-}
 
 // TestEmbeddedSubsetLearns trains MF and BPI networks 784-101-101-10 on the
 // embedded MNIST subset (10,000 training images) and checks the test error
@@ -43,7 +26,7 @@ func TestEmbeddedSubsetLearns(t *testing.T) {
 	if testing.Short() {
 		t.Skip("trains on 10,000 images")
 	}
-	train, test := embedded(t, false)
+	train, test := testutil.Embedded(t, false)
 	for _, k := range []mpnet.Kind{mpnet.MF, mpnet.BPI} {
 		s := DefaultSettings(k, 3, 10)
 		s.Epochs, s.Seed, s.TrainEval = 2, 7, 2000
@@ -110,7 +93,7 @@ func resumeRun(t *testing.T, cfg mpnet.Config, s *Settings, train, test *data.Se
 // TestCheckpointResumeIdentical checks that a run saved after epoch 1 and
 // resumed for epoch 2 ends with the same weights as an uninterrupted run.
 func TestCheckpointResumeIdentical(t *testing.T) {
-	train, test := embedded(t, true)
+	train, test := testutil.Embedded(t, true)
 	train, err := train.Subset(seq(1280))
 	if err != nil {
 		t.Fatal(err)
