@@ -5,10 +5,8 @@ import (
 	"math"
 	"testing"
 
-	"github.com/fbpgo/fbp/data"
 	"github.com/fbpgo/fbp/internal/testutil"
 )
-
 
 // TestRSGDGradientStepMatchesNaive runs one mini-batch of BASELINES §3.2
 // through gradientStep and through a float transcription of the rule.
