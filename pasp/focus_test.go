@@ -7,7 +7,6 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/fbpgo/fbp/internal/testutil"
 	"github.com/fbpgo/fbp/mpnet"
 )
 
@@ -120,16 +119,8 @@ func TestFocusedPerceptronLearns(t *testing.T) {
 // checkpoint: a run saved after epoch 1 and resumed for epoch 2 ends with
 // the same fields as an uninterrupted one.
 func TestFocusCheckpointResumeIdentical(t *testing.T) {
-	train, test := testutil.Embedded(t, true)
-	train, err := train.Subset(seq(640))
-	if err != nil {
-		t.Fatal(err)
-	}
-	cfg := mpnet.Config{Widths: []int{784, 21, 1}, Kinds: mpnet.Kinds(mpnet.BPI, 2, 2)}
-	s := DefaultSettings(mpnet.BPI, 2, 2)
-	s.Seed, s.Epochs, s.TauMax = 3, 2, 2
-	s.FocusY, s.R, s.RStep = []float64{5, 0}, []float64{0.3, 0}, 1e-2
-	resumeRun(t, cfg, s, train, test, func(resumed *Trainer) {
+	focus := func(s *Settings) { s.FocusY, s.R, s.RStep = []float64{5, 0}, []float64{0.3, 0}, 1e-2 }
+	resumeRun(t, mpnet.BPI, 640, focus, func(resumed *Trainer) {
 		if y, _ := resumed.Network().Focus(0); y != 5 {
 			t.Fatalf("resumed network has focusing y = %v on layer 0, want 5", y)
 		}

@@ -107,31 +107,30 @@ func parseCommittee(args []string, stderr io.Writer) (*committeeOptions, error) 
 			return nil, errors.Errorf("%s %d: want at least 1", c.flag, c.v)
 		}
 	}
-	if err := o.checkMemory(maxMem); err != nil {
-		return nil, err
-	}
-	return o, nil
-}
-
-// checkMemory validates the settings and the sizes of every load, and
-// checks the memory that -workers instances at the largest load are
-// estimated to need, before any run.
-func (o *committeeOptions) checkMemory(maxMem *memlimit.Value) error {
 	o.s.MaxMemory = maxMem.Setting()
 	if err := o.s.Validate(); err != nil {
-		return committeeFlagError(err)
+		return nil, committeeFlagError(err)
 	}
-	limit := int64(*maxMem)
 	M, alpha := 0, 0.0
 	for _, a := range o.alphas {
 		m, err := committee.Patterns(o.K, o.N, a)
 		if err != nil {
-			return committeeFlagError(err)
+			return nil, committeeFlagError(err)
 		}
 		if m > M {
 			M, alpha = m, a
 		}
 	}
+	if err := o.checkMemory(M, alpha, int64(*maxMem)); err != nil {
+		return nil, err
+	}
+	return o, nil
+}
+
+// checkMemory checks the memory that -workers instances with M patterns
+// (at the load alpha) are estimated to need against limit, before any run.
+// The settings must be valid.
+func (o *committeeOptions) checkMemory(M int, alpha float64, limit int64) error {
 	one, err := committee.Memory(o.K, o.N, M, &o.s)
 	if err != nil {
 		return committeeFlagError(err)
