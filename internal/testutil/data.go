@@ -1,6 +1,7 @@
 package testutil
 
 import (
+	"runtime/metrics"
 	"testing"
 
 	"github.com/fbpgo/fbp/data"
@@ -24,4 +25,13 @@ func Embedded(tb testing.TB, twoClass bool) (train, test *data.Set) {
 		}
 	}
 	return train, test
+}
+
+// AllocBytes returns the bytes allocated on the heap by this process so far
+// (runtime/metrics "/gc/heap/allocs:bytes"), for tests that bound what a
+// call allocates.
+func AllocBytes() uint64 {
+	s := []metrics.Sample{{Name: "/gc/heap/allocs:bytes"}}
+	metrics.Read(s)
+	return s[0].Value.Uint64()
 }
