@@ -142,14 +142,7 @@ func bnReferenceStep(widths []int, w, masks [][]float64, x []float64, y []int, l
 	dz := make([]float64, B*C) // softmax cross-entropy, averaged over B
 	for n := 0; n < B; n++ {
 		row := zs[L-1][n*C : (n+1)*C]
-		m := math.Inf(-1)
-		for _, v := range row {
-			m = math.Max(m, v)
-		}
-		var s float64
-		for _, v := range row {
-			s += math.Exp(v - m)
-		}
+		m, s := maxExpSum(row)
 		for k, v := range row {
 			dz[n*C+k] = math.Exp(v-m) / s / float64(B)
 		}
@@ -496,6 +489,19 @@ func TestBinaryNetMNIST(t *testing.T) {
 	t.Logf("784-101-101-10, 2 epochs: train %.2f %%, test %.2f %%", res.Stats.Eval.TrainError, res.Stats.Eval.TestError)
 }
 
+// maxExpSum returns the largest entry m of row and Σ_k exp(row_k − m), the
+// stable parts of log Σ_k exp(row_k) = m + log Σ_k exp(row_k − m).
+func maxExpSum(row []float64) (m, s float64) {
+	m = math.Inf(-1)
+	for _, v := range row {
+		m = math.Max(m, v)
+	}
+	for _, v := range row {
+		s += math.Exp(v - m)
+	}
+	return m, s
+}
+
 // bnLossRef is the loss of the binarynet_loss.go comment in plain float64.
 func bnLossRef(loss string, z, t []float64, B, C int) float64 {
 	var s float64
@@ -503,14 +509,7 @@ func bnLossRef(loss string, z, t []float64, B, C int) float64 {
 		zr, tr := z[n*C:(n+1)*C], t[n*C:(n+1)*C]
 		switch loss {
 		case LossCE:
-			m := math.Inf(-1)
-			for _, v := range zr {
-				m = math.Max(m, v)
-			}
-			var e float64
-			for _, v := range zr {
-				e += math.Exp(v - m)
-			}
+			m, e := maxExpSum(zr)
 			for k, v := range zr {
 				s += tr[k] * (m + math.Log(e) - v)
 			}
