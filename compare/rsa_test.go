@@ -413,11 +413,12 @@ func TestAnnealMemoryLimit(t *testing.T) {
 	wantMem("NewAnneal", err)
 	s.MaxMemory = -1
 	for _, c := range []struct {
-		N     int
-		alpha float64
-	}{{100000001, 100}, {100000001, 0.3}, {21, 1e300}, {21, 0}, {1 << 62, 1}} {
-		if _, err := AnnealSolveMemory(s, c.N, c.alpha, 2); err == nil || !strings.Contains(err.Error(), "M·N ≤") {
-			t.Errorf("N = %d, α = %v: err = %v, want the shape limit", c.N, c.alpha, err)
+		N         int
+		alpha     float64
+		instances int
+	}{{100000001, 100, 2}, {100000001, 0.3, 2}, {21, 1e300, 2}, {21, 0, 2}, {1 << 62, 1, 2}, {21, 0.5, 1 << 30}} {
+		if _, err := AnnealSolveMemory(s, c.N, c.alpha, c.instances); err == nil || !strings.Contains(err.Error(), "M·N ≤") {
+			t.Errorf("N = %d, α = %v, %d instances: err = %v, want the shape limit", c.N, c.alpha, c.instances, err)
 		}
 	}
 }

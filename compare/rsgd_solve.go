@@ -84,6 +84,10 @@ func rsgdInstance(ctx context.Context, s *RSGDSettings, N, M int, seed uint64, i
 	return r.Run(ctx)
 }
 
+// maxInstances bounds the instances of AnnealSolve and SolveFraction, whose
+// results are kept per instance.
+const maxInstances = 1 << 20
+
 // solveShape checks the arguments of AnnealSolve and SolveFraction (fn)
 // and returns the number of patterns M = round(α·N·K) of an instance.
 func solveShape(fn string, K, N int, alpha float64, instances int) (int, error) {
@@ -91,9 +95,9 @@ func solveShape(fn string, K, N int, alpha float64, instances int) (int, error) 
 	if N >= 1 && N <= data.MaxSyntheticElems {
 		Mf = math.Round(alpha * float64(N*K))
 	}
-	if N < 1 || N%2 == 0 || !(Mf >= 1) || Mf*float64(N) > data.MaxSyntheticElems || instances < 1 {
-		return 0, errors.Errorf("compare: %s: N = %d, α = %v (M = %.0f), %d instances: want N odd, M ≥ 1, M·N ≤ %d and instances ≥ 1",
-			fn, N, alpha, Mf, instances, data.MaxSyntheticElems)
+	if N < 1 || N%2 == 0 || !(Mf >= 1) || Mf*float64(N) > data.MaxSyntheticElems || instances < 1 || instances > maxInstances {
+		return 0, errors.Errorf("compare: %s: N = %d, α = %v (M = %.0f), %d instances: want N odd, M ≥ 1, M·N ≤ %d and 1 ≤ instances ≤ %d",
+			fn, N, alpha, Mf, instances, data.MaxSyntheticElems, maxInstances)
 	}
 	return int(Mf), nil
 }

@@ -75,8 +75,8 @@ func parseAnneal(args []string, stderr io.Writer) (*annealOptions, error) {
 	switch {
 	case !(o.alpha > 0) || o.alpha > 100:
 		return nil, errors.Errorf("-alpha %v: want a value in (0, 100]", o.alpha)
-	case o.instances < 1:
-		return nil, errors.Errorf("-instances %d: want at least 1", o.instances)
+	case o.instances < 1 || o.instances > maxRuns:
+		return nil, errors.Errorf("-instances %d: want 1 to %d", o.instances, maxRuns)
 	case !(o.steps > 0) || o.steps > 1e6:
 		return nil, errors.Errorf("-steps %v: want a value in (0, 1e6]", o.steps)
 	case o.stall < 0:

@@ -69,6 +69,7 @@ func TestAnnealAndFocusBadFlags(t *testing.T) {
 		{[]string{"anneal", "-N", "101,30001", "-alpha", "1", "-max-mem", "8GiB"}, 1, "-N 30001: needs about"},
 		{[]string{"anneal", "-N", "3001", "-alpha", "1", "-instances", "1", "-max-mem", "64MiB"}, 1, "-N up to"},
 		{[]string{"anneal", "-max-mem", "8XB"}, 2, ""},
+		{[]string{"anneal", "-instances", "1000000000"}, 1, "-instances 1000000000: want 1 to 1048576"},
 		{[]string{"train", "-focus-y", "0.5"}, 1, "-focus-y"},
 		{[]string{"train", "-focus-y", "2", "-layer", "mf"}, 1, "-focus-y"},
 		{[]string{"train", "-focus-y", "2", "-r", "-1"}, 1, "-r"},

@@ -98,6 +98,8 @@ func parseCommittee(args []string, stderr io.Writer) (*committeeOptions, error) 
 		return nil, errors.Errorf("-alpha %q: want at least one load", *alphas)
 	case o.every < 0:
 		return nil, errors.Errorf("-progress %d: want a count ≥ 0", o.every)
+	case o.instances > maxRuns:
+		return nil, errors.Errorf("-instances %d: want at most %d", o.instances, maxRuns)
 	}
 	for _, c := range []struct {
 		flag string

@@ -38,6 +38,7 @@ func TestCommitteeBadFlags(t *testing.T) {
 		{[]string{"-instances", "0"}, "-instances"},
 		{[]string{"-workers", "0"}, "-workers"},
 		{[]string{"-rsgd-epochs", "0"}, "-rsgd-epochs"},
+		{[]string{"-instances", "1000000000"}, "-instances 1000000000: want at most 1048576"},
 		{[]string{"-step", "1e-300"}, "-step 1e-300: want a value in [5.96e-08, 1)"},
 		{[]string{"-protocol", "pseudo", "-step", "1e-300"}, "-step 1e-300"},
 		{[]string{"-first", "exact", "-K", "1", "-N", "40001", "-alpha", "0.01", "-max-mem", "4GiB"}, "-N 40001 -alpha 0.01 -workers 1 (M = 400 patterns): needs about"},

@@ -26,6 +26,10 @@ import (
 	"github.com/fbpgo/fbp/mpnet/teacher"
 )
 
+// maxRuns bounds the runs of "fbp teacher" (-runs) and the instances of
+// "fbp committee" (-instances), whose results are kept per run.
+const maxRuns = 1 << 20
+
 // teacherOptions are the parsed flags of "fbp teacher".
 type teacherOptions struct {
 	cfg         teacher.Config
@@ -150,8 +154,8 @@ func (o *teacherOptions) finish(ms, modes, algo string) error {
 	if o.s.Batch < 1 {
 		return errors.Errorf("-batch %d: want ≥ 1", o.s.Batch)
 	}
-	if o.runs < 1 {
-		return errors.Errorf("-runs %d: want ≥ 1", o.runs)
+	if o.runs < 1 || o.runs > maxRuns {
+		return errors.Errorf("-runs %d: want 1 to %d", o.runs, maxRuns)
 	}
 	if (o.kinS != 0 && o.kinS < o.cfg.KIn) || (o.koutS != 0 && o.koutS < o.cfg.KOut) {
 		return errors.Errorf("-student-kin %d, -student-kout %d: want 0 or at least the teacher's -kin %d, -kout %d",

@@ -47,6 +47,7 @@ func TestTeacherBadFlags(t *testing.T) {
 		{[]string{"-m", "1,5000000", "-max-mem", "8GiB"}, "-m up to"},
 		{[]string{"-sizes", "100000000,100000000,100000000", "-max-mem", "8GiB"}, "-sizes 100000000,100000000,100000000: needs about"},
 		{[]string{"-sizes", "200,200,200", "-max-mem", "100KiB"}, "above the memory limit of 100 KiB"},
+		{[]string{"-runs", "1000000000"}, "-runs 1000000000: want 1 to 1048576"},
 	})
 	for _, bad := range [][]string{{"-nosuchflag"}, {"-max-mem", "lots"}, {"-max-mem", "-1GiB"}} {
 		if code, _, _ := runCLI(t, append([]string{"teacher"}, bad...)...); code != 2 {
