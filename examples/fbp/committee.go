@@ -12,6 +12,7 @@ import (
 	"strings"
 	"sync"
 	"time"
+	"unsafe"
 
 	"github.com/pkg/errors"
 
@@ -130,23 +131,32 @@ func parseCommittee(args []string, stderr io.Writer) (*committeeOptions, error) 
 }
 
 // checkMemory checks the memory that -workers instances with M patterns
-// (at the load alpha) are estimated to need against limit, before any run.
-// The settings must be valid.
+// (at the load alpha) are estimated to need against limit, before any run,
+// with the rows that -thermo keeps for every step of every run. The
+// settings must be valid.
 func (o *committeeOptions) checkMemory(M int, alpha float64, limit int64) error {
 	one, err := committee.Memory(o.K, o.N, M, &o.s)
 	if err != nil {
 		return committeeFlagError(err)
 	}
-	par := int64(min(o.workers, o.instances))
+	var rows int64
 	what := fmt.Sprintf("-K %d -N %d -alpha %v -workers %d (M = %d patterns)", o.K, o.N, alpha, o.workers, M)
-	err = memlimit.Check(what, memlimit.Product(one, par), limit)
+	if o.thermo {
+		sched, _ := o.s.Protocol.Schedule()
+		rows = memlimit.Product(int64(len(sched)), int64(unsafe.Sizeof(thermoRow{})), int64(o.instances), int64(len(o.alphas)))
+		what += fmt.Sprintf(" -thermo (%d steps, %d runs)", len(sched), o.instances*len(o.alphas))
+	}
+	need := func(w int64) int64 { return memlimit.Sum(memlimit.Product(one, w), rows) }
+	par := int64(min(o.workers, o.instances))
+	err = memlimit.Check(what, need(par), limit)
 	if err == nil {
 		return nil
 	}
-	if w := memlimit.Largest(par, limit, func(w int64) int64 { return memlimit.Product(one, w) }); w >= 1 {
+	if w := memlimit.Largest(par, limit, need); w >= 1 {
 		return errors.Errorf("%v; -workers up to %d fits", err, w)
 	}
-	return errors.Errorf("%v; one instance alone needs about %s: lower -N, -K or -alpha", err, memlimit.Format(one))
+	return errors.Errorf("%v; one instance alone needs about %s: lower -N, -K or -alpha (or -instances, -step with -thermo)",
+		err, memlimit.Format(need(1)))
 }
 
 func committeeFlagError(err error) error {

@@ -25,7 +25,7 @@ func TestScheduleBounded(t *testing.T) {
 	}
 	s, err := (&Protocol{Step: 1.0 / maxSteps}).Schedule()
 	if err != nil || len(s) != maxSteps {
-		t.Errorf("step 2^-24: %d steps, %v; want %d", len(s), err, maxSteps)
+		t.Errorf("step 2^-20: %d steps, %v; want %d", len(s), err, maxSteps)
 	}
 }
 

@@ -52,7 +52,9 @@ type Protocol struct {
 	Kind ProtocolKind
 	// Step is the increment of x (StandardReinforcement), of ρ
 	// (PseudoReinforcement) or of γ (Scoping), in (0, 1) for the first two
-	// and > 0 for Scoping; 0 means 0.01.
+	// and > 0 for Scoping; 0 means 0.01. A schedule has at most 2^20 steps,
+	// so Step is at least about 2^−20 for the first two and
+	// (GammaStop − GammaStart)/2^20 for Scoping.
 	Step float64
 	// X is the exponent x ∈ (0, 1] of PseudoReinforcement; 0 means ½ (x = 0
 	// is StandardReinforcement).
@@ -68,7 +70,7 @@ type Protocol struct {
 
 // maxSteps bounds the length of a schedule (16 bytes a step): Schedule
 // refuses a Step that would make it longer.
-const maxSteps = 1 << 24
+const maxSteps = 1 << 20
 
 // Schedule returns the sequence of focusing steps of p, or an error naming
 // the first invalid parameter.
