@@ -114,27 +114,36 @@ func parseCommittee(args []string, stderr io.Writer) (*committeeOptions, error) 
 	if err := o.s.Validate(); err != nil {
 		return nil, committeeFlagError(err)
 	}
-	M, alpha := 0, 0.0
-	for _, a := range o.alphas {
-		m, err := committee.Patterns(o.K, o.N, a)
-		if err != nil {
-			return nil, committeeFlagError(err)
-		}
-		if m > M {
-			M, alpha = m, a
-		}
-	}
-	if err := o.checkMemory(M, alpha, int64(*maxMem)); err != nil {
+	if err := o.checkMemory(int64(*maxMem)); err != nil {
 		return nil, err
 	}
 	return o, nil
 }
 
-// checkMemory checks the memory that -workers instances with M patterns
-// (at the load alpha) are estimated to need against limit, before any run,
+// largestLoad checks that every load can be drawn and returns the largest
+// number of patterns M with its load.
+func (o *committeeOptions) largestLoad() (M int, alpha float64, err error) {
+	for _, a := range o.alphas {
+		m, err := committee.Patterns(o.K, o.N, a)
+		if err != nil {
+			return 0, 0, committeeFlagError(err)
+		}
+		if m > M {
+			M, alpha = m, a
+		}
+	}
+	return M, alpha, nil
+}
+
+// checkMemory checks the loads and the memory that -workers instances at
+// the largest load are estimated to need against limit, before any run,
 // with the rows that -thermo keeps for every step of every run. The
 // settings must be valid.
-func (o *committeeOptions) checkMemory(M int, alpha float64, limit int64) error {
+func (o *committeeOptions) checkMemory(limit int64) error {
+	M, alpha, err := o.largestLoad()
+	if err != nil {
+		return err
+	}
 	one, err := committee.Memory(o.K, o.N, M, &o.s)
 	if err != nil {
 		return committeeFlagError(err)
