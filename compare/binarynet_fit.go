@@ -8,6 +8,7 @@ import (
 	"gonum.org/v1/gonum/blas/blas64"
 
 	"github.com/fbpgo/fbp/data"
+	"github.com/fbpgo/fbp/internal/check"
 	"github.com/fbpgo/fbp/mpnet"
 	"github.com/fbpgo/fbp/pasp"
 	"github.com/fbpgo/fbp/train"
@@ -35,7 +36,7 @@ func (bn *BinaryNet) Fit(ctx context.Context, trainSet, test *data.Set) (*pasp.R
 		Runtime: bn.s.Runtime, TrainEval: bn.s.TrainEval, Recorder: bn.s.Recorder, Name: "compare"})
 	var se *train.SettingsError
 	if errors.As(err, &se) {
-		return nil, &BinaryNetSettingsError{se.Field, se.Err}
+		return nil, check.Wrap[BinaryNetSettings](se.Field, se.Err)
 	}
 	return res, err
 }

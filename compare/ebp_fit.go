@@ -7,6 +7,7 @@ import (
 	"github.com/pkg/errors"
 
 	"github.com/fbpgo/fbp/data"
+	"github.com/fbpgo/fbp/internal/check"
 	"github.com/fbpgo/fbp/pasp"
 	"github.com/fbpgo/fbp/train"
 )
@@ -37,7 +38,7 @@ func (e *EBP) Fit(ctx context.Context, trainSet, test *data.Set) (*pasp.Result, 
 		Runtime: e.s.Runtime, TrainEval: e.s.TrainEval, Recorder: e.s.Recorder, Name: "compare: EBP"})
 	var se *train.SettingsError
 	if errors.As(err, &se) {
-		return nil, &EBPSettingsError{se.Field, se.Err}
+		return nil, check.Wrap[EBPSettings](se.Field, se.Err)
 	}
 	return res, err
 }

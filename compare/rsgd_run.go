@@ -9,6 +9,7 @@ import (
 	"github.com/pkg/errors"
 
 	"github.com/fbpgo/fbp/data"
+	"github.com/fbpgo/fbp/internal/check"
 	"github.com/fbpgo/fbp/pasp"
 	"github.com/fbpgo/fbp/train"
 )
@@ -46,7 +47,7 @@ type RSGD struct {
 // the random source seeded with s.Seed.
 func NewRSGD(train *data.Set, s *RSGDSettings) (*RSGD, error) {
 	if s == nil {
-		return nil, &RSGDSettingsError{"K", errors.New("nil settings")}
+		return nil, check.Wrap[RSGDSettings]("K", errors.New("nil settings"))
 	}
 	rv, err := s.resolve()
 	if err != nil {

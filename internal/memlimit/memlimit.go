@@ -82,6 +82,38 @@ func Check(flag string, need, limit int64) error {
 	return &Error{Flag: flag, Need: need, Limit: limit}
 }
 
+// Limit resolves the MaxMemory field of a settings struct: 0 means
+// Default(), a negative value means no limit (0, as Check reads it), and
+// any other value is the limit itself.
+func Limit(setting int64) int64 {
+	switch {
+	case setting == 0:
+		return Default()
+	case setting < 0:
+		return 0
+	}
+	return setting
+}
+
+// Largest returns the largest n in [0, hi] with need(n) ≤ limit, for a need
+// that does not decrease with n: what a request could ask for instead. It
+// returns hi when limit ≤ 0 (no limit) and −1 when even need(0) is over.
+func Largest(hi, limit int64, need func(n int64) int64) int64 {
+	if limit <= 0 {
+		return hi
+	}
+	lo := int64(-1) // need(lo) ≤ limit, or lo = −1
+	for lo < hi {
+		mid := lo + (hi-lo+1)/2
+		if need(mid) <= limit {
+			lo = mid
+		} else {
+			hi = mid - 1
+		}
+	}
+	return lo
+}
+
 // Product returns the product of the factors, math.MaxInt64 if it
 // overflows, and 0 if any factor is ≤ 0.
 func Product(factors ...int64) int64 {
@@ -118,7 +150,7 @@ func Sum(terms ...int64) int64 {
 var units = []struct {
 	name string
 	size int64
-}{{"TiB", 1 << 40}, {"GiB", 1 << 30}, {"MiB", 1 << 20}, {"KiB", 1 << 10}}
+}{{"EiB", 1 << 60}, {"PiB", 1 << 50}, {"TiB", 1 << 40}, {"GiB", 1 << 30}, {"MiB", 1 << 20}, {"KiB", 1 << 10}}
 
 // Format writes a byte count with a binary unit and three significant
 // digits: "512 B", "1.5 KiB", "44.7 GiB". math.MaxInt64 (a saturated
@@ -182,6 +214,15 @@ func (v *Value) Set(s string) error {
 	}
 	*v = Value(n)
 	return nil
+}
+
+// Setting returns the value for a MaxMemory field: the limit, or −1 (no
+// limit) for 0.
+func (v *Value) Setting() int64 {
+	if *v == 0 {
+		return -1
+	}
+	return int64(*v)
 }
 
 // Flag defines -max-mem on fs with Default as its default and returns

@@ -122,3 +122,24 @@ func TestFlag(t *testing.T) {
 		t.Error("-max-mem lots: no error")
 	}
 }
+
+func TestLimitLargest(t *testing.T) {
+	if Limit(0) != Default() || Limit(-1) != 0 || Limit(5) != 5 {
+		t.Errorf("Limit(0, -1, 5) = %d, %d, %d", Limit(0), Limit(-1), Limit(5))
+	}
+	need := func(n int64) int64 { return Sum(100, Product(n, 8)) }
+	for _, c := range []struct{ hi, limit, want int64 }{
+		{1 << 40, 1000, 112}, {50, 1000, 50}, {1 << 40, 99, -1}, {1 << 40, 100, 0}, {7, 0, 7},
+	} {
+		if got := Largest(c.hi, c.limit, need); got != c.want {
+			t.Errorf("Largest(%d, %d) = %d, want %d", c.hi, c.limit, got, c.want)
+		}
+	}
+	v := Value(0)
+	if v.Setting() != -1 {
+		t.Errorf("Setting of 0 = %d, want -1", v.Setting())
+	}
+	if got := Format(3 << 50); got != "3 PiB" {
+		t.Errorf("Format(3 PiB) = %q", got)
+	}
+}

@@ -2,10 +2,11 @@ package committee
 
 import (
 	"context"
-	"fmt"
 	"math"
 	"math/rand/v2"
 	"time"
+
+	"github.com/fbpgo/fbp/internal/check"
 )
 
 // messages holds the state of focusing BP (ALGORITHMS §16), all as fields.
@@ -52,7 +53,8 @@ type Solver struct {
 	fingerPnt uint32
 }
 
-// New validates p and s and returns a Solver with the initial messages of
+// New validates p and s, checks the memory estimate (Memory) against
+// s.MaxMemory, and returns a Solver with the initial messages of
 // ALGORITHMS §16: uw uniform in [−InitNoise, InitNoise] as magnetizations,
 // mt2 the labels as infinite fields, every other message 0.
 func New(p *Problem, s *Settings) (*Solver, error) {
@@ -64,6 +66,9 @@ func New(p *Problem, s *Settings) (*Solver, error) {
 		return nil, err
 	}
 	K, N, M := p.K, p.Set.N, p.Set.M
+	if err := checkMemory(K, N, M, r); err != nil {
+		return nil, err
+	}
 	sv := &Solver{p: p, r: r, K: K, N: N, M: M, xi: p.Set.X, msg: newMessages(M, N, K),
 		pcg: rand.NewPCG(r.Seed, 0xfb9c0), perm: make([]int, M+N*K),
 		gauss: newGaussNode(N), conv2: newConvNode(K), hK: make([]float64, K), uK: make([]float64, K),
@@ -101,20 +106,6 @@ const (
 	// Interrupted: the context was cancelled.
 	Interrupted
 )
-
-func (s Status) String() string {
-	switch s {
-	case Solved:
-		return "Solved"
-	case ProtocolEnd:
-		return "ProtocolEnd"
-	case StepLimit:
-		return "StepLimit"
-	case Interrupted:
-		return "Interrupted"
-	}
-	return fmt.Sprintf("Status(%d)", int(s))
-}
 
 // Result is the outcome of Run.
 type Result struct {
@@ -358,4 +349,9 @@ func (s *Solver) StepIndex() int {
 		return 0
 	}
 	return s.step
+}
+
+// String returns the name of s.
+func (s Status) String() string {
+	return check.Name("Status", int(s), "Solved", "ProtocolEnd", "StepLimit", "Interrupted")
 }

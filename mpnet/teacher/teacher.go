@@ -26,6 +26,11 @@ type Config struct {
 	KOut int
 	// Act is the non-linearity of both layers. Nil means Tanh{B: 0.1}.
 	Act Activation
+	// MaxMemory bounds, in bytes, the memory that New and Generate are
+	// estimated to need; over it they return a *FieldError giving the
+	// estimate. 0 means half the machine's memory (memlimit.Default), a
+	// negative value means no limit.
+	MaxMemory int64
 }
 
 // withDefaults returns c with its zero fields replaced by their defaults.
@@ -93,6 +98,10 @@ func New(cfg Config, rng *rand.Rand) (*Teacher, error) {
 		return nil, err
 	}
 	cfg = cfg.withDefaults()
+	if err := checkMemory("Config.MaxMemory", cfg.teacherBytes(), cfg.MaxMemory, "a %d-%d-%d teacher with K_in = %d, K_out = %d",
+		cfg.NIn, cfg.NHidden, cfg.NOut, cfg.KIn, cfg.KOut); err != nil {
+		return nil, err
+	}
 	in, err := Biregular(cfg.NHidden, cfg.NIn, cfg.KIn, nil, rng)
 	if err != nil {
 		return nil, err
@@ -129,7 +138,8 @@ func (d *Data) Slice(lo, hi int) *Data {
 
 // Generate draws m inputs with i.i.d. uniform ±1 entries (row by row from
 // rng) and labels them with the teacher. It returns a *FieldError for m < 1,
-// for m·NIn above 2^31 inputs and for a nil rng.
+// for m·NIn above 2^31 inputs, when the samples would take more than
+// Config.MaxMemory, and for a nil rng.
 func (t *Teacher) Generate(m int, rng *rand.Rand) (*Data, error) {
 	if err := t.ready(); err != nil {
 		return nil, err
@@ -139,6 +149,9 @@ func (t *Teacher) Generate(m int, rng *rand.Rand) (*Data, error) {
 	}
 	if rng == nil {
 		return nil, invalid("rng", nil, "want a random source")
+	}
+	if err := checkMemory("m", t.dataBytes(m), t.MaxMemory, "%d samples of %d inputs and %d outputs", m, t.NIn, t.NOut); err != nil {
+		return nil, err
 	}
 	d := &Data{M: m, NIn: t.NIn, NOut: t.NOut, X: make([]int8, m*t.NIn), Y: make([]float64, m*t.NOut)}
 	for i := range d.X {
