@@ -11,7 +11,7 @@ import (
 // TestCommitteeBadFlags checks that nonsense flags of fbp committee exit
 // with status 1 and name the flag, without running anything.
 func TestCommitteeBadFlags(t *testing.T) {
-	checkBadFlags(t, "committee", []badFlag{
+	checkUsageErrors(t, "committee", []badFlag{
 		{[]string{"-K", "4"}, "-K"},
 		{[]string{"-K", "0"}, "-K"},
 		{[]string{"-N", "0"}, "-N"},
