@@ -38,6 +38,12 @@ var netMagic = [8]byte{'F', 'B', 'P', 'N', 'E', 'T', 0, 1}
 
 // WriteTo writes the network in the format above.
 func (net *Network) WriteTo(w io.Writer) (int64, error) {
+	if err := net.ready(); err != nil {
+		return 0, err
+	}
+	if w == nil {
+		return 0, errors.New("mpnet: WriteTo: nil writer")
+	}
 	cw := &countWriter{w: w, crc: crc32.NewIEEE()}
 	bw := bufio.NewWriter(cw)
 	put := func(v any) { binary.Write(bw, binary.LittleEndian, v) }
@@ -108,6 +114,9 @@ func (c *countWriter) Write(p []byte) (int, error) {
 // (a checkpoint) can continue reading r; a caller reading from a file
 // should give it a buffered reader.
 func ReadNetwork(r io.Reader) (*Network, error) {
+	if r == nil {
+		return nil, errors.New("mpnet: ReadNetwork: nil reader")
+	}
 	crc := crc32.NewIEEE()
 	tr := io.TeeReader(r, crc)
 	cfg, version, err := readHeader(tr)

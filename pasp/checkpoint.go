@@ -43,6 +43,12 @@ type ckptHeader struct {
 // Save writes the trainer's complete state to w. A network holding a NaN
 // or ±Inf is refused with a *mpnet.NonFiniteError (Load would refuse it).
 func (t *Trainer) Save(w io.Writer) error {
+	if err := t.ready(); err != nil {
+		return err
+	}
+	if w == nil {
+		return errors.New("pasp: Save: nil writer")
+	}
 	if err := t.net.CheckFinite(); err != nil {
 		return errors.Wrap(err, "pasp: not checkpointing a non-finite network")
 	}
@@ -121,6 +127,9 @@ func (t *Trainer) SaveFile(path string) (err error) {
 // state is validated (finite values, masks of 0 or 1, shapes and settings
 // that agree) before the trainer is returned.
 func Load(r io.Reader) (*Trainer, error) {
+	if r == nil {
+		return nil, errors.New("pasp: Load: nil reader")
+	}
 	c, err := readCheckpoint(bufio.NewReader(r))
 	if err != nil {
 		return nil, err
