@@ -155,8 +155,11 @@ const (
 //
 // It is an upper estimate for choosing a size, not an exact account (the
 // training set is not included), and saturates at math.MaxInt64 instead of
-// overflowing.
+// overflowing; a nil or zero Config needs 0.
 func (c *Config) MemoryBytes(batch int) int64 {
+	if c == nil {
+		return 0
+	}
 	s := int64(c.dtype().Size())
 	B := int64(max(batch, 1))
 	var total int64
