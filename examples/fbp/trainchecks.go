@@ -40,17 +40,11 @@ func overflowHint(err error) error {
 		"-eps-init, -r with -rstep, and -focus-y: try values closer to the defaults")
 }
 
-// parseInts parses a comma-separated list of integers given to flagName;
-// an empty entry (as in 11,,11 or a trailing comma) is an error.
-func parseInts(flagName, v string) ([]int, error) {
-	if strings.TrimSpace(v) != "" && slices.ContainsFunc(strings.Split(v, ","), func(s string) bool { return strings.TrimSpace(s) == "" }) {
-		return nil, errors.Errorf("%s %q: an empty entry; want integers separated by single commas", flagName, v)
-	}
-	return experiments.ParseInts(flagName, v)
-}
-
-// parseFloats parses a comma-separated list of finite numbers.
-var parseFloats = experiments.ParseFloats
+// parseInts and parseFloats parse comma-separated list flags.
+var (
+	parseInts   = experiments.ParseInts
+	parseFloats = experiments.ParseFloats
+)
 
 // checkRho refuses a ρ outside [0, maxRho] with the flag's name.
 func checkRho(flagValue string, rho []float64) error {

@@ -68,7 +68,7 @@ func CLICases(dir string) ([]CLICase, error) {
 func flagCases(base, tmp string) []CLICase {
 	tr := func(extra ...string) []string { return TrainArgs(base, extra...) }
 	return []CLICase{
-		{"flag-hidden-empty-entry", tr("-hidden", "11,,11"), []string{"-hidden", "empty entry"}, "an empty width between two commas"},
+		{"flag-hidden-empty-entry", tr("-hidden", "11,,11"), []string{"-hidden", "empty item"}, "an empty width between two commas"},
 		{"flag-hidden-huge", tr("-hidden", "16777216"), []string{"-hidden", "limit"}, "a hidden layer of 2²⁴ units"},
 		{"flag-hidden-over-memory", tr("-hidden", "300000", "-max-mem", "1GiB"), []string{"-hidden 300000", "memory limit of 1 GiB"}, "235 M weights, over -max-mem"},
 		{"flag-hidden-deep", tr("-hidden", "2000,2000,2000,2000,2000,2000,2000,2000", "-max-mem", "1GiB"), []string{"-hidden", "memory limit"}, "eight layers of 2,000 units"},
