@@ -295,10 +295,6 @@ func compareOpCases() []apiCase {
 }
 
 var compareCases = append(append(append([]apiCase{
-	errorCase("compare", "AnnealSettingsError", &compare.AnnealSettingsError{}, (*compare.AnnealSettingsError)(nil), true),
-	errorCase("compare", "BinaryNetSettingsError", &compare.BinaryNetSettingsError{}, (*compare.BinaryNetSettingsError)(nil), true),
-	errorCase("compare", "EBPSettingsError", &compare.EBPSettingsError{}, (*compare.EBPSettingsError)(nil), true),
-	errorCase("compare", "RSGDSettingsError", &compare.RSGDSettingsError{}, (*compare.RSGDSettingsError)(nil), true),
 	binaryNetCase(), ebpCase(),
 	{names: []string{"compare.AnnealStatus.String", "compare.EBPWeights.String", "compare.RSGDFormula.String"}, run: func(c *checker) {
 		for _, v := range []int{-1, 99} {

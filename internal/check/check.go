@@ -34,7 +34,11 @@ func (e *Error[S]) Error() string {
 	t := reflect.TypeFor[S]()
 	pkg := t.PkgPath()
 	pkg = pkg[strings.LastIndexByte(pkg, '/')+1:]
-	return pkg + ": " + t.Name() + "." + e.Field + ": " + e.Err.Error()
+	msg := "invalid"
+	if e.Err != nil {
+		msg = e.Err.Error()
+	}
+	return pkg + ": " + t.Name() + "." + e.Field + ": " + msg
 }
 
 // Unwrap returns Err.
