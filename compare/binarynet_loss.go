@@ -32,6 +32,22 @@ const (
 	LossSqHinge  = "sqhinge"  // squared hinge on ±1 targets (one-vs-all for C ≥ 2)
 )
 
+// bnChain builds first(), applies the unary steps to it in turn and
+// averages the result over the batch; an error is wrapped with what.
+func bnChain(what string, batch int, first func() (*gorgonia.Node, error), steps ...func(*gorgonia.Node) (*gorgonia.Node, error)) (*gorgonia.Node, error) {
+	m, err := first()
+	for _, f := range steps {
+		if err != nil {
+			break
+		}
+		m, err = f(m)
+	}
+	if err != nil {
+		return nil, errors.Wrap(err, what)
+	}
+	return bnMeanOver(m, batch)
+}
+
 // bnLossNode returns the scalar loss node for z and targets t (both B×C).
 func bnLossNode(loss string, z, t *gorgonia.Node, batch int) (*gorgonia.Node, error) {
 	switch loss {
@@ -39,33 +55,12 @@ func bnLossNode(loss string, z, t *gorgonia.Node, batch int) (*gorgonia.Node, er
 		n, err := gorgonia.ApplyOp(&bnCEOp{}, z, t)
 		return n, errors.Wrap(err, "compare: cross-entropy")
 	case LossLogistic:
-		m, err := gorgonia.HadamardProd(t, z)
-		if err != nil {
-			return nil, errors.Wrap(err, "compare: logistic loss")
-		}
-		if m, err = gorgonia.Neg(m); err != nil {
-			return nil, errors.Wrap(err, "compare: logistic loss")
-		}
-		if m, err = gorgonia.Softplus(m); err != nil {
-			return nil, errors.Wrap(err, "compare: logistic loss")
-		}
-		return bnMeanOver(m, batch)
+		return bnChain("compare: logistic loss", batch, func() (*gorgonia.Node, error) { return gorgonia.HadamardProd(t, z) },
+			gorgonia.Neg, gorgonia.Softplus)
 	case LossSqHinge:
-		m, err := gorgonia.HadamardProd(t, z)
-		if err != nil {
-			return nil, errors.Wrap(err, "compare: squared hinge")
-		}
-		one := bnConst(z.Dtype(), 1)
-		if m, err = gorgonia.Sub(one, m); err != nil {
-			return nil, errors.Wrap(err, "compare: squared hinge")
-		}
-		if m, err = gorgonia.Rectify(m); err != nil {
-			return nil, errors.Wrap(err, "compare: squared hinge")
-		}
-		if m, err = gorgonia.Square(m); err != nil {
-			return nil, errors.Wrap(err, "compare: squared hinge")
-		}
-		return bnMeanOver(m, batch)
+		return bnChain("compare: squared hinge", batch, func() (*gorgonia.Node, error) { return gorgonia.HadamardProd(t, z) },
+			func(m *gorgonia.Node) (*gorgonia.Node, error) { return gorgonia.Sub(bnConst(z.Dtype(), 1), m) },
+			gorgonia.Rectify, gorgonia.Square)
 	}
 	return nil, errors.Errorf("compare: unknown loss %q", loss)
 }
@@ -241,7 +236,7 @@ func (o *bnCEOp) String() string {
 
 // DiffWRT: the loss is differentiable with respect to z only.
 func (o *bnCEOp) DiffWRT(inputs int) []bool {
-	d := make([]bool, inputs)
+	d := make([]bool, max(inputs, 0)) // no inputs for a negative count
 	if !o.grad && inputs > 0 {
 		d[0] = true
 	}

@@ -7,6 +7,7 @@ import (
 	"github.com/pkg/errors"
 	"gorgonia.org/tensor"
 
+	"github.com/fbpgo/fbp/internal/check"
 	"github.com/fbpgo/fbp/mpnet"
 	"github.com/fbpgo/fbp/pasp"
 )
@@ -70,16 +71,7 @@ func DefaultBinaryNetSettings() *BinaryNetSettings {
 }
 
 // BinaryNetSettingsError names an invalid setting or width.
-type BinaryNetSettingsError struct {
-	Field string
-	Err   error
-}
-
-func (e *BinaryNetSettingsError) Error() string {
-	return "compare: BinaryNetSettings." + e.Field + ": " + e.Err.Error()
-}
-
-func (e *BinaryNetSettingsError) Unwrap() error { return e.Err }
+type BinaryNetSettingsError = check.Error[BinaryNetSettings]
 
 // bnResolved holds the settings with every default applied.
 type bnResolved struct {
@@ -95,7 +87,7 @@ type bnResolved struct {
 // bnCheckWidths validates the widths N_0 … N_L of a BinaryNet.
 func bnCheckWidths(widths []int) error {
 	bad := func(format string, args ...any) error {
-		return &BinaryNetSettingsError{"Widths", errors.Errorf(format, args...)}
+		return check.Wrap[BinaryNetSettings]("Widths", errors.Errorf(format, args...))
 	}
 	if len(widths) < 2 {
 		return bad("%v: need an input width and at least one layer", widths)
@@ -119,7 +111,7 @@ func (s *BinaryNetSettings) resolve(widths []int) (*bnResolved, error) {
 	L, out := len(widths)-1, widths[len(widths)-1]
 	rv := &bnResolved{lr: s.LR, optimizer: s.Optimizer, loss: s.Loss, batch: s.BatchSize, epochs: max(s.Epochs, 1), dt: s.Dtype}
 	bad := func(field, format string, args ...any) (*bnResolved, error) {
-		return nil, &BinaryNetSettingsError{field, errors.Errorf(format, args...)}
+		return nil, check.Wrap[BinaryNetSettings](field, errors.Errorf(format, args...))
 	}
 	if rv.lr == 0 {
 		rv.lr = 1e-3

@@ -19,6 +19,21 @@ import (
 	"github.com/fbpgo/fbp/pasp"
 )
 
+// bnFit trains a new BinaryNet of the given widths with s on train (and
+// test, if not nil) and returns it with the result; an error fails t.
+func bnFit(t *testing.T, widths []int, s *BinaryNetSettings, train, test *data.Set) (*BinaryNet, *pasp.Result) {
+	t.Helper()
+	bn, err := NewBinaryNet(widths, s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	res, err := bn.Fit(context.Background(), train, test)
+	if err != nil {
+		t.Fatalf("%v, loss %q, %v: %v", widths, s.Loss, s.Dtype, err)
+	}
+	return bn, res
+}
+
 // bnTeacherSet returns m samples of n ±1 inputs labelled by a random binary
 // teacher perceptron: ±1 labels (classes = 2, one output) or, for
 // classes ≥ 3, the argmax of `classes` binary teacher units.
@@ -127,14 +142,7 @@ func bnReferenceStep(widths []int, w, masks [][]float64, x []float64, y []int, l
 	dz := make([]float64, B*C) // softmax cross-entropy, averaged over B
 	for n := 0; n < B; n++ {
 		row := zs[L-1][n*C : (n+1)*C]
-		m := math.Inf(-1)
-		for _, v := range row {
-			m = math.Max(m, v)
-		}
-		var s float64
-		for _, v := range row {
-			s += math.Exp(v - m)
-		}
+		m, s := maxExpSum(row)
 		for k, v := range row {
 			dz[n*C+k] = math.Exp(v-m) / s / float64(B)
 		}
@@ -220,14 +228,7 @@ func TestBinaryNetLearnsTeacher(t *testing.T) {
 	train := bnTeacherSet(600, 31, 2, 1)
 	for _, binary := range []bool{true, false} {
 		s := &BinaryNetSettings{LR: 0.01, BatchSize: 20, Epochs: 30, Binary: binary, Seed: 4}
-		bn, err := NewBinaryNet([]int{31, 1}, s)
-		if err != nil {
-			t.Fatal(err)
-		}
-		res, err := bn.Fit(context.Background(), train, nil)
-		if err != nil {
-			t.Fatal(err)
-		}
+		bn, res := bnFit(t, []int{31, 1}, s, train, nil)
 		// Measured: 0 % (binary and continuous); a perceptron with ±1
 		// weights realises the teacher exactly.
 		if e := res.Stats.Eval.TrainError; e > 2 {
@@ -258,14 +259,7 @@ func TestBinaryNetLosses(t *testing.T) {
 	} {
 		for _, dt := range []tensor.Dtype{tensor.Float64, tensor.Float32} {
 			s := &BinaryNetSettings{LR: 0.01, BatchSize: 20, Epochs: 20, Binary: true, Seed: 1, Loss: tc.loss, Dtype: dt}
-			bn, err := NewBinaryNet([]int{21, 15, tc.out}, s)
-			if err != nil {
-				t.Fatal(err)
-			}
-			res, err := bn.Fit(context.Background(), tc.set, nil)
-			if err != nil {
-				t.Fatalf("%s %v: %v", tc.loss, dt, err)
-			}
+			_, res := bnFit(t, []int{21, 15, tc.out}, s, tc.set, nil)
 			// Chance is 50 % (2 classes) or about 75 % (4 classes); want at
 			// most half of it.
 			bar := 25.0
@@ -484,28 +478,28 @@ func TestBinaryNetMNIST(t *testing.T) {
 	if testing.Short() {
 		t.Skip("trains on MNIST")
 	}
-	train, test, err := data.Load("embedded", "")
-	if err != nil {
-		t.Fatal(err)
-	}
-	if train, test, _, err = data.Standardize(train, test); err != nil {
-		t.Fatal(err)
-	}
+	train, test := testutil.Embedded(t, false)
 	s := DefaultBinaryNetSettings()
 	s.Epochs, s.Seed = 2, 1
-	bn, err := NewBinaryNet([]int{784, 101, 101, 10}, s)
-	if err != nil {
-		t.Fatal(err)
-	}
-	res, err := bn.Fit(context.Background(), train, test)
-	if err != nil {
-		t.Fatal(err)
-	}
+	_, res := bnFit(t, []int{784, 101, 101, 10}, s, train, test)
 	// Measured (seed 1): 15.20 % test error after 2 epochs (9.9 % train).
 	if e := res.Stats.Eval.TestError; e > 18 {
 		t.Errorf("test error %.2f %% after 2 epochs, want ≤ 18 %%", e)
 	}
 	t.Logf("784-101-101-10, 2 epochs: train %.2f %%, test %.2f %%", res.Stats.Eval.TrainError, res.Stats.Eval.TestError)
+}
+
+// maxExpSum returns the largest entry m of row and Σ_k exp(row_k − m), the
+// stable parts of log Σ_k exp(row_k) = m + log Σ_k exp(row_k − m).
+func maxExpSum(row []float64) (m, s float64) {
+	m = math.Inf(-1)
+	for _, v := range row {
+		m = math.Max(m, v)
+	}
+	for _, v := range row {
+		s += math.Exp(v - m)
+	}
+	return m, s
 }
 
 // bnLossRef is the loss of the binarynet_loss.go comment in plain float64.
@@ -515,14 +509,7 @@ func bnLossRef(loss string, z, t []float64, B, C int) float64 {
 		zr, tr := z[n*C:(n+1)*C], t[n*C:(n+1)*C]
 		switch loss {
 		case LossCE:
-			m := math.Inf(-1)
-			for _, v := range zr {
-				m = math.Max(m, v)
-			}
-			var e float64
-			for _, v := range zr {
-				e += math.Exp(v - m)
-			}
+			m, e := maxExpSum(zr)
 			for k, v := range zr {
 				s += tr[k] * (m + math.Log(e) - v)
 			}

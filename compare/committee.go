@@ -157,7 +157,9 @@ func cmEnergy(p *cmProblem, w []uint64, K int) int {
 // cmLeastWrong returns, in idx[:n], the n units with σ h_k < 0 and the
 // smallest |h_k| (ties: lower k first). There are always at least n such
 // units when n = (1 − σ Σ_k τ_k)/2 ≥ 1.
-func cmLeastWrong(idx, h []int, sigma, n int) []int {
+// The fields are int (committee energies, replicated SGD) or int32
+// (replicated SA).
+func cmLeastWrong[T int | int32](idx []int, h []T, sigma T, n int) []int {
 	c := 0
 	for k, v := range h {
 		if sigma*v >= 0 {
@@ -175,7 +177,7 @@ func cmLeastWrong(idx, h []int, sigma, n int) []int {
 	return idx[:min(n, c)]
 }
 
-func cmAbs(v int) int {
+func cmAbs[T int | int32](v T) T {
 	if v < 0 {
 		return -v
 	}

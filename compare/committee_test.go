@@ -111,3 +111,14 @@ func TestCommitteeRejectsBadInput(t *testing.T) {
 		t.Error("non-±1 input: no error")
 	}
 }
+
+// cmTestSet returns M random ±1 patterns of N inputs with ±1 labels, drawn
+// by data.RandomPatterns from the PCG stream (seed, stream).
+func cmTestSet(tb testing.TB, seed, stream uint64, N, M int) *data.Set {
+	tb.Helper()
+	s, err := data.RandomPatterns(rand.New(rand.NewPCG(seed, stream)), N, M)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return s
+}

@@ -1,7 +1,6 @@
 package compare
 
 import (
-	"fmt"
 	"math"
 	"math/rand/v2"
 	"time"
@@ -9,6 +8,7 @@ import (
 	"github.com/pkg/errors"
 
 	"github.com/fbpgo/fbp/data"
+	"github.com/fbpgo/fbp/internal/check"
 	"github.com/fbpgo/fbp/mpnet"
 	"github.com/fbpgo/fbp/pasp"
 	"github.com/fbpgo/fbp/train"
@@ -23,16 +23,6 @@ const (
 	// EBPGaussian: W ~ N(mu, s2w), Wbar = mu, <W²> = mu² + s2w.
 	EBPGaussian
 )
-
-func (w EBPWeights) String() string {
-	switch w {
-	case EBPBinary:
-		return "binary"
-	case EBPGaussian:
-		return "gaussian"
-	}
-	return fmt.Sprintf("EBPWeights(%d)", int(w))
-}
 
 // EBPSettings configure Expectation Backpropagation (BASELINES §2). The
 // zero value of every field but Widths is valid.
@@ -71,16 +61,7 @@ type EBPSettings struct {
 }
 
 // EBPSettingsError names an invalid field of EBPSettings.
-type EBPSettingsError struct {
-	Field string
-	Err   error
-}
-
-func (e *EBPSettingsError) Error() string {
-	return "compare: EBPSettings." + e.Field + ": " + e.Err.Error()
-}
-
-func (e *EBPSettingsError) Unwrap() error { return e.Err }
+type EBPSettingsError = check.Error[EBPSettings]
 
 // ebpLayer is the state of one layer of K = V_l units with fan-in N = V_{l-1}.
 type ebpLayer struct {
@@ -117,7 +98,7 @@ type EBP struct {
 // the random source seeded with s.Seed. A nil s is invalid (Widths is needed).
 func NewEBP(s *EBPSettings) (*EBP, error) {
 	if s == nil {
-		return nil, &EBPSettingsError{"Widths", errors.New("nil settings: want at least two layer widths")}
+		return nil, check.Wrap[EBPSettings]("Widths", errors.New("nil settings: want at least two layer widths"))
 	}
 	if err := s.validate(); err != nil {
 		return nil, err
@@ -160,49 +141,81 @@ func NewEBP(s *EBPSettings) (*EBP, error) {
 
 func (s *EBPSettings) validate() error {
 	if len(s.Widths) < 2 {
-		return &EBPSettingsError{"Widths", errors.Errorf("%v: want at least two layer widths", s.Widths)}
+		return check.Bad[EBPSettings]("Widths", s.Widths, "at least two layer widths")
 	}
 	for l, w := range s.Widths {
 		if w < 1 || w > 1<<20 {
-			return &EBPSettingsError{"Widths", errors.Errorf("width %d of layer %d: want 1 ≤ V ≤ 2^20", w, l)}
+			return check.Wrap[EBPSettings]("Widths", errors.Errorf("width %d of layer %d: want 1 ≤ V ≤ 2^20", w, l))
 		}
 	}
-	finite := func(v float64) bool { return !math.IsNaN(v) && !math.IsInf(v, 0) }
 	switch {
 	case s.Weights != EBPBinary && s.Weights != EBPGaussian:
-		return &EBPSettingsError{"Weights", errors.Errorf("%v: want EBPBinary or EBPGaussian", s.Weights)}
+		return check.Bad[EBPSettings]("Weights", s.Weights, "EBPBinary or EBPGaussian")
 	case s.BatchSize < 0:
-		return &EBPSettingsError{"BatchSize", errors.Errorf("%d: want a size ≥ 1 (0 means 1)", s.BatchSize)}
+		return check.Bad[EBPSettings]("BatchSize", s.BatchSize, "a size ≥ 1 (0 means 1)")
 	case s.Epochs < 0:
-		return &EBPSettingsError{"Epochs", errors.Errorf("%d: want a count ≥ 0", s.Epochs)}
-	case !finite(s.InitStd) || s.InitStd < 0:
-		return &EBPSettingsError{"InitStd", errors.Errorf("%v: want a finite value ≥ 0", s.InitStd)}
-	case !finite(s.InitVar) || s.InitVar < 0:
-		return &EBPSettingsError{"InitVar", errors.Errorf("%v: want a finite value ≥ 0", s.InitVar)}
+		return check.Bad[EBPSettings]("Epochs", s.Epochs, "a count ≥ 0")
+	case !check.Finite(s.InitStd) || s.InitStd < 0:
+		return check.Bad[EBPSettings]("InitStd", s.InitStd, "a finite value ≥ 0")
+	case !check.Finite(s.InitVar) || s.InitVar < 0:
+		return check.Bad[EBPSettings]("InitVar", s.InitVar, "a finite value ≥ 0")
 	case s.Runtime < 0:
-		return &EBPSettingsError{"Runtime", errors.Errorf("%v: want a duration ≥ 0", s.Runtime)}
+		return check.Bad[EBPSettings]("Runtime", s.Runtime, "a duration ≥ 0")
 	case s.TrainEval < 0:
-		return &EBPSettingsError{"TrainEval", errors.Errorf("%d: want a count ≥ 0", s.TrainEval)}
+		return check.Bad[EBPSettings]("TrainEval", s.TrainEval, "a count ≥ 0")
 	}
 	return nil
 }
 
 // Settings returns a copy of the trainer's settings.
-func (e *EBP) Settings() EBPSettings { return e.s }
+func (e *EBP) Settings() EBPSettings {
+	if e == nil {
+		return EBPSettings{}
+	}
+	return e.s
+}
 
 // SetRecorder replaces the recorder that the next Fit reports to.
-func (e *EBP) SetRecorder(r pasp.Recorder) { e.s.Recorder = r }
+func (e *EBP) SetRecorder(r pasp.Recorder) {
+	if e == nil {
+		return
+	}
+	e.s.Recorder = r
+}
 
-// Stats returns the trainer's counters.
-func (e *EBP) Stats() pasp.Stats { return e.prog.Stats }
+// Stats returns the trainer's counters (none for a nil EBP).
+func (e *EBP) Stats() (st pasp.Stats) {
+	if e != nil {
+		st = e.prog.Stats
+	}
+	return st
+}
+
+// layer returns weight layer l, or nil if there is none.
+func (e *EBP) layer(l int) *ebpLayer {
+	if e.ready() != nil || l < 0 || l >= len(e.layers) {
+		return nil
+	}
+	return e.layers[l]
+}
 
 // Mean returns Wbar of weight layer l (V_l×V_{l−1}, row-major) as a
-// read-only view that later steps overwrite.
-func (e *EBP) Mean(l int) []float64 { return e.layers[l].wbar }
+// read-only view that later steps overwrite; nil if l is out of range.
+func (e *EBP) Mean(l int) []float64 {
+	if ly := e.layer(l); ly != nil {
+		return ly.wbar
+	}
+	return nil
+}
 
 // Field returns the fields h (binary) or means mu (Gaussian) of weight
-// layer l as a read-only view.
-func (e *EBP) Field(l int) []float64 { return e.layers[l].h }
+// layer l as a read-only view; nil if l is out of range.
+func (e *EBP) Field(l int) []float64 {
+	if ly := e.layer(l); ly != nil {
+		return ly.h
+	}
+	return nil
+}
 
 // Step runs one EBP step on the B examples of x (B×V_0, row-major) and y
 // (labels as described at EBPSettings.Widths): for every example, forward
@@ -211,6 +224,9 @@ func (e *EBP) Field(l int) []float64 { return e.layers[l].h }
 // every layer (for B = 1, online EBP). It returns an error for inconsistent
 // lengths or invalid labels.
 func (e *EBP) Step(x []float64, y []int) error {
+	if err := e.ready(); err != nil {
+		return err
+	}
 	N0 := e.s.Widths[0]
 	if len(x) != len(y)*N0 {
 		return errors.Errorf("compare: EBP.Step: %d inputs for %d labels of width %d", len(x), len(y), N0)
@@ -236,15 +252,12 @@ func (e *EBP) Step(x []float64, y []int) error {
 // setTarget fills e.target with the ±1 targets of label y.
 func (e *EBP) setTarget(y int) error {
 	C := len(e.target)
+	if err := checkLabel(y, C); err != nil {
+		return err
+	}
 	if C == 1 {
-		if y != 1 && y != -1 {
-			return errors.Errorf("label %d: a one-output network needs labels ±1", y)
-		}
 		e.target[0] = float64(y)
 		return nil
-	}
-	if y < 0 || y >= C {
-		return errors.Errorf("label %d outside [0, %d)", y, C)
 	}
 	for k := range e.target {
 		e.target[k] = -1
@@ -288,6 +301,9 @@ func (e *EBP) backward() {
 // CheckFinite returns a *mpnet.NonFiniteError for the first NaN or Inf in
 // the fields (or means) of any layer; Fit calls it after every epoch.
 func (e *EBP) CheckFinite() error {
+	if err := e.ready(); err != nil {
+		return err
+	}
 	for l, ly := range e.layers {
 		for i, v := range ly.h {
 			if math.IsNaN(v) || math.IsInf(v, 0) {
@@ -296,4 +312,9 @@ func (e *EBP) CheckFinite() error {
 		}
 	}
 	return nil
+}
+
+// String returns the name of w.
+func (w EBPWeights) String() string {
+	return check.Name("EBPWeights", int(w), "binary", "gaussian")
 }

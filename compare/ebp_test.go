@@ -414,17 +414,7 @@ func TestEBPMNISTBayesian(t *testing.T) {
 	if testing.Short() {
 		t.Skip("MNIST training skipped under -short")
 	}
-	train, test, err := data.Load("embedded", "")
-	if err != nil {
-		t.Fatal(err)
-	}
-	train, test, _, err = data.Standardize(train, test)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if train, test, err = data.TwoClass(train, test); err != nil {
-		t.Fatal(err)
-	}
+	train, test := testutil.Embedded(t, true)
 	log := &ebpEventLog{}
 	e, err := NewEBP(&EBPSettings{Widths: []int{784, 101, 101, 1}, BatchSize: 10, Epochs: 2, Seed: 1, TrainEval: 2000, Recorder: log})
 	if err != nil {

@@ -1,11 +1,12 @@
 package compare
 
 import (
-	"fmt"
-	"math"
 	"time"
 
 	"github.com/pkg/errors"
+
+	"github.com/fbpgo/fbp/internal/check"
+	"github.com/fbpgo/fbp/internal/memlimit"
 )
 
 // AnnealSettings configure replicated simulated annealing on the robust
@@ -53,6 +54,11 @@ type AnnealSettings struct {
 	// Seed seeds the one random source of a run (initial configuration,
 	// moves, acceptance). The same seed gives an identical run.
 	Seed uint64
+	// MaxMemory bounds, in bytes, the memory that NewAnneal and AnnealSolve
+	// are estimated to need; over it they return an error giving the
+	// estimate. 0 means half the machine's memory (memlimit.Default), a
+	// negative value means no limit. It is not part of the JSON form.
+	MaxMemory int64 `json:"-"`
 }
 
 // DefaultAnnealSettings returns plain SA (y = 1, no interaction) with the
@@ -67,16 +73,7 @@ func DefaultAnnealSettings(K, N int) *AnnealSettings {
 }
 
 // AnnealSettingsError names an invalid field of AnnealSettings.
-type AnnealSettingsError struct {
-	Field string
-	Err   error
-}
-
-func (e *AnnealSettingsError) Error() string {
-	return "compare: AnnealSettings." + e.Field + ": " + e.Err.Error()
-}
-
-func (e *AnnealSettingsError) Unwrap() error { return e.Err }
+type AnnealSettingsError = check.Error[AnnealSettings]
 
 // annealMaxParam caps β and γ: beyond it exp(−β·ΔE) and tanh(γ·S) are
 // already 0 or ±1 in float64 for every integer ΔE, S ≠ 0, and the cap keeps
@@ -87,36 +84,36 @@ const annealMaxParam = 1e12
 type annealResolved struct {
 	K, y, steps                int
 	beta, fBeta, gamma, fGamma float64
-	maxStall, maxMoves         int64
+	maxStall, maxMoves, maxMem int64
 	seed                       uint64
 }
 
 func (s *AnnealSettings) resolve() (*annealResolved, error) {
-	finite := func(v float64) bool { return !math.IsNaN(v) && !math.IsInf(v, 0) }
 	switch {
 	case s == nil:
-		return nil, &AnnealSettingsError{"K", errors.New("nil settings")}
+		return nil, check.Wrap[AnnealSettings]("K", errors.New("nil settings"))
 	case s.K < 1 || s.K%2 == 0 || s.K > 1<<10:
-		return nil, &AnnealSettingsError{"K", errors.Errorf("%d: want an odd count in [1, 1023] (1: perceptron)", s.K)}
+		return nil, check.Bad[AnnealSettings]("K", s.K, "an odd count in [1, 1023] (1: perceptron)")
 	case s.Replicas < 0 || s.Replicas > 1<<10:
-		return nil, &AnnealSettingsError{"Replicas", errors.Errorf("%d: want a count in [1, 1024] (0 means 1)", s.Replicas)}
-	case !finite(s.Beta0) || s.Beta0 < 0 || s.Beta0 > annealMaxParam:
-		return nil, &AnnealSettingsError{"Beta0", errors.Errorf("%v: want a value in (0, 1e12] (0 means 1)", s.Beta0)}
-	case !finite(s.BetaFactor) || s.BetaFactor < 0:
-		return nil, &AnnealSettingsError{"BetaFactor", errors.Errorf("%v: want a finite value > 0 (0 means 1)", s.BetaFactor)}
-	case !finite(s.Gamma0) || s.Gamma0 < 0 || s.Gamma0 > annealMaxParam:
-		return nil, &AnnealSettingsError{"Gamma0", errors.Errorf("%v: want a value in [0, 1e12] (0: no interaction)", s.Gamma0)}
-	case !finite(s.GammaFactor) || s.GammaFactor < 0:
-		return nil, &AnnealSettingsError{"GammaFactor", errors.Errorf("%v: want a finite value > 0 (0 means 1)", s.GammaFactor)}
+		return nil, check.Bad[AnnealSettings]("Replicas", s.Replicas, "a count in [1, 1024] (0 means 1)")
+	case !check.Finite(s.Beta0) || s.Beta0 < 0 || s.Beta0 > annealMaxParam:
+		return nil, check.Bad[AnnealSettings]("Beta0", s.Beta0, "a value in (0, 1e12] (0 means 1)")
+	case !check.Finite(s.BetaFactor) || s.BetaFactor < 0:
+		return nil, check.Bad[AnnealSettings]("BetaFactor", s.BetaFactor, "a finite value > 0 (0 means 1)")
+	case !check.Finite(s.Gamma0) || s.Gamma0 < 0 || s.Gamma0 > annealMaxParam:
+		return nil, check.Bad[AnnealSettings]("Gamma0", s.Gamma0, "a value in [0, 1e12] (0: no interaction)")
+	case !check.Finite(s.GammaFactor) || s.GammaFactor < 0:
+		return nil, check.Bad[AnnealSettings]("GammaFactor", s.GammaFactor, "a finite value > 0 (0 means 1)")
 	case s.Steps < 0:
-		return nil, &AnnealSettingsError{"Steps", errors.Errorf("%d: want a count ≥ 1 (0 means 1000)", s.Steps)}
+		return nil, check.Bad[AnnealSettings]("Steps", s.Steps, "a count ≥ 1 (0 means 1000)")
 	case s.MaxStall < 0:
-		return nil, &AnnealSettingsError{"MaxStall", errors.Errorf("%d: want a count ≥ 0 (0: no limit)", s.MaxStall)}
+		return nil, check.Bad[AnnealSettings]("MaxStall", s.MaxStall, "a count ≥ 0 (0: no limit)")
 	case s.MaxMoves < 0:
-		return nil, &AnnealSettingsError{"MaxMoves", errors.Errorf("%d: want a count ≥ 1 (0 means 1e9)", s.MaxMoves)}
+		return nil, check.Bad[AnnealSettings]("MaxMoves", s.MaxMoves, "a count ≥ 1 (0 means 1e9)")
 	}
 	r := &annealResolved{K: s.K, y: max(s.Replicas, 1), steps: s.Steps, beta: s.Beta0, fBeta: s.BetaFactor,
-		gamma: s.Gamma0, fGamma: s.GammaFactor, maxStall: s.MaxStall, maxMoves: s.MaxMoves, seed: s.Seed}
+		gamma: s.Gamma0, fGamma: s.GammaFactor, maxStall: s.MaxStall, maxMoves: s.MaxMoves, seed: s.Seed,
+		maxMem: memlimit.Limit(s.MaxMemory)}
 	if r.steps == 0 {
 		r.steps = 1000
 	}
@@ -155,20 +152,6 @@ const (
 	AnnealInterrupted
 )
 
-func (s AnnealStatus) String() string {
-	switch s {
-	case AnnealSolved:
-		return "solved"
-	case AnnealStalled:
-		return "stalled"
-	case AnnealMoveLimit:
-		return "move limit"
-	case AnnealInterrupted:
-		return "interrupted"
-	}
-	return fmt.Sprintf("AnnealStatus(%d)", int(s))
-}
-
 // AnnealResult is the outcome of an annealing run.
 type AnnealResult struct {
 	// Status says why the run stopped; Solved is Status == AnnealSolved.
@@ -190,4 +173,9 @@ type AnnealResult struct {
 	Distance float64
 	// Runtime is the wall time of Run.
 	Runtime time.Duration
+}
+
+// String returns the name of s.
+func (s AnnealStatus) String() string {
+	return check.Name("AnnealStatus", int(s), "solved", "stalled", "move limit", "interrupted")
 }

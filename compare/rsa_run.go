@@ -2,11 +2,16 @@ package compare
 
 import (
 	"context"
+	"fmt"
 	"math"
 	"math/rand/v2"
 	"time"
 
+	"github.com/pkg/errors"
+
 	"github.com/fbpgo/fbp/data"
+	"github.com/fbpgo/fbp/internal/check"
+	"github.com/fbpgo/fbp/internal/memlimit"
 )
 
 // Anneal is one replicated simulated annealing run (AnnealSettings) on a
@@ -48,13 +53,11 @@ type Anneal struct {
 
 // NewAnneal checks s and the training set (±1 patterns and labels, N odd)
 // and returns a run whose replicas all start from one random configuration
-// drawn from the random source seeded with s.Seed.
+// drawn from the random source seeded with s.Seed. It returns an
+// *AnnealSettingsError for MaxMemory when the run's memory estimate
+// exceeds s.MaxMemory.
 func NewAnneal(train *data.Set, s *AnnealSettings) (*Anneal, error) {
-	rv, err := s.resolve()
-	if err != nil {
-		return nil, err
-	}
-	p, err := cmNewProblem(train)
+	rv, p, err := annealSetup(s, train)
 	if err != nil {
 		return nil, err
 	}
@@ -88,6 +91,24 @@ func NewAnneal(train *data.Set, s *AnnealSettings) (*Anneal, error) {
 	r.lc = make([]float64, 2*y+1)
 	r.setGamma(rv.gamma)
 	return r, nil
+}
+
+// annealSetup resolves s, checks train and compares the memory estimate of
+// a run with s.MaxMemory.
+func annealSetup(s *AnnealSettings, train *data.Set) (*annealResolved, *cmProblem, error) {
+	rv, err := s.resolve()
+	if err != nil {
+		return nil, nil, err
+	}
+	p, err := cmNewProblem(train)
+	if err != nil {
+		return nil, nil, err
+	}
+	what := fmt.Sprintf("N = %d, M = %d, %d replicas", p.N, p.M, rv.y)
+	if err := memlimit.Check(what, annealBytes(rv.K, p.N, p.M, rv.y), rv.maxMem); err != nil {
+		return nil, nil, check.Wrap[AnnealSettings]("MaxMemory", err)
+	}
+	return rv, p, nil
 }
 
 // recompute sets the fields, pattern energies and energy of replica a from
@@ -147,28 +168,10 @@ func (r *Anneal) patternEnergy(h []int32, m, k int, hk int32) int32 {
 		return 0
 	}
 	var E int32
-	for _, u := range cmLeastWrong32(r.ix, r.hk, s, int((1-s*out)/2)) {
-		E += (abs32(r.hk[u]) + 1) / 2
+	for _, u := range cmLeastWrong(r.ix, r.hk, s, int((1-s*out)/2)) {
+		E += (cmAbs(r.hk[u]) + 1) / 2
 	}
 	return E
-}
-
-// cmLeastWrong32 is cmLeastWrong for int32 fields.
-func cmLeastWrong32(idx []int, h []int32, sigma int32, n int) []int {
-	c := 0
-	for k, v := range h {
-		if sigma*v >= 0 {
-			continue
-		}
-		j := c
-		for j > 0 && abs32(h[idx[j-1]]) > abs32(v) {
-			idx[j] = idx[j-1]
-			j--
-		}
-		idx[j] = k
-		c++
-	}
-	return idx[:min(n, c)]
 }
 
 // sign32 is the sign of an odd field: +1 for v > 0, −1 otherwise.
@@ -177,13 +180,6 @@ func sign32(v int32) int32 {
 		return 1
 	}
 	return -1
-}
-
-func abs32(v int32) int32 {
-	if v < 0 {
-		return -v
-	}
-	return v
 }
 
 // flip returns the energy shift ΔE of flipping W^a_{ki} (j = k·N + i) and,
@@ -262,6 +258,12 @@ func (r *Anneal) accept(a, j, dE int) bool {
 // (checked every 4096 moves). A run continues from where a previous Run
 // stopped, with fresh counters.
 func (r *Anneal) Run(ctx context.Context) (*AnnealResult, error) {
+	if r == nil || len(r.E) == 0 {
+		return nil, errors.New("compare: the Anneal is nil or a zero value: make it with NewAnneal")
+	}
+	if ctx == nil {
+		ctx = context.Background()
+	}
 	start := time.Now()
 	res := &AnnealResult{SolvedBy: -1, Status: AnnealMoveLimit}
 	for a, E := range r.E {
@@ -340,11 +342,21 @@ func (r *Anneal) finish(res *AnnealResult) {
 	res.Distance = d / float64(y*(y-1)/2)
 }
 
-// Energy returns the energy E(W^a) of replica a (EXPERIMENTS §II.1).
-func (r *Anneal) Energy(a int) int { return r.E[a] }
+// Energy returns the energy E(W^a) of replica a (EXPERIMENTS §II.1), or −1
+// if there is no replica a.
+func (r *Anneal) Energy(a int) int {
+	if r == nil || a < 0 || a >= len(r.E) {
+		return -1
+	}
+	return r.E[a]
+}
 
-// Replica returns the weights of replica a (K×N row-major, ±1); a copy.
+// Replica returns the weights of replica a (K×N row-major, ±1); a copy, nil
+// if there is no replica a.
 func (r *Anneal) Replica(a int) []float64 {
+	if r == nil || a < 0 || a >= len(r.w) {
+		return nil
+	}
 	out := make([]float64, len(r.w[a]))
 	for j, v := range r.w[a] {
 		out[j] = float64(v)

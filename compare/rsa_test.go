@@ -49,14 +49,9 @@ func naiveAnnealEnergy(s *data.Set, w []float64, K int) int {
 	return E
 }
 
-func annealProblem(t testing.TB, seed uint64, N, M int) *data.Set {
-	t.Helper()
-	s, err := data.RandomPatterns(rand.New(rand.NewPCG(seed, 1)), N, M)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return s
-}
+// annealProblem returns M random patterns of N inputs from the PCG stream
+// (seed, 1).
+func annealProblem(t testing.TB, seed uint64, N, M int) *data.Set { return cmTestSet(t, seed, 1, N, M) }
 
 // TestAnnealIncrementalEnergyShift flips random weights of random replicas
 // and checks, after every flip, that the incremental shift ΔE equals the
@@ -383,5 +378,47 @@ func BenchmarkAnnealMoves(b *testing.B) {
 			b.ReportMetric(float64(res.Moves)/b.Elapsed().Seconds(), "moves/s")
 			annealSink += int(res.Moves)
 		})
+	}
+}
+
+// TestAnnealMemoryLimit checks that AnnealSolve and NewAnneal refuse a
+// request over MaxMemory with an *AnnealSettingsError for MaxMemory giving
+// the estimate, before running anything, and that sizes the synthetic data
+// cannot hold are errors naming N and M.
+func TestAnnealMemoryLimit(t *testing.T) {
+	s := &AnnealSettings{K: 3, Replicas: 3}
+	need, err := AnnealSolveMemory(s, 21, 0.5, 2)
+	if err != nil || need <= 0 {
+		t.Fatalf("AnnealSolveMemory = %d, %v", need, err)
+	}
+	if more, _ := AnnealSolveMemory(s, 201, 0.5, 2); more <= need {
+		t.Errorf("N = 201 needs %d, N = 21 %d: want more", more, need)
+	}
+	wantMem := func(name string, err error) {
+		t.Helper()
+		var se *AnnealSettingsError
+		if !errors.As(err, &se) || se.Field != "MaxMemory" || !strings.Contains(err.Error(), "needs about") {
+			t.Errorf("%s: err = %v, want an AnnealSettingsError for MaxMemory", name, err)
+		}
+	}
+	s.MaxMemory = need - 1
+	_, err = AnnealSolve(context.Background(), s, 21, 0.5, 2, 1)
+	wantMem("AnnealSolve", err)
+	_, err = NewAnneal(annealProblem(t, 1, 21, 32), s)
+	if err != nil {
+		t.Errorf("NewAnneal of one instance within the limit of two: %v", err)
+	}
+	s.MaxMemory = 1000
+	_, err = NewAnneal(annealProblem(t, 1, 21, 32), s)
+	wantMem("NewAnneal", err)
+	s.MaxMemory = -1
+	for _, c := range []struct {
+		N         int
+		alpha     float64
+		instances int
+	}{{100000001, 100, 2}, {100000001, 0.3, 2}, {21, 1e300, 2}, {21, 0, 2}, {1 << 62, 1, 2}, {21, 0.5, 1 << 30}} {
+		if _, err := AnnealSolveMemory(s, c.N, c.alpha, c.instances); err == nil || !strings.Contains(err.Error(), "M·N ≤") {
+			t.Errorf("N = %d, α = %v, %d instances: err = %v, want the shape limit", c.N, c.alpha, c.instances, err)
+		}
 	}
 }

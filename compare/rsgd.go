@@ -1,12 +1,12 @@
 package compare
 
 import (
-	"fmt"
 	"math"
 	"time"
 
 	"github.com/pkg/errors"
 
+	"github.com/fbpgo/fbp/internal/check"
 	"github.com/fbpgo/fbp/pasp"
 )
 
@@ -30,22 +30,6 @@ const (
 	RSGDContinuous
 	RSGDCenter
 )
-
-func (f RSGDFormula) String() string {
-	switch f {
-	case RSGDSimple:
-		return "simple"
-	case RSGDHard:
-		return "hard"
-	case RSGDCorrected:
-		return "corrected"
-	case RSGDContinuous:
-		return "continuous"
-	case RSGDCenter:
-		return "center"
-	}
-	return fmt.Sprintf("RSGDFormula(%d)", int(f))
-}
 
 // RSGDSettings configure replicated SGD on the robust ensemble for a
 // binary committee machine (BASELINES §3, EXPERIMENTS §II.3). Apart from
@@ -98,16 +82,7 @@ func DefaultRSGDSettings(K int) *RSGDSettings {
 }
 
 // RSGDSettingsError names an invalid field of RSGDSettings.
-type RSGDSettingsError struct {
-	Field string
-	Err   error
-}
-
-func (e *RSGDSettingsError) Error() string {
-	return "compare: RSGDSettings." + e.Field + ": " + e.Err.Error()
-}
-
-func (e *RSGDSettingsError) Unwrap() error { return e.Err }
+type RSGDSettingsError = check.Error[RSGDSettings]
 
 // rsgdResolved holds the settings with the defaults applied.
 type rsgdResolved struct {
@@ -116,30 +91,29 @@ type rsgdResolved struct {
 }
 
 func (s *RSGDSettings) resolve() (*rsgdResolved, error) {
-	finite := func(v float64) bool { return !math.IsNaN(v) && !math.IsInf(v, 0) }
 	switch {
 	case s.K < 1 || s.K%2 == 0 || s.K > 1<<10:
-		return nil, &RSGDSettingsError{"K", errors.Errorf("%d: want an odd count in [1, 1023]", s.K)}
+		return nil, check.Bad[RSGDSettings]("K", s.K, "an odd count in [1, 1023]")
 	case s.Replicas < 0 || s.Replicas > 1<<10:
-		return nil, &RSGDSettingsError{"Replicas", errors.Errorf("%d: want a count in [1, 1024] (0 means 7)", s.Replicas)}
+		return nil, check.Bad[RSGDSettings]("Replicas", s.Replicas, "a count in [1, 1024] (0 means 7)")
 	case s.Batch < 0:
-		return nil, &RSGDSettingsError{"Batch", errors.Errorf("%d: want a size ≥ 1 (0 means 5)", s.Batch)}
-	case !finite(s.Eta) || s.Eta < 0:
-		return nil, &RSGDSettingsError{"Eta", errors.Errorf("%v: want a finite value ≥ 0", s.Eta)}
-	case !finite(s.EtaFactor) || s.EtaFactor < 0:
-		return nil, &RSGDSettingsError{"EtaFactor", errors.Errorf("%v: want a finite value ≥ 0", s.EtaFactor)}
-	case !finite(s.Lambda) || s.Lambda < 0:
-		return nil, &RSGDSettingsError{"Lambda", errors.Errorf("%v: want a finite value ≥ 0", s.Lambda)}
-	case !finite(s.LambdaFactor) || s.LambdaFactor < 0:
-		return nil, &RSGDSettingsError{"LambdaFactor", errors.Errorf("%v: want a finite value ≥ 0", s.LambdaFactor)}
+		return nil, check.Bad[RSGDSettings]("Batch", s.Batch, "a size ≥ 1 (0 means 5)")
+	case !check.Finite(s.Eta) || s.Eta < 0:
+		return nil, check.Bad[RSGDSettings]("Eta", s.Eta, "a finite value ≥ 0")
+	case !check.Finite(s.EtaFactor) || s.EtaFactor < 0:
+		return nil, check.Bad[RSGDSettings]("EtaFactor", s.EtaFactor, "a finite value ≥ 0")
+	case !check.Finite(s.Lambda) || s.Lambda < 0:
+		return nil, check.Bad[RSGDSettings]("Lambda", s.Lambda, "a finite value ≥ 0")
+	case !check.Finite(s.LambdaFactor) || s.LambdaFactor < 0:
+		return nil, check.Bad[RSGDSettings]("LambdaFactor", s.LambdaFactor, "a finite value ≥ 0")
 	case math.IsNaN(s.Gamma) || s.Gamma < 0:
-		return nil, &RSGDSettingsError{"Gamma", errors.Errorf("%v: want a value ≥ 0 (0 means +Inf)", s.Gamma)}
-	case !finite(s.GammaStep):
-		return nil, &RSGDSettingsError{"GammaStep", errors.Errorf("%v: want a finite value", s.GammaStep)}
+		return nil, check.Bad[RSGDSettings]("Gamma", s.Gamma, "a value ≥ 0 (0 means +Inf)")
+	case !check.Finite(s.GammaStep):
+		return nil, check.Bad[RSGDSettings]("GammaStep", s.GammaStep, "a finite value")
 	case s.Formula < RSGDSimple || s.Formula > RSGDCenter:
-		return nil, &RSGDSettingsError{"Formula", errors.Errorf("%v: unknown formula", s.Formula)}
+		return nil, check.Wrap[RSGDSettings]("Formula", errors.Errorf("%v: unknown formula", s.Formula))
 	case s.MaxEpochs < 0:
-		return nil, &RSGDSettingsError{"MaxEpochs", errors.Errorf("%d: want a count ≥ 0 (0 means 1000)", s.MaxEpochs)}
+		return nil, check.Bad[RSGDSettings]("MaxEpochs", s.MaxEpochs, "a count ≥ 0 (0 means 1000)")
 	}
 	r := &rsgdResolved{K: s.K, y: s.Replicas, batch: s.Batch, maxEpochs: s.MaxEpochs,
 		eta: s.Eta, etaF: s.EtaFactor, lambda: s.Lambda, lambdaF: s.LambdaFactor, gamma: s.Gamma, step: s.GammaStep}
@@ -189,4 +163,9 @@ type RSGDResult struct {
 	// MaxEpochs, pasp.Interrupted when its context was cancelled; a solved
 	// run also reports pasp.EpochLimit with Solved set.
 	Status pasp.Status
+}
+
+// String returns the name of f.
+func (f RSGDFormula) String() string {
+	return check.Name("RSGDFormula", int(f), "simple", "hard", "corrected", "continuous", "center")
 }

@@ -11,6 +11,7 @@ import (
 	"github.com/pkg/errors"
 
 	"github.com/fbpgo/fbp/data"
+	"github.com/fbpgo/fbp/internal/check"
 )
 
 // RSGDSolveStats summarises replicated-SGD runs on random instances.
@@ -33,14 +34,14 @@ type RSGDSolveStats struct {
 // depend on their scheduling; s.Recorder is ignored. N must be odd.
 func SolveFraction(ctx context.Context, s *RSGDSettings, N int, alpha float64, instances int, seed uint64) (*RSGDSolveStats, error) {
 	if s == nil {
-		return nil, &RSGDSettingsError{"K", errors.New("nil settings")}
+		return nil, check.Wrap[RSGDSettings]("K", errors.New("nil settings"))
 	}
 	if _, err := s.resolve(); err != nil {
 		return nil, err
 	}
-	M := int(math.Round(alpha * float64(N*s.K)))
-	if N < 1 || N%2 == 0 || M < 1 || instances < 1 {
-		return nil, errors.Errorf("compare: SolveFraction: N = %d, α = %v (M = %d), %d instances: want N odd, M ≥ 1, instances ≥ 1", N, alpha, M, instances)
+	M, err := solveShape("SolveFraction", s.K, N, alpha, instances)
+	if err != nil {
+		return nil, err
 	}
 	results, errs := runInstances(instances, func(i int) (*RSGDResult, error) {
 		return rsgdInstance(ctx, s, N, M, seed, i)
@@ -81,6 +82,24 @@ func rsgdInstance(ctx context.Context, s *RSGDSettings, N, M int, seed uint64, i
 		return nil, err
 	}
 	return r.Run(ctx)
+}
+
+// maxInstances bounds the instances of AnnealSolve and SolveFraction, whose
+// results are kept per instance.
+const maxInstances = 1 << 20
+
+// solveShape checks the arguments of AnnealSolve and SolveFraction (fn)
+// and returns the number of patterns M = round(α·N·K) of an instance.
+func solveShape(fn string, K, N int, alpha float64, instances int) (int, error) {
+	Mf := 0.0
+	if N >= 1 && N <= data.MaxSyntheticElems {
+		Mf = math.Round(alpha * float64(N*K))
+	}
+	if N < 1 || N%2 == 0 || !(Mf >= 1) || Mf*float64(N) > data.MaxSyntheticElems || instances < 1 || instances > maxInstances {
+		return 0, errors.Errorf("compare: %s: N = %d, α = %v (M = %.0f), %d instances: want N odd, M ≥ 1, M·N ≤ %d and 1 ≤ instances ≤ %d",
+			fn, N, alpha, Mf, instances, data.MaxSyntheticElems, maxInstances)
+	}
+	return int(Mf), nil
 }
 
 // runInstances runs f for the instances 0..n−1 on GOMAXPROCS goroutines and

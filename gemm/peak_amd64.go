@@ -30,13 +30,15 @@ func fmaRound(f32 bool, g int) float64 {
 // independent AVX-512 fused multiply-adds (float32 or float64) on g
 // goroutines for about d. It returns GFLOP per wall-clock second, or 0 on
 // a CPU without AVX-512. Benchmarks divide their rates by it to state them
-// as a fraction of the hardware, measured in the same process.
+// as a fraction of the hardware, measured in the same process. g below 1
+// counts as 1; d of zero or less runs one round (about 0.2 ms).
 func FMAPeak(f32 bool, g int, d time.Duration) float64 {
 	if !supported(levelAVX512) {
 		return 0
 	}
-	var flops float64
+	g = max(g, 1)
 	start := time.Now()
+	flops := fmaRound(f32, g)
 	for time.Since(start) < d {
 		flops += fmaRound(f32, g)
 	}

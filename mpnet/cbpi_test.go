@@ -96,13 +96,7 @@ func cbpiNet(t *testing.T, widths []int, dt tensor.Dtype, density float64, seed 
 	L := len(widths) - 1
 	cfg := Config{Widths: widths, Kinds: Kinds(CBPI, L, 2), Density: []float64{density}, Dtype: dt}
 	rng := rand.New(rand.NewPCG(seed, 1))
-	net, err := New(cfg, rng)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := net.Init(1, rng); err != nil {
-		t.Fatal(err)
-	}
+	net := initNet(t, cfg, rng)
 	return net
 }
 

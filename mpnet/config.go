@@ -2,8 +2,11 @@ package mpnet
 
 import (
 	"math"
+	"sync"
 
 	"github.com/pkg/errors"
+
+	"github.com/fbpgo/fbp/internal/memlimit"
 	"gorgonia.org/tensor"
 )
 
@@ -110,10 +113,88 @@ func (c *Config) Validate() error {
 	return nil
 }
 
-// Classes returns the number of classes: 2 for a sign output, else N_L.
+// Classes returns the number of classes: 2 for a sign output, else N_L (0
+// without widths).
 func (c *Config) Classes() int {
+	if len(c.Widths) == 0 {
+		return 0
+	}
 	if out := c.Widths[len(c.Widths)-1]; out > 1 {
 		return out
 	}
 	return 2
+}
+
+// The tensor counts behind MemoryBytes, upper bounds read off the sweep
+// graph and checked against measured peaks by TestMemoryBytes.
+const (
+	// weightTensors counts the weight-shaped tensors of one layer: the
+	// state m, σ, H, Hext and the mask, and the results of one sweep (H_in,
+	// the new H, m and σ, and the fused cavity output). A rule's extra
+	// state tensor (CBPI's Ω, Ωext) counts twice: state and update.
+	weightTensors = 10
+	// batchTensors counts the (K+N)×B tensors of one layer in a sweep:
+	// the input statistics, ω, V, the output functions, the downward
+	// fields and their cavity forms.
+	batchTensors = 20
+	// bpCavityTensors counts the K×N×B tensors of a BP layer: its cavity
+	// means and fields, their updates and the cavity activations.
+	bpCavityTensors = 6
+)
+
+// MemoryBytes estimates the peak memory, in bytes, of training a network of
+// this valid configuration on mini-batches of batch samples. With K×N the
+// shape of layer l, s the size of the float type and W_l = K·N (d·K·N for a
+// layer stored sparsely at density d < 1), it sums over the layers
+//
+//	(10 + 2e)·W_l·s (state and one sweep's weight-shaped results, e the
+//	                 number of extra state tensors of the rule: 2 for CBPI)
+//	+ 8·K·N         (the float64 mask that New draws)
+//	+ 20·(K+N)·B·s  (batch-sized messages)
+//	+ 6·K·N·B·s     (BP layers only: the cavity messages).
+//
+// It is an upper estimate for choosing a size, not an exact account (the
+// training set is not included), and saturates at math.MaxInt64 instead of
+// overflowing; a nil or zero Config needs 0.
+func (c *Config) MemoryBytes(batch int) int64 {
+	if c == nil {
+		return 0
+	}
+	s := int64(c.dtype().Size())
+	B := int64(max(batch, 1))
+	var total int64
+	for l, k := range c.Kinds {
+		if l+1 >= len(c.Widths) || !k.valid() {
+			break
+		}
+		K, N := int64(c.Widths[l+1]), int64(c.Widths[l])
+		r := k.info().newRule(c)
+		stored := memlimit.Product(K, N)
+		if d := c.density(l); d < 1 && !c.DenseStorage && r.sparse() {
+			stored = int64(math.Ceil(d * float64(stored)))
+		}
+		total = memlimit.Sum(total,
+			memlimit.Product(int64(weightTensors+2*len(r.extra())), stored, s),
+			memlimit.Product(8, K, N),
+			memlimit.Product(batchTensors, K+N, B, s))
+		if k == BP {
+			total = memlimit.Sum(total, memlimit.Product(bpCavityTensors, K, N, B, s))
+		}
+	}
+	return total
+}
+
+// memoryLimit returns the memory New allows a network: half the machine's
+// (memlimit.Default, read once); a variable for tests.
+var memoryLimit = sync.OnceValue(memlimit.Default)
+
+// checkMemory refuses a network whose state alone (MemoryBytes of a batch
+// of one) needs more than limit bytes, before anything of its size exists.
+func (c *Config) checkMemory(limit int64) error {
+	need := c.MemoryBytes(1)
+	if limit <= 0 || need <= limit {
+		return nil
+	}
+	return errors.Errorf("mpnet: a network of widths %v needs about %s, more than the memory limit of %s (half the machine's memory)",
+		c.Widths, memlimit.Format(need), memlimit.Format(limit))
 }

@@ -36,15 +36,7 @@ func gpu(t testing.TB) ops.Device {
 // twinNets returns two identical initialised networks, the second on the GPU.
 func twinNets(t testing.TB, cfg Config, seed uint64) (cpu, dev *Network) {
 	mk := func() *Network {
-		rng := rand.New(rand.NewPCG(seed, 1))
-		net, err := New(cfg, rng)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if err := net.Init(1, rng); err != nil {
-			t.Fatal(err)
-		}
-		return net
+		return initNet(t, cfg, rand.New(rand.NewPCG(seed, 1)))
 	}
 	cpu, dev = mk(), mk()
 	if err := dev.To(gpu(t)); err != nil {
@@ -216,17 +208,7 @@ func BenchmarkSweepCUDA(b *testing.B) {
 					if err := net.SetBatch(x, y); err != nil {
 						b.Fatal(err)
 					}
-					psi, r := []float64{0.8, 0.8, 0.8}, []float64{0, 0, 0}
-					if _, err := net.Iterate(psi, r); err != nil {
-						b.Fatal(err)
-					}
-					b.ResetTimer()
-					for i := 0; i < b.N; i++ {
-						if _, err := net.Iterate(psi, r); err != nil {
-							b.Fatal(err)
-						}
-					}
-					b.StopTimer()
+					benchSweeps(b, net, []float64{0.8, 0.8, 0.8}, []float64{0, 0, 0}, nil)
 					_, peak := d.Memory()
 					b.ReportMetric(float64(peak)/(1<<20), "peakMiB")
 					net.To(nil)
@@ -241,35 +223,12 @@ func BenchmarkSweepCUDA(b *testing.B) {
 func benchFloorCUDA(b *testing.B, d ops.Device, hidden, B int) {
 	widths := []int{784, hidden, hidden, 10}
 	g := gorgonia.NewGraph()
-	type product struct {
-		op   gorgonia.Op
-		a, c *tensor.Dense
-	}
-	var ps []product
-	for l := 0; l+1 < len(widths); l++ {
-		K, N := widths[l+1], widths[l]
-		m, _ := d.New(tensor.Float32, K, N)
-		x, _ := d.New(tensor.Float32, N, B)
-		gk, _ := d.New(tensor.Float32, K, B)
-		for _, p := range []struct {
-			ta, tb bool
-			a, c   *tensor.Dense
-		}{{false, false, m, x}, {true, false, m, gk}, {false, true, gk, x}} {
-			an := gorgonia.NewTensor(g, tensor.Float32, 2, gorgonia.WithShape(p.a.Shape()...), gorgonia.WithValue(p.a))
-			cn := gorgonia.NewTensor(g, tensor.Float32, 2, gorgonia.WithShape(p.c.Shape()...), gorgonia.WithValue(p.c))
-			n, err := ops.MatMul(an, cn, p.ta, p.tb)
-			if err != nil {
-				b.Fatal(err)
-			}
-			ps = append(ps, product{n.Op(), p.a, p.c})
-		}
-	}
+	ps := floorProducts(b, g, widths, B, tensor.Float32, func(r, c int) *tensor.Dense {
+		t, _ := d.New(tensor.Float32, r, c)
+		return t
+	})
 	run := func() {
-		for _, p := range ps {
-			if _, err := p.op.Do(p.a, p.c); err != nil {
-				b.Fatal(err)
-			}
-		}
+		runFloor(b, ps)
 		if err := d.Sync(); err != nil {
 			b.Fatal(err)
 		}

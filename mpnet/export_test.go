@@ -10,6 +10,7 @@ import (
 	"gorgonia.org/tensor"
 
 	"github.com/fbpgo/fbp/data"
+	"github.com/fbpgo/fbp/internal/testutil"
 )
 
 // checkExport exports net with the given batch size and checks that the
@@ -154,13 +155,7 @@ func TestExportTies(t *testing.T) {
 	for _, out := range []int{1, 4} {
 		widths := []int{8, 6, 6, out}
 		rng := rand.New(rand.NewPCG(3, uint64(out)))
-		net, err := New(Config{Widths: widths, Kinds: Kinds(MF, 3, max(out, 2)), Density: []float64{0.8}}, rng)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if err := net.Init(1, rng); err != nil {
-			t.Fatal(err)
-		}
+		net := initNet(t, Config{Widths: widths, Kinds: Kinds(MF, 3, max(out, 2)), Density: []float64{0.8}}, rng)
 		M := 300
 		x := make([]float64, M*widths[0])
 		for i := range x {
@@ -219,14 +214,7 @@ func TestExportFloat32(t *testing.T) {
 // TestExportMNIST trains on the embedded MNIST subset for a few PasP
 // mini-batches and compares the two predictors on the 2,000 test images.
 func TestExportMNIST(t *testing.T) {
-	trainSet, testSet, err := data.Load("embedded", "")
-	if err != nil {
-		t.Fatal(err)
-	}
-	trainSet, testSet, _, err = data.Standardize(trainSet, testSet)
-	if err != nil {
-		t.Fatal(err)
-	}
+	trainSet, testSet := testutil.Embedded(t, false)
 	steps := 10
 	if testing.Short() {
 		steps = 3
@@ -246,13 +234,7 @@ func TestExportMNIST(t *testing.T) {
 		}
 		cfg := Config{Widths: []int{trn.N, 101, 101, out}, Kinds: Kinds(tc.hidden, 3, tc.classes)}
 		rng := rand.New(rand.NewPCG(1, 1))
-		net, err := New(cfg, rng)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if err := net.Init(1, rng); err != nil {
-			t.Fatal(err)
-		}
+		net := initNet(t, cfg, rng)
 		const B = 128
 		for s := 0; s < steps; s++ {
 			if err := net.SetPrior([]float64{1 + 1e-4, 1 + 1e-4, 0.9}, 0); err != nil {

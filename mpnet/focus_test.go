@@ -19,13 +19,7 @@ func focusRun(t *testing.T, dt tensor.Dtype, kinds []Kind, y []float64, withPrio
 		classes, out = 3, 3
 	}
 	rng := rand.New(rand.NewPCG(5, 6))
-	net, err := New(Config{Widths: []int{9, 7, 5, out}, Kinds: kinds, Dtype: dt}, rng)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := net.Init(1, rng); err != nil {
-		t.Fatal(err)
-	}
+	net := initNet(t, Config{Widths: []int{9, 7, 5, out}, Kinds: kinds, Dtype: dt}, rng)
 	if y != nil {
 		if err := net.SetFocus(y, withPrior); err != nil {
 			t.Fatal(err)

@@ -6,24 +6,19 @@ import (
 	"hash/crc32"
 	"math"
 	"math/rand/v2"
-	"runtime/metrics"
 	"testing"
 	"time"
 
 	"gorgonia.org/tensor"
+
+	"github.com/fbpgo/fbp/internal/testutil"
 )
 
 // fuzzNet returns the saved form of a small initialised network.
 func fuzzNet(tb testing.TB, cfg Config, seed uint64) []byte {
 	tb.Helper()
 	rng := rand.New(rand.NewPCG(seed, 1))
-	net, err := New(cfg, rng)
-	if err != nil {
-		tb.Fatal(err)
-	}
-	if err := net.Init(1, rng); err != nil {
-		tb.Fatal(err)
-	}
+	net := initNet(tb, cfg, rng)
 	var buf bytes.Buffer
 	if _, err := net.WriteTo(&buf); err != nil {
 		tb.Fatal(err)
@@ -65,13 +60,6 @@ func withCRC(b []byte) []byte {
 	return c
 }
 
-// allocBytes returns the bytes allocated on the heap by this process so far.
-func allocBytes() uint64 {
-	s := []metrics.Sample{{Name: "/gc/heap/allocs:bytes"}}
-	metrics.Read(s)
-	return s[0].Value.Uint64()
-}
-
 // Limits of one ReadNetwork call in FuzzReadNetwork and
 // TestReadNetworkLyingHeader: the bytes it may allocate are
 // readAllocPerByte·len(input) + readAllocFixed, and it must return within
@@ -88,9 +76,9 @@ const (
 // WriteTo unchanged.
 func checkReadNetwork(t *testing.T, b []byte) {
 	t.Helper()
-	start, a0 := time.Now(), allocBytes()
+	start, a0 := time.Now(), testutil.AllocBytes()
 	net, err := ReadNetwork(bytes.NewReader(b))
-	if d, a := time.Since(start), allocBytes()-a0; d > readTimeLimit || a > readAllocPerByte*uint64(len(b))+readAllocFixed {
+	if d, a := time.Since(start), testutil.AllocBytes()-a0; d > readTimeLimit || a > readAllocPerByte*uint64(len(b))+readAllocFixed {
 		t.Fatalf("ReadNetwork of %d bytes took %v and allocated %d bytes", len(b), d, a)
 	}
 	if err != nil {

@@ -38,6 +38,12 @@ var netMagic = [8]byte{'F', 'B', 'P', 'N', 'E', 'T', 0, 1}
 
 // WriteTo writes the network in the format above.
 func (net *Network) WriteTo(w io.Writer) (int64, error) {
+	if err := net.ready(); err != nil {
+		return 0, err
+	}
+	if w == nil {
+		return 0, errors.New("mpnet: WriteTo: nil writer")
+	}
 	cw := &countWriter{w: w, crc: crc32.NewIEEE()}
 	bw := bufio.NewWriter(cw)
 	put := func(v any) { binary.Write(bw, binary.LittleEndian, v) }
@@ -99,14 +105,20 @@ func (c *countWriter) Write(p []byte) (int, error) {
 }
 
 // ReadNetwork reads a network written by WriteTo. A wrong magic, an
-// unsupported version, an implausible header, a truncated stream or a
-// checksum mismatch is an error. Nothing is allocated before the sizes
-// have been checked, and memory for the weights grows only as their bytes
-// arrive.
+// unsupported version, an implausible header, a truncated stream, a
+// checksum mismatch or a stored state that no network can hold (a mask
+// value other than 0 or 1, a non-finite value, a mean outside [−1, 1]) is
+// an error. Nothing is allocated before the sizes have been checked, and
+// memory for the weights grows only as their bytes arrive. It reads exactly
+// the network's bytes and nothing after them, so that a container format
+// (a checkpoint) can continue reading r; a caller reading from a file
+// should give it a buffered reader.
 func ReadNetwork(r io.Reader) (*Network, error) {
+	if r == nil {
+		return nil, errors.New("mpnet: ReadNetwork: nil reader")
+	}
 	crc := crc32.NewIEEE()
-	br := bufio.NewReader(r)
-	tr := io.TeeReader(br, crc)
+	tr := io.TeeReader(r, crc)
 	cfg, version, err := readHeader(tr)
 	if err != nil {
 		return nil, err
@@ -135,7 +147,7 @@ func ReadNetwork(r io.Reader) (*Network, error) {
 	}
 	sum := crc.Sum32()
 	var stored uint32
-	if err := binary.Read(br, binary.LittleEndian, &stored); err != nil {
+	if err := binary.Read(r, binary.LittleEndian, &stored); err != nil {
 		return nil, readErr(err, "checksum")
 	}
 	if stored != sum {
@@ -243,6 +255,9 @@ func (net *Network) readLayer(r io.Reader, l int, ly *layer) error {
 		}
 		// The first offending value decides, non-finite before refused.
 		i, err := ly.rule.validate(j, v, stored[:j])
+		if j == 3 && err == nil {
+			i, err = validateMask(v)
+		}
 		if bad >= 0 && (i < 0 || bad <= i) {
 			return &NonFiniteError{Layer: l, Field: "stored state", Index: bad}
 		}
@@ -274,4 +289,15 @@ func readGrowing(r io.Reader, n int) ([]byte, error) {
 		buf = buf[:len(buf)+k]
 	}
 	return buf, nil
+}
+
+// validateMask refuses a stored mask value other than 0 or 1: it returns
+// the index of the first such value and an error naming it, or −1 and nil.
+func validateMask(mask []float64) (int, error) {
+	for i, x := range mask {
+		if x != 0 && x != 1 {
+			return i, errors.Errorf("stored mask[%d] = %v, want 0 or 1", i, x)
+		}
+	}
+	return -1, nil
 }

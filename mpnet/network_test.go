@@ -31,18 +31,45 @@ func problem(rng *rand.Rand, widths []int, B int) (x []float64, y []int) {
 	return x, y
 }
 
+// initNet returns the network of cfg built by New and initialised by
+// Init(1, rng) from rng, which the caller may go on drawing from; an error
+// fails tb.
+func initNet(tb testing.TB, cfg Config, rng *rand.Rand) *Network {
+	tb.Helper()
+	net, err := New(cfg, rng)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	if err := net.Init(1, rng); err != nil {
+		tb.Fatal(err)
+	}
+	return net
+}
+
+// sweepAllocs returns the bytes and the allocations per sweep of net (ψ =
+// 0.8, r = 0 on three layers), averaged over 5 sweeps after a warm-up.
+func sweepAllocs(t *testing.T, net *Network) (bytes, allocs float64) {
+	t.Helper()
+	psi, r := []float64{0.8, 0.8, 0.8}, []float64{0, 0, 0}
+	net.Iterate(psi, r) // warm-up
+	var before, after runtime.MemStats
+	const runs = 5
+	runtime.ReadMemStats(&before)
+	for i := 0; i < runs; i++ {
+		if _, err := net.Iterate(psi, r); err != nil {
+			t.Fatal(err)
+		}
+	}
+	runtime.ReadMemStats(&after)
+	return float64(after.TotalAlloc-before.TotalAlloc) / runs, float64(after.Mallocs-before.Mallocs) / runs
+}
+
 // train runs steps PasP steps of kind k from a seeded start and returns the
 // network.
 func trainSteps(t *testing.T, cfg Config, seed uint64, steps, tau int, rho, psi []float64) *Network {
 	t.Helper()
 	rng := rand.New(rand.NewPCG(seed, 1))
-	net, err := New(cfg, rng)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := net.Init(1, rng); err != nil {
-		t.Fatal(err)
-	}
+	net := initNet(t, cfg, rng)
 	data := rand.New(rand.NewPCG(seed, 2))
 	r := make([]float64, len(psi))
 	for s := 0; s < steps; s++ {
@@ -109,8 +136,7 @@ func TestPasPAccumulatesHext(t *testing.T) {
 	for _, k := range []Kind{BPI, MF, AMP} {
 		cfg := Config{Widths: []int{6, 4, 1}, Kinds: Kinds(k, 2, 2)}
 		rng := rand.New(rand.NewPCG(5, 1))
-		net, _ := New(cfg, rng)
-		net.Init(1, rng)
+		net := initNet(t, cfg, rng)
 		h0 := net.H(0)
 		data := rand.New(rand.NewPCG(5, 2))
 		sumHin := make([]float64, len(h0))
@@ -188,26 +214,14 @@ func TestSweepAllocatesNoTensors(t *testing.T) {
 	for _, k := range []Kind{BPI, BP, MF, AMP} {
 		cfg := Config{Widths: []int{600, 400, 400, 10}, Kinds: Kinds(k, 3, 10)}
 		rng := rand.New(rand.NewPCG(1, 1))
-		net, _ := New(cfg, rng)
-		net.Init(1, rng)
+		net := initNet(t, cfg, rng)
 		x, y := problem(rng, cfg.Widths, 32)
 		if err := net.SetBatch(x, y); err != nil {
 			t.Fatal(err)
 		}
-		psi, r := []float64{0.8, 0.8, 0.8}, []float64{0, 0, 0}
-		net.Iterate(psi, r) // warm-up
-		var before, after runtime.MemStats
-		const runs = 5
-		runtime.ReadMemStats(&before)
-		for i := 0; i < runs; i++ {
-			if _, err := net.Iterate(psi, r); err != nil {
-				t.Fatal(err)
-			}
-		}
-		runtime.ReadMemStats(&after)
-		perSweep := float64(after.TotalAlloc-before.TotalAlloc) / runs
+		perSweep, allocs := sweepAllocs(t, net)
 		bound := float64(400*600*8) / 8
-		t.Logf("%v: %.0f bytes, %.0f allocations per sweep", k, perSweep, float64(after.Mallocs-before.Mallocs)/runs)
+		t.Logf("%v: %.0f bytes, %.0f allocations per sweep", k, perSweep, allocs)
 		if perSweep > bound {
 			t.Errorf("%v: a warmed-up sweep allocates %.0f bytes, more than the bound %.0f", k, perSweep, bound)
 		}
@@ -332,14 +346,7 @@ func TestSetBatchResidentMatchesSetBatch(t *testing.T) {
 	cfg := Config{Widths: []int{12, 7, 3}, Kinds: Kinds(BPI, 2, 3)}
 	rng := rand.New(rand.NewPCG(4, 4))
 	M := 20
-	x := make([]float64, M*12)
-	for i := range x {
-		x[i] = rng.NormFloat64()
-	}
-	y := make([]int, M)
-	for n := range y {
-		y[n] = rng.IntN(3)
-	}
+	x, y := problem(rng, cfg.Widths, M)
 	idx := []int{3, 19, 0, 7, 7}
 	var ms [2][]float64
 	for run := range ms {

@@ -38,6 +38,9 @@ func (net *Network) PredictBayes(dst []int, x []float64) error {
 }
 
 func (net *Network) predict(dst []int, x []float64, bayes bool) error {
+	if err := net.ready(); err != nil {
+		return err
+	}
 	N0 := net.cfg.Widths[0]
 	M := len(dst)
 	if len(x) != M*N0 {
@@ -134,9 +137,13 @@ func (net *Network) predictChunk(dst []int, x []float64, mean, vari [][]float64,
 // Decide writes the prediction for each of the len(dst) rows of scores
 // (K values per row, row-major): for K = 1 the sign of the score plus tie
 // (±1, 0 for an exact zero), otherwise the index of the first maximum
-// (ALGORITHMS §12). Every trainer of the module decides this way.
+// (ALGORITHMS §12). Every trainer of the module decides this way. Rows
+// that scores does not hold, and every row when K < 1, are left unchanged.
 func Decide(dst []int, scores []float64, K int, tie float64) {
-	for n := range dst {
+	if K < 1 {
+		return
+	}
+	for n := range dst[:min(len(dst), len(scores)/K)] {
 		row := scores[n*K : (n+1)*K]
 		if K == 1 {
 			dst[n] = int(sign(row[0] + tie))

@@ -19,13 +19,7 @@ func robustRun(t *testing.T, cfg Config, steps, tau int, rho, psi float64, check
 	t.Helper()
 	const M, B = 32, 8
 	rng := rand.New(rand.NewPCG(11, 1))
-	net, err := New(cfg, rng)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := net.Init(1, rng); err != nil {
-		t.Fatal(err)
-	}
+	net := initNet(t, cfg, rng)
 	x, y := problem(rand.New(rand.NewPCG(11, 2)), cfg.Widths, M)
 	L, N0 := cfg.L(), cfg.Widths[0]
 	rhos, psis, rs := make([]float64, L), make([]float64, L), make([]float64, L)
@@ -194,13 +188,7 @@ func TestOverflowRho105(t *testing.T) {
 // overflows H within a few steps; Iterate must report it in that step.
 func TestSilentNaNReproducer(t *testing.T) {
 	rng := rand.New(rand.NewPCG(1, 1))
-	net, err := New(Config{Widths: []int{1, 1}, Kinds: []Kind{BPI}}, rng)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := net.Init(1, rng); err != nil {
-		t.Fatal(err)
-	}
+	net := initNet(t, Config{Widths: []int{1, 1}, Kinds: []Kind{BPI}}, rng)
 	for s := 0; s < 4; s++ {
 		if err := net.SetPrior([]float64{1e300}, 0); err != nil {
 			t.Fatal(err)

@@ -14,24 +14,8 @@ func TestSmokeAllKinds(t *testing.T) {
 			}
 			cfg := Config{Widths: []int{7, 5, 4, out}, Kinds: Kinds(k, 3, classes)}
 			rng := rand.New(rand.NewPCG(1, 2))
-			net, err := New(cfg, rng)
-			if err != nil {
-				t.Fatal(err)
-			}
-			net.Init(1, rng)
-			B := 6
-			x := make([]float64, B*7)
-			for i := range x {
-				x[i] = rng.NormFloat64()
-			}
-			y := make([]int, B)
-			for n := range y {
-				if classes == 2 {
-					y[n] = 2*rng.IntN(2) - 1
-				} else {
-					y[n] = rng.IntN(classes)
-				}
-			}
+			net := initNet(t, cfg, rng)
+			x, y := problem(rng, cfg.Widths, 6)
 			for step := 0; step < 3; step++ {
 				net.SetPrior([]float64{1, 1, 0.9}, 0)
 				if err := net.SetBatch(x, y); err != nil {

@@ -39,18 +39,8 @@ func BenchmarkSweepKernels(b *testing.B) {
 						b.Fatal(err)
 					}
 					net := benchNetCfg(b, Config{Widths: []int{784, 501, 501, 10}, Kinds: Kinds(k, 3, 10), Dtype: dt})
-					if _, err := net.Iterate(psi, r); err != nil { // warm-up: allocates the outputs
-						b.Fatal(err)
-					}
-					b.ReportAllocs()
-					cpu0 := sweepCPUTime()
-					b.ResetTimer()
-					for i := 0; i < b.N; i++ {
-						if _, err := net.Iterate(psi, r); err != nil {
-							b.Fatal(err)
-						}
-					}
-					b.StopTimer()
+					var cpu0 time.Duration
+					benchSweeps(b, net, psi, r, func() { cpu0 = sweepCPUTime() })
 					b.ReportMetric(float64((sweepCPUTime()-cpu0).Milliseconds())/float64(b.N), "cpu-ms/op")
 				})
 			}
@@ -109,17 +99,7 @@ func BenchmarkSweepGEMM(b *testing.B) {
 				blas32.Use(tb)
 				tensor.Use(tb)
 				net := benchNetCfg(b, Config{Widths: []int{784, 501, 501, 10}, Kinds: Kinds(k, 3, 10), Dtype: dt})
-				if _, err := net.Iterate(psi, r); err != nil {
-					b.Fatal(err)
-				}
-				t, flops = 0, 0
-				b.ResetTimer()
-				for i := 0; i < b.N; i++ {
-					if _, err := net.Iterate(psi, r); err != nil {
-						b.Fatal(err)
-					}
-				}
-				b.StopTimer()
+				benchSweeps(b, net, psi, r, func() { t, flops = 0, 0 })
 				gf := flops / t.Seconds() / 1e9
 				b.ReportMetric(gf, "gemm-GFLOP/s")
 				b.ReportMetric(100*t.Seconds()/b.Elapsed().Seconds(), "gemm-%sweep")

@@ -20,24 +20,33 @@ func benchNet(b *testing.B, k Kind) *Network {
 
 func benchNetCfg(b *testing.B, cfg Config) *Network {
 	rng := rand.New(rand.NewPCG(1, 2))
-	net, err := New(cfg, rng)
-	if err != nil {
-		b.Fatal(err)
-	}
-	net.Init(1, rng)
-	const B = 128
-	x := make([]float64, B*784)
-	for i := range x {
-		x[i] = rng.NormFloat64()
-	}
-	y := make([]int, B)
-	for n := range y {
-		y[n] = rng.IntN(10)
-	}
+	net := initNet(b, cfg, rng)
+	x, y := problem(rng, cfg.Widths, 128)
 	if err := net.SetBatch(x, y); err != nil {
 		b.Fatal(err)
 	}
 	return net
+}
+
+// benchSweeps times b.N sweeps of net with ψ and r after one untimed
+// warm-up sweep (which allocates the outputs), reporting allocations;
+// before, if not nil, runs after the warm-up. The timer is stopped on return.
+func benchSweeps(b *testing.B, net *Network, psi, r []float64, before func()) {
+	b.Helper()
+	if _, err := net.Iterate(psi, r); err != nil {
+		b.Fatal(err)
+	}
+	if before != nil {
+		before()
+	}
+	b.ReportAllocs()
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		if _, err := net.Iterate(psi, r); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.StopTimer()
 }
 
 // BenchmarkSweep times one message-passing iteration of each layer kind at
@@ -46,17 +55,7 @@ func BenchmarkSweep(b *testing.B) {
 	psi, r := []float64{0.8, 0.8, 0.8}, []float64{0, 0, 0}
 	for _, k := range []Kind{MF, AMP, BPI, BP} {
 		b.Run(k.String(), func(b *testing.B) {
-			net := benchNet(b, k)
-			if _, err := net.Iterate(psi, r); err != nil { // warm-up: allocates the outputs
-				b.Fatal(err)
-			}
-			b.ReportAllocs()
-			b.ResetTimer()
-			for i := 0; i < b.N; i++ {
-				if _, err := net.Iterate(psi, r); err != nil {
-					b.Fatal(err)
-				}
-			}
+			benchSweeps(b, benchNet(b, k), psi, r, nil)
 		})
 	}
 }
@@ -76,41 +75,12 @@ func BenchmarkSweepFloor(b *testing.B) {
 		}
 		return tensor.New(tensor.WithShape(r, c), tensor.WithBacking(d))
 	}
-	type product struct {
-		op   gorgonia.Op
-		a, c *tensor.Dense
-	}
-	var ps []product
-	g := gorgonia.NewGraph()
-	for l := 0; l+1 < len(widths); l++ {
-		K, N := widths[l+1], widths[l]
-		m, x, gk := randDense(K, N), randDense(N, B), randDense(K, B)
-		for _, p := range []struct {
-			ta, tb bool
-			a, c   *tensor.Dense
-		}{{false, false, m, x}, {true, false, m, gk}, {false, true, gk, x}} {
-			an := gorgonia.NewTensor(g, tensor.Float64, 2, gorgonia.WithShape(p.a.Shape()...), gorgonia.WithValue(p.a))
-			cn := gorgonia.NewTensor(g, tensor.Float64, 2, gorgonia.WithShape(p.c.Shape()...), gorgonia.WithValue(p.c))
-			n, err := ops.MatMul(an, cn, p.ta, p.tb)
-			if err != nil {
-				b.Fatal(err)
-			}
-			ps = append(ps, product{n.Op(), p.a, p.c})
-		}
-	}
-	for _, p := range ps { // warm-up: allocates the outputs
-		if _, err := p.op.Do(p.a, p.c); err != nil {
-			b.Fatal(err)
-		}
-	}
+	ps := floorProducts(b, gorgonia.NewGraph(), widths, B, tensor.Float64, randDense)
+	runFloor(b, ps) // warm-up: allocates the outputs
 	b.ReportAllocs()
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
-		for _, p := range ps {
-			if _, err := p.op.Do(p.a, p.c); err != nil {
-				b.Fatal(err)
-			}
-		}
+		runFloor(b, ps)
 	}
 }
 
@@ -136,23 +106,53 @@ func BenchmarkSweepDensity(b *testing.B) {
 					runtime.ReadMemStats(&before)
 					net := benchNetCfg(b, Config{Widths: []int{784, 501, 501, 10}, Kinds: Kinds(k, 3, 10),
 						Density: []float64{d}, DenseStorage: dense})
-					if _, err := net.Iterate(psi, r); err != nil {
-						b.Fatal(err)
-					}
-					runtime.GC()
-					runtime.ReadMemStats(&after)
-					b.ReportAllocs()
-					b.ResetTimer()
-					for i := 0; i < b.N; i++ {
-						if _, err := net.Iterate(psi, r); err != nil {
-							b.Fatal(err)
-						}
-					}
-					b.StopTimer()
+					benchSweeps(b, net, psi, r, func() {
+						runtime.GC()
+						runtime.ReadMemStats(&after)
+					})
 					b.ReportMetric(float64(after.HeapAlloc-before.HeapAlloc)/(1<<20), "MB")
 					runtime.KeepAlive(net)
 				})
 			}
+		}
+	}
+}
+
+// floorProduct is one plain matrix product of a sweep: op applied to a, c.
+type floorProduct struct {
+	op   gorgonia.Op
+	a, c *tensor.Dense
+}
+
+// floorProducts returns, built on g, the three products ω = m x̂, B = mᵀg and
+// Hin = g x̂ᵀ of every layer of widths at batch B, run by the sweep's MatMul
+// op on operands of dtype dt made by mk(rows, cols).
+func floorProducts(b *testing.B, g *gorgonia.ExprGraph, widths []int, B int, dt tensor.Dtype, mk func(r, c int) *tensor.Dense) []floorProduct {
+	var ps []floorProduct
+	for l := 0; l+1 < len(widths); l++ {
+		K, N := widths[l+1], widths[l]
+		m, x, gk := mk(K, N), mk(N, B), mk(K, B)
+		for _, p := range []struct {
+			ta, tb bool
+			a, c   *tensor.Dense
+		}{{false, false, m, x}, {true, false, m, gk}, {false, true, gk, x}} {
+			an := gorgonia.NewTensor(g, dt, 2, gorgonia.WithShape(p.a.Shape()...), gorgonia.WithValue(p.a))
+			cn := gorgonia.NewTensor(g, dt, 2, gorgonia.WithShape(p.c.Shape()...), gorgonia.WithValue(p.c))
+			n, err := ops.MatMul(an, cn, p.ta, p.tb)
+			if err != nil {
+				b.Fatal(err)
+			}
+			ps = append(ps, floorProduct{n.Op(), p.a, p.c})
+		}
+	}
+	return ps
+}
+
+// runFloor runs every product of ps once.
+func runFloor(b *testing.B, ps []floorProduct) {
+	for _, p := range ps {
+		if _, err := p.op.Do(p.a, p.c); err != nil {
+			b.Fatal(err)
 		}
 	}
 }

@@ -116,17 +116,9 @@ func checkGPUTol(t *testing.T, dt tensor.Dtype, newOp func() gorgonia.Op, in []a
 
 func TestGPUElementwise(t *testing.T) {
 	shapes := append(mapShapes, []int{257}, []int{501, 129})
-	for ci, c := range mapCases() {
-		for si, shape := range shapes {
-			for _, dt := range dtypes {
-				t.Run(fmt.Sprintf("%s/%v/%v", c.k.name, shape, dt), func(t *testing.T) {
-					in := c.gen(newRNG(uint64(ci), uint64(si)), shape)
-					in = roundFor(dt, in)
-					checkGPU(t, dt, func() gorgonia.Op { return &mapOp{k: c.k} }, in)
-				})
-			}
-		}
-	}
+	eachMapCase(t, shapes, func(t *testing.T, c mapCase, dt tensor.Dtype, _ []int, in []arr) {
+		checkGPU(t, dt, func() gorgonia.Op { return &mapOp{k: c.k} }, in)
+	})
 }
 
 // TestGPUFocusField: the focusing field (§10.3), plain and with the prior,

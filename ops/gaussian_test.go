@@ -3,6 +3,7 @@ package ops
 import (
 	"math"
 	"math/rand/v2"
+	"slices"
 	"testing"
 
 	"gorgonia.org/gorgonia"
@@ -81,7 +82,7 @@ func TestGaussianSpecialCases(t *testing.T) {
 		}
 		vec := func(x ...float64) arr { return mkArr([]int{len(x)}, x) }
 		gam := do(finiteGammaK, vec(1, inf, nan, 0.5, -2), vec(1, 0, 0, 1, 3), vec(0, 1, 1, 2, 1))
-		if want := []float64{0, 0, 0, 0.5 * (0.5 + 0.5), -2 * (3 - 2)}; !sameFloats(gam, want) {
+		if want := []float64{0, 0, 0, 0.5 * (0.5 + 0.5), -2 * (3 - 2)}; !slices.Equal(gam, want) {
 			t.Errorf("%v: FiniteGamma = %v, want %v", dt, gam, want)
 		}
 		p := do(precisionK, vec(1, 2, 0, nan), vec(3, 0, 0, 0), vec(0, 0.5, 0, 0), vec(1, 1, 0, 0), scalar(0))
@@ -94,17 +95,4 @@ func TestGaussianSpecialCases(t *testing.T) {
 			t.Errorf("%v: masked/unmasked m = %v, σ = %v, want [0 1.1], [0 0.5]", dt, m, s)
 		}
 	}
-}
-
-// sameFloats reports whether got and want are equal element by element (exactly).
-func sameFloats(got, want []float64) bool {
-	if len(got) != len(want) {
-		return false
-	}
-	for i := range got {
-		if got[i] != want[i] {
-			return false
-		}
-	}
-	return true
 }

@@ -364,14 +364,20 @@ func baseMapCases() []mapCase {
 var mapShapes = [][]int{{1}, {1, 1}, {5}, {7, 13}, {1, 9}, {9, 1}, {3, 4, 5}, {200, 201}}
 
 func TestElementwiseMatchesNaive(t *testing.T) {
+	eachMapCase(t, mapShapes, func(t *testing.T, c mapCase, dt tensor.Dtype, shape []int, in []arr) {
+		checkOp(t, dt, func() gorgonia.Op { return &mapOp{k: c.k} }, in, mkArr(shape, c.naive(in)))
+	})
+}
+
+// eachMapCase runs f as a subtest for every map case, shape of shapes and
+// dtype, on the case's input for that shape (drawn from the stream of the
+// case and shape indices) rounded to the dtype.
+func eachMapCase(t *testing.T, shapes [][]int, f func(t *testing.T, c mapCase, dt tensor.Dtype, shape []int, in []arr)) {
 	for ci, c := range mapCases() {
-		for si, shape := range mapShapes {
+		for si, shape := range shapes {
 			for _, dt := range dtypes {
 				t.Run(fmt.Sprintf("%s/%v/%v", c.k.name, shape, dt), func(t *testing.T) {
-					in := c.gen(newRNG(uint64(ci), uint64(si)), shape)
-					in = roundFor(dt, in)
-					k := c.k
-					checkOp(t, dt, func() gorgonia.Op { return &mapOp{k: k} }, in, mkArr(shape, c.naive(in)))
+					f(t, c, dt, shape, roundFor(dt, c.gen(newRNG(uint64(ci), uint64(si)), shape)))
 				})
 			}
 		}

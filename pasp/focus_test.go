@@ -1,8 +1,6 @@
 package pasp
 
 import (
-	"bytes"
-	"context"
 	"errors"
 	"math"
 	"math/rand/v2"
@@ -110,16 +108,7 @@ func TestFocusedPerceptronLearns(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	res, err := tr.Fit(context.Background(), train, test)
-	if err != nil {
-		t.Fatal(err)
-	}
-	m := tr.Network().M(0)
-	var q float64
-	for i := range m {
-		q += math.Copysign(1, m[i]) * w[i]
-	}
-	q /= N
+	res, q := fitOverlap(t, tr, train, test, w)
 	t.Logf("focused BPI: overlap %.3f, test error %.2f%%, final γ %.3g", q, res.Stats.Eval.TestError, tr.r[0])
 	if q < 0.95 {
 		t.Errorf("teacher overlap %.3f, want ≥ 0.95", q)
@@ -130,44 +119,10 @@ func TestFocusedPerceptronLearns(t *testing.T) {
 // checkpoint: a run saved after epoch 1 and resumed for epoch 2 ends with
 // the same fields as an uninterrupted one.
 func TestFocusCheckpointResumeIdentical(t *testing.T) {
-	train, test := embedded(t, true)
-	train, err := train.Subset(seq(640))
-	if err != nil {
-		t.Fatal(err)
-	}
-	cfg := mpnet.Config{Widths: []int{784, 21, 1}, Kinds: mpnet.Kinds(mpnet.BPI, 2, 2)}
-	s := DefaultSettings(mpnet.BPI, 2, 2)
-	s.Seed, s.Epochs, s.TauMax = 3, 2, 2
-	s.FocusY, s.R, s.RStep = []float64{5, 0}, []float64{0.3, 0}, 1e-2
-	full, _ := New(cfg, s)
-	if _, err := full.Fit(context.Background(), train, test); err != nil {
-		t.Fatal(err)
-	}
-	s.Epochs = 1
-	half, _ := New(cfg, s)
-	if _, err := half.Fit(context.Background(), train, test); err != nil {
-		t.Fatal(err)
-	}
-	var buf bytes.Buffer
-	if err := half.Save(&buf); err != nil {
-		t.Fatal(err)
-	}
-	resumed, err := Load(bytes.NewReader(buf.Bytes()))
-	if err != nil {
-		t.Fatal(err)
-	}
-	if y, _ := resumed.Network().Focus(0); y != 5 {
-		t.Fatalf("resumed network has focusing y = %v on layer 0, want 5", y)
-	}
-	if _, err := resumed.Fit(context.Background(), train, test); err != nil {
-		t.Fatal(err)
-	}
-	for l := 0; l < 2; l++ {
-		a, b := full.Network().H(l), resumed.Network().H(l)
-		for i := range a {
-			if a[i] != b[i] {
-				t.Fatalf("layer %d field %d: uninterrupted %v, resumed %v", l, i, a[i], b[i])
-			}
+	focus := func(s *Settings) { s.FocusY, s.R, s.RStep = []float64{5, 0}, []float64{0.3, 0}, 1e-2 }
+	resumeRun(t, mpnet.BPI, 640, focus, func(resumed *Trainer) {
+		if y, _ := resumed.Network().Focus(0); y != 5 {
+			t.Fatalf("resumed network has focusing y = %v on layer 0, want 5", y)
 		}
-	}
+	})
 }

@@ -4,11 +4,11 @@ import (
 	"bytes"
 	"encoding/binary"
 	"hash/crc32"
-	"runtime/metrics"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/fbpgo/fbp/internal/testutil"
 	"github.com/fbpgo/fbp/mpnet"
 )
 
@@ -55,22 +55,15 @@ func fixChecksums(b []byte) []byte {
 	return c
 }
 
-// allocBytes returns the bytes allocated on the heap by this process so far.
-func allocBytes() uint64 {
-	s := []metrics.Sample{{Name: "/gc/heap/allocs:bytes"}}
-	metrics.Read(s)
-	return s[0].Value.Uint64()
-}
-
 // checkLoad loads b and checks that Load returns quickly, allocates in
 // proportion to len(b), and returns an error or a trainer whose network
 // and settings are valid and which saves, loads and saves again to the same
 // bytes.
 func checkLoad(t *testing.T, b []byte) {
 	t.Helper()
-	start, a0 := time.Now(), allocBytes()
+	start, a0 := time.Now(), testutil.AllocBytes()
 	tr, err := Load(bytes.NewReader(b))
-	if d, a := time.Since(start), allocBytes()-a0; d > 2*time.Second || a > 64*uint64(len(b))+4<<20 {
+	if d, a := time.Since(start), testutil.AllocBytes()-a0; d > 2*time.Second || a > 64*uint64(len(b))+4<<20 {
 		t.Fatalf("Load of %d bytes took %v and allocated %d bytes", len(b), d, a)
 	}
 	if err != nil {

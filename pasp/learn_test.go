@@ -47,19 +47,27 @@ func TestTeacherPerceptronRecovered(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		res, err := tr.Fit(context.Background(), train, test)
-		if err != nil {
-			t.Fatal(err)
-		}
-		m := tr.Network().M(0)
-		var q float64
-		for i := range m {
-			q += math.Copysign(1, m[i]) * w[i]
-		}
-		q /= N
+		res, q := fitOverlap(t, tr, train, test, w)
 		t.Logf("%v: overlap %.3f, test error %.2f%%", k, q, res.Stats.Eval.TestError)
 		if q < 0.95 {
 			t.Errorf("%v: teacher overlap %.3f, want ≥ 0.95", k, q)
 		}
 	}
+}
+
+// fitOverlap runs tr.Fit on train and test and returns the result and the
+// overlap (1/N) Σ_i sign(m_i) w_i of the first layer's weights with the
+// teacher w.
+func fitOverlap(t *testing.T, tr *Trainer, train, test *data.Set, w []float64) (*Result, float64) {
+	t.Helper()
+	res, err := tr.Fit(context.Background(), train, test)
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := tr.Network().M(0)
+	var q float64
+	for i := range m {
+		q += math.Copysign(1, m[i]) * w[i]
+	}
+	return res, q / float64(len(w))
 }

@@ -13,26 +13,63 @@ import (
 	"testing"
 
 	"github.com/fbpgo/fbp/data"
+	"github.com/fbpgo/fbp/internal/testutil"
 	"github.com/fbpgo/fbp/mpnet"
 	"github.com/fbpgo/fbp/train"
 )
 
-// embedded returns the standardised embedded MNIST subset.
-func embedded(t *testing.T, twoClass bool) (train, test *data.Set) {
+// resumeRun trains a 784-21-1 network of kind k on the first n images of
+// the two-class embedded MNIST subset twice, with the default settings for
+// seed 3, τmax = 2 and 2 epochs, changed by setup if not nil: once for the 2
+// epochs, and once for 1 epoch, saved, loaded and resumed (check, if not
+// nil, sees the loaded trainer first). It fails t unless both end with the
+// same fields, and returns the resumed trainer and the checkpoint.
+func resumeRun(t *testing.T, k mpnet.Kind, n int, setup func(*Settings), check func(*Trainer)) (*Trainer, []byte) {
 	t.Helper()
-	train, test, err := data.Load("embedded", "")
+	train, test := testutil.Embedded(t, true)
+	train, err := train.Subset(seq(n))
 	if err != nil {
 		t.Fatal(err)
 	}
-	if train, test, _, err = data.Standardize(train, test); err != nil {
+	cfg := mpnet.Config{Widths: []int{784, 21, 1}, Kinds: mpnet.Kinds(k, 2, 2)}
+	s := DefaultSettings(k, 2, 2)
+	s.Seed, s.Epochs, s.TauMax = 3, 2, 2
+	if setup != nil {
+		setup(s)
+	}
+	full, _ := New(cfg, s)
+	if _, err := full.Fit(context.Background(), train, test); err != nil {
 		t.Fatal(err)
 	}
-	if twoClass {
-		if train, test, err = data.TwoClass(train, test); err != nil {
-			t.Fatal(err)
+	hs := *s
+	hs.Epochs--
+	half, _ := New(cfg, &hs)
+	if _, err := half.Fit(context.Background(), train, test); err != nil {
+		t.Fatal(err)
+	}
+	var buf bytes.Buffer
+	if err := half.Save(&buf); err != nil {
+		t.Fatal(err)
+	}
+	resumed, err := Load(bytes.NewReader(buf.Bytes()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if check != nil {
+		check(resumed)
+	}
+	if _, err := resumed.Fit(context.Background(), train, test); err != nil {
+		t.Fatal(err)
+	}
+	for l := range cfg.L() {
+		a, b := full.Network().H(l), resumed.Network().H(l)
+		for i := range a {
+			if a[i] != b[i] {
+				t.Fatalf("layer %d field %d: uninterrupted %v, resumed %v", l, i, a[i], b[i])
+			}
 		}
 	}
-	return train, test
+	return resumed, buf.Bytes()
 }
 
 // TestEmbeddedSubsetLearns trains MF and BPI networks 784-101-101-10 on the
@@ -43,7 +80,7 @@ func TestEmbeddedSubsetLearns(t *testing.T) {
 	if testing.Short() {
 		t.Skip("trains on 10,000 images")
 	}
-	train, test := embedded(t, false)
+	train, test := testutil.Embedded(t, false)
 	for _, k := range []mpnet.Kind{mpnet.MF, mpnet.BPI} {
 		s := DefaultSettings(k, 3, 10)
 		s.Epochs, s.Seed, s.TrainEval = 2, 7, 2000
@@ -69,52 +106,17 @@ func TestEmbeddedSubsetLearns(t *testing.T) {
 // TestCheckpointResumeIdentical checks that a run saved after epoch 1 and
 // resumed for epoch 2 ends with the same weights as an uninterrupted run.
 func TestCheckpointResumeIdentical(t *testing.T) {
-	train, test := embedded(t, true)
-	train, err := train.Subset(seq(1280))
-	if err != nil {
-		t.Fatal(err)
-	}
-	cfg := mpnet.Config{Widths: []int{784, 21, 1}, Kinds: mpnet.Kinds(mpnet.AMP, 2, 2)}
-	s := DefaultSettings(mpnet.AMP, 2, 2)
-	s.Seed, s.Epochs, s.TauMax = 3, 2, 2
-	full, _ := New(cfg, s)
-	if _, err := full.Fit(context.Background(), train, test); err != nil {
-		t.Fatal(err)
-	}
-	s.Epochs = 1
-	half, _ := New(cfg, s)
-	if _, err := half.Fit(context.Background(), train, test); err != nil {
-		t.Fatal(err)
-	}
-	var buf bytes.Buffer
-	if err := half.Save(&buf); err != nil {
-		t.Fatal(err)
-	}
-	resumed, err := Load(bytes.NewReader(buf.Bytes()))
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := resumed.Fit(context.Background(), train, test); err != nil {
-		t.Fatal(err)
-	}
-	for l := 0; l < 2; l++ {
-		a, b := full.Network().H(l), resumed.Network().H(l)
-		for i := range a {
-			if a[i] != b[i] {
-				t.Fatalf("layer %d field %d: uninterrupted %v, resumed %v", l, i, a[i], b[i])
-			}
-		}
-	}
+	resumed, ckpt := resumeRun(t, mpnet.AMP, 1280, nil, nil)
 	if got := resumed.Stats().Epoch; got != 2 {
 		t.Errorf("resumed run reports %d epochs, want 2", got)
 	}
 	// A corrupted byte anywhere is refused.
-	bad := append([]byte(nil), buf.Bytes()...)
+	bad := append([]byte(nil), ckpt...)
 	bad[len(bad)/2] ^= 0x40
 	if _, err := Load(bytes.NewReader(bad)); err == nil || !strings.Contains(err.Error(), "checksum") {
 		t.Errorf("corrupted checkpoint: err = %v, want a checksum error", err)
 	}
-	if _, err := Load(bytes.NewReader(buf.Bytes()[:100])); err == nil {
+	if _, err := Load(bytes.NewReader(ckpt[:100])); err == nil {
 		t.Error("truncated checkpoint accepted")
 	}
 }

@@ -183,11 +183,12 @@ func (u *userNet) argmax(out *tensor.Dense) []int {
 	return pred
 }
 
+// errorRate returns the percentage of pred that differs from y.
 func errorRate(pred, y []int) float64 {
-	wrong := 0
-	for n, p := range pred {
-		if p != y[n] {
-			wrong++
+	wrong := len(y)
+	for n := range y {
+		if pred[n] == y[n] {
+			wrong--
 		}
 	}
 	return 100 * float64(wrong) / float64(len(y))

@@ -38,25 +38,24 @@ func readFloats(dst []float64, d *tensor.Dense) error {
 	case []float64:
 		copy(dst, v)
 	case []float32:
-		for i := range dst {
-			dst[i] = float64(v[i])
-		}
+		widen(dst, v)
 	case []int:
-		for i := range dst {
-			dst[i] = float64(v[i])
-		}
+		widen(dst, v)
 	case []int64:
-		for i := range dst {
-			dst[i] = float64(v[i])
-		}
+		widen(dst, v)
 	case []int32:
-		for i := range dst {
-			dst[i] = float64(v[i])
-		}
+		widen(dst, v)
 	default:
 		return errors.Errorf("dtype %v: want float64, float32, int, int64 or int32", d.Dtype())
 	}
 	return nil
+}
+
+// widen sets dst[i] = float64(src[i]) for every i of dst.
+func widen[T float32 | int | int64 | int32](dst []float64, src []T) {
+	for i := range dst {
+		dst[i] = float64(src[i])
+	}
 }
 
 // transposeInto sets dst (c×r) to the transpose of src (r×c), row-major.

@@ -13,6 +13,8 @@ import (
 	"github.com/pkg/errors"
 
 	"github.com/fbpgo/fbp/compare"
+	"github.com/fbpgo/fbp/internal/check"
+	"github.com/fbpgo/fbp/internal/memlimit"
 )
 
 // annealOptions are the parsed flags of "fbp anneal".
@@ -49,6 +51,7 @@ func parseAnneal(args []string, stderr io.Writer) (*annealOptions, error) {
 	fs.Int64Var(&o.s.MaxMoves, "max-moves", 10_000_000, "budget of attempted moves per run")
 	fs.BoolVar(&o.baseline, "baseline", true, "also run plain SA (γ = 0, same y and schedule) on the same instances")
 	fs.StringVar(&o.out, "out", "", "write runs.csv, summary.json and moves.png into this directory")
+	maxMem := memlimit.Flag(fs)
 	if err := parseFlags(fs, args); err != nil {
 		return nil, err
 	}
@@ -72,8 +75,8 @@ func parseAnneal(args []string, stderr io.Writer) (*annealOptions, error) {
 	switch {
 	case !(o.alpha > 0) || o.alpha > 100:
 		return nil, errors.Errorf("-alpha %v: want a value in (0, 100]", o.alpha)
-	case o.instances < 1:
-		return nil, errors.Errorf("-instances %d: want at least 1", o.instances)
+	case o.instances < 1 || o.instances > maxRuns:
+		return nil, errors.Errorf("-instances %d: want 1 to %d", o.instances, maxRuns)
 	case !(o.steps > 0) || o.steps > 1e6:
 		return nil, errors.Errorf("-steps %v: want a value in (0, 1e6]", o.steps)
 	case o.stall < 0:
@@ -82,23 +85,57 @@ func parseAnneal(args []string, stderr io.Writer) (*annealOptions, error) {
 		return nil, errors.Errorf("-max-moves %d: want at least 1", o.s.MaxMoves)
 	}
 	o.s.Seed = o.seed
-	if err := o.s.Validate(); err != nil {
-		return nil, annealFlagError(err)
+	if err := o.checkMemory(maxMem); err != nil {
+		return nil, err
 	}
 	return o, nil
+}
+
+// checkMemory validates the settings, then checks the shape and the memory
+// estimate of every size before any run starts, and says which -N fits.
+func (o *annealOptions) checkMemory(maxMem *memlimit.Value) error {
+	o.s.MaxMemory = maxMem.Setting()
+	if err := o.s.Validate(); err != nil {
+		return settingsFlagError[compare.AnnealSettings](err, annealFlags)
+	}
+	limit := int64(*maxMem)
+	need := func(N int64) int64 {
+		b, err := compare.AnnealSolveMemory(&o.s, int(N), o.alpha, o.instances)
+		if err != nil {
+			return math.MaxInt64
+		}
+		return b
+	}
+	for _, N := range o.sizes {
+		if _, err := compare.AnnealSolveMemory(&o.s, N, o.alpha, o.instances); err != nil {
+			return errors.Wrapf(err, "-N %d, -alpha %v", N, o.alpha)
+		}
+		err := memlimit.Check(fmt.Sprintf("-N %d", N), need(int64(N)), limit)
+		if err == nil {
+			continue
+		}
+		at := fmt.Sprintf("at -alpha %v, -y %d and -instances %d", o.alpha, max(o.s.Replicas, 1), o.instances)
+		if j := memlimit.Largest(int64(N)/2, limit, func(j int64) int64 { return need(2*j + 1) }); j >= 0 {
+			return errors.Errorf("%v; %s, -N up to %d fits", err, at, 2*j+1)
+		}
+		return errors.Errorf("%v; %s, no -N fits", err, at)
+	}
+	return nil
 }
 
 // annealFlags maps AnnealSettings fields to the flags that set them.
 var annealFlags = map[string]string{
 	"K": "-K", "Replicas": "-y", "Beta0": "-beta0", "BetaFactor": "-fbeta", "Gamma0": "-gamma",
-	"GammaFactor": "-fgamma", "MaxMoves": "-max-moves",
+	"GammaFactor": "-fgamma", "MaxMoves": "-max-moves", "MaxMemory": "-max-mem",
 }
 
-func annealFlagError(err error) error {
-	var se *compare.AnnealSettingsError
+// settingsFlagError names the flag (from flags, by field) behind an
+// invalid field of the settings S.
+func settingsFlagError[S any](err error, flags map[string]string) error {
+	var se *check.Error[S]
 	if errors.As(err, &se) {
-		if f, ok := annealFlags[se.Field]; ok {
-			return errors.Errorf("%s: %v", f, se.Err)
+		if f, ok := flags[se.Field]; ok {
+			return fmt.Errorf("%s: %w", f, se.Err)
 		}
 	}
 	return err

@@ -12,10 +12,12 @@ import (
 	"strings"
 	"sync"
 	"time"
+	"unsafe"
 
 	"github.com/pkg/errors"
 
 	"github.com/fbpgo/fbp/compare"
+	"github.com/fbpgo/fbp/internal/memlimit"
 	"github.com/fbpgo/fbp/mpnet/committee"
 )
 
@@ -39,7 +41,7 @@ var committeeFlags = map[string]string{
 	"K": "-K", "N": "-N", "alpha": "-alpha", "Damping": "-damping", "Epsilon": "-epsilon",
 	"MaxIters": "-max-iters", "MaxSteps": "-max-steps", "InitNoise": "-noise", "FirstLayer": "-first",
 	"Kind": "-protocol", "Step": "-step", "X": "-x", "Y": "-y", "GammaStart": "-gamma0", "GammaStop": "-gamma1",
-	"Steps": "-free",
+	"Steps": "-free", "MaxMemory": "-max-mem",
 }
 
 func parseCommittee(args []string, stderr io.Writer) (*committeeOptions, error) {
@@ -70,6 +72,7 @@ func parseCommittee(args []string, stderr io.Writer) (*committeeOptions, error) 
 	fs.IntVar(&o.every, "progress", 0, "print fBP progress every this many focusing steps (0: none)")
 	fs.BoolVar(&o.thermo, "thermo", false, "run the whole protocol (no stop at zero errors) and record q, S, Φ and the local entropy after every step (thermo.csv)")
 	fs.StringVar(&o.out, "out", "", "write runs.csv, summary.csv, solved.png, time.png and README.md into this directory")
+	maxMem := memlimit.Flag(fs)
 	if err := parseFlags(fs, args); err != nil {
 		return nil, err
 	}
@@ -94,26 +97,75 @@ func parseCommittee(args []string, stderr io.Writer) (*committeeOptions, error) 
 	switch {
 	case len(o.alphas) == 0:
 		return nil, errors.Errorf("-alpha %q: want at least one load", *alphas)
-	case o.instances < 1:
-		return nil, errors.Errorf("-instances %d: want at least 1", o.instances)
-	case o.rsgdEpochs < 1:
-		return nil, errors.Errorf("-rsgd-epochs %d: want at least 1", o.rsgdEpochs)
-	case o.workers < 1:
-		return nil, errors.Errorf("-workers %d: want at least 1", o.workers)
 	case o.every < 0:
 		return nil, errors.Errorf("-progress %d: want a count ≥ 0", o.every)
-	case o.s.MaxIters < 1:
-		return nil, errors.Errorf("-max-iters %d: want at least 1", o.s.MaxIters)
+	case o.instances > maxRuns:
+		return nil, errors.Errorf("-instances %d: want at most %d", o.instances, maxRuns)
 	}
+	for _, c := range []struct {
+		flag string
+		v    int
+	}{{"-instances", o.instances}, {"-rsgd-epochs", o.rsgdEpochs}, {"-workers", o.workers}, {"-max-iters", o.s.MaxIters}} {
+		if c.v < 1 {
+			return nil, errors.Errorf("%s %d: want at least 1", c.flag, c.v)
+		}
+	}
+	o.s.MaxMemory = maxMem.Setting()
 	if err := o.s.Validate(); err != nil {
 		return nil, committeeFlagError(err)
 	}
-	for _, a := range o.alphas {
-		if _, err := committee.RandomProblem(o.K, o.N, a, o.seed, 0); err != nil {
-			return nil, committeeFlagError(err)
-		}
+	if err := o.checkMemory(int64(*maxMem)); err != nil {
+		return nil, err
 	}
 	return o, nil
+}
+
+// largestLoad checks that every load can be drawn and returns the largest
+// number of patterns M with its load.
+func (o *committeeOptions) largestLoad() (M int, alpha float64, err error) {
+	for _, a := range o.alphas {
+		m, err := committee.Patterns(o.K, o.N, a)
+		if err != nil {
+			return 0, 0, committeeFlagError(err)
+		}
+		if m > M {
+			M, alpha = m, a
+		}
+	}
+	return M, alpha, nil
+}
+
+// checkMemory checks the loads and the memory that -workers instances at
+// the largest load are estimated to need against limit, before any run,
+// with the rows that -thermo keeps for every step of every run. The
+// settings must be valid.
+func (o *committeeOptions) checkMemory(limit int64) error {
+	M, alpha, err := o.largestLoad()
+	if err != nil {
+		return err
+	}
+	one, err := committee.Memory(o.K, o.N, M, &o.s)
+	if err != nil {
+		return committeeFlagError(err)
+	}
+	var rows int64
+	what := fmt.Sprintf("-K %d -N %d -alpha %v -workers %d (M = %d patterns)", o.K, o.N, alpha, o.workers, M)
+	if o.thermo {
+		sched, _ := o.s.Protocol.Schedule()
+		rows = memlimit.Product(int64(len(sched)), int64(unsafe.Sizeof(thermoRow{})), int64(o.instances), int64(len(o.alphas)))
+		what += fmt.Sprintf(" -thermo (%d steps, %d runs)", len(sched), o.instances*len(o.alphas))
+	}
+	need := func(w int64) int64 { return memlimit.Sum(memlimit.Product(one, w), rows) }
+	par := int64(min(o.workers, o.instances))
+	err = memlimit.Check(what, need(par), limit)
+	if err == nil {
+		return nil
+	}
+	if w := memlimit.Largest(par, limit, need); w >= 1 {
+		return errors.Errorf("%v; -workers up to %d fits", err, w)
+	}
+	return errors.Errorf("%v; one instance alone needs about %s: lower -N, -K or -alpha (or -instances, -step with -thermo)",
+		err, memlimit.Format(need(1)))
 }
 
 func committeeFlagError(err error) error {

@@ -11,10 +11,7 @@ import (
 // TestCommitteeBadFlags checks that nonsense flags of fbp committee exit
 // with status 1 and name the flag, without running anything.
 func TestCommitteeBadFlags(t *testing.T) {
-	for _, c := range []struct {
-		args []string
-		want string
-	}{
+	checkUsageErrors(t, "committee", []badFlag{
 		{[]string{"-K", "4"}, "-K"},
 		{[]string{"-K", "0"}, "-K"},
 		{[]string{"-N", "0"}, "-N"},
@@ -41,12 +38,13 @@ func TestCommitteeBadFlags(t *testing.T) {
 		{[]string{"-instances", "0"}, "-instances"},
 		{[]string{"-workers", "0"}, "-workers"},
 		{[]string{"-rsgd-epochs", "0"}, "-rsgd-epochs"},
-	} {
-		code, stdout, stderr := runCLI(t, append([]string{"committee"}, c.args...)...)
-		if code != 1 || !strings.Contains(stderr, c.want) || stdout != "" {
-			t.Errorf("committee %v: exit %d, stderr %q, stdout %q; want exit 1 naming %s", c.args, code, stderr, stdout, c.want)
-		}
-	}
+		{[]string{"-instances", "1000000000"}, "-instances 1000000000: want at most 1048576"},
+		{[]string{"-thermo", "-step", "1e-6", "-instances", "1000", "-max-mem", "8GiB"}, "-thermo (1000000 steps, 4000 runs): needs about"},
+		{[]string{"-step", "1e-300"}, "-step 1e-300: want a value in [9.54e-07, 1)"},
+		{[]string{"-protocol", "pseudo", "-step", "1e-300"}, "-step 1e-300"},
+		{[]string{"-first", "exact", "-K", "1", "-N", "40001", "-alpha", "0.01", "-max-mem", "4GiB"}, "-N 40001 -alpha 0.01 -workers 1 (M = 400 patterns): needs about"},
+		{[]string{"-N", "2001", "-alpha", "0.5", "-workers", "4", "-instances", "4", "-max-mem", "1GiB"}, "-workers up to 2 fits"},
+	})
 	if code, _, _ := runCLI(t, "committee", "-no-such-flag"); code != 2 {
 		t.Errorf("committee -no-such-flag: exit %d, want 2", code)
 	}

@@ -108,6 +108,19 @@ func runChildKilled(t *testing.T, delay time.Duration, watch string, args ...str
 	return true
 }
 
+// checkLeftovers checks the temporary files that a kill left next to the
+// checkpoint k: a partial write is refused as corrupt (a complete one,
+// killed before the rename, may load; an empty probe file is refused too).
+func checkLeftovers(t *testing.T, k string) {
+	t.Helper()
+	m, _ := filepath.Glob(k + ".tmp*")
+	for _, p := range m {
+		if _, err := pasp.LoadFile(p); err != nil && !strings.Contains(err.Error(), "corrupt") {
+			t.Errorf("leftover %s: %v, want a corrupt-checkpoint error", p, err)
+		}
+	}
+}
+
 // tempExists reports whether a file named prefix* exists.
 func tempExists(prefix string) bool {
 	m, _ := filepath.Glob(prefix + "*")
@@ -163,9 +176,9 @@ func sameTrainer(a, b *pasp.Trainer) error {
 // as needed) ends with the same weights, bit for bit, as an uninterrupted run
 // with the same seed. After every kill the checkpoint, if one exists, must
 // load (it is never observed half-written), and the only other files a kill
-// may leave are the temporary files of an interrupted write, named
-// k.ckpt.tmp* (SaveFile), or of the -save probe, k.ckpt.probe*
-// (checkWritable). Nothing removes those leftovers; they are harmless.
+// may leave are the temporary files of an interrupted write or of the -save
+// probe, named k.ckpt.tmpNNN (SaveFile, checkWritable). The next save or
+// resume removes them, so that none is left when a trial ends.
 func TestKillAndResume(t *testing.T) {
 	if testing.Short() {
 		t.Skip("runs about 40 child training processes (≈ 30–60 s)")
@@ -259,6 +272,10 @@ func TestKillAndResume(t *testing.T) {
 				}
 				lastEpoch = e
 			}
+			if tempExists(k + ".tmp") {
+				inWrite++ // killed between CreateTemp and Rename
+				checkLeftovers(t, k)
+			}
 		}
 		got, err := pasp.LoadFile(k)
 		if err != nil {
@@ -272,18 +289,8 @@ func TestKillAndResume(t *testing.T) {
 			t.Fatal(err)
 		}
 		for _, e := range ents {
-			switch n := e.Name(); {
-			case n == "k.ckpt":
-			case strings.HasPrefix(n, "k.ckpt.tmp"):
-				inWrite++ // killed between CreateTemp and Rename
-				// A partial write is refused as corrupt (a complete
-				// one, killed before the rename, may load).
-				if _, err := pasp.LoadFile(filepath.Join(kdir, n)); err != nil && !strings.Contains(err.Error(), "corrupt") {
-					t.Errorf("trial %d: leftover %s: %v, want a corrupt-checkpoint error", trial, n, err)
-				}
-			case strings.HasPrefix(n, "k.ckpt.probe"):
-			default:
-				t.Errorf("trial %d: unexpected file %s left behind", trial, n)
+			if n := e.Name(); n != "k.ckpt" {
+				t.Errorf("trial %d: file %s left behind after the final run", trial, n)
 			}
 		}
 	}
@@ -291,17 +298,25 @@ func TestKillAndResume(t *testing.T) {
 		trials, kills, inWrite, freshStarts, time.Since(start).Round(time.Millisecond), est.Round(time.Millisecond))
 }
 
+// savedCheckpoint trains one epoch on a new data directory and returns the
+// directory, the checkpoint's directory and the checkpoint, ckDir/net.ckpt.
+func savedCheckpoint(t *testing.T) (dir, ckDir, ck string) {
+	t.Helper()
+	dir = tinyDir(t, 40, 20, 784)
+	ckDir = t.TempDir()
+	ck = filepath.Join(ckDir, "net.ckpt")
+	if code, _, stderr := runCLI(t, trainArgs(dir, "-save", ck)...); code != 0 {
+		t.Fatalf("saving a checkpoint: exit %d, stderr:\n%s", code, stderr)
+	}
+	return dir, ckDir, ck
+}
+
 // TestResumeRefusesBadCheckpoint checks the other half of the robustness
 // promise: a corrupt or mismatched checkpoint is refused with a clear error
 // (TestBadInput covers random bytes, a bit flip, half a file, an empty file
 // and a wrong input width).
 func TestResumeRefusesBadCheckpoint(t *testing.T) {
-	dir := tinyDir(t, 40, 20, 784)
-	ckDir := t.TempDir()
-	ck := filepath.Join(ckDir, "net.ckpt")
-	if code, _, stderr := runCLI(t, trainArgs(dir, "-save", ck)...); code != 0 {
-		t.Fatalf("saving a checkpoint: exit %d, stderr:\n%s", code, stderr)
-	}
+	dir, ckDir, ck := savedCheckpoint(t)
 	good, err := os.ReadFile(ck)
 	if err != nil {
 		t.Fatal(err)
@@ -344,6 +359,11 @@ func TestResumeRefusesBadCheckpoint(t *testing.T) {
 		{"task mismatch", trainArgs(dir, "-resume", ck, "-epochs", "2", "-task", "2class"), []string{ck, "10-output", "-task 2class"}},
 		{"cut short", trainArgs(dir, "-resume", filepath.Join(ckDir, "prefix100.ckpt"), "-epochs", "2"), []string{"prefix100.ckpt", "corrupt"}},
 		{"a directory", trainArgs(dir, "-resume", ckDir, "-epochs", "2"), []string{ckDir}},
+		{"conflicting flags", trainArgs(dir, "-resume", ck, "-epochs", "2", "-hidden", "99", "-layer", "mf", "-batch", "7", "-rho", "0.5",
+			"-seed", "99", "-float", "32", "-density", "0.5", "-psi", "0.3", "-taumax", "2"),
+			[]string{"-resume " + ck, "-hidden (the checkpoint has 5)", "-layer (the checkpoint has bpi,argmax)", "-float (the checkpoint has 64)",
+				"-density (the checkpoint has 1,1)", "-batch (the checkpoint has 8)", "-seed (the checkpoint has 2)", "-rho (the checkpoint has 1.0001,0.9)",
+				"-psi (the checkpoint has 0.81,0.81)", "-taumax (the checkpoint has 1)", "only -epochs and the output flags may change"}},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -357,5 +377,23 @@ func TestResumeRefusesBadCheckpoint(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// TestResumeRemovesTemps checks that a resume removes, and reports, the
+// temporary files that a save killed before its rename left next to the
+// checkpoint, and accepts flags that repeat the checkpoint's values.
+func TestResumeRemovesTemps(t *testing.T) {
+	dir, ckDir, ck := savedCheckpoint(t)
+	stale := filepath.Join(ckDir, "net.ckpt.tmp8675309")
+	if err := os.WriteFile(stale, []byte("FBPCKPT\x01partial"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	code, _, stderr := runCLI(t, trainArgs(dir, "-resume", ck, "-epochs", "2", "-seed", "2", "-layer", "bpi", "-float", "64")...)
+	if code != 0 || !strings.Contains(stderr, "removed "+stale) {
+		t.Errorf("resume: exit %d, stderr %q; want 0 and the removal reported", code, stderr)
+	}
+	if _, err := os.Stat(stale); !os.IsNotExist(err) {
+		t.Errorf("%s still exists after the resume (%v)", stale, err)
 	}
 }

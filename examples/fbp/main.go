@@ -28,49 +28,51 @@ func main() {
 	os.Exit(run(ctx, os.Args[1:], os.Stdout, os.Stderr))
 }
 
-// run executes the command line args and returns the exit code.
+// command runs one subcommand of fbp on its arguments.
+type command func(ctx context.Context, args []string, stdout, stderr io.Writer) error
+
+// commands are the subcommands of fbp by name.
+var commands = map[string]command{
+	"train":      trainCmd,
+	"compare":    compareCmd,
+	"anneal":     annealCmd,
+	"teacher":    teacherCmd,
+	"committee":  committeeCmd,
+	"experiment": experimentCmd,
+	"data": func(_ context.Context, args []string, stdout, stderr io.Writer) error {
+		return dataCmd(args, stdout, stderr)
+	},
+}
+
+// run executes the command line args and returns the exit code: 0 on
+// success and for help, 1 for an error, 2 for a usage error, 130 when
+// interrupted.
 func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	if len(args) == 0 {
 		usage(stderr)
 		return 2
 	}
-	var err error
-	switch args[0] {
-	case "train":
-		err = trainCmd(ctx, args[1:], stdout, stderr)
-	case "compare":
-		err = compareCmd(ctx, args[1:], stdout, stderr)
-	case "anneal":
-		err = annealCmd(ctx, args[1:], stdout, stderr)
-	case "teacher":
-		err = teacherCmd(ctx, args[1:], stdout, stderr)
-	case "committee":
-		err = committeeCmd(ctx, args[1:], stdout, stderr)
-	case "experiment":
-		err = experimentCmd(ctx, args[1:], stdout, stderr)
-	case "data":
-		err = dataCmd(args[1:], stdout, stderr)
-	case "-h", "-help", "--help", "help":
+	cmd, ok := commands[args[0]]
+	switch {
+	case args[0] == "-h" || args[0] == "-help" || args[0] == "--help" || args[0] == "help":
 		usage(stdout)
 		return 0
-	default:
+	case !ok:
 		fmt.Fprintf(stderr, "fbp: unknown command %q\n", args[0])
 		usage(stderr)
 		return 2
 	}
+	err := cmd(ctx, args[1:], stdout, stderr)
 	switch err {
+	case nil, errHelp:
+		return 0
 	case errUsage:
 		return 2
-	case errHelp:
-		return 0
 	case errInterrupted:
 		return 130
 	}
-	if err != nil {
-		fmt.Fprintln(stderr, "fbp:", err)
-		return 1
-	}
-	return 0
+	fmt.Fprintln(stderr, "fbp:", err)
+	return 1
 }
 
 func usage(w io.Writer) {

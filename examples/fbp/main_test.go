@@ -204,6 +204,8 @@ func TestBadInput(t *testing.T) {
 		{"no args", nil, 2, []string{"usage"}},
 		{"unknown command", []string{"frobnicate"}, 2, []string{`unknown command "frobnicate"`}},
 		{"data without fetch", []string{"data"}, 2, []string{"fetch"}},
+		{"data fetch into a file", []string{"data", "fetch", "-dir", notADir}, 1, []string{"-dir " + notADir, "cannot create the directory", "not a directory"}},
+		{"data fetch under a file", []string{"data", "fetch", "-dir", filepath.Join(notADir, "sub")}, 1, []string{"-dir " + notADir, "cannot create the directory"}},
 		{"unknown flag", trainArgs(good, "-nosuchflag"), 2, []string{"nosuchflag"}},
 		{"batch not an int", trainArgs(good, "-batch", "abc"), 2, []string{"-batch"}},
 		{"positional arg", trainArgs(good, "extra"), 1, []string{`"extra"`}},
@@ -228,7 +230,21 @@ func TestBadInput(t *testing.T) {
 		{"hidden product too large", trainArgs(good, "-hidden", "1,16777216,16777216"), 1, []string{"-hidden", "limit"}},
 		{"batch 0", trainArgs(good, "-batch", "0"), 1, []string{"-batch 0"}},
 		{"batch negative", trainArgs(good, "-batch", "-3"), 1, []string{"-batch -3"}},
-		{"batch too large", trainArgs(good, "-batch", "41"), 1, []string{"batch", "larger than the training set (40 samples)"}},
+		{"batch too large", trainArgs(good, "-batch", "41"), 1, []string{"-batch 41", "larger than the training set (40 samples", "at most 40"}},
+		{"hidden empty entry", trainArgs(good, "-hidden", "11,,11"), 1, []string{"-hidden", `"11,,11"`, "empty item"}},
+		{"hidden trailing comma", trainArgs(good, "-hidden", "11,"), 1, []string{"-hidden", "empty item"}},
+		{"density 1e-9", trainArgs(good, "-density", "1e-9"), 1, []string{"-density", "layer 0", "want a density ≥ 1/784", "at least one weight per unit"}},
+		{"density hidden layer", trainArgs(good, "-hidden", "5", "-density", "0.5,0.1"), 1, []string{"-density", "layer 1", "1/5"}},
+		{"eps-init 1e308", trainArgs(good, "-eps-init", "1e308"), 1, []string{"-eps-init", "[0, 1e+06]"}},
+		{"rho overflow", trainArgs(good, "-batch", "1", "-epochs", "10", "-float", "32", "-rho", "2"), 1, []string{"the fields overflowed", "-rho", "non-finite"}},
+		{"rho 1e308", trainArgs(good, "-rho", "1e308"), 1, []string{"-rho", "1e+308", "[0, 2]"}},
+		{"rho 2.5 per layer", trainArgs(good, "-rho", "1,2.5"), 1, []string{"-rho", "2.5", "[0, 2]"}},
+		{"hidden 300000", trainArgs(good, "-hidden", "300000", "-max-mem", "4GiB"), 1, []string{"-hidden 300000 -batch 8", "needs about", "memory limit of 4 GiB", "-max-mem"}},
+		{"max-mem tiny", trainArgs(good, "-max-mem", "1KiB"), 1, []string{"-hidden 5 -batch 8", "memory limit of 1 KiB"}},
+		{"max-mem garbage", trainArgs(good, "-max-mem", "lots"), 2, []string{"-max-mem", "lots"}},
+		{"save in a missing directory", trainArgs(good, "-save", "/nonexistent/dir/x"), 1, []string{"-save /nonexistent/dir/x", "directory /nonexistent/dir does not exist"}},
+		{"save is a directory", trainArgs(good, "-save", ckDir), 1, []string{"-save " + ckDir, "is a directory"}},
+		{"resume /dev/zero", trainArgs(good, "-resume", "/dev/zero"), 1, []string{"/dev/zero", "not a regular file"}},
 		{"epochs 0", trainArgs(good, "-epochs", "0"), 1, []string{"-epochs 0"}},
 		{"train-eval negative", trainArgs(good, "-train-eval", "-1"), 1, []string{"-train-eval -1"}},
 		{"float 16", trainArgs(good, "-float", "16"), 1, []string{"-float 16"}},
@@ -437,6 +453,17 @@ func TestHelp(t *testing.T) {
 	code, _, stderr := runCLI(t, "train", "-h")
 	if code != 0 || !strings.Contains(stderr, "-layer") {
 		t.Errorf("train -h: exit %d, stderr %q", code, stderr)
+	}
+	// Every subcommand's help exits 0 and says something.
+	for _, args := range [][]string{{"-h"}, {"--help"}, {"compare", "-h"}, {"anneal", "-h"}, {"teacher", "-h"}, {"committee", "-h"},
+		{"experiment", "-h"}, {"experiment", "table1", "-h"}, {"data", "-h"}, {"data", "fetch", "-h"}, {"data", "fetch", "-help"}} {
+		code, stdout, stderr := runCLI(t, args...)
+		if code != 0 || stdout+stderr == "" {
+			t.Errorf("%q: exit %d (want 0), stdout %q, stderr %q", args, code, stdout, stderr)
+		}
+	}
+	if code, _, stderr := runCLI(t, "train", "-resume", "x", "-h"); code != 0 || !strings.Contains(stderr, "-epochs, -data, -json, -progress, -save, -device and -max-mem may change") {
+		t.Errorf("train -h does not say which flags may change on -resume: exit %d, stderr %q", code, stderr)
 	}
 }
 

@@ -11,6 +11,7 @@ import (
 	"math/rand/v2"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -21,8 +22,13 @@ import (
 	"gonum.org/v1/plot/plotutil"
 	"gonum.org/v1/plot/vg"
 
+	"github.com/fbpgo/fbp/internal/memlimit"
 	"github.com/fbpgo/fbp/mpnet/teacher"
 )
+
+// maxRuns bounds the runs of "fbp teacher" (-runs) and the instances of
+// "fbp committee" (-instances), whose results are kept per run.
+const maxRuns = 1 << 20
 
 // teacherOptions are the parsed flags of "fbp teacher".
 type teacherOptions struct {
@@ -64,16 +70,37 @@ func parseTeacher(args []string, stderr io.Writer) (*teacherOptions, error) {
 	fs.IntVar(&o.runs, "runs", 10, "independent teachers per point")
 	fs.StringVar(&o.out, "out", "", "results directory for runs.csv, summary.csv, summary.json, wrong.png and wrong-log.png (log axis; left out when every mean is 0) (empty: none)")
 	fs.BoolVar(&o.progress, "progress", true, "print one line per run on stderr")
+	maxMem := memlimit.Flag(fs)
 	if err := parseFlags(fs, args); err != nil {
 		return nil, err
 	}
+	o.cfg.MaxMemory, o.s.MaxMemory = maxMem.Setting(), maxMem.Setting()
 	if err := o.network(*sizes, *act, *b, *a); err != nil {
 		return nil, err
 	}
 	if err := o.finish(*ms, *modes, *algo); err != nil {
 		return nil, err
 	}
+	if err := o.checkMemory(*sizes, int64(*maxMem)); err != nil {
+		return nil, err
+	}
 	return o, nil
+}
+
+// checkMemory compares the memory estimate of one run at the largest -m
+// (and the 50 test samples) with the limit before any run starts, and
+// blames -sizes when even one sample does not fit, -m otherwise.
+func (o *teacherOptions) checkMemory(sizes string, limit int64) error {
+	need := func(m int64) int64 { return o.cfg.Memory(int(m)+50, o.kinS, o.koutS) }
+	maxM := int64(slices.Max(o.ms))
+	if memlimit.Check("", need(maxM), limit) == nil {
+		return nil
+	}
+	if err := memlimit.Check("-sizes "+sizes, need(1), limit); err != nil {
+		return errors.Errorf("%v; lower -sizes (or -kin, -kout, -student-kin, -student-kout)", err)
+	}
+	err := memlimit.Check(fmt.Sprintf("-m %d", maxM), need(maxM), limit)
+	return errors.Errorf("%v; at these -sizes, -m up to %d fits", err, memlimit.Largest(maxM, limit, need))
 }
 
 // network sets the teacher configuration from the -sizes and -act flags.
@@ -127,8 +154,8 @@ func (o *teacherOptions) finish(ms, modes, algo string) error {
 	if o.s.Batch < 1 {
 		return errors.Errorf("-batch %d: want ≥ 1", o.s.Batch)
 	}
-	if o.runs < 1 {
-		return errors.Errorf("-runs %d: want ≥ 1", o.runs)
+	if o.runs < 1 || o.runs > maxRuns {
+		return errors.Errorf("-runs %d: want 1 to %d", o.runs, maxRuns)
 	}
 	if (o.kinS != 0 && o.kinS < o.cfg.KIn) || (o.koutS != 0 && o.koutS < o.cfg.KOut) {
 		return errors.Errorf("-student-kin %d, -student-kout %d: want 0 or at least the teacher's -kin %d, -kout %d",
@@ -343,9 +370,7 @@ func writeCSVFile(path string, rows [][]string) error {
 func plotWrong(dir, title string, points []teacherPoint) error {
 	for _, logY := range []bool{false, true} {
 		p := plot.New()
-		p.Title.Text = title
-		p.X.Label.Text = "samples m"
-		p.Y.Label.Text = "fraction of teacher weights wrong"
+		p.Title.Text, p.X.Label.Text, p.Y.Label.Text = title, "samples m", "fraction of teacher weights wrong"
 		p.Add(plotter.NewGrid())
 		p.Legend.Top = true
 		name := "wrong.png"

@@ -8,11 +8,26 @@ import (
 	"testing"
 )
 
+// badFlag is a command line of one subcommand that must exit with status 1
+// and a message naming want, printing nothing on stdout.
+type badFlag struct {
+	args []string
+	want string
+}
+
+// checkUsageErrors runs "fbp cmd args…" for every case (see badFlag): each
+// must exit 1 with a message naming c.want.
+func checkUsageErrors(t *testing.T, cmd string, cases []badFlag) {
+	t.Helper()
+	fc := make([]flagCase, len(cases))
+	for i, c := range cases {
+		fc[i] = flagCase{c.args, 1, c.want}
+	}
+	checkBadFlags(t, cmd, fc)
+}
+
 func TestTeacherBadFlags(t *testing.T) {
-	for _, c := range []struct {
-		args []string
-		want string
-	}{
+	checkUsageErrors(t, "teacher", []badFlag{
 		{[]string{"-sizes", "10,10"}, "-sizes"},
 		{[]string{"-sizes", "10,a,10"}, "-sizes"},
 		{[]string{"-sizes", "10,10,10", "-kin", "11"}, "KIn"},
@@ -28,14 +43,16 @@ func TestTeacherBadFlags(t *testing.T) {
 		{[]string{"-student-kout", "-1"}, "-student-kout"},
 		{[]string{"-student-kin", "1"}, "-student-kin"},
 		{[]string{"-sizes", "10,10,10", "-student-kout", "11"}, "kOut"},
-	} {
-		code, _, stderr := runCLI(t, append([]string{"teacher"}, c.args...)...)
-		if code != 1 || !strings.Contains(stderr, c.want) {
-			t.Errorf("teacher %v: exit %d, stderr %q; want exit 1 naming %s", c.args, code, stderr, c.want)
+		{[]string{"-m", "1000000000", "-max-mem", "8GiB"}, "-m 1000000000: needs about"},
+		{[]string{"-m", "1,5000000", "-max-mem", "8GiB"}, "-m up to"},
+		{[]string{"-sizes", "100000000,100000000,100000000", "-max-mem", "8GiB"}, "-sizes 100000000,100000000,100000000: needs about"},
+		{[]string{"-sizes", "200,200,200", "-max-mem", "100KiB"}, "above the memory limit of 100 KiB"},
+		{[]string{"-runs", "1000000000"}, "-runs 1000000000: want 1 to 1048576"},
+	})
+	for _, bad := range [][]string{{"-nosuchflag"}, {"-max-mem", "lots"}, {"-max-mem", "-1GiB"}} {
+		if code, _, _ := runCLI(t, append([]string{"teacher"}, bad...)...); code != 2 {
+			t.Errorf("teacher %v: exit %d, want 2", bad, code)
 		}
-	}
-	if code, _, _ := runCLI(t, "teacher", "-nosuchflag"); code != 2 {
-		t.Errorf("teacher -nosuchflag: exit %d, want 2", code)
 	}
 }
 

@@ -5,8 +5,6 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"os"
-	"path/filepath"
 	"strings"
 
 	"github.com/pkg/errors"
@@ -14,9 +12,11 @@ import (
 
 	"github.com/fbpgo/fbp/compare/experiments"
 	"github.com/fbpgo/fbp/data"
+	"github.com/fbpgo/fbp/internal/memlimit"
 	"github.com/fbpgo/fbp/mpnet"
 	"github.com/fbpgo/fbp/ops"
 	"github.com/fbpgo/fbp/pasp"
+	"github.com/fbpgo/fbp/train"
 )
 
 // trainOptions are the parsed flags of "fbp train".
@@ -33,6 +33,8 @@ type trainOptions struct {
 	save        string
 	resume      string
 	device      string // cpu or cuda
+	maxMem      memlimit.Value
+	given       map[string]bool // the flags given on the command line
 }
 
 // trainFlags holds the flags of "fbp train" that are converted after
@@ -58,6 +60,7 @@ func parseTrain(args []string, stderr io.Writer) (*trainOptions, error) {
 	}
 	f.set = map[string]bool{}
 	fs.Visit(func(fl *flag.Flag) { f.set[fl.Name] = true })
+	o.given = f.set
 	classes := 10
 	switch o.task {
 	case "10class":
@@ -73,9 +76,16 @@ func parseTrain(args []string, stderr io.Writer) (*trainOptions, error) {
 	if o.s, err = f.settings(o, hiddenKind, classes); err != nil {
 		return nil, err
 	}
+	if o.resume == "" {
+		// A first check with the input width of the likely data, to fail
+		// before loading them; trainCmd checks again with the real one.
+		if err := checkMemory(o, o.cfg, o.s.BatchSize); err != nil {
+			return nil, err
+		}
+	}
 	if o.save != "" {
-		if err := checkWritable(o.save); err != nil {
-			return nil, errors.Wrap(err, "-save")
+		if err := checkWritable("-save", o.save); err != nil {
+			return nil, err
 		}
 	}
 	return o, nil
@@ -90,24 +100,26 @@ func trainFlagSet(fs *flag.FlagSet, o *trainOptions) *trainFlags {
 		layer:      fs.String("layer", "bpi", "layer kind bp|bpi|mf|amp|cbpi (cbpi: continuous Gaussian weights) for every hidden layer, or one per layer (comma-separated, last may be argmax)"),
 		hidden:     fs.String("hidden", "101,101", "hidden layer widths, comma-separated"),
 		batch:      fs.Int("batch", 128, "mini-batch size"),
-		epochs:     fs.Int("epochs", 3, "epochs (total, counting those of a resumed checkpoint)"),
-		rho:        fs.String("rho", "", "PasP exponent ρ, one value or one per layer (default: 1+1e-4 hidden, 0.9 last)"),
+		epochs:     fs.Int("epochs", 3, "epochs (total, counting those of a resumed checkpoint; may change on -resume)"),
+		rho:        fs.String("rho", "", "PasP exponent ρ in [0, 2], one value or one per layer (default: 1+1e-4 hidden, 0.9 last)"),
 		psi:        fs.String("psi", "", "damping ψ in [0,1), one value or one per layer (default 0.8; 0.81 for amp and for bpi/bp on 10 classes)"),
 		r:          fs.String("r", "", "reinforcement r, one value or one per layer (default 0)"),
 		rstep:      fs.Float64("rstep", 0, "reinforcement schedule step"),
 		focusY:     fs.String("focus-y", "", "focusing y ≥ 1 (0: off), one value or one per layer; bp/bpi/argmax layers only; -r is then the coupling γ, scoped by γ ← γ(1+rstep) (default off)"),
 		focusPrior: fs.Bool("focus-prior", false, "focusing: include the prior field Hext in the cavity magnetization m_js"),
 		tauMax:     fs.Int("taumax", 1, "message-passing iterations per mini-batch"),
-		epsInit:    fs.Float64("eps-init", 1, "std of the random initial fields (symmetry breaking)"),
-		density:    fs.String("density", "", "fraction of non-zero weights in (0,1], one value or one per layer (default 1)"),
+		epsInit:    fs.Float64("eps-init", 1, "std of the random initial fields (symmetry breaking), in [0, 1e6]"),
+		density:    fs.String("density", "", "fraction of non-zero weights in (0,1], at least 1/N for a layer of N inputs; one value or one per layer (default 1)"),
 		seed:       fs.Uint64("seed", 2, "random seed"),
 		float:      fs.Int("float", 64, "float type of the messages: 32 or 64"),
 	}
 	fs.IntVar(&o.trainEval, "train-eval", 0, "evaluate the training error on the first N training samples (0: all)")
 	fs.BoolVar(&o.jsonOut, "json", false, "print one JSON object per epoch on stdout instead of the table")
-	fs.BoolVar(&o.progress, "progress", true, "draw a progress bar on stderr while an epoch runs")
+	fs.BoolVar(&o.progress, "progress", true, "show the progress of an epoch on stderr: a bar on a terminal, else a line every 5 s")
 	fs.StringVar(&o.save, "save", "", "write a checkpoint to this file after every epoch (atomically)")
-	fs.StringVar(&o.resume, "resume", "", "continue from this checkpoint (network and hyper-parameters come from it)")
+	fs.StringVar(&o.resume, "resume", "", "continue from this checkpoint: the network and hyper-parameters come from it, and a flag that sets them (-hidden -layer -float -density -batch -seed -rho -psi -r -rstep -focus-y -focus-prior -taumax -eps-init -train-eval) with another value is an error; -epochs, -data, -json, -progress, -save, -device and -max-mem may change")
+	o.maxMem = memlimit.Value(defaultMaxMem())
+	fs.Var(&o.maxMem, "max-mem", "refuse a network whose estimated training memory exceeds this (e.g. 512MiB, 12GiB; 0: no limit; default half the machine's memory, or a quarter of ulimit -v if less)")
 	fs.StringVar(&o.device, "device", "cpu", "where the messages live: cpu, or cuda (a binary built with -tags fbpcuda; float32 unless -float is given)")
 	return f
 }
@@ -128,7 +140,11 @@ func (f *trainFlags) network(o *trainOptions, classes int) (mpnet.Kind, error) {
 	if classes == 2 {
 		out = 1
 	}
-	widths := append(append([]int{784}, o.hidden...), out) // N_0 is set from the data once loaded
+	n0 := 784 // N_0 is set from the data once loaded
+	if o.source == "cifar10" {
+		n0 = 3 * 32 * 32
+	}
+	widths := append(append([]int{n0}, o.hidden...), out)
 	hiddenKind, err := f.kinds(o, classes)
 	if err != nil {
 		return 0, err
@@ -218,10 +234,15 @@ func (f *trainFlags) settings(o *trainOptions, hiddenKind mpnet.Kind, classes in
 			return nil, err
 		}
 	}
+	if err := checkRho(*f.rho, s.Rho); err != nil {
+		return nil, err
+	}
 	s.RStep, s.FocusPrior = *f.rstep, *f.focusPrior
 	s.TauMax, s.EpsInit, s.BatchSize, s.Epochs, s.Seed = *f.tauMax, *f.epsInit, *f.batch, *f.epochs, *f.seed
 	s.TrainEval = o.trainEval
 	switch {
+	case !(*f.epsInit <= maxEpsInit):
+		return nil, errors.Errorf("-eps-init %v: want a standard deviation in [0, %g] (fields beyond a few units already saturate tanh)", *f.epsInit, maxEpsInit)
 	case *f.batch < 1:
 		return nil, errors.Errorf("-batch %d: want a size ≥ 1", *f.batch)
 	case *f.epochs < 1:
@@ -253,20 +274,6 @@ func flagError(err error) error {
 	return err
 }
 
-// checkWritable checks that a checkpoint can be written at path, so that a
-// bad -save fails before training rather than after the first epoch.
-func checkWritable(path string) error {
-	if st, err := os.Stat(path); err == nil && st.IsDir() {
-		return errors.Errorf("%s is a directory", path)
-	}
-	f, err := os.CreateTemp(filepath.Dir(path), filepath.Base(path)+".probe*")
-	if err != nil {
-		return err
-	}
-	f.Close()
-	return os.Remove(f.Name())
-}
-
 // parseFlags parses args into fs: errHelp for -h, errUsage for a bad flag
 // (fs has printed why), an error for positional arguments.
 func parseFlags(fs *flag.FlagSet, args []string) error {
@@ -282,24 +289,24 @@ func parseFlags(fs *flag.FlagSet, args []string) error {
 	return nil
 }
 
-// parseInts and parseFloats parse comma-separated list flags.
-var (
-	parseInts   = experiments.ParseInts
-	parseFloats = experiments.ParseFloats
-)
-
 // trainCmd runs "fbp train".
 func trainCmd(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	o, err := parseTrain(args, stderr)
 	if err != nil {
 		return err
 	}
+	var resumed *pasp.Trainer
+	if o.resume != "" {
+		if resumed, err = loadCheckpoint(o, stderr); err != nil {
+			return err
+		}
+	}
 	train, test, err := loadData(o)
 	if err != nil {
 		return err
 	}
 	o.cfg.Widths[0] = train.N
-	t, err := newTrainer(o, train, stderr)
+	t, err := newTrainer(o, resumed, train, stderr)
 	if t == nil || err != nil {
 		return err
 	}
@@ -321,22 +328,10 @@ func trainCmd(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		fmt.Fprintf(stdout, "fbp: %s %s, %d train / %d test samples, widths %v, layers %v, %v on %s, batch %d, seed %d\n",
 			train.Name, o.task, train.M, test.M, cfg.Widths, cfg.Kinds, net.Dtype(), where, t.Settings().BatchSize, t.Settings().Seed)
 	}
-	var rec pasp.Recorders
-	if o.jsonOut {
-		rec = append(rec, &pasp.JSONRecorder{W: stdout})
-	} else {
-		rec = append(rec, &pasp.Printer{W: stdout, Bar: stderr, Progress: o.progress})
-	}
-	if o.progress && o.jsonOut {
-		rec = append(rec, &pasp.Printer{W: io.Discard, Bar: stderr, Progress: true})
-	}
-	if o.save != "" {
-		rec = append(rec, saver{t: t, path: o.save})
-	}
-	t.SetRecorder(rec)
+	t.SetRecorder(recorders(o, t, stdout, stderr))
 	res, err := t.Fit(ctx, train, test)
 	if err != nil {
-		return err
+		return overflowHint(err)
 	}
 	if dev := net.Device(); dev != nil && !o.jsonOut {
 		_, peak := dev.Memory()
@@ -351,24 +346,64 @@ func trainCmd(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	return nil
 }
 
-// newTrainer returns the trainer of "fbp train": a new one, or the one of
-// -resume with the epochs left to train; nil when the checkpoint has them all.
-func newTrainer(o *trainOptions, train *data.Set, stderr io.Writer) (*pasp.Trainer, error) {
-	if o.resume == "" {
-		return pasp.New(o.cfg, o.s)
+// recorders returns the recorders of "fbp train": the epoch table or JSON
+// lines on stdout, the progress on stderr (a bar on a terminal, else a line
+// every few seconds), and the checkpoints of -save.
+func recorders(o *trainOptions, t *pasp.Trainer, stdout, stderr io.Writer) pasp.Recorders {
+	var rec pasp.Recorders
+	bar := o.progress && isTerminal(stderr)
+	if o.jsonOut {
+		rec = append(rec, &pasp.JSONRecorder{W: stdout})
+	} else {
+		rec = append(rec, &pasp.Printer{W: stdout, Bar: stderr, Progress: bar})
 	}
+	switch {
+	case bar && o.jsonOut:
+		rec = append(rec, &pasp.Printer{W: io.Discard, Bar: stderr, Progress: true})
+	case o.progress && !bar:
+		rec = append(rec, &train.ProgressLine{W: stderr})
+	}
+	if o.save != "" {
+		rec = append(rec, saver{t: t, path: o.save})
+	}
+	return rec
+}
+
+// loadCheckpoint loads the checkpoint of -resume, removes (and reports)
+// the temporary files of saves to it that were interrupted, and refuses
+// flags that ask for other values than the checkpoint's.
+func loadCheckpoint(o *trainOptions, stderr io.Writer) (*pasp.Trainer, error) {
 	t, err := pasp.LoadFile(o.resume)
 	if err != nil {
 		return nil, err
 	}
-	done := t.Stats().Epoch
-	if done >= o.s.Epochs {
-		fmt.Fprintf(stderr, "fbp: checkpoint %s already has %d epochs (-epochs %d)\n", o.resume, done, o.s.Epochs)
-		return nil, nil
-	}
-	if err := t.SetEpochs(o.s.Epochs - done); err != nil {
+	if err := resumeConflicts(o, t); err != nil {
 		return nil, err
 	}
+	removed, err := pasp.RemoveTemps(o.resume)
+	for _, p := range removed {
+		fmt.Fprintf(stderr, "fbp: removed %s, left by an interrupted save\n", p)
+	}
+	return t, err
+}
+
+// newTrainer returns the trainer of "fbp train": a new one after checking
+// the flags against the data, or the resumed one with the epochs left to
+// train; nil when the checkpoint has them all.
+func newTrainer(o *trainOptions, resumed *pasp.Trainer, train *data.Set, stderr io.Writer) (*pasp.Trainer, error) {
+	if resumed == nil {
+		if err := checkDensity(joinList(o.cfg.Density), &o.cfg); err != nil {
+			return nil, err
+		}
+		if err := checkBatch(o.s.BatchSize, train, o.source); err != nil {
+			return nil, err
+		}
+		if err := checkMemory(o, o.cfg, o.s.BatchSize); err != nil {
+			return nil, err
+		}
+		return pasp.New(o.cfg, o.s)
+	}
+	t, done := resumed, resumed.Stats().Epoch
 	rc := t.Network().Config()
 	if in := rc.Widths[0]; in != train.N {
 		return nil, errors.Errorf("checkpoint %s expects %d input features, -data %s has %d", o.resume, in, o.source, train.N)
@@ -376,7 +411,17 @@ func newTrainer(o *trainOptions, train *data.Set, stderr io.Writer) (*pasp.Train
 	if (rc.Widths[len(rc.Widths)-1] == 1) != (o.task == "2class") {
 		return nil, errors.Errorf("checkpoint %s holds a %d-output network, which does not fit -task %s", o.resume, rc.Widths[len(rc.Widths)-1], o.task)
 	}
-	return t, nil
+	if b := t.Settings().BatchSize; b > train.M {
+		return nil, errors.Errorf("-resume %s: the checkpoint's mini-batch of %d is larger than the training set (%d samples of -data %s)", o.resume, b, train.M, o.source)
+	}
+	if done >= o.s.Epochs {
+		fmt.Fprintf(stderr, "fbp: checkpoint %s already has %d epochs (-epochs %d)\n", o.resume, done, o.s.Epochs)
+		return nil, nil
+	}
+	if err := checkMemory(o, rc, t.Settings().BatchSize); err != nil {
+		return nil, err
+	}
+	return t, t.SetEpochs(o.s.Epochs - done)
 }
 
 // saver is a recorder that checkpoints after every epoch.

@@ -7,8 +7,13 @@
 //
 // Write generates every case under one directory, so that the data package's
 // tests and the command-line tests can run the same cases through their
-// loaders (data.Load, the fbp -data flag) and check the errors. The files are
-// generated, not committed: the largest is about 70 KB.
+// loaders (data.Load, the fbp -data flag) and check the errors. CLICases
+// adds command lines of fbp train: every data case, hostile flags (sizes
+// beyond the memory limit, empty list entries, out-of-range values, output
+// paths that cannot be written) and hostile checkpoints (empty, truncated,
+// lying lengths, masks other than 0 or 1 under recomputed checksums,
+// /dev/zero). The files are generated, not committed: the largest is about
+// 70 KB.
 package hostile
 
 import (

@@ -3,8 +3,11 @@ package hostile
 import (
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
+
+	"github.com/fbpgo/fbp/pasp"
 )
 
 // TestWrite checks the generated cases themselves (package data's
@@ -51,5 +54,41 @@ func TestWrite(t *testing.T) {
 	})
 	if err != nil || total > 2<<20 {
 		t.Errorf("%d bytes in all (%v), want ≤ 2 MiB", total, err)
+	}
+}
+
+// TestCLICases checks the command-line cases: unique names, a description
+// and expected messages for every hostile one, and checkpoints that
+// pasp.LoadFile treats as the cases say.
+func TestCLICases(t *testing.T) {
+	cases, err := CLICases(t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	seen := map[string]bool{}
+	ckpts := 0
+	for _, c := range cases {
+		if seen[c.Name] || c.What == "" || len(c.Args) < 2 || c.Args[0] != "train" {
+			t.Errorf("case %q: duplicate, undescribed or not an fbp train command line: %q", c.Name, c.Args)
+		}
+		seen[c.Name] = true
+		if c.Err != nil && slices.Contains(c.Err, "") {
+			t.Errorf("case %s: an empty expected message", c.Name)
+		}
+		i := slices.Index(c.Args, "-resume")
+		if i < 0 || c.Name == "ckpt-conflicting-flags" {
+			continue
+		}
+		ckpts++
+		_, err := pasp.LoadFile(c.Args[i+1])
+		switch {
+		case c.Err == nil && err != nil:
+			t.Errorf("case %s: %v, want a valid checkpoint", c.Name, err)
+		case c.Err != nil && (err == nil || !strings.Contains(err.Error(), c.Err[0])):
+			t.Errorf("case %s: LoadFile: %v, want an error containing %q", c.Name, err, c.Err[0])
+		}
+	}
+	if ckpts < 10 || len(cases) < 80 {
+		t.Errorf("%d cases, %d of them checkpoints", len(cases), ckpts)
 	}
 }

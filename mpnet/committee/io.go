@@ -41,7 +41,13 @@ var ErrFormat = errors.New("committee: bad messages file")
 
 // WriteTo writes the solver's state in the format above.
 func (s *Solver) WriteTo(w io.Writer) (int64, error) {
-	cw := &crcWriter{w: w, crc: crc32.NewIEEE()}
+	if err := s.ready(); err != nil {
+		return 0, err
+	}
+	if w == nil {
+		return 0, errors.New("committee: WriteTo: nil writer")
+	}
+	cw := &crcWriter{w: w, crcCounter: crcCounter{crc: crc32.NewIEEE()}}
 	bw := bufio.NewWriter(cw)
 	put := func(v any) { binary.Write(bw, binary.LittleEndian, v) }
 	bw.Write(msgMagic[:])
@@ -66,18 +72,34 @@ func (s *Solver) WriteTo(w io.Writer) (int64, error) {
 	return cw.n + 4, nil
 }
 
-type crcWriter struct {
-	w   io.Writer
+// crcCounter counts and checksums (CRC-32, IEEE) the bytes that pass
+// through a reader or a writer: n bytes so far, crc their checksum.
+type crcCounter struct {
 	n   int64
 	crc hash.Hash32
 }
 
-func (c *crcWriter) Write(p []byte) (int, error) {
-	n, err := c.w.Write(p)
+// pass calls f (a Read or a Write) on p and accounts for the n bytes it moved.
+func (c *crcCounter) pass(f func([]byte) (int, error), p []byte) (int, error) {
+	n, err := f(p)
 	c.n += int64(n)
 	c.crc.Write(p[:n])
 	return n, err
 }
+
+type crcWriter struct {
+	w io.Writer
+	crcCounter
+}
+
+func (c *crcWriter) Write(p []byte) (int, error) { return c.pass(c.w.Write, p) }
+
+type crcReader struct {
+	r *bufio.Reader
+	crcCounter
+}
+
+func (c *crcReader) Read(p []byte) (int, error) { return c.pass(c.r.Read, p) }
 
 // ReadFrom replaces the solver's state with one written by WriteTo for the
 // same problem. A wrong magic or version, another problem (shape or
@@ -86,7 +108,13 @@ func (c *crcWriter) Write(p []byte) (int, error) {
 // ErrFormat (or the I/O error), and leaves the solver unchanged. It reads
 // no more than the solver's own size plus the header.
 func (s *Solver) ReadFrom(r io.Reader) (int64, error) {
-	cr := &crcReader{r: bufio.NewReader(r), crc: crc32.NewIEEE()}
+	if err := s.ready(); err != nil {
+		return 0, err
+	}
+	if r == nil {
+		return 0, errors.New("committee: ReadFrom: nil reader")
+	}
+	cr := &crcReader{r: bufio.NewReader(r), crcCounter: crcCounter{crc: crc32.NewIEEE()}}
 	st, m, err := s.readState(cr)
 	if err != nil {
 		if errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) {
@@ -179,22 +207,12 @@ func (s *Solver) checkMessages(m *messages) error {
 	return nil
 }
 
-type crcReader struct {
-	r   *bufio.Reader
-	n   int64
-	crc hash.Hash32
-}
-
-func (c *crcReader) Read(p []byte) (int, error) {
-	n, err := c.r.Read(p)
-	c.n += int64(n)
-	c.crc.Write(p[:n])
-	return n, err
-}
-
 // SaveFile writes the solver's state to the file path (see WriteTo),
 // through a temporary file renamed into place.
 func (s *Solver) SaveFile(path string) error {
+	if err := s.ready(); err != nil {
+		return err
+	}
 	tmp := path + ".tmp"
 	f, err := os.Create(tmp)
 	if err != nil {

@@ -52,22 +52,33 @@ type Problem struct {
 // replicated SGD see the same instances. K and N must be odd and α > 0
 // with M ≥ 1.
 func RandomProblem(K, N int, alpha float64, seed, instance uint64) (*Problem, error) {
-	if err := checkShape(K, N); err != nil {
+	M, err := Patterns(K, N, alpha)
+	if err != nil {
 		return nil, err
 	}
-	if !(alpha > 0) || math.IsInf(alpha, 0) {
-		return nil, &ParamError{"Problem", "alpha", alpha, "a finite load α > 0"}
-	}
-	Mf := math.Round(alpha * float64(N*K))
-	if Mf < 1 || Mf*float64(N*K) > MaxMessages {
-		return nil, &ParamError{"Problem", "alpha", alpha,
-			fmt.Sprintf("1 ≤ round(α·N·K) and M·N·K ≤ %d (N = %d, K = %d)", MaxMessages, N, K)}
-	}
-	set, err := data.RandomPatterns(rand.New(rand.NewPCG(seed, instance)), N, int(Mf))
+	set, err := data.RandomPatterns(rand.New(rand.NewPCG(seed, instance)), N, M)
 	if err != nil {
 		return nil, err
 	}
 	return &Problem{K: K, Set: set}, nil
+}
+
+// Patterns returns the number of patterns M = round(α·N·K) of
+// RandomProblem(K, N, alpha, …), or the *ParamError RandomProblem would
+// return for these sizes, without drawing anything.
+func Patterns(K, N int, alpha float64) (int, error) {
+	if err := checkShape(K, N); err != nil {
+		return 0, err
+	}
+	if !(alpha > 0) || math.IsInf(alpha, 0) {
+		return 0, &ParamError{"Problem", "alpha", alpha, "a finite load α > 0"}
+	}
+	Mf := math.Round(alpha * float64(N*K))
+	if Mf < 1 || Mf*float64(N*K) > MaxMessages {
+		return 0, &ParamError{"Problem", "alpha", alpha,
+			fmt.Sprintf("1 ≤ round(α·N·K) and M·N·K ≤ %d (N = %d, K = %d)", MaxMessages, N, K)}
+	}
+	return int(Mf), nil
 }
 
 func checkShape(K, N int) error {
@@ -118,7 +129,8 @@ func (p *Problem) Validate() error {
 
 // Errors returns the number of patterns that the machine with weights w
 // (K×N, row k = unit k; an entry counts as +1 unless its sign bit is set)
-// misclassifies. It panics if len(w) != K·N.
+// misclassifies. It panics if len(w) != K·N, or if p is not valid
+// (Validate): it is the inner loop of the solvers, on checked problems.
 func (p *Problem) Errors(w []float64) int {
 	N, K := p.Set.N, p.K
 	if len(w) != K*N {

@@ -3,6 +3,8 @@ package committee
 import (
 	"fmt"
 	"math"
+
+	"github.com/fbpgo/fbp/internal/check"
 )
 
 // ProtocolKind names a focusing protocol of ALGORITHMS §16.
@@ -23,10 +25,7 @@ const (
 var protocolNames = [...]string{"standard", "scoping", "pseudo", "free"}
 
 func (k ProtocolKind) String() string {
-	if k >= 0 && int(k) < len(protocolNames) {
-		return protocolNames[k]
-	}
-	return fmt.Sprintf("ProtocolKind(%d)", int(k))
+	return check.Name("ProtocolKind", int(k), protocolNames[:]...)
 }
 
 // ParseProtocolKind returns the kind named by String ("standard",
@@ -53,7 +52,9 @@ type Protocol struct {
 	Kind ProtocolKind
 	// Step is the increment of x (StandardReinforcement), of ρ
 	// (PseudoReinforcement) or of γ (Scoping), in (0, 1) for the first two
-	// and > 0 for Scoping; 0 means 0.01.
+	// and > 0 for Scoping; 0 means 0.01. A schedule has at most 2^20 steps,
+	// so Step is at least about 2^−20 for the first two and
+	// (GammaStop − GammaStart)/2^20 for Scoping.
 	Step float64
 	// X is the exponent x ∈ (0, 1] of PseudoReinforcement; 0 means ½ (x = 0
 	// is StandardReinforcement).
@@ -67,12 +68,16 @@ type Protocol struct {
 	Steps []Step
 }
 
-// maxSteps bounds the length of a schedule.
-const maxSteps = 1 << 24
+// maxSteps bounds the length of a schedule (16 bytes a step): Schedule
+// refuses a Step that would make it longer.
+const maxSteps = 1 << 20
 
 // Schedule returns the sequence of focusing steps of p, or an error naming
-// the first invalid parameter.
+// the first invalid parameter (a nil p is invalid).
 func (p *Protocol) Schedule() ([]Step, error) {
+	if p == nil {
+		return nil, &ParamError{"Protocol", "", nil, "a protocol (nil)"}
+	}
 	step := p.Step
 	if step == 0 {
 		step = 0.01
@@ -81,6 +86,9 @@ func (p *Protocol) Schedule() ([]Step, error) {
 	case StandardReinforcement, PseudoReinforcement:
 		if !(step > 0 && step < 1) {
 			return nil, &ParamError{"Protocol", "Step", p.Step, "a value in (0, 1)"}
+		}
+		if (1-step)/step >= maxSteps {
+			return nil, &ParamError{"Protocol", "Step", p.Step, fmt.Sprintf("a value in [%.3g, 1): at most %d steps", 1/float64(maxSteps), maxSteps)}
 		}
 		x := p.X
 		if p.Kind == PseudoReinforcement {

@@ -1,9 +1,6 @@
 package committee
 
-import (
-	"fmt"
-	"math"
-)
+import "github.com/fbpgo/fbp/internal/check"
 
 // NodeKind selects the first-layer node update.
 type NodeKind int
@@ -15,16 +12,6 @@ const (
 	// Exact is the convolution node, O(N²) per node; for small N.
 	Exact
 )
-
-func (k NodeKind) String() string {
-	switch k {
-	case Gaussian:
-		return "gaussian"
-	case Exact:
-		return "exact"
-	}
-	return fmt.Sprintf("NodeKind(%d)", int(k))
-}
 
 // Settings configure a focusing-BP run. The zero value runs standard
 // reinforcement with dx = 0.01, no damping, ε = 1e-3, up to 1000 sweeps
@@ -62,6 +49,11 @@ type Settings struct {
 	// Recorder, if not nil, receives the progress after every focusing
 	// step; an error from it ends the run.
 	Recorder Recorder
+	// MaxMemory bounds, in bytes, the memory New is estimated to need
+	// (Memory); over it New returns a *ParamError giving the estimate. 0
+	// means half the machine's memory (memlimit.Default), a negative value
+	// means no limit.
+	MaxMemory int64
 }
 
 // resolved holds the settings with the defaults applied.
@@ -81,11 +73,10 @@ func (s *Settings) resolve() (*resolved, error) {
 	if s == nil {
 		return nil, &ParamError{"Settings", "", nil, "non-nil settings"}
 	}
-	finite := func(v float64) bool { return !math.IsNaN(v) && !math.IsInf(v, 0) }
 	switch {
 	case !(s.Damping >= 0 && s.Damping < 1):
 		return nil, &ParamError{"Settings", "Damping", s.Damping, "λ in [0, 1)"}
-	case !finite(s.Epsilon) || s.Epsilon < 0:
+	case !check.Finite(s.Epsilon) || s.Epsilon < 0:
 		return nil, &ParamError{"Settings", "Epsilon", s.Epsilon, "a finite tolerance ≥ 0 (0 means 1e-3)"}
 	case s.MaxIters < 0:
 		return nil, &ParamError{"Settings", "MaxIters", s.MaxIters, "a sweep count ≥ 0 (0 means 1000)"}
@@ -114,4 +105,9 @@ func (s *Settings) resolve() (*resolved, error) {
 		r.MaxSteps = len(sched)
 	}
 	return r, nil
+}
+
+// String returns the name of k.
+func (k NodeKind) String() string {
+	return check.Name("NodeKind", int(k), "gaussian", "exact")
 }

@@ -8,6 +8,19 @@ import (
 	"github.com/fbpgo/fbp/data"
 )
 
+// checkParamError fails t unless err is nil for field "" or a *ParamError
+// about field otherwise; v is what was validated, for the message.
+func checkParamError(t *testing.T, v any, err error, field string) {
+	t.Helper()
+	var pe *ParamError
+	switch {
+	case field == "" && err != nil:
+		t.Errorf("%+v: unexpected error %v", v, err)
+	case field != "" && (!errors.As(err, &pe) || pe.Field != field):
+		t.Errorf("%+v: error %v, want one about %s", v, err, field)
+	}
+}
+
 // TestSettingsValidate checks that every nonsense hyper-parameter is an
 // error naming its field, and that nothing panics.
 func TestSettingsValidate(t *testing.T) {
@@ -52,13 +65,7 @@ func TestSettingsValidate(t *testing.T) {
 			}
 			continue
 		}
-		var pe *ParamError
-		switch {
-		case tc.field == "" && err != nil:
-			t.Errorf("%+v: unexpected error %v", tc.s, err)
-		case tc.field != "" && (!errors.As(err, &pe) || pe.Field != tc.field):
-			t.Errorf("%+v: error %v, want one about %s", tc.s, err, tc.field)
-		}
+		checkParamError(t, tc.s, err, tc.field)
 	}
 }
 
@@ -86,14 +93,7 @@ func TestProblemValidate(t *testing.T) {
 		{&Problem{K: 3, Set: badY}, "Set.Y[1]"},
 		{&Problem{K: 3, Set: good(), Reference: []float64{1}}, "Reference"},
 	} {
-		err := tc.p.Validate()
-		var pe *ParamError
-		switch {
-		case tc.field == "" && err != nil:
-			t.Errorf("%+v: unexpected error %v", tc.p, err)
-		case tc.field != "" && (!errors.As(err, &pe) || pe.Field != tc.field):
-			t.Errorf("%+v: error %v, want one about %s", tc.p, err, tc.field)
-		}
+		checkParamError(t, tc.p, tc.p.Validate(), tc.field)
 	}
 	for _, tc := range []struct {
 		K, N  int

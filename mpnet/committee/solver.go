@@ -2,10 +2,11 @@ package committee
 
 import (
 	"context"
-	"fmt"
 	"math"
 	"math/rand/v2"
 	"time"
+
+	"github.com/fbpgo/fbp/internal/check"
 )
 
 // messages holds the state of focusing BP (ALGORITHMS §16), all as fields.
@@ -52,7 +53,8 @@ type Solver struct {
 	fingerPnt uint32
 }
 
-// New validates p and s and returns a Solver with the initial messages of
+// New validates p and s, checks the memory estimate (Memory) against
+// s.MaxMemory, and returns a Solver with the initial messages of
 // ALGORITHMS §16: uw uniform in [−InitNoise, InitNoise] as magnetizations,
 // mt2 the labels as infinite fields, every other message 0.
 func New(p *Problem, s *Settings) (*Solver, error) {
@@ -64,6 +66,9 @@ func New(p *Problem, s *Settings) (*Solver, error) {
 		return nil, err
 	}
 	K, N, M := p.K, p.Set.N, p.Set.M
+	if err := checkMemory(K, N, M, r); err != nil {
+		return nil, err
+	}
 	sv := &Solver{p: p, r: r, K: K, N: N, M: M, xi: p.Set.X, msg: newMessages(M, N, K),
 		pcg: rand.NewPCG(r.Seed, 0xfb9c0), perm: make([]int, M+N*K),
 		gauss: newGaussNode(N), conv2: newConvNode(K), hK: make([]float64, K), uK: make([]float64, K),
@@ -102,20 +107,6 @@ const (
 	Interrupted
 )
 
-func (s Status) String() string {
-	switch s {
-	case Solved:
-		return "Solved"
-	case ProtocolEnd:
-		return "ProtocolEnd"
-	case StepLimit:
-		return "StepLimit"
-	case Interrupted:
-		return "Interrupted"
-	}
-	return fmt.Sprintf("Status(%d)", int(s))
-}
-
 // Result is the outcome of Run.
 type Result struct {
 	Status Status
@@ -144,6 +135,12 @@ type Result struct {
 // below Epsilon or MaxIters sweeps ran. A solver restored by ReadFrom
 // whose weights already solve the problem returns Solved at once.
 func (s *Solver) Run(ctx context.Context) (*Result, error) {
+	if err := s.ready(); err != nil {
+		return nil, err
+	}
+	if ctx == nil {
+		ctx = context.Background()
+	}
 	start := time.Now()
 	res := &Result{Status: ProtocolEnd, Errors: -1}
 	if rec := s.r.Recorder; rec != nil {
@@ -195,13 +192,20 @@ func (s *Solver) Run(ctx context.Context) (*Result, error) {
 }
 
 // SetStep sets the (γ, y) that Sweep uses, outside of any protocol.
-func (s *Solver) SetStep(st Step) { s.cur = st }
+func (s *Solver) SetStep(st Step) {
+	if s != nil {
+		s.cur = st
+	}
+}
 
 // Sweep updates, in a new random order, every pattern (its K first-layer
 // nodes, then its output node) and every focusing node once, with the
 // current (γ, y), and returns the largest change of a message as a
 // magnetization.
 func (s *Solver) Sweep() float64 {
+	if s.ready() != nil {
+		return math.NaN()
+	}
 	n := len(s.perm)
 	for j := range s.perm {
 		s.perm[j] = j
@@ -314,6 +318,9 @@ func up(a, x float64) float64 {
 // Weights returns the K×N weights sign(mw): +1 unless the field's sign bit
 // is set.
 func (s *Solver) Weights() []float64 {
+	if s.ready() != nil {
+		return nil
+	}
 	w := make([]float64, len(s.msg.mw))
 	for j, v := range s.msg.mw {
 		w[j] = 1
@@ -326,6 +333,9 @@ func (s *Solver) Weights() []float64 {
 
 // Magnetizations returns the K×N weight magnetizations tanh(mw).
 func (s *Solver) Magnetizations() []float64 {
+	if s.ready() != nil {
+		return nil
+	}
 	m := make([]float64, len(s.msg.mw))
 	for j, v := range s.msg.mw {
 		m[j] = math.Tanh(v)
@@ -334,4 +344,14 @@ func (s *Solver) Magnetizations() []float64 {
 }
 
 // StepIndex returns the index of the next focusing step of the protocol.
-func (s *Solver) StepIndex() int { return s.step }
+func (s *Solver) StepIndex() int {
+	if s == nil {
+		return 0
+	}
+	return s.step
+}
+
+// String returns the name of s.
+func (s Status) String() string {
+	return check.Name("Status", int(s), "Solved", "ProtocolEnd", "StepLimit", "Interrupted")
+}

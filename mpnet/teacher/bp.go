@@ -31,7 +31,8 @@ import (
 //
 // A nil s means the zero Settings. Infer returns a *FieldError when st is
 // incomplete, s is invalid, d does not fit st, or a factor has more than
-// 2^18 configurations; otherwise the error of s.Recorder, if any. st and d
+// 2^18 configurations, or when its estimated memory exceeds s.MaxMemory;
+// otherwise the error of s.Recorder, if any. st and d
 // are not modified.
 func Infer(st *Student, d *Data, s *Settings) (*Result, error) {
 	if s == nil {
@@ -52,13 +53,18 @@ func Infer(st *Student, d *Data, s *Settings) (*Result, error) {
 		return nil, invalid("Student", fmt.Sprintf("%d weights per factor", g.n),
 			"a factor has %d^%d configurations, more than the %d exact enumeration allows", g.q, g.n, maxConfigs)
 	}
-	r := newRun(g, &set)
-	start := time.Now()
-	res := &Result{}
 	bs := set.Batch
 	if set.Mode == Offline {
 		bs = d.M
 	}
+	need := inferBytes(st.In.Rows, st.Out.Rows, st.In.K, st.Out.K, g.q, bs, set.Workers)
+	if err := checkMemory("Settings.MaxMemory", need, set.MaxMemory, "batches of %d samples on a student with %d and %d weights",
+		bs, len(st.In.Idx), len(st.Out.Idx)); err != nil {
+		return nil, err
+	}
+	r := newRun(g, &set)
+	start := time.Now()
+	res := &Result{}
 	for lo := 0; lo < d.M; lo += bs {
 		hi := min(lo+bs, d.M)
 		iters, ok := r.batch(d.Slice(lo, hi))

@@ -1,8 +1,9 @@
 package teacher
 
 import (
-	"fmt"
 	"time"
+
+	"github.com/fbpgo/fbp/internal/check"
 )
 
 // Status says how the message passing of the last batches ended. Neither
@@ -16,16 +17,6 @@ const (
 	// (Stats.Unconverged counts them).
 	IterationLimit
 )
-
-func (s Status) String() string {
-	switch s {
-	case Converged:
-		return "converged"
-	case IterationLimit:
-		return "iteration limit"
-	}
-	return fmt.Sprintf("Status(%d)", int(s))
-}
 
 // Stats counts the work of Infer.
 type Stats struct {
@@ -56,4 +47,9 @@ type Result struct {
 	Belief []float64
 	Stats
 	Status Status
+}
+
+// String returns the name of s.
+func (s Status) String() string {
+	return check.Name("Status", int(s), "converged", "iteration limit")
 }

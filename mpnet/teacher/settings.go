@@ -1,9 +1,10 @@
 package teacher
 
 import (
-	"fmt"
 	"math"
 	"time"
+
+	"github.com/fbpgo/fbp/internal/check"
 )
 
 // Algorithm selects the factor-to-variable update.
@@ -21,18 +22,6 @@ const (
 	MaxSum
 )
 
-func (a Algorithm) String() string {
-	switch a {
-	case SumProduct:
-		return "sum-product"
-	case MaxProduct:
-		return "max-product"
-	case MaxSum:
-		return "max-sum"
-	}
-	return fmt.Sprintf("Algorithm(%d)", int(a))
-}
-
 // Mode selects how the data are split into mini-batches (thesis §2.2).
 type Mode int
 
@@ -46,18 +35,6 @@ const (
 	// Online is Batch with one sample per batch.
 	Online
 )
-
-func (m Mode) String() string {
-	switch m {
-	case Offline:
-		return "offline"
-	case Batch:
-		return "batch"
-	case Online:
-		return "online"
-	}
-	return fmt.Sprintf("Mode(%d)", int(m))
-}
 
 // Settings configures Infer. The zero value runs offline sum-product with
 // hard constraints, no damping and no reinforcement.
@@ -103,6 +80,12 @@ type Settings struct {
 	// Recorder, if not nil, is called after every batch; an error from it
 	// stops Infer with that error.
 	Recorder Recorder
+
+	// MaxMemory bounds, in bytes, the memory Infer is estimated to need for
+	// its factor graph, messages and tables; over it Infer returns a
+	// *FieldError giving the estimate. 0 means half the machine's memory
+	// (memlimit.Default), a negative value means no limit.
+	MaxMemory int64
 }
 
 // Recorder receives the progress of Infer after each batch.
@@ -122,7 +105,11 @@ type Progress struct {
 }
 
 // Validate returns a *FieldError naming the first field out of its domain.
+// A nil s is the zero Settings, as for Infer.
 func (s *Settings) Validate() error {
+	if s == nil {
+		s = &Settings{}
+	}
 	bad := func(v float64) bool { return math.IsNaN(v) || math.IsInf(v, 0) }
 	switch {
 	case s.Algorithm < SumProduct || s.Algorithm > MaxSum:
@@ -172,4 +159,14 @@ func (s Settings) withDefaults(workers int) Settings {
 		s.Workers = workers
 	}
 	return s
+}
+
+// String returns the name of a.
+func (a Algorithm) String() string {
+	return check.Name("Algorithm", int(a), "sum-product", "max-product", "max-sum")
+}
+
+// String returns the name of m.
+func (m Mode) String() string {
+	return check.Name("Mode", int(m), "offline", "batch", "online")
 }
