@@ -49,8 +49,8 @@ func (net *Network) PointWeights(l int) []float64 {
 // pre-activations themselves agree exactly above the first layer: inputs ±1
 // or 0 and weights ±1 or 0 make every product and partial sum an integer
 // below 2^53. In the first layer, whose inputs are real, Gorgonia's matrix
-// product (gonum Dgemm, A·B) and Predict's (gonum Dgemm, A·Bᵀ) sum in
-// different orders, so a pre-activation may differ in its last bits; a
+// product (A·B) and Predict's (A·Bᵀ), both through the registered BLAS
+// (package gemm by default), may sum in different orders, so a pre-activation may differ in its last bits; a
 // prediction then differs only if such a value lies within that rounding
 // of −1e-10 (for a one-layer network: of −1e-10, or of a tie between two
 // class scores). Inputs with NaN give NaN here and 0 in Predict.
