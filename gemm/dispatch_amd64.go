@@ -1,20 +1,5 @@
 package gemm
 
-import "golang.org/x/sys/cpu"
-
-// supported reports whether the CPU and the OS can run level l.
-func supported(l level) bool {
-	switch l {
-	case levelGo:
-		return true
-	case levelAVX2:
-		return cpu.X86.HasAVX2 && cpu.X86.HasFMA
-	case levelAVX512:
-		return cpu.X86.HasAVX512F
-	}
-	return false
-}
-
 // The assembly kernels, indexed by level; kc·nr·size fills about 32 KiB of
 // the 48 KiB L1 and mc·kc·size about 1 MiB of the 2 MiB L2 (Sapphire Rapids).
 var (

@@ -2,9 +2,6 @@
 
 package gemm
 
-// supported reports whether level l runs here: only portable Go does.
-func supported(l level) bool { return l == levelGo }
-
 // No assembly kernels outside amd64; kernel64 and kernel32 never index these
 // because active stays levelGo.
 var (

@@ -8,13 +8,15 @@ import (
 	"testing"
 
 	"gonum.org/v1/gonum/blas"
+
+	"github.com/fbpgo/fbp/internal/isa"
 )
 
 // levels returns the kernel levels this CPU runs; every one is tested.
 func levels() []level {
 	var ls []level
 	for l := range numLevels {
-		if supported(l) {
+		if isa.Supported(l) {
 			ls = append(ls, l)
 		}
 	}
@@ -339,7 +341,7 @@ func deterministic[T float](t *testing.T, l level, gc gemmCase) {
 // α = 1 and β is 0 or 1: both accumulate every element in one fused
 // multiply-add chain per k block of the same size, and the scalings are exact.
 func TestLevelsAgree(t *testing.T) {
-	if !supported(levelAVX2) || !supported(levelAVX512) {
+	if !isa.Supported(levelAVX2) || !isa.Supported(levelAVX512) {
 		t.Skip("needs AVX2 and AVX-512")
 	}
 	for i, gc := range append(largeCases(), smallCases()[200:260]...) {

@@ -1,5 +1,7 @@
 package gemm
 
+import "github.com/fbpgo/fbp/internal/isa"
+
 // float is the element type of the products.
 type float interface{ float32 | float64 }
 
@@ -27,33 +29,22 @@ type kernel[T float] struct {
 }
 
 // level is a kernel family: one instruction set, for both element types.
-type level int
+type level = isa.Level
 
 const (
-	levelGo     level = iota // portable Go
-	levelAVX2                // AVX2 and FMA3, 256-bit vectors
-	levelAVX512              // AVX-512F, 512-bit vectors
-	numLevels
+	levelGo     = isa.Scalar // portable Go
+	levelAVX2   = isa.AVX2   // AVX2 and FMA3, 256-bit vectors
+	levelAVX512 = isa.AVX512 // AVX-512F, 512-bit vectors
+	numLevels   = isa.NumLevels
 )
-
-func (l level) String() string {
-	return [...]string{"go", "avx2", "avx512"}[l]
-}
 
 // active is the level in use: the best one the CPU supports, or the one a
 // test forced.
 var active = bestLevel()
 
-func bestLevel() level {
-	for l := numLevels - 1; l > levelGo; l-- {
-		if supported(l) {
-			return l
-		}
-	}
-	return levelGo
-}
+func bestLevel() level { return isa.Best() }
 
-// Level reports the micro-kernel family in use: "avx512", "avx2" or "go".
+// Level reports the micro-kernel family in use: "avx512", "avx2" or "scalar".
 func Level() string { return active.String() }
 
 func kernel64() *kernel[float64] {

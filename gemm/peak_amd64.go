@@ -3,6 +3,8 @@ package gemm
 import (
 	"sync"
 	"time"
+
+	"github.com/fbpgo/fbp/internal/isa"
 )
 
 // fmaPasses is how many passes of 16 vector FMAs one fmaPeak call runs:
@@ -33,7 +35,7 @@ func fmaRound(f32 bool, g int) float64 {
 // as a fraction of the hardware, measured in the same process. g below 1
 // counts as 1; d of zero or less runs one round (about 0.2 ms).
 func FMAPeak(f32 bool, g int, d time.Duration) float64 {
-	if !supported(levelAVX512) {
+	if !isa.Supported(levelAVX512) {
 		return 0
 	}
 	g = max(g, 1)

@@ -5,6 +5,8 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/fbpgo/fbp/internal/isa"
 )
 
 // cpuSeconds returns the CPU time the process has used so far. On a shared
@@ -34,7 +36,7 @@ func measurePeak(f32 bool, g int, d time.Duration) (wall, cpu float64) {
 // BenchmarkFMAPeak measures the machine's arithmetic peak: unrolled zmm FMA
 // loops on one and on two goroutines.
 func BenchmarkFMAPeak(b *testing.B) {
-	if !supported(levelAVX512) {
+	if !isa.Supported(levelAVX512) {
 		b.Skip("no AVX-512")
 	}
 	for _, f32 := range []bool{false, true} {

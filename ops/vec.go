@@ -4,6 +4,8 @@ import (
 	"sync/atomic"
 
 	"github.com/pkg/errors"
+
+	"github.com/fbpgo/fbp/internal/isa"
 )
 
 //go:generate go run -C internal/gen/vecasm . -out ../../../vec_amd64.s -stubs ../../../vec_stubs_amd64.go -pkg ops
@@ -15,19 +17,15 @@ import (
 // first; SetCPUKernels overrides it, for tests and for reproducing results
 // of the scalar code bit for bit.
 
-// vecLevel is an instruction-set level of the CPU kernels.
-type vecLevel int32
+// vecLevel is an instruction-set level of the CPU kernels (package isa).
+type vecLevel = isa.Level
 
 const (
-	vecScalar vecLevel = iota // portable Go
-	vecAVX2                   // AVX2 and FMA, 256-bit vectors
-	vecAVX512                 // AVX-512F, 512-bit vectors
-	numVecLevels
+	vecScalar    = isa.Scalar // portable Go
+	vecAVX2      = isa.AVX2   // AVX2 and FMA, 256-bit vectors
+	vecAVX512    = isa.AVX512 // AVX-512F, 512-bit vectors
+	numVecLevels = isa.NumLevels
 )
-
-var vecLevelNames = [numVecLevels]string{"scalar", "avx2", "avx512"}
-
-func (l vecLevel) String() string { return vecLevelNames[l] }
 
 // activeLevel is the level the kernels run at.
 var activeLevel atomic.Int32
@@ -35,14 +33,7 @@ var activeLevel atomic.Int32
 func init() { activeLevel.Store(int32(bestVecLevel())) }
 
 // bestVecLevel is the widest level this CPU supports.
-func bestVecLevel() vecLevel {
-	for l := numVecLevels - 1; l > vecScalar; l-- {
-		if vecSupported(l) {
-			return l
-		}
-	}
-	return vecScalar
-}
+func bestVecLevel() vecLevel { return isa.Best() }
 
 // currentLevel returns the level the kernels run at now.
 func currentLevel() vecLevel { return vecLevel(activeLevel.Load()) }
@@ -61,11 +52,8 @@ func SetCPUKernels(level string) error {
 		activeLevel.Store(int32(bestVecLevel()))
 		return nil
 	}
-	for l, name := range vecLevelNames {
-		if name != level {
-			continue
-		}
-		if !vecSupported(vecLevel(l)) {
+	if l, ok := isa.Parse(level); ok {
+		if !isa.Supported(l) {
 			return errors.Errorf("ops: SetCPUKernels: this CPU does not support %q (best: %q)", level, bestVecLevel())
 		}
 		activeLevel.Store(int32(l))

@@ -8,6 +8,8 @@ import (
 	"testing"
 
 	"gorgonia.org/gorgonia"
+
+	"github.com/fbpgo/fbp/internal/isa"
 )
 
 // BenchmarkBPICavityPoint times the BPI cavity contraction at the two
@@ -21,7 +23,7 @@ func BenchmarkBPICavityPoint(b *testing.B) {
 	for _, l := range obLayers[:2] {
 		for _, dt := range obDtypes {
 			for lv := vecScalar; lv < numVecLevels; lv++ {
-				if !vecSupported(lv) {
+				if !isa.Supported(lv) {
 					continue
 				}
 				for _, procs := range []int{1, 2} {

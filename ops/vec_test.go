@@ -6,13 +6,15 @@ import (
 	"math/rand/v2"
 	"strings"
 	"testing"
+
+	"github.com/fbpgo/fbp/internal/isa"
 )
 
 // vecLevels returns the vector levels this CPU runs (not the scalar one).
 func vecLevels() []vecLevel {
 	var ls []vecLevel
 	for l := vecScalar + 1; l < numVecLevels; l++ {
-		if vecSupported(l) {
+		if isa.Supported(l) {
 			ls = append(ls, l)
 		}
 	}
@@ -293,8 +295,8 @@ func TestSetCPUKernels(t *testing.T) {
 	defer SetCPUKernels("auto")
 	for l := vecScalar; l < numVecLevels; l++ {
 		err := SetCPUKernels(l.String())
-		if vecSupported(l) != (err == nil) {
-			t.Errorf("SetCPUKernels(%q) = %v, but supported = %t", l, err, vecSupported(l))
+		if isa.Supported(l) != (err == nil) {
+			t.Errorf("SetCPUKernels(%q) = %v, but supported = %t", l, err, isa.Supported(l))
 		}
 		if err == nil && CPUKernels() != l.String() {
 			t.Errorf("after SetCPUKernels(%q), CPUKernels() = %q", l, CPUKernels())
