@@ -203,10 +203,9 @@ var opsCases = append(opsCaseList(),
 		c.panics("ops.(*Pattern).Expand", "short slices", why, func() { p.Expand(nil, nil) })
 		c.panics("ops.(*Pattern).Compress", "short slice", why, func() { _ = p.Compress(nil) })
 	}},
-	apiCase{names: []string{"ops.CPUKernels", "ops.SetCPUKernels", "ops.vecLevel.String", "ops.DeviceOf",
+	apiCase{names: []string{"ops.CPUKernels", "ops.SetCPUKernels", "ops.DeviceOf",
 		"ops.ReleaseGraph", "ops.OpenCUDA"}, run: func(c *checker) {
 		c.ok("ops.CPUKernels", "", func() string { return ifNot(ops.CPUKernels() != "", "empty") })
-		c.ok("ops.vecLevel.String", "via CPUKernels", func() string { return ifNot(ops.CPUKernels() != "", "empty") })
 		c.err("ops.SetCPUKernels", `"bogus"`, func() error { return ops.SetCPUKernels("bogus") })
 		c.ok("ops.DeviceOf", "nil", func() string { return ifNot(ops.DeviceOf(nil) == nil, "a device") })
 		c.ok("ops.ReleaseGraph", "nil", func() string { ops.ReleaseGraph(nil); return "" })
