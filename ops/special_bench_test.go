@@ -75,21 +75,25 @@ func spBenchScalar32(b *testing.B, f func(float32) float32) {
 // inaccurate for x > 5 (erfc loses relative accuracy, then underflows).
 func spErfcxNaive(x float64) float64 { return math.Exp(x*x) * math.Erfc(x) }
 
-func BenchmarkErfcx(b *testing.B)      { spBenchScalar(b, Erfcx) }
-func BenchmarkErfcxNaive(b *testing.B) { spBenchScalar(b, spErfcxNaive) }
-func BenchmarkErfcx32(b *testing.B)    { spBenchScalar32(b, Erfcx32) }
-func BenchmarkG(b *testing.B)          { spBenchScalar(b, G) }
-func BenchmarkH(b *testing.B)          { spBenchScalar(b, H) }
-func BenchmarkGH(b *testing.B)         { spBenchScalar(b, GH) }
-func BenchmarkGH32(b *testing.B)       { spBenchScalar32(b, GH32) }
-func BenchmarkLogH(b *testing.B)       { spBenchScalar(b, LogH) }
-func BenchmarkAtanhErf(b *testing.B)   { spBenchScalar(b, AtanhErf) }
-func BenchmarkAtanh2Hm1(b *testing.B)  { spBenchScalar(b, Atanh2Hm1) }
-func BenchmarkLogCosh(b *testing.B)    { spBenchScalar(b, LogCosh) }
-func BenchmarkLog2Cosh(b *testing.B)   { spBenchScalar(b, Log2Cosh) }
-func BenchmarkLogSinhAbs(b *testing.B) { spBenchScalar(b, LogSinhAbs) }
-func BenchmarkClippedAtanh(b *testing.B) {
-	spBenchScalar(b, func(x float64) float64 { return ClippedAtanh(x / 1e3) })
+// BenchmarkSpecial times each scalar special function (float64, then the
+// float32 versions) in every regime of spScalarRegimes.
+func BenchmarkSpecial(b *testing.B) {
+	for _, f := range []struct {
+		name string
+		f    func(float64) float64
+	}{
+		{"Erfcx", Erfcx}, {"ErfcxNaive", spErfcxNaive}, {"G", G}, {"H", H}, {"GH", GH}, {"LogH", LogH},
+		{"AtanhErf", AtanhErf}, {"Atanh2Hm1", Atanh2Hm1}, {"LogCosh", LogCosh}, {"Log2Cosh", Log2Cosh},
+		{"LogSinhAbs", LogSinhAbs}, {"ClippedAtanh", func(x float64) float64 { return ClippedAtanh(x / 1e3) }},
+	} {
+		b.Run(f.name, func(b *testing.B) { spBenchScalar(b, f.f) })
+	}
+	for _, f := range []struct {
+		name string
+		f    func(float32) float32
+	}{{"Erfcx32", Erfcx32}, {"GH32", GH32}} {
+		b.Run(f.name, func(b *testing.B) { spBenchScalar32(b, f.f) })
+	}
 }
 
 // spSignRegime is an input spRegime of SignG: ranges of Btop and of u = -ω/s.
