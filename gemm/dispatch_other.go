@@ -2,9 +2,11 @@
 
 package gemm
 
+import "github.com/fbpgo/fbp/internal/isa"
+
 // No assembly kernels outside amd64; kernel64 and kernel32 never index these
-// because active stays levelGo.
+// because active stays isa.Scalar.
 var (
-	asmKernels64 [numLevels]kernel[float64]
-	asmKernels32 [numLevels]kernel[float32]
+	asmKernels64 [isa.NumLevels]kernel[float64]
+	asmKernels32 [isa.NumLevels]kernel[float32]
 )

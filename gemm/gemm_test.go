@@ -13,9 +13,9 @@ import (
 )
 
 // levels returns the kernel levels this CPU runs; every one is tested.
-func levels() []level {
-	var ls []level
-	for l := range numLevels {
+func levels() []isa.Level {
+	var ls []isa.Level
+	for l := range isa.NumLevels {
 		if isa.Supported(l) {
 			ls = append(ls, l)
 		}
@@ -24,7 +24,7 @@ func levels() []level {
 }
 
 // useLevel makes l the active level for the rest of the test.
-func useLevel(t testing.TB, l level) {
+func useLevel(t testing.TB, l isa.Level) {
 	old := active
 	active = l
 	t.Cleanup(func() { active = old })
@@ -284,11 +284,11 @@ func TestBlocking(t *testing.T) {
 
 // smallBlockRunners returns runners with the kernels of every level, blocked
 // at kc = 7, mc = 2·mr and nc = 3·nr.
-func smallBlockRunners[T float](goKernel kernel[T], asm [numLevels]kernel[T]) []runner[T] {
+func smallBlockRunners[T float](goKernel kernel[T], asm [isa.NumLevels]kernel[T]) []runner[T] {
 	var rs []runner[T]
 	for _, l := range levels() {
 		kn := asm[l]
-		if l == levelGo {
+		if l == isa.Scalar {
 			kn = goKernel
 		}
 		kn.kc, kn.mc, kn.nc = 7, 2*kn.mr, 3*kn.nr
@@ -317,7 +317,7 @@ func TestDeterministic(t *testing.T) {
 	}
 }
 
-func deterministic[T float](t *testing.T, l level, gc gemmCase) {
+func deterministic[T float](t *testing.T, l isa.Level, gc gemmCase) {
 	o := newOperands[T](gc, rand.New(rand.NewPCG(5, 6)))
 	c0 := slices.Clone(o.full[2])
 	var first []T
@@ -341,7 +341,7 @@ func deterministic[T float](t *testing.T, l level, gc gemmCase) {
 // α = 1 and β is 0 or 1: both accumulate every element in one fused
 // multiply-add chain per k block of the same size, and the scalings are exact.
 func TestLevelsAgree(t *testing.T) {
-	if !isa.Supported(levelAVX2) || !isa.Supported(levelAVX512) {
+	if !isa.Supported(isa.AVX2) || !isa.Supported(isa.AVX512) {
 		t.Skip("needs AVX2 and AVX-512")
 	}
 	for i, gc := range append(largeCases(), smallCases()[200:260]...) {
@@ -354,11 +354,11 @@ func TestLevelsAgree(t *testing.T) {
 func agree[T float](t *testing.T, gc gemmCase) {
 	o := newOperands[T](gc, rand.New(rand.NewPCG(9, 10)))
 	c0 := slices.Clone(o.full[2])
-	useLevel(t, levelAVX2)
+	useLevel(t, isa.AVX2)
 	call(gc, o)
 	avx2 := slices.Clone(o.full[2])
 	copy(o.full[2], c0)
-	active = levelAVX512
+	active = isa.AVX512
 	call(gc, o)
 	for i := range avx2 {
 		if !sameBits(avx2[i], o.full[2][i]) {

@@ -28,34 +28,24 @@ type kernel[T float] struct {
 	copyB    rowCopier // packs rows of nr values, where not nil
 }
 
-// level is a kernel family: one instruction set, for both element types.
-type level = isa.Level
-
-const (
-	levelGo     = isa.Scalar // portable Go
-	levelAVX2   = isa.AVX2   // AVX2 and FMA3, 256-bit vectors
-	levelAVX512 = isa.AVX512 // AVX-512F, 512-bit vectors
-	numLevels   = isa.NumLevels
-)
-
 // active is the level in use: the best one the CPU supports, or the one a
 // test forced.
 var active = bestLevel()
 
-func bestLevel() level { return isa.Best() }
+func bestLevel() isa.Level { return isa.Best() }
 
 // Level reports the micro-kernel family in use: "avx512", "avx2" or "scalar".
 func Level() string { return active.String() }
 
 func kernel64() *kernel[float64] {
-	if active == levelGo {
+	if active == isa.Scalar {
 		return &goKernel64
 	}
 	return &asmKernels64[active]
 }
 
 func kernel32() *kernel[float32] {
-	if active == levelGo {
+	if active == isa.Scalar {
 		return &goKernel32
 	}
 	return &asmKernels32[active]

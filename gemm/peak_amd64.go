@@ -35,7 +35,7 @@ func fmaRound(f32 bool, g int) float64 {
 // as a fraction of the hardware, measured in the same process. g below 1
 // counts as 1; d of zero or less runs one round (about 0.2 ms).
 func FMAPeak(f32 bool, g int, d time.Duration) float64 {
-	if !isa.Supported(levelAVX512) {
+	if !isa.Supported(isa.AVX512) {
 		return 0
 	}
 	g = max(g, 1)

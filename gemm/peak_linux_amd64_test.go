@@ -36,7 +36,7 @@ func measurePeak(f32 bool, g int, d time.Duration) (wall, cpu float64) {
 // BenchmarkFMAPeak measures the machine's arithmetic peak: unrolled zmm FMA
 // loops on one and on two goroutines.
 func BenchmarkFMAPeak(b *testing.B) {
-	if !isa.Supported(levelAVX512) {
+	if !isa.Supported(isa.AVX512) {
 		b.Skip("no AVX-512")
 	}
 	for _, f32 := range []bool{false, true} {

@@ -15,15 +15,9 @@ import (
 //	B      = mᵀg                                           (not on the first layer)
 //	Hin    = g x̂ᵀ,   Hnew = Hin + Hext + r·H_old (or the focusing field)
 //	H      = ψ·H + (1 − ψ)·Hnew    (damping on H, not on m),   m = tanh(H)·mask.
-type argmax struct {
-	binaryWeights
-	noBatchState
-	bpiForward
-}
+type argmax struct{ bpiFamily }
 
 func newArgMax(*Config) rule { return argmax{} }
-
-func (argmax) sparse() bool { return true }
 
 func (argmax) backward(b *builder, ly *layer, s *layerSweep, btop *gorgonia.Node) *gorgonia.Node {
 	g := b.do(ops.ArgMaxChannel(s.omega, s.v, btop)) // btop holds the class indices

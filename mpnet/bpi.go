@@ -19,21 +19,27 @@ import (
 //	B[i,n]      = Σ_k m[k,i]·gcav[k,i,n]          (not on the first layer)
 //	Hin[k,i]    = Σ_n gcav[k,i,n]·x̂[i,n]
 //	H = Hin + Hext + r·H_old (or the focusing field),   m = (ψm + (1−ψ)tanh H)·mask.
-type bpi struct {
-	binaryWeights
-	noBatchState
-	bpiForward
-}
+type bpi struct{ bpiFamily }
 
 func newBPI(*Config) rule { return bpi{} }
-
-func (bpi) sparse() bool { return true }
 
 func (bpi) backward(b *builder, ly *layer, s *layerSweep, btop *gorgonia.Node) *gorgonia.Node {
 	return b.bpiCavity(ly, s, btop)
 }
 
 func (bpi) marginals(b *builder, _ *layer, s *layerSweep) { b.dampedTanh(s) }
+
+// bpiFamily is what the BPI, MF and ArgMax rules share: ±1 weights, no
+// batch state beyond B, the BPI forward step (ω = m x̂, V from the two
+// variance products), and storage of the present weights only for a sparse
+// layer.
+type bpiFamily struct {
+	binaryWeights
+	noBatchState
+	bpiForward
+}
+
+func (bpiFamily) sparse() bool { return true }
 
 // bpiForward is the forward step of BPI, which MF, ArgMax and CBPI share
 // (ALGORITHMS §7.3, §7.5, §7.6): ω = m x̂, and V from the masked σ.

@@ -14,15 +14,9 @@ import (
 //	B   = mᵀg                                     (not on the first layer)
 //	Hin = g x̂ᵀ
 //	H = Hin + Hext + r·H_old,   m = (ψm + (1−ψ)tanh H)·mask.
-type mf struct {
-	binaryWeights
-	noBatchState
-	bpiForward
-}
+type mf struct{ bpiFamily }
 
 func newMF(*Config) rule { return mf{} }
-
-func (mf) sparse() bool { return true }
 
 func (mf) backward(b *builder, ly *layer, s *layerSweep, btop *gorgonia.Node) *gorgonia.Node {
 	g := b.do(ops.SignChannel(btop, s.omega, s.v)) // g = g_sign(Btop, ω, V)
