@@ -9,6 +9,7 @@ import (
 	"github.com/pkg/errors"
 	"gonum.org/v1/gonum/blas"
 	"gonum.org/v1/gonum/blas/blas64"
+	"gorgonia.org/tensor"
 )
 
 // predictChunk is the number of samples propagated together.
@@ -42,6 +43,7 @@ func (net *Network) Predict(dst []int, x []float64) error {
 //	ω = m x̂,  s² = σ x̂² + m² Δ + σ Δ + 1e-8,  x̂ ← 2H(−ω/s) − 1,  Δ ← 1 − x̂²,
 //
 // starting from x̂ = x, Δ = 0; the prediction is sign(x̂_L) or argmax_k x̂_L[k].
+// The products run in the float type of the network's messages.
 // It returns an error in the cases of Predict, and for a NaN or Inf
 // variance σ.
 func (net *Network) PredictBayes(dst []int, x []float64) error {
@@ -84,38 +86,32 @@ func (net *Network) checkSamples(M int, x []float64) error {
 // predictor holds the weights of one Predict or PredictBayes call, as
 // float64 K×N matrices and in the forms the chunks use.
 type predictor struct {
-	net   *Network
-	bayes bool
-	w     [][]float64 // point-wise weights, or the means m (Bayesian)
+	net *Network
+	w   [][]float64 // point-wise weights, or the means m (Bayesian)
 	// Point-wise: the packed weights of the layers below the first whose
 	// weights are all in {−1, 0, +1}, nil for the others (dense product).
 	packed []*ternary
-	// Bayesian: the variances σ, the squared means m² and the row sums of σ.
-	vari, m2 [][]float64
-	rowSum   [][]float64
+	// Bayesian: the weights in the network's float type.
+	bayes64 *bayesWeights[float64]
+	bayes32 *bayesWeights[float32]
 }
 
 // newPredictor copies the weights of net, checks that they are finite and
 // prepares them for prediction.
 func newPredictor(net *Network, bayes bool) (*predictor, error) {
 	L := net.L()
-	p := &predictor{net: net, bayes: bayes, w: make([][]float64, L)}
-	if bayes {
-		p.vari, p.m2, p.rowSum = make([][]float64, L), make([][]float64, L), make([][]float64, L)
-	} else {
-		p.packed = make([]*ternary, L)
-	}
+	p := &predictor{net: net, w: make([][]float64, L), packed: make([]*ternary, L)}
+	vari := make([][]float64, L)
 	for l, ly := range net.layers {
 		p.w[l] = ly.full(ly.m) // a copy
 		if err := checkFinite(l, "m", p.w[l]); err != nil {
 			return nil, err
 		}
 		if bayes {
-			p.vari[l] = ly.full(ly.sigma)
-			if err := checkFinite(l, "sigma", p.vari[l]); err != nil {
+			vari[l] = ly.full(ly.sigma)
+			if err := checkFinite(l, "sigma", vari[l]); err != nil {
 				return nil, err
 			}
-			p.m2[l], p.rowSum[l] = bayesTerms(p.w[l], p.vari[l], ly.K, ly.N)
 			continue
 		}
 		ly.rule.pointWeights(p.w[l]) // sign(m), or m for Gaussian weights (§12.1)
@@ -125,6 +121,12 @@ func newPredictor(net *Network, bayes bool) (*predictor, error) {
 	}
 	if err := net.devErr(); err != nil {
 		return nil, err
+	}
+	switch {
+	case bayes && net.dt == tensor.Float32:
+		p.bayes32 = newBayesWeights[float32](net, p.w, vari)
+	case bayes:
+		p.bayes64 = newBayesWeights[float64](net, p.w, vari)
 	}
 	return p, nil
 }
@@ -143,7 +145,7 @@ func checkFinite(l int, field string, v []float64) error {
 // run predicts the samples chunk by chunk, the chunks spread over up to
 // GOMAXPROCS goroutines; each chunk's result does not depend on the others.
 func (p *predictor) run(dst []int, x []float64) {
-	N0 := p.net.cfg.Widths[0]
+	N0, K := p.net.cfg.Widths[0], p.net.layers[p.net.L()-1].K
 	chunks := (len(dst) + predictChunk - 1) / predictChunk
 	var next atomic.Int64
 	var wg sync.WaitGroup
@@ -151,10 +153,13 @@ func (p *predictor) run(dst []int, x []float64) {
 		wg.Go(func() {
 			for c := int(next.Add(1)) - 1; c < chunks; c = int(next.Add(1)) - 1 {
 				lo, hi := c*predictChunk, min((c+1)*predictChunk, len(dst))
-				if p.bayes {
-					p.bayesChunk(dst[lo:hi], x[lo*N0:hi*N0])
-				} else {
-					p.pointChunk(dst[lo:hi], x[lo*N0:hi*N0])
+				switch xc, r := x[lo*N0:hi*N0], hi-lo; {
+				case p.bayes32 != nil:
+					Decide(dst[lo:hi], p.bayes32.scores(p.net, xc, r), K, 0)
+				case p.bayes64 != nil:
+					Decide(dst[lo:hi], p.bayes64.scores(p.net, xc, r), K, 0)
+				default:
+					p.pointChunk(dst[lo:hi], xc)
 				}
 			}
 		})
