@@ -1,13 +1,13 @@
 package mpnet
 
 import (
-	"errors"
 	"fmt"
 	"math"
 	"math/rand/v2"
 	"strings"
 	"testing"
 
+	"github.com/pkg/errors"
 	"gorgonia.org/tensor"
 )
 
