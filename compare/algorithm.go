@@ -81,6 +81,9 @@ func HasBayes(name string) bool { return name != "binarynet" && name != "sgd" }
 // with the settings s. It returns an error naming the algorithm or the
 // setting for an unknown name or invalid settings.
 func NewAlgorithm(name string, s *AlgorithmSettings) (Fitter, error) {
+	if s == nil {
+		return nil, errors.New("compare: NewAlgorithm: nil settings (Widths are needed)")
+	}
 	switch name {
 	case "binarynet", "sgd":
 		bs := &BinaryNetSettings{LR: s.LR, Optimizer: s.Optimizer, BatchSize: s.BatchSize, Epochs: s.Epochs,
@@ -122,6 +125,9 @@ func NewAlgorithm(name string, s *AlgorithmSettings) (Fitter, error) {
 func PaspSettings(name string, s *AlgorithmSettings) (mpnet.Config, *pasp.Settings, error) {
 	if !MessagePassing(name) {
 		return mpnet.Config{}, nil, errors.Errorf("compare: unknown algorithm %q (want %s)", name, strings.Join(Algorithms, ", "))
+	}
+	if s == nil {
+		return mpnet.Config{}, nil, errors.New("compare: PaspSettings: nil settings (Widths are needed)")
 	}
 	if len(s.Widths) < 2 {
 		return mpnet.Config{}, nil, errors.Errorf("compare: widths %v: want an input width and at least one layer", s.Widths)

@@ -152,33 +152,60 @@ func bnGet(t *tensor.Dense, j int) float64 {
 }
 
 // Widths returns a copy of N_0 … N_L.
-func (bn *BinaryNet) Widths() []int { return append([]int(nil), bn.widths...) }
+func (bn *BinaryNet) Widths() []int {
+	if bn.ready() != nil {
+		return nil
+	}
+	return append([]int(nil), bn.widths...)
+}
 
-// L returns the number of weight layers.
-func (bn *BinaryNet) L() int { return len(bn.widths) - 1 }
+// L returns the number of weight layers (0 for a zero BinaryNet).
+func (bn *BinaryNet) L() int {
+	if bn.ready() != nil {
+		return 0
+	}
+	return len(bn.widths) - 1
+}
 
 // Settings returns a copy of the settings.
 func (bn *BinaryNet) Settings() BinaryNetSettings {
+	if bn == nil {
+		return BinaryNetSettings{}
+	}
 	s := bn.s
 	s.Density = append([]float64(nil), s.Density...)
 	return s
 }
 
 // SetRecorder replaces the recorder used by later calls of Fit.
-func (bn *BinaryNet) SetRecorder(r pasp.Recorder) { bn.s.Recorder = r }
+func (bn *BinaryNet) SetRecorder(r pasp.Recorder) {
+	if bn != nil {
+		bn.s.Recorder = r
+	}
+}
 
 // Stats returns the counters of the run.
-func (bn *BinaryNet) Stats() pasp.Stats { return bn.prog.Stats }
+func (bn *BinaryNet) Stats() pasp.Stats {
+	if bn == nil {
+		return pasp.Stats{}
+	}
+	return bn.prog.Stats
+}
 
 // Weights returns a copy of the latent weights of layer l as a K×N
-// row-major slice (K = N_{l+1}, N = N_l, the layout of mpnet). It panics if
-// l is out of range.
-func (bn *BinaryNet) Weights(l int) []float64 { return bnCopyT(bn.w[l]) }
+// row-major slice (K = N_{l+1}, N = N_l, the layout of mpnet); nil if l is
+// out of range.
+func (bn *BinaryNet) Weights(l int) []float64 {
+	if bn.ready() != nil || l < 0 || l >= len(bn.w) {
+		return nil
+	}
+	return bnCopyT(bn.w[l])
+}
 
 // Mask returns a copy of the mask of layer l (K×N, 1 present, 0 pruned), or
-// nil for a dense layer. It panics if l is out of range.
+// nil for a dense layer or an l out of range.
 func (bn *BinaryNet) Mask(l int) []float64 {
-	if bn.mask[l] == nil {
+	if bn.ready() != nil || l < 0 || l >= len(bn.mask) || bn.mask[l] == nil {
 		return nil
 	}
 	return bnCopyT(bn.mask[l])

@@ -28,6 +28,9 @@ var _ train.Model = (*BinaryNet)(nil)
 // says why. test may be nil. Invalid sets give an error, a batch larger
 // than the training set a *BinaryNetSettingsError.
 func (bn *BinaryNet) Fit(ctx context.Context, trainSet, test *data.Set) (*pasp.Result, error) {
+	if err := bn.ready(); err != nil {
+		return nil, err
+	}
 	res, err := train.Fit(ctx, bn, trainSet, test, &train.Settings{BatchSize: bn.rv.batch, Epochs: bn.rv.epochs,
 		Runtime: bn.s.Runtime, TrainEval: bn.s.TrainEval, Recorder: bn.s.Recorder, Name: "compare"})
 	var se *train.SettingsError
@@ -39,7 +42,12 @@ func (bn *BinaryNet) Fit(ctx context.Context, trainSet, test *data.Set) (*pasp.R
 
 // Progress returns the run state that Fit advances (train.Model): the
 // counters Stats returns and the source of the epoch orders.
-func (bn *BinaryNet) Progress() *train.Progress { return &bn.prog }
+func (bn *BinaryNet) Progress() *train.Progress {
+	if bn == nil {
+		return nil
+	}
+	return &bn.prog
+}
 
 // TrainBatch is Step without the loss (train.Model).
 func (bn *BinaryNet) TrainBatch(x []float64, y []int) error {
@@ -56,10 +64,19 @@ func (bn *BinaryNet) Evaluate(x []float64, y []int) (pointwise, bayes float64, e
 }
 
 // Errors returns the point-wise error rate, in percent, on the samples x
-// (M×N_0) with labels y (±1 or class indices).
+// (M×N_0) with labels y (±1 or class indices); an invalid label is an
+// error.
 func (bn *BinaryNet) Errors(x []float64, y []int) (float64, error) {
+	if err := bn.ready(); err != nil {
+		return 0, err
+	}
 	if len(y) == 0 {
 		return 0, errors.New("compare: BinaryNet.Errors: no samples")
+	}
+	for n, v := range y {
+		if err := checkLabel(v, bn.widths[bn.L()]); err != nil {
+			return 0, errors.Wrapf(err, "compare: BinaryNet.Errors: sample %d", n)
+		}
 	}
 	pred := make([]int, len(y))
 	if err := bn.Predict(pred, x); err != nil {
@@ -87,6 +104,9 @@ const bnTieBreak = 1e-10
 // in mpnet.Network.Predict; in continuous mode (Binary false) the weights
 // are W·mask. The products use gonum's BLAS in float64.
 func (bn *BinaryNet) Predict(dst []int, x []float64) error {
+	if err := bn.ready(); err != nil {
+		return err
+	}
 	N0, M := bn.widths[0], len(dst)
 	if len(x) != M*N0 {
 		return errors.Errorf("compare: BinaryNet.Predict: %d samples need %d inputs, got %d", M, M*N0, len(x))

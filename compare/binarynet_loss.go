@@ -241,7 +241,7 @@ func (o *bnCEOp) String() string {
 
 // DiffWRT: the loss is differentiable with respect to z only.
 func (o *bnCEOp) DiffWRT(inputs int) []bool {
-	d := make([]bool, inputs)
+	d := make([]bool, max(inputs, 0)) // no inputs for a negative count
 	if !o.grad && inputs > 0 {
 		d[0] = true
 	}

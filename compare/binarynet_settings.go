@@ -1,6 +1,7 @@
 package compare
 
 import (
+	"fmt"
 	"math"
 	"time"
 
@@ -76,7 +77,7 @@ type BinaryNetSettingsError struct {
 }
 
 func (e *BinaryNetSettingsError) Error() string {
-	return "compare: BinaryNetSettings." + e.Field + ": " + e.Err.Error()
+	return fmt.Sprint("compare: BinaryNetSettings.", e.Field, ": ", e.Err)
 }
 
 func (e *BinaryNetSettingsError) Unwrap() error { return e.Err }

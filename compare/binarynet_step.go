@@ -99,12 +99,15 @@ func (bn *BinaryNet) build(B int) (*bnGraph, error) {
 // loss before the update. A non-finite loss is an error (and the weights
 // are left unchanged). The first Step with a new B builds its graph.
 func (bn *BinaryNet) Step(x []float64, y []int) (float64, error) {
+	if err := bn.ready(); err != nil {
+		return 0, err
+	}
 	B, N0, C := len(y), bn.widths[0], bn.widths[bn.L()]
 	if B == 0 || len(x) != B*N0 {
 		return 0, errors.Errorf("compare: BinaryNet.Step: %d labels and %d inputs (want B ≥ 1 labels and B·%d inputs)", B, len(x), N0)
 	}
 	for n, v := range y {
-		if (C == 1 && v != 1 && v != -1) || (C > 1 && (v < 0 || v >= C)) {
+		if checkLabel(v, C) != nil {
 			return 0, errors.Errorf("compare: BinaryNet.Step: label %d of sample %d is invalid for %d outputs", v, n, C)
 		}
 	}

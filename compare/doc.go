@@ -35,10 +35,23 @@
 //     incremental energy shifts, annealing of β and scoping of γ; γ = 0 is
 //     plain SA. AnnealSolve measures moves to solution on random
 //     instances and WriteAnnealDir writes them (CSV, JSON, PNG).
-//   - RunAll and Results: the side-by-side runner behind "fbp compare": every
-//     algorithm and seed on the same data, with one epoch order per seed
-//     (data.OrderSource), written as CSV, JSON, a Markdown table and PNG
-//     learning curves (gonum/plot).
+//   - NewAlgorithm: the algorithm factory. It builds any trainer of
+//     Algorithms by name from one AlgorithmSettings (widths, batch size,
+//     epochs, seed, learning rate, density, dtype, device), with the
+//     hyper-parameters of pasp.DefaultSettings for message passing, so
+//     that a comparison or an experiment names its algorithms as strings.
+//   - Runner: the side-by-side runner behind "fbp compare" and package
+//     compare/experiments. It trains Jobs (an algorithm, a seed and a
+//     constructor) one after another and collects their evaluations per
+//     epoch as Results. A Job with a Plan is resumable in Runner.Dir:
+//     finished runs are stored and reused, message-passing runs are
+//     checkpointed after every epoch and continue after an interruption,
+//     and a stored run of other settings (ErrOtherJob) or other data
+//     (ErrOtherData) is never mixed in. RunAll is the one-call form.
+//   - Results: every run, one epoch order per seed (data.OrderSource),
+//     written by WriteDir as CSV, JSON, a Markdown table of mean ± std
+//     over seeds, and PNG learning curves (gonum/plot). CheckDir checks
+//     an output directory before any work starts.
 //
 // # Conventions
 //

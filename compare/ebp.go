@@ -77,7 +77,7 @@ type EBPSettingsError struct {
 }
 
 func (e *EBPSettingsError) Error() string {
-	return "compare: EBPSettings." + e.Field + ": " + e.Err.Error()
+	return fmt.Sprint("compare: EBPSettings.", e.Field, ": ", e.Err)
 }
 
 func (e *EBPSettingsError) Unwrap() error { return e.Err }
@@ -188,21 +188,54 @@ func (s *EBPSettings) validate() error {
 }
 
 // Settings returns a copy of the trainer's settings.
-func (e *EBP) Settings() EBPSettings { return e.s }
+func (e *EBP) Settings() EBPSettings {
+	if e == nil {
+		return EBPSettings{}
+	}
+	return e.s
+}
 
 // SetRecorder replaces the recorder that the next Fit reports to.
-func (e *EBP) SetRecorder(r pasp.Recorder) { e.s.Recorder = r }
+func (e *EBP) SetRecorder(r pasp.Recorder) {
+	if e == nil {
+		return
+	}
+	e.s.Recorder = r
+}
 
-// Stats returns the trainer's counters.
-func (e *EBP) Stats() pasp.Stats { return e.prog.Stats }
+// Stats returns the trainer's counters (none for a nil EBP).
+func (e *EBP) Stats() (st pasp.Stats) {
+	if e != nil {
+		st = e.prog.Stats
+	}
+	return st
+}
+
+// layer returns weight layer l, or nil if there is none.
+func (e *EBP) layer(l int) *ebpLayer {
+	if e.ready() != nil || l < 0 || l >= len(e.layers) {
+		return nil
+	}
+	return e.layers[l]
+}
 
 // Mean returns Wbar of weight layer l (V_l×V_{l−1}, row-major) as a
-// read-only view that later steps overwrite.
-func (e *EBP) Mean(l int) []float64 { return e.layers[l].wbar }
+// read-only view that later steps overwrite; nil if l is out of range.
+func (e *EBP) Mean(l int) []float64 {
+	if ly := e.layer(l); ly != nil {
+		return ly.wbar
+	}
+	return nil
+}
 
 // Field returns the fields h (binary) or means mu (Gaussian) of weight
-// layer l as a read-only view.
-func (e *EBP) Field(l int) []float64 { return e.layers[l].h }
+// layer l as a read-only view; nil if l is out of range.
+func (e *EBP) Field(l int) []float64 {
+	if ly := e.layer(l); ly != nil {
+		return ly.h
+	}
+	return nil
+}
 
 // Step runs one EBP step on the B examples of x (B×V_0, row-major) and y
 // (labels as described at EBPSettings.Widths): for every example, forward
@@ -211,6 +244,9 @@ func (e *EBP) Field(l int) []float64 { return e.layers[l].h }
 // every layer (for B = 1, online EBP). It returns an error for inconsistent
 // lengths or invalid labels.
 func (e *EBP) Step(x []float64, y []int) error {
+	if err := e.ready(); err != nil {
+		return err
+	}
 	N0 := e.s.Widths[0]
 	if len(x) != len(y)*N0 {
 		return errors.Errorf("compare: EBP.Step: %d inputs for %d labels of width %d", len(x), len(y), N0)
@@ -236,15 +272,12 @@ func (e *EBP) Step(x []float64, y []int) error {
 // setTarget fills e.target with the ±1 targets of label y.
 func (e *EBP) setTarget(y int) error {
 	C := len(e.target)
+	if err := checkLabel(y, C); err != nil {
+		return err
+	}
 	if C == 1 {
-		if y != 1 && y != -1 {
-			return errors.Errorf("label %d: a one-output network needs labels ±1", y)
-		}
 		e.target[0] = float64(y)
 		return nil
-	}
-	if y < 0 || y >= C {
-		return errors.Errorf("label %d outside [0, %d)", y, C)
 	}
 	for k := range e.target {
 		e.target[k] = -1
@@ -288,6 +321,9 @@ func (e *EBP) backward() {
 // CheckFinite returns a *mpnet.NonFiniteError for the first NaN or Inf in
 // the fields (or means) of any layer; Fit calls it after every epoch.
 func (e *EBP) CheckFinite() error {
+	if err := e.ready(); err != nil {
+		return err
+	}
 	for l, ly := range e.layers {
 		for i, v := range ly.h {
 			if math.IsNaN(v) || math.IsInf(v, 0) {

@@ -30,6 +30,9 @@ var (
 // when Runtime is exceeded or ctx is cancelled (after the current
 // mini-batch); the Result's Status says why. test may be nil.
 func (e *EBP) Fit(ctx context.Context, trainSet, test *data.Set) (*pasp.Result, error) {
+	if err := e.ready(); err != nil {
+		return nil, err
+	}
 	res, err := train.Fit(ctx, e, trainSet, test, &train.Settings{BatchSize: e.batch, Epochs: e.epochs,
 		Runtime: e.s.Runtime, TrainEval: e.s.TrainEval, Recorder: e.s.Recorder, Name: "compare: EBP"})
 	var se *train.SettingsError
@@ -40,11 +43,21 @@ func (e *EBP) Fit(ctx context.Context, trainSet, test *data.Set) (*pasp.Result, 
 }
 
 // Widths returns a copy of the layer widths V_0 … V_L (train.Model).
-func (e *EBP) Widths() []int { return append([]int(nil), e.s.Widths...) }
+func (e *EBP) Widths() []int {
+	if e.ready() != nil {
+		return nil
+	}
+	return append([]int(nil), e.s.Widths...)
+}
 
 // Progress returns the run state that Fit advances (train.Model): the
 // counters Stats returns and the source of the epoch orders.
-func (e *EBP) Progress() *train.Progress { return &e.prog }
+func (e *EBP) Progress() *train.Progress {
+	if e == nil {
+		return nil
+	}
+	return &e.prog
+}
 
 // TrainBatch is Step (train.Model).
 func (e *EBP) TrainBatch(x []float64, y []int) error { return e.Step(x, y) }
@@ -57,6 +70,9 @@ func (e *EBP) Evaluate(x []float64, y []int) (pointwise, bayes float64, err erro
 // Overlaps returns, per layer, the mean of Wbar² in q0 and no qab
 // (train.Overlapper).
 func (e *EBP) Overlaps() (q0, qab []float64) {
+	if e.ready() != nil {
+		return nil, nil
+	}
 	for _, ly := range e.layers {
 		var q float64
 		for _, w := range ly.wbar {
@@ -76,6 +92,9 @@ func (e *EBP) Overlaps() (q0, qab []float64) {
 //
 // It uses the layers' scratch state and must not run concurrently with Step.
 func (e *EBP) Errors(x []float64, y []int) (pointwise, bayes float64, err error) {
+	if err := e.ready(); err != nil {
+		return 0, 0, err
+	}
 	N0 := e.s.Widths[0]
 	if len(y) == 0 || len(x) != len(y)*N0 {
 		return 0, 0, errors.Errorf("compare: EBP.Errors: %d inputs for %d labels of width %d", len(x), len(y), N0)

@@ -4,7 +4,6 @@ import (
 	"encoding/csv"
 	"encoding/json"
 	"fmt"
-	"image/color"
 	"math"
 	"os"
 	"path/filepath"
@@ -12,12 +11,9 @@ import (
 	"strings"
 
 	"github.com/pkg/errors"
-	"gonum.org/v1/plot"
 	"gonum.org/v1/plot/plotter"
-	"gonum.org/v1/plot/plotutil"
-	"gonum.org/v1/plot/vg"
-	"gonum.org/v1/plot/vg/draw"
 
+	"github.com/fbpgo/fbp/internal/plots"
 	"github.com/fbpgo/fbp/pasp"
 )
 
@@ -36,7 +32,7 @@ type Summary struct {
 // Summaries returns one Summary per algorithm, in order of first appearance.
 func (r *Results) Summaries(hasBayes func(algo string) bool) []Summary {
 	byAlgo := map[string][]*Run{}
-	for _, run := range r.Runs {
+	for _, run := range r.runs() {
 		byAlgo[run.Algo] = append(byAlgo[run.Algo], run)
 	}
 	var out []Summary
@@ -79,6 +75,34 @@ func MeanEpochSeconds(epochs []pasp.Eval) float64 {
 	return m
 }
 
+// CheckDir makes sure, before any work starts, that dir can take results:
+// it creates dir if needed and writes and removes a file there. Its error
+// names flag and dir and says what is wrong.
+func CheckDir(flag, dir string) error {
+	if dir == "" {
+		return errors.Errorf("%s: no directory given", flag)
+	}
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return errors.Errorf("%s %s: cannot create the results directory: %v", flag, dir, pathCause(err))
+	}
+	f, err := os.CreateTemp(dir, ".write-check-*")
+	if err != nil {
+		return errors.Errorf("%s %s: cannot write in the results directory: %v", flag, dir, pathCause(err))
+	}
+	f.Close()
+	return os.Remove(f.Name())
+}
+
+// pathCause returns the reason of a file-system error without the path
+// it names ("not a directory", "permission denied").
+func pathCause(err error) error {
+	var pe *os.PathError
+	if errors.As(err, &pe) {
+		return pe.Err
+	}
+	return err
+}
+
 // WriteDir writes the comparison into dir (created if needed):
 //
 //	runs.csv     one row per algorithm, seed and epoch
@@ -115,25 +139,39 @@ func (r *Results) WriteDir(dir, header, command string, hasBayes func(string) bo
 }
 
 func (r *Results) writeCSV(path string) error {
-	f, err := os.Create(path)
-	if err != nil {
-		return errors.Wrap(err, "compare: runs.csv")
-	}
-	w := csv.NewWriter(f)
-	w.Write([]string{"algo", "seed", "epoch", "train_error", "test_error", "train_error_bayes", "test_error_bayes", "epoch_seconds"})
+	rows := [][]string{{"algo", "seed", "epoch", "train_error", "test_error", "train_error_bayes", "test_error_bayes", "epoch_seconds"}}
 	ff := func(v float64) string { return strconv.FormatFloat(v, 'g', -1, 64) }
-	for _, run := range r.Runs {
+	for _, run := range r.runs() {
 		for _, e := range run.Epochs {
-			w.Write([]string{run.Algo, strconv.FormatUint(run.Seed, 10), strconv.Itoa(e.Epoch), ff(e.TrainError),
+			rows = append(rows, []string{run.Algo, strconv.FormatUint(run.Seed, 10), strconv.Itoa(e.Epoch), ff(e.TrainError),
 				ff(e.TestError), ff(e.TrainErrorBayes), ff(e.TestErrorBayes), ff(e.EpochSeconds)})
 		}
 	}
-	w.Flush()
+	return errors.Wrap(WriteCSV(path, rows), "compare")
+}
+
+// WriteCSV writes rows to the file path as CSV; errors name the file.
+func WriteCSV(path string, rows [][]string) error {
+	f, err := os.Create(path)
+	if err != nil {
+		return err
+	}
+	w := csv.NewWriter(f)
+	w.WriteAll(rows)
 	if err := w.Error(); err != nil {
 		f.Close()
-		return errors.Wrap(err, "compare: runs.csv")
+		return errors.Wrap(err, path)
 	}
-	return errors.Wrap(f.Close(), "compare: runs.csv")
+	return errors.Wrap(f.Close(), path)
+}
+
+// FormatMeanStd writes a mean and a standard deviation as "m ± s" with
+// two decimals, and a NaN mean (no values) as "—".
+func FormatMeanStd(mean, std float64) string {
+	if math.IsNaN(mean) {
+		return "—"
+	}
+	return fmt.Sprintf("%.2f ± %.2f", mean, std)
 }
 
 // Table returns the Markdown summary table.
@@ -141,12 +179,7 @@ func (r *Results) Table(hasBayes func(string) bool) string {
 	var b strings.Builder
 	b.WriteString("| algorithm | seeds | epochs | test error % | Bayesian test error % | train error % | s / epoch |\n")
 	b.WriteString("|---|---|---|---|---|---|---|\n")
-	pm := func(m, s float64) string {
-		if math.IsNaN(m) {
-			return "—"
-		}
-		return fmt.Sprintf("%.2f ± %.2f", m, s)
-	}
+	pm := FormatMeanStd
 	for _, s := range r.Summaries(hasBayes) {
 		fmt.Fprintf(&b, "| %s | %d | %d | %s | %s | %s | %s |\n", s.Algo, s.Seeds, s.Epochs,
 			pm(s.TestError, s.TestErrorStd), pm(s.TestBayes, s.TestBayesStd), pm(s.TrainError, s.TrainErrStd),
@@ -157,42 +190,19 @@ func (r *Results) Table(hasBayes func(string) bool) string {
 
 // plot draws the mean test error per epoch of every algorithm.
 func (r *Results) plot(path, title string, hasBayes func(string) bool) error {
-	p := plot.New()
-	p.Title.Text = title
-	p.X.Label.Text = "epoch"
-	p.Y.Label.Text = "test error (%)"
-	p.Add(plotter.NewGrid())
-	p.Legend.Top = true
+	p := plots.New(title, "epoch", "test error (%)")
 	for i, a := range r.algos() {
 		pw, pb := r.meanCurve(a)
-		c := plotutil.Color(i)
-		if err := addLine(p, a, pw, c, nil); err != nil {
+		if err := plots.Line(p, a, pw, i, nil); err != nil {
 			return err
 		}
 		if hasBayes == nil || hasBayes(a) {
-			if err := addLine(p, a+" (Bayes)", pb, c, []vg.Length{vg.Points(4), vg.Points(3)}); err != nil {
+			if err := plots.Line(p, a+" (Bayes)", pb, i, plots.Dashed); err != nil {
 				return err
 			}
 		}
 	}
-	if err := p.Save(7*vg.Inch, 4.5*vg.Inch, path); err != nil {
-		return errors.Wrap(err, "compare: curves.png")
-	}
-	return nil
-}
-
-func addLine(p *plot.Plot, name string, pts plotter.XYs, c color.Color, dashes []vg.Length) error {
-	if len(pts) == 0 {
-		return nil
-	}
-	l, err := plotter.NewLine(pts)
-	if err != nil {
-		return errors.Wrap(err, "compare: plot")
-	}
-	l.LineStyle = draw.LineStyle{Color: c, Width: vg.Points(1.5), Dashes: dashes}
-	p.Add(l)
-	p.Legend.Add(name, l)
-	return nil
+	return errors.Wrap(plots.Save(p, path), "compare")
 }
 
 // meanCurve returns the point-wise and Bayesian test errors of algo per
@@ -202,7 +212,7 @@ func addLine(p *plot.Plot, name string, pts plotter.XYs, c color.Color, dashes [
 func (r *Results) meanCurve(algo string) (pw, pb plotter.XYs) {
 	var runs []*Run
 	n := math.MaxInt
-	for _, run := range r.Runs {
+	for _, run := range r.runs() {
 		if run.Algo == algo {
 			runs = append(runs, run)
 			n = min(n, len(run.Epochs))

@@ -73,7 +73,7 @@ type AnnealSettingsError struct {
 }
 
 func (e *AnnealSettingsError) Error() string {
-	return "compare: AnnealSettings." + e.Field + ": " + e.Err.Error()
+	return fmt.Sprint("compare: AnnealSettings.", e.Field, ": ", e.Err)
 }
 
 func (e *AnnealSettingsError) Unwrap() error { return e.Err }

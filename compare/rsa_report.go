@@ -1,7 +1,6 @@
 package compare
 
 import (
-	"encoding/csv"
 	"encoding/json"
 	"os"
 	"path/filepath"
@@ -10,9 +9,8 @@ import (
 	"github.com/pkg/errors"
 	"gonum.org/v1/plot"
 	"gonum.org/v1/plot/plotter"
-	"gonum.org/v1/plot/plotutil"
-	"gonum.org/v1/plot/vg"
-	"gonum.org/v1/plot/vg/draw"
+
+	"github.com/fbpgo/fbp/internal/plots"
 )
 
 // AnnealSeries is one method's AnnealSolve statistics over sizes N.
@@ -49,37 +47,22 @@ func WriteAnnealDir(dir, title string, series []AnnealSeries) error {
 }
 
 func writeAnnealCSV(path string, series []AnnealSeries) error {
-	f, err := os.Create(path)
-	if err != nil {
-		return errors.Wrap(err, "compare: runs.csv")
-	}
-	w := csv.NewWriter(f)
-	w.Write([]string{"method", "K", "N", "M", "alpha", "instance", "status", "moves"})
+	rows := [][]string{{"method", "K", "N", "M", "alpha", "instance", "status", "moves"}}
 	for _, s := range series {
 		for _, st := range s.Stats {
 			for i, m := range st.Moves {
-				w.Write([]string{s.Method, strconv.Itoa(st.K), strconv.Itoa(st.N), strconv.Itoa(st.M),
+				rows = append(rows, []string{s.Method, strconv.Itoa(st.K), strconv.Itoa(st.N), strconv.Itoa(st.M),
 					strconv.FormatFloat(st.Alpha, 'g', 6, 64), strconv.Itoa(i), st.Status[i].String(), strconv.FormatInt(m, 10)})
 			}
 		}
 	}
-	w.Flush()
-	if err := w.Error(); err != nil {
-		f.Close()
-		return errors.Wrap(err, "compare: runs.csv")
-	}
-	return errors.Wrap(f.Close(), "compare: runs.csv")
+	return errors.Wrap(WriteCSV(path, rows), "compare")
 }
 
 func plotAnnealMoves(path, title string, series []AnnealSeries) error {
-	p := plot.New()
-	p.Title.Text = title
-	p.X.Label.Text = "N (synapses)"
-	p.Y.Label.Text = "attempted moves to solution"
+	p := plots.New(title, "N (synapses)", "attempted moves to solution")
 	p.Y.Scale = plot.LogScale{}
 	p.Y.Tick.Marker = plot.LogTicks{Prec: -1}
-	p.Add(plotter.NewGrid())
-	p.Legend.Top, p.Legend.Left = true, true
 	for i, s := range series {
 		var med, pts plotter.XYs
 		for _, st := range s.Stats {
@@ -93,24 +76,12 @@ func plotAnnealMoves(path, title string, series []AnnealSeries) error {
 				}
 			}
 		}
-		c := plotutil.Color(i)
-		if len(med) > 0 {
-			l, err := plotter.NewLine(med)
-			if err != nil {
-				return errors.Wrap(err, "compare: moves.png")
-			}
-			l.LineStyle = draw.LineStyle{Color: c, Width: vg.Points(1.5)}
-			p.Add(l)
-			p.Legend.Add(s.Method+" (median)", l)
+		if err := plots.Line(p, s.Method+" (median)", med, i, nil); err != nil {
+			return errors.Wrap(err, "compare: moves.png")
 		}
-		if len(pts) > 0 {
-			sc, err := plotter.NewScatter(pts)
-			if err != nil {
-				return errors.Wrap(err, "compare: moves.png")
-			}
-			sc.GlyphStyle = draw.GlyphStyle{Color: c, Radius: vg.Points(2), Shape: draw.CircleGlyph{}}
-			p.Add(sc)
+		if err := plots.Points(p, pts, i); err != nil {
+			return errors.Wrap(err, "compare: moves.png")
 		}
 	}
-	return errors.Wrap(p.Save(7*vg.Inch, 4.5*vg.Inch, path), "compare: moves.png")
+	return errors.Wrap(plots.Save(p, path), "compare")
 }

@@ -6,6 +6,8 @@ import (
 	"math/rand/v2"
 	"time"
 
+	"github.com/pkg/errors"
+
 	"github.com/fbpgo/fbp/data"
 )
 
@@ -262,6 +264,12 @@ func (r *Anneal) accept(a, j, dE int) bool {
 // (checked every 4096 moves). A run continues from where a previous Run
 // stopped, with fresh counters.
 func (r *Anneal) Run(ctx context.Context) (*AnnealResult, error) {
+	if r == nil || len(r.E) == 0 {
+		return nil, errors.New("compare: the Anneal is nil or a zero value: make it with NewAnneal")
+	}
+	if ctx == nil {
+		ctx = context.Background()
+	}
 	start := time.Now()
 	res := &AnnealResult{SolvedBy: -1, Status: AnnealMoveLimit}
 	for a, E := range r.E {
@@ -340,11 +348,21 @@ func (r *Anneal) finish(res *AnnealResult) {
 	res.Distance = d / float64(y*(y-1)/2)
 }
 
-// Energy returns the energy E(W^a) of replica a (EXPERIMENTS §II.1).
-func (r *Anneal) Energy(a int) int { return r.E[a] }
+// Energy returns the energy E(W^a) of replica a (EXPERIMENTS §II.1), or −1
+// if there is no replica a.
+func (r *Anneal) Energy(a int) int {
+	if r == nil || a < 0 || a >= len(r.E) {
+		return -1
+	}
+	return r.E[a]
+}
 
-// Replica returns the weights of replica a (K×N row-major, ±1); a copy.
+// Replica returns the weights of replica a (K×N row-major, ±1); a copy, nil
+// if there is no replica a.
 func (r *Anneal) Replica(a int) []float64 {
+	if r == nil || a < 0 || a >= len(r.w) {
+		return nil
+	}
 	out := make([]float64, len(r.w[a]))
 	for j, v := range r.w[a] {
 		out[j] = float64(v)

@@ -104,7 +104,7 @@ type RSGDSettingsError struct {
 }
 
 func (e *RSGDSettingsError) Error() string {
-	return "compare: RSGDSettings." + e.Field + ": " + e.Err.Error()
+	return fmt.Sprint("compare: RSGDSettings.", e.Field, ": ", e.Err)
 }
 
 func (e *RSGDSettingsError) Unwrap() error { return e.Err }

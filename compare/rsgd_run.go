@@ -111,8 +111,14 @@ func (r *RSGD) refresh(rep *rsgdReplica, touched []bool) {
 	}
 }
 
-// Replica returns W of replica a (K×N, ±1) as a read-only view.
-func (r *RSGD) Replica(a int) []float64 { return r.reps[a].W }
+// Replica returns W of replica a (K×N, ±1) as a read-only view; nil if
+// there is no replica a.
+func (r *RSGD) Replica(a int) []float64 {
+	if r == nil || a < 0 || a >= len(r.reps) {
+		return nil
+	}
+	return r.reps[a].W
+}
 
 // gradientStep is the energy-gradient mini-batch of BASELINES §3.2 for
 // replica rep: for every misclassified pattern (ξ, σ) of the batch, the
@@ -298,6 +304,12 @@ func (r *RSGD) evaluate(res *RSGDResult) {
 // A cancelled ctx stops it after the current sub-epoch with Status
 // pasp.Interrupted. Run continues from the current state when called again.
 func (r *RSGD) Run(ctx context.Context) (*RSGDResult, error) {
+	if r == nil || r.rv == nil {
+		return nil, errors.New("compare: the RSGD is nil or a zero value: make it with NewRSGD")
+	}
+	if ctx == nil {
+		ctx = context.Background()
+	}
 	rec := r.s.Recorder
 	if rec == nil {
 		rec = train.Discard

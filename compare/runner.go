@@ -30,6 +30,11 @@ var ErrInterrupted = errors.New("compare: interrupted")
 // (other settings) stored under the same ID.
 var ErrOtherJob = errors.New("compare: record of another job")
 
+// ErrOtherData is returned by Plan.Restore for a record of the same
+// settings trained on other data (the data files were replaced): the run
+// is trained again.
+var ErrOtherData = errors.New("compare: record of the same job on other data")
+
 // Job is one training run: an algorithm with one seed.
 type Job struct {
 	Algo string
@@ -57,7 +62,8 @@ type Plan interface {
 	Checkpoints() bool
 	// Restore takes a record the runner stored under ID and returns its
 	// evaluations and whether the run was finished; ErrOtherJob for a
-	// record of other settings. Restoring a record makes it the plan's.
+	// record of other settings, ErrOtherData for one of other data.
+	// Restoring a record makes it the plan's.
 	Restore(b []byte) (epochs []pasp.Eval, done bool, err error)
 	// Resume builds the trainer from a checkpoint file the runner wrote.
 	Resume(ckpt string) (Fitter, error)
@@ -104,8 +110,10 @@ type Runner struct {
 	OnEpoch func(j Job, epoch int)
 
 	// Trained and Reused count the runs trained and the finished runs
-	// reused; Epochs counts the epochs trained.
-	Trained, Reused, Epochs int
+	// reused; Retrained counts the finished runs trained again because
+	// their data changed (they count as trained too); Epochs counts the
+	// epochs trained.
+	Trained, Reused, Retrained, Epochs int
 }
 
 // RunAll trains every job in turn on the same data and collects the
@@ -124,8 +132,14 @@ func RunAll(ctx context.Context, jobs []Job, train, test *data.Set, progress fun
 // Run trains every job in turn, on train and test unless its Plan has
 // data of its own, and returns the runs in job order. A failing job stops
 // with an error naming it; an interrupted one with ErrInterrupted and the
-// runs so far, its own included.
+// runs so far, its own included. A nil ctx means context.Background().
 func (r *Runner) Run(ctx context.Context, jobs []Job, train, test *data.Set) (*Results, error) {
+	if r == nil {
+		return nil, errors.New("compare: nil Runner")
+	}
+	if ctx == nil {
+		ctx = context.Background()
+	}
 	if r.Dir != "" {
 		for _, d := range []string{"runs", "checkpoints"} {
 			if err := os.MkdirAll(filepath.Join(r.Dir, d), 0o755); err != nil {
@@ -222,6 +236,9 @@ type Session struct {
 // trainer's own count (only a *pasp.Trainer can change it). It returns
 // ErrInterrupted when the context was cancelled.
 func (s *Session) Fit(n int, train, test *data.Set) error {
+	if s == nil || s.Fitter == nil || s.run == nil {
+		return errors.New("compare: Session.Fit: the Session is nil or a zero value: a Runner makes it")
+	}
 	if tr, ok := s.Fitter.(*pasp.Trainer); ok && n > 0 {
 		if err := tr.SetEpochs(n); err != nil {
 			return err
@@ -241,6 +258,9 @@ func (s *Session) Fit(n int, train, test *data.Set) error {
 // Save stores the plan's record of the run so far, when the run is
 // checkpointed; the next epoch's checkpoint goes with it.
 func (s *Session) Save() error {
+	if s == nil {
+		return errors.New("compare: Session.Save: nil Session")
+	}
 	if !s.save {
 		return nil
 	}
@@ -249,7 +269,7 @@ func (s *Session) Save() error {
 
 // Logf passes a progress message to the runner's Logf.
 func (s *Session) Logf(format string, args ...any) {
-	if s.r.Logf != nil {
+	if s != nil && s.r != nil && s.r.Logf != nil {
 		s.r.Logf(format, args...)
 	}
 }
@@ -267,6 +287,11 @@ func (s *Session) restoreDone() (bool, error) {
 	epochs, done, err := s.j.Plan.Restore(b)
 	if errors.Is(err, ErrOtherJob) {
 		return false, errors.Errorf("%s holds run %s with other settings; use another -out or remove the file", path, s.j.Plan.ID())
+	}
+	if errors.Is(err, ErrOtherData) {
+		s.Logf("%s was trained on other data (the data files changed): training it again", s.j.Plan.ID())
+		s.r.Retrained++
+		return false, nil
 	}
 	if err != nil || !done {
 		return false, errors.Wrapf(err, "%s", path)
@@ -289,10 +314,13 @@ func (s *Session) start(next pasp.Recorder) error {
 		}
 	}
 	var err error
-	if ckpt != "" {
+	switch {
+	case ckpt != "":
 		s.Fitter, err = j.Plan.Resume(ckpt)
 		s.Resumed = true
-	} else {
+	case j.New == nil:
+		return errors.New("the job has no New function")
+	default:
 		s.Fitter, err = j.New()
 	}
 	if err != nil {
@@ -330,7 +358,7 @@ func (s *Session) restorePartial() (string, error) {
 		return "", nil
 	}
 	epochs, _, err := s.j.Plan.Restore(b)
-	if errors.Is(err, ErrOtherJob) {
+	if errors.Is(err, ErrOtherJob) || errors.Is(err, ErrOtherData) {
 		return "", nil
 	}
 	if err != nil {
@@ -368,6 +396,9 @@ func (c *collector) Init(st *pasp.Stats) error {
 }
 
 func (c *collector) Record(ev pasp.Event, st *pasp.Stats) error {
+	if st == nil {
+		return errors.New("compare: Record: nil Stats")
+	}
 	if ev == pasp.EpochEnd {
 		if err := c.epoch(st.Eval); err != nil {
 			return err
@@ -443,7 +474,7 @@ func writeJSON(path string, v any) error {
 // algos returns the distinct algorithm names, sorted by first appearance.
 func (r *Results) algos() []string {
 	seen := map[string]int{}
-	for i, run := range r.Runs {
+	for i, run := range r.runs() {
 		if _, ok := seen[run.Algo]; !ok {
 			seen[run.Algo] = i
 		}

@@ -268,7 +268,7 @@ func steSignOf[T float32 | float64](v T) T {
 // z for SignSTE, W for BinarizeSTE (not the mask); the backward kinds are
 // not differentiable.
 func (o *steOp) DiffWRT(inputs int) []bool {
-	d := make([]bool, inputs)
+	d := make([]bool, max(inputs, 0)) // no inputs for a negative count
 	if inputs > 0 && (o.kind == steSign || o.kind == steBinarize || o.kind == steBinarizeMasked) {
 		d[0] = true
 	}

@@ -150,8 +150,10 @@ func (r *cbpi) restore(ly *layer, stored [][]float64) {
 // Omega returns the precisions Ω (K×N, row-major) of the Gaussian weights of
 // layer l as float64, a copy; nil for a layer that is not CBPI.
 func (net *Network) Omega(l int) []float64 {
-	if r, ok := net.layers[l].rule.(*cbpi); ok {
-		return net.layers[l].full(r.omega)
+	if ly := net.layer(l); ly != nil {
+		if r, ok := ly.rule.(*cbpi); ok {
+			return ly.full(r.omega)
+		}
 	}
 	return nil
 }
@@ -159,8 +161,10 @@ func (net *Network) Omega(l int) []float64 {
 // Omegaext returns the prior precisions Ωext of layer l as float64, a copy;
 // nil for a layer that is not CBPI.
 func (net *Network) Omegaext(l int) []float64 {
-	if r, ok := net.layers[l].rule.(*cbpi); ok {
-		return net.layers[l].full(r.omegaExt)
+	if ly := net.layer(l); ly != nil {
+		if r, ok := ly.rule.(*cbpi); ok {
+			return ly.full(r.omegaExt)
+		}
 	}
 	return nil
 }

@@ -110,8 +110,12 @@ func (c *Config) Validate() error {
 	return nil
 }
 
-// Classes returns the number of classes: 2 for a sign output, else N_L.
+// Classes returns the number of classes: 2 for a sign output, else N_L (0
+// without widths).
 func (c *Config) Classes() int {
+	if len(c.Widths) == 0 {
+		return 0
+	}
 	if out := c.Widths[len(c.Widths)-1]; out > 1 {
 		return out
 	}

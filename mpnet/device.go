@@ -19,6 +19,9 @@ import (
 // To returns an error for them. BPI computes the same messages as BP at
 // τmax = 1 with fused kernels; masks work with Config.DenseStorage.
 func (net *Network) To(dev ops.Device) error {
+	if err := net.ready(); err != nil {
+		return err
+	}
 	if dev == net.dev {
 		return nil
 	}
@@ -79,7 +82,12 @@ func (net *Network) checkDevice(dev ops.Device) error {
 }
 
 // Device returns the device holding the network's state, nil for host memory.
-func (net *Network) Device() ops.Device { return net.dev }
+func (net *Network) Device() ops.Device {
+	if net == nil {
+		return nil
+	}
+	return net.dev
+}
 
 // state lists the layer's batch-independent tensors in a fixed order: the
 // common ones, then its rule's extra state.

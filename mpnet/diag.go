@@ -19,7 +19,10 @@ type Overlaps struct {
 
 // Overlaps returns the polarization and overlap diagnostics of layer l.
 func (net *Network) Overlaps(l int) Overlaps {
-	ly := net.layers[l]
+	ly := net.layer(l)
+	if ly == nil {
+		return Overlaps{}
+	}
 	K, N := ly.K, ly.N
 	m := ly.full(ly.m)
 	q := make([]float64, K*K)

@@ -15,9 +15,12 @@ import (
 // as a K×N row-major float64 slice (a copy): the weights that Predict uses.
 // A pruned weight is 0, and so is an unpruned one whose mean m is exactly 0.
 // A CBPI layer has continuous weights: W_l = m_l·mask_l (ALGORITHMS §12.1).
-// It panics if l is out of range.
+// It returns nil if l is out of range.
 func (net *Network) PointWeights(l int) []float64 {
 	w := net.M(l) // K×N, exactly 0 where the mask is 0
+	if w == nil {
+		return nil
+	}
 	net.layers[l].rule.pointWeights(w)
 	return w
 }
@@ -79,6 +82,9 @@ type Exported struct {
 // at least 1. The graph holds copies of the weights; training the network
 // further does not change it.
 func (net *Network) Export(batch int) (*Exported, error) {
+	if err := net.ready(); err != nil {
+		return nil, err
+	}
 	if batch < 1 || batch > 1<<24 {
 		return nil, errors.Errorf("mpnet: Export: batch %d: want a size in [1, 2^24]", batch)
 	}
@@ -93,6 +99,9 @@ func (net *Network) Export(batch int) (*Exported, error) {
 // Input = x. It is the way to place a trained binary network inside a
 // larger Gorgonia graph; the result's Output may feed further nodes.
 func (net *Network) ExportTo(x *gorgonia.Node) (*Exported, error) {
+	if err := net.ready(); err != nil {
+		return nil, err
+	}
 	N0 := net.cfg.Widths[0]
 	switch {
 	case x == nil:
@@ -157,6 +166,9 @@ func transpose(w []float64, K, N int) []float64 {
 // len(dst) rows, into dst: the sign (±1) for a one-unit network, the index
 // of the first maximum of each row for C classes, as Network.Predict does.
 func (e *Exported) Decode(dst []int, out gorgonia.Value) error {
+	if e == nil {
+		return errNoExported
+	}
 	t, ok := out.(tensor.Tensor)
 	if !ok {
 		return errors.Errorf("mpnet: Decode: output is a %T, not a tensor", out)
@@ -176,6 +188,9 @@ func (e *Exported) Decode(dst []int, out gorgonia.Value) error {
 	return nil
 }
 
+// errNoExported is what the methods of a nil or incomplete Exported return.
+var errNoExported = errors.New("mpnet: Exported is nil or lacks its Graph, Input or Output: make it with Network.Export or ExportTo")
+
 // Predict runs the exported graph with a Gorgonia TapeMachine on the
 // M = len(dst) samples in x (M×N_0, one sample per row) and writes the
 // predictions into dst: ±1 for a one-unit network, class indices for C
@@ -184,7 +199,13 @@ func (e *Exported) Decode(dst []int, out gorgonia.Value) error {
 // nodes that Output depends on are run, so e may live in a larger graph,
 // but Input must be the graph's only free input there.
 func (e *Exported) Predict(dst []int, x []float64) error {
+	if e == nil || e.Graph == nil || e.Input == nil || e.Output == nil {
+		return errNoExported
+	}
 	shape := e.Input.Shape()
+	if len(shape) != 2 || shape[0] < 1 {
+		return errors.Errorf("mpnet: Exported.Predict: Input shape %v: want a B×N_0 matrix", shape)
+	}
 	B, N0 := shape[0], shape[1]
 	M := len(dst)
 	if len(x) != M*N0 {

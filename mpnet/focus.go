@@ -29,6 +29,9 @@ import (
 // SetBatch: call it before loading a mini-batch. The setting is not part of
 // the saved network (WriteTo): it is a training option, like ψ and r.
 func (net *Network) SetFocus(y []float64, withPrior bool) error {
+	if err := net.ready(); err != nil {
+		return err
+	}
 	L := len(net.layers)
 	if len(y) != 1 && len(y) != L {
 		return errors.Errorf("mpnet: SetFocus: %d values of y for %d layers (want 1 or %d)", len(y), L, L)
@@ -56,7 +59,11 @@ func (net *Network) SetFocus(y []float64, withPrior bool) error {
 // Focus returns layer l's focusing y (0: off) and whether m_js includes the
 // prior field; see SetFocus.
 func (net *Network) Focus(l int) (y float64, withPrior bool) {
-	return net.layers[l].focusY, net.layers[l].focusPrior
+	ly := net.layer(l)
+	if ly == nil {
+		return 0, false
+	}
+	return ly.focusY, ly.focusPrior
 }
 
 // field adds the total field update of layer ly from Hin: the plain

@@ -38,6 +38,12 @@ var netMagic = [8]byte{'F', 'B', 'P', 'N', 'E', 'T', 0, 1}
 
 // WriteTo writes the network in the format above.
 func (net *Network) WriteTo(w io.Writer) (int64, error) {
+	if err := net.ready(); err != nil {
+		return 0, err
+	}
+	if w == nil {
+		return 0, errors.New("mpnet: WriteTo: nil writer")
+	}
 	cw := &countWriter{w: w, crc: crc32.NewIEEE()}
 	bw := bufio.NewWriter(cw)
 	put := func(v any) { binary.Write(bw, binary.LittleEndian, v) }
@@ -104,6 +110,9 @@ func (c *countWriter) Write(p []byte) (int, error) {
 // have been checked, and memory for the weights grows only as their bytes
 // arrive.
 func ReadNetwork(r io.Reader) (*Network, error) {
+	if r == nil {
+		return nil, errors.New("mpnet: ReadNetwork: nil reader")
+	}
 	crc := crc32.NewIEEE()
 	br := bufio.NewReader(r)
 	tr := io.TeeReader(br, crc)

@@ -133,7 +133,12 @@ func ParseKind(s string) (Kind, error) {
 // Kinds returns the layer kinds of an L-layer network whose hidden layers are
 // all of kind hidden: the last layer is ArgMax when there are more than two
 // classes and of kind hidden (one sign unit) otherwise, as in EXPERIMENTS §I.1.
+//
+// An L below 1 gives nil.
 func Kinds(hidden Kind, L, classes int) []Kind {
+	if L < 1 {
+		return nil
+	}
 	ks := make([]Kind, L)
 	for l := range ks {
 		ks[l] = hidden

@@ -15,6 +15,12 @@ import (
 // trained by message passing (ALGORITHMS §6). It owns the weight marginals of
 // every layer and, for the current mini-batch size, the compiled sweep graph
 // and the message state tied to the batch.
+//
+// A Network comes from New or ReadNetwork. The methods of a nil or zero
+// Network return an error (or, for accessors without one, a zero value),
+// and the accessors that take a layer index l (M, H, Shape, Kind, …)
+// return the zero value of their result (nil, 0, false) for an l outside
+// [0, L).
 type Network struct {
 	cfg    Config
 	dt     tensor.Dtype
@@ -81,6 +87,26 @@ func New(cfg Config, rng *rand.Rand) (*Network, error) {
 	return net, nil
 }
 
+// errNoNetwork is what the methods of a nil or zero Network return.
+var errNoNetwork = errors.New("mpnet: the Network is nil or a zero value: make it with New or ReadNetwork")
+
+// ready returns errNoNetwork for a Network that New or ReadNetwork did not
+// make.
+func (net *Network) ready() error {
+	if net == nil || len(net.layers) == 0 {
+		return errNoNetwork
+	}
+	return nil
+}
+
+// layer returns layer l, or nil for a nil Network or an l outside [0, L).
+func (net *Network) layer(l int) *layer {
+	if net == nil || l < 0 || l >= len(net.layers) {
+		return nil
+	}
+	return net.layers[l]
+}
+
 // sparseStorage reports whether the masked layer ly stores only its
 // present weights: unless Config.DenseStorage, when its rule allows it (BP
 // keeps K×N×B cavities and stays dense, as does AMP when it reproduces the
@@ -145,6 +171,9 @@ func (ly *layer) setFull(t *tensor.Dense, v []float64) {
 
 // Config returns a copy of the network's configuration.
 func (net *Network) Config() Config {
+	if net == nil {
+		return Config{}
+	}
 	c := net.cfg
 	c.Widths = append([]int(nil), c.Widths...)
 	c.Kinds = append([]Kind(nil), c.Kinds...)
@@ -153,17 +182,34 @@ func (net *Network) Config() Config {
 }
 
 // L returns the number of weight layers.
-func (net *Network) L() int { return len(net.layers) }
+func (net *Network) L() int {
+	if net == nil {
+		return 0
+	}
+	return len(net.layers)
+}
 
 // Dtype returns the float type of the message tensors.
-func (net *Network) Dtype() tensor.Dtype { return net.dt }
+func (net *Network) Dtype() tensor.Dtype {
+	if net == nil {
+		return tensor.Dtype{}
+	}
+	return net.dt
+}
 
 // Init draws the initial fields H = ϵinit·Z + Hext with Z standard normal,
 // Hext = 0, and sets m = tanh(H)·mask, σ = (1 − m²)·mask (ALGORITHMS §9.2).
 // The random initial fields break the symmetry between hidden units. A CBPI
 // layer draws Gaussian weights instead (ALGORITHMS §7.6): H = Z·√N/ϵinit,
 // Ω = N/ϵinit², Hext = Ωext = 0, so m ~ N(0, ϵinit²/N); it needs ϵinit > 0.
+// A nil rng is an error.
 func (net *Network) Init(epsInit float64, rng *rand.Rand) error {
+	if err := net.ready(); err != nil {
+		return err
+	}
+	if rng == nil {
+		return errors.New("mpnet: Init needs a random source (rng is nil)")
+	}
 	if math.IsNaN(epsInit) || math.IsInf(epsInit, 0) || epsInit < 0 {
 		return errors.Errorf("mpnet: EpsInit = %v: want a finite value ≥ 0", epsInit)
 	}
@@ -192,6 +238,9 @@ func (net *Network) Init(epsInit float64, rng *rand.Rand) error {
 // that would then be copied back into Hext, where this updates Hext in
 // place (a host loop, or the device's Axpby).
 func (net *Network) SetPrior(rho []float64, rbatch float64) error {
+	if err := net.ready(); err != nil {
+		return err
+	}
 	if len(rho) != len(net.layers) {
 		return errors.Errorf("mpnet: SetPrior: %d values of rho for %d layers", len(rho), len(net.layers))
 	}
@@ -205,24 +254,45 @@ func (net *Network) SetPrior(rho []float64, rbatch float64) error {
 
 // M returns the posterior means m (K×N, row-major) of layer l as float64,
 // a copy. Masked weights are exactly 0.
-func (net *Network) M(l int) []float64 { return net.layers[l].full(net.layers[l].m) }
+func (net *Network) M(l int) []float64 {
+	return net.field(l, func(ly *layer) *tensor.Dense { return ly.m })
+}
 
 // H returns the total fields H of layer l as float64, a copy.
-func (net *Network) H(l int) []float64 { return net.layers[l].full(net.layers[l].h) }
+func (net *Network) H(l int) []float64 {
+	return net.field(l, func(ly *layer) *tensor.Dense { return ly.h })
+}
 
 // Hext returns the prior fields of layer l as float64, a copy.
 func (net *Network) Hext(l int) []float64 {
-	return net.layers[l].full(net.layers[l].hext)
+	return net.field(l, func(ly *layer) *tensor.Dense { return ly.hext })
+}
+
+// field returns the K×N float64 copy of the tensor of layer l that f
+// selects; nil when there is no layer l.
+func (net *Network) field(l int, f func(*layer) *tensor.Dense) []float64 {
+	ly := net.layer(l)
+	if ly == nil {
+		return nil
+	}
+	return ly.full(f(ly))
 }
 
 // Mask returns the weight mask of layer l (1 present, 0 pruned), a copy.
 func (net *Network) Mask(l int) []float64 {
-	return append([]float64(nil), net.layers[l].fullMask()...)
+	ly := net.layer(l)
+	if ly == nil {
+		return nil
+	}
+	return append([]float64(nil), ly.fullMask()...)
 }
 
 // NNZ returns the number of weights of layer l that its mask keeps.
 func (net *Network) NNZ(l int) int {
-	ly := net.layers[l]
+	ly := net.layer(l)
+	if ly == nil {
+		return 0
+	}
 	if ly.pat != nil {
 		return ly.pat.NNZ()
 	}
@@ -236,13 +306,29 @@ func (net *Network) NNZ(l int) int {
 }
 
 // Sparse reports whether layer l stores only its present weights.
-func (net *Network) Sparse(l int) bool { return net.layers[l].pat != nil }
+func (net *Network) Sparse(l int) bool {
+	ly := net.layer(l)
+	return ly != nil && ly.pat != nil
+}
 
 // Shape returns K, N of layer l.
-func (net *Network) Shape(l int) (K, N int) { return net.layers[l].K, net.layers[l].N }
+func (net *Network) Shape(l int) (K, N int) {
+	ly := net.layer(l)
+	if ly == nil {
+		return 0, 0
+	}
+	return ly.K, ly.N
+}
 
-// Kind returns the rule of layer l.
-func (net *Network) Kind(l int) Kind { return net.layers[l].kind }
+// Kind returns the rule of layer l; for an l outside [0, L) a Kind that is
+// none of the registered kinds (its String is "Kind(?)").
+func (net *Network) Kind(l int) Kind {
+	ly := net.layer(l)
+	if ly == nil {
+		return Kind(-1)
+	}
+	return ly.kind
+}
 
 // CheckFinite returns a *NonFiniteError for the first NaN or Inf in the
 // weight state of any layer (m, H and Hext), or nil.
@@ -252,6 +338,9 @@ func (net *Network) Kind(l int) Kind { return net.layers[l].kind }
 // anyway, which a device does for it and for the change of Iterate in one
 // round trip (ops.Device.Check).
 func (net *Network) CheckFinite() error {
+	if err := net.ready(); err != nil {
+		return err
+	}
 	if net.dev != nil {
 		finite := make([]*tensor.Dense, 0, 3*len(net.layers))
 		for _, ly := range net.layers {

@@ -31,8 +31,9 @@ const tieBreak = 1e-10
 // gives exactly the dense result: its pre-activations are integers.
 //
 // Predict returns an error, and writes nothing, for a nil or zero network,
-// no samples, len(x) ≠ M·N_0, a NaN or Inf input, or a NaN or Inf weight
-// mean (a *NonFiniteError: a diverged network has no prediction).
+// no samples, len(x) ≠ M·N_0, a NaN or Inf input, or a NaN or Inf in the
+// weight state m, H or Hext (a *NonFiniteError: a diverged network has no
+// prediction, even when m = tanh(H) is still finite).
 func (net *Network) Predict(dst []int, x []float64) error {
 	return net.predict(dst, x, false)
 }
@@ -65,8 +66,8 @@ func (net *Network) predict(dst []int, x []float64, bayes bool) error {
 // checkSamples checks a network to predict with and the inputs x of M
 // samples.
 func (net *Network) checkSamples(M int, x []float64) error {
-	if net == nil || len(net.layers) == 0 {
-		return errors.New("mpnet: predict: nil or zero Network (make one with New)")
+	if err := net.ready(); err != nil {
+		return err
 	}
 	N0 := net.cfg.Widths[0]
 	if M == 0 {
@@ -96,17 +97,17 @@ type predictor struct {
 	bayes32 *bayesWeights[float32]
 }
 
-// newPredictor copies the weights of net, checks that they are finite and
-// prepares them for prediction.
+// newPredictor checks that the state of net is finite (a *NonFiniteError
+// otherwise), copies its weights and prepares them for prediction.
 func newPredictor(net *Network, bayes bool) (*predictor, error) {
 	L := net.L()
 	p := &predictor{net: net, w: make([][]float64, L), packed: make([]*ternary, L)}
 	vari := make([][]float64, L)
+	if err := net.CheckFinite(); err != nil { // m, H and Hext
+		return nil, errors.Wrap(err, "mpnet: predict")
+	}
 	for l, ly := range net.layers {
 		p.w[l] = ly.full(ly.m) // a copy
-		if err := checkFinite(l, "m", p.w[l]); err != nil {
-			return nil, err
-		}
 		if bayes {
 			vari[l] = ly.full(ly.sigma)
 			if err := checkFinite(l, "sigma", vari[l]); err != nil {
@@ -218,9 +219,13 @@ func (p *predictor) pointChunk(dst []int, x []float64) {
 // Decide writes the prediction for each of the len(dst) rows of scores
 // (K values per row, row-major): for K = 1 the sign of the score plus tie
 // (±1, 0 for an exact zero), otherwise the index of the first maximum
-// (ALGORITHMS §12). Every trainer of the module decides this way.
+// (ALGORITHMS §12). Every trainer of the module decides this way. Rows
+// that scores does not hold, and every row when K < 1, are left unchanged.
 func Decide(dst []int, scores []float64, K int, tie float64) {
-	for n := range dst {
+	if K < 1 {
+		return
+	}
+	for n := range dst[:min(len(dst), len(scores)/K)] {
 		row := scores[n*K : (n+1)*K]
 		if K == 1 {
 			dst[n] = int(sign(row[0] + tie))

@@ -135,8 +135,8 @@ func TestPredictRejects(t *testing.T) {
 			y    []int
 			want string
 		}{
-			{"nil network", nil, good, y, "nil or zero Network"},
-			{"zero network", &Network{}, good, y, "nil or zero Network"},
+			{"nil network", nil, good, y, "nil or a zero value"},
+			{"zero network", &Network{}, good, y, "nil or a zero value"},
 			{"no samples", net, nil, nil, "no samples"},
 			{"short inputs", net, good[:9], y, "need 10 inputs, got 9"},
 			{"NaN input", net, nan, y, "input 2 of sample 1 is NaN"},
@@ -168,6 +168,11 @@ func TestPredictRejects(t *testing.T) {
 			m[2] = 0.5
 			net.layers[1].setFull(net.layers[1].m, m)
 		}
+		// A field that overflowed while m = tanh(H) stayed finite.
+		h := net.H(0)
+		h[4] = math.Inf(1)
+		net.layers[0].setFull(net.layers[0].h, h)
+		checkRejected(t, fmt.Sprintf("%d outputs: H = +Inf", out), net, good, []int{1, 1}, "non-finite value in layer 0, field H, index 4")
 	}
 }
 

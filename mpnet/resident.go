@@ -25,6 +25,9 @@ type Resident struct {
 // SetBatch does and puts them in the network's device memory (float32
 // MNIST: 188 MB). Release frees it.
 func (net *Network) Upload(x []float64, y []int) (*Resident, error) {
+	if err := net.ready(); err != nil {
+		return nil, err
+	}
 	N0 := net.cfg.Widths[0]
 	M := len(y)
 	if M == 0 || len(x) != M*N0 {
@@ -58,6 +61,9 @@ func (net *Network) Upload(x []float64, y []int) (*Resident, error) {
 
 // Release frees the device memory of r.
 func (r *Resident) Release() {
+	if r == nil || r.net == nil {
+		return
+	}
 	if r.net.dev != nil {
 		r.net.dev.Release(r.x)
 		r.net.dev.Release(r.lab)
@@ -68,6 +74,9 @@ func (r *Resident) Release() {
 // SetBatchResident loads the mini-batch of the samples idx of r, like
 // SetBatch: on a device one upload of the indices and one gather kernel.
 func (net *Network) SetBatchResident(r *Resident, idx []int) error {
+	if err := net.ready(); err != nil {
+		return err
+	}
 	if r == nil || r.net != net {
 		return errors.New("mpnet: SetBatchResident: data uploaded by another network")
 	}

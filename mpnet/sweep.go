@@ -43,6 +43,9 @@ type layerSweep struct {
 // whenever B changes. SetBatch also resets the downward messages of every
 // layer (ALGORITHMS §9.1 step 3).
 func (net *Network) SetBatch(x []float64, y []int) error {
+	if err := net.ready(); err != nil {
+		return err
+	}
 	N0 := net.cfg.Widths[0]
 	B := len(y)
 	if B == 0 {

@@ -164,8 +164,11 @@ func (o *output) release() {
 }
 
 // ReleaseGraph frees the device memory owned by the ops of g (their outputs
-// and scratch). The graph must not be run afterwards.
+// and scratch). The graph must not be run afterwards. A nil g holds nothing.
 func ReleaseGraph(g *gorgonia.ExprGraph) {
+	if g == nil {
+		return
+	}
 	for _, n := range g.AllNodes() {
 		if r, ok := n.Op().(releaser); ok {
 			r.release()

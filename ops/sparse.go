@@ -28,7 +28,8 @@ type Pattern struct {
 }
 
 // NewPattern returns the pattern of the K×N row-major mask: entries that
-// are not 0 are present. It panics if len(mask) != K·N.
+// are not 0 are present. It panics if K or N is negative or len(mask) !=
+// K·N: a programmer error, as for a slice index out of range.
 func NewPattern(K, N int, mask []float64) *Pattern {
 	if len(mask) != K*N {
 		panic("ops: NewPattern: mask length is not K·N")
@@ -60,9 +61,16 @@ func NewPattern(K, N int, mask []float64) *Pattern {
 }
 
 // NNZ returns the number of present weights.
-func (p *Pattern) NNZ() int { return len(p.Col) }
+func (p *Pattern) NNZ() int {
+	if p == nil {
+		return 0
+	}
+	return len(p.Col)
+}
 
 // Expand writes the nnz values v into the K×N row-major dst, zeros elsewhere.
+// Like copy into a slice by index, it panics if dst is shorter than K·N or v
+// than NNZ (a programmer error in the inner loops that call it).
 func (p *Pattern) Expand(dst, v []float64) {
 	clear(dst)
 	for k := 0; k < p.K; k++ {
@@ -72,7 +80,8 @@ func (p *Pattern) Expand(dst, v []float64) {
 	}
 }
 
-// Compress returns the entries of the K×N row-major full at the pattern.
+// Compress returns the entries of the K×N row-major full at the pattern. It
+// panics if full is shorter than K·N, as Expand does.
 func (p *Pattern) Compress(full []float64) []float64 {
 	v := make([]float64, p.NNZ())
 	for k := 0; k < p.K; k++ {

@@ -40,6 +40,12 @@ type ckptHeader struct {
 // Save writes the trainer's complete state to w. A network holding a NaN
 // or ±Inf is refused with a *mpnet.NonFiniteError (Load would refuse it).
 func (t *Trainer) Save(w io.Writer) error {
+	if err := t.ready(); err != nil {
+		return err
+	}
+	if w == nil {
+		return errors.New("pasp: Save: nil writer")
+	}
 	if err := t.net.CheckFinite(); err != nil {
 		return errors.Wrap(err, "pasp: not checkpointing a non-finite network")
 	}
@@ -108,6 +114,9 @@ func (t *Trainer) SaveFile(path string) (err error) {
 // Load reads a checkpoint written by Save and returns the trainer, ready to
 // continue; its Recorder is nil.
 func Load(r io.Reader) (*Trainer, error) {
+	if r == nil {
+		return nil, errors.New("pasp: Load: nil reader")
+	}
 	b, err := io.ReadAll(io.LimitReader(r, 1<<36))
 	if err != nil {
 		return nil, errors.Wrap(err, "pasp: reading checkpoint")

@@ -1,6 +1,7 @@
 package pasp
 
 import (
+	"fmt"
 	"math"
 	"time"
 
@@ -68,7 +69,13 @@ type Settings struct {
 // layers are of kind hidden with the given number of classes:
 // ρ = 1+1e-4 on the hidden layers and 0.9 on the last, ψ = 0.8 (0.81 for
 // AMP, and for BPI on 10 classes).
+//
+// An L below 1 or above MaxLayers names no network: Rho is then left empty
+// (ρ = 1 on every layer), which New and Validate accept for any depth.
 func DefaultSettings(hidden mpnet.Kind, L, classes int) *Settings {
+	if L < 1 || L > MaxLayers {
+		L = 0
+	}
 	rho := make([]float64, L)
 	for l := range rho {
 		rho[l] = 1 + 1e-4
@@ -82,6 +89,10 @@ func DefaultSettings(hidden mpnet.Kind, L, classes int) *Settings {
 	}
 	return &Settings{Rho: rho, Psi: []float64{psi}, EpsInit: 1, BatchSize: 128, TauMax: 1, Epochs: 1}
 }
+
+// MaxLayers bounds the layer count L that Validate and DefaultSettings take
+// (a network that deep would not fit in memory anyway).
+const MaxLayers = 1 << 16
 
 // perLayer expands v to L values with default def; it reports an error for
 // a length that is neither 0, 1 nor L.
@@ -110,7 +121,7 @@ type SettingsError struct {
 	Err   error
 }
 
-func (e *SettingsError) Error() string { return "pasp: Settings." + e.Field + ": " + e.Err.Error() }
+func (e *SettingsError) Error() string { return fmt.Sprint("pasp: Settings.", e.Field, ": ", e.Err) }
 func (e *SettingsError) Unwrap() error { return e.Err }
 
 // resolved holds settings with every default applied and checked.
@@ -124,8 +135,12 @@ type resolved struct {
 
 // Validate returns a *SettingsError naming the first invalid field of s for
 // an L-layer network; ValidateFor also checks what depends on the layer
-// kinds.
+// kinds. An L outside [1, MaxLayers] is a *SettingsError for the field
+// "L"; a nil s is the zero Settings.
 func (s *Settings) Validate(L int) error {
+	if L < 1 || L > MaxLayers {
+		return &SettingsError{"L", errors.Errorf("Validate(%d): want a layer count in [1, %d]", L, MaxLayers)}
+	}
 	_, err := s.resolve(L, nil)
 	return err
 }
@@ -148,6 +163,9 @@ func (s *Settings) resolveFor(cfg mpnet.Config) (*resolved, error) {
 // resolve applies the defaults and validates s for an L-layer network
 // whose layer kinds are kinds (nil: not known, the kinds are not checked).
 func (s *Settings) resolve(L int, kinds []mpnet.Kind) (*resolved, error) {
+	if s == nil {
+		s = &Settings{}
+	}
 	var rv resolved
 	var err error
 	if rv.rho, err = perLayer("Rho", s.Rho, L, 1); err != nil {

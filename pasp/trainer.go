@@ -30,10 +30,15 @@ type Trainer struct {
 
 // New builds the network for cfg and a trainer for it: masks and initial
 // fields (ϵinit) come from the random source seeded with s.Seed. A nil s
-// means the zero Settings.
+// means the paper's settings for cfg, DefaultSettings(k, L, classes) with
+// k the kind of the first layer (Seed 0); the zero Settings would not
+// learn (ϵinit = 0 leaves the hidden units symmetric).
 func New(cfg mpnet.Config, s *Settings) (*Trainer, error) {
+	if err := cfg.Validate(); err != nil {
+		return nil, err
+	}
 	if s == nil {
-		s = &Settings{}
+		s = defaultsFor(cfg)
 	}
 	rv, err := s.resolveFor(cfg)
 	if err != nil {
@@ -56,17 +61,53 @@ func New(cfg mpnet.Config, s *Settings) (*Trainer, error) {
 	return t, nil
 }
 
-// Network returns the network being trained.
-func (t *Trainer) Network() *mpnet.Network { return t.net }
+// defaultsFor returns DefaultSettings for the valid network cfg.
+func defaultsFor(cfg mpnet.Config) *Settings {
+	return DefaultSettings(cfg.Kinds[0], cfg.L(), cfg.Classes())
+}
+
+// errZero is what the methods of a Trainer that New did not make return.
+var errZero = errors.New("pasp: the Trainer is nil or a zero value: make it with New, Load or LoadFile")
+
+// ready returns errZero for a Trainer that New, Load or LoadFile did not
+// make. Every method that needs the network checks it, so that a zero or
+// nil Trainer gives an error rather than a panic.
+func (t *Trainer) ready() error {
+	if t == nil || t.net == nil || t.rv == nil {
+		return errZero
+	}
+	return nil
+}
+
+// Network returns the network being trained; nil for a zero Trainer.
+func (t *Trainer) Network() *mpnet.Network {
+	if t == nil {
+		return nil
+	}
+	return t.net
+}
 
 // Settings returns a copy of the trainer's settings.
-func (t *Trainer) Settings() Settings { return t.s }
+func (t *Trainer) Settings() Settings {
+	if t == nil {
+		return Settings{}
+	}
+	return t.s
+}
 
-// SetRecorder replaces the recorder (for example after loading a checkpoint).
-func (t *Trainer) SetRecorder(r Recorder) { t.s.Recorder = r }
+// SetRecorder replaces the recorder (for example after loading a
+// checkpoint); nil records nothing. On a nil Trainer it does nothing.
+func (t *Trainer) SetRecorder(r Recorder) {
+	if t != nil {
+		t.s.Recorder = r
+	}
+}
 
 // SetEpochs sets how many epochs the next Fit runs.
 func (t *Trainer) SetEpochs(n int) error {
+	if err := t.ready(); err != nil {
+		return err
+	}
 	if n < 1 {
 		return &SettingsError{"Epochs", errors.Errorf("%d: want a count ≥ 1", n)}
 	}
@@ -75,7 +116,12 @@ func (t *Trainer) SetEpochs(n int) error {
 }
 
 // Stats returns the trainer's counters.
-func (t *Trainer) Stats() Stats { return t.prog.Stats }
+func (t *Trainer) Stats() Stats {
+	if t == nil {
+		return Stats{}
+	}
+	return t.prog.Stats
+}
 
 // StepStats describes one mini-batch.
 type StepStats struct {
@@ -92,6 +138,9 @@ type StepStats struct {
 //
 // A NaN or ±Inf in the weight state afterwards is a *mpnet.NonFiniteError.
 func (t *Trainer) Step(x []float64, y []int) (StepStats, error) {
+	if err := t.ready(); err != nil {
+		return StepStats{}, err
+	}
 	return t.step(func() error { return t.net.SetBatch(x, y) })
 }
 
@@ -151,9 +200,13 @@ func (t *Trainer) advanceSchedule() {
 // mini-batches are gathered there. After every epoch the trainer is saved
 // to the checkpoint file, if SetCheckpointFile set one. Fit stops early
 // when Runtime is exceeded or ctx is cancelled (after the current
-// mini-batch); the Result's Status says why it stopped. test may be nil. A
-// batch size larger than the training set is a *SettingsError.
+// mini-batch); the Result's Status says why it stopped. test may be nil,
+// and so may ctx (context.Background()). A batch size larger than the
+// training set is a *SettingsError.
 func (t *Trainer) Fit(ctx context.Context, trainSet, test *data.Set) (*Result, error) {
+	if err := t.ready(); err != nil {
+		return nil, err
+	}
 	s := &train.Settings{BatchSize: t.rv.batch, Epochs: t.rv.epochs, Runtime: t.s.Runtime,
 		TrainEval: t.s.TrainEval, Recorder: t.s.Recorder, Name: "pasp"}
 	if t.checkpoint != "" {
@@ -170,8 +223,12 @@ func (t *Trainer) Fit(ctx context.Context, trainSet, test *data.Set) (*Result, e
 
 // SetCheckpointFile makes every later Fit save the trainer to path
 // (SaveFile) after each completed epoch; "" turns it off. The path is not
-// part of the checkpoint.
-func (t *Trainer) SetCheckpointFile(path string) { t.checkpoint = path }
+// part of the checkpoint. On a nil Trainer it does nothing.
+func (t *Trainer) SetCheckpointFile(path string) {
+	if t != nil {
+		t.checkpoint = path
+	}
+}
 
 // randPCG is the run's random source type.
 type randPCG = rand.PCG

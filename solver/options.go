@@ -1,6 +1,7 @@
 package solver
 
 import (
+	"fmt"
 	"github.com/pkg/errors"
 	"gorgonia.org/tensor"
 
@@ -86,7 +87,7 @@ type OptionError struct {
 	Err    error
 }
 
-func (e *OptionError) Error() string { return "solver: " + e.Option + ": " + e.Err.Error() }
+func (e *OptionError) Error() string { return fmt.Sprint("solver: ", e.Option, ": ", e.Err) }
 func (e *OptionError) Unwrap() error { return e.Err }
 
 // build returns the network configuration and the PasP settings for the

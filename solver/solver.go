@@ -32,6 +32,17 @@ type Solver struct {
 
 var _ gorgonia.Solver = (*Solver)(nil)
 
+// errNoSolver is what the methods of a Solver that New did not make return.
+var errNoSolver = errors.New("solver: the Solver is nil or a zero value: make it with New")
+
+// ready returns errNoSolver for a Solver that New did not make.
+func (s *Solver) ready() error {
+	if s == nil || s.a == nil || s.tr == nil {
+		return errNoSolver
+	}
+	return nil
+}
+
 // New reads the network from the graph of the input node x, the label node
 // y and the weight nodes, first layer first, and returns a Solver for it.
 // The graph must compute, up to positive constant factors,
@@ -53,7 +64,7 @@ var _ gorgonia.Solver = (*Solver)(nil)
 // *OptionError. Without options the solver uses the paper's settings
 // (pasp.DefaultSettings): BPI hidden layers, ρ = 1+1e-4 on the hidden
 // layers and 0.9 on the output layer, ψ = 0.8 (0.81 for BPI with more than
-// two classes), ϵinit = 1, τmax = 1.
+// two classes), ϵinit = 1, τmax = 1. A nil Option sets nothing.
 func New(x, y *gorgonia.Node, weights gorgonia.Nodes, opts ...Option) (*Solver, error) {
 	a, err := analyze(x, y, weights)
 	if err != nil {
@@ -61,7 +72,9 @@ func New(x, y *gorgonia.Node, weights gorgonia.Nodes, opts ...Option) (*Solver, 
 	}
 	var c config
 	for _, o := range opts {
-		o(&c)
+		if o != nil { // a nil Option sets nothing
+			o(&c)
+		}
 	}
 	cfg, s, err := c.build(a)
 	if err != nil {
@@ -87,6 +100,9 @@ func New(x, y *gorgonia.Node, weights gorgonia.Nodes, opts ...Option) (*Solver, 
 // is written 0). model must hold exactly the weight nodes given to New (or
 // their values), in any order, as gorgonia.NodesToValueGrads returns them.
 func (s *Solver) Step(model []gorgonia.ValueGrad) error {
+	if err := s.ready(); err != nil {
+		return err
+	}
 	if err := s.checkModel(model); err != nil {
 		return err
 	}
@@ -150,6 +166,9 @@ func (s *Solver) PredictBayes(x tensor.Tensor) ([]int, error) {
 }
 
 func (s *Solver) predict(x tensor.Tensor, bayes bool) ([]int, error) {
+	if err := s.ready(); err != nil {
+		return nil, err
+	}
 	xs, M, err := s.samples(x)
 	if err != nil {
 		return nil, err
@@ -164,12 +183,23 @@ func (s *Solver) predict(x tensor.Tensor, bayes bool) ([]int, error) {
 	return dst, errors.Wrap(err, "solver: predict")
 }
 
-// Widths returns N_0 … N_L as read from the graph.
-func (s *Solver) Widths() []int { return append([]int(nil), s.a.widths...) }
+// Widths returns N_0 … N_L as read from the graph; nil for a zero Solver.
+func (s *Solver) Widths() []int {
+	if s.ready() != nil {
+		return nil
+	}
+	return append([]int(nil), s.a.widths...)
+}
 
-// Network returns the message-passing network being trained.
-func (s *Solver) Network() *mpnet.Network { return s.tr.Network() }
+// Network returns the message-passing network being trained; nil for a
+// zero Solver.
+func (s *Solver) Network() *mpnet.Network { return s.Trainer().Network() }
 
 // Trainer returns the PasP trainer underneath, for checkpoints (SaveFile)
-// and statistics.
-func (s *Solver) Trainer() *pasp.Trainer { return s.tr }
+// and statistics; nil for a zero Solver.
+func (s *Solver) Trainer() *pasp.Trainer {
+	if s == nil {
+		return nil
+	}
+	return s.tr
+}

@@ -27,20 +27,42 @@ import (
 // RuntimeLimit). A data set that does not fit the model, an error from
 // the model, the recorder or the checkpoint hook ends the run with that
 // error and no Result; an invalid setting or a mini-batch larger than the
-// training set is a *SettingsError.
+// training set is a *SettingsError. A nil ctx means context.Background();
+// a nil m, or one without a Progress and its Order, is an error.
 func Fit(ctx context.Context, m Model, train, test *data.Set, s *Settings) (*Result, error) {
 	if s == nil {
 		s = &Settings{}
 	}
+	if ctx == nil {
+		ctx = context.Background()
+	}
 	rs, err := s.resolve()
 	if err != nil {
 		return nil, err
+	}
+	if err := validModel(m); err != nil {
+		return nil, errors.Wrap(err, rs.Name)
 	}
 	r := &run{m: m, p: m.Progress(), s: rs, train: train, test: test}
 	if err := r.check(); err != nil {
 		return nil, err
 	}
 	return r.fit(ctx)
+}
+
+// validModel checks what Fit needs of m before it calls TrainBatch: a
+// Progress with its Order, and at least an input and an output width.
+func validModel(m Model) error {
+	if m == nil {
+		return errors.New("the model is nil")
+	}
+	if p := m.Progress(); p == nil || p.Order == nil {
+		return errors.New("the model has no Progress or no Progress.Order (is it a zero value? use its constructor)")
+	}
+	if w := m.Widths(); len(w) < 2 {
+		return errors.Errorf("the model has %d widths, want N_0 … N_L (at least 2)", len(w))
+	}
+	return nil
 }
 
 // run is the state of one call of Fit.

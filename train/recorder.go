@@ -2,6 +2,7 @@ package train
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"strings"
@@ -40,9 +41,10 @@ func (nopRecorder) Init(*Stats) error          { return nil }
 func (nopRecorder) Record(Event, *Stats) error { return nil }
 
 // Printer writes one line per epoch to W and, if Progress is set, draws a
-// progress bar over the mini-batches of the running epoch on Bar.
+// progress bar over the mini-batches of the running epoch on Bar. A nil
+// *Printer, or one with a nil W, prints no epoch lines.
 type Printer struct {
-	W        io.Writer // epoch lines
+	W        io.Writer // epoch lines; nil: none
 	Bar      io.Writer // progress bar (typically os.Stderr); nil: none
 	Progress bool
 
@@ -53,12 +55,21 @@ type Printer struct {
 
 // Init prints the header.
 func (p *Printer) Init(s *Stats) error {
+	if p == nil || p.W == nil {
+		return nil
+	}
 	_, err := fmt.Fprintf(p.W, "%5s %9s %9s %9s %9s %8s  %s\n", "epoch", "train%", "test%", "trainB%", "testB%", "time/s", "q0 per layer")
 	return err
 }
 
 // Record draws the bar on StepEnd and prints the epoch line on EpochEnd.
 func (p *Printer) Record(ev Event, s *Stats) error {
+	if p == nil {
+		return nil
+	}
+	if s == nil {
+		return errNilStats
+	}
 	switch ev {
 	case StepEnd:
 		if !p.Progress || p.Bar == nil {
@@ -84,6 +95,9 @@ func (p *Printer) Record(ev Event, s *Stats) error {
 			p.p, p.bar, p.last = nil, nil, time.Time{}
 		}
 	case EpochEnd:
+		if p.W == nil {
+			return nil
+		}
 		e := s.Eval
 		q := make([]string, len(e.Q0))
 		for l, v := range e.Q0 {
@@ -97,6 +111,7 @@ func (p *Printer) Record(ev Event, s *Stats) error {
 }
 
 // JSONRecorder writes one JSON object per epoch (the fields of Eval) to W.
+// A nil *JSONRecorder, or one with a nil W, writes nothing.
 type JSONRecorder struct{ W io.Writer }
 
 // Init does nothing.
@@ -104,18 +119,28 @@ func (j *JSONRecorder) Init(*Stats) error { return nil }
 
 // Record writes the evaluation on EpochEnd.
 func (j *JSONRecorder) Record(ev Event, s *Stats) error {
-	if ev != EpochEnd {
+	if j == nil || j.W == nil || ev != EpochEnd {
 		return nil
+	}
+	if s == nil {
+		return errNilStats
 	}
 	return json.NewEncoder(j.W).Encode(s.Eval)
 }
 
-// Recorders sends every event to each recorder in turn.
+// errNilStats is what a recorder returns for a nil *Stats.
+var errNilStats = errors.New("train: Record: nil *Stats")
+
+// Recorders sends every event to each recorder in turn; a nil entry
+// records nothing.
 type Recorders []Recorder
 
 // Init initialises every recorder.
 func (rs Recorders) Init(s *Stats) error {
 	for _, r := range rs {
+		if r == nil {
+			continue
+		}
 		if err := r.Init(s); err != nil {
 			return err
 		}
@@ -126,6 +151,9 @@ func (rs Recorders) Init(s *Stats) error {
 // Record forwards the event.
 func (rs Recorders) Record(ev Event, s *Stats) error {
 	for _, r := range rs {
+		if r == nil {
+			continue
+		}
 		if err := r.Record(ev, s); err != nil {
 			return err
 		}

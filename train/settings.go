@@ -1,6 +1,7 @@
 package train
 
 import (
+	"fmt"
 	"time"
 
 	"github.com/pkg/errors"
@@ -40,7 +41,7 @@ type SettingsError struct {
 	Err   error
 }
 
-func (e *SettingsError) Error() string { return "train: Settings." + e.Field + ": " + e.Err.Error() }
+func (e *SettingsError) Error() string { return fmt.Sprint("train: Settings.", e.Field, ": ", e.Err) }
 func (e *SettingsError) Unwrap() error { return e.Err }
 
 // resolve returns a copy of s with the defaults applied, or a

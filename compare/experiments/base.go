@@ -17,6 +17,10 @@ type base struct {
 	defaults Params
 }
 
+// newBase returns the base of an experiment described by info with the
+// paper's protocol defaults.
+func newBase(info Info, defaults Params) base { return base{info: info, defaults: defaults} }
+
 func (b base) Info() Info { return b.info }
 
 // Defaults returns a copy of the paper's protocol: the caller may change it.
@@ -57,22 +61,22 @@ func listFlag[T any](fs *flag.FlagSet, name string, def []T, usage string, dst *
 }
 
 // ParseInts parses a comma-separated list of integers given to flagName;
-// empty items are skipped, and an empty list is an error.
+// an empty list or an empty item ("11,,11") is an error.
 func ParseInts(flagName, v string) ([]int, error) {
+	if strings.TrimSpace(v) == "" {
+		return nil, errors.Errorf("%s %q: no values", flagName, v)
+	}
 	var out []int
 	for _, f := range strings.Split(v, ",") {
 		f = strings.TrimSpace(f)
 		if f == "" {
-			continue
+			return nil, errors.Errorf("%s %q: empty item (want integers separated by single commas)", flagName, v)
 		}
 		n, err := strconv.Atoi(f)
 		if err != nil {
 			return nil, errors.Errorf("%s %q: %q is not an integer", flagName, v, f)
 		}
 		out = append(out, n)
-	}
-	if len(out) == 0 {
-		return nil, errors.Errorf("%s %q: no values", flagName, v)
 	}
 	return out, nil
 }

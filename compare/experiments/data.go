@@ -1,6 +1,9 @@
 package experiments
 
 import (
+	"crypto/sha256"
+	"encoding/hex"
+
 	"github.com/fbpgo/fbp/data"
 )
 
@@ -35,6 +38,27 @@ func LoadData(source, dir, task string) (train, test *data.Set, err error) {
 type dataCache struct {
 	dir  string
 	sets map[string][2]*data.Set // source/task → train, test
+	fps  map[string]string       // source/task → fingerprint
+}
+
+// fingerprint returns the digest of the data of job j, as trained (the
+// training subset, standardised and relabelled): the SHA-256 of the
+// fingerprints of its training and test sets (data.Set.Fingerprint).
+func (c *dataCache) fingerprint(j *Job) (string, error) {
+	key := j.Source + "/" + j.Task
+	if fp, ok := c.fps[key]; ok {
+		return fp, nil
+	}
+	train, test, err := c.get(j)
+	if err != nil {
+		return "", err
+	}
+	h := sha256.Sum256([]byte(train.Fingerprint() + test.Fingerprint()))
+	if c.fps == nil {
+		c.fps = map[string]string{}
+	}
+	c.fps[key] = hex.EncodeToString(h[:])
+	return c.fps[key], nil
 }
 
 // get returns the training and test sets of a job, cut to its training

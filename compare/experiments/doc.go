@@ -11,9 +11,11 @@
 //	e, _ := experiments.Lookup("table1")
 //	p := e.Defaults()                  // the paper's protocol
 //	p.Data, p.Hidden, p.Epochs = []string{"embedded"}, []int{101, 101}, 3
-//	sum, err := experiments.Run(ctx, e, &p, &experiments.Options{Out: "results/table1"})
+//	sum, err := experiments.Run(ctx, e, &p, &experiments.Options{Out: "fbp-out/table1"})
 //
-// Run checks the parameters (CheckParams), builds every run of the grid
+// Run checks the parameters (CheckParams), the memory they need against
+// Options.MaxMem (Needs, CheckNeeds) and that Options.Out is writable,
+// all before any work; it then builds every run of the grid
 // with the algorithm factory of package compare (compare.NewAlgorithm; the
 // hyper-parameters are those of pasp.DefaultSettings unless the experiment
 // sets its own ρ and ψ), trains them one after another with compare.Runner
@@ -24,9 +26,11 @@
 // # Resuming
 //
 // A finished run is stored in runs/ as its done-marker, with the settings
-// that decided it (Job); Run with the same Out and Params reuses it and
-// trains nothing, and refuses a directory that holds a run of the same
-// name with other settings. Message-passing runs on the CPU are
+// that decided it (Job) and the fingerprint of its data (Job.Fingerprint,
+// from data.Set.Fingerprint); Run with the same Out and Params reuses it
+// and trains nothing, and refuses a directory that holds a run of the same
+// name with other settings. A run whose data files were replaced under the
+// same names is trained again (Summary.Retrained), not reused. Message-passing runs on the CPU are
 // checkpointed after every epoch (checkpoints/), and an interrupted Run
 // (ErrInterrupted) continues from the last finished epoch, bit for bit.
 //
@@ -35,7 +39,7 @@
 // Write one file with a type that embeds base (which supplies Info,
 // Defaults, and Flags and Check for an experiment without parameters of
 // its own) and register a value of it in the file's init function:
-// Register(myExp{base{info: Info{Name: "my-exp", …}, defaults: protocol(…)}}).
+// Register(myExp{newBase(Info{Name: "my-exp", …}, protocol(…))}).
 // Jobs returns its grid, usually with a grid value: perTask for one group
 // per data set and task, or each and add for groups of its own; the grid's
 // hyper function gives ρ and ψ per layer where the paper departs from

@@ -7,6 +7,12 @@ import (
 
 // Experiment is one of the paper's experiments: its parameters with the
 // paper's defaults, its grid of runs, and its tables and figures.
+//
+// Run and CheckParams call its methods with the flag set, the Params and
+// the Report they made; each method may panic on a nil one, or on a Report
+// that Run did not make, as on any missing required argument (a
+// programmer error). Invalid values inside the Params are Check's to
+// report.
 type Experiment interface {
 	// Info names and describes the experiment.
 	Info() Info

@@ -7,12 +7,13 @@ import (
 	"math/rand/v2"
 	"os"
 	"path/filepath"
-	"reflect"
+	"slices"
 	"strings"
 	"testing"
 
 	"github.com/fbpgo/fbp/compare/experiments"
 	"github.com/fbpgo/fbp/data"
+	"github.com/fbpgo/fbp/internal/memlimit"
 	"github.com/fbpgo/fbp/mpnet"
 	"github.com/fbpgo/fbp/pasp"
 )
@@ -84,6 +85,16 @@ func run(t *testing.T, e experiments.Experiment, p *experiments.Params, out stri
 	return sum, string(b)
 }
 
+// runFresh runs e into a fresh results directory, checks that the files
+// are there, and returns the summary, the README and the directory.
+func runFresh(t *testing.T, e experiments.Experiment, p *experiments.Params, files ...string) (*experiments.Summary, string, string) {
+	t.Helper()
+	out := t.TempDir()
+	sum, readme := run(t, e, p, out)
+	checkFiles(t, out, files...)
+	return sum, readme, out
+}
+
 // checkFiles fails for every file of dir that is missing or empty.
 func checkFiles(t *testing.T, dir string, names ...string) {
 	t.Helper()
@@ -106,7 +117,7 @@ func lines(t *testing.T, dir, name string) int {
 
 func TestNames(t *testing.T) {
 	want := []string{"fig1-arch", "fig1-sparse", "fig2-bayes", "fig3-continual", "local-energy", "overlaps", "table1", "timing"}
-	if got := experiments.Names(); !reflect.DeepEqual(got, want) {
+	if got := experiments.Names(); !slices.Equal(got, want) {
 		t.Errorf("Names() = %v, want %v", got, want)
 	}
 }
@@ -117,8 +128,7 @@ func TestNames(t *testing.T) {
 func TestTable1(t *testing.T) {
 	e, p := tiny(t, "table1")
 	p.Algos = []string{"bpi", "binarynet"}
-	out := t.TempDir()
-	sum, readme := run(t, e, p, out)
+	sum, readme, out := runFresh(t, e, p)
 	if sum.Trained != 4 || sum.Reused != 0 || sum.Epochs != 4 || len(sum.Records) != 4 {
 		t.Errorf("first run: %d trained, %d reused, %d epochs, %d records; want 4, 0, 4, 4", sum.Trained, sum.Reused, sum.Epochs, len(sum.Records))
 	}
@@ -138,7 +148,7 @@ func TestTable1(t *testing.T) {
 		}
 		classes := map[string]int{"2class": 2, "10class": 10}[rec.Job.Task]
 		s := pasp.DefaultSettings(mpnet.BPI, 2, classes)
-		if !reflect.DeepEqual(rec.Job.Rho, s.Rho) || !reflect.DeepEqual(rec.Job.Psi, s.Psi) {
+		if !slices.Equal(rec.Job.Rho, s.Rho) || !slices.Equal(rec.Job.Psi, s.Psi) {
 			t.Errorf("%s: ρ %v, ψ %v; pasp.DefaultSettings has %v, %v", rec.Job.ID, rec.Job.Rho, rec.Job.Psi, s.Rho, s.Psi)
 		}
 	}
@@ -157,12 +167,11 @@ func TestTable1(t *testing.T) {
 func TestFig1Arch(t *testing.T) {
 	e, p := tiny(t, "fig1-arch")
 	p.Algos, p.Hidden = []string{"mf"}, []int{5, 4, 3}
-	out := t.TempDir()
-	sum, _ := run(t, e, p, out)
-	if got := sum.Records[0].Job.Rho; !reflect.DeepEqual(got, []float64{1, 1, 1, 0.9}) {
+	sum, _, out := runFresh(t, e, p)
+	if got := sum.Records[0].Job.Rho; !slices.Equal(got, []float64{1, 1, 1, 0.9}) {
 		t.Errorf("ρ = %v, want [1 1 1 0.9]", got)
 	}
-	if w := sum.Records[0].Job.Widths; !reflect.DeepEqual(w, []int{64, 5, 4, 3, 10}) {
+	if w := sum.Records[0].Job.Widths; !slices.Equal(w, []int{64, 5, 4, 3, 10}) {
 		t.Errorf("widths %v, want [64 5 4 3 10]", w)
 	}
 	checkFiles(t, out, "curves_"+experiments.Slug(filepath.Base(p.Data[0])+" 10class")+".png")
@@ -173,9 +182,7 @@ func TestFig1Arch(t *testing.T) {
 func TestFig1Sparse(t *testing.T) {
 	e, p := tiny(t, "fig1-sparse")
 	p.Algos, p.Sparsity = []string{"amp", "binarynet"}, []float64{0, 50}
-	out := t.TempDir()
-	sum, readme := run(t, e, p, out)
-	checkFiles(t, out, "accuracy_vs_sparsity.png")
+	sum, readme, _ := runFresh(t, e, p, "accuracy_vs_sparsity.png")
 	if len(sum.Records) != 4 {
 		t.Fatalf("%d runs, want 2 sparsities × 2 algorithms", len(sum.Records))
 	}
@@ -184,7 +191,7 @@ func TestFig1Sparse(t *testing.T) {
 			t.Errorf("run %d: density %v, want %v", i, d, want)
 		}
 	}
-	if amp := sum.Records[0].Job; !reflect.DeepEqual(amp.Psi, []float64{0.8, 0.99}) {
+	if amp := sum.Records[0].Job; !slices.Equal(amp.Psi, []float64{0.8, 0.99}) {
 		t.Errorf("amp ψ = %v, want [0.8 0.99]", amp.Psi)
 	}
 	if !strings.Contains(readme, "sparsity 50% | binarynet | 1 | 1 |") || !strings.Contains(readme, "| sparsity % | [0 50] **(reduced/changed)** |") {
@@ -197,9 +204,8 @@ func TestFig1Sparse(t *testing.T) {
 func TestFig2Bayes(t *testing.T) {
 	e, p := tiny(t, "fig2-bayes")
 	p.Algos = []string{"bpi", "ebp", "sgd"}
-	out := t.TempDir()
-	sum, readme := run(t, e, p, out)
-	if got := sum.Records[0].Job.Rho; !reflect.DeepEqual(got, []float64{0.9999, 0.9}) {
+	sum, readme, _ := runFresh(t, e, p)
+	if got := sum.Records[0].Job.Rho; !slices.Equal(got, []float64{0.9999, 0.9}) {
 		t.Errorf("bpi ρ = %v, want [0.9999 0.9]", got)
 	}
 	for _, rec := range sum.Records {
@@ -218,9 +224,7 @@ func TestFig2Bayes(t *testing.T) {
 func TestFig3Continual(t *testing.T) {
 	e, p := tiny(t, "fig3-continual")
 	p.Algos, p.NTasks, p.LRs = []string{"bpi", "binarynet"}, 2, []float64{0.1}
-	out := t.TempDir()
-	sum, readme := run(t, e, p, out)
-	checkFiles(t, out, "tasks.png", "task1.png")
+	sum, readme, out := runFresh(t, e, p, "tasks.png", "task1.png")
 	if n := lines(t, out, "tasks.csv"); n != 1+2*2*2 {
 		t.Errorf("tasks.csv has %d lines, want 1 + 2 runs × 2 tasks trained × 2 tasks", n)
 	}
@@ -241,9 +245,7 @@ func TestFig3Continual(t *testing.T) {
 func TestLocalEnergy(t *testing.T) {
 	e, p := tiny(t, "local-energy")
 	p.Algos, p.Flips, p.Repeats = []string{"bpi", "binarynet"}, []float64{1}, 1
-	out := t.TempDir()
-	sum, _ := run(t, e, p, out)
-	checkFiles(t, out, "energy.png", "overlaps.png")
+	sum, _, _ := runFresh(t, e, p, "energy.png", "overlaps.png")
 	for _, rec := range sum.Records {
 		final := rec.Epochs[len(rec.Epochs)-1].TrainError
 		if len(rec.Energy) != 2 || rec.Energy[0].Mean != final || rec.Energy[1].Mean != final {
@@ -256,8 +258,7 @@ func TestLocalEnergy(t *testing.T) {
 func TestOverlaps(t *testing.T) {
 	e, p := tiny(t, "overlaps")
 	p.Algos = []string{"bpi", "binarynet"}
-	out := t.TempDir()
-	sum, _ := run(t, e, p, out)
+	sum, _, out := runFresh(t, e, p)
 	if n := lines(t, out, "overlaps.csv"); n != 1+2*2*2 {
 		t.Errorf("overlaps.csv has %d lines, want 1 + 2 runs × 2 epochs × 2 layers", n)
 	}
@@ -275,9 +276,7 @@ func TestOverlaps(t *testing.T) {
 func TestTiming(t *testing.T) {
 	e, p := tiny(t, "timing")
 	p.Algos, p.Batches = []string{"mf", "binarynet"}, []int{4, 16}
-	out := t.TempDir()
-	sum, readme := run(t, e, p, out)
-	checkFiles(t, out, "timing.png")
+	sum, readme, _ := runFresh(t, e, p, "timing.png")
 	for i, want := range []int{4, 4, 16, 16} {
 		j := sum.Records[i].Job
 		if j.Batch != want || j.TrainEval != 1000 {
@@ -289,6 +288,53 @@ func TestTiming(t *testing.T) {
 	}
 	if !strings.Contains(readme, "| mf | binarynet |") || !strings.Contains(readme, "Note: the training error after each epoch is taken on the first 1000") {
 		t.Errorf("README.md lacks the timing table or the note:\n%s", readme)
+	}
+}
+
+// TestNeeds checks the memory estimates: the paper's protocols fit in
+// 16 GiB, and a request above the limit names the flag responsible.
+func TestNeeds(t *testing.T) {
+	for _, name := range experiments.Names() {
+		e, _ := experiments.Lookup(name)
+		p := e.Defaults()
+		if err := experiments.CheckNeeds(16<<30, experiments.Needs(e, &p)...); err != nil {
+			t.Errorf("%s: the paper's protocol refused: %v", name, err)
+		}
+	}
+	for _, c := range []struct {
+		name string
+		mod  func(p *experiments.Params)
+		want string
+	}{
+		{"table1", func(p *experiments.Params) { p.Hidden = []int{200000, 10} }, "-hidden 200000,10 (largest run: "},
+		{"table1", func(p *experiments.Params) { p.Epochs = 1 << 30 }, "-epochs 1073741824 over 80 runs"},
+		{"fig3-continual", func(p *experiments.Params) { p.NTasks = 100; p.Hidden = []int{10} }, "-ntasks 100"},
+		{"local-energy", func(p *experiments.Params) { p.Repeats = 1 << 40 }, "-repeats"},
+	} {
+		e, _ := experiments.Lookup(c.name)
+		p := e.Defaults()
+		c.mod(&p)
+		err := experiments.CheckNeeds(4<<30, experiments.Needs(e, &p)...)
+		if me, ok := err.(*memlimit.Error); !ok || !strings.HasPrefix(err.Error(), c.want) || me.Limit != 4<<30 {
+			t.Errorf("%s: CheckNeeds = %v, want a *memlimit.Error naming %q", c.name, err, c.want)
+		}
+	}
+	// Run applies the machine's limit by default, before any work.
+	e, p := tiny(t, "table1")
+	p.Hidden = []int{1 << 20, 1 << 20}
+	out := filepath.Join(t.TempDir(), "out")
+	if _, err := experiments.Run(context.Background(), e, p, &experiments.Options{Out: out}); err == nil {
+		t.Errorf("Run of %v hidden units: no error", p.Hidden)
+	} else if _, ok := err.(*memlimit.Error); !ok {
+		t.Errorf("Run of %v hidden units: %v, want a *memlimit.Error", p.Hidden, err)
+	}
+	if _, err := os.Stat(out); !os.IsNotExist(err) {
+		t.Errorf("Run created %s before refusing (%v)", out, err)
+	}
+	// BP keeps messages per sample: its estimate grows with the batch.
+	w := []int{784, 101, 101, 10}
+	if bp, bpi := experiments.NetworkBytes("bp", w, 128), experiments.NetworkBytes("bpi", w, 128); bp <= 4*bpi {
+		t.Errorf("NetworkBytes: bp %d, bpi %d; want bp's per-sample messages counted", bp, bpi)
 	}
 }
 
@@ -311,6 +357,13 @@ func TestCheckParams(t *testing.T) {
 		{"fig3-continual", func(p *experiments.Params) { p.Device = "cuda" }, "-device"},
 		{"local-energy", func(p *experiments.Params) { p.Flips = []float64{1.5} }, "-flips"},
 		{"timing", func(p *experiments.Params) { p.Batches = []int{0} }, "-batches"},
+		{"timing", func(p *experiments.Params) { p.Batches = []int{8, 8} }, "-batches \"8,8\": 8 is given twice"},
+		{"table1", func(p *experiments.Params) { p.Seeds = []uint64{2, 2} }, "-seeds"},
+		{"table1", func(p *experiments.Params) { p.Algos = []string{"mf", "mf"} }, "-algos"},
+		{"table1", func(p *experiments.Params) { p.LR = math.Inf(1) }, "-lr"},
+		{"fig1-sparse", func(p *experiments.Params) { p.Sparsity = []float64{math.NaN()} }, "-sparsity"},
+		{"local-energy", func(p *experiments.Params) { p.Flips = []float64{math.NaN()} }, "-flips"},
+		{"fig3-continual", func(p *experiments.Params) { p.LRs = []float64{1, 1} }, "-lrs"},
 	} {
 		e, _ := experiments.Lookup(c.name)
 		p := e.Defaults()

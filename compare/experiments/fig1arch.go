@@ -5,12 +5,10 @@ package experiments
 type fig1Arch struct{ base }
 
 func init() {
-	Register(fig1Arch{base{
-		info: Info{Name: "fig1-arch", Title: "Figure 1 (left): learning curves, Fashion-MNIST 10 classes, 3 hidden layers",
-			Section: "EXPERIMENTS §I.4",
-			Claim:   "The paper plots the curves (0–100 epochs) without numbers in the text: BP, AMP and MF reach BinaryNet's test error (about 12 %, Table 1's Fashion-MNIST 10-class row for 2 hidden layers) in fewer epochs."},
-		defaults: protocol([]string{"fashion"}, []string{"10class"}, []string{"bpi", "amp", "mf", "binarynet"}, 501, 501, 501),
-	}})
+	Register(fig1Arch{newBase(Info{Name: "fig1-arch", Title: "Figure 1 (left): learning curves, Fashion-MNIST 10 classes, 3 hidden layers",
+		Section: "EXPERIMENTS §I.4",
+		Claim:   "The paper plots the curves (0–100 epochs) without numbers in the text: BP, AMP and MF reach BinaryNet's test error (about 12 %, Table 1's Fashion-MNIST 10-class row for 2 hidden layers) in fewer epochs."},
+		protocol([]string{"fashion"}, []string{"10class"}, []string{"bpi", "amp", "mf", "binarynet"}, 501, 501, 501))})
 }
 
 // plainRho is the ρ of the deeper networks: 1 on the hidden layers, 0.9

@@ -4,11 +4,10 @@ import (
 	"flag"
 	"fmt"
 
-	"github.com/pkg/errors"
 	"gonum.org/v1/plot/plotter"
-	"gonum.org/v1/plot/plotutil"
 
 	"github.com/fbpgo/fbp/compare"
+	"github.com/fbpgo/fbp/internal/plots"
 )
 
 // fig1Sparse is Figure 1 (right), EXPERIMENTS §I.5: the test accuracy of
@@ -18,12 +17,10 @@ type fig1Sparse struct{ base }
 func init() {
 	p := protocol([]string{"mnist"}, []string{"10class"}, []string{"bpi", "amp", "amp-unmasked", "mf", "binarynet"}, 101, 101)
 	p.Sparsity = []float64{0, 10, 20, 30, 40, 50, 60, 70, 80, 90}
-	Register(fig1Sparse{base{
-		info: Info{Name: "fig1-sparse", Title: "Figure 1 (right): test accuracy vs sparsity, MNIST 10 classes",
-			Section: "EXPERIMENTS §I.5",
-			Claim:   "Claim: up to 90 % sparsity BP and MF beat BinaryNet; AMP falls behind BinaryNet (no numbers in the text)."},
-		defaults: p,
-	}})
+	Register(fig1Sparse{newBase(Info{Name: "fig1-sparse", Title: "Figure 1 (right): test accuracy vs sparsity, MNIST 10 classes",
+		Section: "EXPERIMENTS §I.5",
+		Claim:   "Claim: up to 90 % sparsity BP and MF beat BinaryNet; AMP falls behind BinaryNet (no numbers in the text)."},
+		p)})
 }
 
 func (fig1Sparse) Flags(fs *flag.FlagSet, p *Params) func() error {
@@ -31,15 +28,7 @@ func (fig1Sparse) Flags(fs *flag.FlagSet, p *Params) func() error {
 }
 
 func (fig1Sparse) Check(p *Params) error {
-	for _, s := range p.Sparsity {
-		if s < 0 || s >= 100 {
-			return errors.Errorf("-sparsity %q: %v: want a percentage in [0, 100)", joinList(p.Sparsity), s)
-		}
-	}
-	if len(p.Sparsity) == 0 {
-		return errors.New("-sparsity: no values")
-	}
-	return nil
+	return checkList("-sparsity", p.Sparsity, "percentages in [0, 100)", func(s float64) bool { return s >= 0 && s < 100 })
 }
 
 // sparseRho: AMP with ρ = 1 on the hidden layers and 0 on the last, ψ 0.8
@@ -74,8 +63,7 @@ func (fig1Sparse) Report(r *Report) ([]string, error) {
 
 // sparsityFigure draws the final test accuracy against the sparsity.
 func (r *Report) sparsityFigure() (string, error) {
-	p := newPlot("test accuracy vs sparsity", "sparsity (%)", "test accuracy (%)")
-	p.Legend.Top, p.Legend.Left = false, true // the curves fall to the right
+	p := plots.New("test accuracy vs sparsity", "sparsity (%)", "test accuracy (%)")
 	byAlgo := map[string]*[2]plotter.XYs{}
 	var order []string
 	kinds := map[string]string{}
@@ -93,12 +81,12 @@ func (r *Report) sparsityFigure() (string, error) {
 		v[1] = append(v[1], plotter.XY{X: sp, Y: 100 - tb})
 	}
 	for i, a := range order {
-		c := plotutil.Color(i)
-		if err := line(p, a, byAlgo[a][0], c, nil); err != nil {
+		c := i
+		if err := plots.Line(p, a, byAlgo[a][0], c, nil); err != nil {
 			return "", err
 		}
 		if compare.HasBayes(kinds[a]) {
-			if err := line(p, a+" (Bayes)", byAlgo[a][1], c, dashed); err != nil {
+			if err := plots.Line(p, a+" (Bayes)", byAlgo[a][1], c, plots.Dashed); err != nil {
 				return "", err
 			}
 		}

@@ -5,12 +5,10 @@ package experiments
 type fig2Bayes struct{ base }
 
 func init() {
-	Register(fig2Bayes{base{
-		info: Info{Name: "fig2-bayes", Title: "Figure 2: point-wise vs Bayesian predictions, MNIST 2 classes",
-			Section: "EXPERIMENTS §I.6",
-			Claim:   "Claim: the Bayesian predictions of the message-passing marginals generalise better than the point-wise ones (no numbers in the text)."},
-		defaults: protocol([]string{"mnist"}, []string{"2class"}, []string{"binarynet", "bpi", "ebp", "sgd", "ebp-gauss", "cbpi"}, 101, 101),
-	}})
+	Register(fig2Bayes{newBase(Info{Name: "fig2-bayes", Title: "Figure 2: point-wise vs Bayesian predictions, MNIST 2 classes",
+		Section: "EXPERIMENTS §I.6",
+		Claim:   "Claim: the Bayesian predictions of the message-passing marginals generalise better than the point-wise ones (no numbers in the text)."},
+		protocol([]string{"mnist"}, []string{"2class"}, []string{"binarynet", "bpi", "ebp", "sgd", "ebp-gauss", "cbpi"}, 101, 101))})
 }
 
 // bayesRho is the ρ of the plotting notebook: 0.9999 on the first layer,

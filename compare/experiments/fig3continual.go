@@ -7,9 +7,9 @@ import (
 	"strings"
 
 	"github.com/pkg/errors"
-	"gonum.org/v1/plot/plotutil"
 
 	"github.com/fbpgo/fbp/compare"
+	"github.com/fbpgo/fbp/internal/plots"
 )
 
 // fig3Continual is Figure 3, EXPERIMENTS §I.7: continual learning of
@@ -21,11 +21,10 @@ func init() {
 	p := protocol([]string{"mnist"}, []string{"10class"}, []string{"bpi", "binarynet"}, 2001, 2001)
 	p.Epochs, p.LR, p.Optimizer = 40, 0, "sgd"
 	p.LRs, p.NTasks = []float64{0.1, 1, 10}, 6
-	Register(fig3Continual{base{
-		info: Info{Name: "fig3-continual", Title: "Figure 3: continual learning on permuted MNIST", Section: "EXPERIMENTS §I.7",
-			Claim: "Claim: BP keeps good accuracy on all six tasks; BinaryNet forgets the early tasks for every learning rate 0.1, 1, 10 (no numbers in the text)."},
-		defaults: p,
-	}})
+	Register(fig3Continual{newBase(Info{Name: "fig3-continual", Title: "Figure 3: continual learning on permuted MNIST",
+		Section: "EXPERIMENTS §I.7",
+		Claim:   "Claim: BP keeps good accuracy on all six tasks; BinaryNet forgets the early tasks for every learning rate 0.1, 1, 10 (no numbers in the text)."},
+		p)})
 }
 
 func (fig3Continual) Flags(fs *flag.FlagSet, p *Params) func() error {
@@ -34,14 +33,10 @@ func (fig3Continual) Flags(fs *flag.FlagSet, p *Params) func() error {
 }
 
 func (fig3Continual) Check(p *Params) error {
-	for _, lr := range p.LRs {
-		if !(lr > 0) {
-			return errors.Errorf("-lrs %q: %v: want rates > 0", joinList(p.LRs), lr)
-		}
+	if err := checkList("-lrs", p.LRs, fmt.Sprintf("rates in (0, %v]", MaxLR), ValidLR); err != nil {
+		return err
 	}
 	switch {
-	case len(p.LRs) == 0:
-		return errors.New("-lrs: no values")
 	case p.NTasks < 1 || p.NTasks > 100:
 		return errors.Errorf("-ntasks %d: want a count in [1, 100]", p.NTasks)
 	case p.Device == "cuda":
@@ -121,10 +116,10 @@ func (fig3Continual) Report(r *Report) ([]string, error) {
 // continualFigures draws the accuracy on every task after the last task
 // and the task-1 accuracy per epoch.
 func (r *Report) continualFigures() error {
-	p := newPlot("accuracy on each task after all tasks", "task", "test accuracy (%)")
-	q := newPlot("task 1 accuracy while training the tasks in turn", "epoch", "test accuracy on task 1 (%)")
+	p := plots.New("accuracy on each task after all tasks", "task", "test accuracy (%)")
+	q := plots.New("task 1 accuracy while training the tasks in turn", "epoch", "test accuracy on task 1 (%)")
 	for i, g := range r.groups() {
-		c := plotutil.Color(i)
+		c := i
 		after := meanOver(g, func(rec *Record) int {
 			if len(rec.TaskErrors) == 0 {
 				return 0
@@ -132,13 +127,13 @@ func (r *Report) continualFigures() error {
 			return len(rec.TaskErrors[len(rec.TaskErrors)-1])
 		}, func(_ *Record, i int) float64 { return float64(i + 1) },
 			func(rec *Record, i int) float64 { return 100 - rec.TaskErrors[len(rec.TaskErrors)-1][i] })
-		if err := line(p, g.algo, after, c, nil); err != nil {
+		if err := plots.Line(p, g.algo, after, c, nil); err != nil {
 			return err
 		}
 		t1 := meanOver(g, func(rec *Record) int { return len(rec.Task1) },
 			func(rec *Record, i int) float64 { return float64(rec.Task1[i].Epoch) },
 			func(rec *Record, i int) float64 { return 100 - rec.Task1[i].TestError })
-		if err := line(q, g.algo, t1, c, nil); err != nil {
+		if err := plots.Line(q, g.algo, t1, c, nil); err != nil {
 			return err
 		}
 	}

@@ -37,10 +37,13 @@ type Job struct {
 	Flips       []float64 `json:"flips,omitempty"`    // local energy: flip probabilities
 	Repeats     int       `json:"repeats,omitempty"`
 	Device      string    `json:"device,omitempty"`
+	// Fingerprint identifies the data the run was trained on (set by Run
+	// from the loaded data): a run on replaced data files is trained again.
+	Fingerprint string `json:"data_fingerprint,omitempty"`
 }
 
 // MessagePassing reports whether the job trains by PasP.
-func (j *Job) MessagePassing() bool { return compare.MessagePassing(j.Kind) }
+func (j *Job) MessagePassing() bool { return j != nil && compare.MessagePassing(j.Kind) }
 
 // settings returns the factory settings of the job.
 func (j *Job) settings() *compare.AlgorithmSettings {
@@ -48,12 +51,16 @@ func (j *Job) settings() *compare.AlgorithmSettings {
 		Seed: j.Seed, TrainEval: j.TrainEval, Rho: j.Rho, Psi: j.Psi, LR: j.LR, Optimizer: j.Optimizer}
 }
 
-// sameJob reports whether two jobs have identical settings. The input
-// width is set from the data when a run starts, so it is not compared.
-func sameJob(a, b *Job) bool {
+// sameJob reports whether two jobs have identical settings and, if data
+// is set, were trained on the same data. The input width is set from the
+// data when a run starts, so it is not compared.
+func sameJob(a, b *Job, data bool) bool {
 	norm := func(j *Job) []byte {
 		c := *j
 		c.Widths = append([]int{0}, j.Widths[1:]...)
+		if !data {
+			c.Fingerprint = ""
+		}
 		out, _ := json.Marshal(&c)
 		return out
 	}

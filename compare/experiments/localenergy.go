@@ -6,9 +6,9 @@ import (
 	"strings"
 
 	"github.com/pkg/errors"
-	"gonum.org/v1/plot/plotutil"
 
 	"github.com/fbpgo/fbp/compare"
+	"github.com/fbpgo/fbp/internal/plots"
 )
 
 // localEnergy is EXPERIMENTS §I.8: the training error of the point-wise
@@ -20,23 +20,22 @@ func init() {
 	p := protocol([]string{"fashion"}, []string{"2class"}, []string{"bpi", "amp", "mf", "binarynet"}, 501, 501)
 	p.Seeds, p.LR, p.Optimizer = []uint64{2}, 10, "sgd"
 	p.Flips, p.Repeats = []float64{0.05, 0.1, 0.15, 0.2, 0.25, 0.3, 0.35}, 10
-	Register(localEnergyExp{base{
-		info: Info{Name: "local-energy", Title: "Local energy: training error of randomly flipped solutions, Fashion-MNIST 2 classes",
-			Section: "EXPERIMENTS §I.8",
-			Claim:   "Claim: message-passing solutions lie in flatter regions: their training error grows more slowly with the flip probability p than BinaryNet's (Appendix B.5, text missing)."},
-		defaults: p,
-	}})
+	Register(localEnergyExp{newBase(Info{Name: "local-energy", Title: "Local energy: training error of randomly flipped solutions, Fashion-MNIST 2 classes", Section: "EXPERIMENTS §I.8",
+		Claim: "Claim: message-passing solutions lie in flatter regions: their training error grows more slowly with the flip probability p than BinaryNet's (Appendix B.5, text missing)."},
+		p)})
 }
 
 func (localEnergyExp) Flags(fs *flag.FlagSet, p *Params) func() error {
+	parse := listFlag(fs, "flips", p.Flips, "flip probabilities p, comma-separated (p = 0 is always added)", &p.Flips, ParseFloats)
 	fs.IntVar(&p.Repeats, "repeats", p.Repeats, "perturbations per p")
-	return listFlag(fs, "flips", p.Flips, "flip probabilities p, comma-separated (p = 0 is always added)", &p.Flips, ParseFloats)
+	return parse
 }
 
 func (localEnergyExp) Check(p *Params) error {
-	for _, f := range p.Flips {
-		if f < 0 || f > 1 {
-			return errors.Errorf("-flips %q: %v: want probabilities in [0, 1]", joinList(p.Flips), f)
+	if len(p.Flips) > 0 { // none: p = 0 alone
+		ok := func(f float64) bool { return f > 0 && f <= 1 }
+		if err := checkList("-flips", p.Flips, "probabilities in (0, 1] (p = 0 is always measured)", ok); err != nil {
+			return err
 		}
 	}
 	if p.Repeats < 1 {
@@ -62,16 +61,7 @@ func (localEnergyExp) Jobs(p *Params) []Job {
 
 func (localEnergyExp) Report(r *Report) ([]string, error) {
 	r.Summary(nil)
-	figs, err := r.energy()
-	if err != nil {
-		return nil, err
-	}
-	f, err := r.Overlaps()
-	if err != nil {
-		return nil, err
-	}
-	c, err := r.Curves()
-	return append(append(figs, f...), c...), err
+	return figures(r.energy, r.Overlaps, r.Curves)
 }
 
 // energy writes the local-energy table, energy.csv and energy.png.
@@ -106,12 +96,12 @@ func (r *Report) energy() ([]string, error) {
 	if err := r.CSV("energy.csv", rows); err != nil {
 		return nil, err
 	}
-	p := newPlot("local energy", "flip probability p", "training error (%)")
+	p := plots.New("local energy", "flip probability p", "training error (%)")
 	for i, g := range r.groups() {
 		pts := meanOver(g, func(rec *Record) int { return len(rec.Energy) },
 			func(rec *Record, i int) float64 { return rec.Energy[i].P },
 			func(rec *Record, i int) float64 { return rec.Energy[i].Mean })
-		if err := line(p, g.name+" "+g.algo, pts, plotutil.Color(i), nil); err != nil {
+		if err := plots.Line(p, g.name+" "+g.algo, pts, i, nil); err != nil {
 			return nil, err
 		}
 	}

@@ -4,9 +4,8 @@ import (
 	"fmt"
 	"strconv"
 
-	"gonum.org/v1/plot/plotutil"
-
 	"github.com/fbpgo/fbp/compare"
+	"github.com/fbpgo/fbp/internal/plots"
 )
 
 // overlaps is EXPERIMENTS §I.9: the polarization q0 of the weights and
@@ -14,11 +13,10 @@ import (
 type overlaps struct{ base }
 
 func init() {
-	Register(overlaps{base{
-		info: Info{Name: "overlaps", Title: "Unit polarization and overlaps, MNIST 10 classes", Section: "EXPERIMENTS §I.9",
-			Claim: "Claim: the weights polarise (q0 → 1) while the overlaps between different units of a layer stay small (Appendix B.8, text missing)."},
-		defaults: protocol([]string{"mnist"}, []string{"10class"}, []string{"bpi", "binarynet"}, 501, 501),
-	}})
+	Register(overlaps{newBase(Info{Name: "overlaps", Title: "Unit polarization and overlaps, MNIST 10 classes",
+		Section: "EXPERIMENTS §I.9",
+		Claim:   "Claim: the weights polarise (q0 → 1) while the overlaps between different units of a layer stay small (Appendix B.8, text missing)."},
+		protocol([]string{"mnist"}, []string{"10class"}, []string{"bpi", "binarynet"}, 501, 501))})
 }
 
 func (overlaps) Jobs(p *Params) []Job {
@@ -27,17 +25,15 @@ func (overlaps) Jobs(p *Params) []Job {
 
 func (overlaps) Report(r *Report) ([]string, error) {
 	r.Summary(nil)
-	figs, err := r.Overlaps()
-	if err != nil {
-		return nil, err
-	}
-	c, err := r.Curves()
-	return append(figs, c...), err
+	return figures(r.Overlaps, r.Curves)
 }
 
 // Overlaps writes the final overlaps per layer, overlaps.csv and
 // overlaps.png; it returns the figure.
 func (r *Report) Overlaps() ([]string, error) {
+	if err := r.ready(); err != nil {
+		return nil, err
+	}
 	r.Printf("\nPolarization and overlaps per layer after the last epoch (ALGORITHMS §13; mean ± std over seeds). q0 = mean_k (1/N) Σ_i m[k,i]², qab[k,p] = (1/N) Σ_i m[k,i] m[p,i], averaged over k ≠ p with its sign and in absolute value; \"marginals\" uses the means m of the message-passing posterior, \"point-wise\" the weights sign(m) or sign(W) (pruned weights 0):\n\n")
 	r.Printf("| group | algorithm | layer | q0 (marginals) | qab, k ≠ p (marginals) | abs qab, k ≠ p (marginals) | q0 (point-wise) | qab, k ≠ p (point-wise) | abs qab, k ≠ p (point-wise) |\n|---|---|---|---|---|---|---|---|---|\n")
 	rows := [][]string{{"group", "algo", "seed", "epoch", "layer", "q0", "qab_offdiag", "qab_abs_offdiag", "q0_pointwise", "qab_offdiag_pointwise", "qab_abs_offdiag_pointwise"}}
@@ -106,7 +102,7 @@ func layerRows(g *group, rec *Record) [][]string {
 // from the point-wise weights otherwise. Runs recorded without |qab| are
 // drawn with q0 only.
 func (r *Report) overlapFigure() error {
-	p := newPlot("polarization q0 (solid) and mean |qab|, k ≠ p (dashed)", "epoch", "")
+	p := plots.New("polarization q0 (solid) and mean |qab|, k ≠ p (dashed)", "epoch", "")
 	i := 0
 	for _, g := range r.groups() {
 		L := len(g.recs[0].Job.Widths) - 1
@@ -117,18 +113,18 @@ func (r *Report) overlapFigure() error {
 		n := func(rec *Record) int { return len(rec.Layers) }
 		x := func(rec *Record, i int) float64 { return float64(rec.Layers[i].Epoch) }
 		for l := 0; l < L; l++ {
-			c := plotutil.Color(i)
+			c := i
 			i++
 			name := g.algo + " layer " + strconv.Itoa(l+1) + " (" + src + ")"
 			if g.hasLayers(q0, L) {
 				a := meanOver(g, n, x, func(rec *Record, i int) float64 { return q0(rec.Layers[i])[l] })
-				if err := line(p, name, a, c, nil); err != nil {
+				if err := plots.Line(p, name, a, c, nil); err != nil {
 					return err
 				}
 			}
 			if g.hasLayers(abs, L) {
 				b := meanOver(g, n, x, func(rec *Record, i int) float64 { return abs(rec.Layers[i])[l] })
-				if err := line(p, "", b, c, dashed); err != nil {
+				if err := plots.Line(p, "", b, c, plots.Dashed); err != nil {
 					return err
 				}
 			}

@@ -30,6 +30,9 @@ func (p *plan) Data() (train, test *data.Set, err error) {
 	if err != nil {
 		return nil, nil, err
 	}
+	if p.job.Fingerprint, err = p.env.data.fingerprint(p.job); err != nil {
+		return nil, nil, err
+	}
 	p.job.Widths[0] = train.N
 	return train, test, nil
 }
@@ -42,8 +45,15 @@ func (p *plan) Restore(b []byte) ([]pasp.Eval, bool, error) {
 	if err := json.Unmarshal(b, &rec); err != nil {
 		return nil, false, err
 	}
-	if !sameJob(&rec.Job, p.job) {
+	if !sameJob(&rec.Job, p.job, false) {
 		return nil, false, compare.ErrOtherJob
+	}
+	var err error
+	if p.job.Fingerprint, err = p.env.data.fingerprint(p.job); err != nil {
+		return nil, false, err
+	}
+	if !sameJob(&rec.Job, p.job, true) {
+		return nil, false, compare.ErrOtherData
 	}
 	p.rec = &rec
 	return rec.Epochs, rec.Done, nil

@@ -1,7 +1,6 @@
 package experiments
 
 import (
-	"encoding/csv"
 	"encoding/json"
 	"fmt"
 	"math"
@@ -13,6 +12,8 @@ import (
 	"strings"
 
 	"github.com/pkg/errors"
+
+	"github.com/fbpgo/fbp/compare"
 )
 
 // Report is the results directory of an experiment being written: an
@@ -26,8 +27,13 @@ type Report struct {
 	b       *strings.Builder
 }
 
-// Printf appends to the README.
-func (r *Report) Printf(format string, args ...any) { fmt.Fprintf(r.b, format, args...) }
+// Printf appends to the README; on a Report that Run did not make it does
+// nothing.
+func (r *Report) Printf(format string, args ...any) {
+	if r.ready() == nil {
+		fmt.Fprintf(r.b, format, args...)
+	}
+}
 
 // write writes runs.json, runs.csv, command.txt and README.md with the
 // experiment's tables and figures.
@@ -206,20 +212,16 @@ func (r *Report) writeEpochCSV() error {
 	return r.CSV("runs.csv", rows)
 }
 
-// CSV writes rows to the file name in the results directory.
+// CSV writes rows to the file name in the results directory; name must be
+// a plain file name.
 func (r *Report) CSV(name string, rows [][]string) error {
-	path := filepath.Join(r.Dir, name)
-	f, err := os.Create(path)
-	if err != nil {
+	if err := r.ready(); err != nil {
 		return err
 	}
-	w := csv.NewWriter(f)
-	w.WriteAll(rows)
-	if err := w.Error(); err != nil {
-		f.Close()
-		return errors.Wrap(err, path)
+	if err := checkFileName(name); err != nil {
+		return err
 	}
-	return errors.Wrap(f.Close(), path)
+	return compare.WriteCSV(filepath.Join(r.Dir, name), rows)
 }
 
 // ff formats a number for the CSV files: 6 significant digits.
@@ -234,9 +236,4 @@ func joinFloats(v []float64) string {
 }
 
 // pm formats mean ± std, "—" for NaN.
-func pm(m, s float64) string {
-	if math.IsNaN(m) {
-		return "—"
-	}
-	return fmt.Sprintf("%.2f ± %.2f", m, s)
-}
+var pm = compare.FormatMeanStd

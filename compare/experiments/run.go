@@ -13,6 +13,7 @@ import (
 
 	"github.com/fbpgo/fbp/compare"
 	"github.com/fbpgo/fbp/data"
+	"github.com/fbpgo/fbp/internal/memlimit"
 	"github.com/fbpgo/fbp/ops"
 	"github.com/fbpgo/fbp/pasp"
 )
@@ -36,11 +37,16 @@ type Options struct {
 	Changed []string
 	// OnEpoch, if not nil, is called after every evaluation of a run.
 	OnEpoch func(id string, epoch int)
+	// MaxMem is the memory limit in bytes: Run refuses, before it starts,
+	// parameters whose estimate (Needs) exceeds it. Zero means
+	// memlimit.Default (half the machine's memory), negative no limit.
+	MaxMem int64
 }
 
 // Summary says what Run did.
 type Summary struct {
 	Trained, Reused int // runs trained, finished runs reused
+	Retrained       int // finished runs trained again: their data changed
 	Epochs          int // epochs trained
 	Records         []*Record
 }
@@ -68,12 +74,26 @@ func (e *runEnv) revision() string {
 // CheckParams), resuming what an earlier call left in o.Out, and writes
 // the results directory: runs.csv, runs.json, runs/ (the finished runs),
 // the experiment's tables and figures, README.md and command.txt.
+// Before any work it checks the memory estimate against o.MaxMem and that
+// o.Out is a writable directory. A finished run is reused only if its
+// settings and its data (Job.Fingerprint) are the same; a run whose data
+// files were replaced is trained again.
 func Run(ctx context.Context, e Experiment, p *Params, o *Options) (*Summary, error) {
 	if err := CheckParams(e, p); err != nil {
 		return nil, err
 	}
-	if o.Out == "" {
-		return nil, errors.New("experiments: Options.Out: no results directory")
+	if o == nil {
+		return nil, errors.New("experiments: Run: nil Options (Out is needed)")
+	}
+	limit := o.MaxMem
+	if limit == 0 {
+		limit = memlimit.Default()
+	}
+	if err := CheckNeeds(limit, Needs(e, p)...); err != nil {
+		return nil, err
+	}
+	if err := compare.CheckDir("-out", o.Out); err != nil {
+		return nil, err
 	}
 	stdout, stderr := orDiscard(o.Stdout), orDiscard(o.Stderr)
 	env := &runEnv{data: &dataCache{dir: o.DataDir, sets: map[string][2]*data.Set{}}}
@@ -100,7 +120,7 @@ func Run(ctx context.Context, e Experiment, p *Params, o *Options) (*Summary, er
 	if _, err := r.Run(ctx, jobs, nil, nil); err != nil {
 		return nil, err
 	}
-	sum := &Summary{Trained: r.Trained, Reused: r.Reused, Epochs: r.Epochs}
+	sum := &Summary{Trained: r.Trained, Reused: r.Reused, Retrained: r.Retrained, Epochs: r.Epochs}
 	for _, pl := range plans {
 		sum.Records = append(sum.Records, pl.rec)
 	}

@@ -61,8 +61,12 @@ func lastEval(rec *Record) pasp.Eval { return rec.Epochs[len(rec.Epochs)-1] }
 
 // Summary writes the common table: final errors per group and algorithm,
 // mean ± std over seeds; paper, if not nil, gives the paper's test error
-// of a group and algorithm kind ("" where it has none).
+// of a group and algorithm kind ("" where it has none). On a Report that
+// Run did not make it does nothing.
 func (r *Report) Summary(paper func(group, kind string) string) {
+	if r.ready() != nil {
+		return
+	}
 	r.b.WriteString("| group | algorithm | seeds | epochs | test error % | Bayesian test error % | train error % | Bayesian train error % | s / epoch | paper test error % |\n")
 	r.b.WriteString("|---|---|---|---|---|---|---|---|---|---|\n")
 	for _, g := range r.groups() {

@@ -6,11 +6,9 @@ package experiments
 type table1 struct{ base }
 
 func init() {
-	Register(table1{base{
-		info: Info{Name: "table1", Title: "Table 1: test error across data sets", Section: "EXPERIMENTS §I.3"},
-		defaults: protocol([]string{"mnist", "fashion"}, []string{"2class", "10class"},
-			[]string{"binarynet", "bpi", "amp", "mf"}, 501, 501),
-	}})
+	Register(table1{newBase(Info{Name: "table1", Title: "Table 1: test error across data sets",
+		Section: "EXPERIMENTS §I.3"},
+		protocol([]string{"mnist", "fashion"}, []string{"2class", "10class"}, []string{"binarynet", "bpi", "amp", "mf"}, 501, 501))})
 }
 
 // paperTable1 holds Table 1 of the paper: mean ± std test error (%) over

@@ -5,12 +5,11 @@ import (
 	"fmt"
 	"strings"
 
-	"github.com/pkg/errors"
 	"gonum.org/v1/plot"
 	"gonum.org/v1/plot/plotter"
-	"gonum.org/v1/plot/plotutil"
 
 	"github.com/fbpgo/fbp/compare"
+	"github.com/fbpgo/fbp/internal/plots"
 )
 
 // timing is EXPERIMENTS §I.10: the training time per epoch against the
@@ -21,11 +20,10 @@ func init() {
 	p := protocol([]string{"fashion"}, []string{"2class"}, []string{"binarynet", "bp", "bpi", "amp", "mf"}, 101, 101)
 	p.Seeds, p.Epochs, p.Batch = []uint64{2}, 1, 0
 	p.Batches = []int{1, 16, 128, 1024}
-	Register(timing{base{
-		info: Info{Name: "timing", Title: "Time per epoch vs batch size, Fashion-MNIST 2 classes", Section: "EXPERIMENTS §I.10",
-			Claim: "The paper's column is GPU seconds per epoch (EXPERIMENTS §I.10); ours are measured on the device named above."},
-		defaults: p,
-	}})
+	Register(timing{newBase(Info{Name: "timing", Title: "Time per epoch vs batch size, Fashion-MNIST 2 classes",
+		Section: "EXPERIMENTS §I.10",
+		Claim:   "The paper's column is GPU seconds per epoch (EXPERIMENTS §I.10); ours are measured on the device named above."},
+		p)})
 }
 
 // timingTrainEval is the training-set evaluation of the timing runs: their
@@ -45,15 +43,7 @@ func (timing) Flags(fs *flag.FlagSet, p *Params) func() error {
 }
 
 func (timing) Check(p *Params) error {
-	for _, b := range p.Batches {
-		if b < 1 {
-			return errors.Errorf("-batches %q: sizes must be ≥ 1", joinList(p.Batches))
-		}
-	}
-	if len(p.Batches) == 0 {
-		return errors.New("-batches: no values")
-	}
-	return nil
+	return checkList("-batches", p.Batches, "sizes ≥ 1", func(b int) bool { return b >= 1 })
 }
 
 // notes says that the training error is taken on a subset.
@@ -139,7 +129,7 @@ func (g *group) epochSeconds() float64 {
 
 // timingFigure draws seconds per epoch against the batch size (log-log).
 func (r *Report) timingFigure() error {
-	p := newPlot("training time per epoch", "batch size", "seconds per epoch")
+	p := plots.New("training time per epoch", "batch size", "seconds per epoch")
 	p.X.Scale, p.Y.Scale = plot.LogScale{}, plot.LogScale{}
 	p.X.Tick.Marker, p.Y.Tick.Marker = plot.LogTicks{Prec: -1}, plot.LogTicks{Prec: -1}
 	for i, a := range r.Params.Algos {
@@ -152,7 +142,7 @@ func (r *Report) timingFigure() error {
 				pts = append(pts, plotter.XY{X: float64(g.recs[0].Job.Batch), Y: m})
 			}
 		}
-		if err := line(p, a, pts, plotutil.Color(i), nil); err != nil {
+		if err := plots.Line(p, a, pts, i, nil); err != nil {
 			return err
 		}
 	}

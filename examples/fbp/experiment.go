@@ -11,7 +11,13 @@ import (
 
 	"github.com/fbpgo/fbp/compare"
 	"github.com/fbpgo/fbp/compare/experiments"
+	"github.com/fbpgo/fbp/internal/memlimit"
 )
+
+// defaultOut is the parent of the default results directories of
+// "fbp compare" and "fbp experiment", under the current directory and
+// outside the committed results/ tree.
+const defaultOut = "fbp-out"
 
 // expOptions are the parsed flags of "fbp experiment NAME".
 type expOptions struct {
@@ -38,11 +44,15 @@ func parseExperiment(args []string, stderr io.Writer) (*expOptions, error) {
 	o := &expOptions{exp: e, p: e.Defaults(), o: experiments.Options{Command: "fbp experiment " + strings.Join(args, " ")}}
 	lists := o.commonFlags(fs)
 	parseOwn := e.Flags(fs, &o.p)
-	fs.StringVar(&o.o.Out, "out", "results/"+name, "results directory (re-running with the same flags resumes)")
+	fs.StringVar(&o.o.Out, "out", defaultOut+"/"+name, "results directory (re-running with the same flags resumes); the default, under the current directory, keeps clear of the committed results/, which is written only when named here")
+	maxMem := memlimit.Flag(fs)
 	fs.StringVar(&o.p.Device, "device", "cpu", "cpu, or cuda (a binary built with -tags fbpcuda) for the message-passing runs (not fig3-continual); BinaryNet, SGD and EBP run on the CPU")
 	fs.BoolVar(&o.o.Progress, "progress", true, "draw a progress bar on stderr")
 	if err := parseFlags(fs, args[1:]); err != nil {
 		return nil, err
+	}
+	if o.o.MaxMem = int64(*maxMem); o.o.MaxMem == 0 {
+		o.o.MaxMem = -1 // -max-mem 0: no limit
 	}
 	if err := o.resolve(lists); err != nil {
 		return nil, err
@@ -55,7 +65,7 @@ func parseExperiment(args []string, stderr io.Writer) (*expOptions, error) {
 	}
 	fs.Visit(func(f *flag.Flag) {
 		switch f.Name {
-		case "out", "progress", "datadir", "device":
+		case "out", "progress", "datadir", "device", "max-mem":
 		default:
 			o.o.Changed = append(o.o.Changed, "-"+f.Name+" "+f.Value.String())
 		}
@@ -177,7 +187,11 @@ func experimentCmd(ctx context.Context, args []string, stdout, stderr io.Writer)
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(stdout, "fbp experiment %s: %d runs trained, %d finished runs reused; results in %s\n",
-		name, sum.Trained, sum.Reused, o.o.Out)
+	retrained := ""
+	if sum.Retrained > 0 {
+		retrained = fmt.Sprintf(" (%d of them again: their data changed)", sum.Retrained)
+	}
+	fmt.Fprintf(stdout, "fbp experiment %s: %d runs trained%s, %d finished runs reused; results in %s\n",
+		name, sum.Trained, retrained, sum.Reused, o.o.Out)
 	return nil
 }

@@ -11,6 +11,7 @@ import (
 	"testing"
 
 	"github.com/fbpgo/fbp/compare/experiments"
+	"github.com/fbpgo/fbp/data"
 	"github.com/fbpgo/fbp/mpnet"
 )
 
@@ -82,7 +83,7 @@ func TestExperimentTable1(t *testing.T) {
 	if !strings.Contains(stdout, "0 runs trained, 12 finished runs reused") || strings.Contains(stdout, "epoch ") {
 		t.Errorf("second invocation trained again:\n%s", stdout)
 	}
-	if after := modTimes(t, runs); !equalStrings(before, after) {
+	if after := modTimes(t, runs); before != after {
 		t.Errorf("second invocation rewrote the done-markers")
 	}
 	// Other settings in the same folder are refused, not mixed in.
@@ -92,33 +93,62 @@ func TestExperimentTable1(t *testing.T) {
 	}
 }
 
+// TestExperimentDataChanged replaces the data files under the same -data
+// directory between two invocations and checks that the finished run is
+// trained again on the new data instead of being reused, and that the
+// run's record holds the fingerprint of its data.
+func TestExperimentDataChanged(t *testing.T) {
+	dir := tinyDir(t, 64, 24, 784)
+	out := filepath.Join(t.TempDir(), "table1")
+	args := []string{"table1", "-data", dir, "-tasks", "10class", "-algos", "bpi", "-hidden", "6",
+		"-epochs", "1", "-seeds", "2", "-batch", "8", "-out", out, "-progress=false"}
+	expCLI(t, args...)
+	first := readRuns(t, out)
+	writeSet(t, dir, data.TrainImages, data.TrainLabels, randomSet(64, 784, 3))
+	stdout := expCLI(t, args...)
+	if !strings.Contains(stdout, "1 runs trained (1 of them again: their data changed), 0 finished runs reused") {
+		t.Errorf("after the data changed: %q, want the run trained again", lastLine(stdout))
+	}
+	second := readRuns(t, out)
+	fp1, fp2 := first[0].Job.Fingerprint, second[0].Job.Fingerprint
+	if len(fp1) != 64 || len(fp2) != 64 || fp1 == fp2 {
+		t.Errorf("data fingerprints %q then %q: want two different SHA-256 digests", fp1, fp2)
+	}
+	if first[0].Epochs[1].TrainError == second[0].Epochs[1].TrainError && first[0].Epochs[0].TrainError == second[0].Epochs[0].TrainError {
+		t.Errorf("the run on the new data has the old errors")
+	}
+	if stdout := expCLI(t, args...); !strings.Contains(stdout, "0 runs trained, 1 finished runs reused") {
+		t.Errorf("same data again: %q, want the run reused", lastLine(stdout))
+	}
+}
+
+// tinyExperiment runs "fbp experiment name" with args on a fresh tiny
+// data directory into a fresh results directory, without progress bars,
+// and returns both directories.
+func tinyExperiment(t *testing.T, name string, args ...string) (data, out string) {
+	t.Helper()
+	data = tinyDir(t, 64, 24, 784)
+	out = filepath.Join(t.TempDir(), name)
+	expCLI(t, append(append([]string{name, "-data", data}, args...), "-out", out, "-progress=false")...)
+	return data, out
+}
+
 func lastLine(s string) string {
 	l := strings.Split(strings.TrimSpace(s), "\n")
 	return l[len(l)-1]
 }
 
-func modTimes(t *testing.T, files []string) []string {
-	var out []string
+// modTimes returns the modification times of files, one line each.
+func modTimes(t *testing.T, files []string) string {
+	var b strings.Builder
 	for _, f := range files {
 		st, err := os.Stat(f)
 		if err != nil {
 			t.Fatal(err)
 		}
-		out = append(out, st.ModTime().String())
+		b.WriteString(st.ModTime().String() + "\n")
 	}
-	return out
-}
-
-func equalStrings(a, b []string) bool {
-	if len(a) != len(b) {
-		return false
-	}
-	for i := range a {
-		if a[i] != b[i] {
-			return false
-		}
-	}
-	return true
+	return b.String()
 }
 
 // TestExperimentResumeMidRun interrupts a message-passing run after its
@@ -189,10 +219,8 @@ func readRuns(t *testing.T, dir string) []*experiments.Record {
 // TestExperimentSparse runs fig1-sparse at 0 and 50 % sparsity and checks
 // the rows, the masks and the figure.
 func TestExperimentSparse(t *testing.T) {
-	data := tinyDir(t, 64, 24, 784)
-	out := filepath.Join(t.TempDir(), "sparse")
-	expCLI(t, "fig1-sparse", "-data", data, "-algos", "bpi,mf,amp-unmasked,binarynet", "-sparsity", "0,50", "-hidden", "6",
-		"-epochs", "1", "-seeds", "2", "-batch", "8", "-out", out, "-progress=false")
+	data, out := tinyExperiment(t, "fig1-sparse", "-algos", "bpi,mf,amp-unmasked,binarynet", "-sparsity", "0,50", "-hidden", "6",
+		"-epochs", "1", "-seeds", "2", "-batch", "8")
 	checkFiles(t, out, "README.md", "runs.csv", "accuracy_vs_sparsity.png")
 	readme := strings.Join(readLines(t, out, "README.md"), "\n")
 	lbl := filepath.Base(data)
@@ -217,10 +245,8 @@ func TestExperimentSparse(t *testing.T) {
 
 // TestExperimentContinual runs fig3-continual with two tasks of one epoch.
 func TestExperimentContinual(t *testing.T) {
-	data := tinyDir(t, 64, 24, 784)
-	out := filepath.Join(t.TempDir(), "cont")
-	expCLI(t, "fig3-continual", "-data", data, "-algos", "bpi,binarynet", "-lrs", "0.1,10", "-ntasks", "2", "-hidden", "6",
-		"-epochs", "1", "-seeds", "2", "-batch", "8", "-out", out, "-progress=false")
+	_, out := tinyExperiment(t, "fig3-continual", "-algos", "bpi,binarynet", "-lrs", "0.1,10", "-ntasks", "2", "-hidden", "6",
+		"-epochs", "1", "-seeds", "2", "-batch", "8")
 	checkFiles(t, out, "README.md", "tasks.csv", "task1.csv", "tasks.png", "task1.png")
 	// 3 runs (bpi, binarynet at 2 rates) × 2 tasks trained × 2 tasks evaluated.
 	if n := len(readLines(t, out, "tasks.csv")); n != 1+3*2*2 {
@@ -251,10 +277,8 @@ func TestExperimentContinual(t *testing.T) {
 // TestExperimentLocalEnergy runs local-energy and overlaps for BPI and
 // BinaryNet and checks the rows; p = 0 must give the final training error.
 func TestExperimentLocalEnergy(t *testing.T) {
-	data := tinyDir(t, 64, 24, 784)
-	out := filepath.Join(t.TempDir(), "energy")
-	expCLI(t, "local-energy", "-data", data, "-algos", "bpi,binarynet", "-flips", "0.1,1", "-repeats", "2", "-hidden", "6",
-		"-epochs", "1", "-seeds", "2", "-batch", "8", "-out", out, "-progress=false")
+	data, out := tinyExperiment(t, "local-energy", "-algos", "bpi,binarynet", "-flips", "0.1,1", "-repeats", "2", "-hidden", "6",
+		"-epochs", "1", "-seeds", "2", "-batch", "8")
 	checkFiles(t, out, "README.md", "energy.csv", "energy.png")
 	if n := len(readLines(t, out, "energy.csv")); n != 1+2*(1+2+2) {
 		t.Errorf("energy.csv has %d lines, want 1 + 2 runs × (1 + 2 + 2)", n)
@@ -299,10 +323,8 @@ func TestExperimentLocalEnergy(t *testing.T) {
 
 // TestExperimentTiming runs the timing experiment for two batch sizes.
 func TestExperimentTiming(t *testing.T) {
-	data := tinyDir(t, 64, 24, 784)
-	out := filepath.Join(t.TempDir(), "timing")
-	expCLI(t, "timing", "-data", data, "-algos", "mf,bp,binarynet", "-batches", "1,16", "-hidden", "6",
-		"-epochs", "1", "-seeds", "2", "-out", out, "-progress=false")
+	data, out := tinyExperiment(t, "timing", "-algos", "mf,bp,binarynet", "-batches", "1,16", "-hidden", "6",
+		"-epochs", "1", "-seeds", "2")
 	checkFiles(t, out, "README.md", "timing.png")
 	readme := strings.Join(readLines(t, out, "README.md"), "\n")
 	lbl := filepath.Base(data)
@@ -321,11 +343,8 @@ func TestExperimentTiming(t *testing.T) {
 // TestExperimentBadFlags checks that bad arguments are errors naming the
 // flag, never panics.
 func TestExperimentBadFlags(t *testing.T) {
-	for _, c := range []struct {
-		args []string
-		code int
-		want string
-	}{
+	file := plainFile(t)
+	checkBadFlags(t, "experiment", []flagCase{
 		{nil, 1, "want a name"},
 		{[]string{"table9"}, 1, "unknown experiment"},
 		{[]string{"-epochs", "1"}, 1, "want a name"},
@@ -352,12 +371,30 @@ func TestExperimentBadFlags(t *testing.T) {
 		{[]string{"local-energy", "-flips", "1.5"}, 1, "-flips"},
 		{[]string{"local-energy", "-repeats", "0"}, 1, "-repeats"},
 		{[]string{"table1", "-data", "/nonexistent/dir", "-out", filepath.Join(t.TempDir(), "x")}, 1, "/nonexistent/dir"},
-	} {
-		code, _, stderr := runCLI(t, append([]string{"experiment"}, c.args...)...)
-		if code != c.code || !strings.Contains(stderr, c.want) {
-			t.Errorf("experiment %v: exit %d, stderr %q; want exit %d naming %q", c.args, code, stderr, c.code, c.want)
-		}
-	}
+		// Repeated values would run, and report, one run as two.
+		{[]string{"table1", "-seeds", "2,7,2"}, 1, "-seeds \"2,7,2\": 2 is given twice"},
+		{[]string{"table1", "-algos", "bpi,bpi"}, 1, "-algos \"bpi,bpi\": bpi is given twice"},
+		{[]string{"table1", "-tasks", "2class,2class"}, 1, "-tasks"},
+		{[]string{"table1", "-data", "mnist,mnist"}, 1, "-data"},
+		{[]string{"fig1-sparse", "-sparsity", "50,50"}, 1, "-sparsity"},
+		{[]string{"fig3-continual", "-lrs", "0.1,0.1"}, 1, "-lrs"},
+		{[]string{"timing", "-batches", "8,8"}, 1, "-batches"},
+		{[]string{"local-energy", "-flips", "0.1,0.1"}, 1, "-flips"},
+		{[]string{"local-energy", "-flips", "0,0.1"}, 1, "p = 0 is always measured"},
+		// Nonsense values name the flag and what is accepted.
+		{[]string{"table1", "-lr", "1e308"}, 1, "-lr 1e+308: want a rate in (0, 100]"},
+		{[]string{"table1", "-lr", "NaN"}, 1, "-lr NaN"},
+		{[]string{"fig3-continual", "-lrs", "1e9"}, 1, "-lrs"},
+		{[]string{"fig1-sparse", "-sparsity", "NaN"}, 1, "-sparsity"},
+		{[]string{"table1", "-hidden", "11,,11"}, 1, "-hidden \"11,,11\": empty item"},
+		// Memory estimates over the limit, before any work.
+		{[]string{"table1", "-hidden", "300000"}, 1, "-hidden 300000 (largest run: "},
+		{[]string{"table1", "-epochs", "2000000000"}, 1, "-epochs 2000000000 over "},
+		{[]string{"local-energy", "-repeats", "1000000000000"}, 1, "-repeats 1000000000000: needs about"},
+		{[]string{"table1", "-max-mem", "1MiB", "-data", "/nonexistent/dir"}, 1, "above the memory limit of 1 MiB (set with -max-mem)"},
+		// Unusable -out paths, before the data are read.
+		{[]string{"table1", "-out", file, "-data", "/nonexistent/dir"}, 1, "-out " + file + ": cannot create the results directory: not a directory"},
+	})
 	if code, stdout, stderr := runCLI(t, "experiment", "-h"); code != 0 || !strings.Contains(stdout+stderr, "table1") {
 		t.Errorf("experiment -h: exit %d, %q", code, stdout+stderr)
 	}
@@ -367,9 +404,7 @@ func TestExperimentBadFlags(t *testing.T) {
 // cbpi runs when the build has that layer kind and is named as left out
 // otherwise.
 func TestExperimentBayes(t *testing.T) {
-	data := tinyDir(t, 64, 24, 784)
-	out := filepath.Join(t.TempDir(), "bayes")
-	expCLI(t, "fig2-bayes", "-data", data, "-hidden", "6", "-epochs", "1", "-seeds", "2", "-batch", "8", "-out", out, "-progress=false")
+	_, out := tinyExperiment(t, "fig2-bayes", "-hidden", "6", "-epochs", "1", "-seeds", "2", "-batch", "8")
 	readme := strings.Join(readLines(t, out, "README.md"), "\n")
 	_, cbpiErr := mpnet.ParseKind("cbpi")
 	algos := []string{"binarynet", "bpi", "ebp", "sgd", "ebp-gauss"}

@@ -16,10 +16,8 @@ import (
 // testdata/golden/experiment-table1.csv. Regenerate with
 // go test ./examples/fbp -run Golden -update-golden.
 func TestGoldenExperiment(t *testing.T) {
-	dir := tinyDir(t, 64, 24, 784)
-	out := filepath.Join(t.TempDir(), "table1")
-	expCLI(t, "table1", "-data", dir, "-tasks", "2class,10class", "-algos", "bpi,mf,amp,binarynet",
-		"-hidden", "6,5", "-epochs", "2", "-seeds", "2,7", "-batch", "8", "-out", out, "-progress=false")
+	dir, out := tinyExperiment(t, "table1", "-tasks", "2class,10class", "-algos", "bpi,mf,amp,binarynet",
+		"-hidden", "6,5", "-epochs", "2", "-seeds", "2,7", "-batch", "8")
 	f, err := os.Open(filepath.Join(out, "runs.csv"))
 	if err != nil {
 		t.Fatal(err)

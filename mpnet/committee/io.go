@@ -41,6 +41,12 @@ var ErrFormat = errors.New("committee: bad messages file")
 
 // WriteTo writes the solver's state in the format above.
 func (s *Solver) WriteTo(w io.Writer) (int64, error) {
+	if err := s.ready(); err != nil {
+		return 0, err
+	}
+	if w == nil {
+		return 0, errors.New("committee: WriteTo: nil writer")
+	}
 	cw := &crcWriter{w: w, crc: crc32.NewIEEE()}
 	bw := bufio.NewWriter(cw)
 	put := func(v any) { binary.Write(bw, binary.LittleEndian, v) }
@@ -86,6 +92,12 @@ func (c *crcWriter) Write(p []byte) (int, error) {
 // ErrFormat (or the I/O error), and leaves the solver unchanged. It reads
 // no more than the solver's own size plus the header.
 func (s *Solver) ReadFrom(r io.Reader) (int64, error) {
+	if err := s.ready(); err != nil {
+		return 0, err
+	}
+	if r == nil {
+		return 0, errors.New("committee: ReadFrom: nil reader")
+	}
 	cr := &crcReader{r: bufio.NewReader(r), crc: crc32.NewIEEE()}
 	st, m, err := s.readState(cr)
 	if err != nil {
@@ -195,6 +207,9 @@ func (c *crcReader) Read(p []byte) (int, error) {
 // SaveFile writes the solver's state to the file path (see WriteTo),
 // through a temporary file renamed into place.
 func (s *Solver) SaveFile(path string) error {
+	if err := s.ready(); err != nil {
+		return err
+	}
 	tmp := path + ".tmp"
 	f, err := os.Create(tmp)
 	if err != nil {

@@ -118,7 +118,8 @@ func (p *Problem) Validate() error {
 
 // Errors returns the number of patterns that the machine with weights w
 // (K×N, row k = unit k; an entry counts as +1 unless its sign bit is set)
-// misclassifies. It panics if len(w) != K·N.
+// misclassifies. It panics if len(w) != K·N, or if p is not valid
+// (Validate): it is the inner loop of the solvers, on checked problems.
 func (p *Problem) Errors(w []float64) int {
 	N, K := p.Set.N, p.K
 	if len(w) != K*N {

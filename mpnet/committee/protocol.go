@@ -71,8 +71,11 @@ type Protocol struct {
 const maxSteps = 1 << 24
 
 // Schedule returns the sequence of focusing steps of p, or an error naming
-// the first invalid parameter.
+// the first invalid parameter (a nil p is invalid).
 func (p *Protocol) Schedule() ([]Step, error) {
+	if p == nil {
+		return nil, &ParamError{"Protocol", "", nil, "a protocol (nil)"}
+	}
 	step := p.Step
 	if step == 0 {
 		step = 0.01
@@ -81,6 +84,9 @@ func (p *Protocol) Schedule() ([]Step, error) {
 	case StandardReinforcement, PseudoReinforcement:
 		if !(step > 0 && step < 1) {
 			return nil, &ParamError{"Protocol", "Step", p.Step, "a value in (0, 1)"}
+		}
+		if 1/step >= maxSteps {
+			return nil, &ParamError{"Protocol", "Step", p.Step, fmt.Sprintf("at least 1/%d (at most %d steps)", maxSteps, maxSteps)}
 		}
 		x := p.X
 		if p.Kind == PseudoReinforcement {

@@ -34,7 +34,8 @@ type Recorder interface {
 }
 
 // Printer is a Recorder that writes one line every Every focusing steps
-// (0 means 1) and after the step that solves the problem.
+// (0 means 1) and after the step that solves the problem. A nil Printer,
+// or one with a nil W, writes nothing.
 type Printer struct {
 	W     io.Writer
 	Every int
@@ -44,12 +45,18 @@ var _ Recorder = (*Printer)(nil)
 
 // Init writes the heading.
 func (p *Printer) Init() error {
+	if p == nil || p.W == nil {
+		return nil
+	}
 	_, err := fmt.Fprintf(p.W, "%6s %10s %10s %7s %10s %7s %9s\n", "step", "gamma", "y", "sweeps", "delta", "errors", "time")
 	return err
 }
 
 // Record writes the line of pr if it is due.
 func (p *Printer) Record(_ *Solver, pr Progress) error {
+	if p == nil || p.W == nil {
+		return nil
+	}
 	every := max(p.Every, 1)
 	if pr.Index%every != 0 && pr.Errors != 0 {
 		return nil

@@ -144,6 +144,12 @@ type Result struct {
 // below Epsilon or MaxIters sweeps ran. A solver restored by ReadFrom
 // whose weights already solve the problem returns Solved at once.
 func (s *Solver) Run(ctx context.Context) (*Result, error) {
+	if err := s.ready(); err != nil {
+		return nil, err
+	}
+	if ctx == nil {
+		ctx = context.Background()
+	}
 	start := time.Now()
 	res := &Result{Status: ProtocolEnd, Errors: -1}
 	if rec := s.r.Recorder; rec != nil {
@@ -195,13 +201,20 @@ func (s *Solver) Run(ctx context.Context) (*Result, error) {
 }
 
 // SetStep sets the (γ, y) that Sweep uses, outside of any protocol.
-func (s *Solver) SetStep(st Step) { s.cur = st }
+func (s *Solver) SetStep(st Step) {
+	if s != nil {
+		s.cur = st
+	}
+}
 
 // Sweep updates, in a new random order, every pattern (its K first-layer
 // nodes, then its output node) and every focusing node once, with the
 // current (γ, y), and returns the largest change of a message as a
 // magnetization.
 func (s *Solver) Sweep() float64 {
+	if s.ready() != nil {
+		return math.NaN()
+	}
 	n := len(s.perm)
 	for j := range s.perm {
 		s.perm[j] = j
@@ -314,6 +327,9 @@ func up(a, x float64) float64 {
 // Weights returns the K×N weights sign(mw): +1 unless the field's sign bit
 // is set.
 func (s *Solver) Weights() []float64 {
+	if s.ready() != nil {
+		return nil
+	}
 	w := make([]float64, len(s.msg.mw))
 	for j, v := range s.msg.mw {
 		w[j] = 1
@@ -326,6 +342,9 @@ func (s *Solver) Weights() []float64 {
 
 // Magnetizations returns the K×N weight magnetizations tanh(mw).
 func (s *Solver) Magnetizations() []float64 {
+	if s.ready() != nil {
+		return nil
+	}
 	m := make([]float64, len(s.msg.mw))
 	for j, v := range s.msg.mw {
 		m[j] = math.Tanh(v)
@@ -334,4 +353,9 @@ func (s *Solver) Magnetizations() []float64 {
 }
 
 // StepIndex returns the index of the next focusing step of the protocol.
-func (s *Solver) StepIndex() int { return s.step }
+func (s *Solver) StepIndex() int {
+	if s == nil {
+		return 0
+	}
+	return s.step
+}

@@ -33,6 +33,9 @@ type Thermo struct {
 // Thermo returns the thermodynamic quantities at the current messages
 // and step (the last step run, or the one given to SetStep).
 func (s *Solver) Thermo() Thermo {
+	if s.ready() != nil {
+		return Thermo{}
+	}
 	st, m := s.cur, s.msg
 	th := Thermo{Step: st, RefOverlap: math.NaN()}
 	nk := float64(s.N * s.K)

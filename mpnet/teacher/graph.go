@@ -19,8 +19,14 @@ type Support struct {
 	Idx        []int
 }
 
-// Row returns the columns of row r (a view, read-only).
-func (s *Support) Row(r int) []int { return s.Idx[r*s.K : (r+1)*s.K] }
+// Row returns the columns of row r (a view, read-only); nil if there is no
+// row r.
+func (s *Support) Row(r int) []int {
+	if s == nil || r < 0 || r >= s.Rows || s.K < 0 || (r+1)*s.K > len(s.Idx) {
+		return nil
+	}
+	return s.Idx[r*s.K : (r+1)*s.K]
+}
 
 // Has reports whether (r, c) is in the support.
 func (s *Support) Has(r, c int) bool {
@@ -54,6 +60,9 @@ func Biregular(rows, cols, k int, avoid *Support, rng *rand.Rand) (*Support, err
 	c, err := checkBiregular(rows, cols, k, avoid)
 	if err != nil {
 		return nil, err
+	}
+	if rng == nil {
+		return nil, invalid("rng", nil, "want a random source")
 	}
 	n := rows * k
 	col := make([]int, 0, n)

@@ -122,7 +122,11 @@ type Progress struct {
 }
 
 // Validate returns a *FieldError naming the first field out of its domain.
+// A nil s is the zero Settings, as for Infer.
 func (s *Settings) Validate() error {
+	if s == nil {
+		s = &Settings{}
+	}
 	bad := func(v float64) bool { return math.IsNaN(v) || math.IsInf(v, 0) }
 	switch {
 	case s.Algorithm < SumProduct || s.Algorithm > MaxSum:

@@ -1,6 +1,9 @@
 package teacher
 
-import "math/rand/v2"
+import (
+	"math"
+	"math/rand/v2"
+)
 
 // Student is the architecture a learner assumes: the supports of W_in and
 // W_out it infers weights on, the activation and the weight alphabet, {±1}
@@ -15,8 +18,12 @@ type Student struct {
 }
 
 // BayesStudent returns the student that knows the teacher's architecture,
-// supports and activation and infers the signs of the weights.
+// supports and activation and infers the signs of the weights; nil for a
+// Teacher that New did not make.
 func BayesStudent(t *Teacher) *Student {
+	if t.ready() != nil {
+		return nil
+	}
 	return &Student{In: t.In, Out: t.Out, Act: t.Act}
 }
 
@@ -28,6 +35,9 @@ func BayesStudent(t *Teacher) *Student {
 // a degree is below the teacher's or the extra degrees do not fit, and
 // ErrGraph.
 func MismatchedStudent(t *Teacher, kIn, kOut int, rng *rand.Rand) (*Student, error) {
+	if err := t.ready(); err != nil {
+		return nil, err
+	}
 	in, err := extend(t.In, kIn, "kIn", rng)
 	if err != nil {
 		return nil, err
@@ -76,8 +86,12 @@ func (st *Student) value(d int) int8 {
 //	ε = (1/N*) Σ_{(i,j): A*_ij = 1} 1[W_ij ≠ W*_ij],   N* = number of teacher non-zeros
 //
 // that is 1 − overlap (thesis eq. 2.2). The student's supports must contain
-// the teacher's.
+// the teacher's. It is NaN when st or t is incomplete, or the weights or
+// supports do not fit.
 func (t *Teacher) WrongFraction(st *Student, wIn, wOut []int8) float64 {
+	if !t.comparable(st, wIn, wOut) {
+		return math.NaN()
+	}
 	wrong := countWrong(t.In, st.In, t.WIn, wIn) + countWrong(t.Out, st.Out, t.WOut, wOut)
 	return float64(wrong) / float64(len(t.WIn)+len(t.WOut))
 }
@@ -104,8 +118,12 @@ func countWrong(ts, ss *Support, tw, sw []int8) int {
 //
 //	ε_topo = Σ_{both matrices} Σ_ij [ A*_ij (1 − |J_ij|) + A_ij (1 − A*_ij) |J_ij| ] / N_student
 //
-// where N_student is the number of slots of the student.
+// where N_student is the number of slots of the student. It is NaN when st
+// or t is incomplete, or the weights or supports do not fit.
 func (t *Teacher) TopologyError(st *Student, wIn, wOut []int8) float64 {
+	if !t.comparable(st, wIn, wOut) || len(wIn)+len(wOut) == 0 {
+		return math.NaN()
+	}
 	e := topo(t.In, st.In, wIn) + topo(t.Out, st.Out, wOut)
 	return float64(e) / float64(len(wIn)+len(wOut))
 }
@@ -127,7 +145,12 @@ func topo(ts, ss *Support, sw []int8) int {
 // eq. 3.13) of the student with weights wIn, wOut on test:
 //
 //	ε_gen = (1/N_test) Σ_η ‖y_η − y_η^student‖² / N_out
+//
+// It is NaN when st is incomplete, or the weights or test do not fit it.
 func (st *Student) GenError(wIn, wOut []int8, test *Data) float64 {
+	if !st.fits(wIn, wOut) || !st.fitsData(test) {
+		return math.NaN()
+	}
 	y := make([]float64, test.NOut)
 	h := make([]float64, st.In.Rows)
 	var sum float64

@@ -118,16 +118,27 @@ type Data struct {
 	Y            []float64
 }
 
-// Slice returns the pairs lo … hi−1 as a Data sharing the storage of d.
+// Slice returns the pairs lo … hi−1 as a Data sharing the storage of d;
+// nil unless 0 ≤ lo ≤ hi ≤ M and d holds them.
 func (d *Data) Slice(lo, hi int) *Data {
+	if d == nil || lo < 0 || hi < lo || hi > d.M || hi*d.NIn > len(d.X) || hi*d.NOut > len(d.Y) {
+		return nil
+	}
 	return &Data{M: hi - lo, NIn: d.NIn, NOut: d.NOut, X: d.X[lo*d.NIn : hi*d.NIn], Y: d.Y[lo*d.NOut : hi*d.NOut]}
 }
 
 // Generate draws m inputs with i.i.d. uniform ±1 entries (row by row from
-// rng) and labels them with the teacher. It returns a *FieldError for m < 1.
+// rng) and labels them with the teacher. It returns a *FieldError for m < 1,
+// for m·NIn above 2^31 inputs and for a nil rng.
 func (t *Teacher) Generate(m int, rng *rand.Rand) (*Data, error) {
-	if m < 1 {
-		return nil, invalid("m", m, "want ≥ 1 samples")
+	if err := t.ready(); err != nil {
+		return nil, err
+	}
+	if m < 1 || m > maxSamples/max(t.NIn, t.NOut, 1) {
+		return nil, invalid("m", m, "want ≥ 1 samples, at most %d inputs in all", maxSamples)
+	}
+	if rng == nil {
+		return nil, invalid("rng", nil, "want a random source")
 	}
 	d := &Data{M: m, NIn: t.NIn, NOut: t.NOut, X: make([]int8, m*t.NIn), Y: make([]float64, m*t.NOut)}
 	for i := range d.X {
