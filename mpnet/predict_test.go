@@ -9,6 +9,8 @@ import (
 
 	"github.com/pkg/errors"
 	"gorgonia.org/tensor"
+
+	"github.com/fbpgo/fbp/data"
 )
 
 // naiveBayes returns the outputs x̂_L of ALGORITHMS §12.2 for sample x, one
@@ -194,5 +196,66 @@ func checkRejected(t *testing.T, name string, net *Network, x []float64, y []int
 		if err == nil || !strings.Contains(err.Error(), want) {
 			t.Errorf("%s: call %d: error %v, want one containing %q", name, i, err, want)
 		}
+	}
+}
+
+// TestBayes32OnMNIST checks the float32 Bayesian pass of a float32 network,
+// after 20 MF steps on the embedded MNIST subset, against the float64 pass
+// of the same network (what PredictBayes computed before it ran in the
+// network's float type): the outputs agree within 1e-5 and the decisions on
+// all but a few near-ties of the 10,000 test images.
+func TestBayes32OnMNIST(t *testing.T) {
+	if testing.Short() {
+		t.Skip("loads the embedded MNIST subset")
+	}
+	trn, tst, err := data.Load("embedded", "")
+	if err == nil {
+		trn, tst, _, err = data.Standardize(trn, tst)
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	rng := rand.New(rand.NewPCG(3, 3))
+	net, err := New(Config{Widths: []int{trn.N, 101, 101, 10}, Kinds: Kinds(MF, 3, 10), Dtype: tensor.Float32}, rng)
+	if err == nil {
+		err = net.Init(1, rng)
+	}
+	const B = 128
+	for s := 0; s < 20 && err == nil; s++ {
+		if err = net.SetPrior([]float64{1 + 1e-4, 1 + 1e-4, 0.9}, 0); err == nil {
+			err = net.SetBatch(trn.X[s*B*trn.N:(s+1)*B*trn.N], trn.Y[s*B:(s+1)*B])
+		}
+		if err == nil {
+			_, err = net.Iterate([]float64{0.8, 0.8, 0.8}, []float64{0, 0, 0})
+		}
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, err := newPredictor(net, true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	mean, vari := make([][]float64, net.L()), make([][]float64, net.L())
+	for l, ly := range net.layers {
+		mean[l], vari[l] = ly.full(ly.m), ly.full(ly.sigma)
+	}
+	got := p.bayes32.scores(net, tst.X, tst.M)
+	want := newBayesWeights[float64](net, mean, vari).scores(net, tst.X, tst.M)
+	differ, worst := 0, 0.0
+	g, w := make([]int, 1), make([]int, 1)
+	for n := range tst.M {
+		for k := range 10 {
+			worst = math.Max(worst, math.Abs(got[n*10+k]-want[n*10+k]))
+		}
+		Decide(g, got[n*10:(n+1)*10], 10, 0)
+		Decide(w, want[n*10:(n+1)*10], 10, 0)
+		if g[0] != w[0] && !nearTie(want[n*10:(n+1)*10], 1e-4) {
+			differ++
+		}
+	}
+	t.Logf("max |float32 − float64| output %.3g", worst)
+	if worst > 1e-5 || differ > 0 {
+		t.Errorf("float32 pass: max output difference %.3g (want ≤ 1e-5), %d decisions differ away from ties", worst, differ)
 	}
 }
