@@ -101,7 +101,7 @@ func trainFlagSet(fs *flag.FlagSet, o *trainOptions) *trainFlags {
 		epsInit:    fs.Float64("eps-init", 1, "std of the random initial fields (symmetry breaking)"),
 		density:    fs.String("density", "", "fraction of non-zero weights in (0,1], one value or one per layer (default 1)"),
 		seed:       fs.Uint64("seed", 2, "random seed"),
-		float:      fs.Int("float", 32, "float type of the messages: 32 or 64"),
+		float:      fs.Int("float", 64, "float type of the messages: 32 or 64"),
 	}
 	fs.IntVar(&o.trainEval, "train-eval", 0, "evaluate the training error on the first N training samples (0: all)")
 	fs.BoolVar(&o.jsonOut, "json", false, "print one JSON object per epoch on stdout instead of the table")
