@@ -1,7 +1,8 @@
 // Package data reads, checks and prepares the data sets used by the
 // experiments (EXPERIMENTS §I.1): MNIST and Fashion-MNIST as IDX files, plus
-// a 12,000-sample MNIST subset (10,000 training, 2,000 test) compiled into the module so that programs run
-// offline on a fresh clone.
+// a 40,000-sample MNIST subset (the first 30,000 training images, all 10,000
+// test images) compiled into the module so that programs run offline on a
+// fresh clone.
 //
 // # Overview
 //

@@ -28,7 +28,7 @@ func DefaultDir() string {
 // Load returns the training and test sets of a data source:
 //
 //	"embedded"  the MNIST subset compiled into the binary (testdata/mnist-subset:
-//	            10,000 training and 2,000 test images); dir is ignored.
+//	            the first 30,000 training and all 10,000 test images); dir is ignored.
 //	"mnist"     the full MNIST in dir/mnist (60,000 + 10,000 images).
 //	"fashion"   Fashion-MNIST in dir/fashion (60,000 + 10,000 images; the split
 //	            is not the original one, see Fetch).

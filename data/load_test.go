@@ -19,10 +19,10 @@ import (
 // SHA-256 of the uncompressed embedded subset files, as listed in
 // testdata/README.md (made by data/cmd/mksubset).
 var embeddedSHA256 = map[string]string{
-	TrainImages: "2889698e6bc3614913e76901316712919d1998fc2b44512451bfe65bc1e668b1",
-	TrainLabels: "651e38e2ac0632f5113ec18f1df4977117f953197819034009971a6675a0df78",
-	TestImages:  "3f6bd66dee48df299584c67669bceee490faa25f931496bd7473b42106d7daed",
-	TestLabels:  "7b098e5f6a3065807cebeabf36fb1724a8aff19f2673ac08b4923e0e8c715bce",
+	TrainImages: "54578ba567b9f317d91026f1822eb012bf648754749516e4d4feded6c7213767",
+	TrainLabels: "fac1b969f7791a9f9f21432b9a2785c9d0367dae2913132b4b65dac8a84b61a2",
+	TestImages:  "0fa7898d509279e482958e8ce81c8e77db3f2f8254e26661ceb7762c4d494ce7",
+	TestLabels:  "ff7bcfd416de33731a308c3f266cc351222c34898ecbeaf847f06e48f7ec33f2",
 }
 
 func TestEmbeddedChecksums(t *testing.T) {
@@ -58,7 +58,7 @@ func TestLoadEmbedded(t *testing.T) {
 		// label counts per class, from testdata/README.md (train) and
 		// from the file (test, first label of the MNIST test set is 7)
 		first int
-	}{{train, 10000, "embedded/train", 5}, {test, 2000, "embedded/test", 7}} {
+	}{{train, 30000, "embedded/train", 5}, {test, 10000, "embedded/test", 7}} {
 		if tc.s.M != tc.m || tc.s.N != 784 || tc.s.Classes != 10 || tc.s.Name != tc.name {
 			t.Errorf("%s: M=%d N=%d Classes=%d, want %d, 784, 10", tc.s.Name, tc.s.M, tc.s.N, tc.s.Classes, tc.m)
 		}
@@ -73,7 +73,7 @@ func TestLoadEmbedded(t *testing.T) {
 	for _, y := range train.Y {
 		counts[y]++
 	}
-	if want := [10]int{1001, 1127, 991, 1032, 980, 863, 1014, 1070, 944, 978}; counts != want {
+	if want := [10]int{2961, 3423, 2948, 3073, 2926, 2709, 2975, 3107, 2875, 3003}; counts != want {
 		t.Errorf("train label counts %v, want %v", counts, want)
 	}
 }

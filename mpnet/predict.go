@@ -2,12 +2,14 @@ package mpnet
 
 import (
 	"math"
+	"runtime"
+	"sync"
+	"sync/atomic"
 
 	"github.com/pkg/errors"
 	"gonum.org/v1/gonum/blas"
 	"gonum.org/v1/gonum/blas/blas64"
-
-	"github.com/fbpgo/fbp/ops"
+	"gorgonia.org/tensor"
 )
 
 // predictChunk is the number of samples propagated together.
@@ -23,6 +25,15 @@ const tieBreak = 1e-10
 // weights are continuous) and sign activations (ALGORITHMS §12.1).
 // Predictions are ±1 for a sign output and class indices for ArgMax
 // (the first maximum on ties).
+//
+// The first layer is a dense product with the real inputs. Every later
+// layer with ±1 weights runs on bit-packed signs (XNOR and popcount), which
+// gives exactly the dense result: its pre-activations are integers.
+//
+// Predict returns an error, and writes nothing, for a nil or zero network,
+// no samples, len(x) ≠ M·N_0, a NaN or Inf input, or a NaN or Inf in the
+// weight state m, H or Hext (a *NonFiniteError: a diverged network has no
+// prediction, even when m = tanh(H) is still finite).
 func (net *Network) Predict(dst []int, x []float64) error {
 	return net.predict(dst, x, false)
 }
@@ -33,38 +44,128 @@ func (net *Network) Predict(dst []int, x []float64) error {
 //	ω = m x̂,  s² = σ x̂² + m² Δ + σ Δ + 1e-8,  x̂ ← 2H(−ω/s) − 1,  Δ ← 1 − x̂²,
 //
 // starting from x̂ = x, Δ = 0; the prediction is sign(x̂_L) or argmax_k x̂_L[k].
+// The products run in the float type of the network's messages.
+// It returns an error in the cases of Predict, and for a NaN or Inf
+// variance σ.
 func (net *Network) PredictBayes(dst []int, x []float64) error {
 	return net.predict(dst, x, true)
 }
 
 func (net *Network) predict(dst []int, x []float64, bayes bool) error {
+	if err := net.checkSamples(len(dst), x); err != nil {
+		return err
+	}
+	p, err := newPredictor(net, bayes)
+	if err != nil {
+		return err
+	}
+	p.run(dst, x)
+	return nil
+}
+
+// checkSamples checks a network to predict with and the inputs x of M
+// samples.
+func (net *Network) checkSamples(M int, x []float64) error {
 	if err := net.ready(); err != nil {
 		return err
 	}
 	N0 := net.cfg.Widths[0]
-	M := len(dst)
+	if M == 0 {
+		return errors.New("mpnet: predict: no samples")
+	}
 	if len(x) != M*N0 {
 		return errors.Errorf("mpnet: predict: %d samples need %d inputs, got %d", M, M*N0, len(x))
 	}
-	// Weights as float64: point-wise sign(m)·mask, or the means and variances.
-	mean := make([][]float64, net.L())
-	vari := make([][]float64, net.L())
+	for i, v := range x {
+		if math.IsNaN(v) || math.IsInf(v, 0) {
+			return errors.Errorf("mpnet: predict: input %d of sample %d is %v (inputs must be finite)", i%N0, i/N0, v)
+		}
+	}
+	return nil
+}
+
+// predictor holds the weights of one Predict or PredictBayes call, as
+// float64 K×N matrices and in the forms the chunks use.
+type predictor struct {
+	net *Network
+	w   [][]float64 // point-wise weights, or the means m (Bayesian)
+	// Point-wise: the packed weights of the layers below the first whose
+	// weights are all in {−1, 0, +1}, nil for the others (dense product).
+	packed []*ternary
+	// Bayesian: the weights in the network's float type.
+	bayes64 *bayesWeights[float64]
+	bayes32 *bayesWeights[float32]
+}
+
+// newPredictor checks that the state of net is finite (a *NonFiniteError
+// otherwise), copies its weights and prepares them for prediction.
+func newPredictor(net *Network, bayes bool) (*predictor, error) {
+	L := net.L()
+	p := &predictor{net: net, w: make([][]float64, L), packed: make([]*ternary, L)}
+	vari := make([][]float64, L)
+	if err := net.CheckFinite(); err != nil { // m, H and Hext
+		return nil, errors.Wrap(err, "mpnet: predict")
+	}
 	for l, ly := range net.layers {
-		mean[l] = ly.full(ly.m) // a copy
+		p.w[l] = ly.full(ly.m) // a copy
 		if bayes {
 			vari[l] = ly.full(ly.sigma)
-		} else {
-			ly.rule.pointWeights(mean[l]) // sign(m), or m for Gaussian weights (§12.1)
+			if err := checkFinite(l, "sigma", vari[l]); err != nil {
+				return nil, err
+			}
+			continue
+		}
+		ly.rule.pointWeights(p.w[l]) // sign(m), or m for Gaussian weights (§12.1)
+		if !ly.first {
+			p.packed[l], _ = packTernary(p.w[l], ly.K, ly.N) // nil unless ternary
 		}
 	}
 	if err := net.devErr(); err != nil {
-		return err
+		return nil, err
 	}
-	for lo := 0; lo < M; lo += predictChunk {
-		hi := min(lo+predictChunk, M)
-		net.predictChunk(dst[lo:hi], x[lo*N0:hi*N0], mean, vari, bayes)
+	switch {
+	case bayes && net.dt == tensor.Float32:
+		p.bayes32 = newBayesWeights[float32](net, p.w, vari)
+	case bayes:
+		p.bayes64 = newBayesWeights[float64](net, p.w, vari)
+	}
+	return p, nil
+}
+
+// checkFinite returns a *NonFiniteError for the first NaN or Inf in the
+// state v of layer l, or nil.
+func checkFinite(l int, field string, v []float64) error {
+	for i, x := range v {
+		if math.IsNaN(x) || math.IsInf(x, 0) {
+			return errors.Wrap(&NonFiniteError{Layer: l, Field: field, Index: i}, "mpnet: predict")
+		}
 	}
 	return nil
+}
+
+// run predicts the samples chunk by chunk, the chunks spread over up to
+// GOMAXPROCS goroutines; each chunk's result does not depend on the others.
+func (p *predictor) run(dst []int, x []float64) {
+	N0, K := p.net.cfg.Widths[0], p.net.layers[p.net.L()-1].K
+	chunks := (len(dst) + predictChunk - 1) / predictChunk
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	for range min(runtime.GOMAXPROCS(0), chunks) {
+		wg.Go(func() {
+			for c := int(next.Add(1)) - 1; c < chunks; c = int(next.Add(1)) - 1 {
+				lo, hi := c*predictChunk, min((c+1)*predictChunk, len(dst))
+				switch xc, r := x[lo*N0:hi*N0], hi-lo; {
+				case p.bayes32 != nil:
+					Decide(dst[lo:hi], p.bayes32.scores(p.net, xc, r), K, 0)
+				case p.bayes64 != nil:
+					Decide(dst[lo:hi], p.bayes64.scores(p.net, xc, r), K, 0)
+				default:
+					p.pointChunk(dst[lo:hi], xc)
+				}
+			}
+		})
+	}
+	wg.Wait()
 }
 
 // gemmNT sets c (r×K) = a (r×N) · bᵀ (b is K×N).
@@ -75,63 +176,44 @@ func gemmNT(c, a, b []float64, r, N, K int) {
 		0, blas64.General{Rows: r, Cols: K, Stride: K, Data: c})
 }
 
-func (net *Network) predictChunk(dst []int, x []float64, mean, vari [][]float64, bayes bool) {
+// pointChunk writes the point-wise predictions of the len(dst) samples x:
+// dense products for the first layer and for layers with continuous
+// weights, packed ones for the others.
+func (p *predictor) pointChunk(dst []int, x []float64) {
 	r := len(dst)
-	h := append([]float64(nil), x...)
-	var delta []float64 // nil: Δ = 0
-	for l, ly := range net.layers {
+	h := x         // dense activations (or inputs, or last scores)
+	var a *ternary // packed activations; h is stale while a != nil
+	for l, ly := range p.net.layers {
 		K, N := ly.K, ly.N
-		z := make([]float64, r*K)
-		gemmNT(z, h, mean[l], r, N, K)
-		if !bayes {
+		if w := p.packed[l]; w != nil {
+			if a == nil {
+				a, _ = packTernary(h, r, N) // signs: always ternary
+			}
 			if ly.last {
-				h = z
+				h = make([]float64, r*K)
+				scoresTo(h, a, w)
 				break
 			}
+			next := newTernary(r, K)
+			signsTo(next, a, w)
+			a = next
+			continue
+		}
+		if a != nil {
+			h = make([]float64, r*N)
+			a.unpack(h)
+			a = nil
+		}
+		z := make([]float64, r*K)
+		gemmNT(z, h, p.w[l], r, N, K)
+		if !ly.last {
 			for j, v := range z {
 				z[j] = sign(v + tieBreak)
 			}
-			h = z
-			continue
-		}
-		// s² = (x̂² + Δ)σᵀ + Δ(m²)ᵀ + 1e-8. Below a sign layer x̂² + Δ = 1,
-		// so the first product is the row sum of σ; on the inputs Δ = 0.
-		s2 := make([]float64, r*K)
-		if delta == nil {
-			x2 := make([]float64, r*N)
-			for j, v := range h {
-				x2[j] = v * v
-			}
-			gemmNT(s2, x2, vari[l], r, N, K)
-		} else {
-			m2 := make([]float64, len(mean[l]))
-			for j, v := range mean[l] {
-				m2[j] = v * v
-			}
-			gemmNT(s2, delta, m2, r, N, K)
-			rowSum := make([]float64, K)
-			for k := range rowSum {
-				for _, v := range vari[l][k*N : (k+1)*N] {
-					rowSum[k] += v
-				}
-			}
-			for j := range s2 {
-				s2[j] += rowSum[j%K]
-			}
-		}
-		delta = make([]float64, r*K)
-		for j := range z {
-			p := ops.H(-z[j] / math.Sqrt(s2[j]+ops.VarianceFloor))
-			z[j] = 2*p - 1
-			delta[j] = 1 - z[j]*z[j]
 		}
 		h = z
 	}
-	tie := 0.0
-	if !bayes {
-		tie = tieBreak
-	}
-	Decide(dst, h, net.layers[net.L()-1].K, tie)
+	Decide(dst, h, p.net.layers[p.net.L()-1].K, tieBreak)
 }
 
 // Decide writes the prediction for each of the len(dst) rows of scores
@@ -174,10 +256,15 @@ func sign(v float64) float64 {
 }
 
 // Errors returns the point-wise and Bayesian error rates, in percent, of the
-// network on the samples x (M×N_0) with labels y (±1 or class indices).
+// network on the samples x (M×N_0) with labels y (±1 for a sign output,
+// class indices in [0, K) for ArgMax). It returns an error in the cases of
+// Predict and PredictBayes, and for a label the output cannot produce.
 func (net *Network) Errors(x []float64, y []int) (pointwise, bayes float64, err error) {
-	if len(y) == 0 {
-		return 0, 0, errors.New("mpnet: Errors: no samples")
+	if err := net.checkSamples(len(y), x); err != nil {
+		return 0, 0, errors.Wrap(err, "mpnet: Errors")
+	}
+	if _, err := net.labelFields(y); err != nil {
+		return 0, 0, errors.Wrap(err, "mpnet: Errors")
 	}
 	pred := make([]int, len(y))
 	rate := func() float64 {

@@ -16,7 +16,7 @@ func TestRun(t *testing.T) {
 		t.Fatalf("run = %d, want 0\nstdout:\n%s\nstderr:\n%s", code, out.String(), errb.String())
 	}
 	t.Logf("output:\n%s", out.String())
-	if !strings.Contains(out.String(), "predictions agree on 2000 of 2000 test samples") {
+	if !strings.Contains(out.String(), "predictions agree on 10000 of 10000 test samples") {
 		t.Errorf("output lacks the full agreement line:\n%s", out.String())
 	}
 }

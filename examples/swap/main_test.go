@@ -166,7 +166,7 @@ func TestRun(t *testing.T) {
 func TestBadFlags(t *testing.T) {
 	for _, args := range [][]string{
 		{"-solver", "sgd"}, {"-hidden", "10,x"}, {"-hidden", "0"}, {"-epochs", "0"}, {"-batch", "0"},
-		{"-batch", "20000"}, {"-nosuchflag"},
+		{"-batch", "40000"}, {"-nosuchflag"},
 	} {
 		var out, errb bytes.Buffer
 		if code := run(context.Background(), args, &out, &errb); code != 2 || errb.Len() == 0 {

@@ -30,7 +30,6 @@ func nonFiniteTrainer(t *testing.T) *pasp.Trainer {
 // network and labels that do not fit the output (issue 15, "Silently
 // wrong").
 func TestEvaluationRejectsBadInput(t *testing.T) {
-	t.Skip("needs the evaluation checks of mpnet/predict.go from the eval branch; delete this line once it is merged")
 	good := tinySet()
 	x, y := good.X[:12], good.Y[:2]
 	nanX := append([]float64(nil), x...)

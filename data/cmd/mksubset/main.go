@@ -29,8 +29,8 @@ import (
 func main() {
 	src := flag.String("src", filepath.Join(data.DefaultDir(), "mnist"), "directory with the full IDX files")
 	dst := flag.String("dst", "testdata/mnist-subset", "output directory")
-	nTrain := flag.Int("train", 10000, "number of training samples (a prefix)")
-	nTest := flag.Int("test", 2000, "number of test samples (a prefix)")
+	nTrain := flag.Int("train", 30000, "number of training samples (a prefix)")
+	nTest := flag.Int("test", 10000, "number of test samples (a prefix)")
 	flag.Parse()
 	if err := run(*src, *dst, *nTrain, *nTest); err != nil {
 		fmt.Fprintln(os.Stderr, "mksubset:", err)

@@ -1,0 +1,146 @@
+package mpnet
+
+import "math/bits"
+
+// Bit-packed point-wise prediction (ALGORITHMS §12.1). Below the first layer
+// both the activations and the point-wise weights of a ±1 layer take values
+// in {−1, 0, +1} (0 for a pruned weight, a weight whose mean is exactly 0,
+// or an activation whose pre-activation plus tie-break is exactly 0). Such
+// a vector of length N is stored as two bit sets of ⌈N/64⌉ words each: neg,
+// the entries that are −1, and nz, the entries that are not 0. For two
+// vectors a and w,
+//
+//	a·w = |nz_a ∧ nz_w| − 2·|nz_a ∧ nz_w ∧ (neg_a ⊕ neg_w)|,
+//
+// and when every entry of a is non-zero (the usual case), |nz_a ∧ nz_w| is
+// the number of non-zero weights of the row, counted once. The dot products
+// are integers of magnitude ≤ N, which the dense float64 product computes
+// exactly too, so both give the same pre-activations, the same signs after
+// the tie-break and the same class scores.
+
+// ternary is a row-major r×n matrix with entries in {−1, 0, +1}, bit-packed
+// in words of 64 entries per row (the bits past n are 0).
+type ternary struct {
+	r, n, words int
+	neg, nz     []uint64 // r×words: entry is −1; entry is not 0
+	count       []int    // per row: the number of non-zero entries
+}
+
+func newTernary(r, n int) *ternary {
+	w := (n + 63) / 64
+	return &ternary{r: r, n: n, words: w,
+		neg: make([]uint64, r*w), nz: make([]uint64, r*w), count: make([]int, r)}
+}
+
+// packTernary returns the r×n matrix v packed, and false if an entry of v
+// is not −1, 0 or +1.
+func packTernary(v []float64, r, n int) (*ternary, bool) {
+	t := newTernary(r, n)
+	for i := range r {
+		if !t.setRow(i, v[i*n:(i+1)*n]) {
+			return nil, false
+		}
+	}
+	return t, true
+}
+
+// setRow packs row i from its n values, and reports whether they all lie
+// in {−1, 0, +1}.
+func (t *ternary) setRow(i int, v []float64) bool {
+	neg := t.neg[i*t.words : (i+1)*t.words]
+	nz := t.nz[i*t.words : (i+1)*t.words]
+	clear(neg)
+	clear(nz)
+	c := 0
+	for j, x := range v {
+		bit := uint64(1) << (j % 64)
+		switch x {
+		case 1:
+		case -1:
+			neg[j/64] |= bit
+		case 0:
+			continue
+		default:
+			return false
+		}
+		nz[j/64] |= bit
+		c++
+	}
+	t.count[i] = c
+	return true
+}
+
+// unpack writes the r×n entries as float64 into dst.
+func (t *ternary) unpack(dst []float64) {
+	for i := range t.r {
+		neg := t.neg[i*t.words:]
+		nz := t.nz[i*t.words:]
+		row := dst[i*t.n : (i+1)*t.n]
+		for j := range row {
+			bit := uint64(1) << (j % 64)
+			switch {
+			case nz[j/64]&bit == 0:
+				row[j] = 0
+			case neg[j/64]&bit != 0:
+				row[j] = -1
+			default:
+				row[j] = 1
+			}
+		}
+	}
+}
+
+// dotRow returns the dot product of row i of a with row k of w (a.n = w.n).
+func dotRow(a *ternary, i int, w *ternary, k int) int {
+	aNeg := a.neg[i*a.words : (i+1)*a.words]
+	wNeg := w.neg[k*w.words : (k+1)*w.words]
+	wNZ := w.nz[k*w.words : (k+1)*w.words]
+	if a.count[i] == a.n {
+		differ := 0
+		for j, x := range aNeg {
+			differ += bits.OnesCount64((x ^ wNeg[j]) & wNZ[j])
+		}
+		return w.count[k] - 2*differ
+	}
+	aNZ := a.nz[i*a.words : (i+1)*a.words]
+	both, differ := 0, 0
+	for j, x := range aNeg {
+		b := aNZ[j] & wNZ[j]
+		both += bits.OnesCount64(b)
+		differ += bits.OnesCount64((x ^ wNeg[j]) & b)
+	}
+	return both - 2*differ
+}
+
+// signsTo sets out (a.r × w.r, every entry non-zero) to the signs of the
+// pre-activations a·wᵀ after the tie-break: +1 where a·w_k ≥ 0, −1 below.
+// For an integer z, z + 1e-10 is never 0 and has the sign of z + ½.
+func signsTo(out, a, w *ternary) {
+	for i := range a.r {
+		neg := out.neg[i*out.words : (i+1)*out.words]
+		clear(neg)
+		for k := range w.r {
+			if dotRow(a, i, w, k) < 0 {
+				neg[k/64] |= uint64(1) << (k % 64)
+			}
+		}
+		nz := out.nz[i*out.words : (i+1)*out.words]
+		for j := range nz {
+			nz[j] = ^uint64(0)
+		}
+		if tail := out.n % 64; tail != 0 {
+			nz[len(nz)-1] = uint64(1)<<tail - 1
+		}
+		out.count[i] = out.n
+	}
+}
+
+// scoresTo sets z (a.r × w.r, row-major) to the products a·wᵀ.
+func scoresTo(z []float64, a, w *ternary) {
+	for i := range a.r {
+		row := z[i*w.r : (i+1)*w.r]
+		for k := range row {
+			row[k] = float64(dotRow(a, i, w, k))
+		}
+	}
+}
