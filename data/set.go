@@ -104,6 +104,24 @@ func (s *Set) Clone() *Set {
 	return &c
 }
 
+// Head returns a new set holding the first n samples of s, for 1 ≤ n ≤ M.
+// It returns the errors of Subset, and a *SetError wrapping ErrCount for n
+// outside [1, M].
+func (s *Set) Head(n int) (*Set, error) {
+	if err := s.checkShape(); err != nil {
+		return nil, err
+	}
+	if n < 1 || n > s.M {
+		return nil, &SetError{Name: s.Name, Field: "shape", Index: -1,
+			Err: fmt.Errorf("%w: Head(%d), want 1 ≤ n ≤ M = %d", ErrCount, n, s.M)}
+	}
+	idx := make([]int, n)
+	for i := range idx {
+		idx[i] = i
+	}
+	return s.Subset(idx)
+}
+
 // Subset returns a new set holding the samples idx[0], idx[1], … of s, in
 // that order; an index may repeat. It returns a *SetError wrapping ErrShape
 // if s is inconsistent (see Validate) and one wrapping ErrCount, naming the

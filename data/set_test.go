@@ -160,3 +160,20 @@ func TestTwoClass(t *testing.T) {
 		}
 	}
 }
+
+func TestHead(t *testing.T) {
+	s := &Set{X: []float64{1, 2, 3, 4, 5, 6}, Y: []int{0, 1, 0}, M: 3, N: 2, Classes: 2, Name: "s"}
+	h, err := s.Head(2)
+	if err != nil || h.M != 2 || !slices.Equal(h.X, s.X[:4]) || !slices.Equal(h.Y, s.Y[:2]) {
+		t.Fatalf("Head(2) = %+v, %v; want the first two samples", h, err)
+	}
+	h.X[0] = 9
+	if s.X[0] != 1 {
+		t.Error("Head shares its pixels with s")
+	}
+	for _, n := range []int{-1, 0, 4} {
+		if _, err := s.Head(n); !errors.Is(err, ErrCount) {
+			t.Errorf("Head(%d): error %v, want ErrCount", n, err)
+		}
+	}
+}

@@ -32,6 +32,7 @@ var setErrCalls = map[string]func(s *data.Set) error{
 	"data.Stats.Apply":     func(s *data.Set) error { _, err := (data.Stats{Std: -1}).Apply(s); return err },
 	"data.(*Set).Validate": func(s *data.Set) error { return s.Validate() },
 	"data.(*Set).Subset":   func(s *data.Set) error { _, err := s.Subset([]int{-1, math.MaxInt}); return err },
+	"data.(*Set).Head":     func(s *data.Set) error { _, err := s.Head(math.MinInt); return err },
 	"data.(*Set).Tensor":   func(s *data.Set) error { _, err := s.Tensor(); return err },
 }
 
