@@ -149,6 +149,9 @@ func annealCmd(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	if err != nil {
 		return err
 	}
+	if err := checkOut(o.out); err != nil {
+		return err
+	}
 	methods := []compare.AnnealSeries{{Method: annealMethod(o.s), Settings: o.s}}
 	if o.baseline && o.s.Gamma0 != 0 {
 		sa := o.s

@@ -232,6 +232,9 @@ func committeeCmd(ctx context.Context, args []string, stdout, stderr io.Writer) 
 	if err != nil {
 		return err
 	}
+	if err := checkOut(o.out); err != nil {
+		return err
+	}
 	var runs []committeeRun
 	for _, alpha := range o.alphas {
 		rs, err := committeeAlpha(ctx, o, alpha, stdout)

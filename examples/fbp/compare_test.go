@@ -6,6 +6,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 )
 
 // TestCompareWritesResults runs every algorithm of "fbp compare" for one
@@ -118,5 +119,18 @@ func TestDefaultOut(t *testing.T) {
 	}
 	if e.o.Out != "results/table1" {
 		t.Errorf("-out results/table1 gives %q", e.o.Out)
+	}
+}
+
+// TestOutCheckedFirst checks that anneal, committee and teacher refuse an
+// -out that cannot be a directory before they compute anything.
+func TestOutCheckedFirst(t *testing.T) {
+	file := plainFile(t)
+	for _, cmd := range []string{"anneal", "committee", "teacher"} {
+		start := time.Now()
+		checkBadFlags(t, cmd, []flagCase{{[]string{"-out", file}, 1, "-out " + file}})
+		if d := time.Since(start); d > 5*time.Second {
+			t.Errorf("%s -out %s: the error came after %v", cmd, file, d)
+		}
 	}
 }

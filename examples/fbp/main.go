@@ -20,6 +20,8 @@ import (
 	"io"
 	"os"
 	"os/signal"
+
+	"github.com/fbpgo/fbp/compare"
 )
 
 func main() {
@@ -73,6 +75,15 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	}
 	fmt.Fprintln(stderr, "fbp:", err)
 	return 1
+}
+
+// checkOut checks, before any work, that the -out directory dir (none if
+// empty) can be created and written.
+func checkOut(dir string) error {
+	if dir == "" {
+		return nil
+	}
+	return compare.CheckDir("-out", dir)
 }
 
 func usage(w io.Writer) {

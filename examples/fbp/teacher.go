@@ -220,6 +220,9 @@ func teacherCmd(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	if err != nil {
 		return err
 	}
+	if err := checkOut(o.out); err != nil {
+		return err
+	}
 	var runs []teacherRun
 	var points []teacherPoint
 	for _, mode := range o.modes {
