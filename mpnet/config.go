@@ -107,6 +107,11 @@ func (c *Config) Validate() error {
 			return errors.Errorf("mpnet: Config.Density[%d] = %v: want a value in (0, 1]", l, d)
 		}
 	}
+	for l := 0; l < L && len(c.Density) > 0; l++ {
+		if d, n := c.density(l), c.Widths[l]; d*float64(n) < 1 {
+			return errors.Errorf("mpnet: Config.Density[%d] = %v keeps %.3g of the %d inputs of a unit on average: want a density ≥ 1/%d (at least one weight per unit)", min(l, len(c.Density)-1), d, d*float64(n), n, n)
+		}
+	}
 	if dt := c.dtype(); dt != tensor.Float64 && dt != tensor.Float32 {
 		return errors.Errorf("mpnet: Config.Dtype %v: want float32 or float64", dt)
 	}

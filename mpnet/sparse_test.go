@@ -1,6 +1,7 @@
 package mpnet
 
 import (
+	"strings"
 	"testing"
 )
 
@@ -36,6 +37,24 @@ func TestSparseStorageMatchesDense(t *testing.T) {
 					t.Errorf("%v out=%d layer %d: max |H_sparse − H_dense| on present weights = %g", k, out, l, d)
 				}
 			}
+		}
+	}
+}
+
+// TestConfigRefusesEmptyDensity checks that a density keeping less than
+// one weight per unit on average is an error, not an empty network.
+func TestConfigRefusesEmptyDensity(t *testing.T) {
+	for _, d := range [][]float64{{1e-9}, {1, 0.05}, {0.19, 1}} { // widths 5-20-1: 1/5 = 0.2, 1/20 = 0.05
+		cfg := Config{Widths: []int{5, 20, 1}, Kinds: Kinds(BPI, 2, 2), Density: d}
+		err := cfg.Validate()
+		if d[len(d)-1] == 0.05 {
+			if err != nil {
+				t.Errorf("Density %v: %v, want accepted (one weight per unit on average)", d, err)
+			}
+			continue
+		}
+		if err == nil || !strings.Contains(err.Error(), "at least one weight per unit") {
+			t.Errorf("Density %v: error %v, want one naming the minimum", d, err)
 		}
 	}
 }
