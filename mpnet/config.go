@@ -109,7 +109,7 @@ func (c *Config) Validate() error {
 	}
 	for l := 0; l < L && len(c.Density) > 0; l++ {
 		if d, n := c.density(l), c.Widths[l]; d*float64(n) < 1 {
-			return errors.Errorf("mpnet: Config.Density[%d] = %v keeps %.3g of the %d inputs of a unit on average: want a density ≥ 1/%d (at least one weight per unit)", min(l, len(c.Density)-1), d, d*float64(n), n, n)
+			return errors.Errorf("mpnet: Config.Density[%d] = %v: layer %d would keep %.3g of the %d inputs of a unit on average: want a density ≥ 1/%d (at least one weight per unit)", min(l, len(c.Density)-1), d, l, d*float64(n), n, n)
 		}
 	}
 	if dt := c.dtype(); dt != tensor.Float64 && dt != tensor.Float32 {
@@ -143,8 +143,9 @@ const (
 	// fields and their cavity forms.
 	batchTensors = 20
 	// bpCavityTensors counts the K×N×B tensors of a BP layer: its cavity
-	// means and fields, their updates and the cavity activations.
-	bpCavityTensors = 6
+	// means and fields and their updates (the new cavity state is bound to
+	// the graph's input, not copied).
+	bpCavityTensors = 4
 )
 
 // MemoryBytes estimates the peak memory, in bytes, of training a network of
