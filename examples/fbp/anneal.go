@@ -88,7 +88,7 @@ func parseAnneal(args []string, stderr io.Writer) (*annealOptions, error) {
 	if err := o.checkMemory(maxMem); err != nil {
 		return nil, err
 	}
-	return o, nil
+	return o, checkOut(o.out) // before any work
 }
 
 // checkMemory validates the settings, then checks the shape and the memory
@@ -147,9 +147,6 @@ func settingsFlagError[S any](err error, flags map[string]string) error {
 func annealCmd(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	o, err := parseAnneal(args, stderr)
 	if err != nil {
-		return err
-	}
-	if err := checkOut(o.out); err != nil {
 		return err
 	}
 	methods := []compare.AnnealSeries{{Method: annealMethod(o.s), Settings: o.s}}

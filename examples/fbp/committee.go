@@ -117,7 +117,7 @@ func parseCommittee(args []string, stderr io.Writer) (*committeeOptions, error) 
 	if err := o.checkMemory(int64(*maxMem)); err != nil {
 		return nil, err
 	}
-	return o, nil
+	return o, checkOut(o.out) // before any work
 }
 
 // largestLoad checks that every load can be drawn and returns the largest
@@ -230,9 +230,6 @@ type thermoRow struct {
 func committeeCmd(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	o, err := parseCommittee(args, stderr)
 	if err != nil {
-		return err
-	}
-	if err := checkOut(o.out); err != nil {
 		return err
 	}
 	var runs []committeeRun

@@ -84,7 +84,7 @@ func parseTeacher(args []string, stderr io.Writer) (*teacherOptions, error) {
 	if err := o.checkMemory(*sizes, int64(*maxMem)); err != nil {
 		return nil, err
 	}
-	return o, nil
+	return o, checkOut(o.out) // before any work
 }
 
 // checkMemory compares the memory estimate of one run at the largest -m
@@ -218,9 +218,6 @@ type teacherPoint struct {
 func teacherCmd(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	o, err := parseTeacher(args, stderr)
 	if err != nil {
-		return err
-	}
-	if err := checkOut(o.out); err != nil {
 		return err
 	}
 	var runs []teacherRun
