@@ -118,7 +118,7 @@ func trainFlagSet(fs *flag.FlagSet, o *trainOptions) *trainFlags {
 	fs.BoolVar(&o.progress, "progress", true, "show the progress of an epoch on stderr: a bar on a terminal, else a line every 5 s")
 	fs.StringVar(&o.save, "save", "", "write a checkpoint to this file after every epoch (atomically)")
 	fs.StringVar(&o.resume, "resume", "", "continue from this checkpoint: the network and hyper-parameters come from it, and a flag that sets them (-hidden -layer -float -density -batch -seed -rho -psi -r -rstep -focus-y -focus-prior -taumax -eps-init -train-eval) with another value is an error; -epochs, -data, -json, -progress, -save, -device and -max-mem may change")
-	o.maxMem = memlimit.Value(defaultMaxMem())
+	o.maxMem = memlimit.Value(memlimit.Default())
 	fs.Var(&o.maxMem, "max-mem", "refuse a network whose estimated training memory exceeds this (e.g. 512MiB, 12GiB; 0: no limit; default half the machine's memory, or a quarter of ulimit -v if less)")
 	fs.StringVar(&o.device, "device", "cpu", "where the messages live: cpu, or cuda (a binary built with -tags fbpcuda; float32 unless -float is given)")
 	return f

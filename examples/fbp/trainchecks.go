@@ -184,19 +184,6 @@ func expand(v []float64, L int, def float64) []float64 {
 	return v
 }
 
-// defaultMaxMem is the default of -max-mem: memlimit.Default (half the
-// machine's memory) or, when the process's address space is limited (ulimit
-// -v) to less than 4 times that, a quarter of the limit, since the Go
-// runtime reserves address space well beyond the heap in use (under a limit
-// of 2 GB, an allocation of 190 MB failed with 200 MB in use).
-func defaultMaxMem() int64 {
-	def := memlimit.Default()
-	if as := addressSpaceLimit(); as > 0 && as/4 < def {
-		return as / 4
-	}
-	return def
-}
-
 // isTerminal reports whether w is a terminal (a character device; a
 // progress bar drawn elsewhere would fill a log with control codes).
 func isTerminal(w io.Writer) bool {

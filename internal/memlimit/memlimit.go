@@ -2,8 +2,9 @@
 //
 // Every command or constructor that allocates in proportion to a size or
 // count it was given first estimates the bytes it needs and calls Check
-// against a limit. The limit defaults to half of the machine's memory
-// (Default) and is adjustable on the command line with -max-mem (Flag).
+// against a limit. The limit defaults to half of the machine's memory, or a
+// quarter of the process's address-space limit where that is smaller
+// (Default), and is adjustable on the command line with -max-mem (Flag).
 //
 // Estimates are products of counts that a hostile caller controls, so they
 // are computed with Product, which saturates at math.MaxInt64 instead of
@@ -29,14 +30,24 @@ const Fallback int64 = 4 << 30
 var meminfo = "/proc/meminfo"
 
 // Default returns half of the machine's memory, MemTotal in /proc/meminfo,
-// or Fallback when that file cannot be read or parsed.
+// or Fallback when that file cannot be read or parsed. When the process's
+// address space is limited (ulimit -v) to less than four times that, it
+// returns a quarter of the limit instead: the Go runtime reserves address
+// space well beyond the heap in use (under a limit of 2 GB, an allocation
+// of 190 MB failed with 200 MB in use).
 func Default() int64 {
-	total, ok := memTotal(meminfo)
-	if !ok {
-		return Fallback
+	def := Fallback
+	if total, ok := memTotal(meminfo); ok {
+		def = total / 2
 	}
-	return total / 2
+	if as := addressSpace(); as > 0 && as/4 < def {
+		return as / 4
+	}
+	return def
 }
+
+// addressSpace is addressSpaceLimit; a variable so tests can replace it.
+var addressSpace = addressSpaceLimit
 
 // memTotal returns the MemTotal line of a /proc/meminfo file in bytes.
 func memTotal(path string) (int64, bool) {

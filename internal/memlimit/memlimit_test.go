@@ -20,18 +20,23 @@ func TestDefault(t *testing.T) {
 	if err := os.WriteFile(bad, []byte("MemTotal: lots kB\n"), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	defer func(old string) { meminfo = old }(meminfo)
+	defer func(old string, as func() int64) { meminfo, addressSpace = old, as }(meminfo, addressSpace)
 	for _, c := range []struct {
 		path string
+		as   int64 // address-space limit, 0: none
 		want int64
 	}{
-		{good, 24683584 * 1024 / 2},
-		{bad, Fallback},
-		{filepath.Join(dir, "missing"), Fallback},
+		{good, 0, 24683584 * 1024 / 2},
+		{bad, 0, Fallback},
+		{filepath.Join(dir, "missing"), 0, Fallback},
+		{good, 2 << 30, 512 << 20},
+		{good, 1 << 50, 24683584 * 1024 / 2},
+		{bad, 8 << 30, 2 << 30},
 	} {
 		meminfo = c.path
+		addressSpace = func() int64 { return c.as }
 		if got := Default(); got != c.want {
-			t.Errorf("Default with %s = %d, want %d", filepath.Base(c.path), got, c.want)
+			t.Errorf("Default with %s, address space %d = %d, want %d", filepath.Base(c.path), c.as, got, c.want)
 		}
 	}
 }
