@@ -5,6 +5,7 @@ import (
 	"math"
 	"math/rand/v2"
 	"runtime"
+	"runtime/debug"
 	"testing"
 
 	"gorgonia.org/tensor"
@@ -51,6 +52,11 @@ func initNet(tb testing.TB, cfg Config, rng *rand.Rand) *Network {
 func sweepAllocs(t *testing.T, net *Network) (bytes, allocs float64) {
 	t.Helper()
 	psi, r := []float64{0.8, 0.8, 0.8}, []float64{0, 0, 0}
+	// No collection from the warm-up to the end of the measured sweeps: a GC
+	// empties the sync.Pools of reusable buffers (gemm's packing workspaces,
+	// the vector kernels' scratch), and refilling them after it is not the
+	// sweep allocating.
+	defer debug.SetGCPercent(debug.SetGCPercent(-1))
 	net.Iterate(psi, r) // warm-up
 	var before, after runtime.MemStats
 	const runs = 5
