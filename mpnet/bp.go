@@ -25,7 +25,9 @@ import (
 //	H = Hin + Hext + r·H_old (or the focusing field),   m = (ψm + (1−ψ)tanh H)·mask
 //	mcav ← (ψ·mcav + (1−ψ)·tanh(H − gcav·x̂cav))·mask
 //
-// B and Bcav use the cavity means from before this iteration's update. A
+// gcav, Hin and B come from one pass over the cavities (ops.BPCavityBackward),
+// the new mcav and Bcav from another (ops.BPCavityMagDown). B and Bcav use
+// the cavity means from before this iteration's update. A
 // new mini-batch resets mcav = m (broadcast over the batch) and Bcav = 0,
 // so at τmax = 1 BP equals BPI. There are no device kernels for the
 // K×N×B cavities (kind.go), and a masked BP layer stays dense.
@@ -34,9 +36,9 @@ type bp struct {
 
 	mcav, bcav     *tensor.Dense  // K×N×B cavity means and downward fields (bcav nil on the first layer)
 	mcavIn, bcavIn *gorgonia.Node // input nodes bound to them
-	xcav, gcav     *gorgonia.Node // cavity activation means (or x̂ broadcast) and output functions
-	mcavNew        *gorgonia.Node
-	bcavNew        *gorgonia.Node
+	xcav, gcav     *gorgonia.Node // cavity activation means (or x̂ broadcast); gcav, Hin and B (BPCavityBackward)
+	mcavNew        *gorgonia.Node // the new mcav (first layer), or the new mcav and Bcav (BPCavityMagDown)
+	packed         *tensor.Dense  // the value of mcavNew that mcav and Bcav are the halves of
 }
 
 func newBP(*Config) rule { return &bp{} }
@@ -62,18 +64,23 @@ func (r *bp) forward(b *builder, ly *layer, s *layerSweep, bupBelow *gorgonia.No
 }
 
 func (r *bp) backward(b *builder, ly *layer, s *layerSweep, btop *gorgonia.Node) *gorgonia.Node {
-	r.gcav = b.do(ops.BPCavityG(btop, s.omega, s.v, r.mcavIn, r.xcav))
-	r.bcavNew = nil
+	// gcav, Hin = Σ_n gcav·x̂cav and B = Σ_k mcav·gcav, in one vector
+	r.gcav = b.do(ops.BPCavityBackward(btop, s.omega, s.v, r.mcavIn, r.xcav, !ly.first))
+	knb, kn := ly.K*ly.N*b.B, ly.K*ly.N
 	if !ly.first {
-		s.bNew = b.do(ops.BPDownField(r.mcavIn, r.gcav))             // B = Σ_k mcav·gcav
-		r.bcavNew = b.do(ops.BPCavityDown(s.bNew, r.mcavIn, r.gcav)) // Bcav = B − mcav·gcav
+		s.bNew = b.do(ops.Section(r.gcav, knb+kn, ly.N, b.B))
 	}
-	return b.do(ops.BPHin(r.gcav, r.xcav)) // Hin = Σ_n gcav·x̂cav
+	return b.do(ops.Section(r.gcav, knb, ly.K, ly.N))
 }
 
-func (r *bp) marginals(b *builder, _ *layer, s *layerSweep) {
+func (r *bp) marginals(b *builder, ly *layer, s *layerSweep) {
 	b.dampedTanh(s)
-	r.mcavNew = b.do(ops.BPCavityMag(r.mcavIn, s.hNew, r.gcav, r.xcav, s.mask, s.psi))
+	if ly.first {
+		r.mcavNew = b.do(ops.BPCavityMag(r.mcavIn, s.hNew, r.gcav, r.xcav, s.mask, s.psi))
+		return
+	}
+	// the new mcav, and Bcav = B − mcav·gcav from the mcav before it
+	r.mcavNew = b.do(ops.BPCavityMagDown(r.mcavIn, s.hNew, r.gcav, r.xcav, s.mask, s.psi, s.bNew))
 }
 
 // reset sets mcav[k,i,n] = m[k,i] and Bcav = 0.
@@ -84,31 +91,49 @@ func (r *bp) reset(ly *layer, _ *tensor.Dense) {
 	}
 }
 
+// commit makes the new mcav and Bcav the state without copying their
+// K×N×B elements: the input nodes are bound to the value of mcavNew (on
+// the first layer) or to its two halves. That value is also the op's
+// preallocated output, so from the next sweep on the op writes the state
+// it reads in place; BPCavityMag and BPCavityMagDown allow it (element by
+// element, each input element is read before the output element at its
+// place is written), and the state's readers (BPCavityMeans for Bcav;
+// every op before them for mcav) run before them in each sweep. Should a
+// binding fail, it copies.
 func (r *bp) commit(_ *layer, _ *layerSweep) {
-	r.mcav = adopt(r.mcavIn, r.mcavNew, r.mcav)
-	if r.bcavNew != nil {
-		r.bcav = adopt(r.bcavIn, r.bcavNew, r.bcav)
+	v := value(r.mcavNew)
+	if v == r.packed || v == r.mcav {
+		return
 	}
+	if r.bcav == nil {
+		if ops.DeviceOf(r.mcav) != nil || gorgonia.Let(r.mcavIn, v) != nil {
+			copyDense(r.mcav, v)
+			return
+		}
+		r.mcav = v
+		return
+	}
+	mc, bc := halves(v)
+	if ops.DeviceOf(r.mcav) != nil || gorgonia.Let(r.mcavIn, mc) != nil || gorgonia.Let(r.bcavIn, bc) != nil {
+		copyDense(r.mcav, mc)
+		copyDense(r.bcav, bc)
+		_ = gorgonia.Let(r.mcavIn, r.mcav) // back to the binding it had
+		return
+	}
+	r.mcav, r.bcav, r.packed = mc, bc, v
 }
 
-// adopt makes the value of node nw, the new state, the state in place of
-// old without copying its K×N×B elements: the input node in is bound to it.
-// nw's value is also its preallocated output, so from the next sweep on the
-// op writes the state it reads in place; BPCavityMag and BPCavityDown allow
-// it (element by element, each input element is read before the output
-// element at its place is written), and the state's readers
-// (BPCavityMeans for Bcav; every op before BPCavityMag for mcav) run
-// before them in each sweep. Should the binding fail, it copies.
-func adopt(in, nw *gorgonia.Node, old *tensor.Dense) *tensor.Dense {
-	v := value(nw)
-	if v == old {
-		return old
+// halves returns the two K×N×B halves of a 2×K×N×B host tensor, sharing
+// its elements.
+func halves(v *tensor.Dense) (first, second *tensor.Dense) {
+	s := v.Shape()[1:].Clone()
+	n := s.TotalSize()
+	if v.Dtype() == tensor.Float64 {
+		d := v.Float64s()
+		return tensor.New(tensor.WithShape(s...), tensor.WithBacking(d[:n])), tensor.New(tensor.WithShape(s...), tensor.WithBacking(d[n:]))
 	}
-	if ops.DeviceOf(old) != nil || gorgonia.Let(in, v) != nil {
-		copyDense(old, v)
-		return old
-	}
-	return v
+	d := v.Float32s()
+	return tensor.New(tensor.WithShape(s...), tensor.WithBacking(d[:n])), tensor.New(tensor.WithShape(s...), tensor.WithBacking(d[n:]))
 }
 
 func (r *bp) release(dev ops.Device) {

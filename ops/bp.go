@@ -1,6 +1,7 @@
 package ops
 
 import (
+	"fmt"
 	"hash"
 	"math"
 
@@ -17,6 +18,7 @@ import (
 type bpOp struct {
 	output
 	kind bpKind
+	down bool // BPCavityBackward: also the downward field B
 
 	prep64 []float64 // vector kernels: the prepared rows (bpiPrep)
 	prep32 []float32
@@ -25,17 +27,20 @@ type bpOp struct {
 type bpKind int
 
 const (
-	bpCavityMeans bpKind = iota // x̂cav[k,i,n] = tanh(Bup_below[i,n] + Bcav[k,i,n])
-	bpOmega                     // ω[k,n] = Σ_i mcav[k,i,n]·x̂cav[k,i,n]
-	bpCavityG                   // gcav[k,i,n] = g(Btop[k,n], ω[k,n] − mcav·x̂cav, V[k,n])
-	bpDownField                 // B[i,n] = Σ_k mcav[k,i,n]·gcav[k,i,n]
-	bpCavityDown                // Bcav[k,i,n] = B[i,n] − mcav[k,i,n]·gcav[k,i,n]
-	bpHin                       // Hin[k,i] = Σ_n gcav[k,i,n]·x̂cav[k,i,n]
-	bpCavityMag                 // mcav ← ψ·mcav + (1−ψ)·tanh(H[k,i] − gcav·x̂cav)·mask[k,i]
+	bpCavityMeans   bpKind = iota // x̂cav[k,i,n] = tanh(Bup_below[i,n] + Bcav[k,i,n])
+	bpOmega                       // ω[k,n] = Σ_i mcav[k,i,n]·x̂cav[k,i,n]
+	bpCavityG                     // gcav[k,i,n] = g(Btop[k,n], ω[k,n] − mcav·x̂cav, V[k,n])
+	bpDownField                   // B[i,n] = Σ_k mcav[k,i,n]·gcav[k,i,n]
+	bpCavityDown                  // Bcav[k,i,n] = B[i,n] − mcav[k,i,n]·gcav[k,i,n]
+	bpHin                         // Hin[k,i] = Σ_n gcav[k,i,n]·x̂cav[k,i,n]
+	bpCavityMag                   // mcav ← ψ·mcav + (1−ψ)·tanh(H[k,i] − gcav·x̂cav)·mask[k,i]
+	bpBackward                    // gcav, Hin and B of BPCavityG, BPHin and BPDownField in one pass
+	bpCavityMagDown               // BPCavityMag and BPCavityDown in one pass
 )
 
-var bpNames = [...]string{"BPCavityMeans", "BPOmega", "BPCavityG", "BPDownField", "BPCavityDown", "BPHin", "BPCavityMag"}
-var bpArity = [...]int{2, 2, 5, 2, 3, 2, 6}
+var bpNames = [...]string{"BPCavityMeans", "BPOmega", "BPCavityG", "BPDownField", "BPCavityDown", "BPHin", "BPCavityMag",
+	"BPCavityBackward", "BPCavityMagDown"}
+var bpArity = [...]int{2, 2, 5, 2, 3, 2, 6, 5, 7}
 
 // BPCavityMeans returns x̂cav[k,i,n] = tanh(Bup_below[i,n] + Bcav[k,i,n]).
 func BPCavityMeans(bupBelow, bcav *gorgonia.Node) (*gorgonia.Node, error) {
@@ -59,6 +64,7 @@ func BPDownField(mcav, gcav *gorgonia.Node) (*gorgonia.Node, error) {
 }
 
 // BPCavityDown returns Bcav[k,i,n] = B[i,n] − mcav[k,i,n]·gcav[k,i,n].
+// gcav may also be the result of BPCavityBackward.
 func BPCavityDown(b, mcav, gcav *gorgonia.Node) (*gorgonia.Node, error) {
 	return apply(&bpOp{kind: bpCavityDown}, b, mcav, gcav)
 }
@@ -70,9 +76,34 @@ func BPHin(gcav, xcav *gorgonia.Node) (*gorgonia.Node, error) {
 
 // BPCavityMag returns the damped cavity magnetizations
 // mcav[k,i,n] ← (ψ·mcav + (1−ψ)·tanh(Hcav))·mask[k,i] with the cavity field
-// Hcav[k,i,n] = H[k,i] − gcav[k,i,n]·x̂cav[k,i,n]; psi is a scalar.
+// Hcav[k,i,n] = H[k,i] − gcav[k,i,n]·x̂cav[k,i,n]; psi is a scalar. gcav
+// may also be the result of BPCavityBackward.
 func BPCavityMag(mcav, h, gcav, xcav, mask, psi *gorgonia.Node) (*gorgonia.Node, error) {
 	return apply(&bpOp{kind: bpCavityMag}, mcav, h, gcav, xcav, mask, psi)
+}
+
+// BPCavityBackward returns, in one pass over the K·N·B cavity points, the
+// results of BPCavityG, BPHin and (if down) BPDownField, as one vector:
+// gcav (K·N·B, [k][i][n]), then Hin (K·N), then B (N·B). BPCavityDown and
+// BPCavityMag take the vector as their gcav; Section extracts Hin and B.
+func BPCavityBackward(btop, omega, v, mcav, xcav *gorgonia.Node, down bool) (*gorgonia.Node, error) {
+	return apply(&bpOp{kind: bpBackward, down: down}, btop, omega, v, mcav, xcav)
+}
+
+// backwardSize is the length of the result of BPCavityBackward.
+func (o *bpOp) backwardSize(K, N, B int) int {
+	n := K*N*B + K*N
+	if o.down {
+		n += N * B
+	}
+	return n
+}
+
+// BPCavityMagDown returns BPCavityMag(mcav, h, gcav, xcav, mask, psi) and
+// BPCavityDown(b, mcav, gcav) from one pass, as a 2×K×N×B tensor: the new
+// mcav, then Bcav.
+func BPCavityMagDown(mcav, h, gcav, xcav, mask, psi, b *gorgonia.Node) (*gorgonia.Node, error) {
+	return apply(&bpOp{kind: bpCavityMagDown}, mcav, h, gcav, xcav, mask, psi, b)
 }
 
 func (o *bpOp) Arity() int { return bpArity[o.kind] }
@@ -88,11 +119,15 @@ func (o *bpOp) Type() hm.Type {
 	case bpDownField:
 		return fnType(2, 3, 3)
 	case bpCavityDown:
-		return fnType(3, 2, 3, 3)
+		return hm.NewFnType(tt(2), tt(3), hm.TypeVariable('g'), tt(3))
 	case bpHin:
 		return hm.NewFnType(tt(3), hm.TypeVariable('x'), tt(2))
+	case bpBackward:
+		return hm.NewFnType(tt(2), tt(2), tt(2), tt(3), hm.TypeVariable('x'), tt(1))
+	case bpCavityMagDown:
+		return hm.NewFnType(tt(3), tt(2), hm.TypeVariable('g'), hm.TypeVariable('x'), tt(2), tt(1), tt(2), tt(4))
 	default:
-		return hm.NewFnType(tt(3), tt(2), tt(3), hm.TypeVariable('x'), tt(2), tt(1), tt(3))
+		return hm.NewFnType(tt(3), tt(2), hm.TypeVariable('g'), hm.TypeVariable('x'), tt(2), tt(1), tt(3))
 	}
 }
 
@@ -117,6 +152,12 @@ func (o *bpOp) InferShape(ds ...gorgonia.DimSizer) (tensor.Shape, error) {
 	return o.outShape(ss)
 }
 
+// fitsG reports whether gcav shape s is K×N×B or the vector of
+// BPCavityBackward, which starts with the K·N·B cavity messages.
+func fitsG(s tensor.Shape, K, N, B int) bool {
+	return s.Eq(tensor.Shape{K, N, B}) || len(s) == 1 && s[0] >= K*N*B
+}
+
 // outShape checks the input shapes and returns the output shape.
 func (o *bpOp) outShape(ss []tensor.Shape) (tensor.Shape, error) {
 	bad := errors.Errorf("ops: %s: input shapes %v do not fit K×N×B cavity tensors", bpNames[o.kind], ss)
@@ -138,12 +179,19 @@ func (o *bpOp) outShape(ss []tensor.Shape) (tensor.Shape, error) {
 		ok = ss[1].Eq(cav)
 		cav = nb
 	case bpCavityDown:
-		ok = ss[0].Eq(nb) && ss[2].Eq(cav)
+		ok = ss[0].Eq(nb) && fitsG(ss[2], K, N, B)
 	case bpHin:
 		ok = fitsX(ss[1], K, N, B)
 		cav = kn
-	case bpCavityMag:
-		ok = ss[1].Eq(kn) && ss[2].Eq(cav) && fitsX(ss[3], K, N, B) && ss[4].Eq(kn) && ss[5].TotalSize() == 1
+	case bpCavityMag, bpCavityMagDown:
+		ok = ss[1].Eq(kn) && fitsG(ss[2], K, N, B) && fitsX(ss[3], K, N, B) && ss[4].Eq(kn) && ss[5].TotalSize() == 1
+		if o.kind == bpCavityMagDown {
+			ok = ok && ss[6].Eq(nb)
+			cav = tensor.Shape{2, K, N, B}
+		}
+	case bpBackward:
+		ok = ss[0].Eq(kb) && ss[1].Eq(kb) && ss[2].Eq(kb) && fitsX(ss[4], K, N, B)
+		cav = tensor.Shape{o.backwardSize(K, N, B)}
 	}
 	if !ok {
 		return nil, bad
@@ -193,7 +241,7 @@ func (k bpKind) cavIn() int {
 	switch k {
 	case bpCavityMeans, bpCavityDown:
 		return 1
-	case bpCavityG:
+	case bpCavityG, bpBackward:
 		return 3
 	}
 	return 0
@@ -206,6 +254,7 @@ func bpKernel[T Float](kind bpKind, dst []T, in [][]T, ss []tensor.Shape, prep *
 	K, N, B := cav[0], cav[1], cav[2]
 	// x is the x̂cav input at index i, which may be broadcast over k.
 	x := func(i int) cavX[T] { return cavX[T]{in[i], len(ss[i]) == 2, N * B} }
+	knb := K * N * B
 	switch kind {
 	case bpCavityMeans:
 		cavityMeans(dst, in[0], in[1], K, N, B)
@@ -220,11 +269,15 @@ func bpKernel[T Float](kind bpKind, dst []T, in [][]T, ss []tensor.Shape, prep *
 	case bpDownField:
 		cavityDownField(dst, in[0], in[1], K, N, B)
 	case bpCavityDown:
-		cavityDown(dst, in[0], in[1], in[2], K, N, B)
+		cavityDown(dst, in[0], in[1], in[2][:knb], K, N, B)
 	case bpHin:
 		cavityHin(dst, in[0], x(1), K, N, B)
 	case bpCavityMag:
-		cavityMag(dst, in[0], in[1], in[2], x(3), in[4], in[5][0], K, N, B)
+		cavityMag(dst, nil, in[0], in[1], in[2][:knb], nil, x(3), in[4], in[5][0], K, N, B)
+	case bpCavityMagDown:
+		cavityMag(dst[:knb], dst[knb:], in[0], in[1], in[2][:knb], in[6], x(3), in[4], in[5][0], K, N, B)
+	case bpBackward:
+		cavityBackward(dst, in[0], in[1], in[2], in[3], x(4), prep, K, N, B, len(dst) > knb+K*N)
 	}
 }
 
@@ -346,11 +399,16 @@ func cavityHin[T Float](dst, gcav []T, xcav cavX[T], K, N, B int) {
 	})
 }
 
-// cavityMag: dst[k,i,n] = (ψ·mcav[k,i,n] + (1−ψ)·tanh(H[k,i] − gcav[k,i,n]·x̂cav[k,i,n]))·mask[k,i].
-func cavityMag[T Float](dst, mcav, h, gcav []T, xcav cavX[T], mask []T, psi T, K, N, B int) {
-	if tk := tanhRow[T](); tk != nil {
-		cavityMagVec(tk, dst, mcav, h, gcav, xcav, mask, psi, K, N, B)
+// cavityMag: dst[k,i,n] = (ψ·mcav[k,i,n] + (1−ψ)·tanh(H[k,i] − gcav[k,i,n]·x̂cav[k,i,n]))·mask[k,i]
+// and, if b is not nil, bc = b − mcav·gcav (cavityDown) from the mcav before
+// the update (dst may be mcav).
+func cavityMag[T Float](dst, bc, mcav, h, gcav, b []T, xcav cavX[T], mask []T, psi T, K, N, B int) {
+	if k := magRows[T](); k.mag != nil {
+		cavityMagVec(k, dst, bc, mcav, h, gcav, b, xcav, mask, psi, K, N, B)
 		return
+	}
+	if b != nil {
+		cavityDown(bc, b, mcav, gcav, K, N, B)
 	}
 	parallelFor(K, N*B*20, func(lo, hi int) {
 		for k := lo; k < hi; k++ {
@@ -359,16 +417,25 @@ func cavityMag[T Float](dst, mcav, h, gcav []T, xcav cavX[T], mask []T, psi T, K
 				hki, mk := h[k*N+i], mask[k*N+i]
 				for n := 0; n < B; n++ {
 					j := (k*N+i)*B + n
-					hcav := hki - gcav[j]*x[i*B+n]
-					dst[j] = (psi*mcav[j] + (1-psi)*T(math.Tanh(float64(hcav)))) * mk
+					dst[j] = magPoint(mcav[j], gcav[j], x[i*B+n], hki, psi, mk)
 				}
 			}
 		}
 	})
 }
 
+// magPoint is the damped, masked cavity mean of one point (cavityMag).
+func magPoint[T Float](m, g, x, h, psi, mk T) T {
+	return (psi*m + (1-psi)*T(math.Tanh(float64(h-g*x)))) * mk
+}
+
 func (o *bpOp) WriteHash(h hash.Hash) { writeHash(h, o) }
 func (o *bpOp) Hashcode() uint32      { return hashOf(o) }
-func (o *bpOp) String() string        { return bpNames[o.kind] }
+func (o *bpOp) String() string {
+	if o.kind == bpBackward {
+		return fmt.Sprintf("%s{down=%t}", bpNames[o.kind], o.down)
+	}
+	return bpNames[o.kind]
+}
 
 var _ gorgonia.UsePreallocDoer = (*bpOp)(nil)

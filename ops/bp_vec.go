@@ -1,5 +1,7 @@
 package ops
 
+import "unsafe"
+
 // cavityGVec is cavityG with the row kernel cav (see bpi_vec.go for the
 // prepared rows and the accuracy): for every (k, i) it evaluates the B
 // cavity output functions g(Btop[k,n], ω[k,n] − mcav[k,i,n]·x̂cav[k,i,n],
@@ -30,29 +32,118 @@ func cavityGVec[T Float](cav cavGRowFunc[T], dst, btop, omega, v, mcav []T, xcav
 	})
 }
 
-// cavityMagVec is cavityMag with the vector tanh kernel tk: the cavity
-// fields of a row of B points are formed in a block on the stack, turned
-// into tanh there, then damped and masked into dst (which may be mcav).
-func cavityMagVec[T Float](tk rowFunc[T], dst, mcav, h, gcav []T, xcav cavX[T], mask []T, psi T, K, N, B int) {
+// cavGAccRowFunc is a vector kernel of the fused BP backward step on one
+// row (see cavityBackwardVec).
+type cavGAccRowFunc[T Float] func(x, m, prep, acc, g []T, stride int) T
+
+// magKernels are the vector kernels of the last BP pass (cavityMagVec):
+// without and with the cavity downward field.
+type magKernels[T Float] struct {
+	mag  func(dst, m, g, x []T, h, psi, mk T)
+	down func(dst, m, g, x, b, bc []T, h, psi, mk T)
+}
+
+// cavGAccRow returns the fused BP backward kernel of level l for T, or nil
+// at the scalar level.
+func cavGAccRow[T Float](l vecLevel) cavGAccRowFunc[T] {
+	k := &asmKernels[l]
+	r, _ := pick[T](k.cavGAcc64, k.cavGAcc32).(cavGAccRowFunc[T])
+	return r
+}
+
+// magRows returns the kernels of the last BP pass at the current level
+// (zero at the scalar level).
+func magRows[T Float]() magKernels[T] {
+	k := &asmKernels[currentLevel()]
+	r, _ := pick[T](k.mag64, k.mag32).(magKernels[T])
+	return r
+}
+
+// cavityBackward writes, for BPCavityBackward, gcav (cavityG), then Hin
+// (cavityHin) and, if down, B (cavityDownField) into dst; prep is the op's
+// scratch for the vector kernel.
+func cavityBackward[T Float](dst, btop, omega, v, mcav []T, xcav cavX[T], prep *[]T, K, N, B int, down bool) {
+	knb, kn := K*N*B, K*N
+	if cav := cavGAccRow[T](currentLevel()); cav != nil {
+		cavityBackwardVec(cav, dst, btop, omega, v, mcav, xcav, prep, K, N, B, down)
+		return
+	}
+	cavityG(dst[:knb], btop, omega, v, mcav, xcav, K, N, B)
+	cavityHin(dst[knb:knb+kn], dst[:knb], xcav, K, N, B)
+	if down {
+		cavityDownField(dst[knb+kn:], mcav, dst[:knb], K, N, B)
+	}
+}
+
+// cavityBackwardVec is cavityBackward with the row kernel cav, which
+// stores the B cavity messages of a row (k, i) and contracts them into
+// Hin[k,i] and the downward field of input i in the same pass. As in
+// bpiCavityVec, each goroutine takes a chunk of inputs i, whose B rows it
+// owns, and runs over the units k in blocks of prepared rows that stay in
+// the L2 cache, the inputs inside.
+func cavityBackwardVec[T Float](cav cavGAccRowFunc[T], dst, btop, omega, v, mcav []T, xcav cavX[T], prep *[]T, K, N, B int, down bool) {
+	bp := padded(B)
+	rowLen := cavStreams * bp
+	*prep = grow(*prep, K*rowLen+N*bp)
+	rows, accs := (*prep)[:K*rowLen], (*prep)[K*rowLen:]
+	bpiPrep(rows, omega, v, btop, K, B, bp)
+	knb := K * N * B
+	gcav, hin := dst[:knb], dst[knb:knb+K*N]
+	kb := max(1, cavBlockBytes/(rowLen*int(unsafe.Sizeof(mcav[0]))))
+	parallelFor(N, K*B*4, func(lo, hi int) {
+		acc := accs[lo*bp : hi*bp]
+		clear(acc)
+		var pad []T // padded copies of x̂, m and g when B is not a multiple of vecPad
+		if B != bp {
+			pad = make([]T, 3*bp)
+		}
+		for k0 := 0; k0 < K; k0 += kb {
+			for i := lo; i < hi; i++ {
+				a := acc[(i-lo)*bp : (i-lo+1)*bp]
+				for k := k0; k < min(k0+kb, K); k++ {
+					j, row := (k*N+i)*B, rows[k*rowLen:(k+1)*rowLen]
+					x, m, g := xcav.at(k)[i*B:(i+1)*B], mcav[j:j+B], gcav[j:j+B]
+					if pad == nil {
+						hin[k*N+i] = cav(x, m, row, a, g, bp)
+						continue
+					}
+					copy(pad, x)
+					copy(pad[bp:], m)
+					hin[k*N+i] = cav(pad[:bp], pad[bp:2*bp], row, a, pad[2*bp:], bp)
+					copy(g, pad[2*bp:])
+				}
+			}
+		}
+		if down {
+			for i := lo; i < hi; i++ {
+				copy(dst[knb+K*N+i*B:knb+K*N+(i+1)*B], acc[(i-lo)*bp:])
+			}
+		}
+	})
+}
+
+// cavityMagVec is cavityMag with the kernels k, which update the whole
+// vectors of each row (k, i) in one pass, the tanh in registers; the tail
+// of a row (B not a multiple of rowLanes) is left to magPoint.
+func cavityMagVec[T Float](k magKernels[T], dst, bc, mcav, h, gcav, b []T, xcav cavX[T], mask []T, psi T, K, N, B int) {
+	nv := B &^ (rowLanes - 1)
 	parallelFor(K, N*B*4, func(lo, hi int) {
-		buf := getScratch[T]()
-		defer putScratch(buf)
-		for k := lo; k < hi; k++ {
-			x := xcav.at(k)
+		for ku := lo; ku < hi; ku++ {
+			x := xcav.at(ku)
 			for i := 0; i < N; i++ {
-				hki, mk := h[k*N+i], mask[k*N+i]
-				for n0 := 0; n0 < B; n0 += tanhChunk {
-					r := (k*N+i)*B + n0
-					t := buf[:min(tanhChunk, B-n0)]
-					g, xi := gcav[r:r+len(t)], x[i*B+n0:i*B+n0+len(t)]
-					for n := range t {
-						t[n] = hki - g[n]*xi[n]
+				r, hki, mk := (ku*N+i)*B, h[ku*N+i], mask[ku*N+i]
+				xi, m, g := x[i*B:(i+1)*B], mcav[r:r+B], gcav[r:r+B]
+				if b != nil {
+					bi, bci := b[i*B:(i+1)*B], bc[r:r+B]
+					k.down(dst[r:r+nv], m[:nv], g[:nv], xi[:nv], bi[:nv], bci[:nv], hki, psi, mk)
+					for n := nv; n < B; n++ {
+						bci[n] = bi[n] - m[n]*g[n]
 					}
-					tanhVec(tk, t, t)
-					d, mc := dst[r:r+len(t)], mcav[r:r+len(t)]
-					for n, tn := range t {
-						d[n] = (psi*mc[n] + (1-psi)*tn) * mk
-					}
+				} else {
+					k.mag(dst[r:r+nv], m[:nv], g[:nv], xi[:nv], hki, psi, mk)
+				}
+				for n := nv; n < B; n++ {
+					dst[r+n] = magPoint(m[n], g[n], xi[n], hki, psi, mk)
 				}
 			}
 		}

@@ -128,16 +128,31 @@ func testTanhKernels[T Float](t *testing.T, l vecLevel, tol float64) {
 			"maskedTanh":  func(d []T) { maskedTanh(d, [][]T{h, mask}, nil) },
 			"cavityMeans": func(d []T) { cavityMeans(d[:nknb], bup, bcav, K, N, B) },
 			"cavityMag": func(d []T) {
-				cavityMag(d[:nknb], mcav, h, gcav, cavX[T]{x: xc, nb: N * B}, mask, psi, K, N, B)
+				cavityMag(d[:nknb], nil, mcav, h, gcav, nil, cavX[T]{x: xc, nb: N * B}, mask, psi, K, N, B)
+			},
+			"cavityMagDown": func(d []T) { // Bcav in d[nknb:]
+				cavityMag(d[:nknb], d[nknb:], mcav, h, gcav, bup, cavX[T]{x: xc, nb: N * B}, mask, psi, K, N, B)
 			},
 		}
 		for name, f := range cases {
 			n := nkb
-			if name == "cavityMeans" || name == "cavityMag" {
+			switch name {
+			case "cavityMeans", "cavityMag":
 				n = nknb
+			case "cavityMagDown":
+				n = 2 * nknb
 			}
 			got, want := scalarAndLevel(t, l, n, f)
 			for j := range got {
+				if j >= nknb { // Bcav = B − mcav·gcav: one rounding apart (fused or not)
+					c := j - nknb
+					scale := math.Abs(float64(bup[c%(N*B)])) + math.Abs(float64(mcav[c]*gcav[c]))
+					if !sameFloat(got[j], want[j], 2*tol*scale) {
+						t.Errorf("%s %v Bcav[%d] = %v, scalar %v", name, s, j-nknb, got[j], want[j])
+						break
+					}
+					continue
+				}
 				if d := math.Abs(float64(got[j] - want[j])); !(d <= tol) {
 					t.Errorf("%s %v [%d] = %v, scalar %v", name, s, j, got[j], want[j])
 					break
@@ -235,4 +250,13 @@ func checkRel[T Float](t *testing.T, got, want []T, tol float64, point func(j in
 		}
 	}
 	return worst
+}
+
+// sameFloat reports whether a and b are both NaN, equal (infinities), or
+// within tol of each other.
+func sameFloat[T Float](a, b T, tol float64) bool {
+	if a != a || b != b {
+		return a != a && b != b
+	}
+	return a == b || math.Abs(float64(a-b)) <= tol
 }

@@ -697,23 +697,23 @@ GLOBL cavConstAVX512F64<>(SB), RODATA|NOPTR, $5504
 TEXT ·cavRowAVX512F64(SB), NOSPLIT, $0-96
 	MOVQ         x_base+0(FP), AX
 	MOVQ         prep_base+24(FP), CX
-	MOVQ         acc_base+48(FP), DX
-	MOVQ         x_len+8(FP), BX
-	MOVQ         stride+72(FP), SI
-	SHLQ         $0x03, SI
+	MOVQ         acc_base+48(FP), BX
 	VBROADCASTSD m+80(FP), Z0
+	MOVQ         x_len+8(FP), SI
+	MOVQ         stride+72(FP), DX
+	SHLQ         $0x03, DX
 	VMOVUPD      cavConstAVX512F64<>+0(SB), Z1
 	VMOVUPD      cavConstAVX512F64<>+64(SB), Z2
 	VPXORQ       Z3, Z3, Z3
 	VPXORQ       Z4, Z4, Z4
 
 cavRowAVX512F64loop:
-	CMPQ         BX, $0x00
+	CMPQ         SI, $0x00
 	JLE          cavRowAVX512F64done
 	VMOVUPD      (AX), Z5
 	VMULPD       Z0, Z5, Z6
 	VSUBPD       (CX), Z6, Z6
-	VMULPD       (CX)(SI*1), Z6, Z6
+	VMULPD       (CX)(DX*1), Z6, Z6
 	VPANDQ       cavConstAVX512F64<>+192(SB), Z6, Z7
 	VMULPD       cavConstAVX512F64<>+256(SB), Z7, Z7
 	VADDPD       Z2, Z7, Z8
@@ -753,9 +753,9 @@ cavRowAVX512F64loop:
 	VADDPD       Z9, Z9, Z8
 	VFMADD213PD  cavConstAVX512F64<>+2240(SB), Z8, Z7
 	VMULPD       Z9, Z7, Z7
-	LEAQ         (CX)(SI*2), DI
-	ADDQ         SI, DI
-	VMOVUPD      (CX)(SI*4), Z8
+	LEAQ         (CX)(DX*2), DI
+	ADDQ         DX, DI
+	VMOVUPD      (CX)(DX*4), Z8
 	VPTESTMQ     cavConstAVX512F64<>+128(SB), Z6, K1
 	VBLENDMPD    cavConstAVX512F64<>+2304(SB), Z8, K1, Z8
 	VMULPD       cavConstAVX512F64<>+2368(SB), Z6, Z9
@@ -788,16 +788,16 @@ cavRowAVX512F64loop:
 	VPXORQ       (DI), Z6, Z6
 	VMULPD       Z10, Z7, Z7
 	VFMADD213PD  Z11, Z6, Z7
-	VMULPD       (CX)(SI*2), Z10, Z10
+	VMULPD       (CX)(DX*2), Z10, Z10
 	VDIVPD       Z7, Z10, Z10
 	VFMADD231PD  Z5, Z10, Z3
-	VMOVUPD      (DX), Z5
+	VMOVUPD      (BX), Z5
 	VFMADD231PD  Z0, Z10, Z5
-	VMOVUPD      Z5, (DX)
+	VMOVUPD      Z5, (BX)
 	VMOVUPD      64(AX), Z5
 	VMULPD       Z0, Z5, Z6
 	VSUBPD       64(CX), Z6, Z6
-	VMULPD       64(CX)(SI*1), Z6, Z6
+	VMULPD       64(CX)(DX*1), Z6, Z6
 	VPANDQ       cavConstAVX512F64<>+192(SB), Z6, Z7
 	VMULPD       cavConstAVX512F64<>+256(SB), Z7, Z7
 	VADDPD       Z2, Z7, Z8
@@ -837,9 +837,9 @@ cavRowAVX512F64loop:
 	VADDPD       Z9, Z9, Z8
 	VFMADD213PD  cavConstAVX512F64<>+2240(SB), Z8, Z7
 	VMULPD       Z9, Z7, Z7
-	LEAQ         (CX)(SI*2), DI
-	ADDQ         SI, DI
-	VMOVUPD      64(CX)(SI*4), Z8
+	LEAQ         (CX)(DX*2), DI
+	ADDQ         DX, DI
+	VMOVUPD      64(CX)(DX*4), Z8
 	VPTESTMQ     cavConstAVX512F64<>+128(SB), Z6, K1
 	VBLENDMPD    cavConstAVX512F64<>+2304(SB), Z8, K1, Z8
 	VMULPD       cavConstAVX512F64<>+2368(SB), Z6, Z9
@@ -872,16 +872,16 @@ cavRowAVX512F64loop:
 	VPXORQ       64(DI), Z6, Z6
 	VMULPD       Z12, Z7, Z7
 	VFMADD213PD  Z13, Z6, Z7
-	VMULPD       64(CX)(SI*2), Z12, Z12
+	VMULPD       64(CX)(DX*2), Z12, Z12
 	VDIVPD       Z7, Z12, Z12
 	VFMADD231PD  Z5, Z12, Z4
-	VMOVUPD      64(DX), Z5
+	VMOVUPD      64(BX), Z5
 	VFMADD231PD  Z0, Z12, Z5
-	VMOVUPD      Z5, 64(DX)
+	VMOVUPD      Z5, 64(BX)
 	ADDQ         $0x00000080, AX
 	ADDQ         $0x00000080, CX
-	ADDQ         $0x00000080, DX
-	SUBQ         $0x00000010, BX
+	ADDQ         $0x00000080, BX
+	SUBQ         $0x00000010, SI
 	JMP          cavRowAVX512F64loop
 
 cavRowAVX512F64done:
@@ -900,22 +900,22 @@ cavRowAVX512F64done:
 // Requires: AVX, AVX512F
 TEXT ·cavGRowAVX512F64(SB), NOSPLIT, $0-104
 	MOVQ    x_base+0(FP), AX
-	MOVQ    m_base+24(FP), CX
-	MOVQ    prep_base+48(FP), DX
+	MOVQ    prep_base+48(FP), CX
 	MOVQ    g_base+72(FP), BX
-	MOVQ    x_len+8(FP), SI
-	MOVQ    stride+96(FP), DI
-	SHLQ    $0x03, DI
+	MOVQ    m_base+24(FP), SI
+	MOVQ    x_len+8(FP), DI
+	MOVQ    stride+96(FP), DX
+	SHLQ    $0x03, DX
 	VMOVUPD cavConstAVX512F64<>+0(SB), Z0
 	VMOVUPD cavConstAVX512F64<>+64(SB), Z1
 
 cavGRowAVX512F64loop:
-	CMPQ         SI, $0x00
+	CMPQ         DI, $0x00
 	JLE          cavGRowAVX512F64done
 	VMOVUPD      (AX), Z2
-	VMULPD       (CX), Z2, Z2
-	VSUBPD       (DX), Z2, Z2
-	VMULPD       (DX)(DI*1), Z2, Z2
+	VMULPD       (SI), Z2, Z2
+	VSUBPD       (CX), Z2, Z2
+	VMULPD       (CX)(DX*1), Z2, Z2
 	VPANDQ       cavConstAVX512F64<>+192(SB), Z2, Z7
 	VMULPD       cavConstAVX512F64<>+256(SB), Z7, Z7
 	VADDPD       Z1, Z7, Z8
@@ -955,9 +955,9 @@ cavGRowAVX512F64loop:
 	VADDPD       Z9, Z9, Z8
 	VFMADD213PD  cavConstAVX512F64<>+2240(SB), Z8, Z7
 	VMULPD       Z9, Z7, Z7
-	LEAQ         (DX)(DI*2), R8
-	ADDQ         DI, R8
-	VMOVUPD      (DX)(DI*4), Z8
+	LEAQ         (CX)(DX*2), R8
+	ADDQ         DX, R8
+	VMOVUPD      (CX)(DX*4), Z8
 	VPTESTMQ     cavConstAVX512F64<>+128(SB), Z2, K1
 	VBLENDMPD    cavConstAVX512F64<>+2304(SB), Z8, K1, Z8
 	VMULPD       cavConstAVX512F64<>+2368(SB), Z2, Z9
@@ -990,13 +990,13 @@ cavGRowAVX512F64loop:
 	VPXORQ       (R8), Z2, Z2
 	VMULPD       Z3, Z7, Z7
 	VFMADD213PD  Z4, Z2, Z7
-	VMULPD       (DX)(DI*2), Z3, Z3
+	VMULPD       (CX)(DX*2), Z3, Z3
 	VDIVPD       Z7, Z3, Z3
 	VMOVUPD      Z3, (BX)
 	VMOVUPD      64(AX), Z2
-	VMULPD       64(CX), Z2, Z2
-	VSUBPD       64(DX), Z2, Z2
-	VMULPD       64(DX)(DI*1), Z2, Z2
+	VMULPD       64(SI), Z2, Z2
+	VSUBPD       64(CX), Z2, Z2
+	VMULPD       64(CX)(DX*1), Z2, Z2
 	VPANDQ       cavConstAVX512F64<>+192(SB), Z2, Z7
 	VMULPD       cavConstAVX512F64<>+256(SB), Z7, Z7
 	VADDPD       Z1, Z7, Z8
@@ -1036,9 +1036,9 @@ cavGRowAVX512F64loop:
 	VADDPD       Z9, Z9, Z8
 	VFMADD213PD  cavConstAVX512F64<>+2240(SB), Z8, Z7
 	VMULPD       Z9, Z7, Z7
-	LEAQ         (DX)(DI*2), R8
-	ADDQ         DI, R8
-	VMOVUPD      64(DX)(DI*4), Z8
+	LEAQ         (CX)(DX*2), R8
+	ADDQ         DX, R8
+	VMOVUPD      64(CX)(DX*4), Z8
 	VPTESTMQ     cavConstAVX512F64<>+128(SB), Z2, K1
 	VBLENDMPD    cavConstAVX512F64<>+2304(SB), Z8, K1, Z8
 	VMULPD       cavConstAVX512F64<>+2368(SB), Z2, Z9
@@ -1071,17 +1071,367 @@ cavGRowAVX512F64loop:
 	VPXORQ       64(R8), Z2, Z2
 	VMULPD       Z5, Z7, Z7
 	VFMADD213PD  Z6, Z2, Z7
-	VMULPD       64(DX)(DI*2), Z5, Z5
+	VMULPD       64(CX)(DX*2), Z5, Z5
 	VDIVPD       Z7, Z5, Z5
 	VMOVUPD      Z5, 64(BX)
 	ADDQ         $0x00000080, AX
 	ADDQ         $0x00000080, CX
-	ADDQ         $0x00000080, DX
 	ADDQ         $0x00000080, BX
-	SUBQ         $0x00000010, SI
+	ADDQ         $0x00000080, SI
+	SUBQ         $0x00000010, DI
 	JMP          cavGRowAVX512F64loop
 
 cavGRowAVX512F64done:
+	VZEROUPPER
+	RET
+
+// func cavGAccRowAVX512F64(x []float64, m []float64, prep []float64, acc []float64, g []float64, stride int) float64
+// Requires: AVX, AVX512F
+TEXT ·cavGAccRowAVX512F64(SB), NOSPLIT, $0-136
+	MOVQ    x_base+0(FP), AX
+	MOVQ    prep_base+48(FP), CX
+	MOVQ    acc_base+72(FP), BX
+	MOVQ    g_base+96(FP), SI
+	MOVQ    m_base+24(FP), DI
+	MOVQ    x_len+8(FP), R8
+	MOVQ    stride+120(FP), DX
+	SHLQ    $0x03, DX
+	VMOVUPD cavConstAVX512F64<>+0(SB), Z0
+	VMOVUPD cavConstAVX512F64<>+64(SB), Z1
+	VPXORQ  Z2, Z2, Z2
+	VPXORQ  Z3, Z3, Z3
+
+cavGAccRowAVX512F64loop:
+	CMPQ         R8, $0x00
+	JLE          cavGAccRowAVX512F64done
+	VMOVUPD      (AX), Z4
+	VMOVUPD      (DI), Z6
+	VMULPD       Z6, Z4, Z5
+	VSUBPD       (CX), Z5, Z5
+	VMULPD       (CX)(DX*1), Z5, Z5
+	VPANDQ       cavConstAVX512F64<>+192(SB), Z5, Z7
+	VMULPD       cavConstAVX512F64<>+256(SB), Z7, Z7
+	VADDPD       Z1, Z7, Z8
+	VDIVPD       Z8, Z0, Z9
+	VSUBPD       Z7, Z1, Z8
+	VMULPD       Z9, Z8, Z8
+	VMOVUPD      cavConstAVX512F64<>+320(SB), Z7
+	VFMADD213PD  cavConstAVX512F64<>+384(SB), Z8, Z7
+	VFMADD213PD  cavConstAVX512F64<>+448(SB), Z8, Z7
+	VFMADD213PD  cavConstAVX512F64<>+512(SB), Z8, Z7
+	VFMADD213PD  cavConstAVX512F64<>+576(SB), Z8, Z7
+	VFMADD213PD  cavConstAVX512F64<>+640(SB), Z8, Z7
+	VFMADD213PD  cavConstAVX512F64<>+704(SB), Z8, Z7
+	VFMADD213PD  cavConstAVX512F64<>+768(SB), Z8, Z7
+	VFMADD213PD  cavConstAVX512F64<>+832(SB), Z8, Z7
+	VFMADD213PD  cavConstAVX512F64<>+896(SB), Z8, Z7
+	VFMADD213PD  cavConstAVX512F64<>+960(SB), Z8, Z7
+	VFMADD213PD  cavConstAVX512F64<>+1024(SB), Z8, Z7
+	VFMADD213PD  cavConstAVX512F64<>+1088(SB), Z8, Z7
+	VFMADD213PD  cavConstAVX512F64<>+1152(SB), Z8, Z7
+	VFMADD213PD  cavConstAVX512F64<>+1216(SB), Z8, Z7
+	VFMADD213PD  cavConstAVX512F64<>+1280(SB), Z8, Z7
+	VFMADD213PD  cavConstAVX512F64<>+1344(SB), Z8, Z7
+	VFMADD213PD  cavConstAVX512F64<>+1408(SB), Z8, Z7
+	VFMADD213PD  cavConstAVX512F64<>+1472(SB), Z8, Z7
+	VFMADD213PD  cavConstAVX512F64<>+1536(SB), Z8, Z7
+	VFMADD213PD  cavConstAVX512F64<>+1600(SB), Z8, Z7
+	VFMADD213PD  cavConstAVX512F64<>+1664(SB), Z8, Z7
+	VFMADD213PD  cavConstAVX512F64<>+1728(SB), Z8, Z7
+	VFMADD213PD  cavConstAVX512F64<>+1792(SB), Z8, Z7
+	VFMADD213PD  cavConstAVX512F64<>+1856(SB), Z8, Z7
+	VFMADD213PD  cavConstAVX512F64<>+1920(SB), Z8, Z7
+	VFMADD213PD  cavConstAVX512F64<>+1984(SB), Z8, Z7
+	VFMADD213PD  cavConstAVX512F64<>+2048(SB), Z8, Z7
+	VFMADD213PD  cavConstAVX512F64<>+2112(SB), Z8, Z7
+	VFMADD213PD  cavConstAVX512F64<>+2176(SB), Z8, Z7
+	VADDPD       Z9, Z9, Z8
+	VFMADD213PD  cavConstAVX512F64<>+2240(SB), Z8, Z7
+	VMULPD       Z9, Z7, Z7
+	LEAQ         (CX)(DX*2), R9
+	ADDQ         DX, R9
+	VMOVUPD      (CX)(DX*4), Z8
+	VPTESTMQ     cavConstAVX512F64<>+128(SB), Z5, K1
+	VBLENDMPD    cavConstAVX512F64<>+2304(SB), Z8, K1, Z8
+	VMULPD       cavConstAVX512F64<>+2368(SB), Z5, Z9
+	VFMADD231PD  Z9, Z5, Z8
+	VADDPD       cavConstAVX512F64<>+2432(SB), Z8, Z8
+	VPORQ        cavConstAVX512F64<>+128(SB), Z8, Z9
+	VMAXPD       cavConstAVX512F64<>+2496(SB), Z9, Z9
+	VMOVUPD      cavConstAVX512F64<>+2560(SB), Z14
+	VFMADD231PD  cavConstAVX512F64<>+2624(SB), Z9, Z14
+	VSUBPD       cavConstAVX512F64<>+2560(SB), Z14, Z14
+	VFNMADD231PD cavConstAVX512F64<>+2688(SB), Z14, Z9
+	VFNMADD231PD cavConstAVX512F64<>+2752(SB), Z14, Z9
+	VMOVUPD      cavConstAVX512F64<>+2816(SB), Z15
+	VFMADD213PD  cavConstAVX512F64<>+2880(SB), Z9, Z15
+	VFMADD213PD  cavConstAVX512F64<>+2944(SB), Z9, Z15
+	VFMADD213PD  cavConstAVX512F64<>+3008(SB), Z9, Z15
+	VFMADD213PD  cavConstAVX512F64<>+3072(SB), Z9, Z15
+	VFMADD213PD  cavConstAVX512F64<>+3136(SB), Z9, Z15
+	VFMADD213PD  cavConstAVX512F64<>+3200(SB), Z9, Z15
+	VFMADD213PD  cavConstAVX512F64<>+3264(SB), Z9, Z15
+	VFMADD213PD  cavConstAVX512F64<>+3328(SB), Z9, Z15
+	VFMADD213PD  cavConstAVX512F64<>+2368(SB), Z9, Z15
+	VFMADD213PD  cavConstAVX512F64<>+0(SB), Z9, Z15
+	VFMADD213PD  cavConstAVX512F64<>+0(SB), Z9, Z15
+	VSCALEFPD    Z14, Z15, Z15
+	VCMPPD       $0x0e, cavConstAVX512F64<>+2304(SB), Z8, K1
+	VBLENDMPD    Z15, Z0, K1, Z10
+	VBLENDMPD    Z0, Z15, K1, Z11
+	VPANDQ       cavConstAVX512F64<>+128(SB), Z5, Z5
+	VPXORQ       (R9), Z5, Z5
+	VMULPD       Z10, Z7, Z7
+	VFMADD213PD  Z11, Z5, Z7
+	VMULPD       (CX)(DX*2), Z10, Z10
+	VDIVPD       Z7, Z10, Z10
+	VMOVUPD      Z10, (SI)
+	VFMADD231PD  Z4, Z10, Z2
+	VMOVUPD      (BX), Z4
+	VFMADD231PD  Z6, Z10, Z4
+	VMOVUPD      Z4, (BX)
+	VMOVUPD      64(AX), Z4
+	VMOVUPD      64(DI), Z6
+	VMULPD       Z6, Z4, Z5
+	VSUBPD       64(CX), Z5, Z5
+	VMULPD       64(CX)(DX*1), Z5, Z5
+	VPANDQ       cavConstAVX512F64<>+192(SB), Z5, Z7
+	VMULPD       cavConstAVX512F64<>+256(SB), Z7, Z7
+	VADDPD       Z1, Z7, Z8
+	VDIVPD       Z8, Z0, Z9
+	VSUBPD       Z7, Z1, Z8
+	VMULPD       Z9, Z8, Z8
+	VMOVUPD      cavConstAVX512F64<>+320(SB), Z7
+	VFMADD213PD  cavConstAVX512F64<>+384(SB), Z8, Z7
+	VFMADD213PD  cavConstAVX512F64<>+448(SB), Z8, Z7
+	VFMADD213PD  cavConstAVX512F64<>+512(SB), Z8, Z7
+	VFMADD213PD  cavConstAVX512F64<>+576(SB), Z8, Z7
+	VFMADD213PD  cavConstAVX512F64<>+640(SB), Z8, Z7
+	VFMADD213PD  cavConstAVX512F64<>+704(SB), Z8, Z7
+	VFMADD213PD  cavConstAVX512F64<>+768(SB), Z8, Z7
+	VFMADD213PD  cavConstAVX512F64<>+832(SB), Z8, Z7
+	VFMADD213PD  cavConstAVX512F64<>+896(SB), Z8, Z7
+	VFMADD213PD  cavConstAVX512F64<>+960(SB), Z8, Z7
+	VFMADD213PD  cavConstAVX512F64<>+1024(SB), Z8, Z7
+	VFMADD213PD  cavConstAVX512F64<>+1088(SB), Z8, Z7
+	VFMADD213PD  cavConstAVX512F64<>+1152(SB), Z8, Z7
+	VFMADD213PD  cavConstAVX512F64<>+1216(SB), Z8, Z7
+	VFMADD213PD  cavConstAVX512F64<>+1280(SB), Z8, Z7
+	VFMADD213PD  cavConstAVX512F64<>+1344(SB), Z8, Z7
+	VFMADD213PD  cavConstAVX512F64<>+1408(SB), Z8, Z7
+	VFMADD213PD  cavConstAVX512F64<>+1472(SB), Z8, Z7
+	VFMADD213PD  cavConstAVX512F64<>+1536(SB), Z8, Z7
+	VFMADD213PD  cavConstAVX512F64<>+1600(SB), Z8, Z7
+	VFMADD213PD  cavConstAVX512F64<>+1664(SB), Z8, Z7
+	VFMADD213PD  cavConstAVX512F64<>+1728(SB), Z8, Z7
+	VFMADD213PD  cavConstAVX512F64<>+1792(SB), Z8, Z7
+	VFMADD213PD  cavConstAVX512F64<>+1856(SB), Z8, Z7
+	VFMADD213PD  cavConstAVX512F64<>+1920(SB), Z8, Z7
+	VFMADD213PD  cavConstAVX512F64<>+1984(SB), Z8, Z7
+	VFMADD213PD  cavConstAVX512F64<>+2048(SB), Z8, Z7
+	VFMADD213PD  cavConstAVX512F64<>+2112(SB), Z8, Z7
+	VFMADD213PD  cavConstAVX512F64<>+2176(SB), Z8, Z7
+	VADDPD       Z9, Z9, Z8
+	VFMADD213PD  cavConstAVX512F64<>+2240(SB), Z8, Z7
+	VMULPD       Z9, Z7, Z7
+	LEAQ         (CX)(DX*2), R9
+	ADDQ         DX, R9
+	VMOVUPD      64(CX)(DX*4), Z8
+	VPTESTMQ     cavConstAVX512F64<>+128(SB), Z5, K1
+	VBLENDMPD    cavConstAVX512F64<>+2304(SB), Z8, K1, Z8
+	VMULPD       cavConstAVX512F64<>+2368(SB), Z5, Z9
+	VFMADD231PD  Z9, Z5, Z8
+	VADDPD       cavConstAVX512F64<>+2432(SB), Z8, Z8
+	VPORQ        cavConstAVX512F64<>+128(SB), Z8, Z9
+	VMAXPD       cavConstAVX512F64<>+2496(SB), Z9, Z9
+	VMOVUPD      cavConstAVX512F64<>+2560(SB), Z14
+	VFMADD231PD  cavConstAVX512F64<>+2624(SB), Z9, Z14
+	VSUBPD       cavConstAVX512F64<>+2560(SB), Z14, Z14
+	VFNMADD231PD cavConstAVX512F64<>+2688(SB), Z14, Z9
+	VFNMADD231PD cavConstAVX512F64<>+2752(SB), Z14, Z9
+	VMOVUPD      cavConstAVX512F64<>+2816(SB), Z15
+	VFMADD213PD  cavConstAVX512F64<>+2880(SB), Z9, Z15
+	VFMADD213PD  cavConstAVX512F64<>+2944(SB), Z9, Z15
+	VFMADD213PD  cavConstAVX512F64<>+3008(SB), Z9, Z15
+	VFMADD213PD  cavConstAVX512F64<>+3072(SB), Z9, Z15
+	VFMADD213PD  cavConstAVX512F64<>+3136(SB), Z9, Z15
+	VFMADD213PD  cavConstAVX512F64<>+3200(SB), Z9, Z15
+	VFMADD213PD  cavConstAVX512F64<>+3264(SB), Z9, Z15
+	VFMADD213PD  cavConstAVX512F64<>+3328(SB), Z9, Z15
+	VFMADD213PD  cavConstAVX512F64<>+2368(SB), Z9, Z15
+	VFMADD213PD  cavConstAVX512F64<>+0(SB), Z9, Z15
+	VFMADD213PD  cavConstAVX512F64<>+0(SB), Z9, Z15
+	VSCALEFPD    Z14, Z15, Z15
+	VCMPPD       $0x0e, cavConstAVX512F64<>+2304(SB), Z8, K1
+	VBLENDMPD    Z15, Z0, K1, Z12
+	VBLENDMPD    Z0, Z15, K1, Z13
+	VPANDQ       cavConstAVX512F64<>+128(SB), Z5, Z5
+	VPXORQ       64(R9), Z5, Z5
+	VMULPD       Z12, Z7, Z7
+	VFMADD213PD  Z13, Z5, Z7
+	VMULPD       64(CX)(DX*2), Z12, Z12
+	VDIVPD       Z7, Z12, Z12
+	VMOVUPD      Z12, 64(SI)
+	VFMADD231PD  Z4, Z12, Z3
+	VMOVUPD      64(BX), Z4
+	VFMADD231PD  Z6, Z12, Z4
+	VMOVUPD      Z4, 64(BX)
+	ADDQ         $0x00000080, AX
+	ADDQ         $0x00000080, CX
+	ADDQ         $0x00000080, BX
+	ADDQ         $0x00000080, SI
+	ADDQ         $0x00000080, DI
+	SUBQ         $0x00000010, R8
+	JMP          cavGAccRowAVX512F64loop
+
+cavGAccRowAVX512F64done:
+	VADDPD        Z3, Z2, Z2
+	VEXTRACTF64X4 $0x01, Z2, Y0
+	VADDPD        Y0, Y2, Y0
+	VEXTRACTF128  $0x01, Y0, X1
+	VADDPD        X1, X0, X1
+	VPERMILPD     $0x01, X1, X0
+	VADDPD        X0, X1, X1
+	VMOVSD        X1, ret+128(FP)
+	VZEROUPPER
+	RET
+
+// func cavMagRowAVX512F64(dst []float64, m []float64, g []float64, x []float64, h float64, psi float64, mk float64)
+// Requires: AVX, AVX512F
+TEXT ·cavMagRowAVX512F64(SB), NOSPLIT, $0-120
+	MOVQ         dst_base+0(FP), AX
+	MOVQ         m_base+24(FP), CX
+	MOVQ         g_base+48(FP), DX
+	MOVQ         x_base+72(FP), BX
+	MOVQ         m_len+32(FP), SI
+	VMOVUPD      cavConstAVX512F64<>+3392(SB), Z0
+	VBROADCASTSD h+96(FP), Z1
+	VBROADCASTSD psi+104(FP), Z2
+	VBROADCASTSD mk+112(FP), Z4
+	VMOVUPD      cavConstAVX512F64<>+0(SB), Z3
+	VSUBPD       Z2, Z3, Z3
+
+cavMagRowAVX512F64loop:
+	CMPQ         SI, $0x00000008
+	JL           cavMagRowAVX512F64done
+	VMOVUPD      (DX), Z5
+	VMOVUPD      Z1, Z6
+	VFNMADD231PD (BX), Z5, Z6
+	VPORQ        cavConstAVX512F64<>+128(SB), Z6, Z5
+	VADDPD       Z5, Z5, Z5
+	VMAXPD       Z5, Z0, Z5
+	VMOVUPD      cavConstAVX512F64<>+2560(SB), Z7
+	VFMADD231PD  cavConstAVX512F64<>+2624(SB), Z5, Z7
+	VSUBPD       cavConstAVX512F64<>+2560(SB), Z7, Z7
+	VFNMADD231PD cavConstAVX512F64<>+2688(SB), Z7, Z5
+	VFNMADD231PD cavConstAVX512F64<>+2752(SB), Z7, Z5
+	VMOVUPD      cavConstAVX512F64<>+3456(SB), Z8
+	VFMADD213PD  cavConstAVX512F64<>+2816(SB), Z5, Z8
+	VFMADD213PD  cavConstAVX512F64<>+2880(SB), Z5, Z8
+	VFMADD213PD  cavConstAVX512F64<>+2944(SB), Z5, Z8
+	VFMADD213PD  cavConstAVX512F64<>+3008(SB), Z5, Z8
+	VFMADD213PD  cavConstAVX512F64<>+3072(SB), Z5, Z8
+	VFMADD213PD  cavConstAVX512F64<>+3136(SB), Z5, Z8
+	VFMADD213PD  cavConstAVX512F64<>+3200(SB), Z5, Z8
+	VFMADD213PD  cavConstAVX512F64<>+3264(SB), Z5, Z8
+	VFMADD213PD  cavConstAVX512F64<>+3328(SB), Z5, Z8
+	VFMADD213PD  cavConstAVX512F64<>+2368(SB), Z5, Z8
+	VFMADD213PD  cavConstAVX512F64<>+0(SB), Z5, Z8
+	VMULPD       Z5, Z8, Z8
+	VMOVUPD      cavConstAVX512F64<>+0(SB), Z5
+	VSCALEFPD    Z7, Z5, Z5
+	VSUBPD       cavConstAVX512F64<>+0(SB), Z5, Z7
+	VFMADD213PD  Z7, Z5, Z8
+	VADDPD       cavConstAVX512F64<>+3520(SB), Z8, Z5
+	VDIVPD       Z5, Z8, Z8
+	VPANDQ       cavConstAVX512F64<>+192(SB), Z8, Z8
+	VPANDQ       cavConstAVX512F64<>+128(SB), Z6, Z6
+	VPORQ        Z6, Z8, Z8
+	VMULPD       Z3, Z8, Z8
+	VFMADD231PD  (CX), Z2, Z8
+	VMULPD       Z4, Z8, Z8
+	VMOVUPD      Z8, (AX)
+	ADDQ         $0x00000040, AX
+	ADDQ         $0x00000040, CX
+	ADDQ         $0x00000040, DX
+	ADDQ         $0x00000040, BX
+	SUBQ         $0x00000008, SI
+	JMP          cavMagRowAVX512F64loop
+
+cavMagRowAVX512F64done:
+	VZEROUPPER
+	RET
+
+// func cavMagDownRowAVX512F64(dst []float64, m []float64, g []float64, x []float64, b []float64, bc []float64, h float64, psi float64, mk float64)
+// Requires: AVX, AVX512F
+TEXT ·cavMagDownRowAVX512F64(SB), NOSPLIT, $0-168
+	MOVQ         dst_base+0(FP), AX
+	MOVQ         m_base+24(FP), CX
+	MOVQ         g_base+48(FP), DX
+	MOVQ         x_base+72(FP), BX
+	MOVQ         b_base+96(FP), SI
+	MOVQ         bc_base+120(FP), DI
+	MOVQ         m_len+32(FP), R8
+	VMOVUPD      cavConstAVX512F64<>+3392(SB), Z0
+	VBROADCASTSD h+144(FP), Z1
+	VBROADCASTSD psi+152(FP), Z2
+	VBROADCASTSD mk+160(FP), Z4
+	VMOVUPD      cavConstAVX512F64<>+0(SB), Z3
+	VSUBPD       Z2, Z3, Z3
+
+cavMagDownRowAVX512F64loop:
+	CMPQ         R8, $0x00000008
+	JL           cavMagDownRowAVX512F64done
+	VMOVUPD      (DX), Z5
+	VMOVUPD      (SI), Z6
+	VFNMADD231PD (CX), Z5, Z6
+	VMOVUPD      Z6, (DI)
+	VMOVUPD      Z1, Z6
+	VFNMADD231PD (BX), Z5, Z6
+	VPORQ        cavConstAVX512F64<>+128(SB), Z6, Z5
+	VADDPD       Z5, Z5, Z5
+	VMAXPD       Z5, Z0, Z5
+	VMOVUPD      cavConstAVX512F64<>+2560(SB), Z7
+	VFMADD231PD  cavConstAVX512F64<>+2624(SB), Z5, Z7
+	VSUBPD       cavConstAVX512F64<>+2560(SB), Z7, Z7
+	VFNMADD231PD cavConstAVX512F64<>+2688(SB), Z7, Z5
+	VFNMADD231PD cavConstAVX512F64<>+2752(SB), Z7, Z5
+	VMOVUPD      cavConstAVX512F64<>+3456(SB), Z8
+	VFMADD213PD  cavConstAVX512F64<>+2816(SB), Z5, Z8
+	VFMADD213PD  cavConstAVX512F64<>+2880(SB), Z5, Z8
+	VFMADD213PD  cavConstAVX512F64<>+2944(SB), Z5, Z8
+	VFMADD213PD  cavConstAVX512F64<>+3008(SB), Z5, Z8
+	VFMADD213PD  cavConstAVX512F64<>+3072(SB), Z5, Z8
+	VFMADD213PD  cavConstAVX512F64<>+3136(SB), Z5, Z8
+	VFMADD213PD  cavConstAVX512F64<>+3200(SB), Z5, Z8
+	VFMADD213PD  cavConstAVX512F64<>+3264(SB), Z5, Z8
+	VFMADD213PD  cavConstAVX512F64<>+3328(SB), Z5, Z8
+	VFMADD213PD  cavConstAVX512F64<>+2368(SB), Z5, Z8
+	VFMADD213PD  cavConstAVX512F64<>+0(SB), Z5, Z8
+	VMULPD       Z5, Z8, Z8
+	VMOVUPD      cavConstAVX512F64<>+0(SB), Z5
+	VSCALEFPD    Z7, Z5, Z5
+	VSUBPD       cavConstAVX512F64<>+0(SB), Z5, Z7
+	VFMADD213PD  Z7, Z5, Z8
+	VADDPD       cavConstAVX512F64<>+3520(SB), Z8, Z5
+	VDIVPD       Z5, Z8, Z8
+	VPANDQ       cavConstAVX512F64<>+192(SB), Z8, Z8
+	VPANDQ       cavConstAVX512F64<>+128(SB), Z6, Z6
+	VPORQ        Z6, Z8, Z8
+	VMULPD       Z3, Z8, Z8
+	VFMADD231PD  (CX), Z2, Z8
+	VMULPD       Z4, Z8, Z8
+	VMOVUPD      Z8, (AX)
+	ADDQ         $0x00000040, AX
+	ADDQ         $0x00000040, CX
+	ADDQ         $0x00000040, DX
+	ADDQ         $0x00000040, BX
+	ADDQ         $0x00000040, SI
+	ADDQ         $0x00000040, DI
+	SUBQ         $0x00000008, R8
+	JMP          cavMagDownRowAVX512F64loop
+
+cavMagDownRowAVX512F64done:
 	VZEROUPPER
 	RET
 
@@ -2162,23 +2512,23 @@ GLOBL cavConstAVX512F32<>(SB), RODATA|NOPTR, $3456
 TEXT ·cavRowAVX512F32(SB), NOSPLIT, $0-92
 	MOVQ         x_base+0(FP), AX
 	MOVQ         prep_base+24(FP), CX
-	MOVQ         acc_base+48(FP), DX
-	MOVQ         x_len+8(FP), BX
-	MOVQ         stride+72(FP), SI
-	SHLQ         $0x02, SI
+	MOVQ         acc_base+48(FP), BX
 	VBROADCASTSS m+80(FP), Z0
+	MOVQ         x_len+8(FP), SI
+	MOVQ         stride+72(FP), DX
+	SHLQ         $0x02, DX
 	VMOVUPS      cavConstAVX512F32<>+0(SB), Z1
 	VMOVUPS      cavConstAVX512F32<>+64(SB), Z2
 	VPXORQ       Z3, Z3, Z3
 	VPXORQ       Z4, Z4, Z4
 
 cavRowAVX512F32loop:
-	CMPQ         BX, $0x00
+	CMPQ         SI, $0x00
 	JLE          cavRowAVX512F32done
 	VMOVUPS      (AX), Z5
 	VMULPS       Z0, Z5, Z6
 	VSUBPS       (CX), Z6, Z6
-	VMULPS       (CX)(SI*1), Z6, Z6
+	VMULPS       (CX)(DX*1), Z6, Z6
 	VPANDQ       cavConstAVX512F32<>+192(SB), Z6, Z7
 	VMULPS       cavConstAVX512F32<>+256(SB), Z7, Z7
 	VADDPS       Z2, Z7, Z8
@@ -2202,9 +2552,9 @@ cavRowAVX512F32loop:
 	VADDPS       Z9, Z9, Z8
 	VFMADD213PS  cavConstAVX512F32<>+1216(SB), Z8, Z7
 	VMULPS       Z9, Z7, Z7
-	LEAQ         (CX)(SI*2), DI
-	ADDQ         SI, DI
-	VMOVUPS      (CX)(SI*4), Z8
+	LEAQ         (CX)(DX*2), DI
+	ADDQ         DX, DI
+	VMOVUPS      (CX)(DX*4), Z8
 	VPTESTMD     cavConstAVX512F32<>+128(SB), Z6, K1
 	VBLENDMPS    cavConstAVX512F32<>+1280(SB), Z8, K1, Z8
 	VMULPS       cavConstAVX512F32<>+1344(SB), Z6, Z9
@@ -2233,16 +2583,16 @@ cavRowAVX512F32loop:
 	VPXORQ       (DI), Z6, Z6
 	VMULPS       Z10, Z7, Z7
 	VFMADD213PS  Z11, Z6, Z7
-	VMULPS       (CX)(SI*2), Z10, Z10
+	VMULPS       (CX)(DX*2), Z10, Z10
 	VDIVPS       Z7, Z10, Z10
 	VFMADD231PS  Z5, Z10, Z3
-	VMOVUPS      (DX), Z5
+	VMOVUPS      (BX), Z5
 	VFMADD231PS  Z0, Z10, Z5
-	VMOVUPS      Z5, (DX)
+	VMOVUPS      Z5, (BX)
 	VMOVUPS      64(AX), Z5
 	VMULPS       Z0, Z5, Z6
 	VSUBPS       64(CX), Z6, Z6
-	VMULPS       64(CX)(SI*1), Z6, Z6
+	VMULPS       64(CX)(DX*1), Z6, Z6
 	VPANDQ       cavConstAVX512F32<>+192(SB), Z6, Z7
 	VMULPS       cavConstAVX512F32<>+256(SB), Z7, Z7
 	VADDPS       Z2, Z7, Z8
@@ -2266,9 +2616,9 @@ cavRowAVX512F32loop:
 	VADDPS       Z9, Z9, Z8
 	VFMADD213PS  cavConstAVX512F32<>+1216(SB), Z8, Z7
 	VMULPS       Z9, Z7, Z7
-	LEAQ         (CX)(SI*2), DI
-	ADDQ         SI, DI
-	VMOVUPS      64(CX)(SI*4), Z8
+	LEAQ         (CX)(DX*2), DI
+	ADDQ         DX, DI
+	VMOVUPS      64(CX)(DX*4), Z8
 	VPTESTMD     cavConstAVX512F32<>+128(SB), Z6, K1
 	VBLENDMPS    cavConstAVX512F32<>+1280(SB), Z8, K1, Z8
 	VMULPS       cavConstAVX512F32<>+1344(SB), Z6, Z9
@@ -2297,16 +2647,16 @@ cavRowAVX512F32loop:
 	VPXORQ       64(DI), Z6, Z6
 	VMULPS       Z12, Z7, Z7
 	VFMADD213PS  Z13, Z6, Z7
-	VMULPS       64(CX)(SI*2), Z12, Z12
+	VMULPS       64(CX)(DX*2), Z12, Z12
 	VDIVPS       Z7, Z12, Z12
 	VFMADD231PS  Z5, Z12, Z4
-	VMOVUPS      64(DX), Z5
+	VMOVUPS      64(BX), Z5
 	VFMADD231PS  Z0, Z12, Z5
-	VMOVUPS      Z5, 64(DX)
+	VMOVUPS      Z5, 64(BX)
 	ADDQ         $0x00000080, AX
 	ADDQ         $0x00000080, CX
-	ADDQ         $0x00000080, DX
-	SUBQ         $0x00000020, BX
+	ADDQ         $0x00000080, BX
+	SUBQ         $0x00000020, SI
 	JMP          cavRowAVX512F32loop
 
 cavRowAVX512F32done:
@@ -2327,22 +2677,22 @@ cavRowAVX512F32done:
 // Requires: AVX, AVX512F
 TEXT ·cavGRowAVX512F32(SB), NOSPLIT, $0-104
 	MOVQ    x_base+0(FP), AX
-	MOVQ    m_base+24(FP), CX
-	MOVQ    prep_base+48(FP), DX
+	MOVQ    prep_base+48(FP), CX
 	MOVQ    g_base+72(FP), BX
-	MOVQ    x_len+8(FP), SI
-	MOVQ    stride+96(FP), DI
-	SHLQ    $0x02, DI
+	MOVQ    m_base+24(FP), SI
+	MOVQ    x_len+8(FP), DI
+	MOVQ    stride+96(FP), DX
+	SHLQ    $0x02, DX
 	VMOVUPS cavConstAVX512F32<>+0(SB), Z0
 	VMOVUPS cavConstAVX512F32<>+64(SB), Z1
 
 cavGRowAVX512F32loop:
-	CMPQ         SI, $0x00
+	CMPQ         DI, $0x00
 	JLE          cavGRowAVX512F32done
 	VMOVUPS      (AX), Z2
-	VMULPS       (CX), Z2, Z2
-	VSUBPS       (DX), Z2, Z2
-	VMULPS       (DX)(DI*1), Z2, Z2
+	VMULPS       (SI), Z2, Z2
+	VSUBPS       (CX), Z2, Z2
+	VMULPS       (CX)(DX*1), Z2, Z2
 	VPANDQ       cavConstAVX512F32<>+192(SB), Z2, Z7
 	VMULPS       cavConstAVX512F32<>+256(SB), Z7, Z7
 	VADDPS       Z1, Z7, Z8
@@ -2366,9 +2716,9 @@ cavGRowAVX512F32loop:
 	VADDPS       Z9, Z9, Z8
 	VFMADD213PS  cavConstAVX512F32<>+1216(SB), Z8, Z7
 	VMULPS       Z9, Z7, Z7
-	LEAQ         (DX)(DI*2), R8
-	ADDQ         DI, R8
-	VMOVUPS      (DX)(DI*4), Z8
+	LEAQ         (CX)(DX*2), R8
+	ADDQ         DX, R8
+	VMOVUPS      (CX)(DX*4), Z8
 	VPTESTMD     cavConstAVX512F32<>+128(SB), Z2, K1
 	VBLENDMPS    cavConstAVX512F32<>+1280(SB), Z8, K1, Z8
 	VMULPS       cavConstAVX512F32<>+1344(SB), Z2, Z9
@@ -2397,13 +2747,13 @@ cavGRowAVX512F32loop:
 	VPXORQ       (R8), Z2, Z2
 	VMULPS       Z3, Z7, Z7
 	VFMADD213PS  Z4, Z2, Z7
-	VMULPS       (DX)(DI*2), Z3, Z3
+	VMULPS       (CX)(DX*2), Z3, Z3
 	VDIVPS       Z7, Z3, Z3
 	VMOVUPS      Z3, (BX)
 	VMOVUPS      64(AX), Z2
-	VMULPS       64(CX), Z2, Z2
-	VSUBPS       64(DX), Z2, Z2
-	VMULPS       64(DX)(DI*1), Z2, Z2
+	VMULPS       64(SI), Z2, Z2
+	VSUBPS       64(CX), Z2, Z2
+	VMULPS       64(CX)(DX*1), Z2, Z2
 	VPANDQ       cavConstAVX512F32<>+192(SB), Z2, Z7
 	VMULPS       cavConstAVX512F32<>+256(SB), Z7, Z7
 	VADDPS       Z1, Z7, Z8
@@ -2427,9 +2777,9 @@ cavGRowAVX512F32loop:
 	VADDPS       Z9, Z9, Z8
 	VFMADD213PS  cavConstAVX512F32<>+1216(SB), Z8, Z7
 	VMULPS       Z9, Z7, Z7
-	LEAQ         (DX)(DI*2), R8
-	ADDQ         DI, R8
-	VMOVUPS      64(DX)(DI*4), Z8
+	LEAQ         (CX)(DX*2), R8
+	ADDQ         DX, R8
+	VMOVUPS      64(CX)(DX*4), Z8
 	VPTESTMD     cavConstAVX512F32<>+128(SB), Z2, K1
 	VBLENDMPS    cavConstAVX512F32<>+1280(SB), Z8, K1, Z8
 	VMULPS       cavConstAVX512F32<>+1344(SB), Z2, Z9
@@ -2458,17 +2808,319 @@ cavGRowAVX512F32loop:
 	VPXORQ       64(R8), Z2, Z2
 	VMULPS       Z5, Z7, Z7
 	VFMADD213PS  Z6, Z2, Z7
-	VMULPS       64(DX)(DI*2), Z5, Z5
+	VMULPS       64(CX)(DX*2), Z5, Z5
 	VDIVPS       Z7, Z5, Z5
 	VMOVUPS      Z5, 64(BX)
 	ADDQ         $0x00000080, AX
 	ADDQ         $0x00000080, CX
-	ADDQ         $0x00000080, DX
 	ADDQ         $0x00000080, BX
-	SUBQ         $0x00000020, SI
+	ADDQ         $0x00000080, SI
+	SUBQ         $0x00000020, DI
 	JMP          cavGRowAVX512F32loop
 
 cavGRowAVX512F32done:
+	VZEROUPPER
+	RET
+
+// func cavGAccRowAVX512F32(x []float32, m []float32, prep []float32, acc []float32, g []float32, stride int) float32
+// Requires: AVX, AVX512F
+TEXT ·cavGAccRowAVX512F32(SB), NOSPLIT, $0-132
+	MOVQ    x_base+0(FP), AX
+	MOVQ    prep_base+48(FP), CX
+	MOVQ    acc_base+72(FP), BX
+	MOVQ    g_base+96(FP), SI
+	MOVQ    m_base+24(FP), DI
+	MOVQ    x_len+8(FP), R8
+	MOVQ    stride+120(FP), DX
+	SHLQ    $0x02, DX
+	VMOVUPS cavConstAVX512F32<>+0(SB), Z0
+	VMOVUPS cavConstAVX512F32<>+64(SB), Z1
+	VPXORQ  Z2, Z2, Z2
+	VPXORQ  Z3, Z3, Z3
+
+cavGAccRowAVX512F32loop:
+	CMPQ         R8, $0x00
+	JLE          cavGAccRowAVX512F32done
+	VMOVUPS      (AX), Z4
+	VMOVUPS      (DI), Z6
+	VMULPS       Z6, Z4, Z5
+	VSUBPS       (CX), Z5, Z5
+	VMULPS       (CX)(DX*1), Z5, Z5
+	VPANDQ       cavConstAVX512F32<>+192(SB), Z5, Z7
+	VMULPS       cavConstAVX512F32<>+256(SB), Z7, Z7
+	VADDPS       Z1, Z7, Z8
+	VDIVPS       Z8, Z0, Z9
+	VSUBPS       Z7, Z1, Z8
+	VMULPS       Z9, Z8, Z8
+	VMOVUPS      cavConstAVX512F32<>+320(SB), Z7
+	VFMADD213PS  cavConstAVX512F32<>+384(SB), Z8, Z7
+	VFMADD213PS  cavConstAVX512F32<>+448(SB), Z8, Z7
+	VFMADD213PS  cavConstAVX512F32<>+512(SB), Z8, Z7
+	VFMADD213PS  cavConstAVX512F32<>+576(SB), Z8, Z7
+	VFMADD213PS  cavConstAVX512F32<>+640(SB), Z8, Z7
+	VFMADD213PS  cavConstAVX512F32<>+704(SB), Z8, Z7
+	VFMADD213PS  cavConstAVX512F32<>+768(SB), Z8, Z7
+	VFMADD213PS  cavConstAVX512F32<>+832(SB), Z8, Z7
+	VFMADD213PS  cavConstAVX512F32<>+896(SB), Z8, Z7
+	VFMADD213PS  cavConstAVX512F32<>+960(SB), Z8, Z7
+	VFMADD213PS  cavConstAVX512F32<>+1024(SB), Z8, Z7
+	VFMADD213PS  cavConstAVX512F32<>+1088(SB), Z8, Z7
+	VFMADD213PS  cavConstAVX512F32<>+1152(SB), Z8, Z7
+	VADDPS       Z9, Z9, Z8
+	VFMADD213PS  cavConstAVX512F32<>+1216(SB), Z8, Z7
+	VMULPS       Z9, Z7, Z7
+	LEAQ         (CX)(DX*2), R9
+	ADDQ         DX, R9
+	VMOVUPS      (CX)(DX*4), Z8
+	VPTESTMD     cavConstAVX512F32<>+128(SB), Z5, K1
+	VBLENDMPS    cavConstAVX512F32<>+1280(SB), Z8, K1, Z8
+	VMULPS       cavConstAVX512F32<>+1344(SB), Z5, Z9
+	VFMADD231PS  Z9, Z5, Z8
+	VADDPS       cavConstAVX512F32<>+1408(SB), Z8, Z8
+	VPORQ        cavConstAVX512F32<>+128(SB), Z8, Z9
+	VMAXPS       cavConstAVX512F32<>+1472(SB), Z9, Z9
+	VMOVUPS      cavConstAVX512F32<>+1536(SB), Z14
+	VFMADD231PS  cavConstAVX512F32<>+1600(SB), Z9, Z14
+	VSUBPS       cavConstAVX512F32<>+1536(SB), Z14, Z14
+	VFNMADD231PS cavConstAVX512F32<>+1664(SB), Z14, Z9
+	VFNMADD231PS cavConstAVX512F32<>+1728(SB), Z14, Z9
+	VMOVUPS      cavConstAVX512F32<>+1792(SB), Z15
+	VFMADD213PS  cavConstAVX512F32<>+1856(SB), Z9, Z15
+	VFMADD213PS  cavConstAVX512F32<>+1920(SB), Z9, Z15
+	VFMADD213PS  cavConstAVX512F32<>+1984(SB), Z9, Z15
+	VFMADD213PS  cavConstAVX512F32<>+2048(SB), Z9, Z15
+	VFMADD213PS  cavConstAVX512F32<>+1344(SB), Z9, Z15
+	VFMADD213PS  cavConstAVX512F32<>+0(SB), Z9, Z15
+	VFMADD213PS  cavConstAVX512F32<>+0(SB), Z9, Z15
+	VSCALEFPS    Z14, Z15, Z15
+	VCMPPS       $0x0e, cavConstAVX512F32<>+1280(SB), Z8, K1
+	VBLENDMPS    Z15, Z0, K1, Z10
+	VBLENDMPS    Z0, Z15, K1, Z11
+	VPANDQ       cavConstAVX512F32<>+128(SB), Z5, Z5
+	VPXORQ       (R9), Z5, Z5
+	VMULPS       Z10, Z7, Z7
+	VFMADD213PS  Z11, Z5, Z7
+	VMULPS       (CX)(DX*2), Z10, Z10
+	VDIVPS       Z7, Z10, Z10
+	VMOVUPS      Z10, (SI)
+	VFMADD231PS  Z4, Z10, Z2
+	VMOVUPS      (BX), Z4
+	VFMADD231PS  Z6, Z10, Z4
+	VMOVUPS      Z4, (BX)
+	VMOVUPS      64(AX), Z4
+	VMOVUPS      64(DI), Z6
+	VMULPS       Z6, Z4, Z5
+	VSUBPS       64(CX), Z5, Z5
+	VMULPS       64(CX)(DX*1), Z5, Z5
+	VPANDQ       cavConstAVX512F32<>+192(SB), Z5, Z7
+	VMULPS       cavConstAVX512F32<>+256(SB), Z7, Z7
+	VADDPS       Z1, Z7, Z8
+	VDIVPS       Z8, Z0, Z9
+	VSUBPS       Z7, Z1, Z8
+	VMULPS       Z9, Z8, Z8
+	VMOVUPS      cavConstAVX512F32<>+320(SB), Z7
+	VFMADD213PS  cavConstAVX512F32<>+384(SB), Z8, Z7
+	VFMADD213PS  cavConstAVX512F32<>+448(SB), Z8, Z7
+	VFMADD213PS  cavConstAVX512F32<>+512(SB), Z8, Z7
+	VFMADD213PS  cavConstAVX512F32<>+576(SB), Z8, Z7
+	VFMADD213PS  cavConstAVX512F32<>+640(SB), Z8, Z7
+	VFMADD213PS  cavConstAVX512F32<>+704(SB), Z8, Z7
+	VFMADD213PS  cavConstAVX512F32<>+768(SB), Z8, Z7
+	VFMADD213PS  cavConstAVX512F32<>+832(SB), Z8, Z7
+	VFMADD213PS  cavConstAVX512F32<>+896(SB), Z8, Z7
+	VFMADD213PS  cavConstAVX512F32<>+960(SB), Z8, Z7
+	VFMADD213PS  cavConstAVX512F32<>+1024(SB), Z8, Z7
+	VFMADD213PS  cavConstAVX512F32<>+1088(SB), Z8, Z7
+	VFMADD213PS  cavConstAVX512F32<>+1152(SB), Z8, Z7
+	VADDPS       Z9, Z9, Z8
+	VFMADD213PS  cavConstAVX512F32<>+1216(SB), Z8, Z7
+	VMULPS       Z9, Z7, Z7
+	LEAQ         (CX)(DX*2), R9
+	ADDQ         DX, R9
+	VMOVUPS      64(CX)(DX*4), Z8
+	VPTESTMD     cavConstAVX512F32<>+128(SB), Z5, K1
+	VBLENDMPS    cavConstAVX512F32<>+1280(SB), Z8, K1, Z8
+	VMULPS       cavConstAVX512F32<>+1344(SB), Z5, Z9
+	VFMADD231PS  Z9, Z5, Z8
+	VADDPS       cavConstAVX512F32<>+1408(SB), Z8, Z8
+	VPORQ        cavConstAVX512F32<>+128(SB), Z8, Z9
+	VMAXPS       cavConstAVX512F32<>+1472(SB), Z9, Z9
+	VMOVUPS      cavConstAVX512F32<>+1536(SB), Z14
+	VFMADD231PS  cavConstAVX512F32<>+1600(SB), Z9, Z14
+	VSUBPS       cavConstAVX512F32<>+1536(SB), Z14, Z14
+	VFNMADD231PS cavConstAVX512F32<>+1664(SB), Z14, Z9
+	VFNMADD231PS cavConstAVX512F32<>+1728(SB), Z14, Z9
+	VMOVUPS      cavConstAVX512F32<>+1792(SB), Z15
+	VFMADD213PS  cavConstAVX512F32<>+1856(SB), Z9, Z15
+	VFMADD213PS  cavConstAVX512F32<>+1920(SB), Z9, Z15
+	VFMADD213PS  cavConstAVX512F32<>+1984(SB), Z9, Z15
+	VFMADD213PS  cavConstAVX512F32<>+2048(SB), Z9, Z15
+	VFMADD213PS  cavConstAVX512F32<>+1344(SB), Z9, Z15
+	VFMADD213PS  cavConstAVX512F32<>+0(SB), Z9, Z15
+	VFMADD213PS  cavConstAVX512F32<>+0(SB), Z9, Z15
+	VSCALEFPS    Z14, Z15, Z15
+	VCMPPS       $0x0e, cavConstAVX512F32<>+1280(SB), Z8, K1
+	VBLENDMPS    Z15, Z0, K1, Z12
+	VBLENDMPS    Z0, Z15, K1, Z13
+	VPANDQ       cavConstAVX512F32<>+128(SB), Z5, Z5
+	VPXORQ       64(R9), Z5, Z5
+	VMULPS       Z12, Z7, Z7
+	VFMADD213PS  Z13, Z5, Z7
+	VMULPS       64(CX)(DX*2), Z12, Z12
+	VDIVPS       Z7, Z12, Z12
+	VMOVUPS      Z12, 64(SI)
+	VFMADD231PS  Z4, Z12, Z3
+	VMOVUPS      64(BX), Z4
+	VFMADD231PS  Z6, Z12, Z4
+	VMOVUPS      Z4, 64(BX)
+	ADDQ         $0x00000080, AX
+	ADDQ         $0x00000080, CX
+	ADDQ         $0x00000080, BX
+	ADDQ         $0x00000080, SI
+	ADDQ         $0x00000080, DI
+	SUBQ         $0x00000020, R8
+	JMP          cavGAccRowAVX512F32loop
+
+cavGAccRowAVX512F32done:
+	VADDPS        Z3, Z2, Z2
+	VEXTRACTF64X4 $0x01, Z2, Y0
+	VADDPS        Y0, Y2, Y0
+	VEXTRACTF128  $0x01, Y0, X1
+	VADDPS        X1, X0, X1
+	VPERMILPD     $0x01, X1, X0
+	VADDPS        X0, X1, X1
+	VMOVSHDUP     X1, X0
+	VADDPS        X0, X1, X1
+	VMOVSS        X1, ret+128(FP)
+	VZEROUPPER
+	RET
+
+// func cavMagRowAVX512F32(dst []float32, m []float32, g []float32, x []float32, h float32, psi float32, mk float32)
+// Requires: AVX, AVX512F
+TEXT ·cavMagRowAVX512F32(SB), NOSPLIT, $0-108
+	MOVQ         dst_base+0(FP), AX
+	MOVQ         m_base+24(FP), CX
+	MOVQ         g_base+48(FP), DX
+	MOVQ         x_base+72(FP), BX
+	MOVQ         m_len+32(FP), SI
+	VMOVUPS      cavConstAVX512F32<>+2112(SB), Z0
+	VBROADCASTSS h+96(FP), Z1
+	VBROADCASTSS psi+100(FP), Z2
+	VBROADCASTSS mk+104(FP), Z4
+	VMOVUPS      cavConstAVX512F32<>+0(SB), Z3
+	VSUBPS       Z2, Z3, Z3
+
+cavMagRowAVX512F32loop:
+	CMPQ         SI, $0x00000010
+	JL           cavMagRowAVX512F32done
+	VMOVUPS      (DX), Z5
+	VMOVUPS      Z1, Z6
+	VFNMADD231PS (BX), Z5, Z6
+	VPORQ        cavConstAVX512F32<>+128(SB), Z6, Z5
+	VADDPS       Z5, Z5, Z5
+	VMAXPS       Z5, Z0, Z5
+	VMOVUPS      cavConstAVX512F32<>+1536(SB), Z7
+	VFMADD231PS  cavConstAVX512F32<>+1600(SB), Z5, Z7
+	VSUBPS       cavConstAVX512F32<>+1536(SB), Z7, Z7
+	VFNMADD231PS cavConstAVX512F32<>+1664(SB), Z7, Z5
+	VFNMADD231PS cavConstAVX512F32<>+1728(SB), Z7, Z5
+	VMOVUPS      cavConstAVX512F32<>+1792(SB), Z8
+	VFMADD213PS  cavConstAVX512F32<>+1856(SB), Z5, Z8
+	VFMADD213PS  cavConstAVX512F32<>+1920(SB), Z5, Z8
+	VFMADD213PS  cavConstAVX512F32<>+1984(SB), Z5, Z8
+	VFMADD213PS  cavConstAVX512F32<>+2048(SB), Z5, Z8
+	VFMADD213PS  cavConstAVX512F32<>+1344(SB), Z5, Z8
+	VFMADD213PS  cavConstAVX512F32<>+0(SB), Z5, Z8
+	VMULPS       Z5, Z8, Z8
+	VMOVUPS      cavConstAVX512F32<>+0(SB), Z5
+	VSCALEFPS    Z7, Z5, Z5
+	VSUBPS       cavConstAVX512F32<>+0(SB), Z5, Z7
+	VFMADD213PS  Z7, Z5, Z8
+	VADDPS       cavConstAVX512F32<>+2176(SB), Z8, Z5
+	VDIVPS       Z5, Z8, Z8
+	VPANDQ       cavConstAVX512F32<>+192(SB), Z8, Z8
+	VPANDQ       cavConstAVX512F32<>+128(SB), Z6, Z6
+	VPORQ        Z6, Z8, Z8
+	VMULPS       Z3, Z8, Z8
+	VFMADD231PS  (CX), Z2, Z8
+	VMULPS       Z4, Z8, Z8
+	VMOVUPS      Z8, (AX)
+	ADDQ         $0x00000040, AX
+	ADDQ         $0x00000040, CX
+	ADDQ         $0x00000040, DX
+	ADDQ         $0x00000040, BX
+	SUBQ         $0x00000010, SI
+	JMP          cavMagRowAVX512F32loop
+
+cavMagRowAVX512F32done:
+	VZEROUPPER
+	RET
+
+// func cavMagDownRowAVX512F32(dst []float32, m []float32, g []float32, x []float32, b []float32, bc []float32, h float32, psi float32, mk float32)
+// Requires: AVX, AVX512F
+TEXT ·cavMagDownRowAVX512F32(SB), NOSPLIT, $0-156
+	MOVQ         dst_base+0(FP), AX
+	MOVQ         m_base+24(FP), CX
+	MOVQ         g_base+48(FP), DX
+	MOVQ         x_base+72(FP), BX
+	MOVQ         b_base+96(FP), SI
+	MOVQ         bc_base+120(FP), DI
+	MOVQ         m_len+32(FP), R8
+	VMOVUPS      cavConstAVX512F32<>+2112(SB), Z0
+	VBROADCASTSS h+144(FP), Z1
+	VBROADCASTSS psi+148(FP), Z2
+	VBROADCASTSS mk+152(FP), Z4
+	VMOVUPS      cavConstAVX512F32<>+0(SB), Z3
+	VSUBPS       Z2, Z3, Z3
+
+cavMagDownRowAVX512F32loop:
+	CMPQ         R8, $0x00000010
+	JL           cavMagDownRowAVX512F32done
+	VMOVUPS      (DX), Z5
+	VMOVUPS      (SI), Z6
+	VFNMADD231PS (CX), Z5, Z6
+	VMOVUPS      Z6, (DI)
+	VMOVUPS      Z1, Z6
+	VFNMADD231PS (BX), Z5, Z6
+	VPORQ        cavConstAVX512F32<>+128(SB), Z6, Z5
+	VADDPS       Z5, Z5, Z5
+	VMAXPS       Z5, Z0, Z5
+	VMOVUPS      cavConstAVX512F32<>+1536(SB), Z7
+	VFMADD231PS  cavConstAVX512F32<>+1600(SB), Z5, Z7
+	VSUBPS       cavConstAVX512F32<>+1536(SB), Z7, Z7
+	VFNMADD231PS cavConstAVX512F32<>+1664(SB), Z7, Z5
+	VFNMADD231PS cavConstAVX512F32<>+1728(SB), Z7, Z5
+	VMOVUPS      cavConstAVX512F32<>+1792(SB), Z8
+	VFMADD213PS  cavConstAVX512F32<>+1856(SB), Z5, Z8
+	VFMADD213PS  cavConstAVX512F32<>+1920(SB), Z5, Z8
+	VFMADD213PS  cavConstAVX512F32<>+1984(SB), Z5, Z8
+	VFMADD213PS  cavConstAVX512F32<>+2048(SB), Z5, Z8
+	VFMADD213PS  cavConstAVX512F32<>+1344(SB), Z5, Z8
+	VFMADD213PS  cavConstAVX512F32<>+0(SB), Z5, Z8
+	VMULPS       Z5, Z8, Z8
+	VMOVUPS      cavConstAVX512F32<>+0(SB), Z5
+	VSCALEFPS    Z7, Z5, Z5
+	VSUBPS       cavConstAVX512F32<>+0(SB), Z5, Z7
+	VFMADD213PS  Z7, Z5, Z8
+	VADDPS       cavConstAVX512F32<>+2176(SB), Z8, Z5
+	VDIVPS       Z5, Z8, Z8
+	VPANDQ       cavConstAVX512F32<>+192(SB), Z8, Z8
+	VPANDQ       cavConstAVX512F32<>+128(SB), Z6, Z6
+	VPORQ        Z6, Z8, Z8
+	VMULPS       Z3, Z8, Z8
+	VFMADD231PS  (CX), Z2, Z8
+	VMULPS       Z4, Z8, Z8
+	VMOVUPS      Z8, (AX)
+	ADDQ         $0x00000040, AX
+	ADDQ         $0x00000040, CX
+	ADDQ         $0x00000040, DX
+	ADDQ         $0x00000040, BX
+	ADDQ         $0x00000040, SI
+	ADDQ         $0x00000040, DI
+	SUBQ         $0x00000010, R8
+	JMP          cavMagDownRowAVX512F32loop
+
+cavMagDownRowAVX512F32done:
 	VZEROUPPER
 	RET
 
@@ -2997,22 +3649,22 @@ GLOBL cavConstAVX2F64<>(SB), RODATA|NOPTR, $2784
 TEXT ·cavRowAVX2F64(SB), NOSPLIT, $0-96
 	MOVQ         x_base+0(FP), AX
 	MOVQ         prep_base+24(FP), CX
-	MOVQ         acc_base+48(FP), DX
-	MOVQ         x_len+8(FP), BX
-	MOVQ         stride+72(FP), SI
-	SHLQ         $0x03, SI
+	MOVQ         acc_base+48(FP), BX
 	VBROADCASTSD m+80(FP), Y0
+	MOVQ         x_len+8(FP), SI
+	MOVQ         stride+72(FP), DX
+	SHLQ         $0x03, DX
 	VMOVUPD      cavConstAVX2F64<>+0(SB), Y1
 	VMOVUPD      cavConstAVX2F64<>+32(SB), Y2
 	VXORPS       Y3, Y3, Y3
 
 cavRowAVX2F64loop:
-	CMPQ         BX, $0x00
+	CMPQ         SI, $0x00
 	JLE          cavRowAVX2F64done
 	VMOVUPD      (AX), Y4
 	VMULPD       Y0, Y4, Y5
 	VSUBPD       (CX), Y5, Y5
-	VMULPD       (CX)(SI*1), Y5, Y5
+	VMULPD       (CX)(DX*1), Y5, Y5
 	VANDPS       cavConstAVX2F64<>+96(SB), Y5, Y6
 	VMULPD       cavConstAVX2F64<>+128(SB), Y6, Y6
 	VADDPD       Y2, Y6, Y7
@@ -3052,9 +3704,9 @@ cavRowAVX2F64loop:
 	VADDPD       Y8, Y8, Y7
 	VFMADD213PD  cavConstAVX2F64<>+1120(SB), Y7, Y6
 	VMULPD       Y8, Y6, Y6
-	LEAQ         (CX)(SI*2), DI
-	ADDQ         SI, DI
-	VMOVUPD      (CX)(SI*4), Y7
+	LEAQ         (CX)(DX*2), DI
+	ADDQ         DX, DI
+	VMOVUPD      (CX)(DX*4), Y7
 	VXORPS       Y8, Y8, Y8
 	VBLENDVPD    Y5, Y8, Y7, Y7
 	VMULPD       cavConstAVX2F64<>+1184(SB), Y5, Y8
@@ -3090,16 +3742,16 @@ cavRowAVX2F64loop:
 	VXORPS       (DI), Y5, Y5
 	VMULPD       Y8, Y6, Y6
 	VFMADD213PD  Y7, Y5, Y6
-	VMULPD       (CX)(SI*2), Y8, Y8
+	VMULPD       (CX)(DX*2), Y8, Y8
 	VDIVPD       Y6, Y8, Y8
 	VFMADD231PD  Y4, Y8, Y3
-	VMOVUPD      (DX), Y4
+	VMOVUPD      (BX), Y4
 	VFMADD231PD  Y0, Y8, Y4
-	VMOVUPD      Y4, (DX)
+	VMOVUPD      Y4, (BX)
 	ADDQ         $0x00000020, AX
 	ADDQ         $0x00000020, CX
-	ADDQ         $0x00000020, DX
-	SUBQ         $0x00000004, BX
+	ADDQ         $0x00000020, BX
+	SUBQ         $0x00000004, SI
 	JMP          cavRowAVX2F64loop
 
 cavRowAVX2F64done:
@@ -3115,22 +3767,22 @@ cavRowAVX2F64done:
 // Requires: AVX, AVX2, FMA3
 TEXT ·cavGRowAVX2F64(SB), NOSPLIT, $0-104
 	MOVQ    x_base+0(FP), AX
-	MOVQ    m_base+24(FP), CX
-	MOVQ    prep_base+48(FP), DX
+	MOVQ    prep_base+48(FP), CX
 	MOVQ    g_base+72(FP), BX
-	MOVQ    x_len+8(FP), SI
-	MOVQ    stride+96(FP), DI
-	SHLQ    $0x03, DI
+	MOVQ    m_base+24(FP), SI
+	MOVQ    x_len+8(FP), DI
+	MOVQ    stride+96(FP), DX
+	SHLQ    $0x03, DX
 	VMOVUPD cavConstAVX2F64<>+0(SB), Y0
 	VMOVUPD cavConstAVX2F64<>+32(SB), Y1
 
 cavGRowAVX2F64loop:
-	CMPQ         SI, $0x00
+	CMPQ         DI, $0x00
 	JLE          cavGRowAVX2F64done
 	VMOVUPD      (AX), Y2
-	VMULPD       (CX), Y2, Y2
-	VSUBPD       (DX), Y2, Y2
-	VMULPD       (DX)(DI*1), Y2, Y2
+	VMULPD       (SI), Y2, Y2
+	VSUBPD       (CX), Y2, Y2
+	VMULPD       (CX)(DX*1), Y2, Y2
 	VANDPS       cavConstAVX2F64<>+96(SB), Y2, Y3
 	VMULPD       cavConstAVX2F64<>+128(SB), Y3, Y3
 	VADDPD       Y1, Y3, Y4
@@ -3170,9 +3822,9 @@ cavGRowAVX2F64loop:
 	VADDPD       Y5, Y5, Y4
 	VFMADD213PD  cavConstAVX2F64<>+1120(SB), Y4, Y3
 	VMULPD       Y5, Y3, Y3
-	LEAQ         (DX)(DI*2), R8
-	ADDQ         DI, R8
-	VMOVUPD      (DX)(DI*4), Y4
+	LEAQ         (CX)(DX*2), R8
+	ADDQ         DX, R8
+	VMOVUPD      (CX)(DX*4), Y4
 	VXORPS       Y5, Y5, Y5
 	VBLENDVPD    Y2, Y5, Y4, Y4
 	VMULPD       cavConstAVX2F64<>+1184(SB), Y2, Y5
@@ -3208,17 +3860,280 @@ cavGRowAVX2F64loop:
 	VXORPS       (R8), Y2, Y2
 	VMULPD       Y5, Y3, Y3
 	VFMADD213PD  Y4, Y2, Y3
-	VMULPD       (DX)(DI*2), Y5, Y5
+	VMULPD       (CX)(DX*2), Y5, Y5
 	VDIVPD       Y3, Y5, Y5
 	VMOVUPD      Y5, (BX)
+	ADDQ         $0x00000020, AX
+	ADDQ         $0x00000020, CX
+	ADDQ         $0x00000020, BX
+	ADDQ         $0x00000020, SI
+	SUBQ         $0x00000004, DI
+	JMP          cavGRowAVX2F64loop
+
+cavGRowAVX2F64done:
+	VZEROUPPER
+	RET
+
+// func cavGAccRowAVX2F64(x []float64, m []float64, prep []float64, acc []float64, g []float64, stride int) float64
+// Requires: AVX, AVX2, FMA3
+TEXT ·cavGAccRowAVX2F64(SB), NOSPLIT, $0-136
+	MOVQ    x_base+0(FP), AX
+	MOVQ    prep_base+48(FP), CX
+	MOVQ    acc_base+72(FP), BX
+	MOVQ    g_base+96(FP), SI
+	MOVQ    m_base+24(FP), DI
+	MOVQ    x_len+8(FP), R8
+	MOVQ    stride+120(FP), DX
+	SHLQ    $0x03, DX
+	VMOVUPD cavConstAVX2F64<>+0(SB), Y0
+	VMOVUPD cavConstAVX2F64<>+32(SB), Y1
+	VXORPS  Y2, Y2, Y2
+
+cavGAccRowAVX2F64loop:
+	CMPQ         R8, $0x00
+	JLE          cavGAccRowAVX2F64done
+	VMOVUPD      (AX), Y3
+	VMOVUPD      (DI), Y5
+	VMULPD       Y5, Y3, Y4
+	VSUBPD       (CX), Y4, Y4
+	VMULPD       (CX)(DX*1), Y4, Y4
+	VANDPS       cavConstAVX2F64<>+96(SB), Y4, Y6
+	VMULPD       cavConstAVX2F64<>+128(SB), Y6, Y6
+	VADDPD       Y1, Y6, Y7
+	VDIVPD       Y7, Y0, Y8
+	VSUBPD       Y6, Y1, Y7
+	VMULPD       Y8, Y7, Y7
+	VMOVUPD      cavConstAVX2F64<>+160(SB), Y6
+	VFMADD213PD  cavConstAVX2F64<>+192(SB), Y7, Y6
+	VFMADD213PD  cavConstAVX2F64<>+224(SB), Y7, Y6
+	VFMADD213PD  cavConstAVX2F64<>+256(SB), Y7, Y6
+	VFMADD213PD  cavConstAVX2F64<>+288(SB), Y7, Y6
+	VFMADD213PD  cavConstAVX2F64<>+320(SB), Y7, Y6
+	VFMADD213PD  cavConstAVX2F64<>+352(SB), Y7, Y6
+	VFMADD213PD  cavConstAVX2F64<>+384(SB), Y7, Y6
+	VFMADD213PD  cavConstAVX2F64<>+416(SB), Y7, Y6
+	VFMADD213PD  cavConstAVX2F64<>+448(SB), Y7, Y6
+	VFMADD213PD  cavConstAVX2F64<>+480(SB), Y7, Y6
+	VFMADD213PD  cavConstAVX2F64<>+512(SB), Y7, Y6
+	VFMADD213PD  cavConstAVX2F64<>+544(SB), Y7, Y6
+	VFMADD213PD  cavConstAVX2F64<>+576(SB), Y7, Y6
+	VFMADD213PD  cavConstAVX2F64<>+608(SB), Y7, Y6
+	VFMADD213PD  cavConstAVX2F64<>+640(SB), Y7, Y6
+	VFMADD213PD  cavConstAVX2F64<>+672(SB), Y7, Y6
+	VFMADD213PD  cavConstAVX2F64<>+704(SB), Y7, Y6
+	VFMADD213PD  cavConstAVX2F64<>+736(SB), Y7, Y6
+	VFMADD213PD  cavConstAVX2F64<>+768(SB), Y7, Y6
+	VFMADD213PD  cavConstAVX2F64<>+800(SB), Y7, Y6
+	VFMADD213PD  cavConstAVX2F64<>+832(SB), Y7, Y6
+	VFMADD213PD  cavConstAVX2F64<>+864(SB), Y7, Y6
+	VFMADD213PD  cavConstAVX2F64<>+896(SB), Y7, Y6
+	VFMADD213PD  cavConstAVX2F64<>+928(SB), Y7, Y6
+	VFMADD213PD  cavConstAVX2F64<>+960(SB), Y7, Y6
+	VFMADD213PD  cavConstAVX2F64<>+992(SB), Y7, Y6
+	VFMADD213PD  cavConstAVX2F64<>+1024(SB), Y7, Y6
+	VFMADD213PD  cavConstAVX2F64<>+1056(SB), Y7, Y6
+	VFMADD213PD  cavConstAVX2F64<>+1088(SB), Y7, Y6
+	VADDPD       Y8, Y8, Y7
+	VFMADD213PD  cavConstAVX2F64<>+1120(SB), Y7, Y6
+	VMULPD       Y8, Y6, Y6
+	LEAQ         (CX)(DX*2), R9
+	ADDQ         DX, R9
+	VMOVUPD      (CX)(DX*4), Y7
+	VXORPS       Y8, Y8, Y8
+	VBLENDVPD    Y4, Y8, Y7, Y7
+	VMULPD       cavConstAVX2F64<>+1184(SB), Y4, Y8
+	VFMADD231PD  Y8, Y4, Y7
+	VADDPD       cavConstAVX2F64<>+1216(SB), Y7, Y7
+	VORPS        cavConstAVX2F64<>+64(SB), Y7, Y8
+	VCMPPD       $0x0d, cavConstAVX2F64<>+1248(SB), Y8, Y9
+	VMAXPD       cavConstAVX2F64<>+1248(SB), Y8, Y8
+	VMOVUPD      cavConstAVX2F64<>+1280(SB), Y10
+	VFMADD231PD  cavConstAVX2F64<>+1312(SB), Y8, Y10
+	VSUBPD       cavConstAVX2F64<>+1280(SB), Y10, Y11
+	VFNMADD231PD cavConstAVX2F64<>+1344(SB), Y11, Y8
+	VFNMADD231PD cavConstAVX2F64<>+1376(SB), Y11, Y8
+	VMOVUPD      cavConstAVX2F64<>+1408(SB), Y11
+	VFMADD213PD  cavConstAVX2F64<>+1440(SB), Y8, Y11
+	VFMADD213PD  cavConstAVX2F64<>+1472(SB), Y8, Y11
+	VFMADD213PD  cavConstAVX2F64<>+1504(SB), Y8, Y11
+	VFMADD213PD  cavConstAVX2F64<>+1536(SB), Y8, Y11
+	VFMADD213PD  cavConstAVX2F64<>+1568(SB), Y8, Y11
+	VFMADD213PD  cavConstAVX2F64<>+1600(SB), Y8, Y11
+	VFMADD213PD  cavConstAVX2F64<>+1632(SB), Y8, Y11
+	VFMADD213PD  cavConstAVX2F64<>+1664(SB), Y8, Y11
+	VFMADD213PD  cavConstAVX2F64<>+1184(SB), Y8, Y11
+	VFMADD213PD  cavConstAVX2F64<>+0(SB), Y8, Y11
+	VFMADD213PD  cavConstAVX2F64<>+0(SB), Y8, Y11
+	VPADDQ       cavConstAVX2F64<>+1696(SB), Y10, Y10
+	VPSLLQ       $0x34, Y10, Y10
+	VMULPD       Y10, Y11, Y11
+	VANDPS       Y9, Y11, Y11
+	VBLENDVPD    Y7, Y0, Y11, Y8
+	VBLENDVPD    Y7, Y11, Y0, Y7
+	VANDPS       cavConstAVX2F64<>+64(SB), Y4, Y4
+	VXORPS       (R9), Y4, Y4
+	VMULPD       Y8, Y6, Y6
+	VFMADD213PD  Y7, Y4, Y6
+	VMULPD       (CX)(DX*2), Y8, Y8
+	VDIVPD       Y6, Y8, Y8
+	VMOVUPD      Y8, (SI)
+	VFMADD231PD  Y3, Y8, Y2
+	VMOVUPD      (BX), Y3
+	VFMADD231PD  Y5, Y8, Y3
+	VMOVUPD      Y3, (BX)
+	ADDQ         $0x00000020, AX
+	ADDQ         $0x00000020, CX
+	ADDQ         $0x00000020, BX
+	ADDQ         $0x00000020, SI
+	ADDQ         $0x00000020, DI
+	SUBQ         $0x00000004, R8
+	JMP          cavGAccRowAVX2F64loop
+
+cavGAccRowAVX2F64done:
+	VEXTRACTF128 $0x01, Y2, X0
+	VADDPD       X0, X2, X0
+	VPERMILPD    $0x01, X0, X1
+	VADDPD       X1, X0, X0
+	VMOVSD       X0, ret+128(FP)
+	VZEROUPPER
+	RET
+
+// func cavMagRowAVX2F64(dst []float64, m []float64, g []float64, x []float64, h float64, psi float64, mk float64)
+// Requires: AVX, AVX2, FMA3
+TEXT ·cavMagRowAVX2F64(SB), NOSPLIT, $0-120
+	MOVQ         dst_base+0(FP), AX
+	MOVQ         m_base+24(FP), CX
+	MOVQ         g_base+48(FP), DX
+	MOVQ         x_base+72(FP), BX
+	MOVQ         m_len+32(FP), SI
+	VMOVUPD      cavConstAVX2F64<>+1728(SB), Y0
+	VBROADCASTSD h+96(FP), Y1
+	VBROADCASTSD psi+104(FP), Y2
+	VBROADCASTSD mk+112(FP), Y4
+	VMOVUPD      cavConstAVX2F64<>+0(SB), Y3
+	VSUBPD       Y2, Y3, Y3
+
+cavMagRowAVX2F64loop:
+	CMPQ         SI, $0x00000004
+	JL           cavMagRowAVX2F64done
+	VMOVUPD      (DX), Y5
+	VMOVUPD      Y1, Y6
+	VFNMADD231PD (BX), Y5, Y6
+	VORPS        cavConstAVX2F64<>+64(SB), Y6, Y5
+	VADDPD       Y5, Y5, Y5
+	VMAXPD       Y5, Y0, Y5
+	VMOVUPD      cavConstAVX2F64<>+1280(SB), Y7
+	VFMADD231PD  cavConstAVX2F64<>+1312(SB), Y5, Y7
+	VSUBPD       cavConstAVX2F64<>+1280(SB), Y7, Y8
+	VFNMADD231PD cavConstAVX2F64<>+1344(SB), Y8, Y5
+	VFNMADD231PD cavConstAVX2F64<>+1376(SB), Y8, Y5
+	VMOVUPD      cavConstAVX2F64<>+1760(SB), Y8
+	VFMADD213PD  cavConstAVX2F64<>+1408(SB), Y5, Y8
+	VFMADD213PD  cavConstAVX2F64<>+1440(SB), Y5, Y8
+	VFMADD213PD  cavConstAVX2F64<>+1472(SB), Y5, Y8
+	VFMADD213PD  cavConstAVX2F64<>+1504(SB), Y5, Y8
+	VFMADD213PD  cavConstAVX2F64<>+1536(SB), Y5, Y8
+	VFMADD213PD  cavConstAVX2F64<>+1568(SB), Y5, Y8
+	VFMADD213PD  cavConstAVX2F64<>+1600(SB), Y5, Y8
+	VFMADD213PD  cavConstAVX2F64<>+1632(SB), Y5, Y8
+	VFMADD213PD  cavConstAVX2F64<>+1664(SB), Y5, Y8
+	VFMADD213PD  cavConstAVX2F64<>+1184(SB), Y5, Y8
+	VFMADD213PD  cavConstAVX2F64<>+0(SB), Y5, Y8
+	VMULPD       Y5, Y8, Y8
+	VPADDQ       cavConstAVX2F64<>+1696(SB), Y7, Y7
+	VPSLLQ       $0x34, Y7, Y5
+	VSUBPD       cavConstAVX2F64<>+0(SB), Y5, Y7
+	VFMADD213PD  Y7, Y5, Y8
+	VADDPD       cavConstAVX2F64<>+1792(SB), Y8, Y5
+	VDIVPD       Y5, Y8, Y8
+	VANDPS       cavConstAVX2F64<>+96(SB), Y8, Y8
+	VANDPS       cavConstAVX2F64<>+64(SB), Y6, Y6
+	VORPS        Y6, Y8, Y8
+	VMULPD       Y3, Y8, Y8
+	VFMADD231PD  (CX), Y2, Y8
+	VMULPD       Y4, Y8, Y8
+	VMOVUPD      Y8, (AX)
 	ADDQ         $0x00000020, AX
 	ADDQ         $0x00000020, CX
 	ADDQ         $0x00000020, DX
 	ADDQ         $0x00000020, BX
 	SUBQ         $0x00000004, SI
-	JMP          cavGRowAVX2F64loop
+	JMP          cavMagRowAVX2F64loop
 
-cavGRowAVX2F64done:
+cavMagRowAVX2F64done:
+	VZEROUPPER
+	RET
+
+// func cavMagDownRowAVX2F64(dst []float64, m []float64, g []float64, x []float64, b []float64, bc []float64, h float64, psi float64, mk float64)
+// Requires: AVX, AVX2, FMA3
+TEXT ·cavMagDownRowAVX2F64(SB), NOSPLIT, $0-168
+	MOVQ         dst_base+0(FP), AX
+	MOVQ         m_base+24(FP), CX
+	MOVQ         g_base+48(FP), DX
+	MOVQ         x_base+72(FP), BX
+	MOVQ         b_base+96(FP), SI
+	MOVQ         bc_base+120(FP), DI
+	MOVQ         m_len+32(FP), R8
+	VMOVUPD      cavConstAVX2F64<>+1728(SB), Y0
+	VBROADCASTSD h+144(FP), Y1
+	VBROADCASTSD psi+152(FP), Y2
+	VBROADCASTSD mk+160(FP), Y4
+	VMOVUPD      cavConstAVX2F64<>+0(SB), Y3
+	VSUBPD       Y2, Y3, Y3
+
+cavMagDownRowAVX2F64loop:
+	CMPQ         R8, $0x00000004
+	JL           cavMagDownRowAVX2F64done
+	VMOVUPD      (DX), Y5
+	VMOVUPD      (SI), Y6
+	VFNMADD231PD (CX), Y5, Y6
+	VMOVUPD      Y6, (DI)
+	VMOVUPD      Y1, Y6
+	VFNMADD231PD (BX), Y5, Y6
+	VORPS        cavConstAVX2F64<>+64(SB), Y6, Y5
+	VADDPD       Y5, Y5, Y5
+	VMAXPD       Y5, Y0, Y5
+	VMOVUPD      cavConstAVX2F64<>+1280(SB), Y7
+	VFMADD231PD  cavConstAVX2F64<>+1312(SB), Y5, Y7
+	VSUBPD       cavConstAVX2F64<>+1280(SB), Y7, Y8
+	VFNMADD231PD cavConstAVX2F64<>+1344(SB), Y8, Y5
+	VFNMADD231PD cavConstAVX2F64<>+1376(SB), Y8, Y5
+	VMOVUPD      cavConstAVX2F64<>+1760(SB), Y8
+	VFMADD213PD  cavConstAVX2F64<>+1408(SB), Y5, Y8
+	VFMADD213PD  cavConstAVX2F64<>+1440(SB), Y5, Y8
+	VFMADD213PD  cavConstAVX2F64<>+1472(SB), Y5, Y8
+	VFMADD213PD  cavConstAVX2F64<>+1504(SB), Y5, Y8
+	VFMADD213PD  cavConstAVX2F64<>+1536(SB), Y5, Y8
+	VFMADD213PD  cavConstAVX2F64<>+1568(SB), Y5, Y8
+	VFMADD213PD  cavConstAVX2F64<>+1600(SB), Y5, Y8
+	VFMADD213PD  cavConstAVX2F64<>+1632(SB), Y5, Y8
+	VFMADD213PD  cavConstAVX2F64<>+1664(SB), Y5, Y8
+	VFMADD213PD  cavConstAVX2F64<>+1184(SB), Y5, Y8
+	VFMADD213PD  cavConstAVX2F64<>+0(SB), Y5, Y8
+	VMULPD       Y5, Y8, Y8
+	VPADDQ       cavConstAVX2F64<>+1696(SB), Y7, Y7
+	VPSLLQ       $0x34, Y7, Y5
+	VSUBPD       cavConstAVX2F64<>+0(SB), Y5, Y7
+	VFMADD213PD  Y7, Y5, Y8
+	VADDPD       cavConstAVX2F64<>+1792(SB), Y8, Y5
+	VDIVPD       Y5, Y8, Y8
+	VANDPS       cavConstAVX2F64<>+96(SB), Y8, Y8
+	VANDPS       cavConstAVX2F64<>+64(SB), Y6, Y6
+	VORPS        Y6, Y8, Y8
+	VMULPD       Y3, Y8, Y8
+	VFMADD231PD  (CX), Y2, Y8
+	VMULPD       Y4, Y8, Y8
+	VMOVUPD      Y8, (AX)
+	ADDQ         $0x00000020, AX
+	ADDQ         $0x00000020, CX
+	ADDQ         $0x00000020, DX
+	ADDQ         $0x00000020, BX
+	ADDQ         $0x00000020, SI
+	ADDQ         $0x00000020, DI
+	SUBQ         $0x00000004, R8
+	JMP          cavMagDownRowAVX2F64loop
+
+cavMagDownRowAVX2F64done:
 	VZEROUPPER
 	RET
 
@@ -3879,22 +4794,22 @@ GLOBL cavConstAVX2F32<>(SB), RODATA|NOPTR, $1760
 TEXT ·cavRowAVX2F32(SB), NOSPLIT, $0-92
 	MOVQ         x_base+0(FP), AX
 	MOVQ         prep_base+24(FP), CX
-	MOVQ         acc_base+48(FP), DX
-	MOVQ         x_len+8(FP), BX
-	MOVQ         stride+72(FP), SI
-	SHLQ         $0x02, SI
+	MOVQ         acc_base+48(FP), BX
 	VBROADCASTSS m+80(FP), Y0
+	MOVQ         x_len+8(FP), SI
+	MOVQ         stride+72(FP), DX
+	SHLQ         $0x02, DX
 	VMOVUPS      cavConstAVX2F32<>+0(SB), Y1
 	VMOVUPS      cavConstAVX2F32<>+32(SB), Y2
 	VXORPS       Y3, Y3, Y3
 
 cavRowAVX2F32loop:
-	CMPQ         BX, $0x00
+	CMPQ         SI, $0x00
 	JLE          cavRowAVX2F32done
 	VMOVUPS      (AX), Y4
 	VMULPS       Y0, Y4, Y5
 	VSUBPS       (CX), Y5, Y5
-	VMULPS       (CX)(SI*1), Y5, Y5
+	VMULPS       (CX)(DX*1), Y5, Y5
 	VANDPS       cavConstAVX2F32<>+96(SB), Y5, Y6
 	VMULPS       cavConstAVX2F32<>+128(SB), Y6, Y6
 	VADDPS       Y2, Y6, Y7
@@ -3918,9 +4833,9 @@ cavRowAVX2F32loop:
 	VADDPS       Y8, Y8, Y7
 	VFMADD213PS  cavConstAVX2F32<>+608(SB), Y7, Y6
 	VMULPS       Y8, Y6, Y6
-	LEAQ         (CX)(SI*2), DI
-	ADDQ         SI, DI
-	VMOVUPS      (CX)(SI*4), Y7
+	LEAQ         (CX)(DX*2), DI
+	ADDQ         DX, DI
+	VMOVUPS      (CX)(DX*4), Y7
 	VXORPS       Y8, Y8, Y8
 	VBLENDVPS    Y5, Y8, Y7, Y7
 	VMULPS       cavConstAVX2F32<>+672(SB), Y5, Y8
@@ -3952,16 +4867,16 @@ cavRowAVX2F32loop:
 	VXORPS       (DI), Y5, Y5
 	VMULPS       Y8, Y6, Y6
 	VFMADD213PS  Y7, Y5, Y6
-	VMULPS       (CX)(SI*2), Y8, Y8
+	VMULPS       (CX)(DX*2), Y8, Y8
 	VDIVPS       Y6, Y8, Y8
 	VFMADD231PS  Y4, Y8, Y3
-	VMOVUPS      (DX), Y4
+	VMOVUPS      (BX), Y4
 	VFMADD231PS  Y0, Y8, Y4
-	VMOVUPS      Y4, (DX)
+	VMOVUPS      Y4, (BX)
 	ADDQ         $0x00000020, AX
 	ADDQ         $0x00000020, CX
-	ADDQ         $0x00000020, DX
-	SUBQ         $0x00000008, BX
+	ADDQ         $0x00000020, BX
+	SUBQ         $0x00000008, SI
 	JMP          cavRowAVX2F32loop
 
 cavRowAVX2F32done:
@@ -3979,22 +4894,22 @@ cavRowAVX2F32done:
 // Requires: AVX, AVX2, FMA3
 TEXT ·cavGRowAVX2F32(SB), NOSPLIT, $0-104
 	MOVQ    x_base+0(FP), AX
-	MOVQ    m_base+24(FP), CX
-	MOVQ    prep_base+48(FP), DX
+	MOVQ    prep_base+48(FP), CX
 	MOVQ    g_base+72(FP), BX
-	MOVQ    x_len+8(FP), SI
-	MOVQ    stride+96(FP), DI
-	SHLQ    $0x02, DI
+	MOVQ    m_base+24(FP), SI
+	MOVQ    x_len+8(FP), DI
+	MOVQ    stride+96(FP), DX
+	SHLQ    $0x02, DX
 	VMOVUPS cavConstAVX2F32<>+0(SB), Y0
 	VMOVUPS cavConstAVX2F32<>+32(SB), Y1
 
 cavGRowAVX2F32loop:
-	CMPQ         SI, $0x00
+	CMPQ         DI, $0x00
 	JLE          cavGRowAVX2F32done
 	VMOVUPS      (AX), Y2
-	VMULPS       (CX), Y2, Y2
-	VSUBPS       (DX), Y2, Y2
-	VMULPS       (DX)(DI*1), Y2, Y2
+	VMULPS       (SI), Y2, Y2
+	VSUBPS       (CX), Y2, Y2
+	VMULPS       (CX)(DX*1), Y2, Y2
 	VANDPS       cavConstAVX2F32<>+96(SB), Y2, Y3
 	VMULPS       cavConstAVX2F32<>+128(SB), Y3, Y3
 	VADDPS       Y1, Y3, Y4
@@ -4018,9 +4933,9 @@ cavGRowAVX2F32loop:
 	VADDPS       Y5, Y5, Y4
 	VFMADD213PS  cavConstAVX2F32<>+608(SB), Y4, Y3
 	VMULPS       Y5, Y3, Y3
-	LEAQ         (DX)(DI*2), R8
-	ADDQ         DI, R8
-	VMOVUPS      (DX)(DI*4), Y4
+	LEAQ         (CX)(DX*2), R8
+	ADDQ         DX, R8
+	VMOVUPS      (CX)(DX*4), Y4
 	VXORPS       Y5, Y5, Y5
 	VBLENDVPS    Y2, Y5, Y4, Y4
 	VMULPS       cavConstAVX2F32<>+672(SB), Y2, Y5
@@ -4052,17 +4967,252 @@ cavGRowAVX2F32loop:
 	VXORPS       (R8), Y2, Y2
 	VMULPS       Y5, Y3, Y3
 	VFMADD213PS  Y4, Y2, Y3
-	VMULPS       (DX)(DI*2), Y5, Y5
+	VMULPS       (CX)(DX*2), Y5, Y5
 	VDIVPS       Y3, Y5, Y5
 	VMOVUPS      Y5, (BX)
+	ADDQ         $0x00000020, AX
+	ADDQ         $0x00000020, CX
+	ADDQ         $0x00000020, BX
+	ADDQ         $0x00000020, SI
+	SUBQ         $0x00000008, DI
+	JMP          cavGRowAVX2F32loop
+
+cavGRowAVX2F32done:
+	VZEROUPPER
+	RET
+
+// func cavGAccRowAVX2F32(x []float32, m []float32, prep []float32, acc []float32, g []float32, stride int) float32
+// Requires: AVX, AVX2, FMA3
+TEXT ·cavGAccRowAVX2F32(SB), NOSPLIT, $0-132
+	MOVQ    x_base+0(FP), AX
+	MOVQ    prep_base+48(FP), CX
+	MOVQ    acc_base+72(FP), BX
+	MOVQ    g_base+96(FP), SI
+	MOVQ    m_base+24(FP), DI
+	MOVQ    x_len+8(FP), R8
+	MOVQ    stride+120(FP), DX
+	SHLQ    $0x02, DX
+	VMOVUPS cavConstAVX2F32<>+0(SB), Y0
+	VMOVUPS cavConstAVX2F32<>+32(SB), Y1
+	VXORPS  Y2, Y2, Y2
+
+cavGAccRowAVX2F32loop:
+	CMPQ         R8, $0x00
+	JLE          cavGAccRowAVX2F32done
+	VMOVUPS      (AX), Y3
+	VMOVUPS      (DI), Y5
+	VMULPS       Y5, Y3, Y4
+	VSUBPS       (CX), Y4, Y4
+	VMULPS       (CX)(DX*1), Y4, Y4
+	VANDPS       cavConstAVX2F32<>+96(SB), Y4, Y6
+	VMULPS       cavConstAVX2F32<>+128(SB), Y6, Y6
+	VADDPS       Y1, Y6, Y7
+	VDIVPS       Y7, Y0, Y8
+	VSUBPS       Y6, Y1, Y7
+	VMULPS       Y8, Y7, Y7
+	VMOVUPS      cavConstAVX2F32<>+160(SB), Y6
+	VFMADD213PS  cavConstAVX2F32<>+192(SB), Y7, Y6
+	VFMADD213PS  cavConstAVX2F32<>+224(SB), Y7, Y6
+	VFMADD213PS  cavConstAVX2F32<>+256(SB), Y7, Y6
+	VFMADD213PS  cavConstAVX2F32<>+288(SB), Y7, Y6
+	VFMADD213PS  cavConstAVX2F32<>+320(SB), Y7, Y6
+	VFMADD213PS  cavConstAVX2F32<>+352(SB), Y7, Y6
+	VFMADD213PS  cavConstAVX2F32<>+384(SB), Y7, Y6
+	VFMADD213PS  cavConstAVX2F32<>+416(SB), Y7, Y6
+	VFMADD213PS  cavConstAVX2F32<>+448(SB), Y7, Y6
+	VFMADD213PS  cavConstAVX2F32<>+480(SB), Y7, Y6
+	VFMADD213PS  cavConstAVX2F32<>+512(SB), Y7, Y6
+	VFMADD213PS  cavConstAVX2F32<>+544(SB), Y7, Y6
+	VFMADD213PS  cavConstAVX2F32<>+576(SB), Y7, Y6
+	VADDPS       Y8, Y8, Y7
+	VFMADD213PS  cavConstAVX2F32<>+608(SB), Y7, Y6
+	VMULPS       Y8, Y6, Y6
+	LEAQ         (CX)(DX*2), R9
+	ADDQ         DX, R9
+	VMOVUPS      (CX)(DX*4), Y7
+	VXORPS       Y8, Y8, Y8
+	VBLENDVPS    Y4, Y8, Y7, Y7
+	VMULPS       cavConstAVX2F32<>+672(SB), Y4, Y8
+	VFMADD231PS  Y8, Y4, Y7
+	VADDPS       cavConstAVX2F32<>+704(SB), Y7, Y7
+	VORPS        cavConstAVX2F32<>+64(SB), Y7, Y8
+	VCMPPS       $0x0d, cavConstAVX2F32<>+736(SB), Y8, Y9
+	VMAXPS       cavConstAVX2F32<>+736(SB), Y8, Y8
+	VMOVUPS      cavConstAVX2F32<>+768(SB), Y10
+	VFMADD231PS  cavConstAVX2F32<>+800(SB), Y8, Y10
+	VSUBPS       cavConstAVX2F32<>+768(SB), Y10, Y11
+	VFNMADD231PS cavConstAVX2F32<>+832(SB), Y11, Y8
+	VFNMADD231PS cavConstAVX2F32<>+864(SB), Y11, Y8
+	VMOVUPS      cavConstAVX2F32<>+896(SB), Y11
+	VFMADD213PS  cavConstAVX2F32<>+928(SB), Y8, Y11
+	VFMADD213PS  cavConstAVX2F32<>+960(SB), Y8, Y11
+	VFMADD213PS  cavConstAVX2F32<>+992(SB), Y8, Y11
+	VFMADD213PS  cavConstAVX2F32<>+1024(SB), Y8, Y11
+	VFMADD213PS  cavConstAVX2F32<>+672(SB), Y8, Y11
+	VFMADD213PS  cavConstAVX2F32<>+0(SB), Y8, Y11
+	VFMADD213PS  cavConstAVX2F32<>+0(SB), Y8, Y11
+	VPADDD       cavConstAVX2F32<>+1056(SB), Y10, Y10
+	VPSLLD       $0x17, Y10, Y10
+	VMULPS       Y10, Y11, Y11
+	VANDPS       Y9, Y11, Y11
+	VBLENDVPS    Y7, Y0, Y11, Y8
+	VBLENDVPS    Y7, Y11, Y0, Y7
+	VANDPS       cavConstAVX2F32<>+64(SB), Y4, Y4
+	VXORPS       (R9), Y4, Y4
+	VMULPS       Y8, Y6, Y6
+	VFMADD213PS  Y7, Y4, Y6
+	VMULPS       (CX)(DX*2), Y8, Y8
+	VDIVPS       Y6, Y8, Y8
+	VMOVUPS      Y8, (SI)
+	VFMADD231PS  Y3, Y8, Y2
+	VMOVUPS      (BX), Y3
+	VFMADD231PS  Y5, Y8, Y3
+	VMOVUPS      Y3, (BX)
+	ADDQ         $0x00000020, AX
+	ADDQ         $0x00000020, CX
+	ADDQ         $0x00000020, BX
+	ADDQ         $0x00000020, SI
+	ADDQ         $0x00000020, DI
+	SUBQ         $0x00000008, R8
+	JMP          cavGAccRowAVX2F32loop
+
+cavGAccRowAVX2F32done:
+	VEXTRACTF128 $0x01, Y2, X0
+	VADDPS       X0, X2, X0
+	VPERMILPD    $0x01, X0, X1
+	VADDPS       X1, X0, X0
+	VMOVSHDUP    X0, X1
+	VADDPS       X1, X0, X0
+	VMOVSS       X0, ret+128(FP)
+	VZEROUPPER
+	RET
+
+// func cavMagRowAVX2F32(dst []float32, m []float32, g []float32, x []float32, h float32, psi float32, mk float32)
+// Requires: AVX, AVX2, FMA3
+TEXT ·cavMagRowAVX2F32(SB), NOSPLIT, $0-108
+	MOVQ         dst_base+0(FP), AX
+	MOVQ         m_base+24(FP), CX
+	MOVQ         g_base+48(FP), DX
+	MOVQ         x_base+72(FP), BX
+	MOVQ         m_len+32(FP), SI
+	VMOVUPS      cavConstAVX2F32<>+1088(SB), Y0
+	VBROADCASTSS h+96(FP), Y1
+	VBROADCASTSS psi+100(FP), Y2
+	VBROADCASTSS mk+104(FP), Y4
+	VMOVUPS      cavConstAVX2F32<>+0(SB), Y3
+	VSUBPS       Y2, Y3, Y3
+
+cavMagRowAVX2F32loop:
+	CMPQ         SI, $0x00000008
+	JL           cavMagRowAVX2F32done
+	VMOVUPS      (DX), Y5
+	VMOVUPS      Y1, Y6
+	VFNMADD231PS (BX), Y5, Y6
+	VORPS        cavConstAVX2F32<>+64(SB), Y6, Y5
+	VADDPS       Y5, Y5, Y5
+	VMAXPS       Y5, Y0, Y5
+	VMOVUPS      cavConstAVX2F32<>+768(SB), Y7
+	VFMADD231PS  cavConstAVX2F32<>+800(SB), Y5, Y7
+	VSUBPS       cavConstAVX2F32<>+768(SB), Y7, Y8
+	VFNMADD231PS cavConstAVX2F32<>+832(SB), Y8, Y5
+	VFNMADD231PS cavConstAVX2F32<>+864(SB), Y8, Y5
+	VMOVUPS      cavConstAVX2F32<>+896(SB), Y8
+	VFMADD213PS  cavConstAVX2F32<>+928(SB), Y5, Y8
+	VFMADD213PS  cavConstAVX2F32<>+960(SB), Y5, Y8
+	VFMADD213PS  cavConstAVX2F32<>+992(SB), Y5, Y8
+	VFMADD213PS  cavConstAVX2F32<>+1024(SB), Y5, Y8
+	VFMADD213PS  cavConstAVX2F32<>+672(SB), Y5, Y8
+	VFMADD213PS  cavConstAVX2F32<>+0(SB), Y5, Y8
+	VMULPS       Y5, Y8, Y8
+	VPADDD       cavConstAVX2F32<>+1056(SB), Y7, Y7
+	VPSLLD       $0x17, Y7, Y5
+	VSUBPS       cavConstAVX2F32<>+0(SB), Y5, Y7
+	VFMADD213PS  Y7, Y5, Y8
+	VADDPS       cavConstAVX2F32<>+1120(SB), Y8, Y5
+	VDIVPS       Y5, Y8, Y8
+	VANDPS       cavConstAVX2F32<>+96(SB), Y8, Y8
+	VANDPS       cavConstAVX2F32<>+64(SB), Y6, Y6
+	VORPS        Y6, Y8, Y8
+	VMULPS       Y3, Y8, Y8
+	VFMADD231PS  (CX), Y2, Y8
+	VMULPS       Y4, Y8, Y8
+	VMOVUPS      Y8, (AX)
 	ADDQ         $0x00000020, AX
 	ADDQ         $0x00000020, CX
 	ADDQ         $0x00000020, DX
 	ADDQ         $0x00000020, BX
 	SUBQ         $0x00000008, SI
-	JMP          cavGRowAVX2F32loop
+	JMP          cavMagRowAVX2F32loop
 
-cavGRowAVX2F32done:
+cavMagRowAVX2F32done:
+	VZEROUPPER
+	RET
+
+// func cavMagDownRowAVX2F32(dst []float32, m []float32, g []float32, x []float32, b []float32, bc []float32, h float32, psi float32, mk float32)
+// Requires: AVX, AVX2, FMA3
+TEXT ·cavMagDownRowAVX2F32(SB), NOSPLIT, $0-156
+	MOVQ         dst_base+0(FP), AX
+	MOVQ         m_base+24(FP), CX
+	MOVQ         g_base+48(FP), DX
+	MOVQ         x_base+72(FP), BX
+	MOVQ         b_base+96(FP), SI
+	MOVQ         bc_base+120(FP), DI
+	MOVQ         m_len+32(FP), R8
+	VMOVUPS      cavConstAVX2F32<>+1088(SB), Y0
+	VBROADCASTSS h+144(FP), Y1
+	VBROADCASTSS psi+148(FP), Y2
+	VBROADCASTSS mk+152(FP), Y4
+	VMOVUPS      cavConstAVX2F32<>+0(SB), Y3
+	VSUBPS       Y2, Y3, Y3
+
+cavMagDownRowAVX2F32loop:
+	CMPQ         R8, $0x00000008
+	JL           cavMagDownRowAVX2F32done
+	VMOVUPS      (DX), Y5
+	VMOVUPS      (SI), Y6
+	VFNMADD231PS (CX), Y5, Y6
+	VMOVUPS      Y6, (DI)
+	VMOVUPS      Y1, Y6
+	VFNMADD231PS (BX), Y5, Y6
+	VORPS        cavConstAVX2F32<>+64(SB), Y6, Y5
+	VADDPS       Y5, Y5, Y5
+	VMAXPS       Y5, Y0, Y5
+	VMOVUPS      cavConstAVX2F32<>+768(SB), Y7
+	VFMADD231PS  cavConstAVX2F32<>+800(SB), Y5, Y7
+	VSUBPS       cavConstAVX2F32<>+768(SB), Y7, Y8
+	VFNMADD231PS cavConstAVX2F32<>+832(SB), Y8, Y5
+	VFNMADD231PS cavConstAVX2F32<>+864(SB), Y8, Y5
+	VMOVUPS      cavConstAVX2F32<>+896(SB), Y8
+	VFMADD213PS  cavConstAVX2F32<>+928(SB), Y5, Y8
+	VFMADD213PS  cavConstAVX2F32<>+960(SB), Y5, Y8
+	VFMADD213PS  cavConstAVX2F32<>+992(SB), Y5, Y8
+	VFMADD213PS  cavConstAVX2F32<>+1024(SB), Y5, Y8
+	VFMADD213PS  cavConstAVX2F32<>+672(SB), Y5, Y8
+	VFMADD213PS  cavConstAVX2F32<>+0(SB), Y5, Y8
+	VMULPS       Y5, Y8, Y8
+	VPADDD       cavConstAVX2F32<>+1056(SB), Y7, Y7
+	VPSLLD       $0x17, Y7, Y5
+	VSUBPS       cavConstAVX2F32<>+0(SB), Y5, Y7
+	VFMADD213PS  Y7, Y5, Y8
+	VADDPS       cavConstAVX2F32<>+1120(SB), Y8, Y5
+	VDIVPS       Y5, Y8, Y8
+	VANDPS       cavConstAVX2F32<>+96(SB), Y8, Y8
+	VANDPS       cavConstAVX2F32<>+64(SB), Y6, Y6
+	VORPS        Y6, Y8, Y8
+	VMULPS       Y3, Y8, Y8
+	VFMADD231PS  (CX), Y2, Y8
+	VMULPS       Y4, Y8, Y8
+	VMOVUPS      Y8, (AX)
+	ADDQ         $0x00000020, AX
+	ADDQ         $0x00000020, CX
+	ADDQ         $0x00000020, DX
+	ADDQ         $0x00000020, BX
+	ADDQ         $0x00000020, SI
+	ADDQ         $0x00000020, DI
+	SUBQ         $0x00000008, R8
+	JMP          cavMagDownRowAVX2F32loop
+
+cavMagDownRowAVX2F32done:
 	VZEROUPPER
 	RET
 

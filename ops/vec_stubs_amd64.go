@@ -2,15 +2,30 @@
 
 package ops
 
-// cavRowAVX512F64 evaluates one row of the BPI cavity contraction with AVX512 (see cavityRow in the generator).
+// cavRowAVX512F64 evaluates one row of the BPI cavity contraction with AVX512 (see cavRow in the generator).
 //
 //go:noescape
 func cavRowAVX512F64(x []float64, prep []float64, acc []float64, stride int, m float64) float64
 
-// cavGRowAVX512F64 evaluates one row of BP cavity output functions with AVX512 (see cavityG in the generator).
+// cavGRowAVX512F64 evaluates one row of BP cavity output functions with AVX512 (see cavGRow in the generator).
 //
 //go:noescape
 func cavGRowAVX512F64(x []float64, m []float64, prep []float64, g []float64, stride int)
+
+// cavGAccRowAVX512F64 evaluates one row of BP cavity output functions with their contractions with AVX512 (see cavGAccRow in the generator).
+//
+//go:noescape
+func cavGAccRowAVX512F64(x []float64, m []float64, prep []float64, acc []float64, g []float64, stride int) float64
+
+// cavMagRowAVX512F64 updates one row of BP cavity means with AVX512 (see cavityMag in the generator).
+//
+//go:noescape
+func cavMagRowAVX512F64(dst []float64, m []float64, g []float64, x []float64, h float64, psi float64, mk float64)
+
+// cavMagDownRowAVX512F64 updates one row of BP cavity means with AVX512 (see cavityMag in the generator).
+//
+//go:noescape
+func cavMagDownRowAVX512F64(dst []float64, m []float64, g []float64, x []float64, b []float64, bc []float64, h float64, psi float64, mk float64)
 
 // tanhRowAVX512F64 stores tanh(x[n]) in dst[n] with AVX512 for whole vectors of x (see tanhRow in the generator).
 //
@@ -22,15 +37,30 @@ func tanhRowAVX512F64(dst []float64, x []float64)
 //go:noescape
 func upFieldRowAVX512F64(dst []float64, omega []float64, v []float64)
 
-// cavRowAVX512F32 evaluates one row of the BPI cavity contraction with AVX512 (see cavityRow in the generator).
+// cavRowAVX512F32 evaluates one row of the BPI cavity contraction with AVX512 (see cavRow in the generator).
 //
 //go:noescape
 func cavRowAVX512F32(x []float32, prep []float32, acc []float32, stride int, m float32) float32
 
-// cavGRowAVX512F32 evaluates one row of BP cavity output functions with AVX512 (see cavityG in the generator).
+// cavGRowAVX512F32 evaluates one row of BP cavity output functions with AVX512 (see cavGRow in the generator).
 //
 //go:noescape
 func cavGRowAVX512F32(x []float32, m []float32, prep []float32, g []float32, stride int)
+
+// cavGAccRowAVX512F32 evaluates one row of BP cavity output functions with their contractions with AVX512 (see cavGAccRow in the generator).
+//
+//go:noescape
+func cavGAccRowAVX512F32(x []float32, m []float32, prep []float32, acc []float32, g []float32, stride int) float32
+
+// cavMagRowAVX512F32 updates one row of BP cavity means with AVX512 (see cavityMag in the generator).
+//
+//go:noescape
+func cavMagRowAVX512F32(dst []float32, m []float32, g []float32, x []float32, h float32, psi float32, mk float32)
+
+// cavMagDownRowAVX512F32 updates one row of BP cavity means with AVX512 (see cavityMag in the generator).
+//
+//go:noescape
+func cavMagDownRowAVX512F32(dst []float32, m []float32, g []float32, x []float32, b []float32, bc []float32, h float32, psi float32, mk float32)
 
 // tanhRowAVX512F32 stores tanh(x[n]) in dst[n] with AVX512 for whole vectors of x (see tanhRow in the generator).
 //
@@ -42,15 +72,30 @@ func tanhRowAVX512F32(dst []float32, x []float32)
 //go:noescape
 func upFieldRowAVX512F32(dst []float32, omega []float32, v []float32)
 
-// cavRowAVX2F64 evaluates one row of the BPI cavity contraction with AVX2 (see cavityRow in the generator).
+// cavRowAVX2F64 evaluates one row of the BPI cavity contraction with AVX2 (see cavRow in the generator).
 //
 //go:noescape
 func cavRowAVX2F64(x []float64, prep []float64, acc []float64, stride int, m float64) float64
 
-// cavGRowAVX2F64 evaluates one row of BP cavity output functions with AVX2 (see cavityG in the generator).
+// cavGRowAVX2F64 evaluates one row of BP cavity output functions with AVX2 (see cavGRow in the generator).
 //
 //go:noescape
 func cavGRowAVX2F64(x []float64, m []float64, prep []float64, g []float64, stride int)
+
+// cavGAccRowAVX2F64 evaluates one row of BP cavity output functions with their contractions with AVX2 (see cavGAccRow in the generator).
+//
+//go:noescape
+func cavGAccRowAVX2F64(x []float64, m []float64, prep []float64, acc []float64, g []float64, stride int) float64
+
+// cavMagRowAVX2F64 updates one row of BP cavity means with AVX2 (see cavityMag in the generator).
+//
+//go:noescape
+func cavMagRowAVX2F64(dst []float64, m []float64, g []float64, x []float64, h float64, psi float64, mk float64)
+
+// cavMagDownRowAVX2F64 updates one row of BP cavity means with AVX2 (see cavityMag in the generator).
+//
+//go:noescape
+func cavMagDownRowAVX2F64(dst []float64, m []float64, g []float64, x []float64, b []float64, bc []float64, h float64, psi float64, mk float64)
 
 // tanhRowAVX2F64 stores tanh(x[n]) in dst[n] with AVX2 for whole vectors of x (see tanhRow in the generator).
 //
@@ -62,15 +107,30 @@ func tanhRowAVX2F64(dst []float64, x []float64)
 //go:noescape
 func upFieldRowAVX2F64(dst []float64, omega []float64, v []float64)
 
-// cavRowAVX2F32 evaluates one row of the BPI cavity contraction with AVX2 (see cavityRow in the generator).
+// cavRowAVX2F32 evaluates one row of the BPI cavity contraction with AVX2 (see cavRow in the generator).
 //
 //go:noescape
 func cavRowAVX2F32(x []float32, prep []float32, acc []float32, stride int, m float32) float32
 
-// cavGRowAVX2F32 evaluates one row of BP cavity output functions with AVX2 (see cavityG in the generator).
+// cavGRowAVX2F32 evaluates one row of BP cavity output functions with AVX2 (see cavGRow in the generator).
 //
 //go:noescape
 func cavGRowAVX2F32(x []float32, m []float32, prep []float32, g []float32, stride int)
+
+// cavGAccRowAVX2F32 evaluates one row of BP cavity output functions with their contractions with AVX2 (see cavGAccRow in the generator).
+//
+//go:noescape
+func cavGAccRowAVX2F32(x []float32, m []float32, prep []float32, acc []float32, g []float32, stride int) float32
+
+// cavMagRowAVX2F32 updates one row of BP cavity means with AVX2 (see cavityMag in the generator).
+//
+//go:noescape
+func cavMagRowAVX2F32(dst []float32, m []float32, g []float32, x []float32, h float32, psi float32, mk float32)
+
+// cavMagDownRowAVX2F32 updates one row of BP cavity means with AVX2 (see cavityMag in the generator).
+//
+//go:noescape
+func cavMagDownRowAVX2F32(dst []float32, m []float32, g []float32, x []float32, b []float32, bc []float32, h float32, psi float32, mk float32)
 
 // tanhRowAVX2F32 stores tanh(x[n]) in dst[n] with AVX2 for whole vectors of x (see tanhRow in the generator).
 //

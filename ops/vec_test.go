@@ -268,10 +268,47 @@ func testBPGLevel[T Float](t *testing.T, l vecLevel, s kNB, bcast bool, tol, min
 		x[j] = T(2*rng.Float64() - 1)
 	}
 	xc := cavX[T]{x, bcast, N * B}
-	want, got := make([]T, K*N*B), make([]T, K*N*B)
+	knb := K * N * B
+	want, got := make([]T, knb), make([]T, knb)
 	cavityG(want, btop, omega, v, mcav, xc, K, N, B)
 	var prep []T
 	cavityGVec(cavGRow[T](l), got, btop, omega, v, mcav, xc, &prep, K, N, B)
+	checkBPG(t, got, want, btop, omega, v, mcav, xc, s, tol, minNormal)
+
+	// The fused backward step: the same messages, and their contractions.
+	wantF, gotF := make([]T, knb+K*N+N*B), make([]T, knb+K*N+N*B)
+	atLevel(t, vecScalar, func() { cavityBackward(wantF, btop, omega, v, mcav, xc, &prep, K, N, B, true) })
+	atLevel(t, l, func() { cavityBackward(gotF, btop, omega, v, mcav, xc, &prep, K, N, B, true) })
+	checkBPG(t, gotF[:knb], wantF[:knb], btop, omega, v, mcav, xc, s, tol, minNormal)
+	// The contractions, against those of the same messages summed in the
+	// scalar order, to the rounding of the sums (scale: the sums of |·|).
+	g := gotF[:knb]
+	ref, refAbs := make([]T, K*N+N*B), make([]T, K*N+N*B)
+	cavityHin(ref[:K*N], g, xc, K, N, B)
+	cavityDownField(ref[K*N:], mcav, g, K, N, B)
+	cavityHin(refAbs[:K*N], absX(g), cavX[T]{absX(x), bcast, N * B}, K, N, B)
+	cavityDownField(refAbs[K*N:], absX(mcav), absX(g), K, N, B)
+	for j, w := range ref {
+		if g := gotF[knb+j]; !(math.Abs(float64(g-w)) <= tol*float64(refAbs[j])) {
+			t.Fatalf("contraction %d (Hin: < %d): %v, want %v (Σ|·| %v)", j, K*N, g, w, refAbs[j])
+		}
+	}
+}
+
+// absX returns |x| element by element.
+func absX[T Float](x []T) []T {
+	a := make([]T, len(x))
+	for j, v := range x {
+		a[j] = T(math.Abs(float64(v)))
+	}
+	return a
+}
+
+// checkBPG checks BP cavity messages got against the scalar want (see
+// TestBPCavityGLevels for the bound).
+func checkBPG[T Float](t *testing.T, got, want, btop, omega, v, mcav []T, xc cavX[T], s kNB, tol, minNormal float64) {
+	t.Helper()
+	K, N, B := s.K, s.N, s.B
 	for k := 0; k < K; k++ {
 		for i := 0; i < N; i++ {
 			for n := 0; n < B; n++ {

@@ -44,54 +44,8 @@ const (
 // slower (Sapphire Rapids, AVX-512), so they stay. AVX-512 interleaves two
 // vectors per iteration for the latency chains of the polynomials.
 func cavityRow(v isa, e elem, c *consts) {
-	name := fmt.Sprintf("cavRow%s%s", v.name, e.suffix)
-	TEXT(name, NOSPLIT, fmt.Sprintf("func(x, prep, acc []%s, stride int, m %s) %s", e.name, e.name, e.name))
-	Pragma("noescape")
-	Doc(fmt.Sprintf("%s evaluates one row of the BPI cavity contraction with %s (see cavityRow in the generator).", name, v.name))
-	unroll := v.unroll()
-	x, p, a, n, stride := GP64(), GP64(), GP64(), GP64(), GP64()
-	Load(Param("x").Base(), x)
-	Load(Param("prep").Base(), p)
-	Load(Param("acc").Base(), a)
-	Load(Param("x").Len(), n)
-	Load(Param("stride"), stride)
-	SHLQ(U8(log2(e.size)), stride)
-	mB := v.vec()
-	if e.size == 8 {
-		VBROADCASTSD(addr(Param("m")), mB)
-	} else {
-		VBROADCASTSS(addr(Param("m")), mB)
-	}
-	one, cL := pointConsts(v, e, c)
-	h := make([]VecVirtual, unroll)
-	for j := range h {
-		h[j] = v.vec()
-		v.xor(h[j], h[j], h[j])
-	}
-	step := v.bytes * unroll
-	Label(name + "loop")
-	CMPQ(n, U8(0))
-	JLE(LabelRef(name + "done"))
-	for j := 0; j < unroll; j++ {
-		cavityPoint(v, e, c, pointRegs{x: x, p: p, a: a, stride: stride, off: j * v.bytes, m: mB, one: one, cL: cL, h: h[j]})
-	}
-	ADDQ(U32(step), x)
-	ADDQ(U32(step), p)
-	ADDQ(U32(step), a)
-	SUBQ(U32(v.lanes(e)*unroll), n)
-	JMP(LabelRef(name + "loop"))
-	Label(name + "done")
-	for j := 1; j < unroll; j++ {
-		e.add(h[j], h[0], h[0])
-	}
-	hs := hsum(v, e, h[0])
-	if e.size == 8 {
-		VMOVSD(hs, addr(ReturnIndex(0)))
-	} else {
-		VMOVSS(hs, addr(ReturnIndex(0)))
-	}
-	VZEROUPPER()
-	RET()
+	cavityKernel(v, e, c, cavKernel{name: "cavRow", params: "x, prep, acc []%[1]s, stride int, m %[1]s", ret: true,
+		doc: "evaluates one row of the BPI cavity contraction", acc: true, broadcastM: true})
 }
 
 // cavityG emits
@@ -102,33 +56,104 @@ func cavityRow(v isa, e elem, c *consts) {
 // unroll), g[n] = the cavity output function of cavityRow at m[n]·x[n]: the
 // BP layer's cavity messages, whose weight mean differs per point.
 func cavityG(v isa, e elem, c *consts) {
-	name := fmt.Sprintf("cavGRow%s%s", v.name, e.suffix)
-	TEXT(name, NOSPLIT, fmt.Sprintf("func(x, m, prep, g []%s, stride int)", e.name))
+	cavityKernel(v, e, c, cavKernel{name: "cavGRow", params: "x, m, prep, g []%[1]s, stride int",
+		doc: "evaluates one row of BP cavity output functions", store: true})
+}
+
+// cavityGAcc emits
+//
+//	func cavGAccRow<ISA><T>(x, m, prep, acc, g []T, stride int) (h T)
+//
+// the fused backward step of the BP layer: it stores g[n] as cavGRow does
+// and, as cavRow does, accumulates acc[n] += m[n]·g[n] and returns
+// h = Σ g[n]·x[n], so that the cavity messages are read by no other pass
+// to form the downward field and Hin.
+func cavityGAcc(v isa, e elem, c *consts) {
+	cavityKernel(v, e, c, cavKernel{name: "cavGAccRow", params: "x, m, prep, acc, g []%[1]s, stride int", ret: true,
+		doc: "evaluates one row of BP cavity output functions with their contractions", store: true, acc: true})
+}
+
+// cavKernel describes one cavity kernel: its name and Go parameters (with
+// %[1]s for the element type), whether it returns h = Σ g·x and adds m·g to
+// acc (acc), stores g (store), and takes one weight mean m for the row
+// (broadcastM) or a row of them.
+type cavKernel struct {
+	name, params, doc string
+	ret, acc, store   bool
+	broadcastM        bool
+}
+
+// cavityKernel emits the kernel k (see cavityRow for the function).
+func cavityKernel(v isa, e elem, c *consts, k cavKernel) {
+	name := fmt.Sprintf("%s%s%s", k.name, v.name, e.suffix)
+	sig := fmt.Sprintf("func("+k.params+")", e.name)
+	if k.ret {
+		sig += " " + e.name
+	}
+	TEXT(name, NOSPLIT, sig)
 	Pragma("noescape")
-	Doc(fmt.Sprintf("%s evaluates one row of BP cavity output functions with %s (see cavityG in the generator).", name, v.name))
+	Doc(fmt.Sprintf("%s %s with %s (see %s in the generator).", name, k.doc, v.name, k.name))
 	unroll := v.unroll()
-	x, mp, p, gp, n, stride := GP64(), GP64(), GP64(), GP64(), GP64(), GP64()
-	Load(Param("x").Base(), x)
-	Load(Param("m").Base(), mp)
-	Load(Param("prep").Base(), p)
-	Load(Param("g").Base(), gp)
+	r := pointRegs{x: GP64(), p: GP64(), stride: GP64()}
+	ptrs := []GPVirtual{r.x, r.p}
+	Load(Param("x").Base(), r.x)
+	Load(Param("prep").Base(), r.p)
+	if k.acc {
+		r.a = GP64()
+		Load(Param("acc").Base(), r.a)
+		ptrs = append(ptrs, r.a)
+	}
+	if k.store {
+		r.g = GP64()
+		Load(Param("g").Base(), r.g)
+		ptrs = append(ptrs, r.g)
+	}
+	if k.broadcastM {
+		r.m = v.vec()
+		broadcast(e, addr(Param("m")), r.m)
+	} else {
+		r.mp = GP64()
+		Load(Param("m").Base(), r.mp)
+		ptrs = append(ptrs, r.mp)
+	}
+	n := GP64()
 	Load(Param("x").Len(), n)
-	Load(Param("stride"), stride)
-	SHLQ(U8(log2(e.size)), stride)
-	one, cL := pointConsts(v, e, c)
+	Load(Param("stride"), r.stride)
+	SHLQ(U8(log2(e.size)), r.stride)
+	r.one, r.cL = pointConsts(v, e, c)
+	h := make([]VecVirtual, unroll)
+	if k.acc {
+		for j := range h {
+			h[j] = v.vec()
+			v.xor(h[j], h[j], h[j])
+		}
+	}
 	step := v.bytes * unroll
 	Label(name + "loop")
 	CMPQ(n, U8(0))
 	JLE(LabelRef(name + "done"))
 	for j := 0; j < unroll; j++ {
-		cavityPoint(v, e, c, pointRegs{x: x, p: p, stride: stride, off: j * v.bytes, mp: mp, g: gp, one: one, cL: cL})
+		rj := r
+		rj.off, rj.h = j*v.bytes, h[j]
+		cavityPoint(v, e, c, rj)
 	}
-	for _, r := range []GPVirtual{x, mp, p, gp} {
-		ADDQ(U32(step), r)
+	for _, p := range ptrs {
+		ADDQ(U32(step), p)
 	}
 	SUBQ(U32(v.lanes(e)*unroll), n)
 	JMP(LabelRef(name + "loop"))
 	Label(name + "done")
+	if k.ret {
+		for j := 1; j < unroll; j++ {
+			e.add(h[j], h[0], h[0])
+		}
+		hs := hsum(v, e, h[0])
+		if e.size == 8 {
+			VMOVSD(hs, addr(ReturnIndex(0)))
+		} else {
+			VMOVSS(hs, addr(ReturnIndex(0)))
+		}
+	}
 	VZEROUPPER()
 	RET()
 }
@@ -152,9 +177,9 @@ func pointConsts(v isa, e elem, c *consts) (one, cL VecVirtual) {
 	return one, cL
 }
 
-// pointRegs are the registers one vector of points works with: either a
-// broadcast weight m, an accumulator h and the row acc (a) of cavityRow, or
-// the weight and output rows (mp, g) of cavityG.
+// pointRegs are the registers one vector of points works with: a broadcast
+// weight m or a row of weights mp, the output row g (if stored), and the
+// accumulator h and the row acc (a) of the contractions (if h is set).
 type pointRegs struct {
 	x, p, a, stride, mp, g GPVirtual
 	off                    int
@@ -182,10 +207,16 @@ func (r pointRegs) stream(s int) Mem {
 func cavityPoint(v isa, e elem, c *consts, r pointRegs) {
 	xv, u := v.vec(), v.vec()
 	e.load(Mem{Base: r.x, Disp: r.off}, xv)
-	if r.mp != nil {
+	m := r.m
+	switch {
+	case r.mp != nil && r.h != nil: // m is needed again for acc
+		m = v.vec()
+		e.load(Mem{Base: r.mp, Disp: r.off}, m)
+		e.mul(m, xv, u)
+	case r.mp != nil:
 		e.mul(Mem{Base: r.mp, Disp: r.off}, xv, u)
-	} else {
-		e.mul(r.m, xv, u)
+	default:
+		e.mul(m, xv, u)
 	}
 	e.sub(r.stream(sOmega), u, u)
 	e.mul(r.stream(sSI), u, u) // u'
@@ -244,12 +275,14 @@ func cavityPoint(v isa, e elem, c *consts, r pointRegs) {
 	e.div(erf, f, f) // g
 	if r.g != nil {
 		e.load(f, Mem{Base: r.g, Disp: r.off})
+	}
+	if r.h == nil {
 		return
 	}
 	e.fma231(xv, f, r.h)
 	acc := v.vec()
 	e.load(Mem{Base: r.a, Disp: r.off}, acc)
-	e.fma231(r.m, f, acc)
+	e.fma231(m, f, acc)
 	e.load(acc, Mem{Base: r.a, Disp: r.off})
 }
 

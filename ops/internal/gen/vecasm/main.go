@@ -101,6 +101,9 @@ func main() {
 			c := newConsts(v, e, fmt.Sprintf("cavConst%s%s", v.name, e.suffix))
 			cavityRow(v, e, c)
 			cavityG(v, e, c)
+			cavityGAcc(v, e, c)
+			cavityMag(v, e, c, false)
+			cavityMag(v, e, c, true)
 			tanhRow(v, e, c)
 			upFieldRow(v, e, c)
 		}

@@ -31,27 +31,102 @@ func tanhRow(v isa, e elem, c *consts) {
 	rowKernel(v, e, name, doc, []string{"dst", "x"}, func() {
 		e.load(c.val(e.expm1Floor), floor)
 	}, func(p []GPVirtual) {
-		xv, y := v.vec(), v.vec()
+		xv := v.vec()
 		e.load(Mem{Base: p[1]}, xv)
-		v.or(c.raw(e.signBit), xv, y) // −|x|
-		e.add(y, y, y)                // −2|x|
-		e.max(y, floor, y)            // NaN stays: VMAX returns its second source on NaN
-		t := expm1Neg(v, e, c, y)
-		den := v.vec()
-		e.add(c.val(2), t, den)
-		e.div(den, t, t)
-		v.and(c.raw(e.signBit-1), t, t) // −t/(2 + t), +0 at x = ±0
-		v.and(c.raw(e.signBit), xv, xv)
-		v.or(xv, t, t)
-		e.load(t, Mem{Base: p[0]})
+		e.load(tanhOf(v, e, c, floor, xv), Mem{Base: p[0]})
 	})
+}
+
+// tanhOf returns tanh(xv) in a new register (see tanhRow); xv is
+// clobbered, floor holds expm1Floor.
+func tanhOf(v isa, e elem, c *consts, floor, xv VecVirtual) VecVirtual {
+	y := v.vec()
+	v.or(c.raw(e.signBit), xv, y) // −|x|
+	e.add(y, y, y)                // −2|x|
+	e.max(y, floor, y)            // NaN stays: VMAX returns its second source on NaN
+	t := expm1Neg(v, e, c, y)
+	den := v.vec()
+	e.add(c.val(2), t, den)
+	e.div(den, t, t)
+	v.and(c.raw(e.signBit-1), t, t) // −t/(2 + t), +0 at x = ±0
+	v.and(c.raw(e.signBit), xv, xv)
+	v.or(xv, t, t)
+	return t
+}
+
+// cavityMag emits
+//
+//	func cavMagRow<ISA><T>(dst, m, g, x []T, h, psi, mk T)
+//	func cavMagDownRow<ISA><T>(dst, m, g, x, b, bc []T, h, psi, mk T)
+//
+// the last pass of a BP layer over one row (k, i) of its cavities, for n
+// below len(m) rounded down to a multiple of the vector width:
+//
+//	dst[n] = (ψ·m[n] + (1 − ψ)·tanh(h − g[n]·x[n]))·mk
+//
+// with the tanh of tanhRow, and in the Down form also the cavity downward
+// field bc[n] = b[n] − m[n]·g[n], from the m before the update. dst may be
+// m: each element of m is read before dst is written.
+func cavityMag(v isa, e elem, c *consts, down bool) {
+	kname, params := "cavMagRow", []string{"dst", "m", "g", "x"}
+	if down {
+		kname, params = "cavMagDownRow", append(params, "b", "bc")
+	}
+	name := kname + v.name + e.suffix
+	doc := fmt.Sprintf("%s updates one row of BP cavity means with %s (see cavityMag in the generator).", name, v.name)
+	floor, hv, psi, omp, mk := v.vec(), v.vec(), v.vec(), v.vec(), v.vec()
+	rowKernelScalars(v, e, name, doc, params, []string{"h", "psi", "mk"}, func() {
+		e.load(c.val(e.expm1Floor), floor)
+		for _, s := range []struct {
+			name string
+			r    VecVirtual
+		}{{"h", hv}, {"psi", psi}, {"mk", mk}} {
+			broadcast(e, addr(Param(s.name)), s.r)
+		}
+		e.load(c.val(1), omp)
+		e.sub(psi, omp, omp) // 1 − ψ
+	}, func(p []GPVirtual) {
+		gv, t := v.vec(), v.vec()
+		e.load(Mem{Base: p[2]}, gv)
+		if down {
+			bc := v.vec()
+			e.load(Mem{Base: p[4]}, bc)
+			e.fnma231(Mem{Base: p[1]}, gv, bc)
+			e.load(bc, Mem{Base: p[5]})
+		}
+		e.load(hv, t)
+		e.fnma231(Mem{Base: p[3]}, gv, t) // h − g·x
+		th := tanhOf(v, e, c, floor, t)
+		e.mul(omp, th, th)
+		e.fma231(Mem{Base: p[1]}, psi, th)
+		e.mul(mk, th, th)
+		e.load(th, Mem{Base: p[0]})
+	})
+}
+
+// broadcast loads the scalar at a into every element of r.
+func broadcast(e elem, a Mem, r VecVirtual) {
+	if e.size == 8 {
+		VBROADCASTSD(a, r)
+	} else {
+		VBROADCASTSS(a, r)
+	}
 }
 
 // rowKernel emits the kernel func(params []T) named name: setup, then body
 // once per whole vector of params[1], with the slices' base pointers (in
 // the order of params) in registers that advance by a vector each time.
 func rowKernel(v isa, e elem, name, doc string, params []string, setup func(), body func(p []GPVirtual)) {
-	TEXT(name, NOSPLIT, fmt.Sprintf("func(%s []%s)", strings.Join(params, ", "), e.name))
+	rowKernelScalars(v, e, name, doc, params, nil, setup, body)
+}
+
+// rowKernelScalars is rowKernel for func(params []T, scalars T).
+func rowKernelScalars(v isa, e elem, name, doc string, params, scalars []string, setup func(), body func(p []GPVirtual)) {
+	sig := fmt.Sprintf("%s []%s", strings.Join(params, ", "), e.name)
+	if len(scalars) > 0 {
+		sig += fmt.Sprintf(", %s %s", strings.Join(scalars, ", "), e.name)
+	}
+	TEXT(name, NOSPLIT, "func("+sig+")")
 	Pragma("noescape")
 	Doc(doc)
 	p := make([]GPVirtual, len(params))
