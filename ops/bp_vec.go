@@ -1,7 +1,5 @@
 package ops
 
-import "unsafe"
-
 // cavityGVec is cavityG with the row kernel cav (see bpi_vec.go for the
 // prepared rows and the accuracy): for every (k, i) it evaluates the B
 // cavity output functions g(Btop[k,n], ω[k,n] − mcav[k,i,n]·x̂cav[k,i,n],
@@ -75,48 +73,68 @@ func cavityBackward[T Float](dst, btop, omega, v, mcav []T, xcav cavX[T], prep *
 	}
 }
 
+// bpChunks is the number of blocks of units cavityBackwardVec splits K
+// into, each with its own partial downward field: fixed, so that the sums
+// do not depend on the number of threads.
+const bpChunks = 8
+
 // cavityBackwardVec is cavityBackward with the row kernel cav, which
 // stores the B cavity messages of a row (k, i) and contracts them into
-// Hin[k,i] and the downward field of input i in the same pass. As in
-// bpiCavityVec, each goroutine takes a chunk of inputs i, whose B rows it
-// owns, and runs over the units k in blocks of prepared rows that stay in
-// the L2 cache, the inputs inside.
+// Hin[k,i] and a partial downward field of input i in the same pass. The
+// rows are visited in memory order, in bpChunks blocks of units run in
+// parallel; the partial fields of the blocks are added at the end, in
+// block order.
 func cavityBackwardVec[T Float](cav cavGAccRowFunc[T], dst, btop, omega, v, mcav []T, xcav cavX[T], prep *[]T, K, N, B int, down bool) {
 	bp := padded(B)
-	rowLen := cavStreams * bp
-	*prep = grow(*prep, K*rowLen+N*bp)
-	rows, accs := (*prep)[:K*rowLen], (*prep)[K*rowLen:]
+	rowLen, nc := cavStreams*bp, min(K, bpChunks)
+	*prep = grow(*prep, K*rowLen+nc*N*bp)
+	rows, parts := (*prep)[:K*rowLen], (*prep)[K*rowLen:]
 	bpiPrep(rows, omega, v, btop, K, B, bp)
 	knb := K * N * B
 	gcav, hin := dst[:knb], dst[knb:knb+K*N]
-	kb := max(1, cavBlockBytes/(rowLen*int(unsafe.Sizeof(mcav[0]))))
-	parallelFor(N, K*B*4, func(lo, hi int) {
-		acc := accs[lo*bp : hi*bp]
-		clear(acc)
+	parallelFor(nc, (K/nc)*N*B*4, func(lo, hi int) {
 		var pad []T // padded copies of x̂, m and g when B is not a multiple of vecPad
 		if B != bp {
 			pad = make([]T, 3*bp)
 		}
-		for k0 := 0; k0 < K; k0 += kb {
-			for i := lo; i < hi; i++ {
-				a := acc[(i-lo)*bp : (i-lo+1)*bp]
-				for k := k0; k < min(k0+kb, K); k++ {
-					j, row := (k*N+i)*B, rows[k*rowLen:(k+1)*rowLen]
-					x, m, g := xcav.at(k)[i*B:(i+1)*B], mcav[j:j+B], gcav[j:j+B]
+		for c := lo; c < hi; c++ {
+			part := parts[c*N*bp : (c+1)*N*bp]
+			clear(part)
+			for k := c * K / nc; k < (c+1)*K/nc; k++ {
+				x, row := xcav.at(k), rows[k*rowLen:(k+1)*rowLen]
+				for i := 0; i < N; i++ {
+					j, a := (k*N+i)*B, part[i*bp:(i+1)*bp]
+					xi, m, g := x[i*B:(i+1)*B], mcav[j:j+B], gcav[j:j+B]
 					if pad == nil {
-						hin[k*N+i] = cav(x, m, row, a, g, bp)
+						hin[k*N+i] = cav(xi, m, row, a, g, bp)
 						continue
 					}
-					copy(pad, x)
+					copy(pad, xi)
 					copy(pad[bp:], m)
 					hin[k*N+i] = cav(pad[:bp], pad[bp:2*bp], row, a, pad[2*bp:], bp)
 					copy(g, pad[2*bp:])
 				}
 			}
 		}
-		if down {
-			for i := lo; i < hi; i++ {
-				copy(dst[knb+K*N+i*B:knb+K*N+(i+1)*B], acc[(i-lo)*bp:])
+	})
+	if down {
+		sumParts(dst[knb+K*N:], parts, nc, N, B)
+	}
+}
+
+// sumParts sets b[i,n] = Σ_c parts[c][i][n] (nc blocks of N rows of
+// padded(B)), summed in block order.
+func sumParts[T Float](b, parts []T, nc, N, B int) {
+	bp := padded(B)
+	parallelFor(N, nc*B, func(lo, hi int) {
+		for i := lo; i < hi; i++ {
+			bi := b[i*B : (i+1)*B]
+			copy(bi, parts[i*bp:])
+			for c := 1; c < nc; c++ {
+				p := parts[(c*N+i)*bp:]
+				for n := range bi {
+					bi[n] += p[n]
+				}
 			}
 		}
 	})
