@@ -162,11 +162,11 @@ func rowKernelScalars(v isa, e elem, name, doc string, params, scalars []string,
 // floor keeps it a normal number.
 func expm1Neg(v isa, e elem, c *consts, y VecVirtual) VecVirtual {
 	k, nf := reduceLn2(v, e, c, y) // y = r
-	p := v.vec()
-	e.load(c.val(1/fact(e.expm1Deg)), p)
-	for j := e.expm1Deg - 1; j >= 1; j-- {
-		e.fma213(c.val(1/fact(j)), y, p)
+	coef := make([]float64, e.expm1Deg)
+	for j := range coef {
+		coef[j] = 1 / fact(j+1)
 	}
+	p := poly(v, e, c, coef, y)
 	e.mul(y, p, p) // expm1(r)
 	s := v.vec()
 	if v.wide {
