@@ -298,22 +298,17 @@ func (c cavX[T]) at(k int) []T {
 
 // cavityMeans: dst[k,i,n] = tanh(bup[i,n] + bcav[k,i,n]).
 func cavityMeans[T Float](dst, bup, bcav []T, K, N, B int) {
-	if tk := tanhRow[T](); tk != nil {
-		parallelFor(K, N*B*4, func(lo, hi int) {
-			for k := lo; k < hi; k++ {
-				d, bc := dst[k*N*B:(k+1)*N*B], bcav[k*N*B:(k+1)*N*B]
-				for j := range d {
-					d[j] = bup[j] + bc[j]
-				}
-				tanhVec(tk, d, d)
-			}
-		})
-		return
-	}
-	parallelFor(K, N*B*20, func(lo, hi int) {
+	nb := N * B
+	sumTanh, _ := bpRows[T]()
+	parallelFor(K, nb*20, func(lo, hi int) {
 		for k := lo; k < hi; k++ {
-			for j := 0; j < N*B; j++ {
-				dst[k*N*B+j] = T(math.Tanh(float64(bup[j] + bcav[k*N*B+j])))
+			d, bc, j0 := dst[k*nb:(k+1)*nb], bcav[k*nb:(k+1)*nb], 0
+			if sumTanh != nil {
+				j0 = nb &^ (rowLanes - 1)
+				sumTanh(d[:j0], bup[:j0], bc[:j0])
+			}
+			for j := j0; j < nb; j++ {
+				d[j] = T(math.Tanh(float64(bup[j] + bc[j])))
 			}
 		}
 	})
@@ -321,13 +316,21 @@ func cavityMeans[T Float](dst, bup, bcav []T, K, N, B int) {
 
 // cavityOmega: dst[k,n] = Σ_i mcav[k,i,n]·x̂cav[k,i,n].
 func cavityOmega[T Float](dst, mcav []T, xcav cavX[T], K, N, B int) {
+	_, mulAdd := bpRows[T]()
+	nv := 0
+	if mulAdd != nil {
+		nv = B &^ (rowLanes - 1)
+	}
 	parallelFor(K, N*B, func(lo, hi int) {
 		for k := lo; k < hi; k++ {
 			x, row := xcav.at(k), dst[k*B:(k+1)*B]
 			clear(row)
 			for i := 0; i < N; i++ {
 				m, xi := mcav[(k*N+i)*B:(k*N+i+1)*B], x[i*B:(i+1)*B]
-				for n := range row {
+				if nv > 0 {
+					mulAdd(row[:nv], m[:nv], xi[:nv])
+				}
+				for n := nv; n < B; n++ {
 					row[n] += m[n] * xi[n]
 				}
 			}

@@ -57,6 +57,16 @@ func magRows[T Float]() magKernels[T] {
 	return r
 }
 
+// bpRows returns the vector kernels of BP's cavity means (tanh(a + b))
+// and of ω's sums (dst += a·b) at the current level, or nils at the scalar
+// level.
+func bpRows[T Float]() (sumTanh, mulAdd row2Func[T]) {
+	k := &asmKernels[currentLevel()]
+	sumTanh, _ = pick[T](k.sumTanh64, k.sumTanh32).(row2Func[T])
+	mulAdd, _ = pick[T](k.mulAdd64, k.mulAdd32).(row2Func[T])
+	return sumTanh, mulAdd
+}
+
 // cavityBackward writes, for BPCavityBackward, gcav (cavityG), then Hin
 // (cavityHin) and, if down, B (cavityDownField) into dst; prep is the op's
 // scratch for the vector kernel.

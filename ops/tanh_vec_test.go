@@ -81,7 +81,8 @@ func testTanhRow[T Float](t *testing.T, tol float64) {
 }
 
 // TestTanhKernelsLevels runs the element-wise kernels with a tanh pass
-// (tanhSum, dampedTanh, maskedTanh) and BP's cavityMeans and cavityMag at
+// (tanhSum, dampedTanh, maskedTanh) and BP's cavityMeans, cavityOmega (ω
+// within N·tol) and cavityMag (with and without Bcav) at
 // every vector level and compares them with the scalar kernels, on random
 // lengths and shapes with tails, saturated fields (|H| up to 1e3, ±Inf) and
 // masks with empty rows: the values lie in [−1, 1], and they agree to 1e-14
@@ -127,6 +128,7 @@ func testTanhKernels[T Float](t *testing.T, l vecLevel, tol float64) {
 			"dampedTanh":  func(d []T) { dampedTanh(d, [][]T{m, h, mask}, []T{psi}) },
 			"maskedTanh":  func(d []T) { maskedTanh(d, [][]T{h, mask}, nil) },
 			"cavityMeans": func(d []T) { cavityMeans(d[:nknb], bup, bcav, K, N, B) },
+			"cavityOmega": func(d []T) { cavityOmega(d[:K*B], mcav, cavX[T]{x: xc, nb: N * B}, K, N, B) },
 			"cavityMag": func(d []T) {
 				cavityMag(d[:nknb], nil, mcav, h, gcav, nil, cavX[T]{x: xc, nb: N * B}, mask, psi, K, N, B)
 			},
@@ -141,9 +143,18 @@ func testTanhKernels[T Float](t *testing.T, l vecLevel, tol float64) {
 				n = nknb
 			case "cavityMagDown":
 				n = 2 * nknb
+			case "cavityOmega":
+				n = K * B
 			}
 			got, want := scalarAndLevel(t, l, n, f)
 			for j := range got {
+				if name == "cavityOmega" { // ω: sums of N products, each rounded once or twice
+					if j < K*B && !sameFloat(got[j], want[j], tol*float64(N)) {
+						t.Errorf("%s %v ω[%d] = %v, scalar %v", name, s, j, got[j], want[j])
+						break
+					}
+					continue
+				}
 				if j >= nknb { // Bcav = B − mcav·gcav: one rounding apart (fused or not)
 					c := j - nknb
 					scale := math.Abs(float64(bup[c%(N*B)])) + math.Abs(float64(mcav[c]*gcav[c]))

@@ -84,6 +84,10 @@ type vecKernels struct {
 	cavGAcc32 cavGAccRowFunc[float32]
 	mag64     magKernels[float64]
 	mag32     magKernels[float32]
+	sumTanh64 row2Func[float64]
+	sumTanh32 row2Func[float32]
+	mulAdd64  row2Func[float64]
+	mulAdd32  row2Func[float32]
 
 	tanh64 rowFunc[float64]
 	tanh32 rowFunc[float32]

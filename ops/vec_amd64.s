@@ -2075,6 +2075,91 @@ cavMagDownRowAVX512F64done:
 	VZEROUPPER
 	RET
 
+// func sumTanhRowAVX512F64(dst []float64, a []float64, b []float64)
+// Requires: AVX, AVX512F
+TEXT ·sumTanhRowAVX512F64(SB), NOSPLIT, $0-72
+	MOVQ    dst_base+0(FP), AX
+	MOVQ    a_base+24(FP), CX
+	MOVQ    b_base+48(FP), DX
+	MOVQ    a_len+32(FP), BX
+	VMOVUPD cavConstAVX512F64<>+3392(SB), Z0
+
+sumTanhRowAVX512F64loop:
+	CMPQ         BX, $0x00000008
+	JL           sumTanhRowAVX512F64done
+	VMOVUPD      (CX), Z1
+	VADDPD       (DX), Z1, Z1
+	VPORQ        cavConstAVX512F64<>+128(SB), Z1, Z2
+	VADDPD       Z2, Z2, Z2
+	VMAXPD       Z2, Z0, Z2
+	VMOVUPD      cavConstAVX512F64<>+2560(SB), Z3
+	VFMADD231PD  cavConstAVX512F64<>+2624(SB), Z2, Z3
+	VSUBPD       cavConstAVX512F64<>+2560(SB), Z3, Z3
+	VFNMADD231PD cavConstAVX512F64<>+2688(SB), Z3, Z2
+	VFNMADD231PD cavConstAVX512F64<>+2752(SB), Z3, Z2
+	VMULPD       Z2, Z2, Z4
+	VMULPD       Z4, Z4, Z5
+	VMOVUPD      cavConstAVX512F64<>+2880(SB), Z6
+	VMOVUPD      cavConstAVX512F64<>+2944(SB), Z7
+	VMOVUPD      cavConstAVX512F64<>+3008(SB), Z8
+	VMOVUPD      cavConstAVX512F64<>+3456(SB), Z9
+	VFMADD213PD  cavConstAVX512F64<>+3136(SB), Z5, Z6
+	VFMADD213PD  cavConstAVX512F64<>+3200(SB), Z5, Z7
+	VFMADD213PD  cavConstAVX512F64<>+3264(SB), Z5, Z8
+	VFMADD213PD  cavConstAVX512F64<>+2816(SB), Z5, Z9
+	VFMADD213PD  cavConstAVX512F64<>+0(SB), Z5, Z6
+	VFMADD213PD  cavConstAVX512F64<>+2368(SB), Z5, Z7
+	VFMADD213PD  cavConstAVX512F64<>+3328(SB), Z5, Z8
+	VFMADD213PD  cavConstAVX512F64<>+3072(SB), Z5, Z9
+	VFMADD231PD  Z2, Z7, Z6
+	VFMADD231PD  Z2, Z9, Z8
+	VFMADD231PD  Z4, Z8, Z6
+	VMULPD       Z2, Z6, Z6
+	VMOVUPD      cavConstAVX512F64<>+0(SB), Z2
+	VSCALEFPD    Z3, Z2, Z2
+	VSUBPD       cavConstAVX512F64<>+0(SB), Z2, Z3
+	VFMADD213PD  Z3, Z2, Z6
+	VADDPD       cavConstAVX512F64<>+3520(SB), Z6, Z2
+	VDIVPD       Z2, Z6, Z6
+	VPANDQ       cavConstAVX512F64<>+192(SB), Z6, Z6
+	VPANDQ       cavConstAVX512F64<>+128(SB), Z1, Z1
+	VPORQ        Z1, Z6, Z6
+	VMOVUPD      Z6, (AX)
+	ADDQ         $0x00000040, AX
+	ADDQ         $0x00000040, CX
+	ADDQ         $0x00000040, DX
+	SUBQ         $0x00000008, BX
+	JMP          sumTanhRowAVX512F64loop
+
+sumTanhRowAVX512F64done:
+	VZEROUPPER
+	RET
+
+// func mulAddRowAVX512F64(dst []float64, a []float64, b []float64)
+// Requires: AVX, AVX512F
+TEXT ·mulAddRowAVX512F64(SB), NOSPLIT, $0-72
+	MOVQ dst_base+0(FP), AX
+	MOVQ a_base+24(FP), CX
+	MOVQ b_base+48(FP), DX
+	MOVQ a_len+32(FP), BX
+
+mulAddRowAVX512F64loop:
+	CMPQ        BX, $0x00000008
+	JL          mulAddRowAVX512F64done
+	VMOVUPD     (CX), Z0
+	VMOVUPD     (AX), Z1
+	VFMADD231PD (DX), Z0, Z1
+	VMOVUPD     Z1, (AX)
+	ADDQ        $0x00000040, AX
+	ADDQ        $0x00000040, CX
+	ADDQ        $0x00000040, DX
+	SUBQ        $0x00000008, BX
+	JMP         mulAddRowAVX512F64loop
+
+mulAddRowAVX512F64done:
+	VZEROUPPER
+	RET
+
 // func tanhRowAVX512F64(dst []float64, x []float64)
 // Requires: AVX, AVX512F
 TEXT ·tanhRowAVX512F64(SB), NOSPLIT, $0-48
@@ -3843,6 +3928,83 @@ cavMagDownRowAVX512F32done:
 	VZEROUPPER
 	RET
 
+// func sumTanhRowAVX512F32(dst []float32, a []float32, b []float32)
+// Requires: AVX, AVX512F
+TEXT ·sumTanhRowAVX512F32(SB), NOSPLIT, $0-72
+	MOVQ    dst_base+0(FP), AX
+	MOVQ    a_base+24(FP), CX
+	MOVQ    b_base+48(FP), DX
+	MOVQ    a_len+32(FP), BX
+	VMOVUPS cavConstAVX512F32<>+2112(SB), Z0
+
+sumTanhRowAVX512F32loop:
+	CMPQ         BX, $0x00000010
+	JL           sumTanhRowAVX512F32done
+	VMOVUPS      (CX), Z1
+	VADDPS       (DX), Z1, Z1
+	VPORQ        cavConstAVX512F32<>+128(SB), Z1, Z2
+	VADDPS       Z2, Z2, Z2
+	VMAXPS       Z2, Z0, Z2
+	VMOVUPS      cavConstAVX512F32<>+1536(SB), Z3
+	VFMADD231PS  cavConstAVX512F32<>+1600(SB), Z2, Z3
+	VSUBPS       cavConstAVX512F32<>+1536(SB), Z3, Z3
+	VFNMADD231PS cavConstAVX512F32<>+1664(SB), Z3, Z2
+	VFNMADD231PS cavConstAVX512F32<>+1728(SB), Z3, Z2
+	VMULPS       Z2, Z2, Z4
+	VMOVUPS      cavConstAVX512F32<>+1984(SB), Z5
+	VFMADD213PS  cavConstAVX512F32<>+1856(SB), Z4, Z5
+	VMOVUPS      cavConstAVX512F32<>+1920(SB), Z6
+	VFMADD213PS  cavConstAVX512F32<>+2048(SB), Z4, Z5
+	VFMADD213PS  cavConstAVX512F32<>+1792(SB), Z4, Z6
+	VFMADD213PS  cavConstAVX512F32<>+0(SB), Z4, Z5
+	VFMADD213PS  cavConstAVX512F32<>+1344(SB), Z4, Z6
+	VFMADD231PS  Z2, Z6, Z5
+	VMULPS       Z2, Z5, Z5
+	VMOVUPS      cavConstAVX512F32<>+0(SB), Z2
+	VSCALEFPS    Z3, Z2, Z2
+	VSUBPS       cavConstAVX512F32<>+0(SB), Z2, Z3
+	VFMADD213PS  Z3, Z2, Z5
+	VADDPS       cavConstAVX512F32<>+2176(SB), Z5, Z2
+	VDIVPS       Z2, Z5, Z5
+	VPANDQ       cavConstAVX512F32<>+192(SB), Z5, Z5
+	VPANDQ       cavConstAVX512F32<>+128(SB), Z1, Z1
+	VPORQ        Z1, Z5, Z5
+	VMOVUPS      Z5, (AX)
+	ADDQ         $0x00000040, AX
+	ADDQ         $0x00000040, CX
+	ADDQ         $0x00000040, DX
+	SUBQ         $0x00000010, BX
+	JMP          sumTanhRowAVX512F32loop
+
+sumTanhRowAVX512F32done:
+	VZEROUPPER
+	RET
+
+// func mulAddRowAVX512F32(dst []float32, a []float32, b []float32)
+// Requires: AVX, AVX512F
+TEXT ·mulAddRowAVX512F32(SB), NOSPLIT, $0-72
+	MOVQ dst_base+0(FP), AX
+	MOVQ a_base+24(FP), CX
+	MOVQ b_base+48(FP), DX
+	MOVQ a_len+32(FP), BX
+
+mulAddRowAVX512F32loop:
+	CMPQ        BX, $0x00000010
+	JL          mulAddRowAVX512F32done
+	VMOVUPS     (CX), Z0
+	VMOVUPS     (AX), Z1
+	VFMADD231PS (DX), Z0, Z1
+	VMOVUPS     Z1, (AX)
+	ADDQ        $0x00000040, AX
+	ADDQ        $0x00000040, CX
+	ADDQ        $0x00000040, DX
+	SUBQ        $0x00000010, BX
+	JMP         mulAddRowAVX512F32loop
+
+mulAddRowAVX512F32done:
+	VZEROUPPER
+	RET
+
 // func tanhRowAVX512F32(dst []float32, x []float32)
 // Requires: AVX, AVX512F
 TEXT ·tanhRowAVX512F32(SB), NOSPLIT, $0-48
@@ -4881,6 +5043,88 @@ cavMagDownRowAVX2F64loop:
 	JMP          cavMagDownRowAVX2F64loop
 
 cavMagDownRowAVX2F64done:
+	VZEROUPPER
+	RET
+
+// func sumTanhRowAVX2F64(dst []float64, a []float64, b []float64)
+// Requires: AVX, AVX2, FMA3
+TEXT ·sumTanhRowAVX2F64(SB), NOSPLIT, $0-72
+	MOVQ    dst_base+0(FP), AX
+	MOVQ    a_base+24(FP), CX
+	MOVQ    b_base+48(FP), DX
+	MOVQ    a_len+32(FP), BX
+	VMOVUPD cavConstAVX2F64<>+1728(SB), Y0
+
+sumTanhRowAVX2F64loop:
+	CMPQ         BX, $0x00000004
+	JL           sumTanhRowAVX2F64done
+	VMOVUPD      (CX), Y1
+	VADDPD       (DX), Y1, Y1
+	VORPS        cavConstAVX2F64<>+64(SB), Y1, Y2
+	VADDPD       Y2, Y2, Y2
+	VMAXPD       Y2, Y0, Y2
+	VMOVUPD      cavConstAVX2F64<>+1280(SB), Y3
+	VFMADD231PD  cavConstAVX2F64<>+1312(SB), Y2, Y3
+	VSUBPD       cavConstAVX2F64<>+1280(SB), Y3, Y4
+	VFNMADD231PD cavConstAVX2F64<>+1344(SB), Y4, Y2
+	VFNMADD231PD cavConstAVX2F64<>+1376(SB), Y4, Y2
+	VMULPD       Y2, Y2, Y4
+	VMOVUPD      cavConstAVX2F64<>+1440(SB), Y5
+	VMOVUPD      cavConstAVX2F64<>+1760(SB), Y6
+	VFMADD213PD  cavConstAVX2F64<>+1504(SB), Y4, Y5
+	VFMADD213PD  cavConstAVX2F64<>+1408(SB), Y4, Y6
+	VFMADD213PD  cavConstAVX2F64<>+1568(SB), Y4, Y5
+	VFMADD213PD  cavConstAVX2F64<>+1472(SB), Y4, Y6
+	VFMADD213PD  cavConstAVX2F64<>+1632(SB), Y4, Y5
+	VFMADD213PD  cavConstAVX2F64<>+1536(SB), Y4, Y6
+	VFMADD213PD  cavConstAVX2F64<>+1664(SB), Y4, Y5
+	VFMADD213PD  cavConstAVX2F64<>+1600(SB), Y4, Y6
+	VFMADD213PD  cavConstAVX2F64<>+0(SB), Y4, Y5
+	VFMADD213PD  cavConstAVX2F64<>+1184(SB), Y4, Y6
+	VFMADD231PD  Y2, Y6, Y5
+	VMULPD       Y2, Y5, Y5
+	VPADDQ       cavConstAVX2F64<>+1696(SB), Y3, Y3
+	VPSLLQ       $0x34, Y3, Y2
+	VSUBPD       cavConstAVX2F64<>+0(SB), Y2, Y3
+	VFMADD213PD  Y3, Y2, Y5
+	VADDPD       cavConstAVX2F64<>+1792(SB), Y5, Y2
+	VDIVPD       Y2, Y5, Y5
+	VANDPS       cavConstAVX2F64<>+96(SB), Y5, Y5
+	VANDPS       cavConstAVX2F64<>+64(SB), Y1, Y1
+	VORPS        Y1, Y5, Y5
+	VMOVUPD      Y5, (AX)
+	ADDQ         $0x00000020, AX
+	ADDQ         $0x00000020, CX
+	ADDQ         $0x00000020, DX
+	SUBQ         $0x00000004, BX
+	JMP          sumTanhRowAVX2F64loop
+
+sumTanhRowAVX2F64done:
+	VZEROUPPER
+	RET
+
+// func mulAddRowAVX2F64(dst []float64, a []float64, b []float64)
+// Requires: AVX, FMA3
+TEXT ·mulAddRowAVX2F64(SB), NOSPLIT, $0-72
+	MOVQ dst_base+0(FP), AX
+	MOVQ a_base+24(FP), CX
+	MOVQ b_base+48(FP), DX
+	MOVQ a_len+32(FP), BX
+
+mulAddRowAVX2F64loop:
+	CMPQ        BX, $0x00000004
+	JL          mulAddRowAVX2F64done
+	VMOVUPD     (CX), Y0
+	VMOVUPD     (AX), Y1
+	VFMADD231PD (DX), Y0, Y1
+	VMOVUPD     Y1, (AX)
+	ADDQ        $0x00000020, AX
+	ADDQ        $0x00000020, CX
+	ADDQ        $0x00000020, DX
+	SUBQ        $0x00000004, BX
+	JMP         mulAddRowAVX2F64loop
+
+mulAddRowAVX2F64done:
 	VZEROUPPER
 	RET
 
@@ -5982,6 +6226,83 @@ cavMagDownRowAVX2F32loop:
 	JMP          cavMagDownRowAVX2F32loop
 
 cavMagDownRowAVX2F32done:
+	VZEROUPPER
+	RET
+
+// func sumTanhRowAVX2F32(dst []float32, a []float32, b []float32)
+// Requires: AVX, AVX2, FMA3
+TEXT ·sumTanhRowAVX2F32(SB), NOSPLIT, $0-72
+	MOVQ    dst_base+0(FP), AX
+	MOVQ    a_base+24(FP), CX
+	MOVQ    b_base+48(FP), DX
+	MOVQ    a_len+32(FP), BX
+	VMOVUPS cavConstAVX2F32<>+1088(SB), Y0
+
+sumTanhRowAVX2F32loop:
+	CMPQ         BX, $0x00000008
+	JL           sumTanhRowAVX2F32done
+	VMOVUPS      (CX), Y1
+	VADDPS       (DX), Y1, Y1
+	VORPS        cavConstAVX2F32<>+64(SB), Y1, Y2
+	VADDPS       Y2, Y2, Y2
+	VMAXPS       Y2, Y0, Y2
+	VMOVUPS      cavConstAVX2F32<>+768(SB), Y3
+	VFMADD231PS  cavConstAVX2F32<>+800(SB), Y2, Y3
+	VSUBPS       cavConstAVX2F32<>+768(SB), Y3, Y4
+	VFNMADD231PS cavConstAVX2F32<>+832(SB), Y4, Y2
+	VFNMADD231PS cavConstAVX2F32<>+864(SB), Y4, Y2
+	VMULPS       Y2, Y2, Y4
+	VMOVUPS      cavConstAVX2F32<>+928(SB), Y5
+	VFMADD213PS  cavConstAVX2F32<>+992(SB), Y4, Y5
+	VMOVUPS      cavConstAVX2F32<>+896(SB), Y6
+	VFMADD213PS  cavConstAVX2F32<>+1024(SB), Y4, Y5
+	VFMADD213PS  cavConstAVX2F32<>+960(SB), Y4, Y6
+	VFMADD213PS  cavConstAVX2F32<>+0(SB), Y4, Y5
+	VFMADD213PS  cavConstAVX2F32<>+672(SB), Y4, Y6
+	VFMADD231PS  Y2, Y6, Y5
+	VMULPS       Y2, Y5, Y5
+	VPADDD       cavConstAVX2F32<>+1056(SB), Y3, Y3
+	VPSLLD       $0x17, Y3, Y2
+	VSUBPS       cavConstAVX2F32<>+0(SB), Y2, Y3
+	VFMADD213PS  Y3, Y2, Y5
+	VADDPS       cavConstAVX2F32<>+1120(SB), Y5, Y2
+	VDIVPS       Y2, Y5, Y5
+	VANDPS       cavConstAVX2F32<>+96(SB), Y5, Y5
+	VANDPS       cavConstAVX2F32<>+64(SB), Y1, Y1
+	VORPS        Y1, Y5, Y5
+	VMOVUPS      Y5, (AX)
+	ADDQ         $0x00000020, AX
+	ADDQ         $0x00000020, CX
+	ADDQ         $0x00000020, DX
+	SUBQ         $0x00000008, BX
+	JMP          sumTanhRowAVX2F32loop
+
+sumTanhRowAVX2F32done:
+	VZEROUPPER
+	RET
+
+// func mulAddRowAVX2F32(dst []float32, a []float32, b []float32)
+// Requires: AVX, FMA3
+TEXT ·mulAddRowAVX2F32(SB), NOSPLIT, $0-72
+	MOVQ dst_base+0(FP), AX
+	MOVQ a_base+24(FP), CX
+	MOVQ b_base+48(FP), DX
+	MOVQ a_len+32(FP), BX
+
+mulAddRowAVX2F32loop:
+	CMPQ        BX, $0x00000008
+	JL          mulAddRowAVX2F32done
+	VMOVUPS     (CX), Y0
+	VMOVUPS     (AX), Y1
+	VFMADD231PS (DX), Y0, Y1
+	VMOVUPS     Y1, (AX)
+	ADDQ        $0x00000020, AX
+	ADDQ        $0x00000020, CX
+	ADDQ        $0x00000020, DX
+	SUBQ        $0x00000008, BX
+	JMP         mulAddRowAVX2F32loop
+
+mulAddRowAVX2F32done:
 	VZEROUPPER
 	RET
 

@@ -27,6 +27,16 @@ func cavMagRowAVX512F64(dst []float64, m []float64, g []float64, x []float64, h 
 //go:noescape
 func cavMagDownRowAVX512F64(dst []float64, m []float64, g []float64, x []float64, b []float64, bc []float64, h float64, psi float64, mk float64)
 
+// sumTanhRowAVX512F64 stores tanh(a[n] + b[n]) in dst[n] with AVX512 for whole vectors of a (see sumTanhRow in the generator).
+//
+//go:noescape
+func sumTanhRowAVX512F64(dst []float64, a []float64, b []float64)
+
+// mulAddRowAVX512F64 adds a[n]·b[n] to dst[n] with AVX512 for whole vectors of a (see mulAddRow in the generator).
+//
+//go:noescape
+func mulAddRowAVX512F64(dst []float64, a []float64, b []float64)
+
 // tanhRowAVX512F64 stores tanh(x[n]) in dst[n] with AVX512 for whole vectors of x (see tanhRow in the generator).
 //
 //go:noescape
@@ -61,6 +71,16 @@ func cavMagRowAVX512F32(dst []float32, m []float32, g []float32, x []float32, h 
 //
 //go:noescape
 func cavMagDownRowAVX512F32(dst []float32, m []float32, g []float32, x []float32, b []float32, bc []float32, h float32, psi float32, mk float32)
+
+// sumTanhRowAVX512F32 stores tanh(a[n] + b[n]) in dst[n] with AVX512 for whole vectors of a (see sumTanhRow in the generator).
+//
+//go:noescape
+func sumTanhRowAVX512F32(dst []float32, a []float32, b []float32)
+
+// mulAddRowAVX512F32 adds a[n]·b[n] to dst[n] with AVX512 for whole vectors of a (see mulAddRow in the generator).
+//
+//go:noescape
+func mulAddRowAVX512F32(dst []float32, a []float32, b []float32)
 
 // tanhRowAVX512F32 stores tanh(x[n]) in dst[n] with AVX512 for whole vectors of x (see tanhRow in the generator).
 //
@@ -97,6 +117,16 @@ func cavMagRowAVX2F64(dst []float64, m []float64, g []float64, x []float64, h fl
 //go:noescape
 func cavMagDownRowAVX2F64(dst []float64, m []float64, g []float64, x []float64, b []float64, bc []float64, h float64, psi float64, mk float64)
 
+// sumTanhRowAVX2F64 stores tanh(a[n] + b[n]) in dst[n] with AVX2 for whole vectors of a (see sumTanhRow in the generator).
+//
+//go:noescape
+func sumTanhRowAVX2F64(dst []float64, a []float64, b []float64)
+
+// mulAddRowAVX2F64 adds a[n]·b[n] to dst[n] with AVX2 for whole vectors of a (see mulAddRow in the generator).
+//
+//go:noescape
+func mulAddRowAVX2F64(dst []float64, a []float64, b []float64)
+
 // tanhRowAVX2F64 stores tanh(x[n]) in dst[n] with AVX2 for whole vectors of x (see tanhRow in the generator).
 //
 //go:noescape
@@ -131,6 +161,16 @@ func cavMagRowAVX2F32(dst []float32, m []float32, g []float32, x []float32, h fl
 //
 //go:noescape
 func cavMagDownRowAVX2F32(dst []float32, m []float32, g []float32, x []float32, b []float32, bc []float32, h float32, psi float32, mk float32)
+
+// sumTanhRowAVX2F32 stores tanh(a[n] + b[n]) in dst[n] with AVX2 for whole vectors of a (see sumTanhRow in the generator).
+//
+//go:noescape
+func sumTanhRowAVX2F32(dst []float32, a []float32, b []float32)
+
+// mulAddRowAVX2F32 adds a[n]·b[n] to dst[n] with AVX2 for whole vectors of a (see mulAddRow in the generator).
+//
+//go:noescape
+func mulAddRowAVX2F32(dst []float32, a []float32, b []float32)
 
 // tanhRowAVX2F32 stores tanh(x[n]) in dst[n] with AVX2 for whole vectors of x (see tanhRow in the generator).
 //

@@ -104,6 +104,8 @@ func main() {
 			cavityGAcc(v, e, c)
 			cavityMag(v, e, c, false)
 			cavityMag(v, e, c, true)
+			sumTanhRow(v, e, c)
+			mulAddRow(v, e, c)
 			tanhRow(v, e, c)
 			upFieldRow(v, e, c)
 		}

@@ -37,6 +37,45 @@ func tanhRow(v isa, e elem, c *consts) {
 	})
 }
 
+// sumTanhRow emits
+//
+//	func sumTanhRow<ISA><T>(dst, a, b []T)
+//
+// which stores dst[n] = tanh(a[n] + b[n]) (the tanh of tanhRow; BP's
+// cavity means) for n below len(a) rounded down to a multiple of the
+// vector width.
+func sumTanhRow(v isa, e elem, c *consts) {
+	name := fmt.Sprintf("sumTanhRow%s%s", v.name, e.suffix)
+	doc := fmt.Sprintf("%s stores tanh(a[n] + b[n]) in dst[n] with %s for whole vectors of a (see sumTanhRow in the generator).", name, v.name)
+	floor := v.vec()
+	rowKernel(v, e, name, doc, []string{"dst", "a", "b"}, func() {
+		e.load(c.val(e.expm1Floor), floor)
+	}, func(p []GPVirtual) {
+		xv := v.vec()
+		e.load(Mem{Base: p[1]}, xv)
+		e.add(Mem{Base: p[2]}, xv, xv)
+		e.load(tanhOf(v, e, c, floor, xv), Mem{Base: p[0]})
+	})
+}
+
+// mulAddRow emits
+//
+//	func mulAddRow<ISA><T>(dst, a, b []T)
+//
+// which adds a[n]·b[n] to dst[n] (one rounding: a fused multiply-add) for
+// n below len(a) rounded down to a multiple of the vector width.
+func mulAddRow(v isa, e elem, _ *consts) {
+	name := fmt.Sprintf("mulAddRow%s%s", v.name, e.suffix)
+	doc := fmt.Sprintf("%s adds a[n]·b[n] to dst[n] with %s for whole vectors of a (see mulAddRow in the generator).", name, v.name)
+	rowKernel(v, e, name, doc, []string{"dst", "a", "b"}, func() {}, func(p []GPVirtual) {
+		av, d := v.vec(), v.vec()
+		e.load(Mem{Base: p[1]}, av)
+		e.load(Mem{Base: p[0]}, d)
+		e.fma231(Mem{Base: p[2]}, av, d)
+		e.load(d, Mem{Base: p[0]})
+	})
+}
+
 // tanhOf returns tanh(xv) in a new register (see tanhRow); xv is
 // clobbered, floor holds expm1Floor.
 func tanhOf(v isa, e elem, c *consts, floor, xv VecVirtual) VecVirtual {
