@@ -31,8 +31,7 @@ import (
 // exp underflows (the AVX2 kernels flush exp to 0 below −708, resp. −87).
 
 // vecPad is the multiple every kernel row length is padded to: the widest
-// vector times the unroll of the cavity kernels (16 float32 × 2, 8
-// float64 × 4).
+// vector (16 float32) times the unroll (2).
 const vecPad = 32
 
 // Streams of a prepared row, in the order of the generator.

@@ -42,9 +42,10 @@ const (
 // them divisions. The divisions stay: replacing them by VRCP14 and Newton
 // steps measured 3–7 % slower (Sapphire Rapids, AVX-512). What bounds the
 // kernels is the latency of the polynomials' chains of multiply-adds, which
-// poly splits and AVX-512 interleaves over several vectors per iteration
-// (splitting measured 10–15 % less time per point in float64, and four
-// vectors instead of two another ~5 %).
+// poly splits and AVX-512 interleaves over two vectors per iteration
+// (splitting measured ~20 % less CPU time per point in float64, ~7 % in
+// float32; four vectors
+// per iteration instead of two measured slower).
 func cavityRow(v isa, e elem, c *consts) {
 	cavityKernel(v, e, c, cavKernel{name: "cavRow", params: "x, prep, acc []%[1]s, stride int, m %[1]s", ret: true,
 		doc: "evaluates one row of the BPI cavity contraction", acc: true, broadcastM: true})
@@ -95,7 +96,7 @@ func cavityKernel(v isa, e elem, c *consts, k cavKernel) {
 	TEXT(name, NOSPLIT, sig)
 	Pragma("noescape")
 	Doc(fmt.Sprintf("%s %s with %s (see %s in the generator).", name, k.doc, v.name, k.name))
-	unroll := v.unroll(e)
+	unroll := v.unroll()
 	r := pointRegs{x: GP64(), p: GP64(), stride: GP64()}
 	ptrs := []GPVirtual{r.x, r.p}
 	Load(Param("x").Base(), r.x)
@@ -160,14 +161,10 @@ func cavityKernel(v isa, e elem, c *consts, k cavKernel) {
 	RET()
 }
 
-// unroll is the number of vectors one loop iteration evaluates: with
-// AVX-512, four of float64 and two of float32 (rows are padded to 32
-// elements), for the latency chains of the polynomials; AVX2 has too few
+// unroll is the number of vectors one loop iteration evaluates: two with
+// AVX-512, for the latency chains of the polynomials; AVX2 has too few
 // registers for two.
-func (v isa) unroll(e elem) int {
-	if v.wide && e.size == 8 {
-		return 4
-	}
+func (v isa) unroll() int {
 	if v.wide {
 		return 2
 	}
