@@ -44,8 +44,7 @@ const (
 // kernels is the latency of the polynomials' chains of multiply-adds, which
 // poly splits and AVX-512 interleaves over two vectors per iteration
 // (splitting measured ~20 % less CPU time per point in float64, ~7 % in
-// float32; four vectors
-// per iteration instead of two measured slower).
+// float32; four vectors per iteration instead of two measured slower).
 func cavityRow(v isa, e elem, c *consts) {
 	cavityKernel(v, e, c, cavKernel{name: "cavRow", params: "x, prep, acc []%[1]s, stride int, m %[1]s", ret: true,
 		doc: "evaluates one row of the BPI cavity contraction", acc: true, broadcastM: true})
