@@ -299,7 +299,7 @@ func (c cavX[T]) at(k int) []T {
 // cavityMeans: dst[k,i,n] = tanh(bup[i,n] + bcav[k,i,n]).
 func cavityMeans[T Float](dst, bup, bcav []T, K, N, B int) {
 	nb := N * B
-	sumTanh, _ := bpRows[T]()
+	sumTanh := bpRows[T](currentLevel()).sumTanh
 	parallelFor(K, nb*20, func(lo, hi int) {
 		for k := lo; k < hi; k++ {
 			d, bc, j0 := dst[k*nb:(k+1)*nb], bcav[k*nb:(k+1)*nb], 0
@@ -316,7 +316,7 @@ func cavityMeans[T Float](dst, bup, bcav []T, K, N, B int) {
 
 // cavityOmega: dst[k,n] = Σ_i mcav[k,i,n]·x̂cav[k,i,n].
 func cavityOmega[T Float](dst, mcav []T, xcav cavX[T], K, N, B int) {
-	_, mulAdd := bpRows[T]()
+	mulAdd := bpRows[T](currentLevel()).mulAdd
 	nv := 0
 	if mulAdd != nil {
 		nv = B &^ (rowLanes - 1)
@@ -406,7 +406,7 @@ func cavityHin[T Float](dst, gcav []T, xcav cavX[T], K, N, B int) {
 // and, if b is not nil, bc = b − mcav·gcav (cavityDown) from the mcav before
 // the update (dst may be mcav).
 func cavityMag[T Float](dst, bc, mcav, h, gcav, b []T, xcav cavX[T], mask []T, psi T, K, N, B int) {
-	if k := magRows[T](); k.mag != nil {
+	if k := bpRows[T](currentLevel()); k.mag != nil {
 		cavityMagVec(k, dst, bc, mcav, h, gcav, b, xcav, mask, psi, K, N, B)
 		return
 	}

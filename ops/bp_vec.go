@@ -30,41 +30,20 @@ func cavityGVec[T Float](cav cavGRowFunc[T], dst, btop, omega, v, mcav []T, xcav
 	})
 }
 
-// cavGAccRowFunc is a vector kernel of the fused BP backward step on one
-// row (see cavityBackwardVec).
-type cavGAccRowFunc[T Float] func(x, m, prep, acc, g []T, stride int) T
-
-// magKernels are the vector kernels of the last BP pass (cavityMagVec):
-// without and with the cavity downward field.
-type magKernels[T Float] struct {
-	mag  func(dst, m, g, x []T, h, psi, mk T)
-	down func(dst, m, g, x, b, bc []T, h, psi, mk T)
+// bpKernels are the vector kernels of the BP layer's passes.
+type bpKernels[T Float] struct {
+	backward func(x, m, prep, acc, g []T, stride int) T  // cavityBackwardVec: one row (k, i)
+	mag      func(dst, m, g, x []T, h, psi, mk T)        // cavityMagVec: one row (k, i)
+	magDown  func(dst, m, g, x, b, bc []T, h, psi, mk T) // the same, and Bcav
+	sumTanh  row2Func[T]                                 // cavityMeans: tanh(a + b)
+	mulAdd   row2Func[T]                                 // cavityOmega: dst += a·b
 }
 
-// cavGAccRow returns the fused BP backward kernel of level l for T, or nil
-// at the scalar level.
-func cavGAccRow[T Float](l vecLevel) cavGAccRowFunc[T] {
+// bpRows returns the BP kernels of level l for T (nil at the scalar level).
+func bpRows[T Float](l vecLevel) bpKernels[T] {
 	k := &asmKernels[l]
-	r, _ := pick[T](k.cavGAcc64, k.cavGAcc32).(cavGAccRowFunc[T])
+	r, _ := pick[T](k.bp64, k.bp32).(bpKernels[T])
 	return r
-}
-
-// magRows returns the kernels of the last BP pass at the current level
-// (zero at the scalar level).
-func magRows[T Float]() magKernels[T] {
-	k := &asmKernels[currentLevel()]
-	r, _ := pick[T](k.mag64, k.mag32).(magKernels[T])
-	return r
-}
-
-// bpRows returns the vector kernels of BP's cavity means (tanh(a + b))
-// and of ω's sums (dst += a·b) at the current level, or nils at the scalar
-// level.
-func bpRows[T Float]() (sumTanh, mulAdd row2Func[T]) {
-	k := &asmKernels[currentLevel()]
-	sumTanh, _ = pick[T](k.sumTanh64, k.sumTanh32).(row2Func[T])
-	mulAdd, _ = pick[T](k.mulAdd64, k.mulAdd32).(row2Func[T])
-	return sumTanh, mulAdd
 }
 
 // cavityBackward writes, for BPCavityBackward, gcav (cavityG), then Hin
@@ -72,7 +51,7 @@ func bpRows[T Float]() (sumTanh, mulAdd row2Func[T]) {
 // scratch for the vector kernel.
 func cavityBackward[T Float](dst, btop, omega, v, mcav []T, xcav cavX[T], prep *[]T, K, N, B int, down bool) {
 	knb, kn := K*N*B, K*N
-	if cav := cavGAccRow[T](currentLevel()); cav != nil {
+	if cav := bpRows[T](currentLevel()).backward; cav != nil {
 		cavityBackwardVec(cav, dst, btop, omega, v, mcav, xcav, prep, K, N, B, down)
 		return
 	}
@@ -94,7 +73,7 @@ const bpChunks = 8
 // rows are visited in memory order, in bpChunks blocks of units run in
 // parallel; the partial fields of the blocks are added at the end, in
 // block order.
-func cavityBackwardVec[T Float](cav cavGAccRowFunc[T], dst, btop, omega, v, mcav []T, xcav cavX[T], prep *[]T, K, N, B int, down bool) {
+func cavityBackwardVec[T Float](cav func(x, m, prep, acc, g []T, stride int) T, dst, btop, omega, v, mcav []T, xcav cavX[T], prep *[]T, K, N, B int, down bool) {
 	bp := padded(B)
 	rowLen, nc := cavStreams*bp, min(K, bpChunks)
 	*prep = grow(*prep, K*rowLen+nc*N*bp)
@@ -153,7 +132,7 @@ func sumParts[T Float](b, parts []T, nc, N, B int) {
 // cavityMagVec is cavityMag with the kernels k, which update the whole
 // vectors of each row (k, i) in one pass, the tanh in registers; the tail
 // of a row (B not a multiple of rowLanes) is left to magPoint.
-func cavityMagVec[T Float](k magKernels[T], dst, bc, mcav, h, gcav, b []T, xcav cavX[T], mask []T, psi T, K, N, B int) {
+func cavityMagVec[T Float](k bpKernels[T], dst, bc, mcav, h, gcav, b []T, xcav cavX[T], mask []T, psi T, K, N, B int) {
 	nv := B &^ (rowLanes - 1)
 	parallelFor(K, N*B*4, func(lo, hi int) {
 		for ku := lo; ku < hi; ku++ {
@@ -163,7 +142,7 @@ func cavityMagVec[T Float](k magKernels[T], dst, bc, mcav, h, gcav, b []T, xcav 
 				xi, m, g := x[i*B:(i+1)*B], mcav[r:r+B], gcav[r:r+B]
 				if b != nil {
 					bi, bci := b[i*B:(i+1)*B], bc[r:r+B]
-					k.down(dst[r:r+nv], m[:nv], g[:nv], xi[:nv], bi[:nv], bci[:nv], hki, psi, mk)
+					k.magDown(dst[r:r+nv], m[:nv], g[:nv], xi[:nv], bi[:nv], bci[:nv], hki, psi, mk)
 					for n := nv; n < B; n++ {
 						bci[n] = bi[n] - m[n]*g[n]
 					}

@@ -79,15 +79,8 @@ type vecKernels struct {
 	cav32  cavRowFunc[float32]
 	cavG64 cavGRowFunc[float64]
 	cavG32 cavGRowFunc[float32]
-
-	cavGAcc64 cavGAccRowFunc[float64]
-	cavGAcc32 cavGAccRowFunc[float32]
-	mag64     magKernels[float64]
-	mag32     magKernels[float32]
-	sumTanh64 row2Func[float64]
-	sumTanh32 row2Func[float32]
-	mulAdd64  row2Func[float64]
-	mulAdd32  row2Func[float32]
+	bp64   bpKernels[float64]
+	bp32   bpKernels[float32]
 
 	tanh64 rowFunc[float64]
 	tanh32 rowFunc[float32]
