@@ -33,6 +33,8 @@
 // reduces it over k and over n in the same pass, never storing the K×N×B
 // tensor (ALGORITHMS §14). The BP layer's ops work on its stored cavity
 // tensors; a cavity input may be given as N×B when it is the same for every k.
+// BPCavityBackward and BPCavityMagDown fuse the BP updates that read the same
+// cavity tensors, so that a sweep passes over them fewer times.
 //
 // # Errors
 //
