@@ -505,6 +505,7 @@ var bpSizes = []kNB{{1, 1, 1}, {2, 3, 4}, {1, 5, 2}, {4, 1, 3}, {7, 13, 5}, {20,
 type bpCase struct {
 	kind  bpKind
 	bcast bool
+	down  bool // BPCavityBackward
 	gen   func(rng *rand.Rand, s kNB, bcast bool) []arr
 	naive func(in []arr, s kNB) arr
 }
@@ -580,6 +581,43 @@ func bpCases() []bpCase {
 					in[5].data[0], s.K, s.N, s.B))
 			}})
 	}
+	return append(cs, fusedBPCases(xcav)...)
+}
+
+// fusedBPCases are the cases of BPCavityBackward (with B on K×N×B cavity
+// inputs, without on N×B ones, as in a network) and BPCavityMagDown,
+// against the naive updates they fuse.
+func fusedBPCases(xcav func(rng *rand.Rand, s kNB, bcast bool) arr) []bpCase {
+	var cs []bpCase
+	for _, bcast := range []bool{false, true} {
+		cs = append(cs, bpCase{kind: bpBackward, bcast: bcast, down: !bcast,
+			gen: func(rng *rand.Rand, s kNB, bcast bool) []arr {
+				return []arr{randArr(rng, []int{s.K, s.B}, btopDist), randArr(rng, []int{s.K, s.B}, normal(2)),
+					randArr(rng, []int{s.K, s.B}, uniform(0.1, 3)), randArr(rng, []int{s.K, s.N, s.B}, magnet), xcav(rng, s, bcast)}
+			},
+			naive: func(in []arr, s kNB) arr {
+				g := naiveBPCavityG(in[0].data, in[1].data, in[2].data, in[3].data, in[4].data, s.K, s.N, s.B)
+				out := append(g, naiveBPHin(g, in[4].data, s.K, s.N, s.B)...)
+				if len(in[4].shape) == 3 {
+					out = append(out, naiveBPDownField(in[3].data, g, s.K, s.N, s.B)...)
+				}
+				return mkArr([]int{len(out)}, out)
+			}})
+	}
+	cs = append(cs, bpCase{kind: bpCavityMagDown,
+		gen: func(rng *rand.Rand, s kNB, _ bool) []arr {
+			mask := maskArr(rng, s.K, s.N)
+			mcav := randArr(rng, []int{s.K, s.N, s.B}, magnet)
+			for j := range mcav.data {
+				mcav.data[j] *= mask.data[j/s.B]
+			}
+			return []arr{mcav, randArr(rng, []int{s.K, s.N}, normal(3)), randArr(rng, []int{s.K, s.N, s.B}, normal(1)),
+				xcav(rng, s, false), mask, scalar(0.8), randArr(rng, []int{s.N, s.B}, normal(2))}
+		},
+		naive: func(in []arr, s kNB) arr {
+			m := naiveBPCavityMag(in[0].data, in[1].data, in[2].data, in[3].data, in[4].data, in[5].data[0], s.K, s.N, s.B)
+			return mkArr([]int{2, s.K, s.N, s.B}, append(m, naiveBPCavityDown(in[6].data, in[0].data, in[2].data, s.K, s.N, s.B)...))
+		}})
 	return cs
 }
 
@@ -594,8 +632,8 @@ func TestBPOpsMatchNaive(t *testing.T) {
 				t.Run(fmt.Sprintf("%s/%v/%v", name, s, dt), func(t *testing.T) {
 					in := c.gen(newRNG(uint64(100+ci), uint64(si)), s, c.bcast)
 					in = roundFor(dt, in)
-					kind := c.kind
-					checkOp(t, dt, func() gorgonia.Op { return &bpOp{kind: kind} }, in, c.naive(in, s))
+					kind, down := c.kind, c.down
+					checkOp(t, dt, func() gorgonia.Op { return &bpOp{kind: kind, down: down} }, in, c.naive(in, s))
 				})
 			}
 		}
@@ -1033,6 +1071,9 @@ func TestOpsRejectBadInputs(t *testing.T) {
 		{"BPCavityG arity", &bpOp{kind: bpCavityG}, []gorgonia.Value{f64d(2, 4), f64d(2, 4), f64d(2, 4)}},
 		{"BPOmega arity", &bpOp{kind: bpOmega}, []gorgonia.Value{f64d(2, 3, 4)}},
 		{"BPCavityMag arity", &bpOp{kind: bpCavityMag}, []gorgonia.Value{f64d(2, 3, 4), f64d(2, 3), f64d(2, 3, 4), f64d(3, 4), f64d(2, 3)}},
+		{"BPCavityBackward V shape", &bpOp{kind: bpBackward, down: true}, []gorgonia.Value{f64d(2, 4), f64d(2, 4), f64d(4, 2), f64d(2, 3, 4), f64d(3, 4)}},
+		{"BPCavityMag short gcav", &bpOp{kind: bpCavityMag}, []gorgonia.Value{f64d(2, 3, 4), f64d(2, 3), f64d(23), f64d(3, 4), f64d(2, 3), f64d(1)}},
+		{"BPCavityMagDown B shape", &bpOp{kind: bpCavityMagDown}, []gorgonia.Value{f64d(2, 3, 4), f64d(2, 3), f64d(2, 3, 4), f64d(3, 4), f64d(2, 3), f64d(1), f64d(4, 3)}},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {

@@ -50,6 +50,8 @@ var nodeCtors = map[string]func() (*gorgonia.Node, error){
 	"ops.BPCavityDown":     func() (*gorgonia.Node, error) { return ops.BPCavityDown(nil, nil, nil) },
 	"ops.BPHin":            func() (*gorgonia.Node, error) { return ops.BPHin(nil, nil) },
 	"ops.BPCavityMag":      func() (*gorgonia.Node, error) { return ops.BPCavityMag(nil, nil, nil, nil, nil, nil) },
+	"ops.BPCavityBackward": func() (*gorgonia.Node, error) { return ops.BPCavityBackward(nil, nil, nil, nil, nil, true) },
+	"ops.BPCavityMagDown":  func() (*gorgonia.Node, error) { return ops.BPCavityMagDown(nil, nil, nil, nil, nil, nil, nil) },
 	"ops.BPICavity":        func() (*gorgonia.Node, error) { return ops.BPICavity(nil, nil, nil, nil, nil, true) },
 	"ops.BPICavitySparse":  func() (*gorgonia.Node, error) { return ops.BPICavitySparse(nil, nil, nil, nil, nil, nil, false) },
 	"ops.ReLUMean":         func() (*gorgonia.Node, error) { return ops.ReLUMean(nil, nil, nil, nil) },
