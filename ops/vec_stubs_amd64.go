@@ -22,6 +22,21 @@ func tanhRowAVX512F64(dst []float64, x []float64)
 //go:noescape
 func upFieldRowAVX512F64(dst []float64, omega []float64, v []float64)
 
+// sparseBlock1AVX512F64 accumulates one block of 1 sparse products with AVX512 (see sparseBlock in the generator).
+//
+//go:noescape
+func sparseBlock1AVX512F64(acc []float64, base []float64, w []float64, stride int, soff int, idx []int32, vals []float64)
+
+// sparseBlock2AVX512F64 accumulates one block of 2 sparse products with AVX512 (see sparseBlock in the generator).
+//
+//go:noescape
+func sparseBlock2AVX512F64(acc []float64, base []float64, w []float64, stride int, soff int, idx []int32, vals []float64)
+
+// erfRatioRowAVX512F64 stores x̂ = erf(ω/√(2v)) and Δ = 1 − x̂² with AVX512 for whole vectors of ω (see erfRatioRow in the generator).
+//
+//go:noescape
+func erfRatioRowAVX512F64(xhat []float64, delta []float64, omega []float64, v []float64)
+
 // cavRowAVX512F32 evaluates one row of the BPI cavity contraction with AVX512 (see cavityRow in the generator).
 //
 //go:noescape
@@ -41,6 +56,21 @@ func tanhRowAVX512F32(dst []float32, x []float32)
 //
 //go:noescape
 func upFieldRowAVX512F32(dst []float32, omega []float32, v []float32)
+
+// sparseBlock1AVX512F32 accumulates one block of 1 sparse products with AVX512 (see sparseBlock in the generator).
+//
+//go:noescape
+func sparseBlock1AVX512F32(acc []float32, base []float32, w []float32, stride int, soff int, idx []int32, vals []float32)
+
+// sparseBlock2AVX512F32 accumulates one block of 2 sparse products with AVX512 (see sparseBlock in the generator).
+//
+//go:noescape
+func sparseBlock2AVX512F32(acc []float32, base []float32, w []float32, stride int, soff int, idx []int32, vals []float32)
+
+// erfRatioRowAVX512F32 stores x̂ = erf(ω/√(2v)) and Δ = 1 − x̂² with AVX512 for whole vectors of ω (see erfRatioRow in the generator).
+//
+//go:noescape
+func erfRatioRowAVX512F32(xhat []float32, delta []float32, omega []float32, v []float32)
 
 // cavRowAVX2F64 evaluates one row of the BPI cavity contraction with AVX2 (see cavityRow in the generator).
 //
@@ -62,6 +92,21 @@ func tanhRowAVX2F64(dst []float64, x []float64)
 //go:noescape
 func upFieldRowAVX2F64(dst []float64, omega []float64, v []float64)
 
+// sparseBlock1AVX2F64 accumulates one block of 1 sparse products with AVX2 (see sparseBlock in the generator).
+//
+//go:noescape
+func sparseBlock1AVX2F64(acc []float64, base []float64, w []float64, stride int, soff int, idx []int32, vals []float64)
+
+// sparseBlock2AVX2F64 accumulates one block of 2 sparse products with AVX2 (see sparseBlock in the generator).
+//
+//go:noescape
+func sparseBlock2AVX2F64(acc []float64, base []float64, w []float64, stride int, soff int, idx []int32, vals []float64)
+
+// erfRatioRowAVX2F64 stores x̂ = erf(ω/√(2v)) and Δ = 1 − x̂² with AVX2 for whole vectors of ω (see erfRatioRow in the generator).
+//
+//go:noescape
+func erfRatioRowAVX2F64(xhat []float64, delta []float64, omega []float64, v []float64)
+
 // cavRowAVX2F32 evaluates one row of the BPI cavity contraction with AVX2 (see cavityRow in the generator).
 //
 //go:noescape
@@ -81,3 +126,18 @@ func tanhRowAVX2F32(dst []float32, x []float32)
 //
 //go:noescape
 func upFieldRowAVX2F32(dst []float32, omega []float32, v []float32)
+
+// sparseBlock1AVX2F32 accumulates one block of 1 sparse products with AVX2 (see sparseBlock in the generator).
+//
+//go:noescape
+func sparseBlock1AVX2F32(acc []float32, base []float32, w []float32, stride int, soff int, idx []int32, vals []float32)
+
+// sparseBlock2AVX2F32 accumulates one block of 2 sparse products with AVX2 (see sparseBlock in the generator).
+//
+//go:noescape
+func sparseBlock2AVX2F32(acc []float32, base []float32, w []float32, stride int, soff int, idx []int32, vals []float32)
+
+// erfRatioRowAVX2F32 stores x̂ = erf(ω/√(2v)) and Δ = 1 − x̂² with AVX2 for whole vectors of ω (see erfRatioRow in the generator).
+//
+//go:noescape
+func erfRatioRowAVX2F32(xhat []float32, delta []float32, omega []float32, v []float32)

@@ -1,0 +1,200 @@
+package main
+
+import (
+	"fmt"
+
+	. "github.com/mmcloughlin/avo/build"
+	. "github.com/mmcloughlin/avo/operand"
+	. "github.com/mmcloughlin/avo/reg"
+)
+
+// The kernels of the network's prediction (package mpnet, ALGORITHMS §12):
+// the sparse products of the first layer and the Bayesian activation.
+
+// predictKernels emits the prediction kernels of one level and type.
+func predictKernels(v isa, e elem, c *consts) {
+	for _, streams := range []int{1, 2} {
+		sparseBlock(v, e, streams)
+	}
+	erfRatioRow(v, e, c)
+}
+
+// sparseAccs is the number of vector accumulators of sparseBlock: a block
+// is sparseAccs/streams vectors wide.
+const sparseAccs = 8
+
+// sparseBlock emits
+//
+//	func sparseBlock<S><ISA><T>(acc, base, w []T, stride, soff int, idx []int32, vals []T)
+//
+// which computes one block of sparseAccs/S vectors of the S products of a
+// sparse vector with S matrices stored side by side, soff elements apart:
+//
+//	acc[s·soff + j] = base[s·soff + j] + Σ_t vals[t·S + s]·w[idx[t]·stride + s·soff + j]
+//
+// for s < S and j below the block width, the sum running over t in order
+// (one fused multiply-add per term, so with weights ±1 and 0 every term is
+// exact and each partial sum rounds once). The accumulators stay in
+// registers; the inner loop only loads.
+func sparseBlock(v isa, e elem, streams int) {
+	name := fmt.Sprintf("sparseBlock%d%s%s", streams, v.name, e.suffix)
+	TEXT(name, NOSPLIT, fmt.Sprintf("func(acc, base, w []%s, stride, soff int, idx []int32, vals []%s)", e.name, e.name))
+	Pragma("noescape")
+	Doc(fmt.Sprintf("%s accumulates one block of %d sparse products with %s (see sparseBlock in the generator).", name, streams, v.name))
+	width := sparseAccs / streams
+	acc, base, w, stride, soff := GP64(), GP64(), GP64(), GP64(), GP64()
+	Load(Param("acc").Base(), acc)
+	Load(Param("base").Base(), base)
+	Load(Param("w").Base(), w)
+	Load(Param("stride"), stride)
+	Load(Param("soff"), soff)
+	SHLQ(U8(log2(e.size)), stride)
+	SHLQ(U8(log2(e.size)), soff)
+	idx, n, vals := GP64(), GP64(), GP64()
+	Load(Param("idx").Base(), idx)
+	Load(Param("idx").Len(), n)
+	Load(Param("vals").Base(), vals)
+
+	// Per stream: the accumulators and the offset of the stream.
+	regs := make([][]VecVirtual, streams)
+	for s := range regs {
+		regs[s] = make([]VecVirtual, width)
+		for j := range regs[s] {
+			regs[s][j] = v.vec()
+			e.load(streamMem(base, soff, s, j*v.bytes), regs[s][j])
+		}
+	}
+	b := make([]VecVirtual, streams)
+	for s := range b {
+		b[s] = v.vec()
+	}
+	row := GP64()
+	Label(name + "loop")
+	TESTQ(n, n)
+	JZ(LabelRef(name + "done"))
+	MOVLQSX(Mem{Base: idx}, row)
+	IMULQ(stride, row)
+	ADDQ(w, row)
+	for s := range b {
+		broadcast(e, Mem{Base: vals, Disp: s * e.size}, b[s])
+	}
+	for s := range regs {
+		for j, a := range regs[s] {
+			e.fma231(streamMem(row, soff, s, j*v.bytes), b[s], a)
+		}
+	}
+	ADDQ(U8(4), idx)
+	ADDQ(U8(streams*e.size), vals)
+	DECQ(n)
+	JMP(LabelRef(name + "loop"))
+	Label(name + "done")
+	for s := range regs {
+		for j, a := range regs[s] {
+			e.load(a, streamMem(acc, soff, s, j*v.bytes))
+		}
+	}
+	VZEROUPPER()
+	RET()
+}
+
+// streamMem returns the address p + s·soff + disp (soff in bytes; s < 2).
+func streamMem(p, soff GPVirtual, s, disp int) Mem {
+	if s == 0 {
+		return Mem{Base: p, Disp: disp}
+	}
+	return Mem{Base: p, Index: soff, Scale: 1, Disp: disp}
+}
+
+// broadcast loads the T at m into every element of dst.
+func broadcast(e elem, m Mem, dst VecVirtual) {
+	if e.size == 8 {
+		VBROADCASTSD(m, dst)
+		return
+	}
+	VBROADCASTSS(m, dst)
+}
+
+// erfRatioRow emits
+//
+//	func erfRatioRow<ISA><T>(xhat, delta, omega, v []T)
+//
+// which stores, for n below len(omega) rounded down to a multiple of the
+// vector width, the Bayesian activation of ALGORITHMS §12.2 and its
+// variance,
+//
+//	x̂[n] = erf(ω[n]/√(2·v[n])),   Δ[n] = 1 − x̂[n]²,
+//
+// with erf(z), z = |ω|/√(2v) ≥ 0, its Taylor series below 0.5 and
+// 1 − erfcx(z)·exp(−z²) above (Weideman's erfcx, exp by range reduction),
+// and the sign of ω put back. NaN propagates; ω = ±∞ or v = 0 give ±1.
+func erfRatioRow(v isa, e elem, c *consts) {
+	name := fmt.Sprintf("erfRatioRow%s%s", v.name, e.suffix)
+	TEXT(name, NOSPLIT, fmt.Sprintf("func(xhat, delta, omega, v []%s)", e.name))
+	Pragma("noescape")
+	Doc(fmt.Sprintf("%s stores x̂ = erf(ω/√(2v)) and Δ = 1 − x̂² with %s for whole vectors of ω (see erfRatioRow in the generator).", name, v.name))
+	p := make([]GPVirtual, 4)
+	for i, param := range []string{"xhat", "delta", "omega", "v"} {
+		p[i] = GP64()
+		Load(Param(param).Base(), p[i])
+	}
+	n := GP64()
+	Load(Param("omega").Len(), n)
+	var regs pointRegs
+	regs.one, regs.cL = pointConsts(v, e, c)
+	Label(name + "loop")
+	CMPQ(n, U32(v.lanes(e)))
+	JL(LabelRef(name + "done"))
+	z, ov := v.vec(), v.vec()
+	e.load(Mem{Base: p[3]}, z)
+	e.add(z, z, z)
+	e.sqrt(z, z)
+	e.load(Mem{Base: p[2]}, ov)
+	v.and(c.raw(e.signBit-1), ov, ov)
+	e.div(z, ov, z) // z = |ω|/√(2v)
+	r := erfPos(v, e, c, regs, z)
+	e.load(Mem{Base: p[2]}, ov)
+	v.and(c.raw(e.signBit), ov, ov)
+	v.or(ov, r, r)
+	e.load(r, Mem{Base: p[0]})
+	d := v.vec()
+	e.load(regs.one, d)
+	e.fnma231(r, r, d)
+	e.load(d, Mem{Base: p[1]})
+	for _, r := range p {
+		ADDQ(U32(v.bytes), r)
+	}
+	SUBQ(U32(v.lanes(e)), n)
+	JMP(LabelRef(name + "loop"))
+	Label(name + "done")
+	VZEROUPPER()
+	RET()
+}
+
+// erfPos returns erf(z) for z ≥ 0 (or NaN, which it returns) in a new
+// register; z is kept. Below 0.5 the odd Taylor series (erfTerms terms
+// past the first), above 1 − P with P = erfc(z) = erfcx(z)·exp(−z²), whose
+// relative error (that of erfcx and exp) becomes an absolute one below
+// P < 0.48 on a result above 0.52.
+func erfPos(v isa, e elem, c *consts, regs pointRegs, z VecVirtual) VecVirtual {
+	zc, nzz := v.vec(), v.vec()
+	e.min(c.val(e.erfcxMax), z, zc) // erfcx's argument stays finite
+	E := erfcxWeideman(v, e, c, regs, zc)
+	e.mul(z, z, nzz)
+	v.xor(c.raw(e.signBit), nzz, nzz)
+	P := expNeg(v, e, c, nzz)
+	e.mul(E, P, P)
+	e.sub(P, regs.one, P) // 1 − erfc(z)
+	coef := erfSeries(e.erfTerms)
+	s, zz := v.vec(), v.vec()
+	e.mul(z, z, zz)
+	e.load(c.val(coef[len(coef)-1]), s)
+	for j := len(coef) - 2; j >= 0; j-- {
+		e.fma213(c.val(coef[j]), zz, s)
+	}
+	e.mul(z, s, s)
+	small := cmpMask(v, e, 1, c.val(0.5), z) // z < 0.5
+	small.blend(v, e, s, P, P)
+	nan := cmpMask(v, e, 3, z, z) // unordered: z is NaN
+	nan.blend(v, e, z, P, P)
+	return P
+}
