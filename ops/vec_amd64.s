@@ -1518,6 +1518,182 @@ erfRatioRowAVX512F64done:
 	VZEROUPPER
 	RET
 
+// func mismatchRowsAVX512(out []int64, a []uint64, neg []uint64, nz []uint64, words int)
+// Requires: AVX, AVX512F, AVX512VPOPCNTDQ
+TEXT ·mismatchRowsAVX512(SB), NOSPLIT, $0-104
+	MOVQ out_base+0(FP), AX
+	MOVQ out_len+8(FP), CX
+	SHRQ $0x03, CX
+	MOVQ a_base+24(FP), DX
+	MOVQ neg_base+48(FP), BX
+	MOVQ nz_base+72(FP), SI
+	MOVQ words+96(FP), DI
+
+mismatchRowsAVX512group:
+	TESTQ  CX, CX
+	JZ     mismatchRowsAVX512done
+	VPXORQ Z0, Z0, Z0
+	XORQ   R8, R8
+
+mismatchRowsAVX512word:
+	CMPQ        R8, DI
+	JGE         mismatchRowsAVX512store
+	VMOVDQU64   (BX), Z1
+	VPXORQ.BCST (DX)(R8*8), Z1, Z1
+	VPANDQ      (SI), Z1, Z1
+	VPOPCNTQ    Z1, Z1
+	VPADDQ      Z1, Z0, Z0
+	ADDQ        $0x40, BX
+	ADDQ        $0x40, SI
+	INCQ        R8
+	JMP         mismatchRowsAVX512word
+
+mismatchRowsAVX512store:
+	VMOVDQU64 Z0, (AX)
+	ADDQ      $0x40, AX
+	DECQ      CX
+	JMP       mismatchRowsAVX512group
+
+mismatchRowsAVX512done:
+	VZEROUPPER
+	RET
+
+// func signBlock1AVX512(acc []float64, base []float64, bits []uint8, stride int, noff int, idx []int32, vals []float64)
+// Requires: AVX, AVX512DQ, AVX512F
+TEXT ·signBlock1AVX512(SB), NOSPLIT, $0-136
+	MOVQ    acc_base+0(FP), AX
+	MOVQ    base_base+24(FP), CX
+	MOVQ    bits_base+48(FP), DX
+	MOVQ    stride+72(FP), BX
+	MOVQ    noff+80(FP), SI
+	MOVQ    idx_base+88(FP), SI
+	MOVQ    idx_len+96(FP), DI
+	MOVQ    vals_base+112(FP), R8
+	VMOVUPD (CX), Z0
+	VMOVUPD 64(CX), Z1
+	VMOVUPD 128(CX), Z2
+	VMOVUPD 192(CX), Z3
+	VMOVUPD 256(CX), Z4
+	VMOVUPD 320(CX), Z5
+	VMOVUPD 384(CX), Z6
+	VMOVUPD 448(CX), Z7
+
+signBlock1AVX512loop:
+	TESTQ        DI, DI
+	JZ           signBlock1AVX512done
+	MOVLQSX      (SI), CX
+	IMULQ        BX, CX
+	ADDQ         DX, CX
+	VBROADCASTSD (R8), Z8
+	KMOVB        (CX), K1
+	VADDPD       Z8, Z0, K1, Z0
+	KMOVB        1(CX), K1
+	VADDPD       Z8, Z1, K1, Z1
+	KMOVB        2(CX), K1
+	VADDPD       Z8, Z2, K1, Z2
+	KMOVB        3(CX), K1
+	VADDPD       Z8, Z3, K1, Z3
+	KMOVB        4(CX), K1
+	VADDPD       Z8, Z4, K1, Z4
+	KMOVB        5(CX), K1
+	VADDPD       Z8, Z5, K1, Z5
+	KMOVB        6(CX), K1
+	VADDPD       Z8, Z6, K1, Z6
+	KMOVB        7(CX), K1
+	VADDPD       Z8, Z7, K1, Z7
+	ADDQ         $0x04, SI
+	ADDQ         $0x08, R8
+	DECQ         DI
+	JMP          signBlock1AVX512loop
+
+signBlock1AVX512done:
+	VMOVUPD Z0, (AX)
+	VMOVUPD Z1, 64(AX)
+	VMOVUPD Z2, 128(AX)
+	VMOVUPD Z3, 192(AX)
+	VMOVUPD Z4, 256(AX)
+	VMOVUPD Z5, 320(AX)
+	VMOVUPD Z6, 384(AX)
+	VMOVUPD Z7, 448(AX)
+	VZEROUPPER
+	RET
+
+// func signBlock2AVX512(acc []float64, base []float64, bits []uint8, stride int, noff int, idx []int32, vals []float64)
+// Requires: AVX, AVX512DQ, AVX512F
+TEXT ·signBlock2AVX512(SB), NOSPLIT, $0-136
+	MOVQ    acc_base+0(FP), AX
+	MOVQ    base_base+24(FP), CX
+	MOVQ    bits_base+48(FP), DX
+	MOVQ    stride+72(FP), BX
+	MOVQ    noff+80(FP), SI
+	MOVQ    idx_base+88(FP), DI
+	MOVQ    idx_len+96(FP), R8
+	MOVQ    vals_base+112(FP), R9
+	VMOVUPD (CX), Z0
+	VMOVUPD 64(CX), Z1
+	VMOVUPD 128(CX), Z2
+	VMOVUPD 192(CX), Z3
+	VMOVUPD 256(CX), Z4
+	VMOVUPD 320(CX), Z5
+	VMOVUPD 384(CX), Z6
+	VMOVUPD 448(CX), Z7
+
+signBlock2AVX512loop:
+	TESTQ        R8, R8
+	JZ           signBlock2AVX512done
+	MOVLQSX      (DI), CX
+	IMULQ        BX, CX
+	ADDQ         DX, CX
+	VBROADCASTSD (R9), Z8
+	KMOVB        (CX), K1
+	VADDPD       Z8, Z0, K1, Z0
+	KMOVB        (CX)(SI*1), K1
+	VSUBPD       Z8, Z0, K1, Z0
+	KMOVB        1(CX), K1
+	VADDPD       Z8, Z1, K1, Z1
+	KMOVB        1(CX)(SI*1), K1
+	VSUBPD       Z8, Z1, K1, Z1
+	KMOVB        2(CX), K1
+	VADDPD       Z8, Z2, K1, Z2
+	KMOVB        2(CX)(SI*1), K1
+	VSUBPD       Z8, Z2, K1, Z2
+	KMOVB        3(CX), K1
+	VADDPD       Z8, Z3, K1, Z3
+	KMOVB        3(CX)(SI*1), K1
+	VSUBPD       Z8, Z3, K1, Z3
+	KMOVB        4(CX), K1
+	VADDPD       Z8, Z4, K1, Z4
+	KMOVB        4(CX)(SI*1), K1
+	VSUBPD       Z8, Z4, K1, Z4
+	KMOVB        5(CX), K1
+	VADDPD       Z8, Z5, K1, Z5
+	KMOVB        5(CX)(SI*1), K1
+	VSUBPD       Z8, Z5, K1, Z5
+	KMOVB        6(CX), K1
+	VADDPD       Z8, Z6, K1, Z6
+	KMOVB        6(CX)(SI*1), K1
+	VSUBPD       Z8, Z6, K1, Z6
+	KMOVB        7(CX), K1
+	VADDPD       Z8, Z7, K1, Z7
+	KMOVB        7(CX)(SI*1), K1
+	VSUBPD       Z8, Z7, K1, Z7
+	ADDQ         $0x04, DI
+	ADDQ         $0x08, R9
+	DECQ         R8
+	JMP          signBlock2AVX512loop
+
+signBlock2AVX512done:
+	VMOVUPD Z0, (AX)
+	VMOVUPD Z1, 64(AX)
+	VMOVUPD Z2, 128(AX)
+	VMOVUPD Z3, 192(AX)
+	VMOVUPD Z4, 256(AX)
+	VMOVUPD Z5, 320(AX)
+	VMOVUPD Z6, 384(AX)
+	VMOVUPD Z7, 448(AX)
+	VZEROUPPER
+	RET
+
 DATA cavConstAVX512F32<>+0(SB)/4, $(1.0)
 DATA cavConstAVX512F32<>+4(SB)/4, $(1.0)
 DATA cavConstAVX512F32<>+8(SB)/4, $(1.0)

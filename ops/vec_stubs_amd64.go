@@ -37,6 +37,21 @@ func sparseBlock2AVX512F64(acc []float64, base []float64, w []float64, stride in
 //go:noescape
 func erfRatioRowAVX512F64(xhat []float64, delta []float64, omega []float64, v []float64)
 
+// mismatchRowsAVX512 counts the mismatches of a bit vector against groups of 8 interleaved bit rows with AVX-512 VPOPCNTQ (see mismatchRows in the generator).
+//
+//go:noescape
+func mismatchRowsAVX512(out []int64, a []uint64, neg []uint64, nz []uint64, words int)
+
+// signBlock1AVX512 accumulates one block of a sparse product with a sign matrix stored as bits, 1-sided, with AVX-512 (see signBlock in the generator).
+//
+//go:noescape
+func signBlock1AVX512(acc []float64, base []float64, bits []uint8, stride int, noff int, idx []int32, vals []float64)
+
+// signBlock2AVX512 accumulates one block of a sparse product with a sign matrix stored as bits, 2-sided, with AVX-512 (see signBlock in the generator).
+//
+//go:noescape
+func signBlock2AVX512(acc []float64, base []float64, bits []uint8, stride int, noff int, idx []int32, vals []float64)
+
 // cavRowAVX512F32 evaluates one row of the BPI cavity contraction with AVX512 (see cavityRow in the generator).
 //
 //go:noescape

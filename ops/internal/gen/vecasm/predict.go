@@ -17,6 +17,11 @@ func predictKernels(v isa, e elem, c *consts) {
 		sparseBlock(v, e, streams)
 	}
 	erfRatioRow(v, e, c)
+	if v.wide && e.size == 8 {
+		mismatchRows()
+		signBlock(1)
+		signBlock(2)
+	}
 }
 
 // sparseAccs is the number of vector accumulators of sparseBlock: a block
@@ -197,4 +202,119 @@ func erfPos(v isa, e elem, c *consts, regs pointRegs, z VecVirtual) VecVirtual {
 	nan := cmpMask(v, e, 3, z, z) // unordered: z is NaN
 	nan.blend(v, e, z, P, P)
 	return P
+}
+
+// mismatchRows emits
+//
+//	func mismatchRows(out []int64, a, neg, nz []uint64, words int)
+//
+// which counts, for each group of 8 rows of two bit matrices stored
+// interleaved (neg[(g·words + j)·8 + u] is word j of row 8g + u, nz alike),
+// the bits where a differs from a row of neg among those set in the row of
+// nz: out[8g + u] = Σ_j popcount((a[j] ⊕ neg) ∧ nz), for the len(out)/8
+// groups. AVX-512 with VPOPCNTQ (AVX512_VPOPCNTDQ) only.
+func mismatchRows() {
+	name := "mismatchRowsAVX512"
+	TEXT(name, NOSPLIT, "func(out []int64, a, neg, nz []uint64, words int)")
+	Pragma("noescape")
+	Doc(name + " counts the mismatches of a bit vector against groups of 8 interleaved bit rows with AVX-512 VPOPCNTQ (see mismatchRows in the generator).")
+	out, groups, a, neg, nz, words := GP64(), GP64(), GP64(), GP64(), GP64(), GP64()
+	Load(Param("out").Base(), out)
+	Load(Param("out").Len(), groups)
+	SHRQ(U8(3), groups)
+	Load(Param("a").Base(), a)
+	Load(Param("neg").Base(), neg)
+	Load(Param("nz").Base(), nz)
+	Load(Param("words"), words)
+	Label(name + "group")
+	TESTQ(groups, groups)
+	JZ(LabelRef(name + "done"))
+	acc, t, j := ZMM(), ZMM(), GP64()
+	VPXORQ(acc, acc, acc)
+	XORQ(j, j)
+	Label(name + "word")
+	CMPQ(j, words)
+	JGE(LabelRef(name + "store"))
+	VMOVDQU64(Mem{Base: neg}, t)
+	VPXORQ_BCST(Mem{Base: a, Index: j, Scale: 8}, t, t)
+	VPANDQ(Mem{Base: nz}, t, t)
+	VPOPCNTQ(t, t)
+	VPADDQ(t, acc, acc)
+	ADDQ(U8(64), neg)
+	ADDQ(U8(64), nz)
+	INCQ(j)
+	JMP(LabelRef(name + "word"))
+	Label(name + "store")
+	VMOVDQU64(acc, Mem{Base: out})
+	ADDQ(U8(64), out)
+	DECQ(groups)
+	JMP(LabelRef(name + "group"))
+	Label(name + "done")
+	VZEROUPPER()
+	RET()
+}
+
+// signBlock emits
+//
+//	func signBlock<S>AVX512(acc, base []float64, bits []uint8, stride, noff int, idx []int32, vals []float64)
+//
+// the sparse product of sparseBlock for one matrix W with entries in
+// {−1, 0, +1}, stored as bits: row i of Wᵀ is bits[i·stride:], one byte per
+// 8 outputs, +1 entries in the first half and, for S = 2, −1 entries noff
+// bytes further. It computes one block of 64 outputs,
+//
+//	S = 2:  acc[j] = base[j] + Σ_t (+vals[t] where W = +1, −vals[t] where W = −1),
+//	S = 1:  acc[j] = base[j] + Σ_t vals[t] where W = +1,
+//
+// with merge-masked additions (each a rounding, none where W = 0): the
+// one-sided form is for matrices without zeros, where W·x = 2·P − Σ x.
+func signBlock(sides int) {
+	name := fmt.Sprintf("signBlock%dAVX512", sides)
+	TEXT(name, NOSPLIT, "func(acc, base []float64, bits []uint8, stride, noff int, idx []int32, vals []float64)")
+	Pragma("noescape")
+	Doc(fmt.Sprintf("%s accumulates one block of a sparse product with a sign matrix stored as bits, %d-sided, with AVX-512 (see signBlock in the generator).", name, sides))
+	const width = 8
+	acc, base, bits, stride, noff := GP64(), GP64(), GP64(), GP64(), GP64()
+	Load(Param("acc").Base(), acc)
+	Load(Param("base").Base(), base)
+	Load(Param("bits").Base(), bits)
+	Load(Param("stride"), stride)
+	Load(Param("noff"), noff)
+	idx, n, vals := GP64(), GP64(), GP64()
+	Load(Param("idx").Base(), idx)
+	Load(Param("idx").Len(), n)
+	Load(Param("vals").Base(), vals)
+	regs := make([]VecVirtual, width)
+	for j := range regs {
+		regs[j] = ZMM()
+		VMOVUPD(Mem{Base: base, Disp: j * 64}, regs[j])
+	}
+	d, row := ZMM(), GP64()
+	Label(name + "loop")
+	TESTQ(n, n)
+	JZ(LabelRef(name + "done"))
+	MOVLQSX(Mem{Base: idx}, row)
+	IMULQ(stride, row)
+	ADDQ(bits, row)
+	VBROADCASTSD(Mem{Base: vals}, d)
+	for j, a := range regs {
+		k := K()
+		KMOVB(Mem{Base: row, Disp: j}, k)
+		VADDPD(d, a, k, a)
+		if sides == 2 {
+			kn := K()
+			KMOVB(Mem{Base: row, Index: noff, Scale: 1, Disp: j}, kn)
+			VSUBPD(d, a, kn, a)
+		}
+	}
+	ADDQ(U8(4), idx)
+	ADDQ(U8(8), vals)
+	DECQ(n)
+	JMP(LabelRef(name + "loop"))
+	Label(name + "done")
+	for j, a := range regs {
+		VMOVUPD(a, Mem{Base: acc, Disp: j * 64})
+	}
+	VZEROUPPER()
+	RET()
 }

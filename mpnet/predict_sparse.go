@@ -1,0 +1,235 @@
+package mpnet
+
+import (
+	"math"
+	"slices"
+
+	"github.com/fbpgo/fbp/ops"
+)
+
+// The first layer of a prediction on sparse inputs. Image pixels are mostly
+// background: a raw MNIST image is 0 on about 81 % of its pixels, a
+// standardised one takes the value b = −mean/std there. With that value b,
+// a sample x and its foreground F = {i : x_i ≠ b},
+//
+//	Σ_i W_ki x_i = b·Σ_i W_ki + Σ_{i∈F} W_ki·(x_i − b),
+//
+// so the first layer's products cost |F| instead of N terms per unit
+// (ops.SparseProduct, with the weights transposed once per call). The
+// point-wise pre-activations are then exactly what the naive sum gives,
+// see pointFirst; the Bayesian ones, ω and s² = Σ_i σ_ki x_i² (Δ = 0 on the
+// inputs), differ from the dense products by the rounding of the sums.
+
+// maxForeground is the largest fraction of foreground inputs in a chunk for
+// which the sparse products are used; denser chunks take the dense ones.
+const maxForeground = 0.5
+
+// u53 is the unit roundoff of float64, 2⁻⁵³.
+const u53 = 0x1p-53
+
+// background returns the most frequent input value of the first sample of
+// x (N inputs each), the smallest on ties.
+func background(x []float64, N int) float64 {
+	v := slices.Clone(x[:N])
+	slices.Sort(v)
+	best, count := v[0], 0
+	for i := 0; i < N; {
+		j := i
+		for j < N && v[j] == v[i] {
+			j++
+		}
+		if j-i > count {
+			best, count = v[i], j-i
+		}
+		i = j
+	}
+	return best
+}
+
+// sparseInputs are the foreground entries of the samples of one chunk.
+type sparseInputs struct {
+	b      float64   // the background value
+	idx    []int32   // the foreground inputs, sample by sample, ascending
+	x, d   []float64 // x_i and x_i − b at each
+	starts []int     // sample j's entries are [starts[j], starts[j+1])
+	bound  []float64 // per sample: the error bound of pointFirst
+}
+
+// build collects the foreground of the r samples x (N inputs each) for the
+// background b, and reports false, leaving the rest undone, once the
+// foreground exceeds maxForeground of the inputs.
+func (s *sparseInputs) build(x []float64, r, N int, b float64) bool {
+	s.b = b
+	s.idx, s.x, s.d, s.starts, s.bound = s.idx[:0], s.x[:0], s.d[:0], append(s.starts[:0], 0), s.bound[:0]
+	limit := int(maxForeground * float64(r*N))
+	nb := float64(N) * math.Abs(b)
+	for j := range r {
+		var a, dsum float64
+		for i, v := range x[j*N : (j+1)*N] {
+			a += math.Abs(v)
+			if v != b {
+				d := v - b
+				s.idx = append(s.idx, int32(i))
+				s.x, s.d = append(s.x, v), append(s.d, d)
+				dsum += math.Abs(d)
+			}
+		}
+		if len(s.idx) > limit {
+			return false
+		}
+		s.starts = append(s.starts, len(s.idx))
+		// The fast sum (ops.SignProduct) differs from the exact one by at
+		// most (2N + 6)·u·(D + N|b|), the naive one by N·u·A: three times
+		// (N + 3)·u·(A + D + N|b|) holds both with room for the roundings
+		// of the bound itself, plus a margin below the normal range.
+		s.bound = append(s.bound, 3*float64(N+3)*u53*(a+dsum+nb)+0x1p-1000)
+	}
+	return true
+}
+
+// sparseFirst holds the first layer of a prediction in the form the sparse
+// products need.
+type sparseFirst struct {
+	b     float64                     // the background value
+	point *ops.SignProduct            // point-wise weights; nil if not ternary
+	w     []float64                   // point-wise weights, K×N (the exact fallback)
+	b64   *ops.SparseProduct[float64] // Bayesian means and variances
+	b32   *ops.SparseProduct[float32]
+}
+
+// newSparseFirst prepares the first layer of p for the background b: the
+// point-wise product if p predicts point-wise with ternary weights, the
+// Bayesian one if p predicts Bayesian. It returns nil when the vector
+// kernels are off (the scalar level), where the dense products are faster.
+func newSparseFirst(p *predictor, b float64) *sparseFirst {
+	if ops.CPUKernels() == "scalar" {
+		return nil
+	}
+	ly := p.net.layers[0]
+	K, N := ly.K, ly.N
+	f := &sparseFirst{b: b}
+	if w := p.w; w != nil && isTernary(w[0]) {
+		f.w = w[0]
+		f.point, _ = ops.NewSignProduct(w[0], scaledRowSums(w[0], K, N, b), K, N)
+	}
+	if p.mean != nil {
+		base := [][]float64{scaledRowSums(p.mean[0], K, N, b), scaledRowSums(p.vari[0], K, N, b*b)}
+		for k := range base[1] {
+			base[1][k] += ops.VarianceFloor
+		}
+		if p.bayes32 != nil {
+			f.b32, _ = ops.NewSparseProduct([][]float32{p.bayes32.m[0], p.bayes32.vari[0]},
+				[][]float32{convert[float32](base[0]), convert[float32](base[1])}, K, N)
+			f.b32.SetPad(1, 1) // erf(0/√2) = 0 in the padding
+		} else {
+			f.b64, _ = ops.NewSparseProduct([][]float64{p.mean[0], p.vari[0]}, base, K, N)
+			f.b64.SetPad(1, 1)
+		}
+	}
+	if f.point == nil && f.b64 == nil && f.b32 == nil {
+		return nil
+	}
+	return f
+}
+
+// bayes64 returns the float64 Bayesian product, nil if there is none.
+func (f *sparseFirst) bayes64() *ops.SparseProduct[float64] {
+	if f == nil {
+		return nil
+	}
+	return f.b64
+}
+
+// bayes32 returns the float32 Bayesian product, nil if there is none.
+func (f *sparseFirst) bayes32() *ops.SparseProduct[float32] {
+	if f == nil {
+		return nil
+	}
+	return f.b32
+}
+
+// isTernary reports whether every value of w is −1, 0 or +1.
+func isTernary(w []float64) bool {
+	for _, v := range w {
+		if v != 0 && v != 1 && v != -1 {
+			return false
+		}
+	}
+	return true
+}
+
+// scaledRowSums returns c·Σ_i w[k, i] for each row k of the K×N matrix w.
+func scaledRowSums(w []float64, K, N int, c float64) []float64 {
+	out := make([]float64, K)
+	for k := range out {
+		var s float64
+		for _, v := range w[k*N : (k+1)*N] {
+			s += v
+		}
+		out[k] = c * s
+	}
+	return out
+}
+
+// pointFirst sets a (r×K, packed) to the first layer's point-wise
+// activations sign(z + 1e-10) of the r samples x, z = W x, exactly as the
+// naive sums z_k = Σ_i W_ki x_i in ascending i give them: the sparse
+// products, within the bound of sparseInputs.build of the naive sum,
+// decide every unit whose |z + 1e-10| exceeds twice the bound (a margin of
+// 2 for the rounding of z + 1e-10); the others take the naive sum. z is scratch space for the products.
+func (f *sparseFirst) pointFirst(a *ternary, x []float64, sp *sparseInputs, z []float64) {
+	stride, N, K := f.point.Stride(), len(x)/a.r, a.n
+	if err := f.point.Apply(z, sp.idx, sp.d, sp.starts); err != nil {
+		panic(err) // the entries come from build: a bug
+	}
+	for j := range a.r {
+		neg, nz := a.neg[j*a.words:(j+1)*a.words], a.nz[j*a.words:(j+1)*a.words]
+		clear(neg)
+		clear(nz)
+		e, c := 2*sp.bound[j], 0
+		for k, v := range z[j*stride : j*stride+K] {
+			g := v + tieBreak
+			if !(math.Abs(g) > e) {
+				g = naiveDot(f.w[k*N:(k+1)*N], x[j*N:(j+1)*N]) + tieBreak
+			}
+			bit := uint64(1) << (k % 64)
+			if g < 0 {
+				neg[k/64] |= bit
+			}
+			if g != 0 {
+				nz[k/64] |= bit
+				c++
+			}
+		}
+		a.count[j] = c
+	}
+}
+
+// naiveDot returns Σ_i w_i x_i, summed in ascending i.
+func naiveDot(w, x []float64) float64 {
+	var s float64
+	for i, v := range w {
+		s += v * x[i]
+	}
+	return s
+}
+
+// bayesVals writes the values of the Bayesian product's two streams at the
+// foreground entries: x_i − b and x_i² − b².
+func bayesVals[T ops.Float](dst []T, sp *sparseInputs) []T {
+	b := sp.b
+	dst = growSlice(dst, 2*len(sp.d))
+	for t, d := range sp.d {
+		x := sp.x[t]
+		dst[2*t], dst[2*t+1] = T(d), T(x*x-b*b)
+	}
+	return dst
+}
+
+// growSlice returns s with length n, reallocated only when too small.
+func growSlice[T any](s []T, n int) []T {
+	if cap(s) < n {
+		return make([]T, n)
+	}
+	return s[:n]
+}
