@@ -25,6 +25,15 @@ func evalNet(b *testing.B, dt tensor.Dtype) (net *Network, x []float64, y []int)
 	if err = net.Init(1, rng); err != nil {
 		b.Fatal(err)
 	}
+	for _, ly := range net.layers { // σ = 1 − m² in the float type, as a sweep sets it
+		m, s := ly.full(ly.m), ly.full(ly.sigma)
+		for j, v := range m {
+			if dt == tensor.Float32 {
+				s[j] = float64(1 - float32(v)*float32(v))
+			}
+		}
+		ly.setFull(ly.sigma, s)
+	}
 	_, test := testutil.Embedded(b, false)
 	return net, test.X, test.Y
 }

@@ -118,12 +118,9 @@ func newSparseFirst(p *predictor, b float64) *sparseFirst {
 			base[1][k] += ops.VarianceFloor
 		}
 		if p.bayes32 != nil {
-			f.b32, _ = ops.NewSparseProduct([][]float32{p.bayes32.m[0], p.bayes32.vari[0]},
-				[][]float32{convert[float32](base[0]), convert[float32](base[1])}, K, N)
-			f.b32.SetPad(1, 1) // erf(0/√2) = 0 in the padding
+			f.b32 = bayesProduct(p.bayes32.m[0], p.bayes32.vari[0], base, K, N)
 		} else {
-			f.b64, _ = ops.NewSparseProduct([][]float64{p.mean[0], p.vari[0]}, base, K, N)
-			f.b64.SetPad(1, 1)
+			f.b64 = bayesProduct(p.mean[0], p.vari[0], base, K, N)
 		}
 	}
 	if f.point == nil && f.b64 == nil && f.b32 == nil {
@@ -146,6 +143,26 @@ func (f *sparseFirst) bayes32() *ops.SparseProduct[float32] {
 		return nil
 	}
 	return f.b32
+}
+
+// bayesProduct returns the sparse product of the Bayesian first layer:
+// ω = m x and s² = σ x² from their bases. Binary weights whose variances
+// are σ = 1 − m·m as T rounds it (no mask; a sweep sets them so) store
+// only m (ops.NewBinarySparseProduct), with the same results.
+func bayesProduct[T ops.Float](m, vari []T, base [][]float64, K, N int) *ops.SparseProduct[T] {
+	b := [][]T{convert[T](base[0]), convert[T](base[1])}
+	binary := true
+	for j, v := range m {
+		binary = binary && vari[j] == 1-v*v
+	}
+	var p *ops.SparseProduct[T]
+	if binary {
+		p, _ = ops.NewBinarySparseProduct(m, b, K, N)
+	} else {
+		p, _ = ops.NewSparseProduct([][]T{m, vari}, b, K, N)
+	}
+	p.SetPad(1, 1) // erf(ω/√2): finite in the padding
+	return p
 }
 
 // isTernary reports whether every value of w is −1, 0 or +1.

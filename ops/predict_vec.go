@@ -17,8 +17,8 @@ type sparseFunc[T Float] func(acc, base, w []T, stride, soff int, idx []int32, v
 
 // predictKernels are the prediction kernels of one level.
 type predictKernels struct {
-	sp1x64, sp2x64 sparseFunc[float64]
-	sp1x32, sp2x32 sparseFunc[float32]
+	sp1x64, sp2x64, spBin64 sparseFunc[float64]
+	sp1x32, sp2x32, spBin32 sparseFunc[float32]
 	erf64          erfRatioFunc[float64]
 	erf32          erfRatioFunc[float32]
 }
@@ -46,8 +46,31 @@ const padWidth = 128
 // values of x (for the Bayesian prediction: x and x²).
 type SparseProduct[T Float] struct {
 	k, n, kp, s int
-	wt          []T // N rows of S·kp: row i holds W_s[:, i], zero-padded
-	base        []T // S·kp
+	bin         bool // W_1 = 1 − W_0², not stored (NewBinarySparseProduct)
+	wt          []T  // N rows of S·kp (kp if bin): row i holds W_s[:, i], zero-padded
+	base        []T  // S·kp
+}
+
+// NewBinarySparseProduct returns the two-stream product with W_0 = m and
+// W_1 = 1 − m² (K×N), the means and the variances of binary weights, of
+// which it stores only m: the vector kernels, bound by the weights they
+// read, take W_1 from W_0 with one rounding (the Go loop with two). The
+// padding entries of stream 0 are unspecified (those of stream 1 are
+// SetPad's, as for NewSparseProduct).
+func NewBinarySparseProduct[T Float](m []T, base [][]T, K, N int) (*SparseProduct[T], error) {
+	p, err := NewSparseProduct([][]T{m}, base[:min(len(base), 1)], K, N)
+	if err != nil || len(base) != 2 || (base[1] != nil && len(base[1]) != K) {
+		return nil, errors.Errorf("ops: NewBinarySparseProduct: %d means of %d×%d, %d bases (want 2 of %d): %v", len(m), K, N, len(base), K, err)
+	}
+	p.s, p.bin = 2, true
+	for i := range N { // padding m = 1: W_1 = 0 there
+		for k := K; k < p.kp; k++ {
+			p.wt[i*p.kp+k] = 1
+		}
+	}
+	p.base = append(p.base, make([]T, p.kp)...)
+	copy(p.base[p.kp:], base[1])
+	return p, nil
 }
 
 // NewSparseProduct returns the product with the matrices w[s] (K×N,
@@ -100,9 +123,12 @@ func (p *SparseProduct[T]) Apply(out []T, idx []int32, vals []T, starts []int) e
 	}
 	var kern sparseFunc[T]
 	k := &predictAsm[currentLevel()]
-	if p.s == 1 {
+	switch {
+	case p.bin:
+		kern, _ = pick[T](k.spBin64, k.spBin32).(sparseFunc[T])
+	case p.s == 1:
 		kern, _ = pick[T](k.sp1x64, k.sp1x32).(sparseFunc[T])
-	} else {
+	default:
 		kern, _ = pick[T](k.sp2x64, k.sp2x32).(sparseFunc[T])
 	}
 	if kern == nil {
@@ -113,11 +139,11 @@ func (p *SparseProduct[T]) Apply(out []T, idx []int32, vals []T, starts []int) e
 	if currentLevel() == vecAVX2 {
 		lanes /= 2
 	}
-	width, stride := sparseAccs/p.s*lanes, p.Stride()
+	width, stride, wstride := sparseAccs/p.s*lanes, p.Stride(), len(p.wt)/p.n
 	for c := 0; c < p.kp; c += width { // a block of the weights stays in cache over the samples
 		for j := range len(starts) - 1 {
 			lo, hi := starts[j], starts[j+1]
-			kern(out[j*stride+c:], p.base[c:], p.wt[c:], stride, p.kp, idx[lo:hi], vals[lo*p.s:hi*p.s])
+			kern(out[j*stride+c:], p.base[c:], p.wt[c:], wstride, p.kp, idx[lo:hi], vals[lo*p.s:hi*p.s])
 		}
 	}
 	return nil
@@ -153,12 +179,20 @@ func (p *SparseProduct[T]) check(out []T, idx []int32, vals []T, starts []int) e
 
 // applyGo is the Go loop of Apply, the reference of the kernels.
 func (p *SparseProduct[T]) applyGo(out []T, idx []int32, vals []T, starts []int) {
-	stride := p.Stride()
+	stride, wstride := p.Stride(), len(p.wt)/p.n
 	for j := range len(starts) - 1 {
 		acc := out[j*stride : (j+1)*stride]
 		copy(acc, p.base)
 		for t := starts[j]; t < starts[j+1]; t++ {
-			row := p.wt[int(idx[t])*stride:]
+			row := p.wt[int(idx[t])*wstride:]
+			if p.bin {
+				x0, x1, a0, a1 := vals[2*t], vals[2*t+1], acc[:p.kp], acc[p.kp:]
+				for k, m := range row[:p.kp] {
+					a0[k] += x0 * m
+					a1[k] += x1 * (1 - m*m)
+				}
+				continue
+			}
 			for s := range p.s {
 				x, w, a := vals[t*p.s+s], row[s*p.kp:(s+1)*p.kp], acc[s*p.kp:(s+1)*p.kp]
 				for k, wk := range w {

@@ -36,23 +36,28 @@ func sparseSamples(rng *rand.Rand, r, N, S int, density float64) (idx []int32, v
 // {−1, 0, +1} in float64 (every term exact, each partial sum rounded once),
 // within 1e-13 (float64) and 1e-5 (float32) relative to the sum of the
 // magnitudes of the terms with Gaussian weights; widths around the block
-// widths, one and two streams, empty samples, padding.
+// widths, one and two streams, the binary product (W_1 = 1 − W_0²), empty
+// samples, padding.
 func TestSparseProduct(t *testing.T) {
 	for _, l := range allLevels() {
 		atLevel(t, l, func() {
 			for _, S := range []int{1, 2} {
 				for _, K := range []int{1, 7, 16, 63, 64, 65, 130, 501} {
 					name := fmt.Sprintf("%v/S=%d/K=%d", l, S, K)
-					testSparseProduct[float64](t, name+"/float64", K, S, true, 0)
-					testSparseProduct[float64](t, name+"/float64", K, S, false, 1e-13)
-					testSparseProduct[float32](t, name+"/float32", K, S, false, 1e-5)
+					testSparseProduct[float64](t, name+"/float64", K, S, true, false, 0)
+					testSparseProduct[float64](t, name+"/float64", K, S, false, false, 1e-13)
+					testSparseProduct[float32](t, name+"/float32", K, S, false, false, 1e-5)
+					if S == 2 {
+						testSparseProduct[float64](t, name+"/binary/float64", K, S, false, true, 1e-13)
+						testSparseProduct[float32](t, name+"/binary/float32", K, S, false, true, 1e-5)
+					}
 				}
 			}
 		})
 	}
 }
 
-func testSparseProduct[T Float](t *testing.T, name string, K, S int, ternary bool, tol float64) {
+func testSparseProduct[T Float](t *testing.T, name string, K, S int, ternary, binary bool, tol float64) {
 	t.Helper()
 	const N, r = 37, 9
 	rng := rand.New(rand.NewPCG(uint64(K), uint64(S)))
@@ -70,6 +75,13 @@ func testSparseProduct[T Float](t *testing.T, name string, K, S int, ternary boo
 		}
 	}
 	p, err := NewSparseProduct(w, base, K, N)
+	if binary { // W_1 = 1 − W_0², means in (−1, 1)
+		for j, v := range w[0] {
+			w[0][j] = T(math.Tanh(float64(v)))
+			w[1][j] = 1 - w[0][j]*w[0][j]
+		}
+		p, err = NewBinarySparseProduct(w[0], base, K, N)
+	}
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -92,6 +104,8 @@ func testSparseProduct[T Float](t *testing.T, name string, K, S int, ternary boo
 					want, mag = naiveSparse(w[s], base[s], idx, vals, starts[j], starts[j+1], S, s, k, N)
 				} else if s == S-1 {
 					want = 3
+				} else if binary {
+					continue // unspecified
 				}
 				if ternary && got != want || !ternary && !(math.Abs(got-want) <= tol*mag) {
 					t.Fatalf("%s: sample %d stream %d output %d: %v, want %v", name, j, s, k, got, want)

@@ -1400,6 +1400,74 @@ sparseBlock2AVX512F64done:
 	VZEROUPPER
 	RET
 
+// func sparseBlockBinAVX512F64(acc []float64, base []float64, w []float64, stride int, soff int, idx []int32, vals []float64)
+// Requires: AVX, AVX512F
+TEXT ·sparseBlockBinAVX512F64(SB), NOSPLIT, $0-136
+	MOVQ    acc_base+0(FP), AX
+	MOVQ    base_base+24(FP), CX
+	MOVQ    w_base+48(FP), DX
+	MOVQ    stride+72(FP), BX
+	MOVQ    soff+80(FP), SI
+	SHLQ    $0x03, BX
+	SHLQ    $0x03, SI
+	MOVQ    idx_base+88(FP), DI
+	MOVQ    idx_len+96(FP), R8
+	MOVQ    vals_base+112(FP), R9
+	VMOVUPD (CX), Z0
+	VMOVUPD 64(CX), Z1
+	VMOVUPD 128(CX), Z2
+	VMOVUPD 192(CX), Z3
+	VMOVUPD (CX)(SI*1), Z4
+	VMOVUPD 64(CX)(SI*1), Z5
+	VMOVUPD 128(CX)(SI*1), Z6
+	VMOVUPD 192(CX)(SI*1), Z7
+	VMOVUPD cavConstAVX512F64<>+0(SB), Z10
+
+sparseBlockBinAVX512F64loop:
+	TESTQ        R8, R8
+	JZ           sparseBlockBinAVX512F64done
+	MOVLQSX      (DI), CX
+	IMULQ        BX, CX
+	ADDQ         DX, CX
+	VBROADCASTSD (R9), Z8
+	VBROADCASTSD 8(R9), Z9
+	VMOVUPD      (CX), Z11
+	VFMADD231PD  Z11, Z8, Z0
+	VMULPD       Z11, Z11, Z11
+	VSUBPD       Z11, Z10, Z11
+	VFMADD231PD  Z11, Z9, Z4
+	VMOVUPD      64(CX), Z11
+	VFMADD231PD  Z11, Z8, Z1
+	VMULPD       Z11, Z11, Z11
+	VSUBPD       Z11, Z10, Z11
+	VFMADD231PD  Z11, Z9, Z5
+	VMOVUPD      128(CX), Z11
+	VFMADD231PD  Z11, Z8, Z2
+	VMULPD       Z11, Z11, Z11
+	VSUBPD       Z11, Z10, Z11
+	VFMADD231PD  Z11, Z9, Z6
+	VMOVUPD      192(CX), Z11
+	VFMADD231PD  Z11, Z8, Z3
+	VMULPD       Z11, Z11, Z8
+	VSUBPD       Z8, Z10, Z8
+	VFMADD231PD  Z8, Z9, Z7
+	ADDQ         $0x04, DI
+	ADDQ         $0x10, R9
+	DECQ         R8
+	JMP          sparseBlockBinAVX512F64loop
+
+sparseBlockBinAVX512F64done:
+	VMOVUPD Z0, (AX)
+	VMOVUPD Z1, 64(AX)
+	VMOVUPD Z2, 128(AX)
+	VMOVUPD Z3, 192(AX)
+	VMOVUPD Z4, (AX)(SI*1)
+	VMOVUPD Z5, 64(AX)(SI*1)
+	VMOVUPD Z6, 128(AX)(SI*1)
+	VMOVUPD Z7, 192(AX)(SI*1)
+	VZEROUPPER
+	RET
+
 // func erfRatioRowAVX512F64(xhat []float64, delta []float64, omega []float64, v []float64)
 // Requires: AVX, AVX512F
 TEXT ·erfRatioRowAVX512F64(SB), NOSPLIT, $0-96
@@ -3154,6 +3222,74 @@ sparseBlock2AVX512F32done:
 	VZEROUPPER
 	RET
 
+// func sparseBlockBinAVX512F32(acc []float32, base []float32, w []float32, stride int, soff int, idx []int32, vals []float32)
+// Requires: AVX, AVX512F
+TEXT ·sparseBlockBinAVX512F32(SB), NOSPLIT, $0-136
+	MOVQ    acc_base+0(FP), AX
+	MOVQ    base_base+24(FP), CX
+	MOVQ    w_base+48(FP), DX
+	MOVQ    stride+72(FP), BX
+	MOVQ    soff+80(FP), SI
+	SHLQ    $0x02, BX
+	SHLQ    $0x02, SI
+	MOVQ    idx_base+88(FP), DI
+	MOVQ    idx_len+96(FP), R8
+	MOVQ    vals_base+112(FP), R9
+	VMOVUPS (CX), Z0
+	VMOVUPS 64(CX), Z1
+	VMOVUPS 128(CX), Z2
+	VMOVUPS 192(CX), Z3
+	VMOVUPS (CX)(SI*1), Z4
+	VMOVUPS 64(CX)(SI*1), Z5
+	VMOVUPS 128(CX)(SI*1), Z6
+	VMOVUPS 192(CX)(SI*1), Z7
+	VMOVUPS cavConstAVX512F32<>+0(SB), Z10
+
+sparseBlockBinAVX512F32loop:
+	TESTQ        R8, R8
+	JZ           sparseBlockBinAVX512F32done
+	MOVLQSX      (DI), CX
+	IMULQ        BX, CX
+	ADDQ         DX, CX
+	VBROADCASTSS (R9), Z8
+	VBROADCASTSS 4(R9), Z9
+	VMOVUPS      (CX), Z11
+	VFMADD231PS  Z11, Z8, Z0
+	VMULPS       Z11, Z11, Z11
+	VSUBPS       Z11, Z10, Z11
+	VFMADD231PS  Z11, Z9, Z4
+	VMOVUPS      64(CX), Z11
+	VFMADD231PS  Z11, Z8, Z1
+	VMULPS       Z11, Z11, Z11
+	VSUBPS       Z11, Z10, Z11
+	VFMADD231PS  Z11, Z9, Z5
+	VMOVUPS      128(CX), Z11
+	VFMADD231PS  Z11, Z8, Z2
+	VMULPS       Z11, Z11, Z11
+	VSUBPS       Z11, Z10, Z11
+	VFMADD231PS  Z11, Z9, Z6
+	VMOVUPS      192(CX), Z11
+	VFMADD231PS  Z11, Z8, Z3
+	VMULPS       Z11, Z11, Z8
+	VSUBPS       Z8, Z10, Z8
+	VFMADD231PS  Z8, Z9, Z7
+	ADDQ         $0x04, DI
+	ADDQ         $0x08, R9
+	DECQ         R8
+	JMP          sparseBlockBinAVX512F32loop
+
+sparseBlockBinAVX512F32done:
+	VMOVUPS Z0, (AX)
+	VMOVUPS Z1, 64(AX)
+	VMOVUPS Z2, 128(AX)
+	VMOVUPS Z3, 192(AX)
+	VMOVUPS Z4, (AX)(SI*1)
+	VMOVUPS Z5, 64(AX)(SI*1)
+	VMOVUPS Z6, 128(AX)(SI*1)
+	VMOVUPS Z7, 192(AX)(SI*1)
+	VZEROUPPER
+	RET
+
 // func erfRatioRowAVX512F32(xhat []float32, delta []float32, omega []float32, v []float32)
 // Requires: AVX, AVX512F
 TEXT ·erfRatioRowAVX512F32(SB), NOSPLIT, $0-96
@@ -4134,6 +4270,74 @@ sparseBlock2AVX2F64loop:
 	JMP          sparseBlock2AVX2F64loop
 
 sparseBlock2AVX2F64done:
+	VMOVUPD Y0, (AX)
+	VMOVUPD Y1, 32(AX)
+	VMOVUPD Y2, 64(AX)
+	VMOVUPD Y3, 96(AX)
+	VMOVUPD Y4, (AX)(SI*1)
+	VMOVUPD Y5, 32(AX)(SI*1)
+	VMOVUPD Y6, 64(AX)(SI*1)
+	VMOVUPD Y7, 96(AX)(SI*1)
+	VZEROUPPER
+	RET
+
+// func sparseBlockBinAVX2F64(acc []float64, base []float64, w []float64, stride int, soff int, idx []int32, vals []float64)
+// Requires: AVX, FMA3
+TEXT ·sparseBlockBinAVX2F64(SB), NOSPLIT, $0-136
+	MOVQ    acc_base+0(FP), AX
+	MOVQ    base_base+24(FP), CX
+	MOVQ    w_base+48(FP), DX
+	MOVQ    stride+72(FP), BX
+	MOVQ    soff+80(FP), SI
+	SHLQ    $0x03, BX
+	SHLQ    $0x03, SI
+	MOVQ    idx_base+88(FP), DI
+	MOVQ    idx_len+96(FP), R8
+	MOVQ    vals_base+112(FP), R9
+	VMOVUPD (CX), Y0
+	VMOVUPD 32(CX), Y1
+	VMOVUPD 64(CX), Y2
+	VMOVUPD 96(CX), Y3
+	VMOVUPD (CX)(SI*1), Y4
+	VMOVUPD 32(CX)(SI*1), Y5
+	VMOVUPD 64(CX)(SI*1), Y6
+	VMOVUPD 96(CX)(SI*1), Y7
+	VMOVUPD cavConstAVX2F64<>+0(SB), Y10
+
+sparseBlockBinAVX2F64loop:
+	TESTQ        R8, R8
+	JZ           sparseBlockBinAVX2F64done
+	MOVLQSX      (DI), CX
+	IMULQ        BX, CX
+	ADDQ         DX, CX
+	VBROADCASTSD (R9), Y8
+	VBROADCASTSD 8(R9), Y9
+	VMOVUPD      (CX), Y11
+	VFMADD231PD  Y11, Y8, Y0
+	VMULPD       Y11, Y11, Y11
+	VSUBPD       Y11, Y10, Y11
+	VFMADD231PD  Y11, Y9, Y4
+	VMOVUPD      32(CX), Y11
+	VFMADD231PD  Y11, Y8, Y1
+	VMULPD       Y11, Y11, Y11
+	VSUBPD       Y11, Y10, Y11
+	VFMADD231PD  Y11, Y9, Y5
+	VMOVUPD      64(CX), Y11
+	VFMADD231PD  Y11, Y8, Y2
+	VMULPD       Y11, Y11, Y11
+	VSUBPD       Y11, Y10, Y11
+	VFMADD231PD  Y11, Y9, Y6
+	VMOVUPD      96(CX), Y11
+	VFMADD231PD  Y11, Y8, Y3
+	VMULPD       Y11, Y11, Y8
+	VSUBPD       Y8, Y10, Y8
+	VFMADD231PD  Y8, Y9, Y7
+	ADDQ         $0x04, DI
+	ADDQ         $0x10, R9
+	DECQ         R8
+	JMP          sparseBlockBinAVX2F64loop
+
+sparseBlockBinAVX2F64done:
 	VMOVUPD Y0, (AX)
 	VMOVUPD Y1, 32(AX)
 	VMOVUPD Y2, 64(AX)
@@ -5173,6 +5377,74 @@ sparseBlock2AVX2F32loop:
 	JMP          sparseBlock2AVX2F32loop
 
 sparseBlock2AVX2F32done:
+	VMOVUPS Y0, (AX)
+	VMOVUPS Y1, 32(AX)
+	VMOVUPS Y2, 64(AX)
+	VMOVUPS Y3, 96(AX)
+	VMOVUPS Y4, (AX)(SI*1)
+	VMOVUPS Y5, 32(AX)(SI*1)
+	VMOVUPS Y6, 64(AX)(SI*1)
+	VMOVUPS Y7, 96(AX)(SI*1)
+	VZEROUPPER
+	RET
+
+// func sparseBlockBinAVX2F32(acc []float32, base []float32, w []float32, stride int, soff int, idx []int32, vals []float32)
+// Requires: AVX, FMA3
+TEXT ·sparseBlockBinAVX2F32(SB), NOSPLIT, $0-136
+	MOVQ    acc_base+0(FP), AX
+	MOVQ    base_base+24(FP), CX
+	MOVQ    w_base+48(FP), DX
+	MOVQ    stride+72(FP), BX
+	MOVQ    soff+80(FP), SI
+	SHLQ    $0x02, BX
+	SHLQ    $0x02, SI
+	MOVQ    idx_base+88(FP), DI
+	MOVQ    idx_len+96(FP), R8
+	MOVQ    vals_base+112(FP), R9
+	VMOVUPS (CX), Y0
+	VMOVUPS 32(CX), Y1
+	VMOVUPS 64(CX), Y2
+	VMOVUPS 96(CX), Y3
+	VMOVUPS (CX)(SI*1), Y4
+	VMOVUPS 32(CX)(SI*1), Y5
+	VMOVUPS 64(CX)(SI*1), Y6
+	VMOVUPS 96(CX)(SI*1), Y7
+	VMOVUPS cavConstAVX2F32<>+0(SB), Y10
+
+sparseBlockBinAVX2F32loop:
+	TESTQ        R8, R8
+	JZ           sparseBlockBinAVX2F32done
+	MOVLQSX      (DI), CX
+	IMULQ        BX, CX
+	ADDQ         DX, CX
+	VBROADCASTSS (R9), Y8
+	VBROADCASTSS 4(R9), Y9
+	VMOVUPS      (CX), Y11
+	VFMADD231PS  Y11, Y8, Y0
+	VMULPS       Y11, Y11, Y11
+	VSUBPS       Y11, Y10, Y11
+	VFMADD231PS  Y11, Y9, Y4
+	VMOVUPS      32(CX), Y11
+	VFMADD231PS  Y11, Y8, Y1
+	VMULPS       Y11, Y11, Y11
+	VSUBPS       Y11, Y10, Y11
+	VFMADD231PS  Y11, Y9, Y5
+	VMOVUPS      64(CX), Y11
+	VFMADD231PS  Y11, Y8, Y2
+	VMULPS       Y11, Y11, Y11
+	VSUBPS       Y11, Y10, Y11
+	VFMADD231PS  Y11, Y9, Y6
+	VMOVUPS      96(CX), Y11
+	VFMADD231PS  Y11, Y8, Y3
+	VMULPS       Y11, Y11, Y8
+	VSUBPS       Y8, Y10, Y8
+	VFMADD231PS  Y8, Y9, Y7
+	ADDQ         $0x04, DI
+	ADDQ         $0x08, R9
+	DECQ         R8
+	JMP          sparseBlockBinAVX2F32loop
+
+sparseBlockBinAVX2F32done:
 	VMOVUPS Y0, (AX)
 	VMOVUPS Y1, 32(AX)
 	VMOVUPS Y2, 64(AX)

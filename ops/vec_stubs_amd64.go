@@ -32,6 +32,11 @@ func sparseBlock1AVX512F64(acc []float64, base []float64, w []float64, stride in
 //go:noescape
 func sparseBlock2AVX512F64(acc []float64, base []float64, w []float64, stride int, soff int, idx []int32, vals []float64)
 
+// sparseBlockBinAVX512F64 accumulates one block of 2 sparse products with AVX512 (see sparseBlock in the generator).
+//
+//go:noescape
+func sparseBlockBinAVX512F64(acc []float64, base []float64, w []float64, stride int, soff int, idx []int32, vals []float64)
+
 // erfRatioRowAVX512F64 stores x̂ = erf(ω/√(2v)) and Δ = 1 − x̂² with AVX512 for whole vectors of ω (see erfRatioRow in the generator).
 //
 //go:noescape
@@ -82,6 +87,11 @@ func sparseBlock1AVX512F32(acc []float32, base []float32, w []float32, stride in
 //go:noescape
 func sparseBlock2AVX512F32(acc []float32, base []float32, w []float32, stride int, soff int, idx []int32, vals []float32)
 
+// sparseBlockBinAVX512F32 accumulates one block of 2 sparse products with AVX512 (see sparseBlock in the generator).
+//
+//go:noescape
+func sparseBlockBinAVX512F32(acc []float32, base []float32, w []float32, stride int, soff int, idx []int32, vals []float32)
+
 // erfRatioRowAVX512F32 stores x̂ = erf(ω/√(2v)) and Δ = 1 − x̂² with AVX512 for whole vectors of ω (see erfRatioRow in the generator).
 //
 //go:noescape
@@ -117,6 +127,11 @@ func sparseBlock1AVX2F64(acc []float64, base []float64, w []float64, stride int,
 //go:noescape
 func sparseBlock2AVX2F64(acc []float64, base []float64, w []float64, stride int, soff int, idx []int32, vals []float64)
 
+// sparseBlockBinAVX2F64 accumulates one block of 2 sparse products with AVX2 (see sparseBlock in the generator).
+//
+//go:noescape
+func sparseBlockBinAVX2F64(acc []float64, base []float64, w []float64, stride int, soff int, idx []int32, vals []float64)
+
 // erfRatioRowAVX2F64 stores x̂ = erf(ω/√(2v)) and Δ = 1 − x̂² with AVX2 for whole vectors of ω (see erfRatioRow in the generator).
 //
 //go:noescape
@@ -151,6 +166,11 @@ func sparseBlock1AVX2F32(acc []float32, base []float32, w []float32, stride int,
 //
 //go:noescape
 func sparseBlock2AVX2F32(acc []float32, base []float32, w []float32, stride int, soff int, idx []int32, vals []float32)
+
+// sparseBlockBinAVX2F32 accumulates one block of 2 sparse products with AVX2 (see sparseBlock in the generator).
+//
+//go:noescape
+func sparseBlockBinAVX2F32(acc []float32, base []float32, w []float32, stride int, soff int, idx []int32, vals []float32)
 
 // erfRatioRowAVX2F32 stores x̂ = erf(ω/√(2v)) and Δ = 1 − x̂² with AVX2 for whole vectors of ω (see erfRatioRow in the generator).
 //

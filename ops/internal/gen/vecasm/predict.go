@@ -14,8 +14,9 @@ import (
 // predictKernels emits the prediction kernels of one level and type.
 func predictKernels(v isa, e elem, c *consts) {
 	for _, streams := range []int{1, 2} {
-		sparseBlock(v, e, streams)
+		sparseBlock(v, e, c, streams, false)
 	}
+	sparseBlock(v, e, c, 2, true)
 	erfRatioRow(v, e, c)
 	if v.wide && e.size == 8 {
 		mismatchRows()
@@ -41,8 +42,17 @@ const sparseAccs = 8
 // (one fused multiply-add per term, so with weights ±1 and 0 every term is
 // exact and each partial sum rounds once). The accumulators stay in
 // registers; the inner loop only loads.
-func sparseBlock(v isa, e elem, streams int) {
+//
+// With binary set (sparseBlockBin<ISA><T>), w holds only the means m of a
+// layer of binary weights, whose variances are 1 − m² (ALGORITHMS §12.2):
+// the second product takes w_1 = 1 − w_0·w_0 (rounded twice, as the
+// network computes it) instead of loading it, which halves the weights
+// read.
+func sparseBlock(v isa, e elem, c *consts, streams int, binary bool) {
 	name := fmt.Sprintf("sparseBlock%d%s%s", streams, v.name, e.suffix)
+	if binary {
+		name = fmt.Sprintf("sparseBlockBin%s%s", v.name, e.suffix)
+	}
 	TEXT(name, NOSPLIT, fmt.Sprintf("func(acc, base, w []%s, stride, soff int, idx []int32, vals []%s)", e.name, e.name))
 	Pragma("noescape")
 	Doc(fmt.Sprintf("%s accumulates one block of %d sparse products with %s (see sparseBlock in the generator).", name, streams, v.name))
@@ -73,6 +83,10 @@ func sparseBlock(v isa, e elem, streams int) {
 	for s := range b {
 		b[s] = v.vec()
 	}
+	one := v.vec()
+	if binary {
+		e.load(c.val(1), one)
+	}
 	row := GP64()
 	Label(name + "loop")
 	TESTQ(n, n)
@@ -83,9 +97,21 @@ func sparseBlock(v isa, e elem, streams int) {
 	for s := range b {
 		broadcast(e, Mem{Base: vals, Disp: s * e.size}, b[s])
 	}
-	for s := range regs {
-		for j, a := range regs[s] {
-			e.fma231(streamMem(row, soff, s, j*v.bytes), b[s], a)
+	switch {
+	case binary:
+		for j := range width {
+			m, sig := v.vec(), v.vec()
+			e.load(Mem{Base: row, Disp: j * v.bytes}, m)
+			e.fma231(m, b[0], regs[0][j])
+			e.mul(m, m, sig)
+			e.sub(sig, one, sig) // σ = 1 − m², rounded as Go rounds it
+			e.fma231(sig, b[1], regs[1][j])
+		}
+	default:
+		for s := range regs {
+			for j, a := range regs[s] {
+				e.fma231(streamMem(row, soff, s, j*v.bytes), b[s], a)
+			}
 		}
 	}
 	ADDQ(U8(4), idx)
