@@ -99,10 +99,11 @@ type sparseFirst struct {
 
 // newSparseFirst prepares the first layer of p for the background b: the
 // point-wise product if p predicts point-wise with ternary weights, the
-// Bayesian one if p predicts Bayesian. It returns nil when the vector
+// Bayesian one if p predicts Bayesian. It returns nil for a network of one
+// layer (whose outputs are scores, not activations) and when the vector
 // kernels are off (the scalar level), where the dense products are faster.
 func newSparseFirst(p *predictor, b float64) *sparseFirst {
-	if ops.CPUKernels() == "scalar" {
+	if p.net.L() < 2 || ops.CPUKernels() == "scalar" {
 		return nil
 	}
 	ly := p.net.layers[0]

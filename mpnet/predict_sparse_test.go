@@ -154,6 +154,28 @@ func checkNaive(t *testing.T, name string, net *Network, x []float64) {
 	}
 }
 
+// TestPredictOneLayer checks Predict, PredictBayes and Errors of networks
+// of one layer (a sign output and ArgMax) on image-like inputs, where the
+// first layer gives the scores: against the naive sums (point-wise) and
+// the naive Bayesian outputs.
+func TestPredictOneLayer(t *testing.T) {
+	atEveryLevel(t, func(level string) {
+		for _, out := range []int{1, 4} {
+			kinds := []Kind{BPI}
+			if out > 1 {
+				kinds = []Kind{ArgMax}
+			}
+			cfg := Config{Widths: []int{30, out}, Kinds: kinds}
+			net := trainNoPanic(t, cfg, 2, 2, 1, []float64{1}, []float64{0.8})
+			x := imageInputs(rand.New(rand.NewPCG(9, 9)), 30, 50, 0)
+			name := fmt.Sprintf("%s/%d outputs", level, out)
+			checkNaive(t, name, net, x)
+			checkBayes(t, name, net, x, 1e-12)
+			checkErrors(t, name, net, x)
+		}
+	})
+}
+
 // TestPredictBayesSparse compares the Bayesian outputs of the sparse first
 // layer with the naive sums (within 1e-12 in float64, 2e-5 in float32) for
 // every kind, both float types, masked layers and all-background samples,
@@ -199,7 +221,9 @@ func checkErrors(t *testing.T, name string, net *Network, x []float64) {
 	M := len(x) / net.cfg.Widths[0]
 	y, point, bayes := make([]int, M), make([]int, M), make([]int, M)
 	for n := range y {
-		y[n] = n % 10
+		if y[n] = n % net.cfg.Widths[net.L()]; net.cfg.Widths[net.L()] == 1 {
+			y[n] = 1 - 2*(n%2)
+		}
 	}
 	if err := net.Predict(point, x); err != nil {
 		t.Fatal(err)

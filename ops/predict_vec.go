@@ -19,8 +19,8 @@ type sparseFunc[T Float] func(acc, base, w []T, stride, soff int, idx []int32, v
 type predictKernels struct {
 	sp1x64, sp2x64, spBin64 sparseFunc[float64]
 	sp1x32, sp2x32, spBin32 sparseFunc[float32]
-	erf64          erfRatioFunc[float64]
-	erf32          erfRatioFunc[float32]
+	erf64                   erfRatioFunc[float64]
+	erf32                   erfRatioFunc[float32]
 }
 
 // erfRatioFunc is a vector kernel of ErfRatio for whole vectors.
