@@ -59,31 +59,38 @@ type sparseInputs struct {
 // background b, and reports false, leaving the rest undone, once the
 // foreground exceeds maxForeground of the inputs.
 func (s *sparseInputs) build(x []float64, r, N int, b float64) bool {
-	s.b = b
-	s.idx, s.x, s.d, s.starts, s.bound = s.idx[:0], s.x[:0], s.d[:0], append(s.starts[:0], 0), s.bound[:0]
+	s.b, s.starts, s.bound = b, append(s.starts[:0], 0), s.bound[:0]
+	s.idx, s.x, s.d = growSlice(s.idx, r*N), growSlice(s.x, r*N), growSlice(s.d, r*N)
 	limit := int(maxForeground * float64(r*N))
 	nb := float64(N) * math.Abs(b)
+	t := 0
 	for j := range r {
-		var a, dsum float64
+		lo := t
 		for i, v := range x[j*N : (j+1)*N] {
-			a += math.Abs(v)
 			if v != b {
-				d := v - b
-				s.idx = append(s.idx, int32(i))
-				s.x, s.d = append(s.x, v), append(s.d, d)
-				dsum += math.Abs(d)
+				s.idx[t], s.x[t] = int32(i), v
+				t++
 			}
 		}
-		if len(s.idx) > limit {
+		if t > limit {
 			return false
 		}
-		s.starts = append(s.starts, len(s.idx))
+		var a, dsum float64 // Σ|x_i| and Σ|d_i| over the foreground
+		for u, v := range s.x[lo:t] {
+			d := v - b
+			s.d[lo+u] = d
+			a += math.Abs(v)
+			dsum += math.Abs(d)
+		}
+		s.starts = append(s.starts, t)
 		// The fast sum (ops.SignProduct) differs from the exact one by at
-		// most (2N + 6)·u·(D + N|b|), the naive one by N·u·A: three times
-		// (N + 3)·u·(A + D + N|b|) holds both with room for the roundings
-		// of the bound itself, plus a margin below the normal range.
-		s.bound = append(s.bound, 3*float64(N+3)*u53*(a+dsum+nb)+0x1p-1000)
+		// most (2N + 6)·u·(D + N|b|), the naive one by N·u·A with
+		// A = Σ_i |x_i| ≤ a + N|b|: three times (N + 3)·u·(a + D + 2N|b|)
+		// holds both with room for the roundings of the bound itself, plus a
+		// margin below the normal range.
+		s.bound = append(s.bound, 3*float64(N+3)*u53*(a+dsum+2*nb)+0x1p-1000)
 	}
+	s.idx, s.x, s.d = s.idx[:t], s.x[:t], s.d[:t]
 	return true
 }
 
