@@ -200,17 +200,20 @@ type workspace struct {
 // chunk predicts the samples lo … hi−1, whose inputs are x.
 func (p *predictor) chunk(ws *workspace, point, bayes []int, lo, hi int, x []float64) {
 	r, N0 := hi-lo, p.net.cfg.Widths[0]
-	var sp *sparseInputs
+	var sp, spBayes *sparseInputs
 	if p.first != nil && ws.sp.build(x, r, N0, p.first.b) {
 		sp = &ws.sp
+		if sp.frac <= maxForegroundBayes {
+			spBayes = sp
+		}
 	}
 	K := p.net.layers[p.net.L()-1].K
 	switch {
 	case p.bayes32 != nil:
-		ws.scores = p.bayes32.scores(&ws.b32, ws.scores, p.net, x, r, sp, p.first.bayes32())
+		ws.scores = p.bayes32.scores(&ws.b32, ws.scores, p.net, x, r, spBayes, p.first.bayes32())
 		Decide(bayes[lo:hi], ws.scores, K, 0)
 	case p.bayes64 != nil:
-		ws.scores = p.bayes64.scores(&ws.b64, ws.scores, p.net, x, r, sp, p.first.bayes64())
+		ws.scores = p.bayes64.scores(&ws.b64, ws.scores, p.net, x, r, spBayes, p.first.bayes64())
 		Decide(bayes[lo:hi], ws.scores, K, 0)
 	}
 	if point != nil {

@@ -29,13 +29,13 @@ func atEveryLevel(t *testing.T, f func(level string)) {
 }
 
 // imageInputs returns M samples of N inputs like a standardised image: the
-// background b on about 80 % of the inputs, other values elsewhere, and
+// background b on about 85 % of the inputs, other values elsewhere, and
 // two samples all background.
 func imageInputs(rng *rand.Rand, N, M int, b float64) []float64 {
 	x := make([]float64, M*N)
 	for j := range x {
 		x[j] = b
-		if j/N < M-2 && rng.Float64() < 0.2 {
+		if j/N < M-2 && rng.Float64() < 0.15 {
 			x[j] = b + 3*rng.Float64()
 		}
 	}
