@@ -117,16 +117,7 @@ func checkPacked(t *testing.T, name string, net *Network, x []float64) {
 			t.Fatalf("%s: layer %d (%v): packed = %v", name, l, net.Kind(l), p.packed[l] != nil)
 		}
 	}
-	want := densePredict(t, net, x)
-	got := make([]int, len(want))
-	if err := net.Predict(got, x); err != nil {
-		t.Fatal(err)
-	}
-	for n := range got {
-		if got[n] != want[n] {
-			t.Fatalf("%s: sample %d: packed %d, dense %d", name, n, got[n], want[n])
-		}
-	}
+	checkPredictions(t, name, net, x, densePredict(t, net, x), "dense")
 }
 
 // zeroMeans sets a fraction of the means of every layer to exactly 0, so

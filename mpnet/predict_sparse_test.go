@@ -142,14 +142,20 @@ func TestPredictSparseExact(t *testing.T) {
 
 func checkNaive(t *testing.T, name string, net *Network, x []float64) {
 	t.Helper()
-	want := naivePredict(net, x)
+	checkPredictions(t, name, net, x, naivePredict(net, x), "naive")
+}
+
+// checkPredictions checks that Predict gives want on the samples x (ref
+// names the reference in messages).
+func checkPredictions(t *testing.T, name string, net *Network, x []float64, want []int, ref string) {
+	t.Helper()
 	got := make([]int, len(want))
 	if err := net.Predict(got, x); err != nil {
 		t.Fatal(err)
 	}
 	for n := range got {
 		if got[n] != want[n] {
-			t.Fatalf("%s: sample %d: Predict %d, naive %d", name, n, got[n], want[n])
+			t.Fatalf("%s: sample %d: Predict %d, %s %d", name, n, got[n], ref, want[n])
 		}
 	}
 }

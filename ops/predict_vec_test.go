@@ -165,8 +165,10 @@ func TestSparseProductRejects(t *testing.T) {
 func TestErfRatio(t *testing.T) {
 	for _, l := range allLevels() {
 		atLevel(t, l, func() {
-			t.Run(l.String()+"/float64", func(t *testing.T) { testErfRatio[float64](t, 1e-13) })
-			t.Run(l.String()+"/float32", func(t *testing.T) { testErfRatio[float32](t, 1e-6) })
+			t.Run(l.String(), func(t *testing.T) {
+				testErfRatio[float64](t, 1e-13)
+				testErfRatio[float32](t, 1e-6)
+			})
 		})
 	}
 }

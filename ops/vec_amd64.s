@@ -1299,11 +1299,11 @@ TEXT ·sparseBlock1AVX512F64(SB), NOSPLIT, $0-136
 	MOVQ    w_base+48(FP), DX
 	MOVQ    stride+72(FP), BX
 	MOVQ    soff+80(FP), SI
+	MOVQ    idx_base+88(FP), DI
+	MOVQ    idx_len+96(FP), R8
+	MOVQ    vals_base+112(FP), R9
 	SHLQ    $0x03, BX
 	SHLQ    $0x03, SI
-	MOVQ    idx_base+88(FP), SI
-	MOVQ    idx_len+96(FP), DI
-	MOVQ    vals_base+112(FP), R8
 	VMOVUPD (CX), Z0
 	VMOVUPD 64(CX), Z1
 	VMOVUPD 128(CX), Z2
@@ -1314,12 +1314,12 @@ TEXT ·sparseBlock1AVX512F64(SB), NOSPLIT, $0-136
 	VMOVUPD 448(CX), Z7
 
 sparseBlock1AVX512F64loop:
-	TESTQ        DI, DI
+	TESTQ        R8, R8
 	JZ           sparseBlock1AVX512F64done
-	MOVLQSX      (SI), CX
+	MOVLQSX      (DI), CX
 	IMULQ        BX, CX
 	ADDQ         DX, CX
-	VBROADCASTSD (R8), Z8
+	VBROADCASTSD (R9), Z8
 	VFMADD231PD  (CX), Z8, Z0
 	VFMADD231PD  64(CX), Z8, Z1
 	VFMADD231PD  128(CX), Z8, Z2
@@ -1328,9 +1328,9 @@ sparseBlock1AVX512F64loop:
 	VFMADD231PD  320(CX), Z8, Z5
 	VFMADD231PD  384(CX), Z8, Z6
 	VFMADD231PD  448(CX), Z8, Z7
-	ADDQ         $0x04, SI
-	ADDQ         $0x08, R8
-	DECQ         DI
+	ADDQ         $0x04, DI
+	ADDQ         $0x08, R9
+	DECQ         R8
 	JMP          sparseBlock1AVX512F64loop
 
 sparseBlock1AVX512F64done:
@@ -1353,11 +1353,11 @@ TEXT ·sparseBlock2AVX512F64(SB), NOSPLIT, $0-136
 	MOVQ    w_base+48(FP), DX
 	MOVQ    stride+72(FP), BX
 	MOVQ    soff+80(FP), SI
-	SHLQ    $0x03, BX
-	SHLQ    $0x03, SI
 	MOVQ    idx_base+88(FP), DI
 	MOVQ    idx_len+96(FP), R8
 	MOVQ    vals_base+112(FP), R9
+	SHLQ    $0x03, BX
+	SHLQ    $0x03, SI
 	VMOVUPD (CX), Z0
 	VMOVUPD 64(CX), Z1
 	VMOVUPD 128(CX), Z2
@@ -1408,11 +1408,11 @@ TEXT ·sparseBlockBinAVX512F64(SB), NOSPLIT, $0-136
 	MOVQ    w_base+48(FP), DX
 	MOVQ    stride+72(FP), BX
 	MOVQ    soff+80(FP), SI
-	SHLQ    $0x03, BX
-	SHLQ    $0x03, SI
 	MOVQ    idx_base+88(FP), DI
 	MOVQ    idx_len+96(FP), R8
 	MOVQ    vals_base+112(FP), R9
+	SHLQ    $0x03, BX
+	SHLQ    $0x03, SI
 	VMOVUPD (CX), Z0
 	VMOVUPD 64(CX), Z1
 	VMOVUPD 128(CX), Z2
@@ -1475,7 +1475,7 @@ TEXT ·erfRatioRowAVX512F64(SB), NOSPLIT, $0-96
 	MOVQ    delta_base+24(FP), CX
 	MOVQ    omega_base+48(FP), DX
 	MOVQ    v_base+72(FP), BX
-	MOVQ    omega_len+56(FP), SI
+	MOVQ    delta_len+32(FP), SI
 	VMOVUPD cavConstAVX512F64<>+0(SB), Z0
 	VMOVUPD cavConstAVX512F64<>+64(SB), Z1
 
@@ -3121,11 +3121,11 @@ TEXT ·sparseBlock1AVX512F32(SB), NOSPLIT, $0-136
 	MOVQ    w_base+48(FP), DX
 	MOVQ    stride+72(FP), BX
 	MOVQ    soff+80(FP), SI
+	MOVQ    idx_base+88(FP), DI
+	MOVQ    idx_len+96(FP), R8
+	MOVQ    vals_base+112(FP), R9
 	SHLQ    $0x02, BX
 	SHLQ    $0x02, SI
-	MOVQ    idx_base+88(FP), SI
-	MOVQ    idx_len+96(FP), DI
-	MOVQ    vals_base+112(FP), R8
 	VMOVUPS (CX), Z0
 	VMOVUPS 64(CX), Z1
 	VMOVUPS 128(CX), Z2
@@ -3136,12 +3136,12 @@ TEXT ·sparseBlock1AVX512F32(SB), NOSPLIT, $0-136
 	VMOVUPS 448(CX), Z7
 
 sparseBlock1AVX512F32loop:
-	TESTQ        DI, DI
+	TESTQ        R8, R8
 	JZ           sparseBlock1AVX512F32done
-	MOVLQSX      (SI), CX
+	MOVLQSX      (DI), CX
 	IMULQ        BX, CX
 	ADDQ         DX, CX
-	VBROADCASTSS (R8), Z8
+	VBROADCASTSS (R9), Z8
 	VFMADD231PS  (CX), Z8, Z0
 	VFMADD231PS  64(CX), Z8, Z1
 	VFMADD231PS  128(CX), Z8, Z2
@@ -3150,9 +3150,9 @@ sparseBlock1AVX512F32loop:
 	VFMADD231PS  320(CX), Z8, Z5
 	VFMADD231PS  384(CX), Z8, Z6
 	VFMADD231PS  448(CX), Z8, Z7
-	ADDQ         $0x04, SI
-	ADDQ         $0x04, R8
-	DECQ         DI
+	ADDQ         $0x04, DI
+	ADDQ         $0x04, R9
+	DECQ         R8
 	JMP          sparseBlock1AVX512F32loop
 
 sparseBlock1AVX512F32done:
@@ -3175,11 +3175,11 @@ TEXT ·sparseBlock2AVX512F32(SB), NOSPLIT, $0-136
 	MOVQ    w_base+48(FP), DX
 	MOVQ    stride+72(FP), BX
 	MOVQ    soff+80(FP), SI
-	SHLQ    $0x02, BX
-	SHLQ    $0x02, SI
 	MOVQ    idx_base+88(FP), DI
 	MOVQ    idx_len+96(FP), R8
 	MOVQ    vals_base+112(FP), R9
+	SHLQ    $0x02, BX
+	SHLQ    $0x02, SI
 	VMOVUPS (CX), Z0
 	VMOVUPS 64(CX), Z1
 	VMOVUPS 128(CX), Z2
@@ -3230,11 +3230,11 @@ TEXT ·sparseBlockBinAVX512F32(SB), NOSPLIT, $0-136
 	MOVQ    w_base+48(FP), DX
 	MOVQ    stride+72(FP), BX
 	MOVQ    soff+80(FP), SI
-	SHLQ    $0x02, BX
-	SHLQ    $0x02, SI
 	MOVQ    idx_base+88(FP), DI
 	MOVQ    idx_len+96(FP), R8
 	MOVQ    vals_base+112(FP), R9
+	SHLQ    $0x02, BX
+	SHLQ    $0x02, SI
 	VMOVUPS (CX), Z0
 	VMOVUPS 64(CX), Z1
 	VMOVUPS 128(CX), Z2
@@ -3297,7 +3297,7 @@ TEXT ·erfRatioRowAVX512F32(SB), NOSPLIT, $0-96
 	MOVQ    delta_base+24(FP), CX
 	MOVQ    omega_base+48(FP), DX
 	MOVQ    v_base+72(FP), BX
-	MOVQ    omega_len+56(FP), SI
+	MOVQ    delta_len+32(FP), SI
 	VMOVUPS cavConstAVX512F32<>+0(SB), Z0
 	VMOVUPS cavConstAVX512F32<>+64(SB), Z1
 
@@ -4180,11 +4180,11 @@ TEXT ·sparseBlock1AVX2F64(SB), NOSPLIT, $0-136
 	MOVQ    w_base+48(FP), DX
 	MOVQ    stride+72(FP), BX
 	MOVQ    soff+80(FP), SI
+	MOVQ    idx_base+88(FP), DI
+	MOVQ    idx_len+96(FP), R8
+	MOVQ    vals_base+112(FP), R9
 	SHLQ    $0x03, BX
 	SHLQ    $0x03, SI
-	MOVQ    idx_base+88(FP), SI
-	MOVQ    idx_len+96(FP), DI
-	MOVQ    vals_base+112(FP), R8
 	VMOVUPD (CX), Y0
 	VMOVUPD 32(CX), Y1
 	VMOVUPD 64(CX), Y2
@@ -4195,12 +4195,12 @@ TEXT ·sparseBlock1AVX2F64(SB), NOSPLIT, $0-136
 	VMOVUPD 224(CX), Y7
 
 sparseBlock1AVX2F64loop:
-	TESTQ        DI, DI
+	TESTQ        R8, R8
 	JZ           sparseBlock1AVX2F64done
-	MOVLQSX      (SI), CX
+	MOVLQSX      (DI), CX
 	IMULQ        BX, CX
 	ADDQ         DX, CX
-	VBROADCASTSD (R8), Y8
+	VBROADCASTSD (R9), Y8
 	VFMADD231PD  (CX), Y8, Y0
 	VFMADD231PD  32(CX), Y8, Y1
 	VFMADD231PD  64(CX), Y8, Y2
@@ -4209,9 +4209,9 @@ sparseBlock1AVX2F64loop:
 	VFMADD231PD  160(CX), Y8, Y5
 	VFMADD231PD  192(CX), Y8, Y6
 	VFMADD231PD  224(CX), Y8, Y7
-	ADDQ         $0x04, SI
-	ADDQ         $0x08, R8
-	DECQ         DI
+	ADDQ         $0x04, DI
+	ADDQ         $0x08, R9
+	DECQ         R8
 	JMP          sparseBlock1AVX2F64loop
 
 sparseBlock1AVX2F64done:
@@ -4234,11 +4234,11 @@ TEXT ·sparseBlock2AVX2F64(SB), NOSPLIT, $0-136
 	MOVQ    w_base+48(FP), DX
 	MOVQ    stride+72(FP), BX
 	MOVQ    soff+80(FP), SI
-	SHLQ    $0x03, BX
-	SHLQ    $0x03, SI
 	MOVQ    idx_base+88(FP), DI
 	MOVQ    idx_len+96(FP), R8
 	MOVQ    vals_base+112(FP), R9
+	SHLQ    $0x03, BX
+	SHLQ    $0x03, SI
 	VMOVUPD (CX), Y0
 	VMOVUPD 32(CX), Y1
 	VMOVUPD 64(CX), Y2
@@ -4289,11 +4289,11 @@ TEXT ·sparseBlockBinAVX2F64(SB), NOSPLIT, $0-136
 	MOVQ    w_base+48(FP), DX
 	MOVQ    stride+72(FP), BX
 	MOVQ    soff+80(FP), SI
-	SHLQ    $0x03, BX
-	SHLQ    $0x03, SI
 	MOVQ    idx_base+88(FP), DI
 	MOVQ    idx_len+96(FP), R8
 	MOVQ    vals_base+112(FP), R9
+	SHLQ    $0x03, BX
+	SHLQ    $0x03, SI
 	VMOVUPD (CX), Y0
 	VMOVUPD 32(CX), Y1
 	VMOVUPD 64(CX), Y2
@@ -4356,7 +4356,7 @@ TEXT ·erfRatioRowAVX2F64(SB), NOSPLIT, $0-96
 	MOVQ    delta_base+24(FP), CX
 	MOVQ    omega_base+48(FP), DX
 	MOVQ    v_base+72(FP), BX
-	MOVQ    omega_len+56(FP), SI
+	MOVQ    delta_len+32(FP), SI
 	VMOVUPD cavConstAVX2F64<>+0(SB), Y0
 	VMOVUPD cavConstAVX2F64<>+32(SB), Y1
 
@@ -5287,11 +5287,11 @@ TEXT ·sparseBlock1AVX2F32(SB), NOSPLIT, $0-136
 	MOVQ    w_base+48(FP), DX
 	MOVQ    stride+72(FP), BX
 	MOVQ    soff+80(FP), SI
+	MOVQ    idx_base+88(FP), DI
+	MOVQ    idx_len+96(FP), R8
+	MOVQ    vals_base+112(FP), R9
 	SHLQ    $0x02, BX
 	SHLQ    $0x02, SI
-	MOVQ    idx_base+88(FP), SI
-	MOVQ    idx_len+96(FP), DI
-	MOVQ    vals_base+112(FP), R8
 	VMOVUPS (CX), Y0
 	VMOVUPS 32(CX), Y1
 	VMOVUPS 64(CX), Y2
@@ -5302,12 +5302,12 @@ TEXT ·sparseBlock1AVX2F32(SB), NOSPLIT, $0-136
 	VMOVUPS 224(CX), Y7
 
 sparseBlock1AVX2F32loop:
-	TESTQ        DI, DI
+	TESTQ        R8, R8
 	JZ           sparseBlock1AVX2F32done
-	MOVLQSX      (SI), CX
+	MOVLQSX      (DI), CX
 	IMULQ        BX, CX
 	ADDQ         DX, CX
-	VBROADCASTSS (R8), Y8
+	VBROADCASTSS (R9), Y8
 	VFMADD231PS  (CX), Y8, Y0
 	VFMADD231PS  32(CX), Y8, Y1
 	VFMADD231PS  64(CX), Y8, Y2
@@ -5316,9 +5316,9 @@ sparseBlock1AVX2F32loop:
 	VFMADD231PS  160(CX), Y8, Y5
 	VFMADD231PS  192(CX), Y8, Y6
 	VFMADD231PS  224(CX), Y8, Y7
-	ADDQ         $0x04, SI
-	ADDQ         $0x04, R8
-	DECQ         DI
+	ADDQ         $0x04, DI
+	ADDQ         $0x04, R9
+	DECQ         R8
 	JMP          sparseBlock1AVX2F32loop
 
 sparseBlock1AVX2F32done:
@@ -5341,11 +5341,11 @@ TEXT ·sparseBlock2AVX2F32(SB), NOSPLIT, $0-136
 	MOVQ    w_base+48(FP), DX
 	MOVQ    stride+72(FP), BX
 	MOVQ    soff+80(FP), SI
-	SHLQ    $0x02, BX
-	SHLQ    $0x02, SI
 	MOVQ    idx_base+88(FP), DI
 	MOVQ    idx_len+96(FP), R8
 	MOVQ    vals_base+112(FP), R9
+	SHLQ    $0x02, BX
+	SHLQ    $0x02, SI
 	VMOVUPS (CX), Y0
 	VMOVUPS 32(CX), Y1
 	VMOVUPS 64(CX), Y2
@@ -5396,11 +5396,11 @@ TEXT ·sparseBlockBinAVX2F32(SB), NOSPLIT, $0-136
 	MOVQ    w_base+48(FP), DX
 	MOVQ    stride+72(FP), BX
 	MOVQ    soff+80(FP), SI
-	SHLQ    $0x02, BX
-	SHLQ    $0x02, SI
 	MOVQ    idx_base+88(FP), DI
 	MOVQ    idx_len+96(FP), R8
 	MOVQ    vals_base+112(FP), R9
+	SHLQ    $0x02, BX
+	SHLQ    $0x02, SI
 	VMOVUPS (CX), Y0
 	VMOVUPS 32(CX), Y1
 	VMOVUPS 64(CX), Y2
@@ -5463,7 +5463,7 @@ TEXT ·erfRatioRowAVX2F32(SB), NOSPLIT, $0-96
 	MOVQ    delta_base+24(FP), CX
 	MOVQ    omega_base+48(FP), DX
 	MOVQ    v_base+72(FP), BX
-	MOVQ    omega_len+56(FP), SI
+	MOVQ    delta_len+32(FP), SI
 	VMOVUPS cavConstAVX2F32<>+0(SB), Y0
 	VMOVUPS cavConstAVX2F32<>+32(SB), Y1
 

@@ -57,18 +57,9 @@ func sparseBlock(v isa, e elem, c *consts, streams int, binary bool) {
 	Pragma("noescape")
 	Doc(fmt.Sprintf("%s accumulates one block of %d sparse products with %s (see sparseBlock in the generator).", name, streams, v.name))
 	width := sparseAccs / streams
-	acc, base, w, stride, soff := GP64(), GP64(), GP64(), GP64(), GP64()
-	Load(Param("acc").Base(), acc)
-	Load(Param("base").Base(), base)
-	Load(Param("w").Base(), w)
-	Load(Param("stride"), stride)
-	Load(Param("soff"), soff)
+	acc, base, w, stride, soff, idx, n, vals := sparseParams("w", "soff")
 	SHLQ(U8(log2(e.size)), stride)
 	SHLQ(U8(log2(e.size)), soff)
-	idx, n, vals := GP64(), GP64(), GP64()
-	Load(Param("idx").Base(), idx)
-	Load(Param("idx").Len(), n)
-	Load(Param("vals").Base(), vals)
 
 	// Per stream: the accumulators and the offset of the stream.
 	regs := make([][]VecVirtual, streams)
@@ -87,38 +78,28 @@ func sparseBlock(v isa, e elem, c *consts, streams int, binary bool) {
 	if binary {
 		e.load(c.val(1), one)
 	}
-	row := GP64()
-	Label(name + "loop")
-	TESTQ(n, n)
-	JZ(LabelRef(name + "done"))
-	MOVLQSX(Mem{Base: idx}, row)
-	IMULQ(stride, row)
-	ADDQ(w, row)
-	for s := range b {
-		broadcast(e, Mem{Base: vals, Disp: s * e.size}, b[s])
-	}
-	switch {
-	case binary:
-		for j := range width {
-			m, sig := v.vec(), v.vec()
-			e.load(Mem{Base: row, Disp: j * v.bytes}, m)
-			e.fma231(m, b[0], regs[0][j])
-			e.mul(m, m, sig)
-			e.sub(sig, one, sig) // σ = 1 − m², rounded as Go rounds it
-			e.fma231(sig, b[1], regs[1][j])
+	sparseLoop(name, n, idx, stride, w, vals, streams*e.size, func(row GPVirtual) {
+		for s := range b {
+			broadcast(e, Mem{Base: vals, Disp: s * e.size}, b[s])
 		}
-	default:
-		for s := range regs {
-			for j, a := range regs[s] {
-				e.fma231(streamMem(row, soff, s, j*v.bytes), b[s], a)
+		switch {
+		case binary:
+			for j := range width {
+				m, sig := v.vec(), v.vec()
+				e.load(Mem{Base: row, Disp: j * v.bytes}, m)
+				e.fma231(m, b[0], regs[0][j])
+				e.mul(m, m, sig)
+				e.sub(sig, one, sig) // σ = 1 − m², rounded as Go rounds it
+				e.fma231(sig, b[1], regs[1][j])
+			}
+		default:
+			for s := range regs {
+				for j, a := range regs[s] {
+					e.fma231(streamMem(row, soff, s, j*v.bytes), b[s], a)
+				}
 			}
 		}
-	}
-	ADDQ(U8(4), idx)
-	ADDQ(U8(streams*e.size), vals)
-	DECQ(n)
-	JMP(LabelRef(name + "loop"))
-	Label(name + "done")
+	})
 	for s := range regs {
 		for j, a := range regs[s] {
 			e.load(a, streamMem(acc, soff, s, j*v.bytes))
@@ -126,6 +107,42 @@ func sparseBlock(v isa, e elem, c *consts, streams int, binary bool) {
 	}
 	VZEROUPPER()
 	RET()
+}
+
+// sparseParams loads the parameters of a sparse kernel,
+// func(acc, base, <w> []T, stride, <off> int, idx []int32, vals []T), into
+// registers: the bases of the slices, the two ints and the length of idx.
+func sparseParams(w, off string) (acc, base, wp, stride, offset, idx, n, vals GPVirtual) {
+	acc, base, wp, stride, offset = GP64(), GP64(), GP64(), GP64(), GP64()
+	idx, n, vals = GP64(), GP64(), GP64()
+	Load(Param("acc").Base(), acc)
+	Load(Param("base").Base(), base)
+	Load(Param(w).Base(), wp)
+	Load(Param("stride"), stride)
+	Load(Param(off), offset)
+	Load(Param("idx").Base(), idx)
+	Load(Param("idx").Len(), n)
+	Load(Param("vals").Base(), vals)
+	return acc, base, wp, stride, offset, idx, n, vals
+}
+
+// sparseLoop emits the loop over the n entries of a sparse kernel: for
+// each, row = w + idx[t]·stride (stride in bytes), then body(row); idx and
+// vals (valBytes per entry) advance. It ends at the label name + "done".
+func sparseLoop(name string, n, idx, stride, w, vals GPVirtual, valBytes int, body func(row GPVirtual)) {
+	row := GP64()
+	Label(name + "loop")
+	TESTQ(n, n)
+	JZ(LabelRef(name + "done"))
+	MOVLQSX(Mem{Base: idx}, row)
+	IMULQ(stride, row)
+	ADDQ(w, row)
+	body(row)
+	ADDQ(U8(4), idx)
+	ADDQ(U8(valBytes), vals)
+	DECQ(n)
+	JMP(LabelRef(name + "loop"))
+	Label(name + "done")
 }
 
 // streamMem returns the address p + s·soff + disp (soff in bytes; s < 2).
@@ -160,45 +177,36 @@ func broadcast(e elem, m Mem, dst VecVirtual) {
 // and the sign of ω put back. NaN propagates; ω = ±∞ or v = 0 give ±1.
 func erfRatioRow(v isa, e elem, c *consts) {
 	name := fmt.Sprintf("erfRatioRow%s%s", v.name, e.suffix)
-	TEXT(name, NOSPLIT, fmt.Sprintf("func(xhat, delta, omega, v []%s)", e.name))
-	Pragma("noescape")
-	Doc(fmt.Sprintf("%s stores x̂ = erf(ω/√(2v)) and Δ = 1 − x̂² with %s for whole vectors of ω (see erfRatioRow in the generator).", name, v.name))
-	p := make([]GPVirtual, 4)
-	for i, param := range []string{"xhat", "delta", "omega", "v"} {
-		p[i] = GP64()
-		Load(Param(param).Base(), p[i])
-	}
-	n := GP64()
-	Load(Param("omega").Len(), n)
+	doc := fmt.Sprintf("%s stores x̂ = erf(ω/√(2v)) and Δ = 1 − x̂² with %s for whole vectors of ω (see erfRatioRow in the generator).", name, v.name)
 	var regs pointRegs
-	regs.one, regs.cL = pointConsts(v, e, c)
-	Label(name + "loop")
-	CMPQ(n, U32(v.lanes(e)))
-	JL(LabelRef(name + "done"))
+	rowKernel(v, e, name, doc, []string{"xhat", "delta", "omega", "v"}, func() {
+		regs.one, regs.cL = pointConsts(v, e, c)
+	}, func(p []GPVirtual) {
+		r := oddOfRatio(v, e, c, p[2], p[3], func(z VecVirtual) VecVirtual { return erfPos(v, e, c, regs, z) })
+		e.load(r, Mem{Base: p[0]})
+		d := v.vec()
+		e.load(regs.one, d)
+		e.fnma231(r, r, d)
+		e.load(d, Mem{Base: p[1]})
+	})
+}
+
+// oddOfRatio returns f(|ω|/√(2V))·sign(ω) in a new register, for an odd
+// function given by f on z ≥ 0 (or NaN), with ω and V the vectors at the
+// addresses in omega and variance.
+func oddOfRatio(v isa, e elem, c *consts, omega, variance GPVirtual, f func(z VecVirtual) VecVirtual) VecVirtual {
 	z, ov := v.vec(), v.vec()
-	e.load(Mem{Base: p[3]}, z)
+	e.load(Mem{Base: variance}, z)
 	e.add(z, z, z)
 	e.sqrt(z, z)
-	e.load(Mem{Base: p[2]}, ov)
+	e.load(Mem{Base: omega}, ov)
 	v.and(c.raw(e.signBit-1), ov, ov)
-	e.div(z, ov, z) // z = |ω|/√(2v)
-	r := erfPos(v, e, c, regs, z)
-	e.load(Mem{Base: p[2]}, ov)
+	e.div(z, ov, z) // z = |ω|/√(2V)
+	r := f(z)
+	e.load(Mem{Base: omega}, ov)
 	v.and(c.raw(e.signBit), ov, ov)
 	v.or(ov, r, r)
-	e.load(r, Mem{Base: p[0]})
-	d := v.vec()
-	e.load(regs.one, d)
-	e.fnma231(r, r, d)
-	e.load(d, Mem{Base: p[1]})
-	for _, r := range p {
-		ADDQ(U32(v.bytes), r)
-	}
-	SUBQ(U32(v.lanes(e)), n)
-	JMP(LabelRef(name + "loop"))
-	Label(name + "done")
-	VZEROUPPER()
-	RET()
+	return r
 }
 
 // erfPos returns erf(z) for z ≥ 0 (or NaN, which it returns) in a new
@@ -300,44 +308,26 @@ func signBlock(sides int) {
 	Pragma("noescape")
 	Doc(fmt.Sprintf("%s accumulates one block of a sparse product with a sign matrix stored as bits, %d-sided, with AVX-512 (see signBlock in the generator).", name, sides))
 	const width = 8
-	acc, base, bits, stride, noff := GP64(), GP64(), GP64(), GP64(), GP64()
-	Load(Param("acc").Base(), acc)
-	Load(Param("base").Base(), base)
-	Load(Param("bits").Base(), bits)
-	Load(Param("stride"), stride)
-	Load(Param("noff"), noff)
-	idx, n, vals := GP64(), GP64(), GP64()
-	Load(Param("idx").Base(), idx)
-	Load(Param("idx").Len(), n)
-	Load(Param("vals").Base(), vals)
+	acc, base, bits, stride, noff, idx, n, vals := sparseParams("bits", "noff")
 	regs := make([]VecVirtual, width)
 	for j := range regs {
 		regs[j] = ZMM()
 		VMOVUPD(Mem{Base: base, Disp: j * 64}, regs[j])
 	}
-	d, row := ZMM(), GP64()
-	Label(name + "loop")
-	TESTQ(n, n)
-	JZ(LabelRef(name + "done"))
-	MOVLQSX(Mem{Base: idx}, row)
-	IMULQ(stride, row)
-	ADDQ(bits, row)
-	VBROADCASTSD(Mem{Base: vals}, d)
-	for j, a := range regs {
-		k := K()
-		KMOVB(Mem{Base: row, Disp: j}, k)
-		VADDPD(d, a, k, a)
-		if sides == 2 {
-			kn := K()
-			KMOVB(Mem{Base: row, Index: noff, Scale: 1, Disp: j}, kn)
-			VSUBPD(d, a, kn, a)
+	d := ZMM()
+	sparseLoop(name, n, idx, stride, bits, vals, 8, func(row GPVirtual) {
+		VBROADCASTSD(Mem{Base: vals}, d)
+		for j, a := range regs {
+			k := K()
+			KMOVB(Mem{Base: row, Disp: j}, k)
+			VADDPD(d, a, k, a)
+			if sides == 2 {
+				kn := K()
+				KMOVB(Mem{Base: row, Index: noff, Scale: 1, Disp: j}, kn)
+				VSUBPD(d, a, kn, a)
+			}
 		}
-	}
-	ADDQ(U8(4), idx)
-	ADDQ(U8(8), vals)
-	DECQ(n)
-	JMP(LabelRef(name + "loop"))
-	Label(name + "done")
+	})
 	for j, a := range regs {
 		VMOVUPD(a, Mem{Base: acc, Disp: j * 64})
 	}
