@@ -158,12 +158,13 @@ func signsTo(out, a, w *ternary) {
 	dots, buf := dotScratch(w)
 	for i := range a.r {
 		neg := out.neg[i*out.words : (i+1)*out.words]
-		clear(neg)
 		rowDots(dots, a, i, w, buf)
-		for k, z := range dots {
-			if z < 0 {
-				neg[k/64] |= uint64(1) << (k % 64)
+		for j := range neg {
+			var word uint64
+			for b, z := range dots[j*64 : min(j*64+64, len(dots))] {
+				word |= uint64(z) >> 63 << b // the sign bit of z
 			}
+			neg[j] = word
 		}
 		nz := out.nz[i*out.words : (i+1)*out.words]
 		for j := range nz {

@@ -26,9 +26,14 @@ const tieBreak = 1e-10
 // Predictions are ±1 for a sign output and class indices for ArgMax
 // (the first maximum on ties).
 //
-// The first layer is a dense product with the real inputs. Every later
-// layer with ±1 weights runs on bit-packed signs (XNOR and popcount), which
-// gives exactly the dense result: its pre-activations are integers.
+// The first layer's pre-activations are those of the naive sums
+// Σ_i W_ki x_i in ascending i, bit for bit in their signs: on inputs that
+// are mostly one background value (images) the first layer runs on each
+// sample's other inputs only, and a unit whose sum lies within rounding
+// of the tie is summed again the naive way (sparseFirst); otherwise it is
+// a dense product. Every later layer with ±1 weights runs on bit-packed
+// signs (XNOR and popcount), which gives exactly the dense result: its
+// pre-activations are integers.
 //
 // Predict returns an error, and writes nothing, for a nil or zero network,
 // no samples, len(x) ≠ M·N_0, a NaN or Inf input, or a NaN or Inf in the
@@ -44,7 +49,9 @@ func (net *Network) Predict(dst []int, x []float64) error {
 //	ω = m x̂,  s² = σ x̂² + m² Δ + σ Δ + 1e-8,  x̂ ← 2H(−ω/s) − 1,  Δ ← 1 − x̂²,
 //
 // starting from x̂ = x, Δ = 0; the prediction is sign(x̂_L) or argmax_k x̂_L[k].
-// The products run in the float type of the network's messages.
+// The products run in the float type of the network's messages, the first
+// layer on sparse inputs as in Predict (the sums then differ from the
+// dense ones by their rounding), x̂ = erf(ω/(s√2)) by ops.ErfRatio.
 // It returns an error in the cases of Predict, and for a NaN or Inf
 // variance σ.
 func (net *Network) PredictBayes(dst []int, x []float64) error {

@@ -218,23 +218,24 @@ func (f *sparseFirst) pointFirst(a *ternary, x []float64, sp *sparseInputs, z []
 		panic(err) // the entries come from build: a bug
 	}
 	for j := range a.r {
-		neg, nz := a.neg[j*a.words:(j+1)*a.words], a.nz[j*a.words:(j+1)*a.words]
-		clear(neg)
-		clear(nz)
-		e, c := 2*sp.bound[j], 0
-		for k, v := range z[j*stride : j*stride+K] {
-			g := v + tieBreak
-			if !(math.Abs(g) > e) {
-				g = naiveDot(f.w[k*N:(k+1)*N], x[j*N:(j+1)*N]) + tieBreak
+		row, e, c := z[j*stride:j*stride+K], 2*sp.bound[j], 0
+		for wd := range a.words {
+			var neg, nz uint64
+			for b, v := range row[wd*64 : min(wd*64+64, K)] {
+				g := v + tieBreak
+				if !(math.Abs(g) > e) {
+					k := wd*64 + b
+					g = naiveDot(f.w[k*N:(k+1)*N], x[j*N:(j+1)*N]) + tieBreak
+				}
+				if g < 0 {
+					neg |= 1 << b
+				}
+				if g != 0 {
+					nz |= 1 << b
+					c++
+				}
 			}
-			bit := uint64(1) << (k % 64)
-			if g < 0 {
-				neg[k/64] |= bit
-			}
-			if g != 0 {
-				nz[k/64] |= bit
-				c++
-			}
+			a.neg[j*a.words+wd], a.nz[j*a.words+wd] = neg, nz
 		}
 		a.count[j] = c
 	}
