@@ -69,17 +69,19 @@ type sparseInputs struct {
 // foreground exceeds maxForeground of the inputs.
 func (s *sparseInputs) build(x []float64, r, N int, b float64) bool {
 	s.b, s.starts, s.bound = b, append(s.starts[:0], 0), s.bound[:0]
-	s.idx, s.x, s.d = growSlice(s.idx, r*N), growSlice(s.x, r*N), growSlice(s.d, r*N)
+	s.idx, s.x, s.d = growSlice(s.idx, r*N+1), growSlice(s.x, r*N+1), growSlice(s.d, r*N+1)
 	limit := int(maxForeground * float64(r*N))
-	nb := float64(N) * math.Abs(b)
+	nb, bb := float64(N)*math.Abs(b), math.Float64bits(b)
 	t := 0
 	for j := range r {
 		lo := t
 		for i, v := range x[j*N : (j+1)*N] {
-			if v != b {
-				s.idx[t], s.x[t] = int32(i), v
-				t++
-			}
+			s.idx[t], s.x[t] = int32(i), v // kept if v is foreground
+			// Without a branch (foreground is unpredictable): t advances
+			// unless v has the bits of b (−0 against 0 counts as
+			// foreground, with d = 0: harmless).
+			diff := math.Float64bits(v) ^ bb
+			t += int((diff | -diff) >> 63)
 		}
 		if t > limit {
 			return false
@@ -227,13 +229,12 @@ func (f *sparseFirst) pointFirst(a *ternary, x []float64, sp *sparseInputs, z []
 					k := wd*64 + b
 					g = naiveDot(f.w[k*N:(k+1)*N], x[j*N:(j+1)*N]) + tieBreak
 				}
-				if g < 0 {
-					neg |= 1 << b
+				if g == 0 { // activation 0 (rare): neither bit
+					continue
 				}
-				if g != 0 {
-					nz |= 1 << b
-					c++
-				}
+				neg |= math.Float64bits(g) >> 63 << b // g < 0, without a branch
+				nz |= 1 << b
+				c++
 			}
 			a.neg[j*a.words+wd], a.nz[j*a.words+wd] = neg, nz
 		}
