@@ -103,6 +103,7 @@ func main() {
 			cavityG(v, e, c)
 			tanhRow(v, e, c)
 			upFieldRow(v, e, c)
+			predictKernels(v, e, c)
 		}
 	}
 	Generate()
