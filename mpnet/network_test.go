@@ -255,8 +255,8 @@ func TestFloat32MatchesFloat64(t *testing.T) {
 	}
 }
 
-// TestSaveLoadRoundTrip checks that a saved network reads back identically
-// and that corruption is refused.
+// TestSaveLoadRoundTrip checks that a saved network reads back identically,
+// the variances σ it recomputes included, and that corruption is refused.
 func TestSaveLoadRoundTrip(t *testing.T) {
 	for _, dt := range []tensor.Dtype{tensor.Float64, tensor.Float32} {
 		cfg := Config{Widths: []int{10, 6, 3}, Kinds: Kinds(AMP, 2, 3), Density: []float64{0.7, 1}, Dtype: dt}
@@ -273,7 +273,10 @@ func TestSaveLoadRoundTrip(t *testing.T) {
 			t.Fatalf("read back dtype %v kinds %v %v", got.Dtype(), got.Kind(0), got.Kind(1))
 		}
 		for l := 0; l < 2; l++ {
-			for _, pair := range [][2][]float64{{net.M(l), got.M(l)}, {net.H(l), got.H(l)}, {net.Hext(l), got.Hext(l)}, {net.Mask(l), got.Mask(l)}} {
+			// σ is not stored: it is recomputed from m on reading, in the
+			// network's float type, and must come back bit for bit too.
+			sigma := func(n *Network) []float64 { return n.field(l, func(ly *layer) *tensor.Dense { return ly.sigma }) }
+			for _, pair := range [][2][]float64{{net.M(l), got.M(l)}, {net.H(l), got.H(l)}, {net.Hext(l), got.Hext(l)}, {net.Mask(l), got.Mask(l)}, {sigma(net), sigma(got)}} {
 				for i := range pair[0] {
 					if pair[0][i] != pair[1][i] {
 						t.Fatalf("%v layer %d: element %d differs after a round trip", dt, l, i)

@@ -1,6 +1,10 @@
 package mpnet
 
-import "math/bits"
+import (
+	"math/bits"
+
+	"github.com/fbpgo/fbp/ops"
+)
 
 // Bit-packed point-wise prediction (ALGORITHMS §12.1). Below the first layer
 // both the activations and the point-wise weights of a ±1 layer take values
@@ -24,6 +28,16 @@ type ternary struct {
 	r, n, words int
 	neg, nz     []uint64 // r×words: entry is −1; entry is not 0
 	count       []int    // per row: the number of non-zero entries
+	// The rows again, for the vector count of the products with rows of
+	// ±1 activations (weights only; nil otherwise).
+	rows *ops.BitRows
+}
+
+// withRows prepares t, a matrix of weights, for the vector products
+// (rowDots).
+func (t *ternary) withRows() *ternary {
+	t.rows, _ = ops.NewBitRows(t.neg, t.nz, t.r, t.words)
+	return t
 }
 
 func newTernary(r, n int) *ternary {
@@ -112,17 +126,45 @@ func dotRow(a *ternary, i int, w *ternary, k int) int {
 	return both - 2*differ
 }
 
+// rowDots sets dst[k] (len(dst) = w.r) to the products of row i of a with
+// the rows k of w, by the vector count of w.rows when row i of a has no
+// zero entry (buf: w.rows.Len() scratch values), by dotRow otherwise.
+func rowDots(dst []int, a *ternary, i int, w *ternary, buf []int64) {
+	if w.rows != nil && a.count[i] == a.n {
+		w.rows.Mismatches(buf, a.neg[i*a.words:(i+1)*a.words])
+		for k := range dst {
+			dst[k] = w.count[k] - 2*int(buf[k])
+		}
+		return
+	}
+	for k := range dst {
+		dst[k] = dotRow(a, i, w, k)
+	}
+}
+
+// dotScratch returns the scratch space of rowDots for the products with w.
+func dotScratch(w *ternary) (dots []int, buf []int64) {
+	dots = make([]int, w.r)
+	if w.rows != nil {
+		buf = make([]int64, w.rows.Len())
+	}
+	return dots, buf
+}
+
 // signsTo sets out (a.r × w.r, every entry non-zero) to the signs of the
 // pre-activations a·wᵀ after the tie-break: +1 where a·w_k ≥ 0, −1 below.
 // For an integer z, z + 1e-10 is never 0 and has the sign of z + ½.
 func signsTo(out, a, w *ternary) {
+	dots, buf := dotScratch(w)
 	for i := range a.r {
 		neg := out.neg[i*out.words : (i+1)*out.words]
-		clear(neg)
-		for k := range w.r {
-			if dotRow(a, i, w, k) < 0 {
-				neg[k/64] |= uint64(1) << (k % 64)
+		rowDots(dots, a, i, w, buf)
+		for j := range neg {
+			var word uint64
+			for b, z := range dots[j*64 : min(j*64+64, len(dots))] {
+				word |= uint64(z) >> 63 << b // the sign bit of z
 			}
+			neg[j] = word
 		}
 		nz := out.nz[i*out.words : (i+1)*out.words]
 		for j := range nz {
@@ -137,10 +179,11 @@ func signsTo(out, a, w *ternary) {
 
 // scoresTo sets z (a.r × w.r, row-major) to the products a·wᵀ.
 func scoresTo(z []float64, a, w *ternary) {
+	dots, buf := dotScratch(w)
 	for i := range a.r {
-		row := z[i*w.r : (i+1)*w.r]
-		for k := range row {
-			row[k] = float64(dotRow(a, i, w, k))
+		rowDots(dots, a, i, w, buf)
+		for k, v := range dots {
+			z[i*w.r+k] = float64(v)
 		}
 	}
 }

@@ -44,25 +44,38 @@ func TestTernaryDot(t *testing.T) {
 					t.Fatalf("n=%d: unpack[%d] = %v, want %v", n, i, back[i], av[i])
 				}
 			}
-			z := make([]float64, r*K)
-			scoresTo(z, a, w)
-			out := newTernary(r, K)
-			signsTo(out, a, w)
-			signs := make([]float64, r*K)
-			out.unpack(signs)
-			for i := range r {
-				for k := range K {
-					want := 0.0
-					for j := range n {
-						want += av[i*n+j] * wv[k*n+j]
-					}
-					if z[i*K+k] != want {
-						t.Fatalf("n=%d zeros=%v: a_%d·w_%d = %v, want %v", n, zeros, i, k, z[i*K+k], want)
-					}
-					if s := sign(want + tieBreak); signs[i*K+k] != s {
-						t.Fatalf("n=%d zeros=%v: sign(a_%d·w_%d + tie) = %v, want %v", n, zeros, i, k, signs[i*K+k], s)
-					}
+			for _, vec := range []bool{false, true} {
+				if vec {
+					w.withRows() // the vector count for the rows of a without zeros
 				}
+				checkTernaryDots(t, fmt.Sprintf("n=%d zeros=%v vec=%v", n, zeros, vec), a, w, av, wv)
+			}
+		}
+	}
+}
+
+// checkTernaryDots checks scoresTo and signsTo of a and w against the
+// plain sums of their values av and wv.
+func checkTernaryDots(t *testing.T, name string, a, w *ternary, av, wv []float64) {
+	t.Helper()
+	r, K, n := a.r, w.r, a.n
+	z := make([]float64, r*K)
+	scoresTo(z, a, w)
+	out := newTernary(r, K)
+	signsTo(out, a, w)
+	signs := make([]float64, r*K)
+	out.unpack(signs)
+	for i := range r {
+		for k := range K {
+			want := 0.0
+			for j := range n {
+				want += av[i*n+j] * wv[k*n+j]
+			}
+			if z[i*K+k] != want {
+				t.Fatalf("%s: a_%d·w_%d = %v, want %v", name, i, k, z[i*K+k], want)
+			}
+			if s := sign(want + tieBreak); signs[i*K+k] != s {
+				t.Fatalf("%s: sign(a_%d·w_%d + tie) = %v, want %v", name, i, k, signs[i*K+k], s)
 			}
 		}
 	}
@@ -77,16 +90,17 @@ func TestPackTernaryRefuses(t *testing.T) {
 }
 
 // densePredict is the dense reference of Predict: every layer a float64
-// product, as before the packed layers existed.
+// product, as before the packed layers and the sparse first layer existed.
 func densePredict(t *testing.T, net *Network, x []float64) []int {
 	t.Helper()
-	p, err := newPredictor(net, false)
+	p, err := newPredictor(net, true, false)
 	if err != nil {
 		t.Fatal(err)
 	}
 	clear(p.packed)
+	p.dense = true
 	dst := make([]int, len(x)/net.cfg.Widths[0])
-	p.run(dst, x)
+	p.run(dst, nil, x)
 	return dst
 }
 
@@ -94,7 +108,7 @@ func densePredict(t *testing.T, net *Network, x []float64) []int {
 // the packed path was taken for the layers below the first with ±1 weights.
 func checkPacked(t *testing.T, name string, net *Network, x []float64) {
 	t.Helper()
-	p, err := newPredictor(net, false)
+	p, err := newPredictor(net, true, false)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -103,16 +117,7 @@ func checkPacked(t *testing.T, name string, net *Network, x []float64) {
 			t.Fatalf("%s: layer %d (%v): packed = %v", name, l, net.Kind(l), p.packed[l] != nil)
 		}
 	}
-	want := densePredict(t, net, x)
-	got := make([]int, len(want))
-	if err := net.Predict(got, x); err != nil {
-		t.Fatal(err)
-	}
-	for n := range got {
-		if got[n] != want[n] {
-			t.Fatalf("%s: sample %d: packed %d, dense %d", name, n, got[n], want[n])
-		}
-	}
+	checkPredictions(t, name, net, x, densePredict(t, net, x), "dense")
 }
 
 // zeroMeans sets a fraction of the means of every layer to exactly 0, so

@@ -26,9 +26,14 @@ const tieBreak = 1e-10
 // Predictions are ±1 for a sign output and class indices for ArgMax
 // (the first maximum on ties).
 //
-// The first layer is a dense product with the real inputs. Every later
-// layer with ±1 weights runs on bit-packed signs (XNOR and popcount), which
-// gives exactly the dense result: its pre-activations are integers.
+// The first layer's pre-activations are those of the naive sums
+// Σ_i W_ki x_i in ascending i, bit for bit in their signs: on inputs that
+// are mostly one background value (images) the first layer runs on each
+// sample's other inputs only, and a unit whose sum lies within rounding
+// of the tie is summed again the naive way (sparseFirst); otherwise it is
+// a dense product. Every later layer with ±1 weights runs on bit-packed
+// signs (XNOR and popcount), which gives exactly the dense result: its
+// pre-activations are integers.
 //
 // Predict returns an error, and writes nothing, for a nil or zero network,
 // no samples, len(x) ≠ M·N_0, a NaN or Inf input, or a NaN or Inf in the
@@ -44,7 +49,9 @@ func (net *Network) Predict(dst []int, x []float64) error {
 //	ω = m x̂,  s² = σ x̂² + m² Δ + σ Δ + 1e-8,  x̂ ← 2H(−ω/s) − 1,  Δ ← 1 − x̂²,
 //
 // starting from x̂ = x, Δ = 0; the prediction is sign(x̂_L) or argmax_k x̂_L[k].
-// The products run in the float type of the network's messages.
+// The products run in the float type of the network's messages, the first
+// layer on sparse inputs as in Predict (the sums then differ from the
+// dense ones by their rounding), x̂ = erf(ω/(s√2)) by ops.ErfRatio.
 // It returns an error in the cases of Predict, and for a NaN or Inf
 // variance σ.
 func (net *Network) PredictBayes(dst []int, x []float64) error {
@@ -55,11 +62,15 @@ func (net *Network) predict(dst []int, x []float64, bayes bool) error {
 	if err := net.checkSamples(len(dst), x); err != nil {
 		return err
 	}
-	p, err := newPredictor(net, bayes)
+	p, err := newPredictor(net, !bayes, bayes)
 	if err != nil {
 		return err
 	}
-	p.run(dst, x)
+	if bayes {
+		p.run(nil, dst, x)
+	} else {
+		p.run(dst, nil, x)
+	}
 	return nil
 }
 
@@ -84,40 +95,54 @@ func (net *Network) checkSamples(M int, x []float64) error {
 	return nil
 }
 
-// predictor holds the weights of one Predict or PredictBayes call, as
-// float64 K×N matrices and in the forms the chunks use.
+// predictor holds the weights of one Predict, PredictBayes or Errors
+// call, as float64 K×N matrices and in the forms the chunks use.
 type predictor struct {
 	net *Network
-	w   [][]float64 // point-wise weights, or the means m (Bayesian)
-	// Point-wise: the packed weights of the layers below the first whose
-	// weights are all in {−1, 0, +1}, nil for the others (dense product).
+	// Point-wise (nil if not wanted): the weights, and the packed weights of
+	// the layers below the first whose weights are all in {−1, 0, +1}, nil
+	// for the others (dense product).
+	w      [][]float64
 	packed []*ternary
-	// Bayesian: the weights in the network's float type.
-	bayes64 *bayesWeights[float64]
-	bayes32 *bayesWeights[float32]
+	// Bayesian (nil if not wanted): the means and variances, and the
+	// weights in the network's float type.
+	mean, vari [][]float64
+	bayes64    *bayesWeights[float64]
+	bayes32    *bayesWeights[float32]
+	first      *sparseFirst // the first layer for sparse inputs; nil: dense only
+	dense      bool         // the reference: dense first layer on every chunk
 }
 
 // newPredictor checks that the state of net is finite (a *NonFiniteError
-// otherwise), copies its weights and prepares them for prediction.
-func newPredictor(net *Network, bayes bool) (*predictor, error) {
+// otherwise), copies its weights and prepares them for point-wise and/or
+// Bayesian prediction.
+func newPredictor(net *Network, point, bayes bool) (*predictor, error) {
 	L := net.L()
-	p := &predictor{net: net, w: make([][]float64, L), packed: make([]*ternary, L)}
-	vari := make([][]float64, L)
+	p := &predictor{net: net}
 	if err := net.CheckFinite(); err != nil { // m, H and Hext
 		return nil, errors.Wrap(err, "mpnet: predict")
 	}
+	if point {
+		p.w, p.packed = make([][]float64, L), make([]*ternary, L)
+	}
+	if bayes {
+		p.mean, p.vari = make([][]float64, L), make([][]float64, L)
+	}
 	for l, ly := range net.layers {
-		p.w[l] = ly.full(ly.m) // a copy
 		if bayes {
-			vari[l] = ly.full(ly.sigma)
-			if err := checkFinite(l, "sigma", vari[l]); err != nil {
+			p.mean[l], p.vari[l] = ly.full(ly.m), ly.full(ly.sigma)
+			if err := checkFinite(l, "sigma", p.vari[l]); err != nil {
 				return nil, err
 			}
-			continue
 		}
-		ly.rule.pointWeights(p.w[l]) // sign(m), or m for Gaussian weights (§12.1)
-		if !ly.first {
-			p.packed[l], _ = packTernary(p.w[l], ly.K, ly.N) // nil unless ternary
+		if point {
+			p.w[l] = ly.full(ly.m)       // a copy
+			ly.rule.pointWeights(p.w[l]) // sign(m), or m for Gaussian weights (§12.1)
+			if !ly.first {
+				if t, ok := packTernary(p.w[l], ly.K, ly.N); ok { // nil unless ternary
+					p.packed[l] = t.withRows()
+				}
+			}
 		}
 	}
 	if err := net.devErr(); err != nil {
@@ -125,9 +150,9 @@ func newPredictor(net *Network, bayes bool) (*predictor, error) {
 	}
 	switch {
 	case bayes && net.dt == tensor.Float32:
-		p.bayes32 = newBayesWeights[float32](net, p.w, vari)
+		p.bayes32 = newBayesWeights[float32](net, p.mean, p.vari)
 	case bayes:
-		p.bayes64 = newBayesWeights[float64](net, p.w, vari)
+		p.bayes64 = newBayesWeights[float64](net, p.mean, p.vari)
 	}
 	return p, nil
 }
@@ -143,29 +168,64 @@ func checkFinite(l int, field string, v []float64) error {
 	return nil
 }
 
-// run predicts the samples chunk by chunk, the chunks spread over up to
-// GOMAXPROCS goroutines; each chunk's result does not depend on the others.
-func (p *predictor) run(dst []int, x []float64) {
-	N0, K := p.net.cfg.Widths[0], p.net.layers[p.net.L()-1].K
-	chunks := (len(dst) + predictChunk - 1) / predictChunk
+// run writes the point-wise predictions of the samples x into point and
+// the Bayesian ones into bayes (either may be nil, when p does not hold
+// its weights). The chunks of predictChunk samples spread over up to
+// GOMAXPROCS goroutines, each with its own scratch space; each chunk's
+// result does not depend on the others. A chunk whose inputs are mostly
+// the background value of the first sample runs the first layer on its
+// foreground only (sparseFirst).
+func (p *predictor) run(point, bayes []int, x []float64) {
+	N0, M := p.net.cfg.Widths[0], len(x)/p.net.cfg.Widths[0]
+	if p.first == nil && !p.dense {
+		p.first = newSparseFirst(p, background(x, N0))
+	}
+	chunks := (M + predictChunk - 1) / predictChunk
 	var next atomic.Int64
 	var wg sync.WaitGroup
 	for range min(runtime.GOMAXPROCS(0), chunks) {
 		wg.Go(func() {
+			ws := new(workspace)
 			for c := int(next.Add(1)) - 1; c < chunks; c = int(next.Add(1)) - 1 {
-				lo, hi := c*predictChunk, min((c+1)*predictChunk, len(dst))
-				switch xc, r := x[lo*N0:hi*N0], hi-lo; {
-				case p.bayes32 != nil:
-					Decide(dst[lo:hi], p.bayes32.scores(p.net, xc, r), K, 0)
-				case p.bayes64 != nil:
-					Decide(dst[lo:hi], p.bayes64.scores(p.net, xc, r), K, 0)
-				default:
-					p.pointChunk(dst[lo:hi], xc)
-				}
+				lo, hi := c*predictChunk, min((c+1)*predictChunk, M)
+				p.chunk(ws, point, bayes, lo, hi, x[lo*N0:hi*N0])
 			}
 		})
 	}
 	wg.Wait()
+}
+
+// workspace is the scratch space of one goroutine of run.
+type workspace struct {
+	sp     sparseInputs
+	z      []float64
+	b64    bayesScratch[float64]
+	b32    bayesScratch[float32]
+	scores []float64
+}
+
+// chunk predicts the samples lo … hi−1, whose inputs are x.
+func (p *predictor) chunk(ws *workspace, point, bayes []int, lo, hi int, x []float64) {
+	r, N0 := hi-lo, p.net.cfg.Widths[0]
+	var sp, spBayes *sparseInputs
+	if p.first != nil && ws.sp.build(x, r, N0, p.first.b) {
+		sp = &ws.sp
+		if sp.frac <= maxForegroundBayes {
+			spBayes = sp
+		}
+	}
+	K := p.net.layers[p.net.L()-1].K
+	switch {
+	case p.bayes32 != nil:
+		ws.scores = p.bayes32.scores(&ws.b32, ws.scores, p.net, x, r, spBayes, p.first.bayes32())
+		Decide(bayes[lo:hi], ws.scores, K, 0)
+	case p.bayes64 != nil:
+		ws.scores = p.bayes64.scores(&ws.b64, ws.scores, p.net, x, r, spBayes, p.first.bayes64())
+		Decide(bayes[lo:hi], ws.scores, K, 0)
+	}
+	if point != nil {
+		p.pointChunk(ws, point[lo:hi], x, sp)
+	}
 }
 
 // gemmNT sets c (r×K) = a (r×N) · bᵀ (b is K×N).
@@ -177,13 +237,20 @@ func gemmNT(c, a, b []float64, r, N, K int) {
 }
 
 // pointChunk writes the point-wise predictions of the len(dst) samples x:
-// dense products for the first layer and for layers with continuous
-// weights, packed ones for the others.
-func (p *predictor) pointChunk(dst []int, x []float64) {
-	r := len(dst)
+// the sparse first layer if sp holds their foreground, dense products for
+// the first layer otherwise and for layers with continuous weights, packed
+// ones for the others.
+func (p *predictor) pointChunk(ws *workspace, dst []int, x []float64, sp *sparseInputs) {
+	r, start := len(dst), 0
 	h := x         // dense activations (or inputs, or last scores)
 	var a *ternary // packed activations; h is stale while a != nil
-	for l, ly := range p.net.layers {
+	if f := p.first; sp != nil && f.point != nil {
+		a, start = newTernary(r, p.net.layers[0].K), 1
+		ws.z = growSlice(ws.z, r*f.point.Stride())
+		f.pointFirst(a, x, sp, ws.z)
+	}
+	for l, ly := range p.net.layers[start:] {
+		l += start
 		K, N := ly.K, ly.N
 		if w := p.packed[l]; w != nil {
 			if a == nil {
@@ -266,8 +333,13 @@ func (net *Network) Errors(x []float64, y []int) (pointwise, bayes float64, err 
 	if _, err := net.labelFields(y); err != nil {
 		return 0, 0, errors.Wrap(err, "mpnet: Errors")
 	}
-	pred := make([]int, len(y))
-	rate := func() float64 {
+	p, err := newPredictor(net, true, true)
+	if err != nil {
+		return 0, 0, err
+	}
+	point, bayesPred := make([]int, len(y)), make([]int, len(y))
+	p.run(point, bayesPred, x)
+	rate := func(pred []int) float64 {
 		wrong := 0
 		for n, p := range pred {
 			if p != y[n] {
@@ -276,12 +348,5 @@ func (net *Network) Errors(x []float64, y []int) (pointwise, bayes float64, err 
 		}
 		return 100 * float64(wrong) / float64(len(y))
 	}
-	if err := net.Predict(pred, x); err != nil {
-		return 0, 0, err
-	}
-	pointwise = rate()
-	if err := net.PredictBayes(pred, x); err != nil {
-		return 0, 0, err
-	}
-	return pointwise, rate(), nil
+	return rate(point), rate(bayesPred), nil
 }

@@ -1,10 +1,9 @@
 package mpnet
 
 import (
-	"math"
-
 	"gonum.org/v1/gonum/blas"
 	"gonum.org/v1/gonum/blas/blas32"
+	"gonum.org/v1/gonum/blas/blas64"
 
 	"github.com/fbpgo/fbp/ops"
 )
@@ -16,24 +15,27 @@ import (
 // the float32 rounding of the sums).
 type bayesWeights[T ops.Float] struct {
 	m, vari, m2 [][]T // per layer, K×N: means, variances, squared means
-	rowSum      [][]T // per layer, K: the row sums of the variances
+	rowSum      [][]T // per layer, K: the row sums of the variances, plus the floor
+	floor       [][]T // per layer, K: the variance floor ops.VarianceFloor
 }
 
 // newBayesWeights converts the means and variances of the layers of net.
 func newBayesWeights[T ops.Float](net *Network, mean, vari [][]float64) *bayesWeights[T] {
 	L := net.L()
-	bw := &bayesWeights[T]{m: make([][]T, L), vari: make([][]T, L), m2: make([][]T, L), rowSum: make([][]T, L)}
+	bw := &bayesWeights[T]{m: make([][]T, L), vari: make([][]T, L), m2: make([][]T, L), rowSum: make([][]T, L), floor: make([][]T, L)}
 	for l, ly := range net.layers {
 		bw.m[l], bw.vari[l] = convert[T](mean[l]), convert[T](vari[l])
 		bw.m2[l] = make([]T, len(mean[l]))
 		for j, v := range bw.m[l] {
 			bw.m2[l][j] = v * v
 		}
-		bw.rowSum[l] = make([]T, ly.K)
+		bw.rowSum[l], bw.floor[l] = make([]T, ly.K), make([]T, ly.K)
 		for k := range bw.rowSum[l] {
+			s := T(ops.VarianceFloor)
 			for _, v := range bw.vari[l][k*ly.N : (k+1)*ly.N] {
-				bw.rowSum[l][k] += v
+				s += v
 			}
+			bw.rowSum[l][k], bw.floor[l][k] = s, T(ops.VarianceFloor)
 		}
 	}
 	return bw
@@ -47,54 +49,101 @@ func convert[T ops.Float](v []float64) []T {
 	return out
 }
 
-// gemmNTOf sets c (r×K) = a (r×N) · bᵀ (b is K×N) in float32 or float64.
-func gemmNTOf[T ops.Float](c, a, b []T, r, N, K int) {
+// gemmNTOf sets c (r×K) = a (r×N, rows lda apart) · bᵀ (b is K×N) + β·c in
+// float32 or float64.
+func gemmNTOf[T ops.Float](c, a, b []T, r, N, K, lda int, beta T) {
 	switch c := any(c).(type) {
 	case []float64:
-		gemmNT(c, any(a).([]float64), any(b).([]float64), r, N, K)
+		blas64.Gemm(blas.NoTrans, blas.Trans, 1,
+			blas64.General{Rows: r, Cols: N, Stride: lda, Data: any(a).([]float64)},
+			blas64.General{Rows: K, Cols: N, Stride: N, Data: any(b).([]float64)},
+			float64(beta), blas64.General{Rows: r, Cols: K, Stride: K, Data: c})
 	case []float32:
 		blas32.Gemm(blas.NoTrans, blas.Trans, 1,
-			blas32.General{Rows: r, Cols: N, Stride: N, Data: any(a).([]float32)},
+			blas32.General{Rows: r, Cols: N, Stride: lda, Data: any(a).([]float32)},
 			blas32.General{Rows: K, Cols: N, Stride: N, Data: any(b).([]float32)},
-			0, blas32.General{Rows: r, Cols: K, Stride: K, Data: c})
+			float32(beta), blas32.General{Rows: r, Cols: K, Stride: K, Data: c})
 	}
 }
 
-// scores returns the outputs x̂_L (r×K_L) of the r samples x.
-func (bw *bayesWeights[T]) scores(net *Network, x []float64, r int) []float64 {
-	h := convert[T](x)
-	var delta []T // nil: Δ = 0
-	for l, ly := range net.layers {
+// bayesScratch is the scratch space of the Bayesian pass of one goroutine.
+type bayesScratch[T ops.Float] struct {
+	vals, out       []T // sparse first layer: the values and the products
+	h, x2, z, s2, d []T // activations, squared inputs, ω, s², Δ
+	h2, d2          []T // the activations and Δ of the layer below
+}
+
+// scores returns, in dst (reallocated if too short), the outputs x̂_L
+// (r×K_L) of the r samples x. The first layer runs on the foreground
+// entries sp with the product first when both are not nil, on the dense
+// inputs otherwise.
+func (bw *bayesWeights[T]) scores(ws *bayesScratch[T], dst []float64, net *Network, x []float64, r int,
+	sp *sparseInputs, first *ops.SparseProduct[T]) []float64 {
+	var h, delta []T // x̂ and Δ of the layer below (rows ld apart); Δ = nil: 0
+	ld, start := net.cfg.Widths[0], 0
+	if sp != nil && first != nil {
+		h, delta, ld = bw.sparseFirst(ws, first, sp, net.layers[0].K, r), ws.d2, first.Stride()/2
+		start = 1
+	} else {
+		ws.h2 = growSlice(ws.h2, len(x))
+		for j, v := range x {
+			ws.h2[j] = T(v)
+		}
+		h = ws.h2
+	}
+	for l, ly := range net.layers[start:] {
+		l += start
 		K, N := ly.K, ly.N
-		z := make([]T, r*K)
-		gemmNTOf(z, h, bw.m[l], r, N, K)
-		// s² = (x̂² + Δ)σᵀ + Δ(m²)ᵀ + 1e-8. Below a sign layer x̂² + Δ = 1,
+		z, s2 := growSlice(ws.z, r*K), growSlice(ws.s2, r*K)
+		ws.z, ws.s2 = z, s2
+		gemmNTOf(z, h, bw.m[l], r, N, K, ld, 0)
+		// s² = (x̂² + Δ)σᵀ + Δ(m²)ᵀ + floor. Below a sign layer x̂² + Δ = 1,
 		// so the first product is the row sum of σ; on the inputs Δ = 0.
-		s2 := make([]T, r*K)
 		if delta == nil {
-			x2 := make([]T, r*N)
-			for j, v := range h {
+			x2 := growSlice(ws.x2, r*N)
+			ws.x2 = x2
+			for j, v := range h[:r*N] {
 				x2[j] = v * v
 			}
-			gemmNTOf(s2, x2, bw.vari[l], r, N, K)
+			fillRows(s2, bw.floor[l])
+			gemmNTOf(s2, x2, bw.vari[l], r, N, K, N, 1)
 		} else {
-			gemmNTOf(s2, delta, bw.m2[l], r, N, K)
-			rowSum := bw.rowSum[l]
-			for j := range s2 {
-				s2[j] += rowSum[j%K]
-			}
+			fillRows(s2, bw.rowSum[l])
+			gemmNTOf(s2, delta, bw.m2[l], r, N, K, ld, 1)
 		}
-		// x̂ = 2H(−ω/s) − 1 = erf(ω/(s√2)).
-		delta = make([]T, r*K)
-		for j := range z {
-			z[j] = T(math.Erf(float64(z[j]) / math.Sqrt(2*(float64(s2[j])+ops.VarianceFloor))))
-			delta[j] = 1 - z[j]*z[j]
-		}
-		h = z
+		ws.h, ws.d = growSlice(ws.h, r*K), growSlice(ws.d, r*K)
+		ops.ErfRatio(ws.h, ws.d, z, s2) // x̂ = 2H(−ω/s) − 1 = erf(ω/(s√2))
+		h, delta, ld = ws.h, ws.d, K
+		ws.h, ws.h2, ws.d, ws.d2 = ws.h2, ws.h, ws.d2, ws.d
 	}
-	scores := make([]float64, len(h))
-	for j, v := range h {
-		scores[j] = float64(v)
+	dst = growSlice(dst, len(h[:r*ld]))
+	for j, v := range h[:r*ld] {
+		dst[j] = float64(v)
 	}
-	return scores
+	return dst
+}
+
+// fillRows sets the rows of s to row.
+func fillRows[T any](s, row []T) {
+	for j := 0; j < len(s); j += len(row) {
+		copy(s[j:], row)
+	}
+}
+
+// sparseFirst runs the first layer on the foreground entries sp of r
+// samples: it returns x̂ (r rows of kp, kp ≥ K) and leaves Δ in ws.d2.
+func (bw *bayesWeights[T]) sparseFirst(ws *bayesScratch[T], first *ops.SparseProduct[T], sp *sparseInputs, K, r int) []T {
+	stride := first.Stride()
+	kp := stride / 2
+	ws.vals = bayesVals(ws.vals, sp)
+	ws.out = growSlice(ws.out, r*stride)
+	if err := first.Apply(ws.out, sp.idx, ws.vals, sp.starts); err != nil {
+		panic(err) // the entries come from build: a bug
+	}
+	ws.h2, ws.d2 = growSlice(ws.h2, r*kp), growSlice(ws.d2, r*kp)
+	for j := range r {
+		row := ws.out[j*stride : (j+1)*stride]
+		ops.ErfRatio(ws.h2[j*kp:(j+1)*kp], ws.d2[j*kp:(j+1)*kp], row[:kp], row[kp:])
+	}
+	return ws.h2
 }

@@ -4,121 +4,132 @@ package mpnet
 
 import (
 	"math/rand/v2"
+	"strings"
 	"testing"
 	"time"
 
-	"gonum.org/v1/gonum/blas/blas32"
-	"gonum.org/v1/gonum/blas/blas64"
 	"gorgonia.org/tensor"
 
-	"github.com/fbpgo/fbp/gemm"
+	"github.com/fbpgo/fbp/internal/testutil"
 )
 
 // evalNet returns an initialised 784-501-501-10 MF network (ArgMax output)
-// and M standard-normal samples, the shape of a W1 evaluation.
-func evalNet(b *testing.B, M int, dt tensor.Dtype) (*Network, []float64) {
+// and the 10,000 standardised test images of the embedded MNIST subset, the
+// shape and the inputs of a W1 evaluation.
+func evalNet(b *testing.B, dt tensor.Dtype) (net *Network, x []float64, y []int) {
 	rng := rand.New(rand.NewPCG(1, 2))
 	net, err := New(Config{Widths: []int{784, 501, 501, 10}, Kinds: Kinds(MF, 3, 10), Dtype: dt}, rng)
 	if err != nil {
 		b.Fatal(err)
 	}
-	if err := net.Init(1, rng); err != nil {
+	if err = net.Init(1, rng); err != nil {
 		b.Fatal(err)
 	}
-	x := make([]float64, M*784)
-	for i := range x {
-		x[i] = rng.NormFloat64()
+	for _, ly := range net.layers { // σ = 1 − m² in the float type, as a sweep sets it
+		m, s := ly.full(ly.m), ly.full(ly.sigma)
+		for j, v := range m {
+			if dt == tensor.Float32 {
+				s[j] = float64(1 - float32(v)*float32(v))
+			}
+		}
+		ly.setFull(ly.sigma, s)
 	}
-	return net, x
+	_, test := testutil.Embedded(b, false)
+	return net, test.X, test.Y
 }
 
-// BenchmarkPredict times the evaluation of 10240 samples by a
-// 784-501-501-10 network: point-wise with the packed hidden layers
-// (Predict), point-wise with dense products only (the reference), and
-// Bayesian (PredictBayes) of a float64 and of a float32 network, each with
-// the BLAS of the build ("default") and with package gemm registered.
-// Besides ns/op it reports the time per sample, the process CPU time per
-// sample (on a shared machine: the work, not the waiting) and
+// BenchmarkPredict times the evaluation of the 10,000 test images of MNIST
+// by a 784-501-501-10 network: point-wise as Predict does it (sparse first
+// layer, packed hidden layers) and with dense products only (the
+// reference), Bayesian (PredictBayes) of a float64 and of a float32 network
+// with the sparse and the dense first layer, and both as Errors does them
+// (float32). Besides ns/op it reports the time per sample, the process CPU
+// time per sample (on a shared machine: the work, not the waiting) and
 // s/70k, the wall time for the 60000 + 10000 samples of MNIST at this rate.
 func BenchmarkPredict(b *testing.B) {
-	const M = 10240
-	net, x := evalNet(b, M, tensor.Float64)
-	net32, _ := evalNet(b, M, tensor.Float32)
-	dst := make([]int, M)
-	blasVariants(func(blas string) {
-		for _, mode := range []string{"packed", "dense", "bayes64", "bayes32"} {
-			b.Run(blas+"/"+mode, func(b *testing.B) {
-				n := net
-				if mode == "bayes32" {
-					n = net32
-				}
-				p, err := newPredictor(n, mode == "bayes64" || mode == "bayes32")
-				if err != nil {
-					b.Fatal(err)
-				}
-				if mode == "dense" {
-					clear(p.packed)
-				}
-				cpu0 := sweepCPUTime()
-				b.ResetTimer()
-				for b.Loop() {
-					p.run(dst, x)
-				}
-				b.StopTimer()
-				perSample := b.Elapsed().Seconds() / float64(b.N*M)
-				b.ReportMetric(perSample*1e9, "ns/sample")
-				b.ReportMetric((sweepCPUTime()-cpu0).Seconds()/float64(b.N*M)*1e9, "cpu-ns/sample")
-				b.ReportMetric(perSample*70000, "s/70k")
-			})
-		}
-	})
+	net, x, _ := evalNet(b, tensor.Float64)
+	net32, _, _ := evalNet(b, tensor.Float32)
+	M := len(x) / 784
+	point, bayes := make([]int, M), make([]int, M)
+	for _, mode := range []string{"point", "point-dense", "bayes64", "bayes64-dense", "bayes32", "bayes32-dense", "errors32"} {
+		b.Run(mode, func(b *testing.B) {
+			n := net
+			if strings.Contains(mode, "32") {
+				n = net32
+			}
+			isPoint, isBayes := strings.HasPrefix(mode, "point"), strings.HasPrefix(mode, "bayes")
+			if mode == "errors32" {
+				isPoint, isBayes = true, true
+			}
+			p, err := newPredictor(n, isPoint, isBayes)
+			if err != nil {
+				b.Fatal(err)
+			}
+			if p.dense = strings.HasSuffix(mode, "-dense"); p.dense && isPoint {
+				clear(p.packed)
+			}
+			pd, bd := point, bayes
+			if !isPoint {
+				pd = nil
+			}
+			if !isBayes {
+				bd = nil
+			}
+			cpu0 := sweepCPUTime()
+			b.ResetTimer()
+			for b.Loop() {
+				p.first = nil // prepared by every call
+				p.run(pd, bd, x)
+			}
+			b.StopTimer()
+			perSample := b.Elapsed().Seconds() / float64(b.N*M)
+			b.ReportMetric(perSample*1e9, "ns/sample")
+			b.ReportMetric((sweepCPUTime()-cpu0).Seconds()/float64(b.N*M)*1e9, "cpu-ns/sample")
+			b.ReportMetric(perSample*70000, "s/70k")
+		})
+	}
 }
 
 // BenchmarkEvalShare measures what ALGORITHMS §12 evaluation costs next to
 // training, for a float32 784-501-501-10 network of each kind: the time of
 // one training epoch of MNIST (469 sweeps of batch 128, extrapolated from 3
 // timed sweeps) and of the point-wise and Bayesian evaluation of its
-// 60000 + 10000 samples (extrapolated from 10240 samples). It reports both
-// in seconds, their CPU times, and eval-% = evaluation ÷ training, with the
-// BLAS of the build ("default") and with package gemm registered. Run with
-// -benchtime 1x; BPI sweeps take seconds before the vector kernels.
+// 60000 + 10000 samples (Errors, extrapolated from the 10,000 test images of
+// the embedded MNIST subset). It reports both in seconds, their CPU times,
+// and eval-% = evaluation ÷ training. Run with -benchtime 1x.
 func BenchmarkEvalShare(b *testing.B) {
-	const M, sweeps, epochSweeps, evalSamples = 10240, 3, 469, 70000
+	const sweeps, epochSweeps, evalSamples = 3, 469, 70000
 	psi, r := []float64{0.8, 0.8, 0.8}, []float64{0, 0, 0}
-	_, x := evalNet(b, M, tensor.Float32)
-	dst := make([]int, M)
-	blasVariants(func(blas string) {
-		for _, k := range []Kind{MF, AMP, BPI} {
-			b.Run(blas+"/"+k.String(), func(b *testing.B) {
-				net := benchNetCfg(b, Config{Widths: []int{784, 501, 501, 10}, Kinds: Kinds(k, 3, 10), Dtype: tensor.Float32})
-				for b.Loop() {
-					if _, err := net.Iterate(psi, r); err != nil { // warm-up
+	_, x, y := evalNet(b, tensor.Float32)
+	M := len(y)
+	for _, k := range []Kind{MF, AMP, BPI} {
+		b.Run(k.String(), func(b *testing.B) {
+			net := benchNetCfg(b, Config{Widths: []int{784, 501, 501, 10}, Kinds: Kinds(k, 3, 10), Dtype: tensor.Float32})
+			for b.Loop() {
+				if _, err := net.Iterate(psi, r); err != nil { // warm-up
+					b.Fatal(err)
+				}
+				train, trainCPU := timed(func() {
+					for range sweeps {
+						if _, err := net.Iterate(psi, r); err != nil {
+							b.Fatal(err)
+						}
+					}
+				})
+				eval, evalCPU := timed(func() {
+					if _, _, err := net.Errors(x, y); err != nil {
 						b.Fatal(err)
 					}
-					train, trainCPU := timed(func() {
-						for range sweeps {
-							if _, err := net.Iterate(psi, r); err != nil {
-								b.Fatal(err)
-							}
-						}
-					})
-					eval, evalCPU := timed(func() {
-						for _, bayes := range []bool{false, true} {
-							if err := net.predict(dst, x, bayes); err != nil {
-								b.Fatal(err)
-							}
-						}
-					})
-					scaleTrain, scaleEval := float64(epochSweeps)/sweeps, float64(evalSamples)/M
-					b.ReportMetric(train*scaleTrain, "train-s/epoch")
-					b.ReportMetric(trainCPU*scaleTrain, "train-cpu-s/epoch")
-					b.ReportMetric(eval*scaleEval, "eval-s/70k")
-					b.ReportMetric(evalCPU*scaleEval, "eval-cpu-s/70k")
-					b.ReportMetric(100*eval*scaleEval/(train*scaleTrain), "eval-%")
-				}
-			})
-		}
-	})
+				})
+				scaleTrain, scaleEval := float64(epochSweeps)/sweeps, float64(evalSamples)/float64(M)
+				b.ReportMetric(train*scaleTrain, "train-s/epoch")
+				b.ReportMetric(trainCPU*scaleTrain, "train-cpu-s/epoch")
+				b.ReportMetric(eval*scaleEval, "eval-s/70k")
+				b.ReportMetric(evalCPU*scaleEval, "eval-cpu-s/70k")
+				b.ReportMetric(100*eval*scaleEval/(train*scaleTrain), "eval-%")
+			}
+		})
+	}
 }
 
 // timed returns the wall and CPU seconds that f takes.
@@ -126,17 +137,4 @@ func timed(f func()) (wall, cpu float64) {
 	start, cpu0 := time.Now(), sweepCPUTime()
 	f()
 	return time.Since(start).Seconds(), (sweepCPUTime() - cpu0).Seconds()
-}
-
-// blasVariants calls f("default") with the BLAS of the build, then
-// f("gemm") with package gemm registered, and restores the former.
-func blasVariants(f func(blas string)) {
-	old64, old32 := blas64.Implementation(), blas32.Implementation()
-	defer func() {
-		blas64.Use(old64)
-		blas32.Use(old32)
-	}()
-	f("default")
-	gemm.Register()
-	f("gemm")
 }

@@ -37,18 +37,30 @@ func naiveBayes(net *Network, x []float64) []float64 {
 }
 
 // bayesScores returns the outputs x̂_L of the M samples x by the chunk code
-// of PredictBayes.
-func bayesScores(t *testing.T, net *Network, x []float64) []float64 {
+// of PredictBayes, with the sparse first layer (and the background value
+// of the first sample) if sparse, else with the dense one.
+func bayesScores(t *testing.T, net *Network, x []float64, sparse bool) []float64 {
 	t.Helper()
-	p, err := newPredictor(net, true)
+	p, err := newPredictor(net, false, true)
 	if err != nil {
 		t.Fatal(err)
 	}
-	M := len(x) / net.cfg.Widths[0]
-	if net.dt == tensor.Float32 {
-		return p.bayes32.scores(net, x, M)
+	N0 := net.cfg.Widths[0]
+	M := len(x) / N0
+	var sp *sparseInputs
+	if sparse {
+		if p.first = newSparseFirst(p, background(x, N0)); p.first == nil {
+			t.Fatal("no sparse first layer")
+		}
+		sp = new(sparseInputs)
+		if !sp.build(x, M, N0, p.first.b) {
+			t.Fatal("inputs too dense for the sparse first layer")
+		}
 	}
-	return p.bayes64.scores(net, x, M)
+	if net.dt == tensor.Float32 {
+		return p.bayes32.scores(new(bayesScratch[float32]), nil, net, x, M, sp, p.first.bayes32())
+	}
+	return p.bayes64.scores(new(bayesScratch[float64]), nil, net, x, M, sp, p.first.bayes64())
 }
 
 // TestPredictBayesMatchesNaive compares the Bayesian outputs with the naive
@@ -76,7 +88,7 @@ func checkBayes(t *testing.T, name string, net *Network, x []float64, tol float6
 	t.Helper()
 	N0, K := net.cfg.Widths[0], net.cfg.Widths[net.L()]
 	M := len(x) / N0
-	got := bayesScores(t, net, x)
+	got := bayesScores(t, net, x, false)
 	pred := make([]int, M)
 	if err := net.PredictBayes(pred, x); err != nil {
 		t.Fatal(err)
@@ -232,7 +244,7 @@ func TestBayes32OnMNIST(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	p, err := newPredictor(net, true)
+	p, err := newPredictor(net, false, true)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -240,8 +252,8 @@ func TestBayes32OnMNIST(t *testing.T) {
 	for l, ly := range net.layers {
 		mean[l], vari[l] = ly.full(ly.m), ly.full(ly.sigma)
 	}
-	got := p.bayes32.scores(net, tst.X, tst.M)
-	want := newBayesWeights[float64](net, mean, vari).scores(net, tst.X, tst.M)
+	got := p.bayes32.scores(new(bayesScratch[float32]), nil, net, tst.X, tst.M, nil, nil)
+	want := newBayesWeights[float64](net, mean, vari).scores(new(bayesScratch[float64]), nil, net, tst.X, tst.M, nil, nil)
 	differ, worst := 0, 0.0
 	g, w := make([]int, 1), make([]int, 1)
 	for n := range tst.M {

@@ -82,13 +82,26 @@ type binaryWeights struct{}
 func (binaryWeights) extra() []**tensor.Dense   { return nil }
 func (binaryWeights) checkInit(float64) error   { return nil }
 func (binaryWeights) prior(rho, rbatch float64) {}
+
+// restore sets σ = (1 − m²)·mask in the float type of the layer's
+// tensors, the arithmetic of the sweep's ops.BinaryVariance: a float32
+// network resumes with the σ bits it saved from, not float64's rounding.
 func (binaryWeights) restore(ly *layer, stored [][]float64) {
-	m, mask := stored[0], stored[3]
+	if ly.sigma.Dtype() == tensor.Float32 {
+		ly.setFull(ly.sigma, binaryVariance[float32](stored[0], stored[3]))
+		return
+	}
+	ly.setFull(ly.sigma, binaryVariance[float64](stored[0], stored[3]))
+}
+
+// binaryVariance returns (1 − m²)·mask computed in T.
+func binaryVariance[T ops.Float](m, mask []float64) []float64 {
 	s := make([]float64, len(m))
 	for i := range s {
-		s[i] = (1 - m[i]*m[i]) * mask[i]
+		mi := T(m[i])
+		s[i] = float64((1 - mi*mi) * T(mask[i]))
 	}
-	ly.setFull(ly.sigma, s)
+	return s
 }
 
 // init draws H = ϵinit·Z with Z standard normal and Hext = 0, and sets

@@ -1811,6 +1811,487 @@ upFieldRowAVX512F64done:
 	VZEROUPPER
 	RET
 
+// func sparseBlock1AVX512F64(acc []float64, base []float64, w []float64, stride int, soff int, idx []int32, vals []float64)
+// Requires: AVX, AVX512F
+TEXT ·sparseBlock1AVX512F64(SB), NOSPLIT, $0-136
+	MOVQ    acc_base+0(FP), AX
+	MOVQ    base_base+24(FP), CX
+	MOVQ    w_base+48(FP), DX
+	MOVQ    stride+72(FP), BX
+	MOVQ    soff+80(FP), SI
+	MOVQ    idx_base+88(FP), DI
+	MOVQ    idx_len+96(FP), R8
+	MOVQ    vals_base+112(FP), R9
+	SHLQ    $0x03, BX
+	SHLQ    $0x03, SI
+	VMOVUPD (CX), Z0
+	VMOVUPD 64(CX), Z1
+	VMOVUPD 128(CX), Z2
+	VMOVUPD 192(CX), Z3
+	VMOVUPD 256(CX), Z4
+	VMOVUPD 320(CX), Z5
+	VMOVUPD 384(CX), Z6
+	VMOVUPD 448(CX), Z7
+
+sparseBlock1AVX512F64loop:
+	TESTQ        R8, R8
+	JZ           sparseBlock1AVX512F64done
+	MOVLQSX      (DI), CX
+	IMULQ        BX, CX
+	ADDQ         DX, CX
+	VBROADCASTSD (R9), Z8
+	VFMADD231PD  (CX), Z8, Z0
+	VFMADD231PD  64(CX), Z8, Z1
+	VFMADD231PD  128(CX), Z8, Z2
+	VFMADD231PD  192(CX), Z8, Z3
+	VFMADD231PD  256(CX), Z8, Z4
+	VFMADD231PD  320(CX), Z8, Z5
+	VFMADD231PD  384(CX), Z8, Z6
+	VFMADD231PD  448(CX), Z8, Z7
+	ADDQ         $0x04, DI
+	ADDQ         $0x08, R9
+	DECQ         R8
+	JMP          sparseBlock1AVX512F64loop
+
+sparseBlock1AVX512F64done:
+	VMOVUPD Z0, (AX)
+	VMOVUPD Z1, 64(AX)
+	VMOVUPD Z2, 128(AX)
+	VMOVUPD Z3, 192(AX)
+	VMOVUPD Z4, 256(AX)
+	VMOVUPD Z5, 320(AX)
+	VMOVUPD Z6, 384(AX)
+	VMOVUPD Z7, 448(AX)
+	VZEROUPPER
+	RET
+
+// func sparseBlock2AVX512F64(acc []float64, base []float64, w []float64, stride int, soff int, idx []int32, vals []float64)
+// Requires: AVX, AVX512F
+TEXT ·sparseBlock2AVX512F64(SB), NOSPLIT, $0-136
+	MOVQ    acc_base+0(FP), AX
+	MOVQ    base_base+24(FP), CX
+	MOVQ    w_base+48(FP), DX
+	MOVQ    stride+72(FP), BX
+	MOVQ    soff+80(FP), SI
+	MOVQ    idx_base+88(FP), DI
+	MOVQ    idx_len+96(FP), R8
+	MOVQ    vals_base+112(FP), R9
+	SHLQ    $0x03, BX
+	SHLQ    $0x03, SI
+	VMOVUPD (CX), Z0
+	VMOVUPD 64(CX), Z1
+	VMOVUPD 128(CX), Z2
+	VMOVUPD 192(CX), Z3
+	VMOVUPD (CX)(SI*1), Z4
+	VMOVUPD 64(CX)(SI*1), Z5
+	VMOVUPD 128(CX)(SI*1), Z6
+	VMOVUPD 192(CX)(SI*1), Z7
+
+sparseBlock2AVX512F64loop:
+	TESTQ        R8, R8
+	JZ           sparseBlock2AVX512F64done
+	MOVLQSX      (DI), CX
+	IMULQ        BX, CX
+	ADDQ         DX, CX
+	VBROADCASTSD (R9), Z8
+	VBROADCASTSD 8(R9), Z9
+	VFMADD231PD  (CX), Z8, Z0
+	VFMADD231PD  64(CX), Z8, Z1
+	VFMADD231PD  128(CX), Z8, Z2
+	VFMADD231PD  192(CX), Z8, Z3
+	VFMADD231PD  (CX)(SI*1), Z9, Z4
+	VFMADD231PD  64(CX)(SI*1), Z9, Z5
+	VFMADD231PD  128(CX)(SI*1), Z9, Z6
+	VFMADD231PD  192(CX)(SI*1), Z9, Z7
+	ADDQ         $0x04, DI
+	ADDQ         $0x10, R9
+	DECQ         R8
+	JMP          sparseBlock2AVX512F64loop
+
+sparseBlock2AVX512F64done:
+	VMOVUPD Z0, (AX)
+	VMOVUPD Z1, 64(AX)
+	VMOVUPD Z2, 128(AX)
+	VMOVUPD Z3, 192(AX)
+	VMOVUPD Z4, (AX)(SI*1)
+	VMOVUPD Z5, 64(AX)(SI*1)
+	VMOVUPD Z6, 128(AX)(SI*1)
+	VMOVUPD Z7, 192(AX)(SI*1)
+	VZEROUPPER
+	RET
+
+// func sparseBlockBinAVX512F64(acc []float64, base []float64, w []float64, stride int, soff int, idx []int32, vals []float64)
+// Requires: AVX, AVX512F
+TEXT ·sparseBlockBinAVX512F64(SB), NOSPLIT, $0-136
+	MOVQ    acc_base+0(FP), AX
+	MOVQ    base_base+24(FP), CX
+	MOVQ    w_base+48(FP), DX
+	MOVQ    stride+72(FP), BX
+	MOVQ    soff+80(FP), SI
+	MOVQ    idx_base+88(FP), DI
+	MOVQ    idx_len+96(FP), R8
+	MOVQ    vals_base+112(FP), R9
+	SHLQ    $0x03, BX
+	SHLQ    $0x03, SI
+	VMOVUPD (CX), Z0
+	VMOVUPD 64(CX), Z1
+	VMOVUPD 128(CX), Z2
+	VMOVUPD 192(CX), Z3
+	VMOVUPD (CX)(SI*1), Z4
+	VMOVUPD 64(CX)(SI*1), Z5
+	VMOVUPD 128(CX)(SI*1), Z6
+	VMOVUPD 192(CX)(SI*1), Z7
+	VMOVUPD cavConstAVX512F64<>+0(SB), Z10
+
+sparseBlockBinAVX512F64loop:
+	TESTQ        R8, R8
+	JZ           sparseBlockBinAVX512F64done
+	MOVLQSX      (DI), CX
+	IMULQ        BX, CX
+	ADDQ         DX, CX
+	VBROADCASTSD (R9), Z8
+	VBROADCASTSD 8(R9), Z9
+	VMOVUPD      (CX), Z11
+	VFMADD231PD  Z11, Z8, Z0
+	VMULPD       Z11, Z11, Z11
+	VSUBPD       Z11, Z10, Z11
+	VFMADD231PD  Z11, Z9, Z4
+	VMOVUPD      64(CX), Z11
+	VFMADD231PD  Z11, Z8, Z1
+	VMULPD       Z11, Z11, Z11
+	VSUBPD       Z11, Z10, Z11
+	VFMADD231PD  Z11, Z9, Z5
+	VMOVUPD      128(CX), Z11
+	VFMADD231PD  Z11, Z8, Z2
+	VMULPD       Z11, Z11, Z11
+	VSUBPD       Z11, Z10, Z11
+	VFMADD231PD  Z11, Z9, Z6
+	VMOVUPD      192(CX), Z11
+	VFMADD231PD  Z11, Z8, Z3
+	VMULPD       Z11, Z11, Z8
+	VSUBPD       Z8, Z10, Z8
+	VFMADD231PD  Z8, Z9, Z7
+	ADDQ         $0x04, DI
+	ADDQ         $0x10, R9
+	DECQ         R8
+	JMP          sparseBlockBinAVX512F64loop
+
+sparseBlockBinAVX512F64done:
+	VMOVUPD Z0, (AX)
+	VMOVUPD Z1, 64(AX)
+	VMOVUPD Z2, 128(AX)
+	VMOVUPD Z3, 192(AX)
+	VMOVUPD Z4, (AX)(SI*1)
+	VMOVUPD Z5, 64(AX)(SI*1)
+	VMOVUPD Z6, 128(AX)(SI*1)
+	VMOVUPD Z7, 192(AX)(SI*1)
+	VZEROUPPER
+	RET
+
+// func erfRatioRowAVX512F64(xhat []float64, delta []float64, omega []float64, v []float64)
+// Requires: AVX, AVX512F
+TEXT ·erfRatioRowAVX512F64(SB), NOSPLIT, $0-96
+	MOVQ    xhat_base+0(FP), AX
+	MOVQ    delta_base+24(FP), CX
+	MOVQ    omega_base+48(FP), DX
+	MOVQ    v_base+72(FP), BX
+	MOVQ    delta_len+32(FP), SI
+	VMOVUPD cavConstAVX512F64<>+0(SB), Z0
+	VMOVUPD cavConstAVX512F64<>+64(SB), Z1
+
+erfRatioRowAVX512F64loop:
+	CMPQ         SI, $0x00000008
+	JL           erfRatioRowAVX512F64done
+	VMOVUPD      (BX), Z2
+	VADDPD       Z2, Z2, Z2
+	VSQRTPD      Z2, Z2
+	VMOVUPD      (DX), Z3
+	VPANDQ       cavConstAVX512F64<>+192(SB), Z3, Z3
+	VDIVPD       Z2, Z3, Z2
+	VMINPD       cavConstAVX512F64<>+3584(SB), Z2, Z5
+	VADDPD       Z1, Z5, Z3
+	VDIVPD       Z3, Z0, Z4
+	VSUBPD       Z5, Z1, Z3
+	VMULPD       Z4, Z3, Z3
+	VMULPD       Z3, Z3, Z6
+	VMULPD       Z6, Z6, Z7
+	VMOVUPD      cavConstAVX512F64<>+320(SB), Z5
+	VMOVUPD      cavConstAVX512F64<>+384(SB), Z8
+	VFMADD213PD  cavConstAVX512F64<>+448(SB), Z7, Z5
+	VFMADD213PD  cavConstAVX512F64<>+512(SB), Z7, Z8
+	VMOVUPD      cavConstAVX512F64<>+576(SB), Z9
+	VMOVUPD      cavConstAVX512F64<>+640(SB), Z10
+	VFMADD213PD  cavConstAVX512F64<>+704(SB), Z7, Z5
+	VFMADD213PD  cavConstAVX512F64<>+768(SB), Z7, Z8
+	VFMADD213PD  cavConstAVX512F64<>+832(SB), Z7, Z9
+	VFMADD213PD  cavConstAVX512F64<>+896(SB), Z7, Z10
+	VFMADD213PD  cavConstAVX512F64<>+960(SB), Z7, Z5
+	VFMADD213PD  cavConstAVX512F64<>+1024(SB), Z7, Z8
+	VFMADD213PD  cavConstAVX512F64<>+1088(SB), Z7, Z9
+	VFMADD213PD  cavConstAVX512F64<>+1152(SB), Z7, Z10
+	VFMADD213PD  cavConstAVX512F64<>+1216(SB), Z7, Z5
+	VFMADD213PD  cavConstAVX512F64<>+1280(SB), Z7, Z8
+	VFMADD213PD  cavConstAVX512F64<>+1344(SB), Z7, Z9
+	VFMADD213PD  cavConstAVX512F64<>+1408(SB), Z7, Z10
+	VFMADD213PD  cavConstAVX512F64<>+1472(SB), Z7, Z5
+	VFMADD213PD  cavConstAVX512F64<>+1536(SB), Z7, Z8
+	VFMADD213PD  cavConstAVX512F64<>+1600(SB), Z7, Z9
+	VFMADD213PD  cavConstAVX512F64<>+1664(SB), Z7, Z10
+	VFMADD213PD  cavConstAVX512F64<>+1728(SB), Z7, Z5
+	VFMADD213PD  cavConstAVX512F64<>+1792(SB), Z7, Z8
+	VFMADD213PD  cavConstAVX512F64<>+1856(SB), Z7, Z9
+	VFMADD213PD  cavConstAVX512F64<>+1920(SB), Z7, Z10
+	VFMADD213PD  cavConstAVX512F64<>+1984(SB), Z7, Z5
+	VFMADD213PD  cavConstAVX512F64<>+2048(SB), Z7, Z8
+	VFMADD213PD  cavConstAVX512F64<>+2112(SB), Z7, Z9
+	VFMADD213PD  cavConstAVX512F64<>+2176(SB), Z7, Z10
+	VFMADD231PD  Z3, Z8, Z5
+	VFMADD231PD  Z3, Z10, Z9
+	VFMADD231PD  Z6, Z9, Z5
+	VADDPD       Z4, Z4, Z3
+	VFMADD213PD  cavConstAVX512F64<>+2240(SB), Z3, Z5
+	VMULPD       Z4, Z5, Z5
+	VMULPD       Z2, Z2, Z3
+	VPXORQ       cavConstAVX512F64<>+128(SB), Z3, Z3
+	VMAXPD       cavConstAVX512F64<>+2496(SB), Z3, Z3
+	VMOVUPD      cavConstAVX512F64<>+2560(SB), Z4
+	VFMADD231PD  cavConstAVX512F64<>+2624(SB), Z3, Z4
+	VSUBPD       cavConstAVX512F64<>+2560(SB), Z4, Z6
+	VFNMADD231PD cavConstAVX512F64<>+2688(SB), Z6, Z3
+	VFNMADD231PD cavConstAVX512F64<>+2752(SB), Z6, Z3
+	VMULPD       Z3, Z3, Z7
+	VMULPD       Z7, Z7, Z8
+	VMOVUPD      cavConstAVX512F64<>+2816(SB), Z4
+	VMOVUPD      cavConstAVX512F64<>+2880(SB), Z9
+	VMOVUPD      cavConstAVX512F64<>+2944(SB), Z10
+	VMOVUPD      cavConstAVX512F64<>+3008(SB), Z11
+	VFMADD213PD  cavConstAVX512F64<>+3072(SB), Z8, Z4
+	VFMADD213PD  cavConstAVX512F64<>+3136(SB), Z8, Z9
+	VFMADD213PD  cavConstAVX512F64<>+3200(SB), Z8, Z10
+	VFMADD213PD  cavConstAVX512F64<>+3264(SB), Z8, Z11
+	VFMADD213PD  cavConstAVX512F64<>+0(SB), Z8, Z4
+	VFMADD213PD  cavConstAVX512F64<>+0(SB), Z8, Z9
+	VFMADD213PD  cavConstAVX512F64<>+2368(SB), Z8, Z10
+	VFMADD213PD  cavConstAVX512F64<>+3328(SB), Z8, Z11
+	VFMADD231PD  Z3, Z9, Z4
+	VFMADD231PD  Z3, Z11, Z10
+	VFMADD231PD  Z7, Z10, Z4
+	VSCALEFPD    Z6, Z4, Z4
+	VMULPD       Z5, Z4, Z4
+	VSUBPD       Z4, Z0, Z4
+	VMULPD       Z2, Z2, Z5
+	VMOVUPD      cavConstAVX512F64<>+3648(SB), Z3
+	VFMADD213PD  cavConstAVX512F64<>+3712(SB), Z5, Z3
+	VFMADD213PD  cavConstAVX512F64<>+3776(SB), Z5, Z3
+	VFMADD213PD  cavConstAVX512F64<>+3840(SB), Z5, Z3
+	VFMADD213PD  cavConstAVX512F64<>+3904(SB), Z5, Z3
+	VFMADD213PD  cavConstAVX512F64<>+3968(SB), Z5, Z3
+	VFMADD213PD  cavConstAVX512F64<>+4032(SB), Z5, Z3
+	VFMADD213PD  cavConstAVX512F64<>+4096(SB), Z5, Z3
+	VFMADD213PD  cavConstAVX512F64<>+4160(SB), Z5, Z3
+	VFMADD213PD  cavConstAVX512F64<>+4224(SB), Z5, Z3
+	VFMADD213PD  cavConstAVX512F64<>+4288(SB), Z5, Z3
+	VFMADD213PD  cavConstAVX512F64<>+4352(SB), Z5, Z3
+	VFMADD213PD  cavConstAVX512F64<>+4416(SB), Z5, Z3
+	VMULPD       Z2, Z3, Z3
+	VCMPPD       $0x01, cavConstAVX512F64<>+2368(SB), Z2, K1
+	VBLENDMPD    Z3, Z4, K1, Z4
+	VCMPPD       $0x03, Z2, Z2, K1
+	VBLENDMPD    Z2, Z4, K1, Z4
+	VMOVUPD      (DX), Z3
+	VPANDQ       cavConstAVX512F64<>+128(SB), Z3, Z3
+	VPORQ        Z3, Z4, Z4
+	VMOVUPD      Z4, (AX)
+	VMOVUPD      Z0, Z2
+	VFNMADD231PD Z4, Z4, Z2
+	VMOVUPD      Z2, (CX)
+	ADDQ         $0x00000040, AX
+	ADDQ         $0x00000040, CX
+	ADDQ         $0x00000040, DX
+	ADDQ         $0x00000040, BX
+	SUBQ         $0x00000008, SI
+	JMP          erfRatioRowAVX512F64loop
+
+erfRatioRowAVX512F64done:
+	VZEROUPPER
+	RET
+
+// func mismatchRowsAVX512(out []int64, a []uint64, neg []uint64, nz []uint64, words int)
+// Requires: AVX, AVX512F, AVX512VPOPCNTDQ
+TEXT ·mismatchRowsAVX512(SB), NOSPLIT, $0-104
+	MOVQ out_base+0(FP), AX
+	MOVQ out_len+8(FP), CX
+	SHRQ $0x03, CX
+	MOVQ a_base+24(FP), DX
+	MOVQ neg_base+48(FP), BX
+	MOVQ nz_base+72(FP), SI
+	MOVQ words+96(FP), DI
+
+mismatchRowsAVX512group:
+	TESTQ  CX, CX
+	JZ     mismatchRowsAVX512done
+	VPXORQ Z0, Z0, Z0
+	XORQ   R8, R8
+
+mismatchRowsAVX512word:
+	CMPQ        R8, DI
+	JGE         mismatchRowsAVX512store
+	VMOVDQU64   (BX), Z1
+	VPXORQ.BCST (DX)(R8*8), Z1, Z1
+	VPANDQ      (SI), Z1, Z1
+	VPOPCNTQ    Z1, Z1
+	VPADDQ      Z1, Z0, Z0
+	ADDQ        $0x40, BX
+	ADDQ        $0x40, SI
+	INCQ        R8
+	JMP         mismatchRowsAVX512word
+
+mismatchRowsAVX512store:
+	VMOVDQU64 Z0, (AX)
+	ADDQ      $0x40, AX
+	DECQ      CX
+	JMP       mismatchRowsAVX512group
+
+mismatchRowsAVX512done:
+	VZEROUPPER
+	RET
+
+// func signBlock1AVX512(acc []float64, base []float64, bits []uint8, stride int, noff int, idx []int32, vals []float64)
+// Requires: AVX, AVX512DQ, AVX512F
+TEXT ·signBlock1AVX512(SB), NOSPLIT, $0-136
+	MOVQ    acc_base+0(FP), AX
+	MOVQ    base_base+24(FP), CX
+	MOVQ    bits_base+48(FP), DX
+	MOVQ    stride+72(FP), BX
+	MOVQ    noff+80(FP), SI
+	MOVQ    idx_base+88(FP), SI
+	MOVQ    idx_len+96(FP), DI
+	MOVQ    vals_base+112(FP), R8
+	VMOVUPD (CX), Z0
+	VMOVUPD 64(CX), Z1
+	VMOVUPD 128(CX), Z2
+	VMOVUPD 192(CX), Z3
+	VMOVUPD 256(CX), Z4
+	VMOVUPD 320(CX), Z5
+	VMOVUPD 384(CX), Z6
+	VMOVUPD 448(CX), Z7
+
+signBlock1AVX512loop:
+	TESTQ        DI, DI
+	JZ           signBlock1AVX512done
+	MOVLQSX      (SI), CX
+	IMULQ        BX, CX
+	ADDQ         DX, CX
+	VBROADCASTSD (R8), Z8
+	KMOVB        (CX), K1
+	VADDPD       Z8, Z0, K1, Z0
+	KMOVB        1(CX), K1
+	VADDPD       Z8, Z1, K1, Z1
+	KMOVB        2(CX), K1
+	VADDPD       Z8, Z2, K1, Z2
+	KMOVB        3(CX), K1
+	VADDPD       Z8, Z3, K1, Z3
+	KMOVB        4(CX), K1
+	VADDPD       Z8, Z4, K1, Z4
+	KMOVB        5(CX), K1
+	VADDPD       Z8, Z5, K1, Z5
+	KMOVB        6(CX), K1
+	VADDPD       Z8, Z6, K1, Z6
+	KMOVB        7(CX), K1
+	VADDPD       Z8, Z7, K1, Z7
+	ADDQ         $0x04, SI
+	ADDQ         $0x08, R8
+	DECQ         DI
+	JMP          signBlock1AVX512loop
+
+signBlock1AVX512done:
+	VMOVUPD Z0, (AX)
+	VMOVUPD Z1, 64(AX)
+	VMOVUPD Z2, 128(AX)
+	VMOVUPD Z3, 192(AX)
+	VMOVUPD Z4, 256(AX)
+	VMOVUPD Z5, 320(AX)
+	VMOVUPD Z6, 384(AX)
+	VMOVUPD Z7, 448(AX)
+	VZEROUPPER
+	RET
+
+// func signBlock2AVX512(acc []float64, base []float64, bits []uint8, stride int, noff int, idx []int32, vals []float64)
+// Requires: AVX, AVX512DQ, AVX512F
+TEXT ·signBlock2AVX512(SB), NOSPLIT, $0-136
+	MOVQ    acc_base+0(FP), AX
+	MOVQ    base_base+24(FP), CX
+	MOVQ    bits_base+48(FP), DX
+	MOVQ    stride+72(FP), BX
+	MOVQ    noff+80(FP), SI
+	MOVQ    idx_base+88(FP), DI
+	MOVQ    idx_len+96(FP), R8
+	MOVQ    vals_base+112(FP), R9
+	VMOVUPD (CX), Z0
+	VMOVUPD 64(CX), Z1
+	VMOVUPD 128(CX), Z2
+	VMOVUPD 192(CX), Z3
+	VMOVUPD 256(CX), Z4
+	VMOVUPD 320(CX), Z5
+	VMOVUPD 384(CX), Z6
+	VMOVUPD 448(CX), Z7
+
+signBlock2AVX512loop:
+	TESTQ        R8, R8
+	JZ           signBlock2AVX512done
+	MOVLQSX      (DI), CX
+	IMULQ        BX, CX
+	ADDQ         DX, CX
+	VBROADCASTSD (R9), Z8
+	KMOVB        (CX), K1
+	VADDPD       Z8, Z0, K1, Z0
+	KMOVB        (CX)(SI*1), K1
+	VSUBPD       Z8, Z0, K1, Z0
+	KMOVB        1(CX), K1
+	VADDPD       Z8, Z1, K1, Z1
+	KMOVB        1(CX)(SI*1), K1
+	VSUBPD       Z8, Z1, K1, Z1
+	KMOVB        2(CX), K1
+	VADDPD       Z8, Z2, K1, Z2
+	KMOVB        2(CX)(SI*1), K1
+	VSUBPD       Z8, Z2, K1, Z2
+	KMOVB        3(CX), K1
+	VADDPD       Z8, Z3, K1, Z3
+	KMOVB        3(CX)(SI*1), K1
+	VSUBPD       Z8, Z3, K1, Z3
+	KMOVB        4(CX), K1
+	VADDPD       Z8, Z4, K1, Z4
+	KMOVB        4(CX)(SI*1), K1
+	VSUBPD       Z8, Z4, K1, Z4
+	KMOVB        5(CX), K1
+	VADDPD       Z8, Z5, K1, Z5
+	KMOVB        5(CX)(SI*1), K1
+	VSUBPD       Z8, Z5, K1, Z5
+	KMOVB        6(CX), K1
+	VADDPD       Z8, Z6, K1, Z6
+	KMOVB        6(CX)(SI*1), K1
+	VSUBPD       Z8, Z6, K1, Z6
+	KMOVB        7(CX), K1
+	VADDPD       Z8, Z7, K1, Z7
+	KMOVB        7(CX)(SI*1), K1
+	VSUBPD       Z8, Z7, K1, Z7
+	ADDQ         $0x04, DI
+	ADDQ         $0x08, R9
+	DECQ         R8
+	JMP          signBlock2AVX512loop
+
+signBlock2AVX512done:
+	VMOVUPD Z0, (AX)
+	VMOVUPD Z1, 64(AX)
+	VMOVUPD Z2, 128(AX)
+	VMOVUPD Z3, 192(AX)
+	VMOVUPD Z4, 256(AX)
+	VMOVUPD Z5, 320(AX)
+	VMOVUPD Z6, 384(AX)
+	VMOVUPD Z7, 448(AX)
+	VZEROUPPER
+	RET
+
 DATA cavConstAVX512F32<>+0(SB)/4, $(1.0)
 DATA cavConstAVX512F32<>+4(SB)/4, $(1.0)
 DATA cavConstAVX512F32<>+8(SB)/4, $(1.0)
@@ -3617,6 +4098,285 @@ upFieldRowAVX512F32done:
 	VZEROUPPER
 	RET
 
+// func sparseBlock1AVX512F32(acc []float32, base []float32, w []float32, stride int, soff int, idx []int32, vals []float32)
+// Requires: AVX, AVX512F
+TEXT ·sparseBlock1AVX512F32(SB), NOSPLIT, $0-136
+	MOVQ    acc_base+0(FP), AX
+	MOVQ    base_base+24(FP), CX
+	MOVQ    w_base+48(FP), DX
+	MOVQ    stride+72(FP), BX
+	MOVQ    soff+80(FP), SI
+	MOVQ    idx_base+88(FP), DI
+	MOVQ    idx_len+96(FP), R8
+	MOVQ    vals_base+112(FP), R9
+	SHLQ    $0x02, BX
+	SHLQ    $0x02, SI
+	VMOVUPS (CX), Z0
+	VMOVUPS 64(CX), Z1
+	VMOVUPS 128(CX), Z2
+	VMOVUPS 192(CX), Z3
+	VMOVUPS 256(CX), Z4
+	VMOVUPS 320(CX), Z5
+	VMOVUPS 384(CX), Z6
+	VMOVUPS 448(CX), Z7
+
+sparseBlock1AVX512F32loop:
+	TESTQ        R8, R8
+	JZ           sparseBlock1AVX512F32done
+	MOVLQSX      (DI), CX
+	IMULQ        BX, CX
+	ADDQ         DX, CX
+	VBROADCASTSS (R9), Z8
+	VFMADD231PS  (CX), Z8, Z0
+	VFMADD231PS  64(CX), Z8, Z1
+	VFMADD231PS  128(CX), Z8, Z2
+	VFMADD231PS  192(CX), Z8, Z3
+	VFMADD231PS  256(CX), Z8, Z4
+	VFMADD231PS  320(CX), Z8, Z5
+	VFMADD231PS  384(CX), Z8, Z6
+	VFMADD231PS  448(CX), Z8, Z7
+	ADDQ         $0x04, DI
+	ADDQ         $0x04, R9
+	DECQ         R8
+	JMP          sparseBlock1AVX512F32loop
+
+sparseBlock1AVX512F32done:
+	VMOVUPS Z0, (AX)
+	VMOVUPS Z1, 64(AX)
+	VMOVUPS Z2, 128(AX)
+	VMOVUPS Z3, 192(AX)
+	VMOVUPS Z4, 256(AX)
+	VMOVUPS Z5, 320(AX)
+	VMOVUPS Z6, 384(AX)
+	VMOVUPS Z7, 448(AX)
+	VZEROUPPER
+	RET
+
+// func sparseBlock2AVX512F32(acc []float32, base []float32, w []float32, stride int, soff int, idx []int32, vals []float32)
+// Requires: AVX, AVX512F
+TEXT ·sparseBlock2AVX512F32(SB), NOSPLIT, $0-136
+	MOVQ    acc_base+0(FP), AX
+	MOVQ    base_base+24(FP), CX
+	MOVQ    w_base+48(FP), DX
+	MOVQ    stride+72(FP), BX
+	MOVQ    soff+80(FP), SI
+	MOVQ    idx_base+88(FP), DI
+	MOVQ    idx_len+96(FP), R8
+	MOVQ    vals_base+112(FP), R9
+	SHLQ    $0x02, BX
+	SHLQ    $0x02, SI
+	VMOVUPS (CX), Z0
+	VMOVUPS 64(CX), Z1
+	VMOVUPS 128(CX), Z2
+	VMOVUPS 192(CX), Z3
+	VMOVUPS (CX)(SI*1), Z4
+	VMOVUPS 64(CX)(SI*1), Z5
+	VMOVUPS 128(CX)(SI*1), Z6
+	VMOVUPS 192(CX)(SI*1), Z7
+
+sparseBlock2AVX512F32loop:
+	TESTQ        R8, R8
+	JZ           sparseBlock2AVX512F32done
+	MOVLQSX      (DI), CX
+	IMULQ        BX, CX
+	ADDQ         DX, CX
+	VBROADCASTSS (R9), Z8
+	VBROADCASTSS 4(R9), Z9
+	VFMADD231PS  (CX), Z8, Z0
+	VFMADD231PS  64(CX), Z8, Z1
+	VFMADD231PS  128(CX), Z8, Z2
+	VFMADD231PS  192(CX), Z8, Z3
+	VFMADD231PS  (CX)(SI*1), Z9, Z4
+	VFMADD231PS  64(CX)(SI*1), Z9, Z5
+	VFMADD231PS  128(CX)(SI*1), Z9, Z6
+	VFMADD231PS  192(CX)(SI*1), Z9, Z7
+	ADDQ         $0x04, DI
+	ADDQ         $0x08, R9
+	DECQ         R8
+	JMP          sparseBlock2AVX512F32loop
+
+sparseBlock2AVX512F32done:
+	VMOVUPS Z0, (AX)
+	VMOVUPS Z1, 64(AX)
+	VMOVUPS Z2, 128(AX)
+	VMOVUPS Z3, 192(AX)
+	VMOVUPS Z4, (AX)(SI*1)
+	VMOVUPS Z5, 64(AX)(SI*1)
+	VMOVUPS Z6, 128(AX)(SI*1)
+	VMOVUPS Z7, 192(AX)(SI*1)
+	VZEROUPPER
+	RET
+
+// func sparseBlockBinAVX512F32(acc []float32, base []float32, w []float32, stride int, soff int, idx []int32, vals []float32)
+// Requires: AVX, AVX512F
+TEXT ·sparseBlockBinAVX512F32(SB), NOSPLIT, $0-136
+	MOVQ    acc_base+0(FP), AX
+	MOVQ    base_base+24(FP), CX
+	MOVQ    w_base+48(FP), DX
+	MOVQ    stride+72(FP), BX
+	MOVQ    soff+80(FP), SI
+	MOVQ    idx_base+88(FP), DI
+	MOVQ    idx_len+96(FP), R8
+	MOVQ    vals_base+112(FP), R9
+	SHLQ    $0x02, BX
+	SHLQ    $0x02, SI
+	VMOVUPS (CX), Z0
+	VMOVUPS 64(CX), Z1
+	VMOVUPS 128(CX), Z2
+	VMOVUPS 192(CX), Z3
+	VMOVUPS (CX)(SI*1), Z4
+	VMOVUPS 64(CX)(SI*1), Z5
+	VMOVUPS 128(CX)(SI*1), Z6
+	VMOVUPS 192(CX)(SI*1), Z7
+	VMOVUPS cavConstAVX512F32<>+0(SB), Z10
+
+sparseBlockBinAVX512F32loop:
+	TESTQ        R8, R8
+	JZ           sparseBlockBinAVX512F32done
+	MOVLQSX      (DI), CX
+	IMULQ        BX, CX
+	ADDQ         DX, CX
+	VBROADCASTSS (R9), Z8
+	VBROADCASTSS 4(R9), Z9
+	VMOVUPS      (CX), Z11
+	VFMADD231PS  Z11, Z8, Z0
+	VMULPS       Z11, Z11, Z11
+	VSUBPS       Z11, Z10, Z11
+	VFMADD231PS  Z11, Z9, Z4
+	VMOVUPS      64(CX), Z11
+	VFMADD231PS  Z11, Z8, Z1
+	VMULPS       Z11, Z11, Z11
+	VSUBPS       Z11, Z10, Z11
+	VFMADD231PS  Z11, Z9, Z5
+	VMOVUPS      128(CX), Z11
+	VFMADD231PS  Z11, Z8, Z2
+	VMULPS       Z11, Z11, Z11
+	VSUBPS       Z11, Z10, Z11
+	VFMADD231PS  Z11, Z9, Z6
+	VMOVUPS      192(CX), Z11
+	VFMADD231PS  Z11, Z8, Z3
+	VMULPS       Z11, Z11, Z8
+	VSUBPS       Z8, Z10, Z8
+	VFMADD231PS  Z8, Z9, Z7
+	ADDQ         $0x04, DI
+	ADDQ         $0x08, R9
+	DECQ         R8
+	JMP          sparseBlockBinAVX512F32loop
+
+sparseBlockBinAVX512F32done:
+	VMOVUPS Z0, (AX)
+	VMOVUPS Z1, 64(AX)
+	VMOVUPS Z2, 128(AX)
+	VMOVUPS Z3, 192(AX)
+	VMOVUPS Z4, (AX)(SI*1)
+	VMOVUPS Z5, 64(AX)(SI*1)
+	VMOVUPS Z6, 128(AX)(SI*1)
+	VMOVUPS Z7, 192(AX)(SI*1)
+	VZEROUPPER
+	RET
+
+// func erfRatioRowAVX512F32(xhat []float32, delta []float32, omega []float32, v []float32)
+// Requires: AVX, AVX512F
+TEXT ·erfRatioRowAVX512F32(SB), NOSPLIT, $0-96
+	MOVQ    xhat_base+0(FP), AX
+	MOVQ    delta_base+24(FP), CX
+	MOVQ    omega_base+48(FP), DX
+	MOVQ    v_base+72(FP), BX
+	MOVQ    delta_len+32(FP), SI
+	VMOVUPS cavConstAVX512F32<>+0(SB), Z0
+	VMOVUPS cavConstAVX512F32<>+64(SB), Z1
+
+erfRatioRowAVX512F32loop:
+	CMPQ         SI, $0x00000010
+	JL           erfRatioRowAVX512F32done
+	VMOVUPS      (BX), Z2
+	VADDPS       Z2, Z2, Z2
+	VSQRTPS      Z2, Z2
+	VMOVUPS      (DX), Z3
+	VPANDQ       cavConstAVX512F32<>+192(SB), Z3, Z3
+	VDIVPS       Z2, Z3, Z2
+	VMINPS       cavConstAVX512F32<>+2240(SB), Z2, Z5
+	VADDPS       Z1, Z5, Z3
+	VDIVPS       Z3, Z0, Z4
+	VSUBPS       Z5, Z1, Z3
+	VMULPS       Z4, Z3, Z3
+	VMULPS       Z3, Z3, Z6
+	VMULPS       Z6, Z6, Z7
+	VMOVUPS      cavConstAVX512F32<>+320(SB), Z5
+	VMOVUPS      cavConstAVX512F32<>+384(SB), Z8
+	VFMADD213PS  cavConstAVX512F32<>+448(SB), Z7, Z5
+	VFMADD213PS  cavConstAVX512F32<>+512(SB), Z7, Z8
+	VMOVUPS      cavConstAVX512F32<>+576(SB), Z9
+	VMOVUPS      cavConstAVX512F32<>+640(SB), Z10
+	VFMADD213PS  cavConstAVX512F32<>+704(SB), Z7, Z5
+	VFMADD213PS  cavConstAVX512F32<>+768(SB), Z7, Z8
+	VFMADD213PS  cavConstAVX512F32<>+832(SB), Z7, Z9
+	VFMADD213PS  cavConstAVX512F32<>+896(SB), Z7, Z10
+	VFMADD213PS  cavConstAVX512F32<>+960(SB), Z7, Z5
+	VFMADD213PS  cavConstAVX512F32<>+1024(SB), Z7, Z8
+	VFMADD213PS  cavConstAVX512F32<>+1088(SB), Z7, Z9
+	VFMADD213PS  cavConstAVX512F32<>+1152(SB), Z7, Z10
+	VFMADD231PS  Z3, Z8, Z5
+	VFMADD231PS  Z3, Z10, Z9
+	VFMADD231PS  Z6, Z9, Z5
+	VADDPS       Z4, Z4, Z3
+	VFMADD213PS  cavConstAVX512F32<>+1216(SB), Z3, Z5
+	VMULPS       Z4, Z5, Z5
+	VMULPS       Z2, Z2, Z3
+	VPXORQ       cavConstAVX512F32<>+128(SB), Z3, Z3
+	VMAXPS       cavConstAVX512F32<>+1472(SB), Z3, Z3
+	VMOVUPS      cavConstAVX512F32<>+1536(SB), Z4
+	VFMADD231PS  cavConstAVX512F32<>+1600(SB), Z3, Z4
+	VSUBPS       cavConstAVX512F32<>+1536(SB), Z4, Z6
+	VFNMADD231PS cavConstAVX512F32<>+1664(SB), Z6, Z3
+	VFNMADD231PS cavConstAVX512F32<>+1728(SB), Z6, Z3
+	VMULPS       Z3, Z3, Z7
+	VMULPS       Z7, Z7, Z8
+	VMOVUPS      cavConstAVX512F32<>+1792(SB), Z4
+	VMOVUPS      cavConstAVX512F32<>+1856(SB), Z9
+	VMOVUPS      cavConstAVX512F32<>+1920(SB), Z10
+	VMOVUPS      cavConstAVX512F32<>+1984(SB), Z11
+	VFMADD213PS  cavConstAVX512F32<>+0(SB), Z8, Z4
+	VFMADD213PS  cavConstAVX512F32<>+0(SB), Z8, Z9
+	VFMADD213PS  cavConstAVX512F32<>+1344(SB), Z8, Z10
+	VFMADD213PS  cavConstAVX512F32<>+2048(SB), Z8, Z11
+	VFMADD231PS  Z3, Z9, Z4
+	VFMADD231PS  Z3, Z11, Z10
+	VFMADD231PS  Z7, Z10, Z4
+	VSCALEFPS    Z6, Z4, Z4
+	VMULPS       Z5, Z4, Z4
+	VSUBPS       Z4, Z0, Z4
+	VMULPS       Z2, Z2, Z5
+	VMOVUPS      cavConstAVX512F32<>+2304(SB), Z3
+	VFMADD213PS  cavConstAVX512F32<>+2368(SB), Z5, Z3
+	VFMADD213PS  cavConstAVX512F32<>+2432(SB), Z5, Z3
+	VFMADD213PS  cavConstAVX512F32<>+2496(SB), Z5, Z3
+	VFMADD213PS  cavConstAVX512F32<>+2560(SB), Z5, Z3
+	VFMADD213PS  cavConstAVX512F32<>+2624(SB), Z5, Z3
+	VFMADD213PS  cavConstAVX512F32<>+2688(SB), Z5, Z3
+	VMULPS       Z2, Z3, Z3
+	VCMPPS       $0x01, cavConstAVX512F32<>+1344(SB), Z2, K1
+	VBLENDMPS    Z3, Z4, K1, Z4
+	VCMPPS       $0x03, Z2, Z2, K1
+	VBLENDMPS    Z2, Z4, K1, Z4
+	VMOVUPS      (DX), Z3
+	VPANDQ       cavConstAVX512F32<>+128(SB), Z3, Z3
+	VPORQ        Z3, Z4, Z4
+	VMOVUPS      Z4, (AX)
+	VMOVUPS      Z0, Z2
+	VFNMADD231PS Z4, Z4, Z2
+	VMOVUPS      Z2, (CX)
+	ADDQ         $0x00000040, AX
+	ADDQ         $0x00000040, CX
+	ADDQ         $0x00000040, DX
+	ADDQ         $0x00000040, BX
+	SUBQ         $0x00000010, SI
+	JMP          erfRatioRowAVX512F32loop
+
+erfRatioRowAVX512F32done:
+	VZEROUPPER
+	RET
+
 DATA cavConstAVX2F64<>+0(SB)/8, $(1.0)
 DATA cavConstAVX2F64<>+8(SB)/8, $(1.0)
 DATA cavConstAVX2F64<>+16(SB)/8, $(1.0)
@@ -4774,6 +5534,309 @@ upFieldRowAVX2F64done:
 	VZEROUPPER
 	RET
 
+// func sparseBlock1AVX2F64(acc []float64, base []float64, w []float64, stride int, soff int, idx []int32, vals []float64)
+// Requires: AVX, FMA3
+TEXT ·sparseBlock1AVX2F64(SB), NOSPLIT, $0-136
+	MOVQ    acc_base+0(FP), AX
+	MOVQ    base_base+24(FP), CX
+	MOVQ    w_base+48(FP), DX
+	MOVQ    stride+72(FP), BX
+	MOVQ    soff+80(FP), SI
+	MOVQ    idx_base+88(FP), DI
+	MOVQ    idx_len+96(FP), R8
+	MOVQ    vals_base+112(FP), R9
+	SHLQ    $0x03, BX
+	SHLQ    $0x03, SI
+	VMOVUPD (CX), Y0
+	VMOVUPD 32(CX), Y1
+	VMOVUPD 64(CX), Y2
+	VMOVUPD 96(CX), Y3
+	VMOVUPD 128(CX), Y4
+	VMOVUPD 160(CX), Y5
+	VMOVUPD 192(CX), Y6
+	VMOVUPD 224(CX), Y7
+
+sparseBlock1AVX2F64loop:
+	TESTQ        R8, R8
+	JZ           sparseBlock1AVX2F64done
+	MOVLQSX      (DI), CX
+	IMULQ        BX, CX
+	ADDQ         DX, CX
+	VBROADCASTSD (R9), Y8
+	VFMADD231PD  (CX), Y8, Y0
+	VFMADD231PD  32(CX), Y8, Y1
+	VFMADD231PD  64(CX), Y8, Y2
+	VFMADD231PD  96(CX), Y8, Y3
+	VFMADD231PD  128(CX), Y8, Y4
+	VFMADD231PD  160(CX), Y8, Y5
+	VFMADD231PD  192(CX), Y8, Y6
+	VFMADD231PD  224(CX), Y8, Y7
+	ADDQ         $0x04, DI
+	ADDQ         $0x08, R9
+	DECQ         R8
+	JMP          sparseBlock1AVX2F64loop
+
+sparseBlock1AVX2F64done:
+	VMOVUPD Y0, (AX)
+	VMOVUPD Y1, 32(AX)
+	VMOVUPD Y2, 64(AX)
+	VMOVUPD Y3, 96(AX)
+	VMOVUPD Y4, 128(AX)
+	VMOVUPD Y5, 160(AX)
+	VMOVUPD Y6, 192(AX)
+	VMOVUPD Y7, 224(AX)
+	VZEROUPPER
+	RET
+
+// func sparseBlock2AVX2F64(acc []float64, base []float64, w []float64, stride int, soff int, idx []int32, vals []float64)
+// Requires: AVX, FMA3
+TEXT ·sparseBlock2AVX2F64(SB), NOSPLIT, $0-136
+	MOVQ    acc_base+0(FP), AX
+	MOVQ    base_base+24(FP), CX
+	MOVQ    w_base+48(FP), DX
+	MOVQ    stride+72(FP), BX
+	MOVQ    soff+80(FP), SI
+	MOVQ    idx_base+88(FP), DI
+	MOVQ    idx_len+96(FP), R8
+	MOVQ    vals_base+112(FP), R9
+	SHLQ    $0x03, BX
+	SHLQ    $0x03, SI
+	VMOVUPD (CX), Y0
+	VMOVUPD 32(CX), Y1
+	VMOVUPD 64(CX), Y2
+	VMOVUPD 96(CX), Y3
+	VMOVUPD (CX)(SI*1), Y4
+	VMOVUPD 32(CX)(SI*1), Y5
+	VMOVUPD 64(CX)(SI*1), Y6
+	VMOVUPD 96(CX)(SI*1), Y7
+
+sparseBlock2AVX2F64loop:
+	TESTQ        R8, R8
+	JZ           sparseBlock2AVX2F64done
+	MOVLQSX      (DI), CX
+	IMULQ        BX, CX
+	ADDQ         DX, CX
+	VBROADCASTSD (R9), Y8
+	VBROADCASTSD 8(R9), Y9
+	VFMADD231PD  (CX), Y8, Y0
+	VFMADD231PD  32(CX), Y8, Y1
+	VFMADD231PD  64(CX), Y8, Y2
+	VFMADD231PD  96(CX), Y8, Y3
+	VFMADD231PD  (CX)(SI*1), Y9, Y4
+	VFMADD231PD  32(CX)(SI*1), Y9, Y5
+	VFMADD231PD  64(CX)(SI*1), Y9, Y6
+	VFMADD231PD  96(CX)(SI*1), Y9, Y7
+	ADDQ         $0x04, DI
+	ADDQ         $0x10, R9
+	DECQ         R8
+	JMP          sparseBlock2AVX2F64loop
+
+sparseBlock2AVX2F64done:
+	VMOVUPD Y0, (AX)
+	VMOVUPD Y1, 32(AX)
+	VMOVUPD Y2, 64(AX)
+	VMOVUPD Y3, 96(AX)
+	VMOVUPD Y4, (AX)(SI*1)
+	VMOVUPD Y5, 32(AX)(SI*1)
+	VMOVUPD Y6, 64(AX)(SI*1)
+	VMOVUPD Y7, 96(AX)(SI*1)
+	VZEROUPPER
+	RET
+
+// func sparseBlockBinAVX2F64(acc []float64, base []float64, w []float64, stride int, soff int, idx []int32, vals []float64)
+// Requires: AVX, FMA3
+TEXT ·sparseBlockBinAVX2F64(SB), NOSPLIT, $0-136
+	MOVQ    acc_base+0(FP), AX
+	MOVQ    base_base+24(FP), CX
+	MOVQ    w_base+48(FP), DX
+	MOVQ    stride+72(FP), BX
+	MOVQ    soff+80(FP), SI
+	MOVQ    idx_base+88(FP), DI
+	MOVQ    idx_len+96(FP), R8
+	MOVQ    vals_base+112(FP), R9
+	SHLQ    $0x03, BX
+	SHLQ    $0x03, SI
+	VMOVUPD (CX), Y0
+	VMOVUPD 32(CX), Y1
+	VMOVUPD 64(CX), Y2
+	VMOVUPD 96(CX), Y3
+	VMOVUPD (CX)(SI*1), Y4
+	VMOVUPD 32(CX)(SI*1), Y5
+	VMOVUPD 64(CX)(SI*1), Y6
+	VMOVUPD 96(CX)(SI*1), Y7
+	VMOVUPD cavConstAVX2F64<>+0(SB), Y10
+
+sparseBlockBinAVX2F64loop:
+	TESTQ        R8, R8
+	JZ           sparseBlockBinAVX2F64done
+	MOVLQSX      (DI), CX
+	IMULQ        BX, CX
+	ADDQ         DX, CX
+	VBROADCASTSD (R9), Y8
+	VBROADCASTSD 8(R9), Y9
+	VMOVUPD      (CX), Y11
+	VFMADD231PD  Y11, Y8, Y0
+	VMULPD       Y11, Y11, Y11
+	VSUBPD       Y11, Y10, Y11
+	VFMADD231PD  Y11, Y9, Y4
+	VMOVUPD      32(CX), Y11
+	VFMADD231PD  Y11, Y8, Y1
+	VMULPD       Y11, Y11, Y11
+	VSUBPD       Y11, Y10, Y11
+	VFMADD231PD  Y11, Y9, Y5
+	VMOVUPD      64(CX), Y11
+	VFMADD231PD  Y11, Y8, Y2
+	VMULPD       Y11, Y11, Y11
+	VSUBPD       Y11, Y10, Y11
+	VFMADD231PD  Y11, Y9, Y6
+	VMOVUPD      96(CX), Y11
+	VFMADD231PD  Y11, Y8, Y3
+	VMULPD       Y11, Y11, Y8
+	VSUBPD       Y8, Y10, Y8
+	VFMADD231PD  Y8, Y9, Y7
+	ADDQ         $0x04, DI
+	ADDQ         $0x10, R9
+	DECQ         R8
+	JMP          sparseBlockBinAVX2F64loop
+
+sparseBlockBinAVX2F64done:
+	VMOVUPD Y0, (AX)
+	VMOVUPD Y1, 32(AX)
+	VMOVUPD Y2, 64(AX)
+	VMOVUPD Y3, 96(AX)
+	VMOVUPD Y4, (AX)(SI*1)
+	VMOVUPD Y5, 32(AX)(SI*1)
+	VMOVUPD Y6, 64(AX)(SI*1)
+	VMOVUPD Y7, 96(AX)(SI*1)
+	VZEROUPPER
+	RET
+
+// func erfRatioRowAVX2F64(xhat []float64, delta []float64, omega []float64, v []float64)
+// Requires: AVX, AVX2, FMA3
+TEXT ·erfRatioRowAVX2F64(SB), NOSPLIT, $0-96
+	MOVQ    xhat_base+0(FP), AX
+	MOVQ    delta_base+24(FP), CX
+	MOVQ    omega_base+48(FP), DX
+	MOVQ    v_base+72(FP), BX
+	MOVQ    delta_len+32(FP), SI
+	VMOVUPD cavConstAVX2F64<>+0(SB), Y0
+	VMOVUPD cavConstAVX2F64<>+32(SB), Y1
+
+erfRatioRowAVX2F64loop:
+	CMPQ         SI, $0x00000004
+	JL           erfRatioRowAVX2F64done
+	VMOVUPD      (BX), Y2
+	VADDPD       Y2, Y2, Y2
+	VSQRTPD      Y2, Y2
+	VMOVUPD      (DX), Y3
+	VANDPS       cavConstAVX2F64<>+96(SB), Y3, Y3
+	VDIVPD       Y2, Y3, Y2
+	VMINPD       cavConstAVX2F64<>+1824(SB), Y2, Y5
+	VADDPD       Y1, Y5, Y3
+	VDIVPD       Y3, Y0, Y4
+	VSUBPD       Y5, Y1, Y3
+	VMULPD       Y4, Y3, Y3
+	VMULPD       Y3, Y3, Y6
+	VMOVUPD      cavConstAVX2F64<>+160(SB), Y5
+	VMOVUPD      cavConstAVX2F64<>+192(SB), Y7
+	VFMADD213PD  cavConstAVX2F64<>+224(SB), Y6, Y5
+	VFMADD213PD  cavConstAVX2F64<>+256(SB), Y6, Y7
+	VFMADD213PD  cavConstAVX2F64<>+288(SB), Y6, Y5
+	VFMADD213PD  cavConstAVX2F64<>+320(SB), Y6, Y7
+	VFMADD213PD  cavConstAVX2F64<>+352(SB), Y6, Y5
+	VFMADD213PD  cavConstAVX2F64<>+384(SB), Y6, Y7
+	VFMADD213PD  cavConstAVX2F64<>+416(SB), Y6, Y5
+	VFMADD213PD  cavConstAVX2F64<>+448(SB), Y6, Y7
+	VFMADD213PD  cavConstAVX2F64<>+480(SB), Y6, Y5
+	VFMADD213PD  cavConstAVX2F64<>+512(SB), Y6, Y7
+	VFMADD213PD  cavConstAVX2F64<>+544(SB), Y6, Y5
+	VFMADD213PD  cavConstAVX2F64<>+576(SB), Y6, Y7
+	VFMADD213PD  cavConstAVX2F64<>+608(SB), Y6, Y5
+	VFMADD213PD  cavConstAVX2F64<>+640(SB), Y6, Y7
+	VFMADD213PD  cavConstAVX2F64<>+672(SB), Y6, Y5
+	VFMADD213PD  cavConstAVX2F64<>+704(SB), Y6, Y7
+	VFMADD213PD  cavConstAVX2F64<>+736(SB), Y6, Y5
+	VFMADD213PD  cavConstAVX2F64<>+768(SB), Y6, Y7
+	VFMADD213PD  cavConstAVX2F64<>+800(SB), Y6, Y5
+	VFMADD213PD  cavConstAVX2F64<>+832(SB), Y6, Y7
+	VFMADD213PD  cavConstAVX2F64<>+864(SB), Y6, Y5
+	VFMADD213PD  cavConstAVX2F64<>+896(SB), Y6, Y7
+	VFMADD213PD  cavConstAVX2F64<>+928(SB), Y6, Y5
+	VFMADD213PD  cavConstAVX2F64<>+960(SB), Y6, Y7
+	VFMADD213PD  cavConstAVX2F64<>+992(SB), Y6, Y5
+	VFMADD213PD  cavConstAVX2F64<>+1024(SB), Y6, Y7
+	VFMADD213PD  cavConstAVX2F64<>+1056(SB), Y6, Y5
+	VFMADD213PD  cavConstAVX2F64<>+1088(SB), Y6, Y7
+	VFMADD231PD  Y3, Y7, Y5
+	VADDPD       Y4, Y4, Y3
+	VFMADD213PD  cavConstAVX2F64<>+1120(SB), Y3, Y5
+	VMULPD       Y4, Y5, Y5
+	VMULPD       Y2, Y2, Y3
+	VXORPS       cavConstAVX2F64<>+64(SB), Y3, Y3
+	VCMPPD       $0x0d, cavConstAVX2F64<>+1248(SB), Y3, Y6
+	VMAXPD       cavConstAVX2F64<>+1248(SB), Y3, Y3
+	VMOVUPD      cavConstAVX2F64<>+1280(SB), Y7
+	VFMADD231PD  cavConstAVX2F64<>+1312(SB), Y3, Y7
+	VSUBPD       cavConstAVX2F64<>+1280(SB), Y7, Y4
+	VFNMADD231PD cavConstAVX2F64<>+1344(SB), Y4, Y3
+	VFNMADD231PD cavConstAVX2F64<>+1376(SB), Y4, Y3
+	VMULPD       Y3, Y3, Y8
+	VMOVUPD      cavConstAVX2F64<>+1408(SB), Y4
+	VMOVUPD      cavConstAVX2F64<>+1440(SB), Y9
+	VFMADD213PD  cavConstAVX2F64<>+1472(SB), Y8, Y4
+	VFMADD213PD  cavConstAVX2F64<>+1504(SB), Y8, Y9
+	VFMADD213PD  cavConstAVX2F64<>+1536(SB), Y8, Y4
+	VFMADD213PD  cavConstAVX2F64<>+1568(SB), Y8, Y9
+	VFMADD213PD  cavConstAVX2F64<>+1600(SB), Y8, Y4
+	VFMADD213PD  cavConstAVX2F64<>+1632(SB), Y8, Y9
+	VFMADD213PD  cavConstAVX2F64<>+1184(SB), Y8, Y4
+	VFMADD213PD  cavConstAVX2F64<>+1664(SB), Y8, Y9
+	VFMADD213PD  cavConstAVX2F64<>+0(SB), Y8, Y4
+	VFMADD213PD  cavConstAVX2F64<>+0(SB), Y8, Y9
+	VFMADD231PD  Y3, Y9, Y4
+	VPADDQ       cavConstAVX2F64<>+1696(SB), Y7, Y7
+	VPSLLQ       $0x34, Y7, Y7
+	VMULPD       Y7, Y4, Y4
+	VANDPS       Y6, Y4, Y4
+	VMULPD       Y5, Y4, Y4
+	VSUBPD       Y4, Y0, Y4
+	VMULPD       Y2, Y2, Y5
+	VMOVUPD      cavConstAVX2F64<>+1856(SB), Y3
+	VFMADD213PD  cavConstAVX2F64<>+1888(SB), Y5, Y3
+	VFMADD213PD  cavConstAVX2F64<>+1920(SB), Y5, Y3
+	VFMADD213PD  cavConstAVX2F64<>+1952(SB), Y5, Y3
+	VFMADD213PD  cavConstAVX2F64<>+1984(SB), Y5, Y3
+	VFMADD213PD  cavConstAVX2F64<>+2016(SB), Y5, Y3
+	VFMADD213PD  cavConstAVX2F64<>+2048(SB), Y5, Y3
+	VFMADD213PD  cavConstAVX2F64<>+2080(SB), Y5, Y3
+	VFMADD213PD  cavConstAVX2F64<>+2112(SB), Y5, Y3
+	VFMADD213PD  cavConstAVX2F64<>+2144(SB), Y5, Y3
+	VFMADD213PD  cavConstAVX2F64<>+2176(SB), Y5, Y3
+	VFMADD213PD  cavConstAVX2F64<>+2208(SB), Y5, Y3
+	VFMADD213PD  cavConstAVX2F64<>+2240(SB), Y5, Y3
+	VMULPD       Y2, Y3, Y3
+	VCMPPD       $0x01, cavConstAVX2F64<>+1184(SB), Y2, Y5
+	VBLENDVPD    Y5, Y3, Y4, Y4
+	VCMPPD       $0x03, Y2, Y2, Y3
+	VBLENDVPD    Y3, Y2, Y4, Y4
+	VMOVUPD      (DX), Y3
+	VANDPS       cavConstAVX2F64<>+64(SB), Y3, Y3
+	VORPS        Y3, Y4, Y4
+	VMOVUPD      Y4, (AX)
+	VMOVUPD      Y0, Y2
+	VFNMADD231PD Y4, Y4, Y2
+	VMOVUPD      Y2, (CX)
+	ADDQ         $0x00000020, AX
+	ADDQ         $0x00000020, CX
+	ADDQ         $0x00000020, DX
+	ADDQ         $0x00000020, BX
+	SUBQ         $0x00000004, SI
+	JMP          erfRatioRowAVX2F64loop
+
+erfRatioRowAVX2F64done:
+	VZEROUPPER
+	RET
+
 DATA cavConstAVX2F32<>+0(SB)/4, $(1.0)
 DATA cavConstAVX2F32<>+4(SB)/4, $(1.0)
 DATA cavConstAVX2F32<>+8(SB)/4, $(1.0)
@@ -5913,5 +6976,282 @@ upFieldRowAVX2F32loop:
 	JMP          upFieldRowAVX2F32loop
 
 upFieldRowAVX2F32done:
+	VZEROUPPER
+	RET
+
+// func sparseBlock1AVX2F32(acc []float32, base []float32, w []float32, stride int, soff int, idx []int32, vals []float32)
+// Requires: AVX, FMA3
+TEXT ·sparseBlock1AVX2F32(SB), NOSPLIT, $0-136
+	MOVQ    acc_base+0(FP), AX
+	MOVQ    base_base+24(FP), CX
+	MOVQ    w_base+48(FP), DX
+	MOVQ    stride+72(FP), BX
+	MOVQ    soff+80(FP), SI
+	MOVQ    idx_base+88(FP), DI
+	MOVQ    idx_len+96(FP), R8
+	MOVQ    vals_base+112(FP), R9
+	SHLQ    $0x02, BX
+	SHLQ    $0x02, SI
+	VMOVUPS (CX), Y0
+	VMOVUPS 32(CX), Y1
+	VMOVUPS 64(CX), Y2
+	VMOVUPS 96(CX), Y3
+	VMOVUPS 128(CX), Y4
+	VMOVUPS 160(CX), Y5
+	VMOVUPS 192(CX), Y6
+	VMOVUPS 224(CX), Y7
+
+sparseBlock1AVX2F32loop:
+	TESTQ        R8, R8
+	JZ           sparseBlock1AVX2F32done
+	MOVLQSX      (DI), CX
+	IMULQ        BX, CX
+	ADDQ         DX, CX
+	VBROADCASTSS (R9), Y8
+	VFMADD231PS  (CX), Y8, Y0
+	VFMADD231PS  32(CX), Y8, Y1
+	VFMADD231PS  64(CX), Y8, Y2
+	VFMADD231PS  96(CX), Y8, Y3
+	VFMADD231PS  128(CX), Y8, Y4
+	VFMADD231PS  160(CX), Y8, Y5
+	VFMADD231PS  192(CX), Y8, Y6
+	VFMADD231PS  224(CX), Y8, Y7
+	ADDQ         $0x04, DI
+	ADDQ         $0x04, R9
+	DECQ         R8
+	JMP          sparseBlock1AVX2F32loop
+
+sparseBlock1AVX2F32done:
+	VMOVUPS Y0, (AX)
+	VMOVUPS Y1, 32(AX)
+	VMOVUPS Y2, 64(AX)
+	VMOVUPS Y3, 96(AX)
+	VMOVUPS Y4, 128(AX)
+	VMOVUPS Y5, 160(AX)
+	VMOVUPS Y6, 192(AX)
+	VMOVUPS Y7, 224(AX)
+	VZEROUPPER
+	RET
+
+// func sparseBlock2AVX2F32(acc []float32, base []float32, w []float32, stride int, soff int, idx []int32, vals []float32)
+// Requires: AVX, FMA3
+TEXT ·sparseBlock2AVX2F32(SB), NOSPLIT, $0-136
+	MOVQ    acc_base+0(FP), AX
+	MOVQ    base_base+24(FP), CX
+	MOVQ    w_base+48(FP), DX
+	MOVQ    stride+72(FP), BX
+	MOVQ    soff+80(FP), SI
+	MOVQ    idx_base+88(FP), DI
+	MOVQ    idx_len+96(FP), R8
+	MOVQ    vals_base+112(FP), R9
+	SHLQ    $0x02, BX
+	SHLQ    $0x02, SI
+	VMOVUPS (CX), Y0
+	VMOVUPS 32(CX), Y1
+	VMOVUPS 64(CX), Y2
+	VMOVUPS 96(CX), Y3
+	VMOVUPS (CX)(SI*1), Y4
+	VMOVUPS 32(CX)(SI*1), Y5
+	VMOVUPS 64(CX)(SI*1), Y6
+	VMOVUPS 96(CX)(SI*1), Y7
+
+sparseBlock2AVX2F32loop:
+	TESTQ        R8, R8
+	JZ           sparseBlock2AVX2F32done
+	MOVLQSX      (DI), CX
+	IMULQ        BX, CX
+	ADDQ         DX, CX
+	VBROADCASTSS (R9), Y8
+	VBROADCASTSS 4(R9), Y9
+	VFMADD231PS  (CX), Y8, Y0
+	VFMADD231PS  32(CX), Y8, Y1
+	VFMADD231PS  64(CX), Y8, Y2
+	VFMADD231PS  96(CX), Y8, Y3
+	VFMADD231PS  (CX)(SI*1), Y9, Y4
+	VFMADD231PS  32(CX)(SI*1), Y9, Y5
+	VFMADD231PS  64(CX)(SI*1), Y9, Y6
+	VFMADD231PS  96(CX)(SI*1), Y9, Y7
+	ADDQ         $0x04, DI
+	ADDQ         $0x08, R9
+	DECQ         R8
+	JMP          sparseBlock2AVX2F32loop
+
+sparseBlock2AVX2F32done:
+	VMOVUPS Y0, (AX)
+	VMOVUPS Y1, 32(AX)
+	VMOVUPS Y2, 64(AX)
+	VMOVUPS Y3, 96(AX)
+	VMOVUPS Y4, (AX)(SI*1)
+	VMOVUPS Y5, 32(AX)(SI*1)
+	VMOVUPS Y6, 64(AX)(SI*1)
+	VMOVUPS Y7, 96(AX)(SI*1)
+	VZEROUPPER
+	RET
+
+// func sparseBlockBinAVX2F32(acc []float32, base []float32, w []float32, stride int, soff int, idx []int32, vals []float32)
+// Requires: AVX, FMA3
+TEXT ·sparseBlockBinAVX2F32(SB), NOSPLIT, $0-136
+	MOVQ    acc_base+0(FP), AX
+	MOVQ    base_base+24(FP), CX
+	MOVQ    w_base+48(FP), DX
+	MOVQ    stride+72(FP), BX
+	MOVQ    soff+80(FP), SI
+	MOVQ    idx_base+88(FP), DI
+	MOVQ    idx_len+96(FP), R8
+	MOVQ    vals_base+112(FP), R9
+	SHLQ    $0x02, BX
+	SHLQ    $0x02, SI
+	VMOVUPS (CX), Y0
+	VMOVUPS 32(CX), Y1
+	VMOVUPS 64(CX), Y2
+	VMOVUPS 96(CX), Y3
+	VMOVUPS (CX)(SI*1), Y4
+	VMOVUPS 32(CX)(SI*1), Y5
+	VMOVUPS 64(CX)(SI*1), Y6
+	VMOVUPS 96(CX)(SI*1), Y7
+	VMOVUPS cavConstAVX2F32<>+0(SB), Y10
+
+sparseBlockBinAVX2F32loop:
+	TESTQ        R8, R8
+	JZ           sparseBlockBinAVX2F32done
+	MOVLQSX      (DI), CX
+	IMULQ        BX, CX
+	ADDQ         DX, CX
+	VBROADCASTSS (R9), Y8
+	VBROADCASTSS 4(R9), Y9
+	VMOVUPS      (CX), Y11
+	VFMADD231PS  Y11, Y8, Y0
+	VMULPS       Y11, Y11, Y11
+	VSUBPS       Y11, Y10, Y11
+	VFMADD231PS  Y11, Y9, Y4
+	VMOVUPS      32(CX), Y11
+	VFMADD231PS  Y11, Y8, Y1
+	VMULPS       Y11, Y11, Y11
+	VSUBPS       Y11, Y10, Y11
+	VFMADD231PS  Y11, Y9, Y5
+	VMOVUPS      64(CX), Y11
+	VFMADD231PS  Y11, Y8, Y2
+	VMULPS       Y11, Y11, Y11
+	VSUBPS       Y11, Y10, Y11
+	VFMADD231PS  Y11, Y9, Y6
+	VMOVUPS      96(CX), Y11
+	VFMADD231PS  Y11, Y8, Y3
+	VMULPS       Y11, Y11, Y8
+	VSUBPS       Y8, Y10, Y8
+	VFMADD231PS  Y8, Y9, Y7
+	ADDQ         $0x04, DI
+	ADDQ         $0x08, R9
+	DECQ         R8
+	JMP          sparseBlockBinAVX2F32loop
+
+sparseBlockBinAVX2F32done:
+	VMOVUPS Y0, (AX)
+	VMOVUPS Y1, 32(AX)
+	VMOVUPS Y2, 64(AX)
+	VMOVUPS Y3, 96(AX)
+	VMOVUPS Y4, (AX)(SI*1)
+	VMOVUPS Y5, 32(AX)(SI*1)
+	VMOVUPS Y6, 64(AX)(SI*1)
+	VMOVUPS Y7, 96(AX)(SI*1)
+	VZEROUPPER
+	RET
+
+// func erfRatioRowAVX2F32(xhat []float32, delta []float32, omega []float32, v []float32)
+// Requires: AVX, AVX2, FMA3
+TEXT ·erfRatioRowAVX2F32(SB), NOSPLIT, $0-96
+	MOVQ    xhat_base+0(FP), AX
+	MOVQ    delta_base+24(FP), CX
+	MOVQ    omega_base+48(FP), DX
+	MOVQ    v_base+72(FP), BX
+	MOVQ    delta_len+32(FP), SI
+	VMOVUPS cavConstAVX2F32<>+0(SB), Y0
+	VMOVUPS cavConstAVX2F32<>+32(SB), Y1
+
+erfRatioRowAVX2F32loop:
+	CMPQ         SI, $0x00000008
+	JL           erfRatioRowAVX2F32done
+	VMOVUPS      (BX), Y2
+	VADDPS       Y2, Y2, Y2
+	VSQRTPS      Y2, Y2
+	VMOVUPS      (DX), Y3
+	VANDPS       cavConstAVX2F32<>+96(SB), Y3, Y3
+	VDIVPS       Y2, Y3, Y2
+	VMINPS       cavConstAVX2F32<>+1152(SB), Y2, Y5
+	VADDPS       Y1, Y5, Y3
+	VDIVPS       Y3, Y0, Y4
+	VSUBPS       Y5, Y1, Y3
+	VMULPS       Y4, Y3, Y3
+	VMULPS       Y3, Y3, Y6
+	VMOVUPS      cavConstAVX2F32<>+160(SB), Y5
+	VMOVUPS      cavConstAVX2F32<>+192(SB), Y7
+	VFMADD213PS  cavConstAVX2F32<>+224(SB), Y6, Y5
+	VFMADD213PS  cavConstAVX2F32<>+256(SB), Y6, Y7
+	VFMADD213PS  cavConstAVX2F32<>+288(SB), Y6, Y5
+	VFMADD213PS  cavConstAVX2F32<>+320(SB), Y6, Y7
+	VFMADD213PS  cavConstAVX2F32<>+352(SB), Y6, Y5
+	VFMADD213PS  cavConstAVX2F32<>+384(SB), Y6, Y7
+	VFMADD213PS  cavConstAVX2F32<>+416(SB), Y6, Y5
+	VFMADD213PS  cavConstAVX2F32<>+448(SB), Y6, Y7
+	VFMADD213PS  cavConstAVX2F32<>+480(SB), Y6, Y5
+	VFMADD213PS  cavConstAVX2F32<>+512(SB), Y6, Y7
+	VFMADD213PS  cavConstAVX2F32<>+544(SB), Y6, Y5
+	VFMADD213PS  cavConstAVX2F32<>+576(SB), Y6, Y7
+	VFMADD231PS  Y3, Y7, Y5
+	VADDPS       Y4, Y4, Y3
+	VFMADD213PS  cavConstAVX2F32<>+608(SB), Y3, Y5
+	VMULPS       Y4, Y5, Y5
+	VMULPS       Y2, Y2, Y3
+	VXORPS       cavConstAVX2F32<>+64(SB), Y3, Y3
+	VCMPPS       $0x0d, cavConstAVX2F32<>+736(SB), Y3, Y6
+	VMAXPS       cavConstAVX2F32<>+736(SB), Y3, Y3
+	VMOVUPS      cavConstAVX2F32<>+768(SB), Y7
+	VFMADD231PS  cavConstAVX2F32<>+800(SB), Y3, Y7
+	VSUBPS       cavConstAVX2F32<>+768(SB), Y7, Y4
+	VFNMADD231PS cavConstAVX2F32<>+832(SB), Y4, Y3
+	VFNMADD231PS cavConstAVX2F32<>+864(SB), Y4, Y3
+	VMULPS       Y3, Y3, Y8
+	VMOVUPS      cavConstAVX2F32<>+896(SB), Y4
+	VMOVUPS      cavConstAVX2F32<>+928(SB), Y9
+	VFMADD213PS  cavConstAVX2F32<>+960(SB), Y8, Y4
+	VFMADD213PS  cavConstAVX2F32<>+992(SB), Y8, Y9
+	VFMADD213PS  cavConstAVX2F32<>+672(SB), Y8, Y4
+	VFMADD213PS  cavConstAVX2F32<>+1024(SB), Y8, Y9
+	VFMADD213PS  cavConstAVX2F32<>+0(SB), Y8, Y4
+	VFMADD213PS  cavConstAVX2F32<>+0(SB), Y8, Y9
+	VFMADD231PS  Y3, Y9, Y4
+	VPADDD       cavConstAVX2F32<>+1056(SB), Y7, Y7
+	VPSLLD       $0x17, Y7, Y7
+	VMULPS       Y7, Y4, Y4
+	VANDPS       Y6, Y4, Y4
+	VMULPS       Y5, Y4, Y4
+	VSUBPS       Y4, Y0, Y4
+	VMULPS       Y2, Y2, Y5
+	VMOVUPS      cavConstAVX2F32<>+1184(SB), Y3
+	VFMADD213PS  cavConstAVX2F32<>+1216(SB), Y5, Y3
+	VFMADD213PS  cavConstAVX2F32<>+1248(SB), Y5, Y3
+	VFMADD213PS  cavConstAVX2F32<>+1280(SB), Y5, Y3
+	VFMADD213PS  cavConstAVX2F32<>+1312(SB), Y5, Y3
+	VFMADD213PS  cavConstAVX2F32<>+1344(SB), Y5, Y3
+	VFMADD213PS  cavConstAVX2F32<>+1376(SB), Y5, Y3
+	VMULPS       Y2, Y3, Y3
+	VCMPPS       $0x01, cavConstAVX2F32<>+672(SB), Y2, Y5
+	VBLENDVPS    Y5, Y3, Y4, Y4
+	VCMPPS       $0x03, Y2, Y2, Y3
+	VBLENDVPS    Y3, Y2, Y4, Y4
+	VMOVUPS      (DX), Y3
+	VANDPS       cavConstAVX2F32<>+64(SB), Y3, Y3
+	VORPS        Y3, Y4, Y4
+	VMOVUPS      Y4, (AX)
+	VMOVUPS      Y0, Y2
+	VFNMADD231PS Y4, Y4, Y2
+	VMOVUPS      Y2, (CX)
+	ADDQ         $0x00000020, AX
+	ADDQ         $0x00000020, CX
+	ADDQ         $0x00000020, DX
+	ADDQ         $0x00000020, BX
+	SUBQ         $0x00000008, SI
+	JMP          erfRatioRowAVX2F32loop
+
+erfRatioRowAVX2F32done:
 	VZEROUPPER
 	RET

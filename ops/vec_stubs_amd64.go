@@ -47,6 +47,41 @@ func tanhRowAVX512F64(dst []float64, x []float64)
 //go:noescape
 func upFieldRowAVX512F64(dst []float64, omega []float64, v []float64)
 
+// sparseBlock1AVX512F64 accumulates one block of 1 sparse products with AVX512 (see sparseBlock in the generator).
+//
+//go:noescape
+func sparseBlock1AVX512F64(acc []float64, base []float64, w []float64, stride int, soff int, idx []int32, vals []float64)
+
+// sparseBlock2AVX512F64 accumulates one block of 2 sparse products with AVX512 (see sparseBlock in the generator).
+//
+//go:noescape
+func sparseBlock2AVX512F64(acc []float64, base []float64, w []float64, stride int, soff int, idx []int32, vals []float64)
+
+// sparseBlockBinAVX512F64 accumulates one block of 2 sparse products with AVX512 (see sparseBlock in the generator).
+//
+//go:noescape
+func sparseBlockBinAVX512F64(acc []float64, base []float64, w []float64, stride int, soff int, idx []int32, vals []float64)
+
+// erfRatioRowAVX512F64 stores x̂ = erf(ω/√(2v)) and Δ = 1 − x̂² with AVX512 for whole vectors of ω (see erfRatioRow in the generator).
+//
+//go:noescape
+func erfRatioRowAVX512F64(xhat []float64, delta []float64, omega []float64, v []float64)
+
+// mismatchRowsAVX512 counts the mismatches of a bit vector against groups of 8 interleaved bit rows with AVX-512 VPOPCNTQ (see mismatchRows in the generator).
+//
+//go:noescape
+func mismatchRowsAVX512(out []int64, a []uint64, neg []uint64, nz []uint64, words int)
+
+// signBlock1AVX512 accumulates one block of a sparse product with a sign matrix stored as bits, 1-sided, with AVX-512 (see signBlock in the generator).
+//
+//go:noescape
+func signBlock1AVX512(acc []float64, base []float64, bits []uint8, stride int, noff int, idx []int32, vals []float64)
+
+// signBlock2AVX512 accumulates one block of a sparse product with a sign matrix stored as bits, 2-sided, with AVX-512 (see signBlock in the generator).
+//
+//go:noescape
+func signBlock2AVX512(acc []float64, base []float64, bits []uint8, stride int, noff int, idx []int32, vals []float64)
+
 // cavRowAVX512F32 evaluates one row of the BPI cavity contraction with AVX512 (see cavRow in the generator).
 //
 //go:noescape
@@ -91,6 +126,26 @@ func tanhRowAVX512F32(dst []float32, x []float32)
 //
 //go:noescape
 func upFieldRowAVX512F32(dst []float32, omega []float32, v []float32)
+
+// sparseBlock1AVX512F32 accumulates one block of 1 sparse products with AVX512 (see sparseBlock in the generator).
+//
+//go:noescape
+func sparseBlock1AVX512F32(acc []float32, base []float32, w []float32, stride int, soff int, idx []int32, vals []float32)
+
+// sparseBlock2AVX512F32 accumulates one block of 2 sparse products with AVX512 (see sparseBlock in the generator).
+//
+//go:noescape
+func sparseBlock2AVX512F32(acc []float32, base []float32, w []float32, stride int, soff int, idx []int32, vals []float32)
+
+// sparseBlockBinAVX512F32 accumulates one block of 2 sparse products with AVX512 (see sparseBlock in the generator).
+//
+//go:noescape
+func sparseBlockBinAVX512F32(acc []float32, base []float32, w []float32, stride int, soff int, idx []int32, vals []float32)
+
+// erfRatioRowAVX512F32 stores x̂ = erf(ω/√(2v)) and Δ = 1 − x̂² with AVX512 for whole vectors of ω (see erfRatioRow in the generator).
+//
+//go:noescape
+func erfRatioRowAVX512F32(xhat []float32, delta []float32, omega []float32, v []float32)
 
 // cavRowAVX2F64 evaluates one row of the BPI cavity contraction with AVX2 (see cavRow in the generator).
 //
@@ -137,6 +192,26 @@ func tanhRowAVX2F64(dst []float64, x []float64)
 //go:noescape
 func upFieldRowAVX2F64(dst []float64, omega []float64, v []float64)
 
+// sparseBlock1AVX2F64 accumulates one block of 1 sparse products with AVX2 (see sparseBlock in the generator).
+//
+//go:noescape
+func sparseBlock1AVX2F64(acc []float64, base []float64, w []float64, stride int, soff int, idx []int32, vals []float64)
+
+// sparseBlock2AVX2F64 accumulates one block of 2 sparse products with AVX2 (see sparseBlock in the generator).
+//
+//go:noescape
+func sparseBlock2AVX2F64(acc []float64, base []float64, w []float64, stride int, soff int, idx []int32, vals []float64)
+
+// sparseBlockBinAVX2F64 accumulates one block of 2 sparse products with AVX2 (see sparseBlock in the generator).
+//
+//go:noescape
+func sparseBlockBinAVX2F64(acc []float64, base []float64, w []float64, stride int, soff int, idx []int32, vals []float64)
+
+// erfRatioRowAVX2F64 stores x̂ = erf(ω/√(2v)) and Δ = 1 − x̂² with AVX2 for whole vectors of ω (see erfRatioRow in the generator).
+//
+//go:noescape
+func erfRatioRowAVX2F64(xhat []float64, delta []float64, omega []float64, v []float64)
+
 // cavRowAVX2F32 evaluates one row of the BPI cavity contraction with AVX2 (see cavRow in the generator).
 //
 //go:noescape
@@ -181,3 +256,23 @@ func tanhRowAVX2F32(dst []float32, x []float32)
 //
 //go:noescape
 func upFieldRowAVX2F32(dst []float32, omega []float32, v []float32)
+
+// sparseBlock1AVX2F32 accumulates one block of 1 sparse products with AVX2 (see sparseBlock in the generator).
+//
+//go:noescape
+func sparseBlock1AVX2F32(acc []float32, base []float32, w []float32, stride int, soff int, idx []int32, vals []float32)
+
+// sparseBlock2AVX2F32 accumulates one block of 2 sparse products with AVX2 (see sparseBlock in the generator).
+//
+//go:noescape
+func sparseBlock2AVX2F32(acc []float32, base []float32, w []float32, stride int, soff int, idx []int32, vals []float32)
+
+// sparseBlockBinAVX2F32 accumulates one block of 2 sparse products with AVX2 (see sparseBlock in the generator).
+//
+//go:noescape
+func sparseBlockBinAVX2F32(acc []float32, base []float32, w []float32, stride int, soff int, idx []int32, vals []float32)
+
+// erfRatioRowAVX2F32 stores x̂ = erf(ω/√(2v)) and Δ = 1 − x̂² with AVX2 for whole vectors of ω (see erfRatioRow in the generator).
+//
+//go:noescape
+func erfRatioRowAVX2F32(xhat []float32, delta []float32, omega []float32, v []float32)

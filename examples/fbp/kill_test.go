@@ -360,8 +360,8 @@ func TestResumeRefusesBadCheckpoint(t *testing.T) {
 		{"cut short", trainArgs(dir, "-resume", filepath.Join(ckDir, "prefix100.ckpt"), "-epochs", "2"), []string{"prefix100.ckpt", "corrupt"}},
 		{"a directory", trainArgs(dir, "-resume", ckDir, "-epochs", "2"), []string{ckDir}},
 		{"conflicting flags", trainArgs(dir, "-resume", ck, "-epochs", "2", "-hidden", "99", "-layer", "mf", "-batch", "7", "-rho", "0.5",
-			"-seed", "99", "-float", "32", "-density", "0.5", "-psi", "0.3", "-taumax", "2"),
-			[]string{"-resume " + ck, "-hidden (the checkpoint has 5)", "-layer (the checkpoint has bpi,argmax)", "-float (the checkpoint has 64)",
+			"-seed", "99", "-float", "64", "-density", "0.5", "-psi", "0.3", "-taumax", "2"),
+			[]string{"-resume " + ck, "-hidden (the checkpoint has 5)", "-layer (the checkpoint has bpi,argmax)", "-float (the checkpoint has 32)",
 				"-density (the checkpoint has 1,1)", "-batch (the checkpoint has 8)", "-seed (the checkpoint has 2)", "-rho (the checkpoint has 1.0001,0.9)",
 				"-psi (the checkpoint has 0.81,0.81)", "-taumax (the checkpoint has 1)", "only -epochs and the output flags may change"}},
 	}
@@ -389,7 +389,7 @@ func TestResumeRemovesTemps(t *testing.T) {
 	if err := os.WriteFile(stale, []byte("FBPCKPT\x01partial"), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	code, _, stderr := runCLI(t, trainArgs(dir, "-resume", ck, "-epochs", "2", "-seed", "2", "-layer", "bpi", "-float", "64")...)
+	code, _, stderr := runCLI(t, trainArgs(dir, "-resume", ck, "-epochs", "2", "-seed", "2", "-layer", "bpi", "-float", "32")...)
 	if code != 0 || !strings.Contains(stderr, "removed "+stale) {
 		t.Errorf("resume: exit %d, stderr %q; want 0 and the removal reported", code, stderr)
 	}

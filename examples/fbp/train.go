@@ -111,7 +111,7 @@ func trainFlagSet(fs *flag.FlagSet, o *trainOptions) *trainFlags {
 		epsInit:    fs.Float64("eps-init", 1, "std of the random initial fields (symmetry breaking), in [0, 1e6]"),
 		density:    fs.String("density", "", "fraction of non-zero weights in (0,1], at least 1/N for a layer of N inputs; one value or one per layer (default 1)"),
 		seed:       fs.Uint64("seed", 2, "random seed"),
-		float:      fs.Int("float", 64, "float type of the messages: 32 or 64"),
+		float:      fs.Int("float", 32, "float type of the messages: 32 or 64 (float32 runs the CPU kernels about twice as fast and trains to the same errors, results/cpu/float32-vs-64)"),
 	}
 	fs.IntVar(&o.trainEval, "train-eval", 0, "evaluate the training error on the first N training samples (0: all)")
 	fs.BoolVar(&o.jsonOut, "json", false, "print one JSON object per epoch on stdout instead of the table")
@@ -199,9 +199,6 @@ func (f *trainFlags) storage(o *trainOptions) error {
 	switch o.device {
 	case "cpu":
 	case "cuda":
-		if !f.set["float"] {
-			*f.float = 32
-		}
 		o.cfg.DenseStorage = true // masks as dense K×N tensors: the GPU kernels are dense
 	default:
 		return errors.Errorf("-device %q: want cpu or cuda", o.device)

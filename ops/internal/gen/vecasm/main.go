@@ -108,6 +108,7 @@ func main() {
 			mulAddRow(v, e, c)
 			tanhRow(v, e, c)
 			upFieldRow(v, e, c)
+			predictKernels(v, e, c)
 		}
 	}
 	Generate()

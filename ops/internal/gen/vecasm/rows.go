@@ -143,15 +143,6 @@ func cavityMag(v isa, e elem, c *consts, down bool) {
 	})
 }
 
-// broadcast loads the scalar at a into every element of r.
-func broadcast(e elem, a Mem, r VecVirtual) {
-	if e.size == 8 {
-		VBROADCASTSD(a, r)
-	} else {
-		VBROADCASTSS(a, r)
-	}
-}
-
 // rowKernel emits the kernel func(params []T) named name: setup, then body
 // once per whole vector of params[1], with the slices' base pointers (in
 // the order of params) in registers that advance by a vector each time.
@@ -244,17 +235,7 @@ func upFieldRow(v isa, e elem, c *consts) {
 	rowKernel(v, e, name, doc, []string{"dst", "omega", "v"}, func() {
 		regs.one, regs.cL = pointConsts(v, e, c)
 	}, func(p []GPVirtual) {
-		z, ov := v.vec(), v.vec()
-		e.load(Mem{Base: p[2]}, z)
-		e.add(z, z, z)
-		e.sqrt(z, z)
-		e.load(Mem{Base: p[1]}, ov)
-		v.and(c.raw(e.signBit-1), ov, ov)
-		e.div(z, ov, z) // z = |ω|/√(2V)
-		r := atanhErfPos(v, e, c, regs, z)
-		e.load(Mem{Base: p[1]}, ov)
-		v.and(c.raw(e.signBit), ov, ov)
-		v.or(ov, r, r)
+		r := oddOfRatio(v, e, c, p[1], p[2], func(z VecVirtual) VecVirtual { return atanhErfPos(v, e, c, regs, z) })
 		e.load(r, Mem{Base: p[0]})
 	})
 }

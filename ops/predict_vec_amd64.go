@@ -1,0 +1,35 @@
+package ops
+
+import "golang.org/x/sys/cpu"
+
+// predictAsm are the prediction kernels (internal/gen/vecasm, predict.go),
+// indexed by level.
+var predictAsm = [numVecLevels]predictKernels{
+	vecAVX2: {sp1x64: sparseBlock1AVX2F64, sp2x64: sparseBlock2AVX2F64, spBin64: sparseBlockBinAVX2F64,
+		sp1x32: sparseBlock1AVX2F32, sp2x32: sparseBlock2AVX2F32, spBin32: sparseBlockBinAVX2F32,
+		erf64: erfRatioRowAVX2F64, erf32: erfRatioRowAVX2F32},
+	vecAVX512: {sp1x64: sparseBlock1AVX512F64, sp2x64: sparseBlock2AVX512F64, spBin64: sparseBlockBinAVX512F64,
+		sp1x32: sparseBlock1AVX512F32, sp2x32: sparseBlock2AVX512F32, spBin32: sparseBlockBinAVX512F32,
+		erf64: erfRatioRowAVX512F64, erf32: erfRatioRowAVX512F32},
+}
+
+// mismatchAsm returns the VPOPCNTQ kernel of BitRows.Mismatches at the
+// current level, or nil (below AVX-512, or without AVX512_VPOPCNTDQ).
+func mismatchAsm() func(out []int64, a, neg, nz []uint64, words int) {
+	if currentLevel() != vecAVX512 || !cpu.X86.HasAVX512VPOPCNTDQ {
+		return nil
+	}
+	return mismatchRowsAVX512
+}
+
+// signAsm returns the sign-matrix kernel of SignProduct.Apply (one- or
+// two-sided) at the current level, or nil below AVX-512.
+func signAsm(sides int) sparseFunc8 {
+	if currentLevel() != vecAVX512 {
+		return nil
+	}
+	if sides == 1 {
+		return signBlock1AVX512
+	}
+	return signBlock2AVX512
+}
