@@ -21,10 +21,12 @@ type BitRows struct {
 }
 
 // NewBitRows copies the K rows of neg and nz (W words each, row-major). It
-// returns an error for sizes below 1 or slices of the wrong lengths.
+// returns an error, before allocating, for sizes below 1 or slices of the
+// wrong lengths.
 func NewBitRows(neg, nz []uint64, K, W int) (*BitRows, error) {
-	if K < 1 || W < 1 || len(neg) != K*W || len(nz) != K*W {
-		return nil, errors.Errorf("ops: NewBitRows: %d and %d words for %d rows of %d", len(neg), len(nz), K, W)
+	if !isSize(len(neg), K, W) || len(nz) != len(neg) {
+		return nil, errors.Errorf("ops: NewBitRows: %d and %d words for K = %d rows of W = %d, want K, W ≥ 1 and K·W words each",
+			len(neg), len(nz), K, W)
 	}
 	b := &BitRows{k: K, words: W, neg: make([]uint64, (K+7)/8*8*W), nz: make([]uint64, (K+7)/8*8*W)}
 	for k := range K {
@@ -37,12 +39,26 @@ func NewBitRows(neg, nz []uint64, K, W int) (*BitRows, error) {
 }
 
 // Len returns the length of the output of Mismatches: K rounded up to a
-// multiple of 8 (the entries past K are 0).
-func (b *BitRows) Len() int { return (b.k + 7) / 8 * 8 }
+// multiple of 8 (the entries past K are 0); 0 for nil or zero rows.
+func (b *BitRows) Len() int {
+	if b == nil {
+		return 0
+	}
+	return (b.k + 7) / 8 * 8
+}
 
 // Mismatches sets out[k] = Σ_j popcount((a[j] ⊕ neg_kj) ∧ nz_kj) for the
-// rows k < Len(). It panics if len(out) < Len() or len(a) < W.
+// rows k < Len(); for nil or zero rows it does nothing. Its callers size
+// out and a once, from Len() and W, and it runs once per row of a product:
+// it panics, as a slice index would, if len(out) < Len() or len(a) < W.
 func (b *BitRows) Mismatches(out []int64, a []uint64) {
+	if b == nil || b.k == 0 {
+		return
+	}
+	if len(out) < b.Len() || len(a) < b.words {
+		panic(errors.Errorf("ops: BitRows.Mismatches: %d outputs and %d words, want at least Len() = %d and W = %d",
+			len(out), len(a), b.Len(), b.words))
+	}
 	out, a = out[:b.Len()], a[:b.words]
 	if k := mismatchAsm(); k != nil {
 		k(out, a, b.neg, b.nz, b.words)

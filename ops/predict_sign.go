@@ -35,11 +35,13 @@ type SignProduct struct {
 
 // NewSignProduct returns the product with w (K×N, row-major, entries −1, 0
 // or +1) and base (K values; nil for zero). It keeps w, which the caller
-// must not change, for the levels below AVX-512. It returns an error for
-// other entries, sizes below 1 or slices of the wrong lengths.
+// must not change, for the levels below AVX-512. It returns an error, before
+// allocating, for sizes below 1 or slices of the wrong lengths, and for
+// other entries (NaN included).
 func NewSignProduct(w, base []float64, K, N int) (*SignProduct, error) {
-	if K < 1 || N < 1 || len(w) != K*N || (base != nil && len(base) != K) {
-		return nil, errors.Errorf("ops: NewSignProduct: %d weights and %d bases for %d×%d", len(w), len(base), K, N)
+	if !isSize(len(w), K, N) || (base != nil && len(base) != K) {
+		return nil, errors.Errorf("ops: NewSignProduct: %d weights and %d bases for K×N = %d×%d, want K, N ≥ 1, K·N weights and nil or K bases",
+			len(w), len(base), K, N)
 	}
 	kp := (K + padWidth - 1) / padWidth * padWidth
 	p := &SignProduct{k: K, n: N, kp: kp, sides: 1, bits: make([]uint8, N*kp/4), base: make([]float64, kp),
@@ -64,20 +66,29 @@ func NewSignProduct(w, base []float64, K, N int) (*SignProduct, error) {
 }
 
 // Stride returns the length of one sample's output in Apply: K rounded up
-// to a multiple of 128; the entries past K are 0.
-func (p *SignProduct) Stride() int { return p.kp }
+// to a multiple of 128; the entries past K are 0. It is 0 for a nil or
+// zero product.
+func (p *SignProduct) Stride() int {
+	if p == nil {
+		return 0
+	}
+	return p.kp
+}
 
 // Apply computes the products of the r = len(starts) − 1 sparse samples
 // (as SparseProduct.Apply, one stream) into out[j·Stride() + k]. It
-// returns an error, and writes nothing, for slices of the wrong lengths or
-// an index out of range.
+// returns an error, and writes nothing, for a nil or zero product, slices
+// of the wrong lengths or an index out of range.
 func (p *SignProduct) Apply(out []float64, idx []int32, vals []float64, starts []int) error {
+	if p == nil || p.k < 1 {
+		return errors.New("ops: SignProduct.Apply: nil or zero product, want one made by NewSignProduct")
+	}
 	kern := signAsm(p.sides)
 	if kern == nil {
 		p.once.Do(func() { p.float, _ = NewSparseProduct([][]float64{p.w}, [][]float64{p.base[:p.k]}, p.k, p.n) })
 		return p.float.Apply(out, idx, vals, starts)
 	}
-	if err := (&SparseProduct[float64]{n: p.n, kp: p.kp, s: 1}).check(out, idx, vals, starts); err != nil {
+	if err := (&SparseProduct[float64]{k: p.k, n: p.n, kp: p.kp, s: 1}).check(out, idx, vals, starts); err != nil {
 		return err
 	}
 	base, stride := p.base, p.kp/4

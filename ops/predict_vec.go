@@ -58,9 +58,12 @@ type SparseProduct[T Float] struct {
 // padding entries of stream 0 are unspecified (those of stream 1 are
 // SetPad's, as for NewSparseProduct).
 func NewBinarySparseProduct[T Float](m []T, base [][]T, K, N int) (*SparseProduct[T], error) {
-	p, err := NewSparseProduct([][]T{m}, base[:min(len(base), 1)], K, N)
-	if err != nil || len(base) != 2 || (base[1] != nil && len(base[1]) != K) {
-		return nil, errors.Errorf("ops: NewBinarySparseProduct: %d means of %d×%d, %d bases (want 2 of %d): %v", len(m), K, N, len(base), K, err)
+	if len(base) != 2 || (base[1] != nil && len(base[1]) != K) {
+		return nil, errors.Errorf("ops: NewBinarySparseProduct: %d bases, want 2 (each nil or of K = %d values)", len(base), K)
+	}
+	p, err := NewSparseProduct([][]T{m}, base[:1], K, N)
+	if err != nil {
+		return nil, errors.Wrap(err, "ops: NewBinarySparseProduct: the means")
 	}
 	p.s, p.bin = 2, true
 	for i := range N { // padding m = 1: W_1 = 0 there
@@ -75,19 +78,21 @@ func NewBinarySparseProduct[T Float](m []T, base [][]T, K, N int) (*SparseProduc
 
 // NewSparseProduct returns the product with the matrices w[s] (K×N,
 // row-major) and the initial values base[s] (K each; nil for zero). It
-// returns an error for S ∉ {1, 2}, non-positive sizes or slices of the
-// wrong lengths.
+// returns an error, before allocating, for S ∉ {1, 2}, sizes below 1 or
+// slices of the wrong lengths.
 func NewSparseProduct[T Float](w, base [][]T, K, N int) (*SparseProduct[T], error) {
 	S := len(w)
 	if S < 1 || S > 2 || K < 1 || N < 1 || len(base) != S {
-		return nil, errors.Errorf("ops: NewSparseProduct: %d matrices (want 1 or 2, with as many bases) of %d×%d", S, K, N)
+		return nil, errors.Errorf("ops: NewSparseProduct: %d matrices and %d bases of %d×%d, want 1 or 2 of each and K, N ≥ 1", S, len(base), K, N)
+	}
+	for s := range S {
+		if !isSize(len(w[s]), K, N) || (base[s] != nil && len(base[s]) != K) {
+			return nil, errors.Errorf("ops: NewSparseProduct: matrix %d has %d values, want K×N = %d×%d; base %d has %d, want nil or K", s, len(w[s]), K, N, s, len(base[s]))
+		}
 	}
 	kp := (K + padWidth - 1) / padWidth * padWidth
 	p := &SparseProduct[T]{k: K, n: N, kp: kp, s: S, wt: make([]T, N*S*kp), base: make([]T, S*kp)}
 	for s := range S {
-		if len(w[s]) != K*N || (base[s] != nil && len(base[s]) != K) {
-			return nil, errors.Errorf("ops: NewSparseProduct: matrix %d has %d values, want %d×%d, base %d, want %d", s, len(w[s]), K, N, len(base[s]), K)
-		}
 		for k := range K {
 			for i, v := range w[s][k*N : (k+1)*N] {
 				p.wt[i*S*kp+s*kp+k] = v
@@ -98,18 +103,36 @@ func NewSparseProduct[T Float](w, base [][]T, K, N int) (*SparseProduct[T], erro
 	return p, nil
 }
 
+// isSize reports whether n = K·N with K, N ≥ 1, exactly: the product is
+// not formed, so that sizes whose product overflows are refused.
+func isSize(n, K, N int) bool { return K >= 1 && N >= 1 && n%N == 0 && n/N == K }
+
 // Stride returns the length of one sample's output in Apply: S·kp, where
 // kp ≥ K is K rounded up to a multiple of 128; output s of the sample
 // starts at s·kp, and its entries past K are base values (0 unless set by
-// SetPad).
-func (p *SparseProduct[T]) Stride() int { return p.s * p.kp }
+// SetPad). It is 0 for a nil or zero product.
+func (p *SparseProduct[T]) Stride() int {
+	if p == nil {
+		return 0
+	}
+	return p.s * p.kp
+}
 
 // SetPad sets the initial value of the padding entries K ≤ k < kp of
-// stream s: what Apply writes there.
-func (p *SparseProduct[T]) SetPad(s int, v T) {
+// stream s: what Apply writes there. It returns an error for a nil or zero
+// product or s ∉ [0, S).
+func (p *SparseProduct[T]) SetPad(s int, v T) error {
+	S := 0
+	if p != nil {
+		S = p.s
+	}
+	if s < 0 || s >= S {
+		return errors.Errorf("ops: SparseProduct.SetPad: stream %d, want [0, %d) (a product made by NewSparseProduct)", s, S)
+	}
 	for k := p.k; k < p.kp; k++ {
 		p.base[s*p.kp+k] = v
 	}
+	return nil
 }
 
 // Apply computes the products of the r = len(starts) − 1 sparse samples:
@@ -157,8 +180,11 @@ func sizeOf[T Float]() uintptr {
 	return 8
 }
 
-// check validates the arguments of Apply.
+// check validates p and the arguments of Apply.
 func (p *SparseProduct[T]) check(out []T, idx []int32, vals []T, starts []int) error {
+	if p == nil || p.k < 1 {
+		return errors.New("ops: SparseProduct.Apply: nil or zero product, want one made by NewSparseProduct")
+	}
 	r := len(starts) - 1
 	if r < 0 || len(out) < r*p.Stride() || len(vals) < len(idx)*p.s {
 		return errors.Errorf("ops: SparseProduct.Apply: %d samples need %d outputs (got %d); %d entries need %d values (got %d)",
@@ -168,6 +194,9 @@ func (p *SparseProduct[T]) check(out []T, idx []int32, vals []T, starts []int) e
 		if starts[j] < 0 || starts[j] > starts[j+1] || starts[j+1] > len(idx) {
 			return errors.Errorf("ops: SparseProduct.Apply: sample %d spans entries [%d, %d) of %d", j, starts[j], starts[j+1], len(idx))
 		}
+	}
+	if r == 0 {
+		return nil
 	}
 	for t, i := range idx[starts[0]:starts[r]] {
 		if i < 0 || int(i) >= p.n {
@@ -211,11 +240,13 @@ func (p *SparseProduct[T]) applyGo(out []T, idx []int32, vals []T, starts []int)
 // in T (float32 is evaluated in float32). Against math.Erf of the same
 // ratio the relative error is below 1e-13 in float64 and 1e-6 in float32
 // (TestErfRatio). NaN propagates; ±1 for ω = ±∞ or v = 0 < |ω|. The slices
-// must have equal lengths; xhat and delta may not overlap omega or v
-// except as the same slice.
+// should have equal lengths: of unequal ones only the common prefix, n
+// below the shortest length, is computed, and xhat and delta are left
+// unchanged past it. xhat and delta may not overlap omega or v except as
+// the same slice.
 func ErfRatio[T Float](xhat, delta, omega, v []T) {
-	n := len(omega)
-	xhat, delta, v = xhat[:n], delta[:n], v[:n]
+	n := min(len(xhat), len(delta), len(omega), len(v))
+	xhat, delta, omega, v = xhat[:n], delta[:n], omega[:n], v[:n]
 	k := &predictAsm[currentLevel()]
 	kern, _ := pick[T](k.erf64, k.erf32).(erfRatioFunc[T])
 	done := 0

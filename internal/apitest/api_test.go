@@ -25,7 +25,7 @@ type apiCase struct {
 func cases() []apiCase {
 	var all []apiCase
 	for _, part := range [][]apiCase{
-		trainCases, paspCases, mpnetCases, dataCases, solverCases, opsCases, compareCases, experimentsCases,
+		trainCases, paspCases, mpnetCases, dataCases, solverCases, opsCases, opsPredictCases, compareCases, experimentsCases,
 		committeeCases, teacherCases,
 	} {
 		all = append(all, part...)
