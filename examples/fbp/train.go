@@ -100,7 +100,7 @@ func trainFlagSet(fs *flag.FlagSet, o *trainOptions) *trainFlags {
 		layer:      fs.String("layer", "bpi", "layer kind bp|bpi|mf|amp|cbpi (cbpi: continuous Gaussian weights) for every hidden layer, or one per layer (comma-separated, last may be argmax)"),
 		hidden:     fs.String("hidden", "101,101", "hidden layer widths, comma-separated"),
 		batch:      fs.Int("batch", 128, "mini-batch size"),
-		epochs:     fs.Int("epochs", 3, "epochs (total, counting those of a resumed checkpoint; may change on -resume)"),
+		epochs:     fs.Int("epochs", 8, "epochs (total, counting those of a resumed checkpoint; may change on -resume)"),
 		rho:        fs.String("rho", "", "PasP exponent ρ in [0, 2], one value or one per layer (default: 1+1e-4 hidden, 0.9 last)"),
 		psi:        fs.String("psi", "", "damping ψ in [0,1), one value or one per layer (default 0.8; 0.81 for amp and for bpi/bp on 10 classes)"),
 		r:          fs.String("r", "", "reinforcement r, one value or one per layer (default 0)"),
