@@ -207,21 +207,7 @@ func (r pointRegs) stream(s int) Mem {
 
 // cavityPoint emits the evaluation of one vector of points.
 func cavityPoint(v isa, e elem, c *consts, r pointRegs) {
-	xv, u := v.vec(), v.vec()
-	e.load(Mem{Base: r.x, Disp: r.off}, xv)
-	m := r.m
-	switch {
-	case r.mp != nil && r.h != nil: // m is needed again for acc
-		m = v.vec()
-		e.load(Mem{Base: r.mp, Disp: r.off}, m)
-		e.mul(m, xv, u)
-	case r.mp != nil:
-		e.mul(Mem{Base: r.mp, Disp: r.off}, xv, u)
-	default:
-		e.mul(m, xv, u)
-	}
-	e.sub(r.stream(sOmega), u, u)
-	e.mul(r.stream(sSI), u, u) // u'
+	xv, m, u := cavityField(v, e, r)
 	sign := c.raw(e.signBit)
 	t := v.vec()
 	v.and(c.raw(e.signBit-1), u, t) // |u'|
@@ -286,6 +272,27 @@ func cavityPoint(v isa, e elem, c *consts, r pointRegs) {
 	e.load(Mem{Base: r.a, Disp: r.off}, acc)
 	e.fma231(m, f, acc)
 	e.load(acc, Mem{Base: r.a, Disp: r.off})
+}
+
+// cavityField loads x̂ (and m where it is a stream) and returns them with
+// the scaled cavity pre-activation u' = (m·x̂ − ω)·(sgn/s).
+func cavityField(v isa, e elem, r pointRegs) (xv, m, u VecVirtual) {
+	xv, u = v.vec(), v.vec()
+	e.load(Mem{Base: r.x, Disp: r.off}, xv)
+	m = r.m
+	switch {
+	case r.mp != nil && r.h != nil: // m is needed again for acc
+		m = v.vec()
+		e.load(Mem{Base: r.mp, Disp: r.off}, m)
+		e.mul(m, xv, u)
+	case r.mp != nil:
+		e.mul(Mem{Base: r.mp, Disp: r.off}, xv, u)
+	default:
+		e.mul(m, xv, u)
+	}
+	e.sub(r.stream(sOmega), u, u)
+	e.mul(r.stream(sSI), u, u) // u'
+	return xv, m, u
 }
 
 // erfcxWeideman returns erfcx(t) for t ≥ 0 in a new register:
