@@ -160,10 +160,8 @@ func newPredictor(net *Network, point, bayes bool) (*predictor, error) {
 // checkFinite returns a *NonFiniteError for the first NaN or Inf in the
 // state v of layer l, or nil.
 func checkFinite(l int, field string, v []float64) error {
-	for i, x := range v {
-		if math.IsNaN(x) || math.IsInf(x, 0) {
-			return errors.Wrap(&NonFiniteError{Layer: l, Field: field, Index: i}, "mpnet: predict")
-		}
+	if i := firstNonFinite64(v); i >= 0 {
+		return errors.Wrap(&NonFiniteError{Layer: l, Field: field, Index: i}, "mpnet: predict")
 	}
 	return nil
 }

@@ -166,17 +166,22 @@ func setFloat64s(t *tensor.Dense, src []float64) {
 // every sweep.
 func firstNonFinite(t *tensor.Dense) int {
 	if t.Dtype() == tensor.Float64 {
-		const exp = 0x7ff << 52
-		for i, v := range t.Float64s() {
-			if math.Float64bits(v)&exp == exp {
-				return i
-			}
-		}
-		return -1
+		return firstNonFinite64(t.Float64s())
 	}
 	const exp = 0xff << 23
 	for i, v := range t.Float32s() {
 		if math.Float32bits(v)&exp == exp {
+			return i
+		}
+	}
+	return -1
+}
+
+// firstNonFinite64 is firstNonFinite on a float64 slice.
+func firstNonFinite64(v []float64) int {
+	const exp = 0x7ff << 52
+	for i, x := range v {
+		if math.Float64bits(x)&exp == exp {
 			return i
 		}
 	}
