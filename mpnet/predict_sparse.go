@@ -2,6 +2,7 @@ package mpnet
 
 import (
 	"math"
+	"math/bits"
 	"slices"
 
 	"github.com/fbpgo/fbp/ops"
@@ -65,41 +66,32 @@ type sparseInputs struct {
 }
 
 // build collects the foreground of the r samples x (N inputs each) for the
-// background b, and reports false, leaving the rest undone, once the
-// foreground exceeds maxForeground of the inputs.
+// background b (ops.Foreground), and reports false, leaving the rest
+// undone, once the foreground exceeds maxForeground of the inputs.
 func (s *sparseInputs) build(x []float64, r, N int, b float64) bool {
 	s.b, s.starts, s.bound = b, append(s.starts[:0], 0), s.bound[:0]
-	s.idx, s.x, s.d = growSlice(s.idx, r*N+1), growSlice(s.x, r*N+1), growSlice(s.d, r*N+1)
+	m := r*N + ops.ForegroundSlack
+	s.idx, s.x, s.d = growSlice(s.idx, m), growSlice(s.x, m), growSlice(s.d, m)
 	limit := int(maxForeground * float64(r*N))
-	nb, bb := float64(N)*math.Abs(b), math.Float64bits(b)
+	nb := float64(N) * math.Abs(b)
 	t := 0
 	for j := range r {
-		lo := t
-		for i, v := range x[j*N : (j+1)*N] {
-			s.idx[t], s.x[t] = int32(i), v // kept if v is foreground
-			// Without a branch (foreground is unpredictable): t advances
-			// unless v has the bits of b (−0 against 0 counts as
-			// foreground, with d = 0: harmless).
-			diff := math.Float64bits(v) ^ bb
-			t += int((diff | -diff) >> 63)
+		n, a, dsum, err := ops.Foreground(s.idx[t:], s.x[t:], s.d[t:], x[j*N:(j+1)*N], b)
+		if err != nil {
+			panic(err) // sized above: a bug
 		}
-		if t > limit {
+		if t += n; t > limit {
 			return false
 		}
-		var a, dsum float64 // Σ|x_i| and Σ|d_i| over the foreground
-		for u, v := range s.x[lo:t] {
-			d := v - b
-			s.d[lo+u] = d
-			a += math.Abs(v)
-			dsum += math.Abs(d)
-		}
 		s.starts = append(s.starts, t)
-		// The fast sum (ops.SignProduct) differs from the exact one by at
-		// most (2N + 6)·u·(D + N|b|), the naive one by N·u·A with
-		// A = Σ_i |x_i| ≤ a + N|b|: three times (N + 3)·u·(a + D + 2N|b|)
-		// holds both with room for the roundings of the bound itself, plus a
-		// margin below the normal range.
-		s.bound = append(s.bound, 3*float64(N+3)*u53*(a+dsum+2*nb)+0x1p-1000)
+		// With a = Σ|x_i| and D = Σ|x_i − b| over the foreground (each
+		// within N·u of the exact sums), the naive sum differs from the
+		// exact one by at most N·u·(a + N|b|), and the sum that pointFirst
+		// decides on (the base b·Σ_i W_ki + 1e-10 and the rounded x_i − b)
+		// from the exact one by 2·N·u·|b| + u·D + u·1e-10: three times
+		// (N + 3)·u·(a + D + 2N|b|) holds both with room for the
+		// roundings of the bound itself, 2⁻⁸⁰ the rest.
+		s.bound = append(s.bound, 3*float64(N+3)*u53*(a+dsum+2*nb)+0x1p-80)
 	}
 	s.idx, s.x, s.d = s.idx[:t], s.x[:t], s.d[:t]
 	s.frac = float64(t) / float64(r*N)
@@ -130,7 +122,11 @@ func newSparseFirst(p *predictor, b float64) *sparseFirst {
 	f := &sparseFirst{b: b}
 	if w := p.w; w != nil && isTernary(w[0]) {
 		f.w = w[0]
-		f.point, _ = ops.NewSignProduct(w[0], scaledRowSums(w[0], K, N, b), K, N)
+		base := scaledRowSums(w[0], K, N, b)
+		for k := range base {
+			base[k] += tieBreak
+		}
+		f.point, _ = ops.NewSignProduct(w[0], base, K, N)
 	}
 	if p.mean != nil {
 		base := [][]float64{scaledRowSums(p.mean[0], K, N, b), scaledRowSums(p.vari[0], K, N, b*b)}
@@ -208,33 +204,47 @@ func scaledRowSums(w []float64, K, N int, c float64) []float64 {
 	return out
 }
 
+// pointScratch is the scratch space of pointFirst.
+type pointScratch struct {
+	neg, unsure []uint64
+	margin      []float64
+}
+
 // pointFirst sets a (r×K, packed) to the first layer's point-wise
 // activations sign(z + 1e-10) of the r samples x, z = W x, exactly as the
-// naive sums z_k = Σ_i W_ki x_i in ascending i give them: the sparse
-// products, within the bound of sparseInputs.build of the naive sum,
-// decide every unit whose |z + 1e-10| exceeds twice the bound (a margin of
-// 2 for the rounding of z + 1e-10); the others take the naive sum. z is scratch space for the products.
-func (f *sparseFirst) pointFirst(a *ternary, x []float64, sp *sparseInputs, z []float64) {
-	stride, N, K := f.point.Stride(), len(x)/a.r, a.n
-	if err := f.point.Apply(z, sp.idx, sp.d, sp.starts); err != nil {
+// naive sums z_k = Σ_i W_ki x_i in ascending i give them. The base
+// b·Σ_i W_ki + 1e-10 plus the sum over the foreground lies within the
+// bound B of sparseInputs.build of the naive z + 1e-10 (up to u·|z +
+// 1e-10|), so ops.SignProduct.Signs with the margin 2B decides every unit
+// but those near the tie; these take the naive sum.
+func (f *sparseFirst) pointFirst(a *ternary, x []float64, sp *sparseInputs, ps *pointScratch) {
+	W, N, K := f.point.Words(), len(x)/a.r, a.n
+	ps.neg, ps.unsure = growSlice(ps.neg, a.r*W), growSlice(ps.unsure, a.r*W)
+	ps.margin = growSlice(ps.margin, a.r)
+	for j, e := range sp.bound {
+		ps.margin[j] = 2 * e
+	}
+	if err := f.point.Signs(ps.neg, ps.unsure, sp.idx, sp.d, sp.starts, ps.margin); err != nil {
 		panic(err) // the entries come from build: a bug
 	}
 	for j := range a.r {
-		row, e, c := z[j*stride:j*stride+K], 2*sp.bound[j], 0
+		c := K
 		for wd := range a.words {
-			var neg, nz uint64
-			for b, v := range row[wd*64 : min(wd*64+64, K)] {
-				g := v + tieBreak
-				if !(math.Abs(g) > e) {
-					k := wd*64 + b
-					g = naiveDot(f.w[k*N:(k+1)*N], x[j*N:(j+1)*N]) + tieBreak
-				}
+			neg, nz := ps.neg[j*W+wd], ^uint64(0)
+			if wd == K/64 {
+				nz = 1<<(K%64) - 1
+			}
+			for u := ps.unsure[j*W+wd]; u != 0; u &= u - 1 {
+				b := bits.TrailingZeros64(u)
+				k := wd*64 + b
+				g := naiveDot(f.w[k*N:(k+1)*N], x[j*N:(j+1)*N]) + tieBreak
+				neg &^= 1 << b
 				if g == 0 { // activation 0 (rare): neither bit
+					nz &^= 1 << b
+					c--
 					continue
 				}
 				neg |= math.Float64bits(g) >> 63 << b // g < 0, without a branch
-				nz |= 1 << b
-				c++
 			}
 			a.neg[j*a.words+wd], a.nz[j*a.words+wd] = neg, nz
 		}

@@ -22,14 +22,32 @@ func mismatchAsm() func(out []int64, a, neg, nz []uint64, words int) {
 	return mismatchRowsAVX512
 }
 
-// signAsm returns the sign-matrix kernel of SignProduct.Apply (one- or
-// two-sided) at the current level, or nil below AVX-512.
-func signAsm(sides int) sparseFunc8 {
+// mismatchSignsAsm returns the kernel of BitRows.Signs at the current
+// level, or nil (below AVX-512, or without AVX512_VPOPCNTDQ and DQ).
+func mismatchSignsAsm() func(out []uint8, a, neg, nz []uint64, words int, cnt []int64) {
+	if currentLevel() != vecAVX512 || !cpu.X86.HasAVX512VPOPCNTDQ || !cpu.X86.HasAVX512DQ {
+		return nil
+	}
+	return mismatchSignsAVX512
+}
+
+// signAsm returns the kernel of SignProduct.Signs (one- or two-sided) at the
+// current level, or nil below AVX-512.
+func signAsm(sides int) signFunc {
 	if currentLevel() != vecAVX512 {
 		return nil
 	}
 	if sides == 1 {
-		return signBlock1AVX512
+		return signInt1AVX512
 	}
-	return signBlock2AVX512
+	return signInt2AVX512
+}
+
+// foregroundAsm returns the kernel of Foreground at the current level, or
+// nil (below AVX-512, or without AVX512DQ).
+func foregroundAsm() func(idx []int32, x, d, row []float64, b float64) (int, float64, float64) {
+	if currentLevel() != vecAVX512 || !cpu.X86.HasAVX512DQ {
+		return nil
+	}
+	return foregroundAVX512
 }

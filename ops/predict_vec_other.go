@@ -8,5 +8,13 @@ var predictAsm [numVecLevels]predictKernels
 // mismatchAsm returns nil: BitRows.Mismatches runs its Go loop.
 func mismatchAsm() func(out []int64, a, neg, nz []uint64, words int) { return nil }
 
-// signAsm returns nil: SignProduct.Apply runs SparseProduct's loops.
-func signAsm(int) sparseFunc8 { return nil }
+// mismatchSignsAsm returns nil: BitRows.Signs runs its Go loop.
+func mismatchSignsAsm() func(out []uint8, a, neg, nz []uint64, words int, cnt []int64) { return nil }
+
+// signAsm returns nil: SignProduct.Signs runs SparseProduct's loops.
+func signAsm(int) signFunc { return nil }
+
+// foregroundAsm returns nil: Foreground runs its Go loop.
+func foregroundAsm() func(idx []int32, x, d, row []float64, b float64) (int, float64, float64) {
+	return nil
+}

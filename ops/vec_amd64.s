@@ -2156,139 +2156,842 @@ mismatchRowsAVX512done:
 	VZEROUPPER
 	RET
 
-// func signBlock1AVX512(acc []float64, base []float64, bits []uint8, stride int, noff int, idx []int32, vals []float64)
-// Requires: AVX, AVX512DQ, AVX512F
-TEXT ·signBlock1AVX512(SB), NOSPLIT, $0-136
-	MOVQ    acc_base+0(FP), AX
-	MOVQ    base_base+24(FP), CX
-	MOVQ    bits_base+48(FP), DX
-	MOVQ    stride+72(FP), BX
-	MOVQ    noff+80(FP), SI
-	MOVQ    idx_base+88(FP), SI
-	MOVQ    idx_len+96(FP), DI
-	MOVQ    vals_base+112(FP), R8
-	VMOVUPD (CX), Z0
-	VMOVUPD 64(CX), Z1
-	VMOVUPD 128(CX), Z2
-	VMOVUPD 192(CX), Z3
-	VMOVUPD 256(CX), Z4
-	VMOVUPD 320(CX), Z5
-	VMOVUPD 384(CX), Z6
-	VMOVUPD 448(CX), Z7
+// func foregroundAVX512(idx []int32, x []float64, d []float64, row []float64, b float64) (n int, absX float64, absD float64)
+// Requires: AVX, AVX2, AVX512DQ, AVX512F, AVX512VL, BMI2, POPCNT, SSE2
+TEXT ·foregroundAVX512(SB), NOSPLIT, $0-128
+	MOVQ         idx_base+0(FP), AX
+	MOVQ         x_base+24(FP), CX
+	MOVQ         d_base+48(FP), DX
+	MOVQ         row_base+72(FP), BX
+	MOVQ         row_len+80(FP), SI
+	XORQ         DI, DI
+	VBROADCASTSD b+96(FP), Z0
+	VPTERNLOGQ   $0xff, Z1, Z1, Z1
+	VPSRLQ       $0x01, Z1, Z1
+	MOVQ         $0x0706050403020100, R8
+	VMOVQ        R8, X2
+	VPMOVZXBD    X2, Y2
+	MOVL         $0x00000008, R8
+	VPBROADCASTD R8, Y3
+	VPXORQ       Z4, Z4, Z4
+	VPXORQ       Z5, Z5, Z5
+	KXNORB       K1, K1, K1
 
-signBlock1AVX512loop:
-	TESTQ        DI, DI
-	JZ           signBlock1AVX512done
-	MOVLQSX      (SI), CX
-	IMULQ        BX, CX
-	ADDQ         DX, CX
-	VBROADCASTSD (R8), Z8
-	KMOVB        (CX), K1
-	VADDPD       Z8, Z0, K1, Z0
-	KMOVB        1(CX), K1
-	VADDPD       Z8, Z1, K1, Z1
-	KMOVB        2(CX), K1
-	VADDPD       Z8, Z2, K1, Z2
-	KMOVB        3(CX), K1
-	VADDPD       Z8, Z3, K1, Z3
-	KMOVB        4(CX), K1
-	VADDPD       Z8, Z4, K1, Z4
-	KMOVB        5(CX), K1
-	VADDPD       Z8, Z5, K1, Z5
-	KMOVB        6(CX), K1
-	VADDPD       Z8, Z6, K1, Z6
-	KMOVB        7(CX), K1
-	VADDPD       Z8, Z7, K1, Z7
-	ADDQ         $0x04, SI
-	ADDQ         $0x08, R8
-	DECQ         DI
-	JMP          signBlock1AVX512loop
+foregroundAVX512loop:
+	CMPQ          SI, $0x08
+	JL            foregroundAVX512tail
+	VMOVUPD.Z     (BX), K1, Z6
+	VPCMPQ        $0x04, Z0, Z6, K1, K2
+	VSUBPD.Z      Z0, Z6, K2, Z7
+	VANDPD.Z      Z1, Z6, K2, Z8
+	VADDPD        Z8, Z4, Z4
+	VANDPD        Z1, Z7, Z8
+	VADDPD        Z8, Z5, Z5
+	VCOMPRESSPD.Z Z6, K2, Z6
+	VMOVUPD       Z6, (CX)(DI*8)
+	VCOMPRESSPD.Z Z7, K2, Z6
+	VMOVUPD       Z6, (DX)(DI*8)
+	VPCOMPRESSD.Z Y2, K2, Y6
+	VMOVDQU32     Y6, (AX)(DI*4)
+	KMOVB         K2, R8
+	POPCNTL       R8, R8
+	ADDQ          R8, DI
+	VPADDD        Y3, Y2, Y2
+	ADDQ          $0x40, BX
+	SUBQ          $0x08, SI
+	JMP           foregroundAVX512loop
 
-signBlock1AVX512done:
-	VMOVUPD Z0, (AX)
-	VMOVUPD Z1, 64(AX)
-	VMOVUPD Z2, 128(AX)
-	VMOVUPD Z3, 192(AX)
-	VMOVUPD Z4, 256(AX)
-	VMOVUPD Z5, 320(AX)
-	VMOVUPD Z6, 384(AX)
-	VMOVUPD Z7, 448(AX)
+foregroundAVX512tail:
+	TESTQ         SI, SI
+	JZ            foregroundAVX512done
+	MOVL          $0x00000001, R8
+	SHLXL         SI, R8, R8
+	DECL          R8
+	KMOVB         R8, K1
+	VMOVUPD.Z     (BX), K1, Z3
+	VPCMPQ        $0x04, Z0, Z3, K1, K1
+	VSUBPD.Z      Z0, Z3, K1, Z0
+	VANDPD.Z      Z1, Z3, K1, Z6
+	VADDPD        Z6, Z4, Z4
+	VANDPD        Z1, Z0, Z6
+	VADDPD        Z6, Z5, Z5
+	VCOMPRESSPD.Z Z3, K1, Z1
+	VMOVUPD       Z1, (CX)(DI*8)
+	VCOMPRESSPD.Z Z0, K1, Z1
+	VMOVUPD       Z1, (DX)(DI*8)
+	VPCOMPRESSD.Z Y2, K1, Y0
+	VMOVDQU32     Y0, (AX)(DI*4)
+	KMOVB         K1, AX
+	POPCNTL       AX, AX
+	ADDQ          AX, DI
+
+foregroundAVX512done:
+	MOVQ          DI, n+104(FP)
+	VEXTRACTF64X4 $0x01, Z4, Y0
+	VADDPD        Y0, Y4, Y0
+	VEXTRACTF128  $0x01, Y0, X1
+	VADDPD        X1, X0, X1
+	VPERMILPD     $0x01, X1, X0
+	VADDPD        X0, X1, X1
+	MOVSD         X1, absX+112(FP)
+	VEXTRACTF64X4 $0x01, Z5, Y0
+	VADDPD        Y0, Y5, Y0
+	VEXTRACTF128  $0x01, Y0, X1
+	VADDPD        X1, X0, X1
+	VPERMILPD     $0x01, X1, X0
+	VADDPD        X0, X1, X1
+	MOVSD         X1, absD+120(FP)
 	VZEROUPPER
 	RET
 
-// func signBlock2AVX512(acc []float64, base []float64, bits []uint8, stride int, noff int, idx []int32, vals []float64)
-// Requires: AVX, AVX512DQ, AVX512F
-TEXT ·signBlock2AVX512(SB), NOSPLIT, $0-136
-	MOVQ    acc_base+0(FP), AX
-	MOVQ    base_base+24(FP), CX
-	MOVQ    bits_base+48(FP), DX
-	MOVQ    stride+72(FP), BX
-	MOVQ    noff+80(FP), SI
-	MOVQ    idx_base+88(FP), DI
-	MOVQ    idx_len+96(FP), R8
-	MOVQ    vals_base+112(FP), R9
-	VMOVUPD (CX), Z0
-	VMOVUPD 64(CX), Z1
-	VMOVUPD 128(CX), Z2
-	VMOVUPD 192(CX), Z3
-	VMOVUPD 256(CX), Z4
-	VMOVUPD 320(CX), Z5
-	VMOVUPD 384(CX), Z6
-	VMOVUPD 448(CX), Z7
+// func signInt1AVX512(neg []uint64, unsure []uint64, base []float64, bits []uint8, stride int, noff int, idx []int32, q []int32, sum int, inv float64, e float64)
+// Requires: AVX, AVX512F
+TEXT ·signInt1AVX512(SB), NOSPLIT, $0-184
+	MOVQ   bits_base+72(FP), AX
+	MOVQ   stride+96(FP), CX
+	MOVQ   noff+104(FP), DX
+	MOVQ   idx_base+112(FP), DX
+	MOVQ   idx_len+120(FP), BX
+	MOVQ   q_base+136(FP), SI
+	VPXORD Z0, Z0, Z0
+	VPXORD Z1, Z1, Z1
+	VPXORD Z2, Z2, Z2
+	VPXORD Z3, Z3, Z3
+	VPXORD Z4, Z4, Z4
+	VPXORD Z5, Z5, Z5
+	VPXORD Z6, Z6, Z6
+	VPXORD Z7, Z7, Z7
+	VPXORD Z8, Z8, Z8
+	VPXORD Z9, Z9, Z9
+	VPXORD Z10, Z10, Z10
+	VPXORD Z11, Z11, Z11
+	VPXORD Z12, Z12, Z12
+	VPXORD Z13, Z13, Z13
+	VPXORD Z14, Z14, Z14
+	VPXORD Z15, Z15, Z15
 
-signBlock2AVX512loop:
-	TESTQ        R8, R8
-	JZ           signBlock2AVX512done
-	MOVLQSX      (DI), CX
-	IMULQ        BX, CX
-	ADDQ         DX, CX
-	VBROADCASTSD (R9), Z8
-	KMOVB        (CX), K1
-	VADDPD       Z8, Z0, K1, Z0
-	KMOVB        (CX)(SI*1), K1
-	VSUBPD       Z8, Z0, K1, Z0
-	KMOVB        1(CX), K1
-	VADDPD       Z8, Z1, K1, Z1
-	KMOVB        1(CX)(SI*1), K1
-	VSUBPD       Z8, Z1, K1, Z1
-	KMOVB        2(CX), K1
-	VADDPD       Z8, Z2, K1, Z2
-	KMOVB        2(CX)(SI*1), K1
-	VSUBPD       Z8, Z2, K1, Z2
-	KMOVB        3(CX), K1
-	VADDPD       Z8, Z3, K1, Z3
-	KMOVB        3(CX)(SI*1), K1
-	VSUBPD       Z8, Z3, K1, Z3
-	KMOVB        4(CX), K1
-	VADDPD       Z8, Z4, K1, Z4
-	KMOVB        4(CX)(SI*1), K1
-	VSUBPD       Z8, Z4, K1, Z4
-	KMOVB        5(CX), K1
-	VADDPD       Z8, Z5, K1, Z5
-	KMOVB        5(CX)(SI*1), K1
-	VSUBPD       Z8, Z5, K1, Z5
-	KMOVB        6(CX), K1
-	VADDPD       Z8, Z6, K1, Z6
-	KMOVB        6(CX)(SI*1), K1
-	VSUBPD       Z8, Z6, K1, Z6
-	KMOVB        7(CX), K1
-	VADDPD       Z8, Z7, K1, Z7
-	KMOVB        7(CX)(SI*1), K1
-	VSUBPD       Z8, Z7, K1, Z7
+signInt1AVX512loop:
+	TESTQ        BX, BX
+	JZ           signInt1AVX512done
+	MOVLQSX      (DX), DI
+	IMULQ        CX, DI
+	ADDQ         AX, DI
+	VPBROADCASTD (SI), Z16
+	KMOVW        (DI), K1
+	VPADDD       Z16, Z0, K1, Z0
+	KMOVW        2(DI), K1
+	VPADDD       Z16, Z1, K1, Z1
+	KMOVW        4(DI), K1
+	VPADDD       Z16, Z2, K1, Z2
+	KMOVW        6(DI), K1
+	VPADDD       Z16, Z3, K1, Z3
+	KMOVW        8(DI), K1
+	VPADDD       Z16, Z4, K1, Z4
+	KMOVW        10(DI), K1
+	VPADDD       Z16, Z5, K1, Z5
+	KMOVW        12(DI), K1
+	VPADDD       Z16, Z6, K1, Z6
+	KMOVW        14(DI), K1
+	VPADDD       Z16, Z7, K1, Z7
+	KMOVW        16(DI), K1
+	VPADDD       Z16, Z8, K1, Z8
+	KMOVW        18(DI), K1
+	VPADDD       Z16, Z9, K1, Z9
+	KMOVW        20(DI), K1
+	VPADDD       Z16, Z10, K1, Z10
+	KMOVW        22(DI), K1
+	VPADDD       Z16, Z11, K1, Z11
+	KMOVW        24(DI), K1
+	VPADDD       Z16, Z12, K1, Z12
+	KMOVW        26(DI), K1
+	VPADDD       Z16, Z13, K1, Z13
+	KMOVW        28(DI), K1
+	VPADDD       Z16, Z14, K1, Z14
+	KMOVW        30(DI), K1
+	VPADDD       Z16, Z15, K1, Z15
+	ADDQ         $0x04, DX
+	ADDQ         $0x04, SI
+	DECQ         BX
+	JMP          signInt1AVX512loop
+
+signInt1AVX512done:
+	MOVQ          sum+160(FP), AX
+	VPBROADCASTD  AX, Z16
+	VPADDD        Z0, Z0, Z0
+	VPSUBD        Z16, Z0, Z0
+	VPADDD        Z1, Z1, Z1
+	VPSUBD        Z16, Z1, Z1
+	VPADDD        Z2, Z2, Z2
+	VPSUBD        Z16, Z2, Z2
+	VPADDD        Z3, Z3, Z3
+	VPSUBD        Z16, Z3, Z3
+	VPADDD        Z4, Z4, Z4
+	VPSUBD        Z16, Z4, Z4
+	VPADDD        Z5, Z5, Z5
+	VPSUBD        Z16, Z5, Z5
+	VPADDD        Z6, Z6, Z6
+	VPSUBD        Z16, Z6, Z6
+	VPADDD        Z7, Z7, Z7
+	VPSUBD        Z16, Z7, Z7
+	VPADDD        Z8, Z8, Z8
+	VPSUBD        Z16, Z8, Z8
+	VPADDD        Z9, Z9, Z9
+	VPSUBD        Z16, Z9, Z9
+	VPADDD        Z10, Z10, Z10
+	VPSUBD        Z16, Z10, Z10
+	VPADDD        Z11, Z11, Z11
+	VPSUBD        Z16, Z11, Z11
+	VPADDD        Z12, Z12, Z12
+	VPSUBD        Z16, Z12, Z12
+	VPADDD        Z13, Z13, Z13
+	VPSUBD        Z16, Z13, Z13
+	VPADDD        Z14, Z14, Z14
+	VPSUBD        Z16, Z14, Z14
+	VPADDD        Z15, Z15, Z15
+	VPSUBD        Z16, Z15, Z15
+	MOVQ          neg_base+0(FP), AX
+	MOVQ          unsure_base+24(FP), CX
+	MOVQ          base_base+48(FP), DX
+	VBROADCASTSD  inv+168(FP), Z16
+	VBROADCASTSD  e+176(FP), Z18
+	VPXORQ        Z17, Z17, Z17
+	VSUBPD        Z18, Z17, Z19
+	VCVTDQ2PD     Y0, Z20
+	VFMADD213PD   (DX), Z16, Z20
+	VCMPPD        $0x11, Z17, Z20, K1
+	VCMPPD        $0x1a, Z18, Z20, K2
+	VCMPPD        $0x15, Z19, Z20, K2, K2
+	VEXTRACTI64X4 $0x01, Z0, Y0
+	VCVTDQ2PD     Y0, Z0
+	VFMADD213PD   64(DX), Z16, Z0
+	VCMPPD        $0x11, Z17, Z0, K3
+	VCMPPD        $0x1a, Z18, Z0, K4
+	VCMPPD        $0x15, Z19, Z0, K4, K4
+	KUNPCKBW      K1, K3, K1
+	KMOVW         K1, (AX)
+	KUNPCKBW      K2, K4, K1
+	KMOVW         K1, (CX)
+	VCVTDQ2PD     Y1, Z0
+	VFMADD213PD   128(DX), Z16, Z0
+	VCMPPD        $0x11, Z17, Z0, K1
+	VCMPPD        $0x1a, Z18, Z0, K2
+	VCMPPD        $0x15, Z19, Z0, K2, K2
+	VEXTRACTI64X4 $0x01, Z1, Y0
+	VCVTDQ2PD     Y0, Z0
+	VFMADD213PD   192(DX), Z16, Z0
+	VCMPPD        $0x11, Z17, Z0, K3
+	VCMPPD        $0x1a, Z18, Z0, K4
+	VCMPPD        $0x15, Z19, Z0, K4, K4
+	KUNPCKBW      K1, K3, K1
+	KMOVW         K1, 2(AX)
+	KUNPCKBW      K2, K4, K1
+	KMOVW         K1, 2(CX)
+	VCVTDQ2PD     Y2, Z0
+	VFMADD213PD   256(DX), Z16, Z0
+	VCMPPD        $0x11, Z17, Z0, K1
+	VCMPPD        $0x1a, Z18, Z0, K2
+	VCMPPD        $0x15, Z19, Z0, K2, K2
+	VEXTRACTI64X4 $0x01, Z2, Y0
+	VCVTDQ2PD     Y0, Z0
+	VFMADD213PD   320(DX), Z16, Z0
+	VCMPPD        $0x11, Z17, Z0, K3
+	VCMPPD        $0x1a, Z18, Z0, K4
+	VCMPPD        $0x15, Z19, Z0, K4, K4
+	KUNPCKBW      K1, K3, K1
+	KMOVW         K1, 4(AX)
+	KUNPCKBW      K2, K4, K1
+	KMOVW         K1, 4(CX)
+	VCVTDQ2PD     Y3, Z0
+	VFMADD213PD   384(DX), Z16, Z0
+	VCMPPD        $0x11, Z17, Z0, K1
+	VCMPPD        $0x1a, Z18, Z0, K2
+	VCMPPD        $0x15, Z19, Z0, K2, K2
+	VEXTRACTI64X4 $0x01, Z3, Y0
+	VCVTDQ2PD     Y0, Z0
+	VFMADD213PD   448(DX), Z16, Z0
+	VCMPPD        $0x11, Z17, Z0, K3
+	VCMPPD        $0x1a, Z18, Z0, K4
+	VCMPPD        $0x15, Z19, Z0, K4, K4
+	KUNPCKBW      K1, K3, K1
+	KMOVW         K1, 6(AX)
+	KUNPCKBW      K2, K4, K1
+	KMOVW         K1, 6(CX)
+	VCVTDQ2PD     Y4, Z0
+	VFMADD213PD   512(DX), Z16, Z0
+	VCMPPD        $0x11, Z17, Z0, K1
+	VCMPPD        $0x1a, Z18, Z0, K2
+	VCMPPD        $0x15, Z19, Z0, K2, K2
+	VEXTRACTI64X4 $0x01, Z4, Y0
+	VCVTDQ2PD     Y0, Z0
+	VFMADD213PD   576(DX), Z16, Z0
+	VCMPPD        $0x11, Z17, Z0, K3
+	VCMPPD        $0x1a, Z18, Z0, K4
+	VCMPPD        $0x15, Z19, Z0, K4, K4
+	KUNPCKBW      K1, K3, K1
+	KMOVW         K1, 8(AX)
+	KUNPCKBW      K2, K4, K1
+	KMOVW         K1, 8(CX)
+	VCVTDQ2PD     Y5, Z0
+	VFMADD213PD   640(DX), Z16, Z0
+	VCMPPD        $0x11, Z17, Z0, K1
+	VCMPPD        $0x1a, Z18, Z0, K2
+	VCMPPD        $0x15, Z19, Z0, K2, K2
+	VEXTRACTI64X4 $0x01, Z5, Y0
+	VCVTDQ2PD     Y0, Z0
+	VFMADD213PD   704(DX), Z16, Z0
+	VCMPPD        $0x11, Z17, Z0, K3
+	VCMPPD        $0x1a, Z18, Z0, K4
+	VCMPPD        $0x15, Z19, Z0, K4, K4
+	KUNPCKBW      K1, K3, K1
+	KMOVW         K1, 10(AX)
+	KUNPCKBW      K2, K4, K1
+	KMOVW         K1, 10(CX)
+	VCVTDQ2PD     Y6, Z0
+	VFMADD213PD   768(DX), Z16, Z0
+	VCMPPD        $0x11, Z17, Z0, K1
+	VCMPPD        $0x1a, Z18, Z0, K2
+	VCMPPD        $0x15, Z19, Z0, K2, K2
+	VEXTRACTI64X4 $0x01, Z6, Y0
+	VCVTDQ2PD     Y0, Z0
+	VFMADD213PD   832(DX), Z16, Z0
+	VCMPPD        $0x11, Z17, Z0, K3
+	VCMPPD        $0x1a, Z18, Z0, K4
+	VCMPPD        $0x15, Z19, Z0, K4, K4
+	KUNPCKBW      K1, K3, K1
+	KMOVW         K1, 12(AX)
+	KUNPCKBW      K2, K4, K1
+	KMOVW         K1, 12(CX)
+	VCVTDQ2PD     Y7, Z0
+	VFMADD213PD   896(DX), Z16, Z0
+	VCMPPD        $0x11, Z17, Z0, K1
+	VCMPPD        $0x1a, Z18, Z0, K2
+	VCMPPD        $0x15, Z19, Z0, K2, K2
+	VEXTRACTI64X4 $0x01, Z7, Y0
+	VCVTDQ2PD     Y0, Z0
+	VFMADD213PD   960(DX), Z16, Z0
+	VCMPPD        $0x11, Z17, Z0, K3
+	VCMPPD        $0x1a, Z18, Z0, K4
+	VCMPPD        $0x15, Z19, Z0, K4, K4
+	KUNPCKBW      K1, K3, K1
+	KMOVW         K1, 14(AX)
+	KUNPCKBW      K2, K4, K1
+	KMOVW         K1, 14(CX)
+	VCVTDQ2PD     Y8, Z0
+	VFMADD213PD   1024(DX), Z16, Z0
+	VCMPPD        $0x11, Z17, Z0, K1
+	VCMPPD        $0x1a, Z18, Z0, K2
+	VCMPPD        $0x15, Z19, Z0, K2, K2
+	VEXTRACTI64X4 $0x01, Z8, Y0
+	VCVTDQ2PD     Y0, Z0
+	VFMADD213PD   1088(DX), Z16, Z0
+	VCMPPD        $0x11, Z17, Z0, K3
+	VCMPPD        $0x1a, Z18, Z0, K4
+	VCMPPD        $0x15, Z19, Z0, K4, K4
+	KUNPCKBW      K1, K3, K1
+	KMOVW         K1, 16(AX)
+	KUNPCKBW      K2, K4, K1
+	KMOVW         K1, 16(CX)
+	VCVTDQ2PD     Y9, Z0
+	VFMADD213PD   1152(DX), Z16, Z0
+	VCMPPD        $0x11, Z17, Z0, K1
+	VCMPPD        $0x1a, Z18, Z0, K2
+	VCMPPD        $0x15, Z19, Z0, K2, K2
+	VEXTRACTI64X4 $0x01, Z9, Y0
+	VCVTDQ2PD     Y0, Z0
+	VFMADD213PD   1216(DX), Z16, Z0
+	VCMPPD        $0x11, Z17, Z0, K3
+	VCMPPD        $0x1a, Z18, Z0, K4
+	VCMPPD        $0x15, Z19, Z0, K4, K4
+	KUNPCKBW      K1, K3, K1
+	KMOVW         K1, 18(AX)
+	KUNPCKBW      K2, K4, K1
+	KMOVW         K1, 18(CX)
+	VCVTDQ2PD     Y10, Z0
+	VFMADD213PD   1280(DX), Z16, Z0
+	VCMPPD        $0x11, Z17, Z0, K1
+	VCMPPD        $0x1a, Z18, Z0, K2
+	VCMPPD        $0x15, Z19, Z0, K2, K2
+	VEXTRACTI64X4 $0x01, Z10, Y0
+	VCVTDQ2PD     Y0, Z0
+	VFMADD213PD   1344(DX), Z16, Z0
+	VCMPPD        $0x11, Z17, Z0, K3
+	VCMPPD        $0x1a, Z18, Z0, K4
+	VCMPPD        $0x15, Z19, Z0, K4, K4
+	KUNPCKBW      K1, K3, K1
+	KMOVW         K1, 20(AX)
+	KUNPCKBW      K2, K4, K1
+	KMOVW         K1, 20(CX)
+	VCVTDQ2PD     Y11, Z0
+	VFMADD213PD   1408(DX), Z16, Z0
+	VCMPPD        $0x11, Z17, Z0, K1
+	VCMPPD        $0x1a, Z18, Z0, K2
+	VCMPPD        $0x15, Z19, Z0, K2, K2
+	VEXTRACTI64X4 $0x01, Z11, Y0
+	VCVTDQ2PD     Y0, Z0
+	VFMADD213PD   1472(DX), Z16, Z0
+	VCMPPD        $0x11, Z17, Z0, K3
+	VCMPPD        $0x1a, Z18, Z0, K4
+	VCMPPD        $0x15, Z19, Z0, K4, K4
+	KUNPCKBW      K1, K3, K1
+	KMOVW         K1, 22(AX)
+	KUNPCKBW      K2, K4, K1
+	KMOVW         K1, 22(CX)
+	VCVTDQ2PD     Y12, Z0
+	VFMADD213PD   1536(DX), Z16, Z0
+	VCMPPD        $0x11, Z17, Z0, K1
+	VCMPPD        $0x1a, Z18, Z0, K2
+	VCMPPD        $0x15, Z19, Z0, K2, K2
+	VEXTRACTI64X4 $0x01, Z12, Y0
+	VCVTDQ2PD     Y0, Z0
+	VFMADD213PD   1600(DX), Z16, Z0
+	VCMPPD        $0x11, Z17, Z0, K3
+	VCMPPD        $0x1a, Z18, Z0, K4
+	VCMPPD        $0x15, Z19, Z0, K4, K4
+	KUNPCKBW      K1, K3, K1
+	KMOVW         K1, 24(AX)
+	KUNPCKBW      K2, K4, K1
+	KMOVW         K1, 24(CX)
+	VCVTDQ2PD     Y13, Z0
+	VFMADD213PD   1664(DX), Z16, Z0
+	VCMPPD        $0x11, Z17, Z0, K1
+	VCMPPD        $0x1a, Z18, Z0, K2
+	VCMPPD        $0x15, Z19, Z0, K2, K2
+	VEXTRACTI64X4 $0x01, Z13, Y0
+	VCVTDQ2PD     Y0, Z0
+	VFMADD213PD   1728(DX), Z16, Z0
+	VCMPPD        $0x11, Z17, Z0, K3
+	VCMPPD        $0x1a, Z18, Z0, K4
+	VCMPPD        $0x15, Z19, Z0, K4, K4
+	KUNPCKBW      K1, K3, K1
+	KMOVW         K1, 26(AX)
+	KUNPCKBW      K2, K4, K1
+	KMOVW         K1, 26(CX)
+	VCVTDQ2PD     Y14, Z0
+	VFMADD213PD   1792(DX), Z16, Z0
+	VCMPPD        $0x11, Z17, Z0, K1
+	VCMPPD        $0x1a, Z18, Z0, K2
+	VCMPPD        $0x15, Z19, Z0, K2, K2
+	VEXTRACTI64X4 $0x01, Z14, Y0
+	VCVTDQ2PD     Y0, Z0
+	VFMADD213PD   1856(DX), Z16, Z0
+	VCMPPD        $0x11, Z17, Z0, K3
+	VCMPPD        $0x1a, Z18, Z0, K4
+	VCMPPD        $0x15, Z19, Z0, K4, K4
+	KUNPCKBW      K1, K3, K1
+	KMOVW         K1, 28(AX)
+	KUNPCKBW      K2, K4, K1
+	KMOVW         K1, 28(CX)
+	VCVTDQ2PD     Y15, Z0
+	VFMADD213PD   1920(DX), Z16, Z0
+	VCMPPD        $0x11, Z17, Z0, K1
+	VCMPPD        $0x1a, Z18, Z0, K2
+	VCMPPD        $0x15, Z19, Z0, K2, K2
+	VEXTRACTI64X4 $0x01, Z15, Y0
+	VCVTDQ2PD     Y0, Z0
+	VFMADD213PD   1984(DX), Z16, Z0
+	VCMPPD        $0x11, Z17, Z0, K3
+	VCMPPD        $0x1a, Z18, Z0, K4
+	VCMPPD        $0x15, Z19, Z0, K4, K4
+	KUNPCKBW      K1, K3, K1
+	KMOVW         K1, 30(AX)
+	KUNPCKBW      K2, K4, K1
+	KMOVW         K1, 30(CX)
+	VZEROUPPER
+	RET
+
+// func signInt2AVX512(neg []uint64, unsure []uint64, base []float64, bits []uint8, stride int, noff int, idx []int32, q []int32, sum int, inv float64, e float64)
+// Requires: AVX, AVX512F
+TEXT ·signInt2AVX512(SB), NOSPLIT, $0-184
+	MOVQ   bits_base+72(FP), AX
+	MOVQ   stride+96(FP), CX
+	MOVQ   noff+104(FP), DX
+	MOVQ   idx_base+112(FP), BX
+	MOVQ   idx_len+120(FP), SI
+	MOVQ   q_base+136(FP), DI
+	VPXORD Z0, Z0, Z0
+	VPXORD Z1, Z1, Z1
+	VPXORD Z2, Z2, Z2
+	VPXORD Z3, Z3, Z3
+	VPXORD Z4, Z4, Z4
+	VPXORD Z5, Z5, Z5
+	VPXORD Z6, Z6, Z6
+	VPXORD Z7, Z7, Z7
+	VPXORD Z8, Z8, Z8
+	VPXORD Z9, Z9, Z9
+	VPXORD Z10, Z10, Z10
+	VPXORD Z11, Z11, Z11
+	VPXORD Z12, Z12, Z12
+	VPXORD Z13, Z13, Z13
+	VPXORD Z14, Z14, Z14
+	VPXORD Z15, Z15, Z15
+
+signInt2AVX512loop:
+	TESTQ        SI, SI
+	JZ           signInt2AVX512done
+	MOVLQSX      (BX), R8
+	IMULQ        CX, R8
+	ADDQ         AX, R8
+	VPBROADCASTD (DI), Z16
+	KMOVW        (R8), K1
+	VPADDD       Z16, Z0, K1, Z0
+	KMOVW        (R8)(DX*1), K1
+	VPSUBD       Z16, Z0, K1, Z0
+	KMOVW        2(R8), K1
+	VPADDD       Z16, Z1, K1, Z1
+	KMOVW        2(R8)(DX*1), K1
+	VPSUBD       Z16, Z1, K1, Z1
+	KMOVW        4(R8), K1
+	VPADDD       Z16, Z2, K1, Z2
+	KMOVW        4(R8)(DX*1), K1
+	VPSUBD       Z16, Z2, K1, Z2
+	KMOVW        6(R8), K1
+	VPADDD       Z16, Z3, K1, Z3
+	KMOVW        6(R8)(DX*1), K1
+	VPSUBD       Z16, Z3, K1, Z3
+	KMOVW        8(R8), K1
+	VPADDD       Z16, Z4, K1, Z4
+	KMOVW        8(R8)(DX*1), K1
+	VPSUBD       Z16, Z4, K1, Z4
+	KMOVW        10(R8), K1
+	VPADDD       Z16, Z5, K1, Z5
+	KMOVW        10(R8)(DX*1), K1
+	VPSUBD       Z16, Z5, K1, Z5
+	KMOVW        12(R8), K1
+	VPADDD       Z16, Z6, K1, Z6
+	KMOVW        12(R8)(DX*1), K1
+	VPSUBD       Z16, Z6, K1, Z6
+	KMOVW        14(R8), K1
+	VPADDD       Z16, Z7, K1, Z7
+	KMOVW        14(R8)(DX*1), K1
+	VPSUBD       Z16, Z7, K1, Z7
+	KMOVW        16(R8), K1
+	VPADDD       Z16, Z8, K1, Z8
+	KMOVW        16(R8)(DX*1), K1
+	VPSUBD       Z16, Z8, K1, Z8
+	KMOVW        18(R8), K1
+	VPADDD       Z16, Z9, K1, Z9
+	KMOVW        18(R8)(DX*1), K1
+	VPSUBD       Z16, Z9, K1, Z9
+	KMOVW        20(R8), K1
+	VPADDD       Z16, Z10, K1, Z10
+	KMOVW        20(R8)(DX*1), K1
+	VPSUBD       Z16, Z10, K1, Z10
+	KMOVW        22(R8), K1
+	VPADDD       Z16, Z11, K1, Z11
+	KMOVW        22(R8)(DX*1), K1
+	VPSUBD       Z16, Z11, K1, Z11
+	KMOVW        24(R8), K1
+	VPADDD       Z16, Z12, K1, Z12
+	KMOVW        24(R8)(DX*1), K1
+	VPSUBD       Z16, Z12, K1, Z12
+	KMOVW        26(R8), K1
+	VPADDD       Z16, Z13, K1, Z13
+	KMOVW        26(R8)(DX*1), K1
+	VPSUBD       Z16, Z13, K1, Z13
+	KMOVW        28(R8), K1
+	VPADDD       Z16, Z14, K1, Z14
+	KMOVW        28(R8)(DX*1), K1
+	VPSUBD       Z16, Z14, K1, Z14
+	KMOVW        30(R8), K1
+	VPADDD       Z16, Z15, K1, Z15
+	KMOVW        30(R8)(DX*1), K1
+	VPSUBD       Z16, Z15, K1, Z15
+	ADDQ         $0x04, BX
 	ADDQ         $0x04, DI
-	ADDQ         $0x08, R9
-	DECQ         R8
-	JMP          signBlock2AVX512loop
+	DECQ         SI
+	JMP          signInt2AVX512loop
 
-signBlock2AVX512done:
-	VMOVUPD Z0, (AX)
-	VMOVUPD Z1, 64(AX)
-	VMOVUPD Z2, 128(AX)
-	VMOVUPD Z3, 192(AX)
-	VMOVUPD Z4, 256(AX)
-	VMOVUPD Z5, 320(AX)
-	VMOVUPD Z6, 384(AX)
-	VMOVUPD Z7, 448(AX)
+signInt2AVX512done:
+	MOVQ          neg_base+0(FP), AX
+	MOVQ          unsure_base+24(FP), CX
+	MOVQ          base_base+48(FP), DX
+	VBROADCASTSD  inv+168(FP), Z16
+	VBROADCASTSD  e+176(FP), Z18
+	VPXORQ        Z17, Z17, Z17
+	VSUBPD        Z18, Z17, Z19
+	VCVTDQ2PD     Y0, Z20
+	VFMADD213PD   (DX), Z16, Z20
+	VCMPPD        $0x11, Z17, Z20, K1
+	VCMPPD        $0x1a, Z18, Z20, K2
+	VCMPPD        $0x15, Z19, Z20, K2, K2
+	VEXTRACTI64X4 $0x01, Z0, Y0
+	VCVTDQ2PD     Y0, Z0
+	VFMADD213PD   64(DX), Z16, Z0
+	VCMPPD        $0x11, Z17, Z0, K3
+	VCMPPD        $0x1a, Z18, Z0, K4
+	VCMPPD        $0x15, Z19, Z0, K4, K4
+	KUNPCKBW      K1, K3, K1
+	KMOVW         K1, (AX)
+	KUNPCKBW      K2, K4, K1
+	KMOVW         K1, (CX)
+	VCVTDQ2PD     Y1, Z0
+	VFMADD213PD   128(DX), Z16, Z0
+	VCMPPD        $0x11, Z17, Z0, K1
+	VCMPPD        $0x1a, Z18, Z0, K2
+	VCMPPD        $0x15, Z19, Z0, K2, K2
+	VEXTRACTI64X4 $0x01, Z1, Y0
+	VCVTDQ2PD     Y0, Z0
+	VFMADD213PD   192(DX), Z16, Z0
+	VCMPPD        $0x11, Z17, Z0, K3
+	VCMPPD        $0x1a, Z18, Z0, K4
+	VCMPPD        $0x15, Z19, Z0, K4, K4
+	KUNPCKBW      K1, K3, K1
+	KMOVW         K1, 2(AX)
+	KUNPCKBW      K2, K4, K1
+	KMOVW         K1, 2(CX)
+	VCVTDQ2PD     Y2, Z0
+	VFMADD213PD   256(DX), Z16, Z0
+	VCMPPD        $0x11, Z17, Z0, K1
+	VCMPPD        $0x1a, Z18, Z0, K2
+	VCMPPD        $0x15, Z19, Z0, K2, K2
+	VEXTRACTI64X4 $0x01, Z2, Y0
+	VCVTDQ2PD     Y0, Z0
+	VFMADD213PD   320(DX), Z16, Z0
+	VCMPPD        $0x11, Z17, Z0, K3
+	VCMPPD        $0x1a, Z18, Z0, K4
+	VCMPPD        $0x15, Z19, Z0, K4, K4
+	KUNPCKBW      K1, K3, K1
+	KMOVW         K1, 4(AX)
+	KUNPCKBW      K2, K4, K1
+	KMOVW         K1, 4(CX)
+	VCVTDQ2PD     Y3, Z0
+	VFMADD213PD   384(DX), Z16, Z0
+	VCMPPD        $0x11, Z17, Z0, K1
+	VCMPPD        $0x1a, Z18, Z0, K2
+	VCMPPD        $0x15, Z19, Z0, K2, K2
+	VEXTRACTI64X4 $0x01, Z3, Y0
+	VCVTDQ2PD     Y0, Z0
+	VFMADD213PD   448(DX), Z16, Z0
+	VCMPPD        $0x11, Z17, Z0, K3
+	VCMPPD        $0x1a, Z18, Z0, K4
+	VCMPPD        $0x15, Z19, Z0, K4, K4
+	KUNPCKBW      K1, K3, K1
+	KMOVW         K1, 6(AX)
+	KUNPCKBW      K2, K4, K1
+	KMOVW         K1, 6(CX)
+	VCVTDQ2PD     Y4, Z0
+	VFMADD213PD   512(DX), Z16, Z0
+	VCMPPD        $0x11, Z17, Z0, K1
+	VCMPPD        $0x1a, Z18, Z0, K2
+	VCMPPD        $0x15, Z19, Z0, K2, K2
+	VEXTRACTI64X4 $0x01, Z4, Y0
+	VCVTDQ2PD     Y0, Z0
+	VFMADD213PD   576(DX), Z16, Z0
+	VCMPPD        $0x11, Z17, Z0, K3
+	VCMPPD        $0x1a, Z18, Z0, K4
+	VCMPPD        $0x15, Z19, Z0, K4, K4
+	KUNPCKBW      K1, K3, K1
+	KMOVW         K1, 8(AX)
+	KUNPCKBW      K2, K4, K1
+	KMOVW         K1, 8(CX)
+	VCVTDQ2PD     Y5, Z0
+	VFMADD213PD   640(DX), Z16, Z0
+	VCMPPD        $0x11, Z17, Z0, K1
+	VCMPPD        $0x1a, Z18, Z0, K2
+	VCMPPD        $0x15, Z19, Z0, K2, K2
+	VEXTRACTI64X4 $0x01, Z5, Y0
+	VCVTDQ2PD     Y0, Z0
+	VFMADD213PD   704(DX), Z16, Z0
+	VCMPPD        $0x11, Z17, Z0, K3
+	VCMPPD        $0x1a, Z18, Z0, K4
+	VCMPPD        $0x15, Z19, Z0, K4, K4
+	KUNPCKBW      K1, K3, K1
+	KMOVW         K1, 10(AX)
+	KUNPCKBW      K2, K4, K1
+	KMOVW         K1, 10(CX)
+	VCVTDQ2PD     Y6, Z0
+	VFMADD213PD   768(DX), Z16, Z0
+	VCMPPD        $0x11, Z17, Z0, K1
+	VCMPPD        $0x1a, Z18, Z0, K2
+	VCMPPD        $0x15, Z19, Z0, K2, K2
+	VEXTRACTI64X4 $0x01, Z6, Y0
+	VCVTDQ2PD     Y0, Z0
+	VFMADD213PD   832(DX), Z16, Z0
+	VCMPPD        $0x11, Z17, Z0, K3
+	VCMPPD        $0x1a, Z18, Z0, K4
+	VCMPPD        $0x15, Z19, Z0, K4, K4
+	KUNPCKBW      K1, K3, K1
+	KMOVW         K1, 12(AX)
+	KUNPCKBW      K2, K4, K1
+	KMOVW         K1, 12(CX)
+	VCVTDQ2PD     Y7, Z0
+	VFMADD213PD   896(DX), Z16, Z0
+	VCMPPD        $0x11, Z17, Z0, K1
+	VCMPPD        $0x1a, Z18, Z0, K2
+	VCMPPD        $0x15, Z19, Z0, K2, K2
+	VEXTRACTI64X4 $0x01, Z7, Y0
+	VCVTDQ2PD     Y0, Z0
+	VFMADD213PD   960(DX), Z16, Z0
+	VCMPPD        $0x11, Z17, Z0, K3
+	VCMPPD        $0x1a, Z18, Z0, K4
+	VCMPPD        $0x15, Z19, Z0, K4, K4
+	KUNPCKBW      K1, K3, K1
+	KMOVW         K1, 14(AX)
+	KUNPCKBW      K2, K4, K1
+	KMOVW         K1, 14(CX)
+	VCVTDQ2PD     Y8, Z0
+	VFMADD213PD   1024(DX), Z16, Z0
+	VCMPPD        $0x11, Z17, Z0, K1
+	VCMPPD        $0x1a, Z18, Z0, K2
+	VCMPPD        $0x15, Z19, Z0, K2, K2
+	VEXTRACTI64X4 $0x01, Z8, Y0
+	VCVTDQ2PD     Y0, Z0
+	VFMADD213PD   1088(DX), Z16, Z0
+	VCMPPD        $0x11, Z17, Z0, K3
+	VCMPPD        $0x1a, Z18, Z0, K4
+	VCMPPD        $0x15, Z19, Z0, K4, K4
+	KUNPCKBW      K1, K3, K1
+	KMOVW         K1, 16(AX)
+	KUNPCKBW      K2, K4, K1
+	KMOVW         K1, 16(CX)
+	VCVTDQ2PD     Y9, Z0
+	VFMADD213PD   1152(DX), Z16, Z0
+	VCMPPD        $0x11, Z17, Z0, K1
+	VCMPPD        $0x1a, Z18, Z0, K2
+	VCMPPD        $0x15, Z19, Z0, K2, K2
+	VEXTRACTI64X4 $0x01, Z9, Y0
+	VCVTDQ2PD     Y0, Z0
+	VFMADD213PD   1216(DX), Z16, Z0
+	VCMPPD        $0x11, Z17, Z0, K3
+	VCMPPD        $0x1a, Z18, Z0, K4
+	VCMPPD        $0x15, Z19, Z0, K4, K4
+	KUNPCKBW      K1, K3, K1
+	KMOVW         K1, 18(AX)
+	KUNPCKBW      K2, K4, K1
+	KMOVW         K1, 18(CX)
+	VCVTDQ2PD     Y10, Z0
+	VFMADD213PD   1280(DX), Z16, Z0
+	VCMPPD        $0x11, Z17, Z0, K1
+	VCMPPD        $0x1a, Z18, Z0, K2
+	VCMPPD        $0x15, Z19, Z0, K2, K2
+	VEXTRACTI64X4 $0x01, Z10, Y0
+	VCVTDQ2PD     Y0, Z0
+	VFMADD213PD   1344(DX), Z16, Z0
+	VCMPPD        $0x11, Z17, Z0, K3
+	VCMPPD        $0x1a, Z18, Z0, K4
+	VCMPPD        $0x15, Z19, Z0, K4, K4
+	KUNPCKBW      K1, K3, K1
+	KMOVW         K1, 20(AX)
+	KUNPCKBW      K2, K4, K1
+	KMOVW         K1, 20(CX)
+	VCVTDQ2PD     Y11, Z0
+	VFMADD213PD   1408(DX), Z16, Z0
+	VCMPPD        $0x11, Z17, Z0, K1
+	VCMPPD        $0x1a, Z18, Z0, K2
+	VCMPPD        $0x15, Z19, Z0, K2, K2
+	VEXTRACTI64X4 $0x01, Z11, Y0
+	VCVTDQ2PD     Y0, Z0
+	VFMADD213PD   1472(DX), Z16, Z0
+	VCMPPD        $0x11, Z17, Z0, K3
+	VCMPPD        $0x1a, Z18, Z0, K4
+	VCMPPD        $0x15, Z19, Z0, K4, K4
+	KUNPCKBW      K1, K3, K1
+	KMOVW         K1, 22(AX)
+	KUNPCKBW      K2, K4, K1
+	KMOVW         K1, 22(CX)
+	VCVTDQ2PD     Y12, Z0
+	VFMADD213PD   1536(DX), Z16, Z0
+	VCMPPD        $0x11, Z17, Z0, K1
+	VCMPPD        $0x1a, Z18, Z0, K2
+	VCMPPD        $0x15, Z19, Z0, K2, K2
+	VEXTRACTI64X4 $0x01, Z12, Y0
+	VCVTDQ2PD     Y0, Z0
+	VFMADD213PD   1600(DX), Z16, Z0
+	VCMPPD        $0x11, Z17, Z0, K3
+	VCMPPD        $0x1a, Z18, Z0, K4
+	VCMPPD        $0x15, Z19, Z0, K4, K4
+	KUNPCKBW      K1, K3, K1
+	KMOVW         K1, 24(AX)
+	KUNPCKBW      K2, K4, K1
+	KMOVW         K1, 24(CX)
+	VCVTDQ2PD     Y13, Z0
+	VFMADD213PD   1664(DX), Z16, Z0
+	VCMPPD        $0x11, Z17, Z0, K1
+	VCMPPD        $0x1a, Z18, Z0, K2
+	VCMPPD        $0x15, Z19, Z0, K2, K2
+	VEXTRACTI64X4 $0x01, Z13, Y0
+	VCVTDQ2PD     Y0, Z0
+	VFMADD213PD   1728(DX), Z16, Z0
+	VCMPPD        $0x11, Z17, Z0, K3
+	VCMPPD        $0x1a, Z18, Z0, K4
+	VCMPPD        $0x15, Z19, Z0, K4, K4
+	KUNPCKBW      K1, K3, K1
+	KMOVW         K1, 26(AX)
+	KUNPCKBW      K2, K4, K1
+	KMOVW         K1, 26(CX)
+	VCVTDQ2PD     Y14, Z0
+	VFMADD213PD   1792(DX), Z16, Z0
+	VCMPPD        $0x11, Z17, Z0, K1
+	VCMPPD        $0x1a, Z18, Z0, K2
+	VCMPPD        $0x15, Z19, Z0, K2, K2
+	VEXTRACTI64X4 $0x01, Z14, Y0
+	VCVTDQ2PD     Y0, Z0
+	VFMADD213PD   1856(DX), Z16, Z0
+	VCMPPD        $0x11, Z17, Z0, K3
+	VCMPPD        $0x1a, Z18, Z0, K4
+	VCMPPD        $0x15, Z19, Z0, K4, K4
+	KUNPCKBW      K1, K3, K1
+	KMOVW         K1, 28(AX)
+	KUNPCKBW      K2, K4, K1
+	KMOVW         K1, 28(CX)
+	VCVTDQ2PD     Y15, Z0
+	VFMADD213PD   1920(DX), Z16, Z0
+	VCMPPD        $0x11, Z17, Z0, K1
+	VCMPPD        $0x1a, Z18, Z0, K2
+	VCMPPD        $0x15, Z19, Z0, K2, K2
+	VEXTRACTI64X4 $0x01, Z15, Y0
+	VCVTDQ2PD     Y0, Z0
+	VFMADD213PD   1984(DX), Z16, Z0
+	VCMPPD        $0x11, Z17, Z0, K3
+	VCMPPD        $0x1a, Z18, Z0, K4
+	VCMPPD        $0x15, Z19, Z0, K4, K4
+	KUNPCKBW      K1, K3, K1
+	KMOVW         K1, 30(AX)
+	KUNPCKBW      K2, K4, K1
+	KMOVW         K1, 30(CX)
+	VZEROUPPER
+	RET
+
+// func mismatchSignsAVX512(out []uint8, a []uint64, neg []uint64, nz []uint64, words int, cnt []int64)
+// Requires: AVX, AVX512DQ, AVX512F, AVX512VPOPCNTDQ
+TEXT ·mismatchSignsAVX512(SB), NOSPLIT, $0-128
+	MOVQ cnt_base+104(FP), AX
+	MOVQ out_base+0(FP), CX
+	MOVQ out_len+8(FP), DX
+	MOVQ a_base+24(FP), BX
+	MOVQ neg_base+48(FP), SI
+	MOVQ nz_base+72(FP), DI
+	MOVQ words+96(FP), R8
+
+mismatchSignsAVX512group:
+	TESTQ  DX, DX
+	JZ     mismatchSignsAVX512done
+	VPXORQ Z0, Z0, Z0
+	XORQ   R9, R9
+
+mismatchSignsAVX512word:
+	CMPQ        R9, R8
+	JGE         mismatchSignsAVX512store
+	VMOVDQU64   (SI), Z1
+	VPXORQ.BCST (BX)(R9*8), Z1, Z1
+	VPANDQ      (DI), Z1, Z1
+	VPOPCNTQ    Z1, Z1
+	VPADDQ      Z1, Z0, Z0
+	ADDQ        $0x40, SI
+	ADDQ        $0x40, DI
+	INCQ        R9
+	JMP         mismatchSignsAVX512word
+
+mismatchSignsAVX512store:
+	VPADDQ Z0, Z0, Z0
+	VPCMPQ $0x06, (AX), Z0, K1
+	KMOVB  K1, (CX)
+	ADDQ   $0x40, AX
+	INCQ   CX
+	DECQ   DX
+	JMP    mismatchSignsAVX512group
+
+mismatchSignsAVX512done:
 	VZEROUPPER
 	RET
 

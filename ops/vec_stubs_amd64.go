@@ -72,15 +72,25 @@ func erfRatioRowAVX512F64(xhat []float64, delta []float64, omega []float64, v []
 //go:noescape
 func mismatchRowsAVX512(out []int64, a []uint64, neg []uint64, nz []uint64, words int)
 
-// signBlock1AVX512 accumulates one block of a sparse product with a sign matrix stored as bits, 1-sided, with AVX-512 (see signBlock in the generator).
+// foregroundAVX512 collects the entries of a vector that differ from a background value with AVX-512 compress (see foreground in the generator).
 //
 //go:noescape
-func signBlock1AVX512(acc []float64, base []float64, bits []uint8, stride int, noff int, idx []int32, vals []float64)
+func foregroundAVX512(idx []int32, x []float64, d []float64, row []float64, b float64) (n int, absX float64, absD float64)
 
-// signBlock2AVX512 accumulates one block of a sparse product with a sign matrix stored as bits, 2-sided, with AVX-512 (see signBlock in the generator).
+// signInt1AVX512 decides the signs of one block of a 1-sided quantised sign product with AVX-512 (see signInts in the generator).
 //
 //go:noescape
-func signBlock2AVX512(acc []float64, base []float64, bits []uint8, stride int, noff int, idx []int32, vals []float64)
+func signInt1AVX512(neg []uint64, unsure []uint64, base []float64, bits []uint8, stride int, noff int, idx []int32, q []int32, sum int, inv float64, e float64)
+
+// signInt2AVX512 decides the signs of one block of a 2-sided quantised sign product with AVX-512 (see signInts in the generator).
+//
+//go:noescape
+func signInt2AVX512(neg []uint64, unsure []uint64, base []float64, bits []uint8, stride int, noff int, idx []int32, q []int32, sum int, inv float64, e float64)
+
+// mismatchSignsAVX512 stores the signs of the products of a ±1 bit vector with groups of 8 interleaved ternary bit rows with AVX-512 VPOPCNTQ (see mismatchSigns in the generator).
+//
+//go:noescape
+func mismatchSignsAVX512(out []uint8, a []uint64, neg []uint64, nz []uint64, words int, cnt []int64)
 
 // cavRowAVX512F32 evaluates one row of the BPI cavity contraction with AVX512 (see cavRow in the generator).
 //

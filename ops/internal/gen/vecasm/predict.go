@@ -20,8 +20,7 @@ func predictKernels(v isa, e elem, c *consts) {
 	erfRatioRow(v, e, c)
 	if v.wide && e.size == 8 {
 		mismatchRows()
-		signBlock(1)
-		signBlock(2)
+		pointKernels()
 	}
 }
 
@@ -252,10 +251,23 @@ func mismatchRows() {
 	TEXT(name, NOSPLIT, "func(out []int64, a, neg, nz []uint64, words int)")
 	Pragma("noescape")
 	Doc(name + " counts the mismatches of a bit vector against groups of 8 interleaved bit rows with AVX-512 VPOPCNTQ (see mismatchRows in the generator).")
+	mismatchLoop(name, 3, func(out GPVirtual, acc VecVirtual) {
+		VMOVDQU64(acc, Mem{Base: out})
+		ADDQ(U8(64), out)
+	})
+}
+
+// mismatchLoop emits the loops of mismatchRows over the groups of 8 rows
+// and the words of a, with the parameters out, a, neg, nz and words of
+// that kernel; there are len(out) >> shift groups, and store(out, acc)
+// stores the counts of one and advances out.
+func mismatchLoop(name string, shift uint8, store func(out GPVirtual, acc VecVirtual)) {
 	out, groups, a, neg, nz, words := GP64(), GP64(), GP64(), GP64(), GP64(), GP64()
 	Load(Param("out").Base(), out)
 	Load(Param("out").Len(), groups)
-	SHRQ(U8(3), groups)
+	if shift > 0 {
+		SHRQ(U8(shift), groups)
+	}
 	Load(Param("a").Base(), a)
 	Load(Param("neg").Base(), neg)
 	Load(Param("nz").Base(), nz)
@@ -279,58 +291,10 @@ func mismatchRows() {
 	INCQ(j)
 	JMP(LabelRef(name + "word"))
 	Label(name + "store")
-	VMOVDQU64(acc, Mem{Base: out})
-	ADDQ(U8(64), out)
+	store(out, acc)
 	DECQ(groups)
 	JMP(LabelRef(name + "group"))
 	Label(name + "done")
-	VZEROUPPER()
-	RET()
-}
-
-// signBlock emits
-//
-//	func signBlock<S>AVX512(acc, base []float64, bits []uint8, stride, noff int, idx []int32, vals []float64)
-//
-// the sparse product of sparseBlock for one matrix W with entries in
-// {−1, 0, +1}, stored as bits: row i of Wᵀ is bits[i·stride:], one byte per
-// 8 outputs, +1 entries in the first half and, for S = 2, −1 entries noff
-// bytes further. It computes one block of 64 outputs,
-//
-//	S = 2:  acc[j] = base[j] + Σ_t (+vals[t] where W = +1, −vals[t] where W = −1),
-//	S = 1:  acc[j] = base[j] + Σ_t vals[t] where W = +1,
-//
-// with merge-masked additions (each a rounding, none where W = 0): the
-// one-sided form is for matrices without zeros, where W·x = 2·P − Σ x.
-func signBlock(sides int) {
-	name := fmt.Sprintf("signBlock%dAVX512", sides)
-	TEXT(name, NOSPLIT, "func(acc, base []float64, bits []uint8, stride, noff int, idx []int32, vals []float64)")
-	Pragma("noescape")
-	Doc(fmt.Sprintf("%s accumulates one block of a sparse product with a sign matrix stored as bits, %d-sided, with AVX-512 (see signBlock in the generator).", name, sides))
-	const width = 8
-	acc, base, bits, stride, noff, idx, n, vals := sparseParams("bits", "noff")
-	regs := make([]VecVirtual, width)
-	for j := range regs {
-		regs[j] = ZMM()
-		VMOVUPD(Mem{Base: base, Disp: j * 64}, regs[j])
-	}
-	d := ZMM()
-	sparseLoop(name, n, idx, stride, bits, vals, 8, func(row GPVirtual) {
-		VBROADCASTSD(Mem{Base: vals}, d)
-		for j, a := range regs {
-			k := K()
-			KMOVB(Mem{Base: row, Disp: j}, k)
-			VADDPD(d, a, k, a)
-			if sides == 2 {
-				kn := K()
-				KMOVB(Mem{Base: row, Index: noff, Scale: 1, Disp: j}, kn)
-				VSUBPD(d, a, kn, a)
-			}
-		}
-	})
-	for j, a := range regs {
-		VMOVUPD(a, Mem{Base: acc, Disp: j * 64})
-	}
 	VZEROUPPER()
 	RET()
 }
