@@ -9,13 +9,14 @@ import (
 
 // signFunc is a kernel of SignProduct.Signs: one block of signWidth outputs
 // of one sample (internal/gen/vecasm, signInts).
-type signFunc func(neg, unsure []uint64, base []float64, bits []uint8, stride, noff int, idx, q []int32, sum int, inv, e float64)
+type signFunc func(neg, unsure []uint64, base []float64, bits []uint8, stride, noff int, idx []int32, vals []float64, scale, inv, e float64)
 
 // signWidth is the number of outputs of one block of a signFunc.
 const signWidth = 256
 
-// quantBits bounds the quantised values of a sample of Signs: Σ|q_t| < 2^29,
-// so that every partial sum, and twice one, fits an int32.
+// quantBits bounds the quantised values of a sample of Signs: Σ|q_t| < 2^29
+// (D·2^s < 2^28, and D within n·u of the exact sum), so that every partial
+// sum, and twice one, fits an int32.
 const quantBits = 28
 
 // SignProduct is a K×N matrix W with entries in {−1, 0, +1} and a base
@@ -98,7 +99,6 @@ func (p *SignProduct) Signs(neg, unsure []uint64, idx []int32, vals []float64, s
 		return err
 	}
 	kern, W := signAsm(p.sides), p.Words()
-	q := make([]int32, most)
 	var qf, out []float64 // the Go loop's
 	if kern == nil {
 		p.once.Do(func() { p.float, _ = NewSparseProduct([][]float64{p.w}, [][]float64{nil}, p.k, p.n) })
@@ -107,7 +107,7 @@ func (p *SignProduct) Signs(neg, unsure []uint64, idx []int32, vals []float64, s
 	for j := range len(starts) - 1 {
 		lo, hi := starts[j], starts[j+1]
 		nb, ub := neg[j*W:(j+1)*W], unsure[j*W:(j+1)*W]
-		sum, inv, Q, ok := quantize(q[:hi-lo], vals[lo:hi])
+		scale, inv, Q, ok := quantScale(vals[lo:hi])
 		e := margin[j] + 2*Q
 		switch {
 		case !ok:
@@ -116,13 +116,12 @@ func (p *SignProduct) Signs(neg, unsure []uint64, idx []int32, vals []float64, s
 				ub[i] = ^uint64(0)
 			}
 		case kern != nil:
-			stride := p.kp / 4
 			for c := 0; c < p.kp; c += signWidth {
-				kern(nb[c/64:], ub[c/64:], p.base[c:], p.bits[c/8:], stride, p.kp/8, idx[lo:hi], q[:hi-lo], sum, inv, e)
+				kern(nb[c/64:], ub[c/64:], p.base[c:], p.bits[c/8:], p.kp/4, p.kp/8, idx[lo:hi], vals[lo:hi], scale, inv, e)
 			}
 		default:
-			for t, v := range q[:hi-lo] {
-				qf[t] = float64(v)
+			for t, v := range vals[lo:hi] {
+				qf[t] = float64(int32(v * scale)) // truncated, as the kernels do
 			}
 			_ = p.float.Apply(out, idx[lo:hi], qf[:hi-lo], []int{0, hi - lo}) // checked: no error
 			p.decide(nb, ub, out, inv, e)
@@ -139,11 +138,32 @@ func (p *SignProduct) Signs(neg, unsure []uint64, idx []int32, vals []float64, s
 	return nil
 }
 
-// quantize sets q to the values x scaled by 2^s and truncated, s the largest
-// with D·2^s < 2^quantBits (D = Σ|x|; s ≤ 1000), and returns Σ q, 2^−s and
-// the bound n·2^−s of Σ_t |x_t − q_t·2^−s| (0 if D = 0); ok is false for D
-// above 2^900 or not finite.
-func quantize(q []int32, x []float64) (sum int, inv, Q float64, ok bool) {
+// quantScale returns the scale 2^s of the values x of one sample, the
+// largest with D·2^s < 2^quantBits (D = Σ|x|; s ≤ 1000), 2^−s and the
+// bound n·2^−s of Σ_t |x_t − q_t·2^−s| (0 if D = 0), q_t the truncated
+// x_t·2^s; ok is false for D above 2^900 or not finite.
+func quantScale(x []float64) (scale, inv, Q float64, ok bool) {
+	D := absSum(x)
+	if !(D <= 0x1p900) {
+		return 0, 0, 0, false
+	}
+	if D == 0 {
+		return 1, 1, 0, true
+	}
+	_, E := math.Frexp(D) // D < 2^E
+	s := min(quantBits-E, 1000)
+	scale, inv = pow2(s), pow2(-s)
+	return scale, inv, float64(len(x)) * inv, true
+}
+
+// pow2 returns 2^s for −1022 ≤ s ≤ 1023.
+func pow2(s int) float64 { return math.Float64frombits(uint64(s+1023) << 52) }
+
+// absSum returns Σ|x_t|, in an order that depends on the CPU.
+func absSum(x []float64) float64 {
+	if k := absSumAsm(); k != nil {
+		return k(x)
+	}
 	var d [4]float64
 	n := len(x)
 	for t := 0; t+4 <= n; t += 4 {
@@ -154,23 +174,7 @@ func quantize(q []int32, x []float64) (sum int, inv, Q float64, ok bool) {
 	for t := n &^ 3; t < n; t++ {
 		d[0] += math.Abs(x[t])
 	}
-	D := (d[0] + d[1]) + (d[2] + d[3])
-	if !(D <= 0x1p900) {
-		return 0, 0, 0, false
-	}
-	if D == 0 {
-		clear(q)
-		return 0, 1, 0, true
-	}
-	_, E := math.Frexp(D) // D < 2^E
-	s := min(quantBits-E, 1000)
-	scale := math.Ldexp(1, s)
-	for t, v := range x {
-		q[t] = int32(v * scale)
-		sum += int(q[t])
-	}
-	inv = math.Ldexp(1, -s)
-	return sum, inv, float64(n) * inv, true
+	return (d[0] + d[1]) + (d[2] + d[3])
 }
 
 // decide sets the bits of neg and unsure of Signs from the integer sums I

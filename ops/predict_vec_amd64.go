@@ -44,10 +44,19 @@ func signAsm(sides int) signFunc {
 }
 
 // foregroundAsm returns the kernel of Foreground at the current level, or
-// nil (below AVX-512, or without AVX512DQ).
+// nil below AVX-512.
 func foregroundAsm() func(idx []int32, x, d, row []float64, b float64) (int, float64, float64) {
-	if currentLevel() != vecAVX512 || !cpu.X86.HasAVX512DQ {
+	if currentLevel() != vecAVX512 {
 		return nil
 	}
 	return foregroundAVX512
+}
+
+// absSumAsm returns the kernel of absSum at the current level, or nil
+// below AVX-512.
+func absSumAsm() func(x []float64) float64 {
+	if currentLevel() != vecAVX512 {
+		return nil
+	}
+	return absSumAVX512
 }

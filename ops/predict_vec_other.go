@@ -18,3 +18,6 @@ func signAsm(int) signFunc { return nil }
 func foregroundAsm() func(idx []int32, x, d, row []float64, b float64) (int, float64, float64) {
 	return nil
 }
+
+// absSumAsm returns nil: absSum runs its Go loop.
+func absSumAsm() func(x []float64) float64 { return nil }

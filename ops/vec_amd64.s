@@ -2126,33 +2126,100 @@ TEXT ·mismatchRowsAVX512(SB), NOSPLIT, $0-104
 	MOVQ neg_base+48(FP), BX
 	MOVQ nz_base+72(FP), SI
 	MOVQ words+96(FP), DI
+	MOVQ DI, R8
+	SHLQ $0x06, R8
 
-mismatchRowsAVX512group:
-	TESTQ  CX, CX
-	JZ     mismatchRowsAVX512done
+mismatchRowsAVX5124group:
+	CMPQ   CX, $0x04
+	JL     mismatchRowsAVX5124end
 	VPXORQ Z0, Z0, Z0
-	XORQ   R8, R8
+	VPXORQ Z1, Z1, Z1
+	VPXORQ Z2, Z2, Z2
+	VPXORQ Z3, Z3, Z3
+	MOVQ   BX, R9
+	MOVQ   SI, R11
+	LEAQ   (BX)(R8*1), R10
+	LEAQ   (SI)(R8*1), R12
+	XORQ   R13, R13
 
-mismatchRowsAVX512word:
-	CMPQ        R8, DI
-	JGE         mismatchRowsAVX512store
-	VMOVDQU64   (BX), Z1
-	VPXORQ.BCST (DX)(R8*8), Z1, Z1
-	VPANDQ      (SI), Z1, Z1
-	VPOPCNTQ    Z1, Z1
-	VPADDQ      Z1, Z0, Z0
-	ADDQ        $0x40, BX
-	ADDQ        $0x40, SI
-	INCQ        R8
-	JMP         mismatchRowsAVX512word
+mismatchRowsAVX5124word:
+	CMPQ         R13, DI
+	JGE          mismatchRowsAVX5124store
+	VPBROADCASTQ (DX)(R13*8), Z4
+	VPXORQ       (R9), Z4, Z5
+	VPANDQ       (R11), Z5, Z5
+	VPOPCNTQ     Z5, Z5
+	VPADDQ       Z5, Z0, Z0
+	VPXORQ       (R10), Z4, Z5
+	VPANDQ       (R12), Z5, Z5
+	VPOPCNTQ     Z5, Z5
+	VPADDQ       Z5, Z1, Z1
+	VPXORQ       (R9)(R8*2), Z4, Z5
+	VPANDQ       (R11)(R8*2), Z5, Z5
+	VPOPCNTQ     Z5, Z5
+	VPADDQ       Z5, Z2, Z2
+	VPXORQ       (R10)(R8*2), Z4, Z4
+	VPANDQ       (R12)(R8*2), Z4, Z4
+	VPOPCNTQ     Z4, Z4
+	VPADDQ       Z4, Z3, Z3
+	ADDQ         $0x40, R9
+	ADDQ         $0x40, R11
+	ADDQ         $0x40, R10
+	ADDQ         $0x40, R12
+	INCQ         R13
+	JMP          mismatchRowsAVX5124word
 
-mismatchRowsAVX512store:
+mismatchRowsAVX5124store:
 	VMOVDQU64 Z0, (AX)
 	ADDQ      $0x40, AX
-	DECQ      CX
-	JMP       mismatchRowsAVX512group
+	ADDQ      R8, BX
+	ADDQ      R8, SI
+	VMOVDQU64 Z1, (AX)
+	ADDQ      $0x40, AX
+	ADDQ      R8, BX
+	ADDQ      R8, SI
+	VMOVDQU64 Z2, (AX)
+	ADDQ      $0x40, AX
+	ADDQ      R8, BX
+	ADDQ      R8, SI
+	VMOVDQU64 Z3, (AX)
+	ADDQ      $0x40, AX
+	ADDQ      R8, BX
+	ADDQ      R8, SI
+	SUBQ      $0x04, CX
+	JMP       mismatchRowsAVX5124group
 
-mismatchRowsAVX512done:
+mismatchRowsAVX5124end:
+mismatchRowsAVX5121group:
+	CMPQ   CX, $0x01
+	JL     mismatchRowsAVX5121end
+	VPXORQ Z6, Z6, Z6
+	MOVQ   BX, R9
+	MOVQ   SI, R10
+	XORQ   R11, R11
+
+mismatchRowsAVX5121word:
+	CMPQ         R11, DI
+	JGE          mismatchRowsAVX5121store
+	VPBROADCASTQ (DX)(R11*8), Z0
+	VPXORQ       (R9), Z0, Z0
+	VPANDQ       (R10), Z0, Z0
+	VPOPCNTQ     Z0, Z0
+	VPADDQ       Z0, Z6, Z6
+	ADDQ         $0x40, R9
+	ADDQ         $0x40, R10
+	INCQ         R11
+	JMP          mismatchRowsAVX5121word
+
+mismatchRowsAVX5121store:
+	VMOVDQU64 Z6, (AX)
+	ADDQ      $0x40, AX
+	ADDQ      R8, BX
+	ADDQ      R8, SI
+	SUBQ      $0x01, CX
+	JMP       mismatchRowsAVX5121group
+
+mismatchRowsAVX5121end:
 	VZEROUPPER
 	RET
 
@@ -2175,7 +2242,7 @@ TEXT ·foregroundAVX512(SB), NOSPLIT, $0-128
 	VPBROADCASTD R8, Y3
 	VPXORQ       Z4, Z4, Z4
 	VPXORQ       Z5, Z5, Z5
-	KXNORB       K1, K1, K1
+	KXNORW       K1, K1, K1
 
 foregroundAVX512loop:
 	CMPQ          SI, $0x08
@@ -2193,7 +2260,7 @@ foregroundAVX512loop:
 	VMOVUPD       Z6, (DX)(DI*8)
 	VPCOMPRESSD.Z Y2, K2, Y6
 	VMOVDQU32     Y6, (AX)(DI*4)
-	KMOVB         K2, R8
+	KMOVW         K2, R8
 	POPCNTL       R8, R8
 	ADDQ          R8, DI
 	VPADDD        Y3, Y2, Y2
@@ -2207,7 +2274,7 @@ foregroundAVX512tail:
 	MOVL          $0x00000001, R8
 	SHLXL         SI, R8, R8
 	DECL          R8
-	KMOVB         R8, K1
+	KMOVW         R8, K1
 	VMOVUPD.Z     (BX), K1, Z3
 	VPCMPQ        $0x04, Z0, Z3, K1, K1
 	VSUBPD.Z      Z0, Z3, K1, Z0
@@ -2221,7 +2288,7 @@ foregroundAVX512tail:
 	VMOVUPD       Z1, (DX)(DI*8)
 	VPCOMPRESSD.Z Y2, K1, Y0
 	VMOVDQU32     Y0, (AX)(DI*4)
-	KMOVB         K1, AX
+	KMOVW         K1, AX
 	POPCNTL       AX, AX
 	ADDQ          AX, DI
 
@@ -2244,16 +2311,68 @@ foregroundAVX512done:
 	VZEROUPPER
 	RET
 
-// func signInt1AVX512(neg []uint64, unsure []uint64, base []float64, bits []uint8, stride int, noff int, idx []int32, q []int32, sum int, inv float64, e float64)
+// func absSumAVX512(x []float64) float64
+// Requires: AVX, AVX512DQ, AVX512F, BMI2, SSE2
+TEXT ·absSumAVX512(SB), NOSPLIT, $0-32
+	MOVQ       x_base+0(FP), AX
+	MOVQ       x_len+8(FP), CX
+	VPTERNLOGQ $0xff, Z0, Z0, Z0
+	VPSRLQ     $0x01, Z0, Z0
+	VPXORQ     Z1, Z1, Z1
+	VPXORQ     Z2, Z2, Z2
+
+absSumAVX512loop16:
+	CMPQ   CX, $0x10
+	JL     absSumAVX512loop8
+	VANDPD (AX), Z0, Z3
+	VADDPD Z3, Z1, Z1
+	VANDPD 64(AX), Z0, Z3
+	VADDPD Z3, Z2, Z2
+	ADDQ   $0x80, AX
+	SUBQ   $0x10, CX
+	JMP    absSumAVX512loop16
+
+absSumAVX512loop8:
+	CMPQ   CX, $0x08
+	JL     absSumAVX512tail
+	VANDPD (AX), Z0, Z3
+	VADDPD Z3, Z1, Z1
+	ADDQ   $0x40, AX
+	SUBQ   $0x08, CX
+
+absSumAVX512tail:
+	TESTQ     CX, CX
+	JZ        absSumAVX512done
+	MOVL      $0x00000001, DX
+	SHLXL     CX, DX, DX
+	DECL      DX
+	KMOVW     DX, K1
+	VMOVUPD.Z (AX), K1, Z3
+	VANDPD    Z3, Z0, Z3
+	VADDPD    Z3, Z2, Z2
+
+absSumAVX512done:
+	VADDPD        Z2, Z1, Z1
+	VEXTRACTF64X4 $0x01, Z1, Y0
+	VADDPD        Y0, Y1, Y0
+	VEXTRACTF128  $0x01, Y0, X1
+	VADDPD        X1, X0, X1
+	VPERMILPD     $0x01, X1, X0
+	VADDPD        X0, X1, X1
+	MOVSD         X1, ret+24(FP)
+	VZEROUPPER
+	RET
+
+// func signInt1AVX512(neg []uint64, unsure []uint64, base []float64, bits []uint8, stride int, noff int, idx []int32, vals []float64, scale float64, inv float64, e float64)
 // Requires: AVX, AVX512F
 TEXT ·signInt1AVX512(SB), NOSPLIT, $0-184
 	MOVQ   bits_base+72(FP), AX
 	MOVQ   stride+96(FP), CX
-	MOVQ   noff+104(FP), DX
 	MOVQ   idx_base+112(FP), DX
 	MOVQ   idx_len+120(FP), BX
-	MOVQ   q_base+136(FP), SI
-	VPXORD Z0, Z0, Z0
+	MOVQ   vals_base+136(FP), SI
+	XORQ   DI, DI
+	VMOVSD scale+160(FP), X0
 	VPXORD Z1, Z1, Z1
 	VPXORD Z2, Z2, Z2
 	VPXORD Z3, Z3, Z3
@@ -2269,329 +2388,332 @@ TEXT ·signInt1AVX512(SB), NOSPLIT, $0-184
 	VPXORD Z13, Z13, Z13
 	VPXORD Z14, Z14, Z14
 	VPXORD Z15, Z15, Z15
+	VPXORD Z16, Z16, Z16
 
 signInt1AVX512loop:
 	TESTQ        BX, BX
 	JZ           signInt1AVX512done
-	MOVLQSX      (DX), DI
-	IMULQ        CX, DI
-	ADDQ         AX, DI
-	VPBROADCASTD (SI), Z16
-	KMOVW        (DI), K1
-	VPADDD       Z16, Z0, K1, Z0
-	KMOVW        2(DI), K1
-	VPADDD       Z16, Z1, K1, Z1
-	KMOVW        4(DI), K1
-	VPADDD       Z16, Z2, K1, Z2
-	KMOVW        6(DI), K1
-	VPADDD       Z16, Z3, K1, Z3
-	KMOVW        8(DI), K1
-	VPADDD       Z16, Z4, K1, Z4
-	KMOVW        10(DI), K1
-	VPADDD       Z16, Z5, K1, Z5
-	KMOVW        12(DI), K1
-	VPADDD       Z16, Z6, K1, Z6
-	KMOVW        14(DI), K1
-	VPADDD       Z16, Z7, K1, Z7
-	KMOVW        16(DI), K1
-	VPADDD       Z16, Z8, K1, Z8
-	KMOVW        18(DI), K1
-	VPADDD       Z16, Z9, K1, Z9
-	KMOVW        20(DI), K1
-	VPADDD       Z16, Z10, K1, Z10
-	KMOVW        22(DI), K1
-	VPADDD       Z16, Z11, K1, Z11
-	KMOVW        24(DI), K1
-	VPADDD       Z16, Z12, K1, Z12
-	KMOVW        26(DI), K1
-	VPADDD       Z16, Z13, K1, Z13
-	KMOVW        28(DI), K1
-	VPADDD       Z16, Z14, K1, Z14
-	KMOVW        30(DI), K1
-	VPADDD       Z16, Z15, K1, Z15
+	MOVLQSX      (DX), R8
+	IMULQ        CX, R8
+	ADDQ         AX, R8
+	VMULSD       (SI), X0, X17
+	VCVTTSD2SI   X17, R9
+	ADDL         R9, DI
+	VPBROADCASTD R9, Z17
+	KMOVW        (R8), K1
+	VPADDD       Z17, Z1, K1, Z1
+	KMOVW        2(R8), K1
+	VPADDD       Z17, Z2, K1, Z2
+	KMOVW        4(R8), K1
+	VPADDD       Z17, Z3, K1, Z3
+	KMOVW        6(R8), K1
+	VPADDD       Z17, Z4, K1, Z4
+	KMOVW        8(R8), K1
+	VPADDD       Z17, Z5, K1, Z5
+	KMOVW        10(R8), K1
+	VPADDD       Z17, Z6, K1, Z6
+	KMOVW        12(R8), K1
+	VPADDD       Z17, Z7, K1, Z7
+	KMOVW        14(R8), K1
+	VPADDD       Z17, Z8, K1, Z8
+	KMOVW        16(R8), K1
+	VPADDD       Z17, Z9, K1, Z9
+	KMOVW        18(R8), K1
+	VPADDD       Z17, Z10, K1, Z10
+	KMOVW        20(R8), K1
+	VPADDD       Z17, Z11, K1, Z11
+	KMOVW        22(R8), K1
+	VPADDD       Z17, Z12, K1, Z12
+	KMOVW        24(R8), K1
+	VPADDD       Z17, Z13, K1, Z13
+	KMOVW        26(R8), K1
+	VPADDD       Z17, Z14, K1, Z14
+	KMOVW        28(R8), K1
+	VPADDD       Z17, Z15, K1, Z15
+	KMOVW        30(R8), K1
+	VPADDD       Z17, Z16, K1, Z16
 	ADDQ         $0x04, DX
-	ADDQ         $0x04, SI
+	ADDQ         $0x08, SI
 	DECQ         BX
 	JMP          signInt1AVX512loop
 
 signInt1AVX512done:
-	MOVQ          sum+160(FP), AX
-	VPBROADCASTD  AX, Z16
-	VPADDD        Z0, Z0, Z0
-	VPSUBD        Z16, Z0, Z0
+	VPBROADCASTD  DI, Z0
 	VPADDD        Z1, Z1, Z1
-	VPSUBD        Z16, Z1, Z1
+	VPSUBD        Z0, Z1, Z1
 	VPADDD        Z2, Z2, Z2
-	VPSUBD        Z16, Z2, Z2
+	VPSUBD        Z0, Z2, Z2
 	VPADDD        Z3, Z3, Z3
-	VPSUBD        Z16, Z3, Z3
+	VPSUBD        Z0, Z3, Z3
 	VPADDD        Z4, Z4, Z4
-	VPSUBD        Z16, Z4, Z4
+	VPSUBD        Z0, Z4, Z4
 	VPADDD        Z5, Z5, Z5
-	VPSUBD        Z16, Z5, Z5
+	VPSUBD        Z0, Z5, Z5
 	VPADDD        Z6, Z6, Z6
-	VPSUBD        Z16, Z6, Z6
+	VPSUBD        Z0, Z6, Z6
 	VPADDD        Z7, Z7, Z7
-	VPSUBD        Z16, Z7, Z7
+	VPSUBD        Z0, Z7, Z7
 	VPADDD        Z8, Z8, Z8
-	VPSUBD        Z16, Z8, Z8
+	VPSUBD        Z0, Z8, Z8
 	VPADDD        Z9, Z9, Z9
-	VPSUBD        Z16, Z9, Z9
+	VPSUBD        Z0, Z9, Z9
 	VPADDD        Z10, Z10, Z10
-	VPSUBD        Z16, Z10, Z10
+	VPSUBD        Z0, Z10, Z10
 	VPADDD        Z11, Z11, Z11
-	VPSUBD        Z16, Z11, Z11
+	VPSUBD        Z0, Z11, Z11
 	VPADDD        Z12, Z12, Z12
-	VPSUBD        Z16, Z12, Z12
+	VPSUBD        Z0, Z12, Z12
 	VPADDD        Z13, Z13, Z13
-	VPSUBD        Z16, Z13, Z13
+	VPSUBD        Z0, Z13, Z13
 	VPADDD        Z14, Z14, Z14
-	VPSUBD        Z16, Z14, Z14
+	VPSUBD        Z0, Z14, Z14
 	VPADDD        Z15, Z15, Z15
-	VPSUBD        Z16, Z15, Z15
+	VPSUBD        Z0, Z15, Z15
+	VPADDD        Z16, Z16, Z16
+	VPSUBD        Z0, Z16, Z16
 	MOVQ          neg_base+0(FP), AX
 	MOVQ          unsure_base+24(FP), CX
 	MOVQ          base_base+48(FP), DX
-	VBROADCASTSD  inv+168(FP), Z16
-	VBROADCASTSD  e+176(FP), Z18
-	VPXORQ        Z17, Z17, Z17
-	VSUBPD        Z18, Z17, Z19
-	VCVTDQ2PD     Y0, Z20
-	VFMADD213PD   (DX), Z16, Z20
-	VCMPPD        $0x11, Z17, Z20, K1
-	VCMPPD        $0x1a, Z18, Z20, K2
+	VBROADCASTSD  inv+168(FP), Z0
+	VBROADCASTSD  e+176(FP), Z17
+	VPXORQ        Z18, Z18, Z18
+	VSUBPD        Z17, Z18, Z19
+	VCVTDQ2PD     Y1, Z20
+	VFMADD213PD   (DX), Z0, Z20
+	VCMPPD        $0x11, Z18, Z20, K1
+	VCMPPD        $0x1a, Z17, Z20, K2
 	VCMPPD        $0x15, Z19, Z20, K2, K2
-	VEXTRACTI64X4 $0x01, Z0, Y0
-	VCVTDQ2PD     Y0, Z0
-	VFMADD213PD   64(DX), Z16, Z0
-	VCMPPD        $0x11, Z17, Z0, K3
-	VCMPPD        $0x1a, Z18, Z0, K4
-	VCMPPD        $0x15, Z19, Z0, K4, K4
+	VEXTRACTI64X4 $0x01, Z1, Y1
+	VCVTDQ2PD     Y1, Z1
+	VFMADD213PD   64(DX), Z0, Z1
+	VCMPPD        $0x11, Z18, Z1, K3
+	VCMPPD        $0x1a, Z17, Z1, K4
+	VCMPPD        $0x15, Z19, Z1, K4, K4
 	KUNPCKBW      K1, K3, K1
 	KMOVW         K1, (AX)
 	KUNPCKBW      K2, K4, K1
 	KMOVW         K1, (CX)
-	VCVTDQ2PD     Y1, Z0
-	VFMADD213PD   128(DX), Z16, Z0
-	VCMPPD        $0x11, Z17, Z0, K1
-	VCMPPD        $0x1a, Z18, Z0, K2
-	VCMPPD        $0x15, Z19, Z0, K2, K2
-	VEXTRACTI64X4 $0x01, Z1, Y0
-	VCVTDQ2PD     Y0, Z0
-	VFMADD213PD   192(DX), Z16, Z0
-	VCMPPD        $0x11, Z17, Z0, K3
-	VCMPPD        $0x1a, Z18, Z0, K4
-	VCMPPD        $0x15, Z19, Z0, K4, K4
+	VCVTDQ2PD     Y2, Z1
+	VFMADD213PD   128(DX), Z0, Z1
+	VCMPPD        $0x11, Z18, Z1, K1
+	VCMPPD        $0x1a, Z17, Z1, K2
+	VCMPPD        $0x15, Z19, Z1, K2, K2
+	VEXTRACTI64X4 $0x01, Z2, Y1
+	VCVTDQ2PD     Y1, Z1
+	VFMADD213PD   192(DX), Z0, Z1
+	VCMPPD        $0x11, Z18, Z1, K3
+	VCMPPD        $0x1a, Z17, Z1, K4
+	VCMPPD        $0x15, Z19, Z1, K4, K4
 	KUNPCKBW      K1, K3, K1
 	KMOVW         K1, 2(AX)
 	KUNPCKBW      K2, K4, K1
 	KMOVW         K1, 2(CX)
-	VCVTDQ2PD     Y2, Z0
-	VFMADD213PD   256(DX), Z16, Z0
-	VCMPPD        $0x11, Z17, Z0, K1
-	VCMPPD        $0x1a, Z18, Z0, K2
-	VCMPPD        $0x15, Z19, Z0, K2, K2
-	VEXTRACTI64X4 $0x01, Z2, Y0
-	VCVTDQ2PD     Y0, Z0
-	VFMADD213PD   320(DX), Z16, Z0
-	VCMPPD        $0x11, Z17, Z0, K3
-	VCMPPD        $0x1a, Z18, Z0, K4
-	VCMPPD        $0x15, Z19, Z0, K4, K4
+	VCVTDQ2PD     Y3, Z1
+	VFMADD213PD   256(DX), Z0, Z1
+	VCMPPD        $0x11, Z18, Z1, K1
+	VCMPPD        $0x1a, Z17, Z1, K2
+	VCMPPD        $0x15, Z19, Z1, K2, K2
+	VEXTRACTI64X4 $0x01, Z3, Y1
+	VCVTDQ2PD     Y1, Z1
+	VFMADD213PD   320(DX), Z0, Z1
+	VCMPPD        $0x11, Z18, Z1, K3
+	VCMPPD        $0x1a, Z17, Z1, K4
+	VCMPPD        $0x15, Z19, Z1, K4, K4
 	KUNPCKBW      K1, K3, K1
 	KMOVW         K1, 4(AX)
 	KUNPCKBW      K2, K4, K1
 	KMOVW         K1, 4(CX)
-	VCVTDQ2PD     Y3, Z0
-	VFMADD213PD   384(DX), Z16, Z0
-	VCMPPD        $0x11, Z17, Z0, K1
-	VCMPPD        $0x1a, Z18, Z0, K2
-	VCMPPD        $0x15, Z19, Z0, K2, K2
-	VEXTRACTI64X4 $0x01, Z3, Y0
-	VCVTDQ2PD     Y0, Z0
-	VFMADD213PD   448(DX), Z16, Z0
-	VCMPPD        $0x11, Z17, Z0, K3
-	VCMPPD        $0x1a, Z18, Z0, K4
-	VCMPPD        $0x15, Z19, Z0, K4, K4
+	VCVTDQ2PD     Y4, Z1
+	VFMADD213PD   384(DX), Z0, Z1
+	VCMPPD        $0x11, Z18, Z1, K1
+	VCMPPD        $0x1a, Z17, Z1, K2
+	VCMPPD        $0x15, Z19, Z1, K2, K2
+	VEXTRACTI64X4 $0x01, Z4, Y1
+	VCVTDQ2PD     Y1, Z1
+	VFMADD213PD   448(DX), Z0, Z1
+	VCMPPD        $0x11, Z18, Z1, K3
+	VCMPPD        $0x1a, Z17, Z1, K4
+	VCMPPD        $0x15, Z19, Z1, K4, K4
 	KUNPCKBW      K1, K3, K1
 	KMOVW         K1, 6(AX)
 	KUNPCKBW      K2, K4, K1
 	KMOVW         K1, 6(CX)
-	VCVTDQ2PD     Y4, Z0
-	VFMADD213PD   512(DX), Z16, Z0
-	VCMPPD        $0x11, Z17, Z0, K1
-	VCMPPD        $0x1a, Z18, Z0, K2
-	VCMPPD        $0x15, Z19, Z0, K2, K2
-	VEXTRACTI64X4 $0x01, Z4, Y0
-	VCVTDQ2PD     Y0, Z0
-	VFMADD213PD   576(DX), Z16, Z0
-	VCMPPD        $0x11, Z17, Z0, K3
-	VCMPPD        $0x1a, Z18, Z0, K4
-	VCMPPD        $0x15, Z19, Z0, K4, K4
+	VCVTDQ2PD     Y5, Z1
+	VFMADD213PD   512(DX), Z0, Z1
+	VCMPPD        $0x11, Z18, Z1, K1
+	VCMPPD        $0x1a, Z17, Z1, K2
+	VCMPPD        $0x15, Z19, Z1, K2, K2
+	VEXTRACTI64X4 $0x01, Z5, Y1
+	VCVTDQ2PD     Y1, Z1
+	VFMADD213PD   576(DX), Z0, Z1
+	VCMPPD        $0x11, Z18, Z1, K3
+	VCMPPD        $0x1a, Z17, Z1, K4
+	VCMPPD        $0x15, Z19, Z1, K4, K4
 	KUNPCKBW      K1, K3, K1
 	KMOVW         K1, 8(AX)
 	KUNPCKBW      K2, K4, K1
 	KMOVW         K1, 8(CX)
-	VCVTDQ2PD     Y5, Z0
-	VFMADD213PD   640(DX), Z16, Z0
-	VCMPPD        $0x11, Z17, Z0, K1
-	VCMPPD        $0x1a, Z18, Z0, K2
-	VCMPPD        $0x15, Z19, Z0, K2, K2
-	VEXTRACTI64X4 $0x01, Z5, Y0
-	VCVTDQ2PD     Y0, Z0
-	VFMADD213PD   704(DX), Z16, Z0
-	VCMPPD        $0x11, Z17, Z0, K3
-	VCMPPD        $0x1a, Z18, Z0, K4
-	VCMPPD        $0x15, Z19, Z0, K4, K4
+	VCVTDQ2PD     Y6, Z1
+	VFMADD213PD   640(DX), Z0, Z1
+	VCMPPD        $0x11, Z18, Z1, K1
+	VCMPPD        $0x1a, Z17, Z1, K2
+	VCMPPD        $0x15, Z19, Z1, K2, K2
+	VEXTRACTI64X4 $0x01, Z6, Y1
+	VCVTDQ2PD     Y1, Z1
+	VFMADD213PD   704(DX), Z0, Z1
+	VCMPPD        $0x11, Z18, Z1, K3
+	VCMPPD        $0x1a, Z17, Z1, K4
+	VCMPPD        $0x15, Z19, Z1, K4, K4
 	KUNPCKBW      K1, K3, K1
 	KMOVW         K1, 10(AX)
 	KUNPCKBW      K2, K4, K1
 	KMOVW         K1, 10(CX)
-	VCVTDQ2PD     Y6, Z0
-	VFMADD213PD   768(DX), Z16, Z0
-	VCMPPD        $0x11, Z17, Z0, K1
-	VCMPPD        $0x1a, Z18, Z0, K2
-	VCMPPD        $0x15, Z19, Z0, K2, K2
-	VEXTRACTI64X4 $0x01, Z6, Y0
-	VCVTDQ2PD     Y0, Z0
-	VFMADD213PD   832(DX), Z16, Z0
-	VCMPPD        $0x11, Z17, Z0, K3
-	VCMPPD        $0x1a, Z18, Z0, K4
-	VCMPPD        $0x15, Z19, Z0, K4, K4
+	VCVTDQ2PD     Y7, Z1
+	VFMADD213PD   768(DX), Z0, Z1
+	VCMPPD        $0x11, Z18, Z1, K1
+	VCMPPD        $0x1a, Z17, Z1, K2
+	VCMPPD        $0x15, Z19, Z1, K2, K2
+	VEXTRACTI64X4 $0x01, Z7, Y1
+	VCVTDQ2PD     Y1, Z1
+	VFMADD213PD   832(DX), Z0, Z1
+	VCMPPD        $0x11, Z18, Z1, K3
+	VCMPPD        $0x1a, Z17, Z1, K4
+	VCMPPD        $0x15, Z19, Z1, K4, K4
 	KUNPCKBW      K1, K3, K1
 	KMOVW         K1, 12(AX)
 	KUNPCKBW      K2, K4, K1
 	KMOVW         K1, 12(CX)
-	VCVTDQ2PD     Y7, Z0
-	VFMADD213PD   896(DX), Z16, Z0
-	VCMPPD        $0x11, Z17, Z0, K1
-	VCMPPD        $0x1a, Z18, Z0, K2
-	VCMPPD        $0x15, Z19, Z0, K2, K2
-	VEXTRACTI64X4 $0x01, Z7, Y0
-	VCVTDQ2PD     Y0, Z0
-	VFMADD213PD   960(DX), Z16, Z0
-	VCMPPD        $0x11, Z17, Z0, K3
-	VCMPPD        $0x1a, Z18, Z0, K4
-	VCMPPD        $0x15, Z19, Z0, K4, K4
+	VCVTDQ2PD     Y8, Z1
+	VFMADD213PD   896(DX), Z0, Z1
+	VCMPPD        $0x11, Z18, Z1, K1
+	VCMPPD        $0x1a, Z17, Z1, K2
+	VCMPPD        $0x15, Z19, Z1, K2, K2
+	VEXTRACTI64X4 $0x01, Z8, Y1
+	VCVTDQ2PD     Y1, Z1
+	VFMADD213PD   960(DX), Z0, Z1
+	VCMPPD        $0x11, Z18, Z1, K3
+	VCMPPD        $0x1a, Z17, Z1, K4
+	VCMPPD        $0x15, Z19, Z1, K4, K4
 	KUNPCKBW      K1, K3, K1
 	KMOVW         K1, 14(AX)
 	KUNPCKBW      K2, K4, K1
 	KMOVW         K1, 14(CX)
-	VCVTDQ2PD     Y8, Z0
-	VFMADD213PD   1024(DX), Z16, Z0
-	VCMPPD        $0x11, Z17, Z0, K1
-	VCMPPD        $0x1a, Z18, Z0, K2
-	VCMPPD        $0x15, Z19, Z0, K2, K2
-	VEXTRACTI64X4 $0x01, Z8, Y0
-	VCVTDQ2PD     Y0, Z0
-	VFMADD213PD   1088(DX), Z16, Z0
-	VCMPPD        $0x11, Z17, Z0, K3
-	VCMPPD        $0x1a, Z18, Z0, K4
-	VCMPPD        $0x15, Z19, Z0, K4, K4
+	VCVTDQ2PD     Y9, Z1
+	VFMADD213PD   1024(DX), Z0, Z1
+	VCMPPD        $0x11, Z18, Z1, K1
+	VCMPPD        $0x1a, Z17, Z1, K2
+	VCMPPD        $0x15, Z19, Z1, K2, K2
+	VEXTRACTI64X4 $0x01, Z9, Y1
+	VCVTDQ2PD     Y1, Z1
+	VFMADD213PD   1088(DX), Z0, Z1
+	VCMPPD        $0x11, Z18, Z1, K3
+	VCMPPD        $0x1a, Z17, Z1, K4
+	VCMPPD        $0x15, Z19, Z1, K4, K4
 	KUNPCKBW      K1, K3, K1
 	KMOVW         K1, 16(AX)
 	KUNPCKBW      K2, K4, K1
 	KMOVW         K1, 16(CX)
-	VCVTDQ2PD     Y9, Z0
-	VFMADD213PD   1152(DX), Z16, Z0
-	VCMPPD        $0x11, Z17, Z0, K1
-	VCMPPD        $0x1a, Z18, Z0, K2
-	VCMPPD        $0x15, Z19, Z0, K2, K2
-	VEXTRACTI64X4 $0x01, Z9, Y0
-	VCVTDQ2PD     Y0, Z0
-	VFMADD213PD   1216(DX), Z16, Z0
-	VCMPPD        $0x11, Z17, Z0, K3
-	VCMPPD        $0x1a, Z18, Z0, K4
-	VCMPPD        $0x15, Z19, Z0, K4, K4
+	VCVTDQ2PD     Y10, Z1
+	VFMADD213PD   1152(DX), Z0, Z1
+	VCMPPD        $0x11, Z18, Z1, K1
+	VCMPPD        $0x1a, Z17, Z1, K2
+	VCMPPD        $0x15, Z19, Z1, K2, K2
+	VEXTRACTI64X4 $0x01, Z10, Y1
+	VCVTDQ2PD     Y1, Z1
+	VFMADD213PD   1216(DX), Z0, Z1
+	VCMPPD        $0x11, Z18, Z1, K3
+	VCMPPD        $0x1a, Z17, Z1, K4
+	VCMPPD        $0x15, Z19, Z1, K4, K4
 	KUNPCKBW      K1, K3, K1
 	KMOVW         K1, 18(AX)
 	KUNPCKBW      K2, K4, K1
 	KMOVW         K1, 18(CX)
-	VCVTDQ2PD     Y10, Z0
-	VFMADD213PD   1280(DX), Z16, Z0
-	VCMPPD        $0x11, Z17, Z0, K1
-	VCMPPD        $0x1a, Z18, Z0, K2
-	VCMPPD        $0x15, Z19, Z0, K2, K2
-	VEXTRACTI64X4 $0x01, Z10, Y0
-	VCVTDQ2PD     Y0, Z0
-	VFMADD213PD   1344(DX), Z16, Z0
-	VCMPPD        $0x11, Z17, Z0, K3
-	VCMPPD        $0x1a, Z18, Z0, K4
-	VCMPPD        $0x15, Z19, Z0, K4, K4
+	VCVTDQ2PD     Y11, Z1
+	VFMADD213PD   1280(DX), Z0, Z1
+	VCMPPD        $0x11, Z18, Z1, K1
+	VCMPPD        $0x1a, Z17, Z1, K2
+	VCMPPD        $0x15, Z19, Z1, K2, K2
+	VEXTRACTI64X4 $0x01, Z11, Y1
+	VCVTDQ2PD     Y1, Z1
+	VFMADD213PD   1344(DX), Z0, Z1
+	VCMPPD        $0x11, Z18, Z1, K3
+	VCMPPD        $0x1a, Z17, Z1, K4
+	VCMPPD        $0x15, Z19, Z1, K4, K4
 	KUNPCKBW      K1, K3, K1
 	KMOVW         K1, 20(AX)
 	KUNPCKBW      K2, K4, K1
 	KMOVW         K1, 20(CX)
-	VCVTDQ2PD     Y11, Z0
-	VFMADD213PD   1408(DX), Z16, Z0
-	VCMPPD        $0x11, Z17, Z0, K1
-	VCMPPD        $0x1a, Z18, Z0, K2
-	VCMPPD        $0x15, Z19, Z0, K2, K2
-	VEXTRACTI64X4 $0x01, Z11, Y0
-	VCVTDQ2PD     Y0, Z0
-	VFMADD213PD   1472(DX), Z16, Z0
-	VCMPPD        $0x11, Z17, Z0, K3
-	VCMPPD        $0x1a, Z18, Z0, K4
-	VCMPPD        $0x15, Z19, Z0, K4, K4
+	VCVTDQ2PD     Y12, Z1
+	VFMADD213PD   1408(DX), Z0, Z1
+	VCMPPD        $0x11, Z18, Z1, K1
+	VCMPPD        $0x1a, Z17, Z1, K2
+	VCMPPD        $0x15, Z19, Z1, K2, K2
+	VEXTRACTI64X4 $0x01, Z12, Y1
+	VCVTDQ2PD     Y1, Z1
+	VFMADD213PD   1472(DX), Z0, Z1
+	VCMPPD        $0x11, Z18, Z1, K3
+	VCMPPD        $0x1a, Z17, Z1, K4
+	VCMPPD        $0x15, Z19, Z1, K4, K4
 	KUNPCKBW      K1, K3, K1
 	KMOVW         K1, 22(AX)
 	KUNPCKBW      K2, K4, K1
 	KMOVW         K1, 22(CX)
-	VCVTDQ2PD     Y12, Z0
-	VFMADD213PD   1536(DX), Z16, Z0
-	VCMPPD        $0x11, Z17, Z0, K1
-	VCMPPD        $0x1a, Z18, Z0, K2
-	VCMPPD        $0x15, Z19, Z0, K2, K2
-	VEXTRACTI64X4 $0x01, Z12, Y0
-	VCVTDQ2PD     Y0, Z0
-	VFMADD213PD   1600(DX), Z16, Z0
-	VCMPPD        $0x11, Z17, Z0, K3
-	VCMPPD        $0x1a, Z18, Z0, K4
-	VCMPPD        $0x15, Z19, Z0, K4, K4
+	VCVTDQ2PD     Y13, Z1
+	VFMADD213PD   1536(DX), Z0, Z1
+	VCMPPD        $0x11, Z18, Z1, K1
+	VCMPPD        $0x1a, Z17, Z1, K2
+	VCMPPD        $0x15, Z19, Z1, K2, K2
+	VEXTRACTI64X4 $0x01, Z13, Y1
+	VCVTDQ2PD     Y1, Z1
+	VFMADD213PD   1600(DX), Z0, Z1
+	VCMPPD        $0x11, Z18, Z1, K3
+	VCMPPD        $0x1a, Z17, Z1, K4
+	VCMPPD        $0x15, Z19, Z1, K4, K4
 	KUNPCKBW      K1, K3, K1
 	KMOVW         K1, 24(AX)
 	KUNPCKBW      K2, K4, K1
 	KMOVW         K1, 24(CX)
-	VCVTDQ2PD     Y13, Z0
-	VFMADD213PD   1664(DX), Z16, Z0
-	VCMPPD        $0x11, Z17, Z0, K1
-	VCMPPD        $0x1a, Z18, Z0, K2
-	VCMPPD        $0x15, Z19, Z0, K2, K2
-	VEXTRACTI64X4 $0x01, Z13, Y0
-	VCVTDQ2PD     Y0, Z0
-	VFMADD213PD   1728(DX), Z16, Z0
-	VCMPPD        $0x11, Z17, Z0, K3
-	VCMPPD        $0x1a, Z18, Z0, K4
-	VCMPPD        $0x15, Z19, Z0, K4, K4
+	VCVTDQ2PD     Y14, Z1
+	VFMADD213PD   1664(DX), Z0, Z1
+	VCMPPD        $0x11, Z18, Z1, K1
+	VCMPPD        $0x1a, Z17, Z1, K2
+	VCMPPD        $0x15, Z19, Z1, K2, K2
+	VEXTRACTI64X4 $0x01, Z14, Y1
+	VCVTDQ2PD     Y1, Z1
+	VFMADD213PD   1728(DX), Z0, Z1
+	VCMPPD        $0x11, Z18, Z1, K3
+	VCMPPD        $0x1a, Z17, Z1, K4
+	VCMPPD        $0x15, Z19, Z1, K4, K4
 	KUNPCKBW      K1, K3, K1
 	KMOVW         K1, 26(AX)
 	KUNPCKBW      K2, K4, K1
 	KMOVW         K1, 26(CX)
-	VCVTDQ2PD     Y14, Z0
-	VFMADD213PD   1792(DX), Z16, Z0
-	VCMPPD        $0x11, Z17, Z0, K1
-	VCMPPD        $0x1a, Z18, Z0, K2
-	VCMPPD        $0x15, Z19, Z0, K2, K2
-	VEXTRACTI64X4 $0x01, Z14, Y0
-	VCVTDQ2PD     Y0, Z0
-	VFMADD213PD   1856(DX), Z16, Z0
-	VCMPPD        $0x11, Z17, Z0, K3
-	VCMPPD        $0x1a, Z18, Z0, K4
-	VCMPPD        $0x15, Z19, Z0, K4, K4
+	VCVTDQ2PD     Y15, Z1
+	VFMADD213PD   1792(DX), Z0, Z1
+	VCMPPD        $0x11, Z18, Z1, K1
+	VCMPPD        $0x1a, Z17, Z1, K2
+	VCMPPD        $0x15, Z19, Z1, K2, K2
+	VEXTRACTI64X4 $0x01, Z15, Y1
+	VCVTDQ2PD     Y1, Z1
+	VFMADD213PD   1856(DX), Z0, Z1
+	VCMPPD        $0x11, Z18, Z1, K3
+	VCMPPD        $0x1a, Z17, Z1, K4
+	VCMPPD        $0x15, Z19, Z1, K4, K4
 	KUNPCKBW      K1, K3, K1
 	KMOVW         K1, 28(AX)
 	KUNPCKBW      K2, K4, K1
 	KMOVW         K1, 28(CX)
-	VCVTDQ2PD     Y15, Z0
-	VFMADD213PD   1920(DX), Z16, Z0
-	VCMPPD        $0x11, Z17, Z0, K1
-	VCMPPD        $0x1a, Z18, Z0, K2
-	VCMPPD        $0x15, Z19, Z0, K2, K2
-	VEXTRACTI64X4 $0x01, Z15, Y0
-	VCVTDQ2PD     Y0, Z0
-	VFMADD213PD   1984(DX), Z16, Z0
-	VCMPPD        $0x11, Z17, Z0, K3
-	VCMPPD        $0x1a, Z18, Z0, K4
-	VCMPPD        $0x15, Z19, Z0, K4, K4
+	VCVTDQ2PD     Y16, Z1
+	VFMADD213PD   1920(DX), Z0, Z1
+	VCMPPD        $0x11, Z18, Z1, K1
+	VCMPPD        $0x1a, Z17, Z1, K2
+	VCMPPD        $0x15, Z19, Z1, K2, K2
+	VEXTRACTI64X4 $0x01, Z16, Y1
+	VCVTDQ2PD     Y1, Z1
+	VFMADD213PD   1984(DX), Z0, Z1
+	VCMPPD        $0x11, Z18, Z1, K3
+	VCMPPD        $0x1a, Z17, Z1, K4
+	VCMPPD        $0x15, Z19, Z1, K4, K4
 	KUNPCKBW      K1, K3, K1
 	KMOVW         K1, 30(AX)
 	KUNPCKBW      K2, K4, K1
@@ -2599,7 +2721,7 @@ signInt1AVX512done:
 	VZEROUPPER
 	RET
 
-// func signInt2AVX512(neg []uint64, unsure []uint64, base []float64, bits []uint8, stride int, noff int, idx []int32, q []int32, sum int, inv float64, e float64)
+// func signInt2AVX512(neg []uint64, unsure []uint64, base []float64, bits []uint8, stride int, noff int, idx []int32, vals []float64, scale float64, inv float64, e float64)
 // Requires: AVX, AVX512F
 TEXT ·signInt2AVX512(SB), NOSPLIT, $0-184
 	MOVQ   bits_base+72(FP), AX
@@ -2607,8 +2729,9 @@ TEXT ·signInt2AVX512(SB), NOSPLIT, $0-184
 	MOVQ   noff+104(FP), DX
 	MOVQ   idx_base+112(FP), BX
 	MOVQ   idx_len+120(FP), SI
-	MOVQ   q_base+136(FP), DI
-	VPXORD Z0, Z0, Z0
+	MOVQ   vals_base+136(FP), DI
+	XORQ   R8, R8
+	VMOVSD scale+160(FP), X0
 	VPXORD Z1, Z1, Z1
 	VPXORD Z2, Z2, Z2
 	VPXORD Z3, Z3, Z3
@@ -2624,80 +2747,84 @@ TEXT ·signInt2AVX512(SB), NOSPLIT, $0-184
 	VPXORD Z13, Z13, Z13
 	VPXORD Z14, Z14, Z14
 	VPXORD Z15, Z15, Z15
+	VPXORD Z16, Z16, Z16
 
 signInt2AVX512loop:
 	TESTQ        SI, SI
 	JZ           signInt2AVX512done
-	MOVLQSX      (BX), R8
-	IMULQ        CX, R8
-	ADDQ         AX, R8
-	VPBROADCASTD (DI), Z16
-	KMOVW        (R8), K1
-	VPADDD       Z16, Z0, K1, Z0
-	KMOVW        (R8)(DX*1), K1
-	VPSUBD       Z16, Z0, K1, Z0
-	KMOVW        2(R8), K1
-	VPADDD       Z16, Z1, K1, Z1
-	KMOVW        2(R8)(DX*1), K1
-	VPSUBD       Z16, Z1, K1, Z1
-	KMOVW        4(R8), K1
-	VPADDD       Z16, Z2, K1, Z2
-	KMOVW        4(R8)(DX*1), K1
-	VPSUBD       Z16, Z2, K1, Z2
-	KMOVW        6(R8), K1
-	VPADDD       Z16, Z3, K1, Z3
-	KMOVW        6(R8)(DX*1), K1
-	VPSUBD       Z16, Z3, K1, Z3
-	KMOVW        8(R8), K1
-	VPADDD       Z16, Z4, K1, Z4
-	KMOVW        8(R8)(DX*1), K1
-	VPSUBD       Z16, Z4, K1, Z4
-	KMOVW        10(R8), K1
-	VPADDD       Z16, Z5, K1, Z5
-	KMOVW        10(R8)(DX*1), K1
-	VPSUBD       Z16, Z5, K1, Z5
-	KMOVW        12(R8), K1
-	VPADDD       Z16, Z6, K1, Z6
-	KMOVW        12(R8)(DX*1), K1
-	VPSUBD       Z16, Z6, K1, Z6
-	KMOVW        14(R8), K1
-	VPADDD       Z16, Z7, K1, Z7
-	KMOVW        14(R8)(DX*1), K1
-	VPSUBD       Z16, Z7, K1, Z7
-	KMOVW        16(R8), K1
-	VPADDD       Z16, Z8, K1, Z8
-	KMOVW        16(R8)(DX*1), K1
-	VPSUBD       Z16, Z8, K1, Z8
-	KMOVW        18(R8), K1
-	VPADDD       Z16, Z9, K1, Z9
-	KMOVW        18(R8)(DX*1), K1
-	VPSUBD       Z16, Z9, K1, Z9
-	KMOVW        20(R8), K1
-	VPADDD       Z16, Z10, K1, Z10
-	KMOVW        20(R8)(DX*1), K1
-	VPSUBD       Z16, Z10, K1, Z10
-	KMOVW        22(R8), K1
-	VPADDD       Z16, Z11, K1, Z11
-	KMOVW        22(R8)(DX*1), K1
-	VPSUBD       Z16, Z11, K1, Z11
-	KMOVW        24(R8), K1
-	VPADDD       Z16, Z12, K1, Z12
-	KMOVW        24(R8)(DX*1), K1
-	VPSUBD       Z16, Z12, K1, Z12
-	KMOVW        26(R8), K1
-	VPADDD       Z16, Z13, K1, Z13
-	KMOVW        26(R8)(DX*1), K1
-	VPSUBD       Z16, Z13, K1, Z13
-	KMOVW        28(R8), K1
-	VPADDD       Z16, Z14, K1, Z14
-	KMOVW        28(R8)(DX*1), K1
-	VPSUBD       Z16, Z14, K1, Z14
-	KMOVW        30(R8), K1
-	VPADDD       Z16, Z15, K1, Z15
-	KMOVW        30(R8)(DX*1), K1
-	VPSUBD       Z16, Z15, K1, Z15
+	MOVLQSX      (BX), R9
+	IMULQ        CX, R9
+	ADDQ         AX, R9
+	VMULSD       (DI), X0, X17
+	VCVTTSD2SI   X17, R10
+	ADDL         R10, R8
+	VPBROADCASTD R10, Z17
+	KMOVW        (R9), K1
+	VPADDD       Z17, Z1, K1, Z1
+	KMOVW        (R9)(DX*1), K1
+	VPSUBD       Z17, Z1, K1, Z1
+	KMOVW        2(R9), K1
+	VPADDD       Z17, Z2, K1, Z2
+	KMOVW        2(R9)(DX*1), K1
+	VPSUBD       Z17, Z2, K1, Z2
+	KMOVW        4(R9), K1
+	VPADDD       Z17, Z3, K1, Z3
+	KMOVW        4(R9)(DX*1), K1
+	VPSUBD       Z17, Z3, K1, Z3
+	KMOVW        6(R9), K1
+	VPADDD       Z17, Z4, K1, Z4
+	KMOVW        6(R9)(DX*1), K1
+	VPSUBD       Z17, Z4, K1, Z4
+	KMOVW        8(R9), K1
+	VPADDD       Z17, Z5, K1, Z5
+	KMOVW        8(R9)(DX*1), K1
+	VPSUBD       Z17, Z5, K1, Z5
+	KMOVW        10(R9), K1
+	VPADDD       Z17, Z6, K1, Z6
+	KMOVW        10(R9)(DX*1), K1
+	VPSUBD       Z17, Z6, K1, Z6
+	KMOVW        12(R9), K1
+	VPADDD       Z17, Z7, K1, Z7
+	KMOVW        12(R9)(DX*1), K1
+	VPSUBD       Z17, Z7, K1, Z7
+	KMOVW        14(R9), K1
+	VPADDD       Z17, Z8, K1, Z8
+	KMOVW        14(R9)(DX*1), K1
+	VPSUBD       Z17, Z8, K1, Z8
+	KMOVW        16(R9), K1
+	VPADDD       Z17, Z9, K1, Z9
+	KMOVW        16(R9)(DX*1), K1
+	VPSUBD       Z17, Z9, K1, Z9
+	KMOVW        18(R9), K1
+	VPADDD       Z17, Z10, K1, Z10
+	KMOVW        18(R9)(DX*1), K1
+	VPSUBD       Z17, Z10, K1, Z10
+	KMOVW        20(R9), K1
+	VPADDD       Z17, Z11, K1, Z11
+	KMOVW        20(R9)(DX*1), K1
+	VPSUBD       Z17, Z11, K1, Z11
+	KMOVW        22(R9), K1
+	VPADDD       Z17, Z12, K1, Z12
+	KMOVW        22(R9)(DX*1), K1
+	VPSUBD       Z17, Z12, K1, Z12
+	KMOVW        24(R9), K1
+	VPADDD       Z17, Z13, K1, Z13
+	KMOVW        24(R9)(DX*1), K1
+	VPSUBD       Z17, Z13, K1, Z13
+	KMOVW        26(R9), K1
+	VPADDD       Z17, Z14, K1, Z14
+	KMOVW        26(R9)(DX*1), K1
+	VPSUBD       Z17, Z14, K1, Z14
+	KMOVW        28(R9), K1
+	VPADDD       Z17, Z15, K1, Z15
+	KMOVW        28(R9)(DX*1), K1
+	VPSUBD       Z17, Z15, K1, Z15
+	KMOVW        30(R9), K1
+	VPADDD       Z17, Z16, K1, Z16
+	KMOVW        30(R9)(DX*1), K1
+	VPSUBD       Z17, Z16, K1, Z16
 	ADDQ         $0x04, BX
-	ADDQ         $0x04, DI
+	ADDQ         $0x08, DI
 	DECQ         SI
 	JMP          signInt2AVX512loop
 
@@ -2705,246 +2832,246 @@ signInt2AVX512done:
 	MOVQ          neg_base+0(FP), AX
 	MOVQ          unsure_base+24(FP), CX
 	MOVQ          base_base+48(FP), DX
-	VBROADCASTSD  inv+168(FP), Z16
-	VBROADCASTSD  e+176(FP), Z18
-	VPXORQ        Z17, Z17, Z17
-	VSUBPD        Z18, Z17, Z19
-	VCVTDQ2PD     Y0, Z20
-	VFMADD213PD   (DX), Z16, Z20
-	VCMPPD        $0x11, Z17, Z20, K1
-	VCMPPD        $0x1a, Z18, Z20, K2
+	VBROADCASTSD  inv+168(FP), Z0
+	VBROADCASTSD  e+176(FP), Z17
+	VPXORQ        Z18, Z18, Z18
+	VSUBPD        Z17, Z18, Z19
+	VCVTDQ2PD     Y1, Z20
+	VFMADD213PD   (DX), Z0, Z20
+	VCMPPD        $0x11, Z18, Z20, K1
+	VCMPPD        $0x1a, Z17, Z20, K2
 	VCMPPD        $0x15, Z19, Z20, K2, K2
-	VEXTRACTI64X4 $0x01, Z0, Y0
-	VCVTDQ2PD     Y0, Z0
-	VFMADD213PD   64(DX), Z16, Z0
-	VCMPPD        $0x11, Z17, Z0, K3
-	VCMPPD        $0x1a, Z18, Z0, K4
-	VCMPPD        $0x15, Z19, Z0, K4, K4
+	VEXTRACTI64X4 $0x01, Z1, Y1
+	VCVTDQ2PD     Y1, Z1
+	VFMADD213PD   64(DX), Z0, Z1
+	VCMPPD        $0x11, Z18, Z1, K3
+	VCMPPD        $0x1a, Z17, Z1, K4
+	VCMPPD        $0x15, Z19, Z1, K4, K4
 	KUNPCKBW      K1, K3, K1
 	KMOVW         K1, (AX)
 	KUNPCKBW      K2, K4, K1
 	KMOVW         K1, (CX)
-	VCVTDQ2PD     Y1, Z0
-	VFMADD213PD   128(DX), Z16, Z0
-	VCMPPD        $0x11, Z17, Z0, K1
-	VCMPPD        $0x1a, Z18, Z0, K2
-	VCMPPD        $0x15, Z19, Z0, K2, K2
-	VEXTRACTI64X4 $0x01, Z1, Y0
-	VCVTDQ2PD     Y0, Z0
-	VFMADD213PD   192(DX), Z16, Z0
-	VCMPPD        $0x11, Z17, Z0, K3
-	VCMPPD        $0x1a, Z18, Z0, K4
-	VCMPPD        $0x15, Z19, Z0, K4, K4
+	VCVTDQ2PD     Y2, Z1
+	VFMADD213PD   128(DX), Z0, Z1
+	VCMPPD        $0x11, Z18, Z1, K1
+	VCMPPD        $0x1a, Z17, Z1, K2
+	VCMPPD        $0x15, Z19, Z1, K2, K2
+	VEXTRACTI64X4 $0x01, Z2, Y1
+	VCVTDQ2PD     Y1, Z1
+	VFMADD213PD   192(DX), Z0, Z1
+	VCMPPD        $0x11, Z18, Z1, K3
+	VCMPPD        $0x1a, Z17, Z1, K4
+	VCMPPD        $0x15, Z19, Z1, K4, K4
 	KUNPCKBW      K1, K3, K1
 	KMOVW         K1, 2(AX)
 	KUNPCKBW      K2, K4, K1
 	KMOVW         K1, 2(CX)
-	VCVTDQ2PD     Y2, Z0
-	VFMADD213PD   256(DX), Z16, Z0
-	VCMPPD        $0x11, Z17, Z0, K1
-	VCMPPD        $0x1a, Z18, Z0, K2
-	VCMPPD        $0x15, Z19, Z0, K2, K2
-	VEXTRACTI64X4 $0x01, Z2, Y0
-	VCVTDQ2PD     Y0, Z0
-	VFMADD213PD   320(DX), Z16, Z0
-	VCMPPD        $0x11, Z17, Z0, K3
-	VCMPPD        $0x1a, Z18, Z0, K4
-	VCMPPD        $0x15, Z19, Z0, K4, K4
+	VCVTDQ2PD     Y3, Z1
+	VFMADD213PD   256(DX), Z0, Z1
+	VCMPPD        $0x11, Z18, Z1, K1
+	VCMPPD        $0x1a, Z17, Z1, K2
+	VCMPPD        $0x15, Z19, Z1, K2, K2
+	VEXTRACTI64X4 $0x01, Z3, Y1
+	VCVTDQ2PD     Y1, Z1
+	VFMADD213PD   320(DX), Z0, Z1
+	VCMPPD        $0x11, Z18, Z1, K3
+	VCMPPD        $0x1a, Z17, Z1, K4
+	VCMPPD        $0x15, Z19, Z1, K4, K4
 	KUNPCKBW      K1, K3, K1
 	KMOVW         K1, 4(AX)
 	KUNPCKBW      K2, K4, K1
 	KMOVW         K1, 4(CX)
-	VCVTDQ2PD     Y3, Z0
-	VFMADD213PD   384(DX), Z16, Z0
-	VCMPPD        $0x11, Z17, Z0, K1
-	VCMPPD        $0x1a, Z18, Z0, K2
-	VCMPPD        $0x15, Z19, Z0, K2, K2
-	VEXTRACTI64X4 $0x01, Z3, Y0
-	VCVTDQ2PD     Y0, Z0
-	VFMADD213PD   448(DX), Z16, Z0
-	VCMPPD        $0x11, Z17, Z0, K3
-	VCMPPD        $0x1a, Z18, Z0, K4
-	VCMPPD        $0x15, Z19, Z0, K4, K4
+	VCVTDQ2PD     Y4, Z1
+	VFMADD213PD   384(DX), Z0, Z1
+	VCMPPD        $0x11, Z18, Z1, K1
+	VCMPPD        $0x1a, Z17, Z1, K2
+	VCMPPD        $0x15, Z19, Z1, K2, K2
+	VEXTRACTI64X4 $0x01, Z4, Y1
+	VCVTDQ2PD     Y1, Z1
+	VFMADD213PD   448(DX), Z0, Z1
+	VCMPPD        $0x11, Z18, Z1, K3
+	VCMPPD        $0x1a, Z17, Z1, K4
+	VCMPPD        $0x15, Z19, Z1, K4, K4
 	KUNPCKBW      K1, K3, K1
 	KMOVW         K1, 6(AX)
 	KUNPCKBW      K2, K4, K1
 	KMOVW         K1, 6(CX)
-	VCVTDQ2PD     Y4, Z0
-	VFMADD213PD   512(DX), Z16, Z0
-	VCMPPD        $0x11, Z17, Z0, K1
-	VCMPPD        $0x1a, Z18, Z0, K2
-	VCMPPD        $0x15, Z19, Z0, K2, K2
-	VEXTRACTI64X4 $0x01, Z4, Y0
-	VCVTDQ2PD     Y0, Z0
-	VFMADD213PD   576(DX), Z16, Z0
-	VCMPPD        $0x11, Z17, Z0, K3
-	VCMPPD        $0x1a, Z18, Z0, K4
-	VCMPPD        $0x15, Z19, Z0, K4, K4
+	VCVTDQ2PD     Y5, Z1
+	VFMADD213PD   512(DX), Z0, Z1
+	VCMPPD        $0x11, Z18, Z1, K1
+	VCMPPD        $0x1a, Z17, Z1, K2
+	VCMPPD        $0x15, Z19, Z1, K2, K2
+	VEXTRACTI64X4 $0x01, Z5, Y1
+	VCVTDQ2PD     Y1, Z1
+	VFMADD213PD   576(DX), Z0, Z1
+	VCMPPD        $0x11, Z18, Z1, K3
+	VCMPPD        $0x1a, Z17, Z1, K4
+	VCMPPD        $0x15, Z19, Z1, K4, K4
 	KUNPCKBW      K1, K3, K1
 	KMOVW         K1, 8(AX)
 	KUNPCKBW      K2, K4, K1
 	KMOVW         K1, 8(CX)
-	VCVTDQ2PD     Y5, Z0
-	VFMADD213PD   640(DX), Z16, Z0
-	VCMPPD        $0x11, Z17, Z0, K1
-	VCMPPD        $0x1a, Z18, Z0, K2
-	VCMPPD        $0x15, Z19, Z0, K2, K2
-	VEXTRACTI64X4 $0x01, Z5, Y0
-	VCVTDQ2PD     Y0, Z0
-	VFMADD213PD   704(DX), Z16, Z0
-	VCMPPD        $0x11, Z17, Z0, K3
-	VCMPPD        $0x1a, Z18, Z0, K4
-	VCMPPD        $0x15, Z19, Z0, K4, K4
+	VCVTDQ2PD     Y6, Z1
+	VFMADD213PD   640(DX), Z0, Z1
+	VCMPPD        $0x11, Z18, Z1, K1
+	VCMPPD        $0x1a, Z17, Z1, K2
+	VCMPPD        $0x15, Z19, Z1, K2, K2
+	VEXTRACTI64X4 $0x01, Z6, Y1
+	VCVTDQ2PD     Y1, Z1
+	VFMADD213PD   704(DX), Z0, Z1
+	VCMPPD        $0x11, Z18, Z1, K3
+	VCMPPD        $0x1a, Z17, Z1, K4
+	VCMPPD        $0x15, Z19, Z1, K4, K4
 	KUNPCKBW      K1, K3, K1
 	KMOVW         K1, 10(AX)
 	KUNPCKBW      K2, K4, K1
 	KMOVW         K1, 10(CX)
-	VCVTDQ2PD     Y6, Z0
-	VFMADD213PD   768(DX), Z16, Z0
-	VCMPPD        $0x11, Z17, Z0, K1
-	VCMPPD        $0x1a, Z18, Z0, K2
-	VCMPPD        $0x15, Z19, Z0, K2, K2
-	VEXTRACTI64X4 $0x01, Z6, Y0
-	VCVTDQ2PD     Y0, Z0
-	VFMADD213PD   832(DX), Z16, Z0
-	VCMPPD        $0x11, Z17, Z0, K3
-	VCMPPD        $0x1a, Z18, Z0, K4
-	VCMPPD        $0x15, Z19, Z0, K4, K4
+	VCVTDQ2PD     Y7, Z1
+	VFMADD213PD   768(DX), Z0, Z1
+	VCMPPD        $0x11, Z18, Z1, K1
+	VCMPPD        $0x1a, Z17, Z1, K2
+	VCMPPD        $0x15, Z19, Z1, K2, K2
+	VEXTRACTI64X4 $0x01, Z7, Y1
+	VCVTDQ2PD     Y1, Z1
+	VFMADD213PD   832(DX), Z0, Z1
+	VCMPPD        $0x11, Z18, Z1, K3
+	VCMPPD        $0x1a, Z17, Z1, K4
+	VCMPPD        $0x15, Z19, Z1, K4, K4
 	KUNPCKBW      K1, K3, K1
 	KMOVW         K1, 12(AX)
 	KUNPCKBW      K2, K4, K1
 	KMOVW         K1, 12(CX)
-	VCVTDQ2PD     Y7, Z0
-	VFMADD213PD   896(DX), Z16, Z0
-	VCMPPD        $0x11, Z17, Z0, K1
-	VCMPPD        $0x1a, Z18, Z0, K2
-	VCMPPD        $0x15, Z19, Z0, K2, K2
-	VEXTRACTI64X4 $0x01, Z7, Y0
-	VCVTDQ2PD     Y0, Z0
-	VFMADD213PD   960(DX), Z16, Z0
-	VCMPPD        $0x11, Z17, Z0, K3
-	VCMPPD        $0x1a, Z18, Z0, K4
-	VCMPPD        $0x15, Z19, Z0, K4, K4
+	VCVTDQ2PD     Y8, Z1
+	VFMADD213PD   896(DX), Z0, Z1
+	VCMPPD        $0x11, Z18, Z1, K1
+	VCMPPD        $0x1a, Z17, Z1, K2
+	VCMPPD        $0x15, Z19, Z1, K2, K2
+	VEXTRACTI64X4 $0x01, Z8, Y1
+	VCVTDQ2PD     Y1, Z1
+	VFMADD213PD   960(DX), Z0, Z1
+	VCMPPD        $0x11, Z18, Z1, K3
+	VCMPPD        $0x1a, Z17, Z1, K4
+	VCMPPD        $0x15, Z19, Z1, K4, K4
 	KUNPCKBW      K1, K3, K1
 	KMOVW         K1, 14(AX)
 	KUNPCKBW      K2, K4, K1
 	KMOVW         K1, 14(CX)
-	VCVTDQ2PD     Y8, Z0
-	VFMADD213PD   1024(DX), Z16, Z0
-	VCMPPD        $0x11, Z17, Z0, K1
-	VCMPPD        $0x1a, Z18, Z0, K2
-	VCMPPD        $0x15, Z19, Z0, K2, K2
-	VEXTRACTI64X4 $0x01, Z8, Y0
-	VCVTDQ2PD     Y0, Z0
-	VFMADD213PD   1088(DX), Z16, Z0
-	VCMPPD        $0x11, Z17, Z0, K3
-	VCMPPD        $0x1a, Z18, Z0, K4
-	VCMPPD        $0x15, Z19, Z0, K4, K4
+	VCVTDQ2PD     Y9, Z1
+	VFMADD213PD   1024(DX), Z0, Z1
+	VCMPPD        $0x11, Z18, Z1, K1
+	VCMPPD        $0x1a, Z17, Z1, K2
+	VCMPPD        $0x15, Z19, Z1, K2, K2
+	VEXTRACTI64X4 $0x01, Z9, Y1
+	VCVTDQ2PD     Y1, Z1
+	VFMADD213PD   1088(DX), Z0, Z1
+	VCMPPD        $0x11, Z18, Z1, K3
+	VCMPPD        $0x1a, Z17, Z1, K4
+	VCMPPD        $0x15, Z19, Z1, K4, K4
 	KUNPCKBW      K1, K3, K1
 	KMOVW         K1, 16(AX)
 	KUNPCKBW      K2, K4, K1
 	KMOVW         K1, 16(CX)
-	VCVTDQ2PD     Y9, Z0
-	VFMADD213PD   1152(DX), Z16, Z0
-	VCMPPD        $0x11, Z17, Z0, K1
-	VCMPPD        $0x1a, Z18, Z0, K2
-	VCMPPD        $0x15, Z19, Z0, K2, K2
-	VEXTRACTI64X4 $0x01, Z9, Y0
-	VCVTDQ2PD     Y0, Z0
-	VFMADD213PD   1216(DX), Z16, Z0
-	VCMPPD        $0x11, Z17, Z0, K3
-	VCMPPD        $0x1a, Z18, Z0, K4
-	VCMPPD        $0x15, Z19, Z0, K4, K4
+	VCVTDQ2PD     Y10, Z1
+	VFMADD213PD   1152(DX), Z0, Z1
+	VCMPPD        $0x11, Z18, Z1, K1
+	VCMPPD        $0x1a, Z17, Z1, K2
+	VCMPPD        $0x15, Z19, Z1, K2, K2
+	VEXTRACTI64X4 $0x01, Z10, Y1
+	VCVTDQ2PD     Y1, Z1
+	VFMADD213PD   1216(DX), Z0, Z1
+	VCMPPD        $0x11, Z18, Z1, K3
+	VCMPPD        $0x1a, Z17, Z1, K4
+	VCMPPD        $0x15, Z19, Z1, K4, K4
 	KUNPCKBW      K1, K3, K1
 	KMOVW         K1, 18(AX)
 	KUNPCKBW      K2, K4, K1
 	KMOVW         K1, 18(CX)
-	VCVTDQ2PD     Y10, Z0
-	VFMADD213PD   1280(DX), Z16, Z0
-	VCMPPD        $0x11, Z17, Z0, K1
-	VCMPPD        $0x1a, Z18, Z0, K2
-	VCMPPD        $0x15, Z19, Z0, K2, K2
-	VEXTRACTI64X4 $0x01, Z10, Y0
-	VCVTDQ2PD     Y0, Z0
-	VFMADD213PD   1344(DX), Z16, Z0
-	VCMPPD        $0x11, Z17, Z0, K3
-	VCMPPD        $0x1a, Z18, Z0, K4
-	VCMPPD        $0x15, Z19, Z0, K4, K4
+	VCVTDQ2PD     Y11, Z1
+	VFMADD213PD   1280(DX), Z0, Z1
+	VCMPPD        $0x11, Z18, Z1, K1
+	VCMPPD        $0x1a, Z17, Z1, K2
+	VCMPPD        $0x15, Z19, Z1, K2, K2
+	VEXTRACTI64X4 $0x01, Z11, Y1
+	VCVTDQ2PD     Y1, Z1
+	VFMADD213PD   1344(DX), Z0, Z1
+	VCMPPD        $0x11, Z18, Z1, K3
+	VCMPPD        $0x1a, Z17, Z1, K4
+	VCMPPD        $0x15, Z19, Z1, K4, K4
 	KUNPCKBW      K1, K3, K1
 	KMOVW         K1, 20(AX)
 	KUNPCKBW      K2, K4, K1
 	KMOVW         K1, 20(CX)
-	VCVTDQ2PD     Y11, Z0
-	VFMADD213PD   1408(DX), Z16, Z0
-	VCMPPD        $0x11, Z17, Z0, K1
-	VCMPPD        $0x1a, Z18, Z0, K2
-	VCMPPD        $0x15, Z19, Z0, K2, K2
-	VEXTRACTI64X4 $0x01, Z11, Y0
-	VCVTDQ2PD     Y0, Z0
-	VFMADD213PD   1472(DX), Z16, Z0
-	VCMPPD        $0x11, Z17, Z0, K3
-	VCMPPD        $0x1a, Z18, Z0, K4
-	VCMPPD        $0x15, Z19, Z0, K4, K4
+	VCVTDQ2PD     Y12, Z1
+	VFMADD213PD   1408(DX), Z0, Z1
+	VCMPPD        $0x11, Z18, Z1, K1
+	VCMPPD        $0x1a, Z17, Z1, K2
+	VCMPPD        $0x15, Z19, Z1, K2, K2
+	VEXTRACTI64X4 $0x01, Z12, Y1
+	VCVTDQ2PD     Y1, Z1
+	VFMADD213PD   1472(DX), Z0, Z1
+	VCMPPD        $0x11, Z18, Z1, K3
+	VCMPPD        $0x1a, Z17, Z1, K4
+	VCMPPD        $0x15, Z19, Z1, K4, K4
 	KUNPCKBW      K1, K3, K1
 	KMOVW         K1, 22(AX)
 	KUNPCKBW      K2, K4, K1
 	KMOVW         K1, 22(CX)
-	VCVTDQ2PD     Y12, Z0
-	VFMADD213PD   1536(DX), Z16, Z0
-	VCMPPD        $0x11, Z17, Z0, K1
-	VCMPPD        $0x1a, Z18, Z0, K2
-	VCMPPD        $0x15, Z19, Z0, K2, K2
-	VEXTRACTI64X4 $0x01, Z12, Y0
-	VCVTDQ2PD     Y0, Z0
-	VFMADD213PD   1600(DX), Z16, Z0
-	VCMPPD        $0x11, Z17, Z0, K3
-	VCMPPD        $0x1a, Z18, Z0, K4
-	VCMPPD        $0x15, Z19, Z0, K4, K4
+	VCVTDQ2PD     Y13, Z1
+	VFMADD213PD   1536(DX), Z0, Z1
+	VCMPPD        $0x11, Z18, Z1, K1
+	VCMPPD        $0x1a, Z17, Z1, K2
+	VCMPPD        $0x15, Z19, Z1, K2, K2
+	VEXTRACTI64X4 $0x01, Z13, Y1
+	VCVTDQ2PD     Y1, Z1
+	VFMADD213PD   1600(DX), Z0, Z1
+	VCMPPD        $0x11, Z18, Z1, K3
+	VCMPPD        $0x1a, Z17, Z1, K4
+	VCMPPD        $0x15, Z19, Z1, K4, K4
 	KUNPCKBW      K1, K3, K1
 	KMOVW         K1, 24(AX)
 	KUNPCKBW      K2, K4, K1
 	KMOVW         K1, 24(CX)
-	VCVTDQ2PD     Y13, Z0
-	VFMADD213PD   1664(DX), Z16, Z0
-	VCMPPD        $0x11, Z17, Z0, K1
-	VCMPPD        $0x1a, Z18, Z0, K2
-	VCMPPD        $0x15, Z19, Z0, K2, K2
-	VEXTRACTI64X4 $0x01, Z13, Y0
-	VCVTDQ2PD     Y0, Z0
-	VFMADD213PD   1728(DX), Z16, Z0
-	VCMPPD        $0x11, Z17, Z0, K3
-	VCMPPD        $0x1a, Z18, Z0, K4
-	VCMPPD        $0x15, Z19, Z0, K4, K4
+	VCVTDQ2PD     Y14, Z1
+	VFMADD213PD   1664(DX), Z0, Z1
+	VCMPPD        $0x11, Z18, Z1, K1
+	VCMPPD        $0x1a, Z17, Z1, K2
+	VCMPPD        $0x15, Z19, Z1, K2, K2
+	VEXTRACTI64X4 $0x01, Z14, Y1
+	VCVTDQ2PD     Y1, Z1
+	VFMADD213PD   1728(DX), Z0, Z1
+	VCMPPD        $0x11, Z18, Z1, K3
+	VCMPPD        $0x1a, Z17, Z1, K4
+	VCMPPD        $0x15, Z19, Z1, K4, K4
 	KUNPCKBW      K1, K3, K1
 	KMOVW         K1, 26(AX)
 	KUNPCKBW      K2, K4, K1
 	KMOVW         K1, 26(CX)
-	VCVTDQ2PD     Y14, Z0
-	VFMADD213PD   1792(DX), Z16, Z0
-	VCMPPD        $0x11, Z17, Z0, K1
-	VCMPPD        $0x1a, Z18, Z0, K2
-	VCMPPD        $0x15, Z19, Z0, K2, K2
-	VEXTRACTI64X4 $0x01, Z14, Y0
-	VCVTDQ2PD     Y0, Z0
-	VFMADD213PD   1856(DX), Z16, Z0
-	VCMPPD        $0x11, Z17, Z0, K3
-	VCMPPD        $0x1a, Z18, Z0, K4
-	VCMPPD        $0x15, Z19, Z0, K4, K4
+	VCVTDQ2PD     Y15, Z1
+	VFMADD213PD   1792(DX), Z0, Z1
+	VCMPPD        $0x11, Z18, Z1, K1
+	VCMPPD        $0x1a, Z17, Z1, K2
+	VCMPPD        $0x15, Z19, Z1, K2, K2
+	VEXTRACTI64X4 $0x01, Z15, Y1
+	VCVTDQ2PD     Y1, Z1
+	VFMADD213PD   1856(DX), Z0, Z1
+	VCMPPD        $0x11, Z18, Z1, K3
+	VCMPPD        $0x1a, Z17, Z1, K4
+	VCMPPD        $0x15, Z19, Z1, K4, K4
 	KUNPCKBW      K1, K3, K1
 	KMOVW         K1, 28(AX)
 	KUNPCKBW      K2, K4, K1
 	KMOVW         K1, 28(CX)
-	VCVTDQ2PD     Y15, Z0
-	VFMADD213PD   1920(DX), Z16, Z0
-	VCMPPD        $0x11, Z17, Z0, K1
-	VCMPPD        $0x1a, Z18, Z0, K2
-	VCMPPD        $0x15, Z19, Z0, K2, K2
-	VEXTRACTI64X4 $0x01, Z15, Y0
-	VCVTDQ2PD     Y0, Z0
-	VFMADD213PD   1984(DX), Z16, Z0
-	VCMPPD        $0x11, Z17, Z0, K3
-	VCMPPD        $0x1a, Z18, Z0, K4
-	VCMPPD        $0x15, Z19, Z0, K4, K4
+	VCVTDQ2PD     Y16, Z1
+	VFMADD213PD   1920(DX), Z0, Z1
+	VCMPPD        $0x11, Z18, Z1, K1
+	VCMPPD        $0x1a, Z17, Z1, K2
+	VCMPPD        $0x15, Z19, Z1, K2, K2
+	VEXTRACTI64X4 $0x01, Z16, Y1
+	VCVTDQ2PD     Y1, Z1
+	VFMADD213PD   1984(DX), Z0, Z1
+	VCMPPD        $0x11, Z18, Z1, K3
+	VCMPPD        $0x1a, Z17, Z1, K4
+	VCMPPD        $0x15, Z19, Z1, K4, K4
 	KUNPCKBW      K1, K3, K1
 	KMOVW         K1, 30(AX)
 	KUNPCKBW      K2, K4, K1
@@ -2962,36 +3089,115 @@ TEXT ·mismatchSignsAVX512(SB), NOSPLIT, $0-128
 	MOVQ neg_base+48(FP), SI
 	MOVQ nz_base+72(FP), DI
 	MOVQ words+96(FP), R8
+	MOVQ R8, R9
+	SHLQ $0x06, R9
 
-mismatchSignsAVX512group:
-	TESTQ  DX, DX
-	JZ     mismatchSignsAVX512done
+mismatchSignsAVX5124group:
+	CMPQ   DX, $0x04
+	JL     mismatchSignsAVX5124end
 	VPXORQ Z0, Z0, Z0
-	XORQ   R9, R9
+	VPXORQ Z1, Z1, Z1
+	VPXORQ Z2, Z2, Z2
+	VPXORQ Z3, Z3, Z3
+	MOVQ   SI, R10
+	MOVQ   DI, R12
+	LEAQ   (SI)(R9*1), R11
+	LEAQ   (DI)(R9*1), R13
+	XORQ   R14, R14
 
-mismatchSignsAVX512word:
-	CMPQ        R9, R8
-	JGE         mismatchSignsAVX512store
-	VMOVDQU64   (SI), Z1
-	VPXORQ.BCST (BX)(R9*8), Z1, Z1
-	VPANDQ      (DI), Z1, Z1
-	VPOPCNTQ    Z1, Z1
-	VPADDQ      Z1, Z0, Z0
-	ADDQ        $0x40, SI
-	ADDQ        $0x40, DI
-	INCQ        R9
-	JMP         mismatchSignsAVX512word
+mismatchSignsAVX5124word:
+	CMPQ         R14, R8
+	JGE          mismatchSignsAVX5124store
+	VPBROADCASTQ (BX)(R14*8), Z4
+	VPXORQ       (R10), Z4, Z5
+	VPANDQ       (R12), Z5, Z5
+	VPOPCNTQ     Z5, Z5
+	VPADDQ       Z5, Z0, Z0
+	VPXORQ       (R11), Z4, Z5
+	VPANDQ       (R13), Z5, Z5
+	VPOPCNTQ     Z5, Z5
+	VPADDQ       Z5, Z1, Z1
+	VPXORQ       (R10)(R9*2), Z4, Z5
+	VPANDQ       (R12)(R9*2), Z5, Z5
+	VPOPCNTQ     Z5, Z5
+	VPADDQ       Z5, Z2, Z2
+	VPXORQ       (R11)(R9*2), Z4, Z4
+	VPANDQ       (R13)(R9*2), Z4, Z4
+	VPOPCNTQ     Z4, Z4
+	VPADDQ       Z4, Z3, Z3
+	ADDQ         $0x40, R10
+	ADDQ         $0x40, R12
+	ADDQ         $0x40, R11
+	ADDQ         $0x40, R13
+	INCQ         R14
+	JMP          mismatchSignsAVX5124word
 
-mismatchSignsAVX512store:
+mismatchSignsAVX5124store:
 	VPADDQ Z0, Z0, Z0
 	VPCMPQ $0x06, (AX), Z0, K1
 	KMOVB  K1, (CX)
 	ADDQ   $0x40, AX
 	INCQ   CX
-	DECQ   DX
-	JMP    mismatchSignsAVX512group
+	ADDQ   R9, SI
+	ADDQ   R9, DI
+	VPADDQ Z1, Z1, Z1
+	VPCMPQ $0x06, (AX), Z1, K1
+	KMOVB  K1, (CX)
+	ADDQ   $0x40, AX
+	INCQ   CX
+	ADDQ   R9, SI
+	ADDQ   R9, DI
+	VPADDQ Z2, Z2, Z2
+	VPCMPQ $0x06, (AX), Z2, K1
+	KMOVB  K1, (CX)
+	ADDQ   $0x40, AX
+	INCQ   CX
+	ADDQ   R9, SI
+	ADDQ   R9, DI
+	VPADDQ Z3, Z3, Z3
+	VPCMPQ $0x06, (AX), Z3, K1
+	KMOVB  K1, (CX)
+	ADDQ   $0x40, AX
+	INCQ   CX
+	ADDQ   R9, SI
+	ADDQ   R9, DI
+	SUBQ   $0x04, DX
+	JMP    mismatchSignsAVX5124group
 
-mismatchSignsAVX512done:
+mismatchSignsAVX5124end:
+mismatchSignsAVX5121group:
+	CMPQ   DX, $0x01
+	JL     mismatchSignsAVX5121end
+	VPXORQ Z6, Z6, Z6
+	MOVQ   SI, R10
+	MOVQ   DI, R11
+	XORQ   R12, R12
+
+mismatchSignsAVX5121word:
+	CMPQ         R12, R8
+	JGE          mismatchSignsAVX5121store
+	VPBROADCASTQ (BX)(R12*8), Z0
+	VPXORQ       (R10), Z0, Z0
+	VPANDQ       (R11), Z0, Z0
+	VPOPCNTQ     Z0, Z0
+	VPADDQ       Z0, Z6, Z6
+	ADDQ         $0x40, R10
+	ADDQ         $0x40, R11
+	INCQ         R12
+	JMP          mismatchSignsAVX5121word
+
+mismatchSignsAVX5121store:
+	VPADDQ Z6, Z6, Z6
+	VPCMPQ $0x06, (AX), Z6, K1
+	KMOVB  K1, (CX)
+	ADDQ   $0x40, AX
+	INCQ   CX
+	ADDQ   R9, SI
+	ADDQ   R9, DI
+	SUBQ   $0x01, DX
+	JMP    mismatchSignsAVX5121group
+
+mismatchSignsAVX5121end:
 	VZEROUPPER
 	RET
 

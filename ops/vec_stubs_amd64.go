@@ -77,15 +77,20 @@ func mismatchRowsAVX512(out []int64, a []uint64, neg []uint64, nz []uint64, word
 //go:noescape
 func foregroundAVX512(idx []int32, x []float64, d []float64, row []float64, b float64) (n int, absX float64, absD float64)
 
+// absSumAVX512 sums the magnitudes of a vector with AVX-512 (see absSum in the generator).
+//
+//go:noescape
+func absSumAVX512(x []float64) float64
+
 // signInt1AVX512 decides the signs of one block of a 1-sided quantised sign product with AVX-512 (see signInts in the generator).
 //
 //go:noescape
-func signInt1AVX512(neg []uint64, unsure []uint64, base []float64, bits []uint8, stride int, noff int, idx []int32, q []int32, sum int, inv float64, e float64)
+func signInt1AVX512(neg []uint64, unsure []uint64, base []float64, bits []uint8, stride int, noff int, idx []int32, vals []float64, scale float64, inv float64, e float64)
 
 // signInt2AVX512 decides the signs of one block of a 2-sided quantised sign product with AVX-512 (see signInts in the generator).
 //
 //go:noescape
-func signInt2AVX512(neg []uint64, unsure []uint64, base []float64, bits []uint8, stride int, noff int, idx []int32, q []int32, sum int, inv float64, e float64)
+func signInt2AVX512(neg []uint64, unsure []uint64, base []float64, bits []uint8, stride int, noff int, idx []int32, vals []float64, scale float64, inv float64, e float64)
 
 // mismatchSignsAVX512 stores the signs of the products of a ±1 bit vector with groups of 8 interleaved ternary bit rows with AVX-512 VPOPCNTQ (see mismatchSigns in the generator).
 //

@@ -260,41 +260,81 @@ func mismatchRows() {
 // mismatchLoop emits the loops of mismatchRows over the groups of 8 rows
 // and the words of a, with the parameters out, a, neg, nz and words of
 // that kernel; there are len(out) >> shift groups, and store(out, acc)
-// stores the counts of one and advances out.
+// stores the counts of one and advances out. Four groups at a time share
+// the broadcast words of a, then one at a time for the rest.
 func mismatchLoop(name string, shift uint8, store func(out GPVirtual, acc VecVirtual)) {
-	out, groups, a, neg, nz, words := GP64(), GP64(), GP64(), GP64(), GP64(), GP64()
-	Load(Param("out").Base(), out)
-	Load(Param("out").Len(), groups)
+	r := mismatchRegs{out: GP64(), groups: GP64(), a: GP64(), neg: GP64(), nz: GP64(), words: GP64(), gs: GP64()}
+	Load(Param("out").Base(), r.out)
+	Load(Param("out").Len(), r.groups)
 	if shift > 0 {
-		SHRQ(U8(shift), groups)
+		SHRQ(U8(shift), r.groups)
 	}
-	Load(Param("a").Base(), a)
-	Load(Param("neg").Base(), neg)
-	Load(Param("nz").Base(), nz)
-	Load(Param("words"), words)
+	Load(Param("a").Base(), r.a)
+	Load(Param("neg").Base(), r.neg)
+	Load(Param("nz").Base(), r.nz)
+	Load(Param("words"), r.words)
+	MOVQ(r.words, r.gs)
+	SHLQ(U8(6), r.gs) // the bytes of a group of rows
+	mismatchGroups(name+"4", 4, r, store)
+	mismatchGroups(name+"1", 1, r, store)
+	VZEROUPPER()
+	RET()
+}
+
+// mismatchRegs are the registers of mismatchLoop.
+type mismatchRegs struct{ out, groups, a, neg, nz, words, gs GPVirtual }
+
+// mismatchGroups emits the loop of mismatchLoop over G groups at a time
+// (G = 1 or 4), while that many remain.
+func mismatchGroups(name string, G int, r mismatchRegs, store func(out GPVirtual, acc VecVirtual)) {
 	Label(name + "group")
-	TESTQ(groups, groups)
-	JZ(LabelRef(name + "done"))
-	acc, t, j := ZMM(), ZMM(), GP64()
-	VPXORQ(acc, acc, acc)
+	CMPQ(r.groups, U8(G))
+	JL(LabelRef(name + "end"))
+	acc := make([]VecVirtual, G)
+	for g := range acc {
+		acc[g] = ZMM()
+		VPXORQ(acc[g], acc[g], acc[g])
+	}
+	// Group g's words at p[g%2] + (g/2)·2·gs: p = neg, neg + gs (nz alike).
+	p, pn := []GPVirtual{GP64(), GP64()}, []GPVirtual{GP64(), GP64()}
+	MOVQ(r.neg, p[0])
+	MOVQ(r.nz, pn[0])
+	if G > 1 {
+		LEAQ(Mem{Base: r.neg, Index: r.gs, Scale: 1}, p[1])
+		LEAQ(Mem{Base: r.nz, Index: r.gs, Scale: 1}, pn[1])
+	}
+	at := func(base []GPVirtual, g int) Mem {
+		if g < 2 {
+			return Mem{Base: base[g]}
+		}
+		return Mem{Base: base[g%2], Index: r.gs, Scale: 2}
+	}
+	j, bc := GP64(), ZMM()
 	XORQ(j, j)
 	Label(name + "word")
-	CMPQ(j, words)
+	CMPQ(j, r.words)
 	JGE(LabelRef(name + "store"))
-	VMOVDQU64(Mem{Base: neg}, t)
-	VPXORQ_BCST(Mem{Base: a, Index: j, Scale: 8}, t, t)
-	VPANDQ(Mem{Base: nz}, t, t)
-	VPOPCNTQ(t, t)
-	VPADDQ(t, acc, acc)
-	ADDQ(U8(64), neg)
-	ADDQ(U8(64), nz)
+	VPBROADCASTQ(Mem{Base: r.a, Index: j, Scale: 8}, bc)
+	for g, a := range acc {
+		t := ZMM()
+		VPXORQ(at(p, g), bc, t)
+		VPANDQ(at(pn, g), t, t)
+		VPOPCNTQ(t, t)
+		VPADDQ(t, a, a)
+	}
+	for u := range min(G, 2) {
+		ADDQ(U8(64), p[u])
+		ADDQ(U8(64), pn[u])
+	}
 	INCQ(j)
 	JMP(LabelRef(name + "word"))
 	Label(name + "store")
-	store(out, acc)
-	DECQ(groups)
+	for _, a := range acc {
+		store(r.out, a)
+		ADDQ(r.gs, r.neg)
+		ADDQ(r.gs, r.nz)
+	}
+	SUBQ(U8(G), r.groups)
 	JMP(LabelRef(name + "group"))
-	Label(name + "done")
-	VZEROUPPER()
-	RET()
+	Label(name + "end")
 }

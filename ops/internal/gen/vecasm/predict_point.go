@@ -15,6 +15,7 @@ import (
 // pointKernels emits the point-wise prediction kernels.
 func pointKernels() {
 	foreground()
+	absSum()
 	signInts(1)
 	signInts(2)
 	mismatchSigns()
@@ -35,11 +36,12 @@ const signWidth = 256
 
 // signInts emits
 //
-//	func signInt<S>AVX512(neg, unsure []uint64, base []float64, bits []uint8, stride, noff int, idx, q []int32, sum int, inv, e float64)
+//	func signInt<S>AVX512(neg, unsure []uint64, base []float64, bits []uint8, stride, noff int, idx []int32, vals []float64, scale, inv, e float64)
 //
 // one block of signWidth outputs of the quantised sign product: with the
-// bit matrix of signBlock (row i of Wᵀ at bits[i·stride:], +1 entries, then
-// for S = 2 the −1 entries noff bytes further) it sums the integers
+// integers q[t] = vals[t]·scale truncated toward zero, and the bit matrix
+// W stored as bits (row i of Wᵀ at bits[i·stride:], one bit per output,
+// +1 entries, then for S = 2 the −1 entries noff bytes further), it sums
 //
 //	S = 2:  I[k] = Σ_t (+q[t] where W[k, idx[t]] = +1, −q[t] where −1),
 //	S = 1:  I[k] = 2·Σ_t (q[t] where W = +1) − sum,   sum = Σ_t q[t],
@@ -49,30 +51,38 @@ const signWidth = 256
 // g[k] < 0 and of unsure where |g[k]| > e fails (NaN included).
 func signInts(sides int) {
 	name := fmt.Sprintf("signInt%dAVX512", sides)
-	TEXT(name, NOSPLIT, "func(neg, unsure []uint64, base []float64, bits []uint8, stride, noff int, idx, q []int32, sum int, inv, e float64)")
+	TEXT(name, NOSPLIT, "func(neg, unsure []uint64, base []float64, bits []uint8, stride, noff int, idx []int32, vals []float64, scale, inv, e float64)")
 	Pragma("noescape")
 	Doc(fmt.Sprintf("%s decides the signs of one block of a %d-sided quantised sign product with AVX-512 (see signInts in the generator).", name, sides))
 	const accs = signWidth / 16
-	bits, stride, noff, idx, n, q := GP64(), GP64(), GP64(), GP64(), GP64(), GP64()
+	bits, stride, noff, idx, n, vals, sum := GP64(), GP64(), GP64(), GP64(), GP64(), GP64(), GP64()
 	Load(Param("bits").Base(), bits)
 	Load(Param("stride"), stride)
-	Load(Param("noff"), noff)
+	if sides == 2 {
+		Load(Param("noff"), noff)
+	}
 	Load(Param("idx").Base(), idx)
 	Load(Param("idx").Len(), n)
-	Load(Param("q").Base(), q)
+	Load(Param("vals").Base(), vals)
+	XORQ(sum, sum)
+	scale := XMM()
+	VMOVSD(addr(Param("scale")), scale)
 	regs := make([]VecVirtual, accs)
 	for j := range regs {
 		regs[j] = ZMM()
 		VPXORD(regs[j], regs[j], regs[j])
 	}
-	d, row := ZMM(), GP64()
+	d, row, qt, v := ZMM(), GP64(), GP64(), XMM()
 	Label(name + "loop")
 	TESTQ(n, n)
 	JZ(LabelRef(name + "done"))
 	MOVLQSX(Mem{Base: idx}, row)
 	IMULQ(stride, row)
 	ADDQ(bits, row)
-	VPBROADCASTD(Mem{Base: q}, d)
+	VMULSD(Mem{Base: vals}, scale, v)
+	VCVTTSD2SI(v, qt.As32())
+	ADDL(qt.As32(), sum.As32())
+	VPBROADCASTD(qt.As32(), d)
 	for j, a := range regs {
 		k := K()
 		KMOVW(Mem{Base: row, Disp: 2 * j}, k)
@@ -84,14 +94,13 @@ func signInts(sides int) {
 		}
 	}
 	ADDQ(U8(4), idx)
-	ADDQ(U8(4), q)
+	ADDQ(U8(8), vals)
 	DECQ(n)
 	JMP(LabelRef(name + "loop"))
 	Label(name + "done")
 	if sides == 1 {
-		s, sv := GP64(), ZMM()
-		Load(Param("sum"), s)
-		VPBROADCASTD(s.As32(), sv)
+		sv := ZMM()
+		VPBROADCASTD(sum.As32(), sv)
 		for _, a := range regs {
 			VPADDD(a, a, a)
 			VPSUBD(sv, a, a)
@@ -203,7 +212,7 @@ func foreground() {
 	VPXORQ(sx, sx, sx)
 	VPXORQ(sd, sd, sd)
 	all := K()
-	KXNORB(all, all, all)
+	KXNORW(all, all, all)
 	step := func(m Op) {
 		v, k := ZMM(), K()
 		VMOVUPD_Z(Mem{Base: row}, m, v)
@@ -225,12 +234,65 @@ func foreground() {
 	MOVL(U32(1), one.As32())
 	SHLXL(rem.As32(), one.As32(), one.As32())
 	DECL(one.As32())
-	KMOVB(one.As32(), tail)
+	KMOVW(one.As32(), tail)
 	step(tail)
 	Label(name + "done")
 	Store(t, ReturnIndex(0))
 	Store(hsum(avx512, f64, sx), ReturnIndex(1))
 	Store(hsum(avx512, f64, sd), ReturnIndex(2))
+	VZEROUPPER()
+	RET()
+}
+
+// absSum emits
+//
+//	func absSumAVX512(x []float64) float64
+//
+// which returns Σ|x[t]|, rounded in an order of its own.
+func absSum() {
+	name := "absSumAVX512"
+	TEXT(name, NOSPLIT, "func(x []float64) float64")
+	Pragma("noescape")
+	Doc(name + " sums the magnitudes of a vector with AVX-512 (see absSum in the generator).")
+	x, rem := GP64(), GP64()
+	Load(Param("x").Base(), x)
+	Load(Param("x").Len(), rem)
+	abs, s0, s1, t := ZMM(), ZMM(), ZMM(), ZMM()
+	VPTERNLOGQ(U8(0xff), abs, abs, abs)
+	VPSRLQ(U8(1), abs, abs)
+	VPXORQ(s0, s0, s0)
+	VPXORQ(s1, s1, s1)
+	Label(name + "loop16")
+	CMPQ(rem, U8(16))
+	JL(LabelRef(name + "loop8"))
+	VANDPD(Mem{Base: x}, abs, t)
+	VADDPD(t, s0, s0)
+	VANDPD(Mem{Base: x, Disp: 64}, abs, t)
+	VADDPD(t, s1, s1)
+	ADDQ(U8(128), x)
+	SUBQ(U8(16), rem)
+	JMP(LabelRef(name + "loop16"))
+	Label(name + "loop8")
+	CMPQ(rem, U8(8))
+	JL(LabelRef(name + "tail"))
+	VANDPD(Mem{Base: x}, abs, t)
+	VADDPD(t, s0, s0)
+	ADDQ(U8(64), x)
+	SUBQ(U8(8), rem)
+	Label(name + "tail")
+	TESTQ(rem, rem)
+	JZ(LabelRef(name + "done"))
+	one, tail := GP64(), K()
+	MOVL(U32(1), one.As32())
+	SHLXL(rem.As32(), one.As32(), one.As32())
+	DECL(one.As32())
+	KMOVW(one.As32(), tail)
+	VMOVUPD_Z(Mem{Base: x}, tail, t)
+	VANDPD(t, abs, t)
+	VADDPD(t, s1, s1)
+	Label(name + "done")
+	VADDPD(s1, s0, s0)
+	Store(hsum(avx512, f64, s0), ReturnIndex(0))
 	VZEROUPPER()
 	RET()
 }
@@ -252,7 +314,7 @@ func foregroundStep(k Op, v, bv, abs VecVirtual, iv VecVirtual, sx, sd VecVirtua
 	VPCOMPRESSD_Z(iv, k, ci)
 	VMOVDQU32(ci, Mem{Base: idx, Index: t, Scale: 4})
 	cnt := GP64()
-	KMOVB(k, cnt.As32())
+	KMOVW(k, cnt.As32())
 	POPCNTL(cnt.As32(), cnt.As32())
 	ADDQ(cnt, t)
 }
