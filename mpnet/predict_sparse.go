@@ -120,13 +120,14 @@ func newSparseFirst(p *predictor, b float64) *sparseFirst {
 	ly := p.net.layers[0]
 	K, N := ly.K, ly.N
 	f := &sparseFirst{b: b}
-	if w := p.w; w != nil && isTernary(w[0]) {
-		f.w = w[0]
+	if w := p.w; w != nil {
 		base := scaledRowSums(w[0], K, N, b)
 		for k := range base {
 			base[k] += tieBreak
 		}
-		f.point, _ = ops.NewSignProduct(w[0], base, K, N)
+		if sp, err := ops.NewSignProduct(w[0], base, K, N); err == nil { // an error: not ternary
+			f.w, f.point = w[0], sp
+		}
 	}
 	if p.mean != nil {
 		base := [][]float64{scaledRowSums(p.mean[0], K, N, b), scaledRowSums(p.vari[0], K, N, b*b)}
@@ -179,16 +180,6 @@ func bayesProduct[T ops.Float](m, vari []T, base [][]float64, K, N int) *ops.Spa
 	}
 	p.SetPad(1, 1) // erf(ω/√2): finite in the padding
 	return p
-}
-
-// isTernary reports whether every value of w is −1, 0 or +1.
-func isTernary(w []float64) bool {
-	for _, v := range w {
-		if v != 0 && v != 1 && v != -1 {
-			return false
-		}
-	}
-	return true
 }
 
 // scaledRowSums returns c·Σ_i w[k, i] for each row k of the K×N matrix w.

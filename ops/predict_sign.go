@@ -46,22 +46,36 @@ func NewSignProduct(w, base []float64, K, N int) (*SignProduct, error) {
 	kp := (K + signWidth - 1) / signWidth * signWidth
 	p := &SignProduct{k: K, n: N, kp: kp, sides: 1, bits: make([]uint8, N*kp/4), base: make([]float64, kp), w: w}
 	copy(p.base, base)
-	for k := range K {
-		for i, v := range w[k*N : (k+1)*N] {
-			at := i*kp/4 + k/8
-			switch v {
-			case 1:
-				p.bits[at] |= 1 << (k % 8)
-			case -1:
-				p.bits[at+kp/8] |= 1 << (k % 8)
-			case 0:
-				p.sides = 2
-			default:
-				return nil, errors.Errorf("ops: NewSignProduct: weight (%d, %d) is %v, want −1, 0 or +1", k, i, v)
+	const one, minusOne = 0x3ff0_0000_0000_0000, 0xbff0_0000_0000_0000 // the bits of ±1
+	for k8 := 0; k8 < K; k8 += 8 { // one byte of each row of Wᵀ: rows k8 … k8 + 7 of w
+		for i := range N {
+			var pos, neg uint8
+			for u := range min(8, K-k8) {
+				v := w[(k8+u)*N+i]
+				bits := math.Float64bits(v) // integer compares: no branch on the signs
+				isPos, isNeg := bits == one, bits == minusOne
+				if !isPos && !isNeg { // rare
+					if v != 0 {
+						return nil, errors.Errorf("ops: NewSignProduct: weight (%d, %d) is %v, want −1, 0 or +1", k8+u, i, v)
+					}
+					p.sides = 2
+				}
+				pos |= bit8(isPos) << u
+				neg |= bit8(isNeg) << u
 			}
+			p.bits[i*kp/4+k8/8], p.bits[i*kp/4+kp/8+k8/8] = pos, neg
 		}
 	}
 	return p, nil
+}
+
+// bit8 returns 1 for true and 0 for false.
+func bit8(b bool) uint8 {
+	var u uint8
+	if b {
+		u = 1
+	}
+	return u
 }
 
 // Words returns the number of 64-bit words of one sample's bits in Signs:
