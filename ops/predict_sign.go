@@ -47,7 +47,8 @@ func NewSignProduct(w, base []float64, K, N int) (*SignProduct, error) {
 	p := &SignProduct{k: K, n: N, kp: kp, sides: 1, bits: make([]uint8, N*kp/4), base: make([]float64, kp), w: w}
 	copy(p.base, base)
 	const one, minusOne = 0x3ff0_0000_0000_0000, 0xbff0_0000_0000_0000 // the bits of ±1
-	for k8 := 0; k8 < K; k8 += 8 { // one byte of each row of Wᵀ: rows k8 … k8 + 7 of w
+	// One byte of each row of Wᵀ at a time: rows k8 … k8 + 7 of w.
+	for k8 := 0; k8 < K; k8 += 8 {
 		for i := range N {
 			var pos, neg uint8
 			for u := range min(8, K-k8) {

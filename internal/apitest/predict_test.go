@@ -25,8 +25,7 @@ func atLevels(f func(level string)) {
 	}
 }
 
-// applyFunc is the Apply method of a SparseProduct[float64] or of a
-// SignProduct.
+// applyFunc is the Apply method of a SparseProduct[float64].
 type applyFunc func(out []float64, idx []int32, vals []float64, starts []int) error
 
 // applyHostile calls apply, the Apply of a product with N = 3 inputs, all
