@@ -70,12 +70,14 @@ type sparseInputs struct {
 // undone, once the foreground exceeds maxForeground of the inputs.
 func (s *sparseInputs) build(x []float64, r, N int, b float64) bool {
 	s.b, s.starts, s.bound = b, append(s.starts[:0], 0), s.bound[:0]
-	m := r*N + ops.ForegroundSlack
-	s.idx, s.x, s.d = growSlice(s.idx, m), growSlice(s.x, m), growSlice(s.d, m)
 	limit := int(maxForeground * float64(r*N))
 	nb := float64(N) * math.Abs(b)
 	t := 0
 	for j := range r {
+		// Room for one more sample: images need about a fifth of r·N, and
+		// allocations are cleared.
+		m, hint := t+N+ops.ForegroundSlack, r*N/4
+		s.idx, s.x, s.d = reserve(s.idx, t, m, hint), reserve(s.x, t, m, hint), reserve(s.d, t, m, hint)
 		n, a, dsum, err := ops.Foreground(s.idx[t:], s.x[t:], s.d[t:], x[j*N:(j+1)*N], b)
 		if err != nil {
 			panic(err) // sized above: a bug
@@ -262,6 +264,18 @@ func bayesVals[T ops.Float](dst []T, sp *sparseInputs) []T {
 		dst[2*t], dst[2*t+1] = T(d), T(x*x-b*b)
 	}
 	return dst
+}
+
+// reserve returns s with length m ≥ t, keeping its first t values:
+// reallocated, to at least twice its capacity and hint, only when too
+// small.
+func reserve[T any](s []T, t, m, hint int) []T {
+	if cap(s) >= m {
+		return s[:m]
+	}
+	grown := make([]T, max(m, 2*cap(s), hint))
+	copy(grown, s[:t])
+	return grown[:m]
 }
 
 // growSlice returns s with length n, reallocated only when too small.

@@ -1,6 +1,7 @@
 package ops
 
 import (
+	"math"
 	"math/bits"
 	"unsafe"
 
@@ -19,7 +20,8 @@ import (
 type BitRows struct {
 	k, words int
 	neg, nz  []uint64 // interleaved: word j of row 8g + u at (g·words + j)·8 + u
-	cnt      []int64  // per row (Len() of them): the number of bits of nz
+	cnt      []int64  // per row (Len() of them): the number of bits of nz; MaxInt64 past K
+	dense    bool     // every word of nz but the last of each row is all ones
 }
 
 // NewBitRows copies the K rows of neg and nz (W words each, row-major). It
@@ -37,6 +39,15 @@ func NewBitRows(neg, nz []uint64, K, W int) (*BitRows, error) {
 			at := ((k/8)*W+j)*8 + k%8
 			b.neg[at], b.nz[at] = neg[k*W+j], nz[k*W+j]
 			b.cnt[k] += int64(bits.OnesCount64(nz[k*W+j]))
+		}
+	}
+	for k := K; k < len(b.cnt); k++ {
+		b.cnt[k] = math.MaxInt64 // no sign bit for a padding row, whose nz the dense kernel skips
+	}
+	b.dense = true
+	for k := range K {
+		for _, v := range nz[k*W : (k+1)*W-1] {
+			b.dense = b.dense && v == ^uint64(0)
 		}
 	}
 	return b, nil
@@ -100,7 +111,7 @@ func (b *BitRows) Signs(out, a []uint64) error {
 		return errors.Errorf("ops: BitRows.Signs: %d output and %d input words, want at least %d and W = %d", len(out), len(a), words, b.words)
 	}
 	out, a = out[:words], a[:b.words]
-	if k := mismatchSignsAsm(); k != nil {
+	if k := mismatchSignsAsm(b.dense); k != nil {
 		out[words-1] = 0 // the kernel stores a byte per group of 8 rows
 		k(unsafe.Slice((*uint8)(unsafe.Pointer(&out[0])), 8*words)[:b.Len()/8], a, b.neg, b.nz, b.words, b.cnt)
 		return nil

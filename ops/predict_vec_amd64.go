@@ -23,10 +23,14 @@ func mismatchAsm() func(out []int64, a, neg, nz []uint64, words int) {
 }
 
 // mismatchSignsAsm returns the kernel of BitRows.Signs at the current
-// level, or nil (below AVX-512, or without AVX512_VPOPCNTDQ and DQ).
-func mismatchSignsAsm() func(out []uint8, a, neg, nz []uint64, words int, cnt []int64) {
-	if currentLevel() != vecAVX512 || !cpu.X86.HasAVX512VPOPCNTDQ || !cpu.X86.HasAVX512DQ {
+// level, or nil (below AVX-512, or without AVX512_VPOPCNTDQ and DQ); the
+// dense one reads nz in the last word only.
+func mismatchSignsAsm(dense bool) func(out []uint8, a, neg, nz []uint64, words int, cnt []int64) {
+	switch {
+	case currentLevel() != vecAVX512 || !cpu.X86.HasAVX512VPOPCNTDQ || !cpu.X86.HasAVX512DQ:
 		return nil
+	case dense:
+		return mismatchSignsDenseAVX512
 	}
 	return mismatchSignsAVX512
 }

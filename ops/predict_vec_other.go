@@ -9,7 +9,7 @@ var predictAsm [numVecLevels]predictKernels
 func mismatchAsm() func(out []int64, a, neg, nz []uint64, words int) { return nil }
 
 // mismatchSignsAsm returns nil: BitRows.Signs runs its Go loop.
-func mismatchSignsAsm() func(out []uint8, a, neg, nz []uint64, words int, cnt []int64) { return nil }
+func mismatchSignsAsm(bool) func(out []uint8, a, neg, nz []uint64, words int, cnt []int64) { return nil }
 
 // signAsm returns nil: SignProduct.Signs runs SparseProduct's loops.
 func signAsm(int) signFunc { return nil }

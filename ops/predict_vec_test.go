@@ -213,17 +213,23 @@ func testErfRatio[T Float](t *testing.T, tol float64) {
 }
 
 // TestBitRows checks BitRows.Mismatches and Signs at every level against
-// the plain count, for row counts around the group of 8 and the word of
-// 64, and widths of 1 to 9 words.
+// the plain count, for row counts around the groups of 8 and 32 and the
+// word of 64, widths of 1 to 9 words, rows with zeros in every word and
+// in the last one only (the dense kernel).
 func TestBitRows(t *testing.T) {
 	rng := rand.New(rand.NewPCG(3, 4))
 	for _, l := range allLevels() {
 		atLevel(t, l, func() {
-			for _, K := range []int{1, 7, 8, 9, 63, 64, 65, 501} {
-				for _, W := range []int{1, 2, 8, 9} {
+			for _, K := range []int{1, 7, 8, 9, 31, 32, 33, 63, 64, 65, 501} {
+				for _, W := range []int{1, 2, 8, 9, -2, -8, -9} { // −W: nz all ones but the last word (dense)
+					dense := W < 0
+					W = max(W, -W)
 					neg, nz, a := make([]uint64, K*W), make([]uint64, K*W), make([]uint64, W)
 					for j := range neg {
 						neg[j], nz[j] = rng.Uint64(), rng.Uint64()|rng.Uint64()
+						if dense && j%W != W-1 {
+							nz[j] = ^uint64(0)
+						}
 					}
 					for j := range a {
 						a[j] = rng.Uint64()

@@ -2144,7 +2144,7 @@ mismatchRowsAVX5124group:
 
 mismatchRowsAVX5124word:
 	CMPQ         R13, DI
-	JGE          mismatchRowsAVX5124store
+	JGE          mismatchRowsAVX5124last
 	VPBROADCASTQ (DX)(R13*8), Z4
 	VPXORQ       (R9), Z4, Z5
 	VPANDQ       (R11), Z5, Z5
@@ -2169,7 +2169,7 @@ mismatchRowsAVX5124word:
 	INCQ         R13
 	JMP          mismatchRowsAVX5124word
 
-mismatchRowsAVX5124store:
+mismatchRowsAVX5124last:
 	VMOVDQU64 Z0, (AX)
 	ADDQ      $0x40, AX
 	ADDQ      R8, BX
@@ -2200,7 +2200,7 @@ mismatchRowsAVX5121group:
 
 mismatchRowsAVX5121word:
 	CMPQ         R11, DI
-	JGE          mismatchRowsAVX5121store
+	JGE          mismatchRowsAVX5121last
 	VPBROADCASTQ (DX)(R11*8), Z0
 	VPXORQ       (R9), Z0, Z0
 	VPANDQ       (R10), Z0, Z0
@@ -2211,7 +2211,7 @@ mismatchRowsAVX5121word:
 	INCQ         R11
 	JMP          mismatchRowsAVX5121word
 
-mismatchRowsAVX5121store:
+mismatchRowsAVX5121last:
 	VMOVDQU64 Z6, (AX)
 	ADDQ      $0x40, AX
 	ADDQ      R8, BX
@@ -3107,7 +3107,7 @@ mismatchSignsAVX5124group:
 
 mismatchSignsAVX5124word:
 	CMPQ         R14, R8
-	JGE          mismatchSignsAVX5124store
+	JGE          mismatchSignsAVX5124last
 	VPBROADCASTQ (BX)(R14*8), Z4
 	VPXORQ       (R10), Z4, Z5
 	VPANDQ       (R12), Z5, Z5
@@ -3132,7 +3132,7 @@ mismatchSignsAVX5124word:
 	INCQ         R14
 	JMP          mismatchSignsAVX5124word
 
-mismatchSignsAVX5124store:
+mismatchSignsAVX5124last:
 	VPADDQ Z0, Z0, Z0
 	VPCMPQ $0x06, (AX), Z0, K1
 	KMOVB  K1, (CX)
@@ -3175,7 +3175,7 @@ mismatchSignsAVX5121group:
 
 mismatchSignsAVX5121word:
 	CMPQ         R12, R8
-	JGE          mismatchSignsAVX5121store
+	JGE          mismatchSignsAVX5121last
 	VPBROADCASTQ (BX)(R12*8), Z0
 	VPXORQ       (R10), Z0, Z0
 	VPANDQ       (R11), Z0, Z0
@@ -3186,7 +3186,7 @@ mismatchSignsAVX5121word:
 	INCQ         R12
 	JMP          mismatchSignsAVX5121word
 
-mismatchSignsAVX5121store:
+mismatchSignsAVX5121last:
 	VPADDQ Z6, Z6, Z6
 	VPCMPQ $0x06, (AX), Z6, K1
 	KMOVB  K1, (CX)
@@ -3198,6 +3198,144 @@ mismatchSignsAVX5121store:
 	JMP    mismatchSignsAVX5121group
 
 mismatchSignsAVX5121end:
+	VZEROUPPER
+	RET
+
+// func mismatchSignsDenseAVX512(out []uint8, a []uint64, neg []uint64, nz []uint64, words int, cnt []int64)
+// Requires: AVX, AVX512DQ, AVX512F, AVX512VPOPCNTDQ
+TEXT ·mismatchSignsDenseAVX512(SB), NOSPLIT, $0-128
+	MOVQ cnt_base+104(FP), AX
+	MOVQ out_base+0(FP), CX
+	MOVQ out_len+8(FP), DX
+	MOVQ a_base+24(FP), BX
+	MOVQ neg_base+48(FP), SI
+	MOVQ nz_base+72(FP), DI
+	MOVQ words+96(FP), R8
+	MOVQ R8, R9
+	SHLQ $0x06, R9
+	DECQ R8
+	LEAQ -64(DI)(R9*1), DI
+
+mismatchSignsDenseAVX5124group:
+	CMPQ   DX, $0x04
+	JL     mismatchSignsDenseAVX5124end
+	VPXORQ Z0, Z0, Z0
+	VPXORQ Z1, Z1, Z1
+	VPXORQ Z2, Z2, Z2
+	VPXORQ Z3, Z3, Z3
+	MOVQ   SI, R10
+	MOVQ   DI, R12
+	LEAQ   (SI)(R9*1), R11
+	LEAQ   (DI)(R9*1), R13
+	XORQ   R14, R14
+
+mismatchSignsDenseAVX5124word:
+	CMPQ         R14, R8
+	JGE          mismatchSignsDenseAVX5124last
+	VPBROADCASTQ (BX)(R14*8), Z4
+	VPXORQ       (R10), Z4, Z5
+	VPOPCNTQ     Z5, Z5
+	VPADDQ       Z5, Z0, Z0
+	VPXORQ       (R11), Z4, Z5
+	VPOPCNTQ     Z5, Z5
+	VPADDQ       Z5, Z1, Z1
+	VPXORQ       (R10)(R9*2), Z4, Z5
+	VPOPCNTQ     Z5, Z5
+	VPADDQ       Z5, Z2, Z2
+	VPXORQ       (R11)(R9*2), Z4, Z4
+	VPOPCNTQ     Z4, Z4
+	VPADDQ       Z4, Z3, Z3
+	ADDQ         $0x40, R10
+	ADDQ         $0x40, R11
+	INCQ         R14
+	JMP          mismatchSignsDenseAVX5124word
+
+mismatchSignsDenseAVX5124last:
+	VPBROADCASTQ (BX)(R14*8), Z4
+	VPXORQ       (R10), Z4, Z5
+	VPANDQ       (R12), Z5, Z5
+	VPOPCNTQ     Z5, Z5
+	VPADDQ       Z5, Z0, Z0
+	VPXORQ       (R11), Z4, Z5
+	VPANDQ       (R13), Z5, Z5
+	VPOPCNTQ     Z5, Z5
+	VPADDQ       Z5, Z1, Z1
+	VPXORQ       (R10)(R9*2), Z4, Z5
+	VPANDQ       (R12)(R9*2), Z5, Z5
+	VPOPCNTQ     Z5, Z5
+	VPADDQ       Z5, Z2, Z2
+	VPXORQ       (R11)(R9*2), Z4, Z4
+	VPANDQ       (R13)(R9*2), Z4, Z4
+	VPOPCNTQ     Z4, Z4
+	VPADDQ       Z4, Z3, Z3
+	VPADDQ       Z0, Z0, Z0
+	VPCMPQ       $0x06, (AX), Z0, K1
+	KMOVB        K1, (CX)
+	ADDQ         $0x40, AX
+	INCQ         CX
+	ADDQ         R9, SI
+	ADDQ         R9, DI
+	VPADDQ       Z1, Z1, Z1
+	VPCMPQ       $0x06, (AX), Z1, K1
+	KMOVB        K1, (CX)
+	ADDQ         $0x40, AX
+	INCQ         CX
+	ADDQ         R9, SI
+	ADDQ         R9, DI
+	VPADDQ       Z2, Z2, Z2
+	VPCMPQ       $0x06, (AX), Z2, K1
+	KMOVB        K1, (CX)
+	ADDQ         $0x40, AX
+	INCQ         CX
+	ADDQ         R9, SI
+	ADDQ         R9, DI
+	VPADDQ       Z3, Z3, Z3
+	VPCMPQ       $0x06, (AX), Z3, K1
+	KMOVB        K1, (CX)
+	ADDQ         $0x40, AX
+	INCQ         CX
+	ADDQ         R9, SI
+	ADDQ         R9, DI
+	SUBQ         $0x04, DX
+	JMP          mismatchSignsDenseAVX5124group
+
+mismatchSignsDenseAVX5124end:
+mismatchSignsDenseAVX5121group:
+	CMPQ   DX, $0x01
+	JL     mismatchSignsDenseAVX5121end
+	VPXORQ Z6, Z6, Z6
+	MOVQ   SI, R10
+	MOVQ   DI, R11
+	XORQ   R12, R12
+
+mismatchSignsDenseAVX5121word:
+	CMPQ         R12, R8
+	JGE          mismatchSignsDenseAVX5121last
+	VPBROADCASTQ (BX)(R12*8), Z0
+	VPXORQ       (R10), Z0, Z0
+	VPOPCNTQ     Z0, Z0
+	VPADDQ       Z0, Z6, Z6
+	ADDQ         $0x40, R10
+	INCQ         R12
+	JMP          mismatchSignsDenseAVX5121word
+
+mismatchSignsDenseAVX5121last:
+	VPBROADCASTQ (BX)(R12*8), Z0
+	VPXORQ       (R10), Z0, Z0
+	VPANDQ       (R11), Z0, Z0
+	VPOPCNTQ     Z0, Z0
+	VPADDQ       Z0, Z6, Z6
+	VPADDQ       Z6, Z6, Z6
+	VPCMPQ       $0x06, (AX), Z6, K1
+	KMOVB        K1, (CX)
+	ADDQ         $0x40, AX
+	INCQ         CX
+	ADDQ         R9, SI
+	ADDQ         R9, DI
+	SUBQ         $0x01, DX
+	JMP          mismatchSignsDenseAVX5121group
+
+mismatchSignsDenseAVX5121end:
 	VZEROUPPER
 	RET
 

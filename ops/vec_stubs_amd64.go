@@ -97,6 +97,11 @@ func signInt2AVX512(neg []uint64, unsure []uint64, base []float64, bits []uint8,
 //go:noescape
 func mismatchSignsAVX512(out []uint8, a []uint64, neg []uint64, nz []uint64, words int, cnt []int64)
 
+// mismatchSignsDenseAVX512 stores the signs of the products of a ±1 bit vector with groups of 8 interleaved ternary bit rows with AVX-512 VPOPCNTQ (see mismatchSigns in the generator).
+//
+//go:noescape
+func mismatchSignsDenseAVX512(out []uint8, a []uint64, neg []uint64, nz []uint64, words int, cnt []int64)
+
 // cavRowAVX512F32 evaluates one row of the BPI cavity contraction with AVX512 (see cavRow in the generator).
 //
 //go:noescape

@@ -251,7 +251,7 @@ func mismatchRows() {
 	TEXT(name, NOSPLIT, "func(out []int64, a, neg, nz []uint64, words int)")
 	Pragma("noescape")
 	Doc(name + " counts the mismatches of a bit vector against groups of 8 interleaved bit rows with AVX-512 VPOPCNTQ (see mismatchRows in the generator).")
-	mismatchLoop(name, 3, func(out GPVirtual, acc VecVirtual) {
+	mismatchLoop(name, 3, false, func(out GPVirtual, acc VecVirtual) {
 		VMOVDQU64(acc, Mem{Base: out})
 		ADDQ(U8(64), out)
 	})
@@ -261,8 +261,10 @@ func mismatchRows() {
 // and the words of a, with the parameters out, a, neg, nz and words of
 // that kernel; there are len(out) >> shift groups, and store(out, acc)
 // stores the counts of one and advances out. Four groups at a time share
-// the broadcast words of a, then one at a time for the rest.
-func mismatchLoop(name string, shift uint8, store func(out GPVirtual, acc VecVirtual)) {
+// the broadcast words of a, then one at a time for the rest. With dense
+// set, nz is read in the last word only (every other word of nz must be
+// all ones): half the bytes.
+func mismatchLoop(name string, shift uint8, dense bool, store func(out GPVirtual, acc VecVirtual)) {
 	r := mismatchRegs{out: GP64(), groups: GP64(), a: GP64(), neg: GP64(), nz: GP64(), words: GP64(), gs: GP64()}
 	Load(Param("out").Base(), r.out)
 	Load(Param("out").Len(), r.groups)
@@ -275,8 +277,12 @@ func mismatchLoop(name string, shift uint8, store func(out GPVirtual, acc VecVir
 	Load(Param("words"), r.words)
 	MOVQ(r.words, r.gs)
 	SHLQ(U8(6), r.gs) // the bytes of a group of rows
-	mismatchGroups(name+"4", 4, r, store)
-	mismatchGroups(name+"1", 1, r, store)
+	if dense {
+		DECQ(r.words) // the loop's words; the last one apart
+		LEAQ(Mem{Base: r.nz, Index: r.gs, Scale: 1, Disp: -64}, r.nz)
+	}
+	mismatchGroups(name+"4", 4, dense, r, store)
+	mismatchGroups(name+"1", 1, dense, r, store)
 	VZEROUPPER()
 	RET()
 }
@@ -286,7 +292,7 @@ type mismatchRegs struct{ out, groups, a, neg, nz, words, gs GPVirtual }
 
 // mismatchGroups emits the loop of mismatchLoop over G groups at a time
 // (G = 1 or 4), while that many remain.
-func mismatchGroups(name string, G int, r mismatchRegs, store func(out GPVirtual, acc VecVirtual)) {
+func mismatchGroups(name string, G int, dense bool, r mismatchRegs, store func(out GPVirtual, acc VecVirtual)) {
 	Label(name + "group")
 	CMPQ(r.groups, U8(G))
 	JL(LabelRef(name + "end"))
@@ -310,25 +316,36 @@ func mismatchGroups(name string, G int, r mismatchRegs, store func(out GPVirtual
 		return Mem{Base: base[g%2], Index: r.gs, Scale: 2}
 	}
 	j, bc := GP64(), ZMM()
+	// step adds the mismatches of word j, with nz or (dense) without.
+	step := func(withNZ bool) {
+		VPBROADCASTQ(Mem{Base: r.a, Index: j, Scale: 8}, bc)
+		for g, a := range acc {
+			t := ZMM()
+			VPXORQ(at(p, g), bc, t)
+			if withNZ {
+				VPANDQ(at(pn, g), t, t)
+			}
+			VPOPCNTQ(t, t)
+			VPADDQ(t, a, a)
+		}
+	}
 	XORQ(j, j)
 	Label(name + "word")
 	CMPQ(j, r.words)
-	JGE(LabelRef(name + "store"))
-	VPBROADCASTQ(Mem{Base: r.a, Index: j, Scale: 8}, bc)
-	for g, a := range acc {
-		t := ZMM()
-		VPXORQ(at(p, g), bc, t)
-		VPANDQ(at(pn, g), t, t)
-		VPOPCNTQ(t, t)
-		VPADDQ(t, a, a)
-	}
+	JGE(LabelRef(name + "last"))
+	step(!dense)
 	for u := range min(G, 2) {
 		ADDQ(U8(64), p[u])
-		ADDQ(U8(64), pn[u])
+		if !dense {
+			ADDQ(U8(64), pn[u])
+		}
 	}
 	INCQ(j)
 	JMP(LabelRef(name + "word"))
-	Label(name + "store")
+	Label(name + "last")
+	if dense {
+		step(true)
+	}
 	for _, a := range acc {
 		store(r.out, a)
 		ADDQ(r.gs, r.neg)

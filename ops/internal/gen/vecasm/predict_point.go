@@ -18,7 +18,8 @@ func pointKernels() {
 	absSum()
 	signInts(1)
 	signInts(2)
-	mismatchSigns()
+	mismatchSigns(false)
+	mismatchSigns(true)
 }
 
 // Comparison predicates of VCMPPD and VPCMPQ.
@@ -154,21 +155,26 @@ func signDecide(regs []VecVirtual) {
 
 // mismatchSigns emits
 //
-//	func mismatchSignsAVX512(out []uint8, a, neg, nz []uint64, words int, cnt []int64)
+//	func mismatchSigns<Dense>AVX512(out []uint8, a, neg, nz []uint64, words int, cnt []int64)
 //
 // the signs of the products of a ±1 vector (its −1 entries the bits of a)
 // with the rows of a ternary matrix stored as mismatchRows reads them: bit
 // u of out[g] is set where 2·Σ_j popcount((a[j] ⊕ neg) ∧ nz) > cnt[8g + u]
 // (the row's number of non-zero entries), that is where the product is
-// negative, for the len(out) groups. AVX-512 with VPOPCNTQ.
-func mismatchSigns() {
+// negative, for the len(out) groups. The dense kernel reads nz in the last
+// word only: every other word of nz must be all ones. AVX-512 with
+// VPOPCNTQ.
+func mismatchSigns(dense bool) {
 	name := "mismatchSignsAVX512"
+	if dense {
+		name = "mismatchSignsDenseAVX512"
+	}
 	TEXT(name, NOSPLIT, "func(out []uint8, a, neg, nz []uint64, words int, cnt []int64)")
 	Pragma("noescape")
 	Doc(name + " stores the signs of the products of a ±1 bit vector with groups of 8 interleaved ternary bit rows with AVX-512 VPOPCNTQ (see mismatchSigns in the generator).")
 	cnt := GP64()
 	Load(Param("cnt").Base(), cnt)
-	mismatchLoop(name, 0, func(out GPVirtual, acc VecVirtual) {
+	mismatchLoop(name, 0, dense, func(out GPVirtual, acc VecVirtual) {
 		k := K()
 		VPADDQ(acc, acc, acc)
 		VPCMPQ(U8(predIntGT), Mem{Base: cnt}, acc, k)
