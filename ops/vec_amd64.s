@@ -2224,7 +2224,7 @@ mismatchRowsAVX5121end:
 	RET
 
 // func foregroundAVX512(idx []int32, x []float64, d []float64, row []float64, b float64) (n int, absX float64, absD float64)
-// Requires: AVX, AVX2, AVX512DQ, AVX512F, AVX512VL, BMI2, POPCNT, SSE2
+// Requires: AVX, AVX2, AVX512DQ, AVX512F, AVX512VL, BMI2, MMX+, POPCNT, SSE2
 TEXT ·foregroundAVX512(SB), NOSPLIT, $0-128
 	MOVQ         idx_base+0(FP), AX
 	MOVQ         x_base+24(FP), CX
@@ -2247,6 +2247,7 @@ TEXT ·foregroundAVX512(SB), NOSPLIT, $0-128
 foregroundAVX512loop:
 	CMPQ          SI, $0x08
 	JL            foregroundAVX512tail
+	PREFETCHT0    4096(BX)
 	VMOVUPD.Z     (BX), K1, Z6
 	VPCMPQ        $0x04, Z0, Z6, K1, K2
 	VSUBPD.Z      Z0, Z6, K2, Z7
