@@ -234,7 +234,7 @@ func (p *SignProduct) checkSigns(neg, unsure []uint64, idx []int32, vals []float
 		return 0, nil
 	}
 	for t, i := range idx[starts[0]:starts[r]] {
-		if i < 0 || int(i) >= p.n {
+		if uint(i) >= uint(p.n) { // i < 0 too
 			return 0, errors.Errorf("ops: SignProduct.Signs: entry %d has index %d, want [0, %d)", starts[0]+t, i, p.n)
 		}
 	}
