@@ -8,6 +8,10 @@ import (
 	"github.com/pkg/errors"
 )
 
+// mismatchFunc is the kernel of BitRows.Mismatches (signs empty) and Signs
+// (internal/gen/vecasm, mismatchRows).
+type mismatchFunc func(out []int64, signs []uint8, a, neg, nz []uint64, words int, cnt []int64, dense bool)
+
 // BitRows holds K rows of two bit matrices of W words each, neg and nz, for
 // the products of ±1 vectors with the rows of a ternary matrix (entries
 // −1, 0, +1: neg marks the −1 entries, nz the non-zero ones): for a vector
@@ -76,7 +80,7 @@ func (b *BitRows) Mismatches(out []int64, a []uint64) {
 	}
 	out, a = out[:b.Len()], a[:b.words]
 	if k := mismatchAsm(); k != nil {
-		k(out, a, b.neg, b.nz, b.words)
+		k(out, nil, a, b.neg, b.nz, b.words, nil, false) // dense would count the padding rows
 		return
 	}
 	for g := 0; g < len(out); g += 8 {
@@ -111,9 +115,10 @@ func (b *BitRows) Signs(out, a []uint64) error {
 		return errors.Errorf("ops: BitRows.Signs: %d output and %d input words, want at least %d and W = %d", len(out), len(a), words, b.words)
 	}
 	out, a = out[:words], a[:b.words]
-	if k := mismatchSignsAsm(b.dense); k != nil {
+	if k := mismatchAsm(); k != nil {
 		out[words-1] = 0 // the kernel stores a byte per group of 8 rows
-		k(unsafe.Slice((*uint8)(unsafe.Pointer(&out[0])), 8*words)[:b.Len()/8], a, b.neg, b.nz, b.words, b.cnt)
+		signs := unsafe.Slice((*uint8)(unsafe.Pointer(&out[0])), 8*words)[:b.Len()/8]
+		k(nil, signs, a, b.neg, b.nz, b.words, b.cnt, b.dense)
 		return nil
 	}
 	clear(out)

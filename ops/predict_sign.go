@@ -113,7 +113,11 @@ func (p *SignProduct) Signs(neg, unsure []uint64, idx []int32, vals []float64, s
 	if err != nil {
 		return err
 	}
-	kern, W := signAsm(p.sides), p.Words()
+	kern, W := signAsm(), p.Words()
+	noff := 0 // one-sided: no −1 bits read
+	if p.sides == 2 {
+		noff = p.kp / 8
+	}
 	var qf, out []float64 // the Go loop's
 	if kern == nil {
 		p.once.Do(func() { p.float, _ = NewSparseProduct([][]float64{p.w}, [][]float64{nil}, p.k, p.n) })
@@ -132,7 +136,7 @@ func (p *SignProduct) Signs(neg, unsure []uint64, idx []int32, vals []float64, s
 			}
 		case kern != nil:
 			for c := 0; c < p.kp; c += signWidth {
-				kern(nb[c/64:], ub[c/64:], p.base[c:], p.bits[c/8:], p.kp/4, p.kp/8, idx[lo:hi], vals[lo:hi], scale, inv, e)
+				kern(nb[c/64:], ub[c/64:], p.base[c:], p.bits[c/8:], p.kp/4, noff, idx[lo:hi], vals[lo:hi], scale, inv, e)
 			}
 		default:
 			for t, v := range vals[lo:hi] {

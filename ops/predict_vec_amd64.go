@@ -13,38 +13,23 @@ var predictAsm = [numVecLevels]predictKernels{
 		erf64: erfRatioRowAVX512F64, erf32: erfRatioRowAVX512F32},
 }
 
-// mismatchAsm returns the VPOPCNTQ kernel of BitRows.Mismatches at the
-// current level, or nil (below AVX-512, or without AVX512_VPOPCNTDQ).
-func mismatchAsm() func(out []int64, a, neg, nz []uint64, words int) {
-	if currentLevel() != vecAVX512 || !cpu.X86.HasAVX512VPOPCNTDQ {
+// mismatchAsm returns the VPOPCNTQ kernel of BitRows.Mismatches and Signs
+// at the current level, or nil (below AVX-512, or without AVX512_VPOPCNTDQ
+// and DQ).
+func mismatchAsm() mismatchFunc {
+	if currentLevel() != vecAVX512 || !cpu.X86.HasAVX512VPOPCNTDQ || !cpu.X86.HasAVX512DQ {
 		return nil
 	}
 	return mismatchRowsAVX512
 }
 
-// mismatchSignsAsm returns the kernel of BitRows.Signs at the current
-// level, or nil (below AVX-512, or without AVX512_VPOPCNTDQ and DQ); the
-// dense one reads nz in the last word only.
-func mismatchSignsAsm(dense bool) func(out []uint8, a, neg, nz []uint64, words int, cnt []int64) {
-	switch {
-	case currentLevel() != vecAVX512 || !cpu.X86.HasAVX512VPOPCNTDQ || !cpu.X86.HasAVX512DQ:
-		return nil
-	case dense:
-		return mismatchSignsDenseAVX512
-	}
-	return mismatchSignsAVX512
-}
-
-// signAsm returns the kernel of SignProduct.Signs (one- or two-sided) at the
-// current level, or nil below AVX-512.
-func signAsm(sides int) signFunc {
+// signAsm returns the kernel of SignProduct.Signs at the current level, or
+// nil below AVX-512.
+func signAsm() signFunc {
 	if currentLevel() != vecAVX512 {
 		return nil
 	}
-	if sides == 1 {
-		return signInt1AVX512
-	}
-	return signInt2AVX512
+	return signIntsAVX512
 }
 
 // foregroundAsm returns the kernel of Foreground at the current level, or

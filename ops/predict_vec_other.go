@@ -5,14 +5,11 @@ package ops
 // predictAsm is empty outside amd64: the prediction runs the Go loops.
 var predictAsm [numVecLevels]predictKernels
 
-// mismatchAsm returns nil: BitRows.Mismatches runs its Go loop.
-func mismatchAsm() func(out []int64, a, neg, nz []uint64, words int) { return nil }
-
-// mismatchSignsAsm returns nil: BitRows.Signs runs its Go loop.
-func mismatchSignsAsm(bool) func(out []uint8, a, neg, nz []uint64, words int, cnt []int64) { return nil }
+// mismatchAsm returns nil: BitRows.Mismatches and Signs run their Go loops.
+func mismatchAsm() mismatchFunc { return nil }
 
 // signAsm returns nil: SignProduct.Signs runs SparseProduct's loops.
-func signAsm(int) signFunc { return nil }
+func signAsm() signFunc { return nil }
 
 // foregroundAsm returns nil: Foreground runs its Go loop.
 func foregroundAsm() func(idx []int32, x, d, row []float64, b float64) (int, float64, float64) {

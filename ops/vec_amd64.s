@@ -2116,16 +2116,23 @@ erfRatioRowAVX512F64done:
 	VZEROUPPER
 	RET
 
-// func mismatchRowsAVX512(out []int64, a []uint64, neg []uint64, nz []uint64, words int)
-// Requires: AVX, AVX512F, AVX512VPOPCNTDQ
-TEXT ·mismatchRowsAVX512(SB), NOSPLIT, $0-104
+// func mismatchRowsAVX512(out []int64, signs []uint8, a []uint64, neg []uint64, nz []uint64, words int, cnt []int64, dense bool)
+// Requires: AVX, AVX512DQ, AVX512F, AVX512VPOPCNTDQ
+TEXT ·mismatchRowsAVX512(SB), NOSPLIT, $0-153
 	MOVQ out_base+0(FP), AX
 	MOVQ out_len+8(FP), CX
 	SHRQ $0x03, CX
-	MOVQ a_base+24(FP), DX
-	MOVQ neg_base+48(FP), BX
-	MOVQ nz_base+72(FP), SI
-	MOVQ words+96(FP), DI
+	CMPQ signs_len+32(FP), $0x00
+	JE   mismatchRowsAVX512counts
+	MOVQ signs_base+24(FP), AX
+	MOVQ signs_len+32(FP), CX
+
+mismatchRowsAVX512counts:
+	MOVQ a_base+48(FP), DX
+	MOVQ neg_base+72(FP), BX
+	MOVQ nz_base+96(FP), SI
+	MOVQ cnt_base+128(FP), R9
+	MOVQ words+120(FP), DI
 	MOVQ DI, R8
 	SHLQ $0x06, R8
 
@@ -2136,88 +2143,204 @@ mismatchRowsAVX5124group:
 	VPXORQ Z1, Z1, Z1
 	VPXORQ Z2, Z2, Z2
 	VPXORQ Z3, Z3, Z3
-	MOVQ   BX, R9
-	MOVQ   SI, R11
-	LEAQ   (BX)(R8*1), R10
-	LEAQ   (SI)(R8*1), R12
-	XORQ   R13, R13
+	LEAQ   (BX), R10
+	LEAQ   (BX)(R8*1), R11
+	XORQ   R14, R14
+	CMPB   dense+152(FP), $0x00
+	JNE    mismatchRowsAVX5124dense
+	LEAQ   (SI), R12
+	LEAQ   (SI)(R8*1), R13
+	JMP    mismatchRowsAVX5124word
 
-mismatchRowsAVX5124word:
-	CMPQ         R13, DI
-	JGE          mismatchRowsAVX5124last
-	VPBROADCASTQ (DX)(R13*8), Z4
-	VPXORQ       (R9), Z4, Z5
-	VPANDQ       (R11), Z5, Z5
+mismatchRowsAVX5124dense:
+	DECQ DI
+
+mismatchRowsAVX5124dword:
+	CMPQ         R14, DI
+	JGE          mismatchRowsAVX5124dwordend
+	VPBROADCASTQ (DX)(R14*8), Z4
+	VPXORQ       (R10), Z4, Z5
 	VPOPCNTQ     Z5, Z5
 	VPADDQ       Z5, Z0, Z0
+	VPXORQ       (R11), Z4, Z5
+	VPOPCNTQ     Z5, Z5
+	VPADDQ       Z5, Z1, Z1
+	VPXORQ       (R10)(R8*2), Z4, Z5
+	VPOPCNTQ     Z5, Z5
+	VPADDQ       Z5, Z2, Z2
+	VPXORQ       (R11)(R8*2), Z4, Z4
+	VPOPCNTQ     Z4, Z4
+	VPADDQ       Z4, Z3, Z3
+	ADDQ         $0x40, R10
+	ADDQ         $0x40, R11
+	INCQ         R14
+	JMP          mismatchRowsAVX5124dword
+
+mismatchRowsAVX5124dwordend:
+	INCQ DI
+	LEAQ -64(SI), R12
+	LEAQ -64(SI)(R8*1), R13
+	ADDQ R8, R12
+	ADDQ R8, R13
+
+mismatchRowsAVX5124word:
+	CMPQ         R14, DI
+	JGE          mismatchRowsAVX5124wordend
+	VPBROADCASTQ (DX)(R14*8), Z4
 	VPXORQ       (R10), Z4, Z5
 	VPANDQ       (R12), Z5, Z5
 	VPOPCNTQ     Z5, Z5
+	VPADDQ       Z5, Z0, Z0
+	VPXORQ       (R11), Z4, Z5
+	VPANDQ       (R13), Z5, Z5
+	VPOPCNTQ     Z5, Z5
 	VPADDQ       Z5, Z1, Z1
-	VPXORQ       (R9)(R8*2), Z4, Z5
-	VPANDQ       (R11)(R8*2), Z5, Z5
+	VPXORQ       (R10)(R8*2), Z4, Z5
+	VPANDQ       (R12)(R8*2), Z5, Z5
 	VPOPCNTQ     Z5, Z5
 	VPADDQ       Z5, Z2, Z2
-	VPXORQ       (R10)(R8*2), Z4, Z4
-	VPANDQ       (R12)(R8*2), Z4, Z4
+	VPXORQ       (R11)(R8*2), Z4, Z4
+	VPANDQ       (R13)(R8*2), Z4, Z4
 	VPOPCNTQ     Z4, Z4
 	VPADDQ       Z4, Z3, Z3
-	ADDQ         $0x40, R9
-	ADDQ         $0x40, R11
 	ADDQ         $0x40, R10
 	ADDQ         $0x40, R12
-	INCQ         R13
+	ADDQ         $0x40, R11
+	ADDQ         $0x40, R13
+	INCQ         R14
 	JMP          mismatchRowsAVX5124word
 
-mismatchRowsAVX5124last:
+mismatchRowsAVX5124wordend:
+	CMPQ      signs_len+32(FP), $0x00
+	JNE       mismatchRowsAVX5124store0signs
 	VMOVDQU64 Z0, (AX)
 	ADDQ      $0x40, AX
+	JMP       mismatchRowsAVX5124store0done
+
+mismatchRowsAVX5124store0signs:
+	VPADDQ Z0, Z0, Z0
+	VPCMPQ $0x06, (R9), Z0, K1
+	KMOVB  K1, (AX)
+	INCQ   AX
+
+mismatchRowsAVX5124store0done:
+	ADDQ      $0x40, R9
 	ADDQ      R8, BX
 	ADDQ      R8, SI
+	CMPQ      signs_len+32(FP), $0x00
+	JNE       mismatchRowsAVX5124store1signs
 	VMOVDQU64 Z1, (AX)
 	ADDQ      $0x40, AX
+	JMP       mismatchRowsAVX5124store1done
+
+mismatchRowsAVX5124store1signs:
+	VPADDQ Z1, Z1, Z1
+	VPCMPQ $0x06, (R9), Z1, K1
+	KMOVB  K1, (AX)
+	INCQ   AX
+
+mismatchRowsAVX5124store1done:
+	ADDQ      $0x40, R9
 	ADDQ      R8, BX
 	ADDQ      R8, SI
+	CMPQ      signs_len+32(FP), $0x00
+	JNE       mismatchRowsAVX5124store2signs
 	VMOVDQU64 Z2, (AX)
 	ADDQ      $0x40, AX
+	JMP       mismatchRowsAVX5124store2done
+
+mismatchRowsAVX5124store2signs:
+	VPADDQ Z2, Z2, Z2
+	VPCMPQ $0x06, (R9), Z2, K1
+	KMOVB  K1, (AX)
+	INCQ   AX
+
+mismatchRowsAVX5124store2done:
+	ADDQ      $0x40, R9
 	ADDQ      R8, BX
 	ADDQ      R8, SI
+	CMPQ      signs_len+32(FP), $0x00
+	JNE       mismatchRowsAVX5124store3signs
 	VMOVDQU64 Z3, (AX)
 	ADDQ      $0x40, AX
-	ADDQ      R8, BX
-	ADDQ      R8, SI
-	SUBQ      $0x04, CX
-	JMP       mismatchRowsAVX5124group
+	JMP       mismatchRowsAVX5124store3done
+
+mismatchRowsAVX5124store3signs:
+	VPADDQ Z3, Z3, Z3
+	VPCMPQ $0x06, (R9), Z3, K1
+	KMOVB  K1, (AX)
+	INCQ   AX
+
+mismatchRowsAVX5124store3done:
+	ADDQ $0x40, R9
+	ADDQ R8, BX
+	ADDQ R8, SI
+	SUBQ $0x04, CX
+	JMP  mismatchRowsAVX5124group
 
 mismatchRowsAVX5124end:
 mismatchRowsAVX5121group:
 	CMPQ   CX, $0x01
 	JL     mismatchRowsAVX5121end
 	VPXORQ Z6, Z6, Z6
-	MOVQ   BX, R9
-	MOVQ   SI, R10
-	XORQ   R11, R11
+	LEAQ   (BX), R10
+	XORQ   R12, R12
+	CMPB   dense+152(FP), $0x00
+	JNE    mismatchRowsAVX5121dense
+	LEAQ   (SI), R11
+	JMP    mismatchRowsAVX5121word
+
+mismatchRowsAVX5121dense:
+	DECQ DI
+
+mismatchRowsAVX5121dword:
+	CMPQ        R12, DI
+	JGE         mismatchRowsAVX5121dwordend
+	VMOVDQU64   (R10), Z0
+	VPXORQ.BCST (DX)(R12*8), Z0, Z0
+	VPOPCNTQ    Z0, Z0
+	VPADDQ      Z0, Z6, Z6
+	ADDQ        $0x40, R10
+	INCQ        R12
+	JMP         mismatchRowsAVX5121dword
+
+mismatchRowsAVX5121dwordend:
+	INCQ DI
+	LEAQ -64(SI), R11
+	ADDQ R8, R11
 
 mismatchRowsAVX5121word:
-	CMPQ         R11, DI
-	JGE          mismatchRowsAVX5121last
-	VPBROADCASTQ (DX)(R11*8), Z0
-	VPXORQ       (R9), Z0, Z0
-	VPANDQ       (R10), Z0, Z0
-	VPOPCNTQ     Z0, Z0
-	VPADDQ       Z0, Z6, Z6
-	ADDQ         $0x40, R9
-	ADDQ         $0x40, R10
-	INCQ         R11
-	JMP          mismatchRowsAVX5121word
+	CMPQ        R12, DI
+	JGE         mismatchRowsAVX5121wordend
+	VMOVDQU64   (R10), Z0
+	VPXORQ.BCST (DX)(R12*8), Z0, Z0
+	VPANDQ      (R11), Z0, Z0
+	VPOPCNTQ    Z0, Z0
+	VPADDQ      Z0, Z6, Z6
+	ADDQ        $0x40, R10
+	ADDQ        $0x40, R11
+	INCQ        R12
+	JMP         mismatchRowsAVX5121word
 
-mismatchRowsAVX5121last:
+mismatchRowsAVX5121wordend:
+	CMPQ      signs_len+32(FP), $0x00
+	JNE       mismatchRowsAVX5121store0signs
 	VMOVDQU64 Z6, (AX)
 	ADDQ      $0x40, AX
-	ADDQ      R8, BX
-	ADDQ      R8, SI
-	SUBQ      $0x01, CX
-	JMP       mismatchRowsAVX5121group
+	JMP       mismatchRowsAVX5121store0done
+
+mismatchRowsAVX5121store0signs:
+	VPADDQ Z6, Z6, Z6
+	VPCMPQ $0x06, (R9), Z6, K1
+	KMOVB  K1, (AX)
+	INCQ   AX
+
+mismatchRowsAVX5121store0done:
+	ADDQ $0x40, R9
+	ADDQ R8, BX
+	ADDQ R8, SI
+	SUBQ $0x01, CX
+	JMP  mismatchRowsAVX5121group
 
 mismatchRowsAVX5121end:
 	VZEROUPPER
@@ -2226,15 +2349,15 @@ mismatchRowsAVX5121end:
 // func foregroundAVX512(idx []int32, x []float64, d []float64, row []float64, b float64) (n int, absX float64, absD float64)
 // Requires: AVX, AVX2, AVX512DQ, AVX512F, AVX512VL, BMI2, MMX+, POPCNT, SSE2
 TEXT ·foregroundAVX512(SB), NOSPLIT, $0-128
+	VBROADCASTSD b+96(FP), Z0
+	VPTERNLOGQ   $0xff, Z1, Z1, Z1
+	VPSRLQ       $0x01, Z1, Z1
+	XORQ         DI, DI
 	MOVQ         idx_base+0(FP), AX
 	MOVQ         x_base+24(FP), CX
 	MOVQ         d_base+48(FP), DX
 	MOVQ         row_base+72(FP), BX
 	MOVQ         row_len+80(FP), SI
-	XORQ         DI, DI
-	VBROADCASTSD b+96(FP), Z0
-	VPTERNLOGQ   $0xff, Z1, Z1, Z1
-	VPSRLQ       $0x01, Z1, Z1
 	MOVQ         $0x0706050403020100, R8
 	VMOVQ        R8, X2
 	VPMOVZXBD    X2, Y2
@@ -2242,56 +2365,40 @@ TEXT ·foregroundAVX512(SB), NOSPLIT, $0-128
 	VPBROADCASTD R8, Y3
 	VPXORQ       Z4, Z4, Z4
 	VPXORQ       Z5, Z5, Z5
-	KXNORW       K1, K1, K1
 
 foregroundAVX512loop:
-	CMPQ          SI, $0x08
-	JL            foregroundAVX512tail
-	PREFETCHT0    4096(BX)
+	CMPQ       SI, $0x00
+	JLE        foregroundAVX512done
+	PREFETCHT0 4096(BX)
+	MOVL       $0x000000ff, R8
+	CMPQ       SI, $0x08
+	JGE        foregroundAVX512full
+	MOVL       $0x00000001, R8
+	SHLXL      SI, R8, R8
+	DECL       R8
+
+foregroundAVX512full:
+	KMOVW         R8, K1
 	VMOVUPD.Z     (BX), K1, Z6
-	VPCMPQ        $0x04, Z0, Z6, K1, K2
-	VSUBPD.Z      Z0, Z6, K2, Z7
-	VANDPD.Z      Z1, Z6, K2, Z8
+	VPCMPQ        $0x04, Z0, Z6, K1, K1
+	VSUBPD.Z      Z0, Z6, K1, Z7
+	VANDPD.Z      Z1, Z6, K1, Z8
 	VADDPD        Z8, Z4, Z4
 	VANDPD        Z1, Z7, Z8
 	VADDPD        Z8, Z5, Z5
-	VCOMPRESSPD.Z Z6, K2, Z6
+	VCOMPRESSPD.Z Z6, K1, Z6
 	VMOVUPD       Z6, (CX)(DI*8)
-	VCOMPRESSPD.Z Z7, K2, Z6
+	VCOMPRESSPD.Z Z7, K1, Z6
 	VMOVUPD       Z6, (DX)(DI*8)
-	VPCOMPRESSD.Z Y2, K2, Y6
+	VPCOMPRESSD.Z Y2, K1, Y6
 	VMOVDQU32     Y6, (AX)(DI*4)
-	KMOVW         K2, R8
+	KMOVW         K1, R8
 	POPCNTL       R8, R8
 	ADDQ          R8, DI
 	VPADDD        Y3, Y2, Y2
 	ADDQ          $0x40, BX
 	SUBQ          $0x08, SI
 	JMP           foregroundAVX512loop
-
-foregroundAVX512tail:
-	TESTQ         SI, SI
-	JZ            foregroundAVX512done
-	MOVL          $0x00000001, R8
-	SHLXL         SI, R8, R8
-	DECL          R8
-	KMOVW         R8, K1
-	VMOVUPD.Z     (BX), K1, Z3
-	VPCMPQ        $0x04, Z0, Z3, K1, K1
-	VSUBPD.Z      Z0, Z3, K1, Z0
-	VANDPD.Z      Z1, Z3, K1, Z6
-	VADDPD        Z6, Z4, Z4
-	VANDPD        Z1, Z0, Z6
-	VADDPD        Z6, Z5, Z5
-	VCOMPRESSPD.Z Z3, K1, Z1
-	VMOVUPD       Z1, (CX)(DI*8)
-	VCOMPRESSPD.Z Z0, K1, Z1
-	VMOVUPD       Z1, (DX)(DI*8)
-	VPCOMPRESSD.Z Y2, K1, Y0
-	VMOVDQU32     Y0, (AX)(DI*4)
-	KMOVW         K1, AX
-	POPCNTL       AX, AX
-	ADDQ          AX, DI
 
 foregroundAVX512done:
 	MOVQ          DI, n+104(FP)
@@ -2320,40 +2427,27 @@ TEXT ·absSumAVX512(SB), NOSPLIT, $0-32
 	VPTERNLOGQ $0xff, Z0, Z0, Z0
 	VPSRLQ     $0x01, Z0, Z0
 	VPXORQ     Z1, Z1, Z1
-	VPXORQ     Z2, Z2, Z2
 
-absSumAVX512loop16:
-	CMPQ   CX, $0x10
-	JL     absSumAVX512loop8
-	VANDPD (AX), Z0, Z3
-	VADDPD Z3, Z1, Z1
-	VANDPD 64(AX), Z0, Z3
-	VADDPD Z3, Z2, Z2
-	ADDQ   $0x80, AX
-	SUBQ   $0x10, CX
-	JMP    absSumAVX512loop16
+absSumAVX512loop:
+	CMPQ  CX, $0x00
+	JLE   absSumAVX512done
+	MOVL  $0x000000ff, DX
+	CMPQ  CX, $0x08
+	JGE   absSumAVX512full
+	MOVL  $0x00000001, DX
+	SHLXL CX, DX, DX
+	DECL  DX
 
-absSumAVX512loop8:
-	CMPQ   CX, $0x08
-	JL     absSumAVX512tail
-	VANDPD (AX), Z0, Z3
-	VADDPD Z3, Z1, Z1
-	ADDQ   $0x40, AX
-	SUBQ   $0x08, CX
-
-absSumAVX512tail:
-	TESTQ     CX, CX
-	JZ        absSumAVX512done
-	MOVL      $0x00000001, DX
-	SHLXL     CX, DX, DX
-	DECL      DX
+absSumAVX512full:
 	KMOVW     DX, K1
-	VMOVUPD.Z (AX), K1, Z3
-	VANDPD    Z3, Z0, Z3
-	VADDPD    Z3, Z2, Z2
+	VMOVUPD.Z (AX), K1, Z2
+	VANDPD    Z2, Z0, Z2
+	VADDPD    Z2, Z1, Z1
+	ADDQ      $0x40, AX
+	SUBQ      $0x08, CX
+	JMP       absSumAVX512loop
 
 absSumAVX512done:
-	VADDPD        Z2, Z1, Z1
 	VEXTRACTF64X4 $0x01, Z1, Y0
 	VADDPD        Y0, Y1, Y0
 	VEXTRACTF128  $0x01, Y0, X1
@@ -2364,479 +2458,208 @@ absSumAVX512done:
 	VZEROUPPER
 	RET
 
-// func signInt1AVX512(neg []uint64, unsure []uint64, base []float64, bits []uint8, stride int, noff int, idx []int32, vals []float64, scale float64, inv float64, e float64)
+// func signIntsAVX512(neg []uint64, unsure []uint64, base []float64, bits []uint8, stride int, noff int, idx []int32, vals []float64, scale float64, inv float64, e float64)
 // Requires: AVX, AVX512F
-TEXT ·signInt1AVX512(SB), NOSPLIT, $0-184
-	MOVQ   bits_base+72(FP), AX
-	MOVQ   stride+96(FP), CX
-	MOVQ   idx_base+112(FP), DX
-	MOVQ   idx_len+120(FP), BX
-	MOVQ   vals_base+136(FP), SI
-	XORQ   DI, DI
-	VMOVSD scale+160(FP), X0
-	VPXORD Z1, Z1, Z1
-	VPXORD Z2, Z2, Z2
-	VPXORD Z3, Z3, Z3
-	VPXORD Z4, Z4, Z4
-	VPXORD Z5, Z5, Z5
-	VPXORD Z6, Z6, Z6
-	VPXORD Z7, Z7, Z7
-	VPXORD Z8, Z8, Z8
-	VPXORD Z9, Z9, Z9
-	VPXORD Z10, Z10, Z10
-	VPXORD Z11, Z11, Z11
-	VPXORD Z12, Z12, Z12
-	VPXORD Z13, Z13, Z13
-	VPXORD Z14, Z14, Z14
-	VPXORD Z15, Z15, Z15
-	VPXORD Z16, Z16, Z16
+TEXT ·signIntsAVX512(SB), NOSPLIT, $0-184
+	XORQ         R8, R8
+	MOVQ         bits_base+72(FP), AX
+	MOVQ         stride+96(FP), CX
+	MOVQ         noff+104(FP), DX
+	VMOVSD       scale+160(FP), X0
+	MOVQ         idx_base+112(FP), BX
+	MOVQ         idx_len+120(FP), SI
+	MOVQ         vals_base+136(FP), DI
+	VPBROADCASTD R8, Z1
+	VPBROADCASTD R8, Z2
+	VPBROADCASTD R8, Z3
+	VPBROADCASTD R8, Z4
+	VPBROADCASTD R8, Z5
+	VPBROADCASTD R8, Z6
+	VPBROADCASTD R8, Z7
+	VPBROADCASTD R8, Z8
+	VPBROADCASTD R8, Z9
+	VPBROADCASTD R8, Z10
+	VPBROADCASTD R8, Z11
+	VPBROADCASTD R8, Z12
+	VPBROADCASTD R8, Z13
+	VPBROADCASTD R8, Z14
+	VPBROADCASTD R8, Z15
+	VPBROADCASTD R8, Z16
+	TESTQ        DX, DX
+	JNZ          signIntsAVX512two
 
-signInt1AVX512loop:
-	TESTQ        BX, BX
-	JZ           signInt1AVX512done
-	MOVLQSX      (DX), R8
-	IMULQ        CX, R8
-	ADDQ         AX, R8
-	VMULSD       (SI), X0, X17
-	VCVTTSD2SI   X17, R9
-	ADDL         R9, DI
-	VPBROADCASTD R9, Z17
-	KMOVW        (R8), K1
-	VPADDD       Z17, Z1, K1, Z1
-	KMOVW        2(R8), K1
-	VPADDD       Z17, Z2, K1, Z2
-	KMOVW        4(R8), K1
-	VPADDD       Z17, Z3, K1, Z3
-	KMOVW        6(R8), K1
-	VPADDD       Z17, Z4, K1, Z4
-	KMOVW        8(R8), K1
-	VPADDD       Z17, Z5, K1, Z5
-	KMOVW        10(R8), K1
-	VPADDD       Z17, Z6, K1, Z6
-	KMOVW        12(R8), K1
-	VPADDD       Z17, Z7, K1, Z7
-	KMOVW        14(R8), K1
-	VPADDD       Z17, Z8, K1, Z8
-	KMOVW        16(R8), K1
-	VPADDD       Z17, Z9, K1, Z9
-	KMOVW        18(R8), K1
-	VPADDD       Z17, Z10, K1, Z10
-	KMOVW        20(R8), K1
-	VPADDD       Z17, Z11, K1, Z11
-	KMOVW        22(R8), K1
-	VPADDD       Z17, Z12, K1, Z12
-	KMOVW        24(R8), K1
-	VPADDD       Z17, Z13, K1, Z13
-	KMOVW        26(R8), K1
-	VPADDD       Z17, Z14, K1, Z14
-	KMOVW        28(R8), K1
-	VPADDD       Z17, Z15, K1, Z15
-	KMOVW        30(R8), K1
-	VPADDD       Z17, Z16, K1, Z16
-	ADDQ         $0x04, DX
-	ADDQ         $0x08, SI
-	DECQ         BX
-	JMP          signInt1AVX512loop
-
-signInt1AVX512done:
-	VPBROADCASTD  DI, Z0
-	VPADDD        Z1, Z1, Z1
-	VPSUBD        Z0, Z1, Z1
-	VPADDD        Z2, Z2, Z2
-	VPSUBD        Z0, Z2, Z2
-	VPADDD        Z3, Z3, Z3
-	VPSUBD        Z0, Z3, Z3
-	VPADDD        Z4, Z4, Z4
-	VPSUBD        Z0, Z4, Z4
-	VPADDD        Z5, Z5, Z5
-	VPSUBD        Z0, Z5, Z5
-	VPADDD        Z6, Z6, Z6
-	VPSUBD        Z0, Z6, Z6
-	VPADDD        Z7, Z7, Z7
-	VPSUBD        Z0, Z7, Z7
-	VPADDD        Z8, Z8, Z8
-	VPSUBD        Z0, Z8, Z8
-	VPADDD        Z9, Z9, Z9
-	VPSUBD        Z0, Z9, Z9
-	VPADDD        Z10, Z10, Z10
-	VPSUBD        Z0, Z10, Z10
-	VPADDD        Z11, Z11, Z11
-	VPSUBD        Z0, Z11, Z11
-	VPADDD        Z12, Z12, Z12
-	VPSUBD        Z0, Z12, Z12
-	VPADDD        Z13, Z13, Z13
-	VPSUBD        Z0, Z13, Z13
-	VPADDD        Z14, Z14, Z14
-	VPSUBD        Z0, Z14, Z14
-	VPADDD        Z15, Z15, Z15
-	VPSUBD        Z0, Z15, Z15
-	VPADDD        Z16, Z16, Z16
-	VPSUBD        Z0, Z16, Z16
-	MOVQ          neg_base+0(FP), AX
-	MOVQ          unsure_base+24(FP), CX
-	MOVQ          base_base+48(FP), DX
-	VBROADCASTSD  inv+168(FP), Z0
-	VBROADCASTSD  e+176(FP), Z17
-	VPXORQ        Z18, Z18, Z18
-	VSUBPD        Z17, Z18, Z19
-	VCVTDQ2PD     Y1, Z20
-	VFMADD213PD   (DX), Z0, Z20
-	VCMPPD        $0x11, Z18, Z20, K1
-	VCMPPD        $0x1a, Z17, Z20, K2
-	VCMPPD        $0x15, Z19, Z20, K2, K2
-	VEXTRACTI64X4 $0x01, Z1, Y1
-	VCVTDQ2PD     Y1, Z1
-	VFMADD213PD   64(DX), Z0, Z1
-	VCMPPD        $0x11, Z18, Z1, K3
-	VCMPPD        $0x1a, Z17, Z1, K4
-	VCMPPD        $0x15, Z19, Z1, K4, K4
-	KUNPCKBW      K1, K3, K1
-	KMOVW         K1, (AX)
-	KUNPCKBW      K2, K4, K1
-	KMOVW         K1, (CX)
-	VCVTDQ2PD     Y2, Z1
-	VFMADD213PD   128(DX), Z0, Z1
-	VCMPPD        $0x11, Z18, Z1, K1
-	VCMPPD        $0x1a, Z17, Z1, K2
-	VCMPPD        $0x15, Z19, Z1, K2, K2
-	VEXTRACTI64X4 $0x01, Z2, Y1
-	VCVTDQ2PD     Y1, Z1
-	VFMADD213PD   192(DX), Z0, Z1
-	VCMPPD        $0x11, Z18, Z1, K3
-	VCMPPD        $0x1a, Z17, Z1, K4
-	VCMPPD        $0x15, Z19, Z1, K4, K4
-	KUNPCKBW      K1, K3, K1
-	KMOVW         K1, 2(AX)
-	KUNPCKBW      K2, K4, K1
-	KMOVW         K1, 2(CX)
-	VCVTDQ2PD     Y3, Z1
-	VFMADD213PD   256(DX), Z0, Z1
-	VCMPPD        $0x11, Z18, Z1, K1
-	VCMPPD        $0x1a, Z17, Z1, K2
-	VCMPPD        $0x15, Z19, Z1, K2, K2
-	VEXTRACTI64X4 $0x01, Z3, Y1
-	VCVTDQ2PD     Y1, Z1
-	VFMADD213PD   320(DX), Z0, Z1
-	VCMPPD        $0x11, Z18, Z1, K3
-	VCMPPD        $0x1a, Z17, Z1, K4
-	VCMPPD        $0x15, Z19, Z1, K4, K4
-	KUNPCKBW      K1, K3, K1
-	KMOVW         K1, 4(AX)
-	KUNPCKBW      K2, K4, K1
-	KMOVW         K1, 4(CX)
-	VCVTDQ2PD     Y4, Z1
-	VFMADD213PD   384(DX), Z0, Z1
-	VCMPPD        $0x11, Z18, Z1, K1
-	VCMPPD        $0x1a, Z17, Z1, K2
-	VCMPPD        $0x15, Z19, Z1, K2, K2
-	VEXTRACTI64X4 $0x01, Z4, Y1
-	VCVTDQ2PD     Y1, Z1
-	VFMADD213PD   448(DX), Z0, Z1
-	VCMPPD        $0x11, Z18, Z1, K3
-	VCMPPD        $0x1a, Z17, Z1, K4
-	VCMPPD        $0x15, Z19, Z1, K4, K4
-	KUNPCKBW      K1, K3, K1
-	KMOVW         K1, 6(AX)
-	KUNPCKBW      K2, K4, K1
-	KMOVW         K1, 6(CX)
-	VCVTDQ2PD     Y5, Z1
-	VFMADD213PD   512(DX), Z0, Z1
-	VCMPPD        $0x11, Z18, Z1, K1
-	VCMPPD        $0x1a, Z17, Z1, K2
-	VCMPPD        $0x15, Z19, Z1, K2, K2
-	VEXTRACTI64X4 $0x01, Z5, Y1
-	VCVTDQ2PD     Y1, Z1
-	VFMADD213PD   576(DX), Z0, Z1
-	VCMPPD        $0x11, Z18, Z1, K3
-	VCMPPD        $0x1a, Z17, Z1, K4
-	VCMPPD        $0x15, Z19, Z1, K4, K4
-	KUNPCKBW      K1, K3, K1
-	KMOVW         K1, 8(AX)
-	KUNPCKBW      K2, K4, K1
-	KMOVW         K1, 8(CX)
-	VCVTDQ2PD     Y6, Z1
-	VFMADD213PD   640(DX), Z0, Z1
-	VCMPPD        $0x11, Z18, Z1, K1
-	VCMPPD        $0x1a, Z17, Z1, K2
-	VCMPPD        $0x15, Z19, Z1, K2, K2
-	VEXTRACTI64X4 $0x01, Z6, Y1
-	VCVTDQ2PD     Y1, Z1
-	VFMADD213PD   704(DX), Z0, Z1
-	VCMPPD        $0x11, Z18, Z1, K3
-	VCMPPD        $0x1a, Z17, Z1, K4
-	VCMPPD        $0x15, Z19, Z1, K4, K4
-	KUNPCKBW      K1, K3, K1
-	KMOVW         K1, 10(AX)
-	KUNPCKBW      K2, K4, K1
-	KMOVW         K1, 10(CX)
-	VCVTDQ2PD     Y7, Z1
-	VFMADD213PD   768(DX), Z0, Z1
-	VCMPPD        $0x11, Z18, Z1, K1
-	VCMPPD        $0x1a, Z17, Z1, K2
-	VCMPPD        $0x15, Z19, Z1, K2, K2
-	VEXTRACTI64X4 $0x01, Z7, Y1
-	VCVTDQ2PD     Y1, Z1
-	VFMADD213PD   832(DX), Z0, Z1
-	VCMPPD        $0x11, Z18, Z1, K3
-	VCMPPD        $0x1a, Z17, Z1, K4
-	VCMPPD        $0x15, Z19, Z1, K4, K4
-	KUNPCKBW      K1, K3, K1
-	KMOVW         K1, 12(AX)
-	KUNPCKBW      K2, K4, K1
-	KMOVW         K1, 12(CX)
-	VCVTDQ2PD     Y8, Z1
-	VFMADD213PD   896(DX), Z0, Z1
-	VCMPPD        $0x11, Z18, Z1, K1
-	VCMPPD        $0x1a, Z17, Z1, K2
-	VCMPPD        $0x15, Z19, Z1, K2, K2
-	VEXTRACTI64X4 $0x01, Z8, Y1
-	VCVTDQ2PD     Y1, Z1
-	VFMADD213PD   960(DX), Z0, Z1
-	VCMPPD        $0x11, Z18, Z1, K3
-	VCMPPD        $0x1a, Z17, Z1, K4
-	VCMPPD        $0x15, Z19, Z1, K4, K4
-	KUNPCKBW      K1, K3, K1
-	KMOVW         K1, 14(AX)
-	KUNPCKBW      K2, K4, K1
-	KMOVW         K1, 14(CX)
-	VCVTDQ2PD     Y9, Z1
-	VFMADD213PD   1024(DX), Z0, Z1
-	VCMPPD        $0x11, Z18, Z1, K1
-	VCMPPD        $0x1a, Z17, Z1, K2
-	VCMPPD        $0x15, Z19, Z1, K2, K2
-	VEXTRACTI64X4 $0x01, Z9, Y1
-	VCVTDQ2PD     Y1, Z1
-	VFMADD213PD   1088(DX), Z0, Z1
-	VCMPPD        $0x11, Z18, Z1, K3
-	VCMPPD        $0x1a, Z17, Z1, K4
-	VCMPPD        $0x15, Z19, Z1, K4, K4
-	KUNPCKBW      K1, K3, K1
-	KMOVW         K1, 16(AX)
-	KUNPCKBW      K2, K4, K1
-	KMOVW         K1, 16(CX)
-	VCVTDQ2PD     Y10, Z1
-	VFMADD213PD   1152(DX), Z0, Z1
-	VCMPPD        $0x11, Z18, Z1, K1
-	VCMPPD        $0x1a, Z17, Z1, K2
-	VCMPPD        $0x15, Z19, Z1, K2, K2
-	VEXTRACTI64X4 $0x01, Z10, Y1
-	VCVTDQ2PD     Y1, Z1
-	VFMADD213PD   1216(DX), Z0, Z1
-	VCMPPD        $0x11, Z18, Z1, K3
-	VCMPPD        $0x1a, Z17, Z1, K4
-	VCMPPD        $0x15, Z19, Z1, K4, K4
-	KUNPCKBW      K1, K3, K1
-	KMOVW         K1, 18(AX)
-	KUNPCKBW      K2, K4, K1
-	KMOVW         K1, 18(CX)
-	VCVTDQ2PD     Y11, Z1
-	VFMADD213PD   1280(DX), Z0, Z1
-	VCMPPD        $0x11, Z18, Z1, K1
-	VCMPPD        $0x1a, Z17, Z1, K2
-	VCMPPD        $0x15, Z19, Z1, K2, K2
-	VEXTRACTI64X4 $0x01, Z11, Y1
-	VCVTDQ2PD     Y1, Z1
-	VFMADD213PD   1344(DX), Z0, Z1
-	VCMPPD        $0x11, Z18, Z1, K3
-	VCMPPD        $0x1a, Z17, Z1, K4
-	VCMPPD        $0x15, Z19, Z1, K4, K4
-	KUNPCKBW      K1, K3, K1
-	KMOVW         K1, 20(AX)
-	KUNPCKBW      K2, K4, K1
-	KMOVW         K1, 20(CX)
-	VCVTDQ2PD     Y12, Z1
-	VFMADD213PD   1408(DX), Z0, Z1
-	VCMPPD        $0x11, Z18, Z1, K1
-	VCMPPD        $0x1a, Z17, Z1, K2
-	VCMPPD        $0x15, Z19, Z1, K2, K2
-	VEXTRACTI64X4 $0x01, Z12, Y1
-	VCVTDQ2PD     Y1, Z1
-	VFMADD213PD   1472(DX), Z0, Z1
-	VCMPPD        $0x11, Z18, Z1, K3
-	VCMPPD        $0x1a, Z17, Z1, K4
-	VCMPPD        $0x15, Z19, Z1, K4, K4
-	KUNPCKBW      K1, K3, K1
-	KMOVW         K1, 22(AX)
-	KUNPCKBW      K2, K4, K1
-	KMOVW         K1, 22(CX)
-	VCVTDQ2PD     Y13, Z1
-	VFMADD213PD   1536(DX), Z0, Z1
-	VCMPPD        $0x11, Z18, Z1, K1
-	VCMPPD        $0x1a, Z17, Z1, K2
-	VCMPPD        $0x15, Z19, Z1, K2, K2
-	VEXTRACTI64X4 $0x01, Z13, Y1
-	VCVTDQ2PD     Y1, Z1
-	VFMADD213PD   1600(DX), Z0, Z1
-	VCMPPD        $0x11, Z18, Z1, K3
-	VCMPPD        $0x1a, Z17, Z1, K4
-	VCMPPD        $0x15, Z19, Z1, K4, K4
-	KUNPCKBW      K1, K3, K1
-	KMOVW         K1, 24(AX)
-	KUNPCKBW      K2, K4, K1
-	KMOVW         K1, 24(CX)
-	VCVTDQ2PD     Y14, Z1
-	VFMADD213PD   1664(DX), Z0, Z1
-	VCMPPD        $0x11, Z18, Z1, K1
-	VCMPPD        $0x1a, Z17, Z1, K2
-	VCMPPD        $0x15, Z19, Z1, K2, K2
-	VEXTRACTI64X4 $0x01, Z14, Y1
-	VCVTDQ2PD     Y1, Z1
-	VFMADD213PD   1728(DX), Z0, Z1
-	VCMPPD        $0x11, Z18, Z1, K3
-	VCMPPD        $0x1a, Z17, Z1, K4
-	VCMPPD        $0x15, Z19, Z1, K4, K4
-	KUNPCKBW      K1, K3, K1
-	KMOVW         K1, 26(AX)
-	KUNPCKBW      K2, K4, K1
-	KMOVW         K1, 26(CX)
-	VCVTDQ2PD     Y15, Z1
-	VFMADD213PD   1792(DX), Z0, Z1
-	VCMPPD        $0x11, Z18, Z1, K1
-	VCMPPD        $0x1a, Z17, Z1, K2
-	VCMPPD        $0x15, Z19, Z1, K2, K2
-	VEXTRACTI64X4 $0x01, Z15, Y1
-	VCVTDQ2PD     Y1, Z1
-	VFMADD213PD   1856(DX), Z0, Z1
-	VCMPPD        $0x11, Z18, Z1, K3
-	VCMPPD        $0x1a, Z17, Z1, K4
-	VCMPPD        $0x15, Z19, Z1, K4, K4
-	KUNPCKBW      K1, K3, K1
-	KMOVW         K1, 28(AX)
-	KUNPCKBW      K2, K4, K1
-	KMOVW         K1, 28(CX)
-	VCVTDQ2PD     Y16, Z1
-	VFMADD213PD   1920(DX), Z0, Z1
-	VCMPPD        $0x11, Z18, Z1, K1
-	VCMPPD        $0x1a, Z17, Z1, K2
-	VCMPPD        $0x15, Z19, Z1, K2, K2
-	VEXTRACTI64X4 $0x01, Z16, Y1
-	VCVTDQ2PD     Y1, Z1
-	VFMADD213PD   1984(DX), Z0, Z1
-	VCMPPD        $0x11, Z18, Z1, K3
-	VCMPPD        $0x1a, Z17, Z1, K4
-	VCMPPD        $0x15, Z19, Z1, K4, K4
-	KUNPCKBW      K1, K3, K1
-	KMOVW         K1, 30(AX)
-	KUNPCKBW      K2, K4, K1
-	KMOVW         K1, 30(CX)
-	VZEROUPPER
-	RET
-
-// func signInt2AVX512(neg []uint64, unsure []uint64, base []float64, bits []uint8, stride int, noff int, idx []int32, vals []float64, scale float64, inv float64, e float64)
-// Requires: AVX, AVX512F
-TEXT ·signInt2AVX512(SB), NOSPLIT, $0-184
-	MOVQ   bits_base+72(FP), AX
-	MOVQ   stride+96(FP), CX
-	MOVQ   noff+104(FP), DX
-	MOVQ   idx_base+112(FP), BX
-	MOVQ   idx_len+120(FP), SI
-	MOVQ   vals_base+136(FP), DI
-	XORQ   R8, R8
-	VMOVSD scale+160(FP), X0
-	VPXORD Z1, Z1, Z1
-	VPXORD Z2, Z2, Z2
-	VPXORD Z3, Z3, Z3
-	VPXORD Z4, Z4, Z4
-	VPXORD Z5, Z5, Z5
-	VPXORD Z6, Z6, Z6
-	VPXORD Z7, Z7, Z7
-	VPXORD Z8, Z8, Z8
-	VPXORD Z9, Z9, Z9
-	VPXORD Z10, Z10, Z10
-	VPXORD Z11, Z11, Z11
-	VPXORD Z12, Z12, Z12
-	VPXORD Z13, Z13, Z13
-	VPXORD Z14, Z14, Z14
-	VPXORD Z15, Z15, Z15
-	VPXORD Z16, Z16, Z16
-
-signInt2AVX512loop:
+signIntsAVX512oneloop:
 	TESTQ        SI, SI
-	JZ           signInt2AVX512done
-	MOVLQSX      (BX), R9
-	IMULQ        CX, R9
-	ADDQ         AX, R9
+	JZ           signIntsAVX512onedone
+	MOVLQSX      (BX), DX
+	IMULQ        CX, DX
+	ADDQ         AX, DX
 	VMULSD       (DI), X0, X17
-	VCVTTSD2SI   X17, R10
-	ADDL         R10, R8
-	VPBROADCASTD R10, Z17
-	KMOVW        (R9), K1
+	VCVTTSD2SI   X17, R9
+	ADDL         R9, R8
+	VPBROADCASTD R9, Z17
+	KMOVW        (DX), K1
 	VPADDD       Z17, Z1, K1, Z1
-	KMOVW        (R9)(DX*1), K1
-	VPSUBD       Z17, Z1, K1, Z1
-	KMOVW        2(R9), K1
+	KMOVW        2(DX), K1
 	VPADDD       Z17, Z2, K1, Z2
-	KMOVW        2(R9)(DX*1), K1
-	VPSUBD       Z17, Z2, K1, Z2
-	KMOVW        4(R9), K1
+	KMOVW        4(DX), K1
 	VPADDD       Z17, Z3, K1, Z3
-	KMOVW        4(R9)(DX*1), K1
-	VPSUBD       Z17, Z3, K1, Z3
-	KMOVW        6(R9), K1
+	KMOVW        6(DX), K1
 	VPADDD       Z17, Z4, K1, Z4
-	KMOVW        6(R9)(DX*1), K1
-	VPSUBD       Z17, Z4, K1, Z4
-	KMOVW        8(R9), K1
+	KMOVW        8(DX), K1
 	VPADDD       Z17, Z5, K1, Z5
-	KMOVW        8(R9)(DX*1), K1
-	VPSUBD       Z17, Z5, K1, Z5
-	KMOVW        10(R9), K1
+	KMOVW        10(DX), K1
 	VPADDD       Z17, Z6, K1, Z6
-	KMOVW        10(R9)(DX*1), K1
-	VPSUBD       Z17, Z6, K1, Z6
-	KMOVW        12(R9), K1
+	KMOVW        12(DX), K1
 	VPADDD       Z17, Z7, K1, Z7
-	KMOVW        12(R9)(DX*1), K1
-	VPSUBD       Z17, Z7, K1, Z7
-	KMOVW        14(R9), K1
+	KMOVW        14(DX), K1
 	VPADDD       Z17, Z8, K1, Z8
-	KMOVW        14(R9)(DX*1), K1
-	VPSUBD       Z17, Z8, K1, Z8
-	KMOVW        16(R9), K1
+	KMOVW        16(DX), K1
 	VPADDD       Z17, Z9, K1, Z9
-	KMOVW        16(R9)(DX*1), K1
-	VPSUBD       Z17, Z9, K1, Z9
-	KMOVW        18(R9), K1
+	KMOVW        18(DX), K1
 	VPADDD       Z17, Z10, K1, Z10
-	KMOVW        18(R9)(DX*1), K1
-	VPSUBD       Z17, Z10, K1, Z10
-	KMOVW        20(R9), K1
+	KMOVW        20(DX), K1
 	VPADDD       Z17, Z11, K1, Z11
-	KMOVW        20(R9)(DX*1), K1
-	VPSUBD       Z17, Z11, K1, Z11
-	KMOVW        22(R9), K1
+	KMOVW        22(DX), K1
 	VPADDD       Z17, Z12, K1, Z12
-	KMOVW        22(R9)(DX*1), K1
-	VPSUBD       Z17, Z12, K1, Z12
-	KMOVW        24(R9), K1
+	KMOVW        24(DX), K1
 	VPADDD       Z17, Z13, K1, Z13
-	KMOVW        24(R9)(DX*1), K1
-	VPSUBD       Z17, Z13, K1, Z13
-	KMOVW        26(R9), K1
+	KMOVW        26(DX), K1
 	VPADDD       Z17, Z14, K1, Z14
-	KMOVW        26(R9)(DX*1), K1
-	VPSUBD       Z17, Z14, K1, Z14
-	KMOVW        28(R9), K1
+	KMOVW        28(DX), K1
 	VPADDD       Z17, Z15, K1, Z15
-	KMOVW        28(R9)(DX*1), K1
-	VPSUBD       Z17, Z15, K1, Z15
-	KMOVW        30(R9), K1
+	KMOVW        30(DX), K1
 	VPADDD       Z17, Z16, K1, Z16
-	KMOVW        30(R9)(DX*1), K1
+	ADDQ         $0x04, BX
+	ADDQ         $0x08, DI
+	DECQ         SI
+	JMP          signIntsAVX512oneloop
+
+signIntsAVX512onedone:
+	VPBROADCASTD R8, Z0
+	VPADDD       Z1, Z1, Z1
+	VPSUBD       Z0, Z1, Z1
+	VPADDD       Z2, Z2, Z2
+	VPSUBD       Z0, Z2, Z2
+	VPADDD       Z3, Z3, Z3
+	VPSUBD       Z0, Z3, Z3
+	VPADDD       Z4, Z4, Z4
+	VPSUBD       Z0, Z4, Z4
+	VPADDD       Z5, Z5, Z5
+	VPSUBD       Z0, Z5, Z5
+	VPADDD       Z6, Z6, Z6
+	VPSUBD       Z0, Z6, Z6
+	VPADDD       Z7, Z7, Z7
+	VPSUBD       Z0, Z7, Z7
+	VPADDD       Z8, Z8, Z8
+	VPSUBD       Z0, Z8, Z8
+	VPADDD       Z9, Z9, Z9
+	VPSUBD       Z0, Z9, Z9
+	VPADDD       Z10, Z10, Z10
+	VPSUBD       Z0, Z10, Z10
+	VPADDD       Z11, Z11, Z11
+	VPSUBD       Z0, Z11, Z11
+	VPADDD       Z12, Z12, Z12
+	VPSUBD       Z0, Z12, Z12
+	VPADDD       Z13, Z13, Z13
+	VPSUBD       Z0, Z13, Z13
+	VPADDD       Z14, Z14, Z14
+	VPSUBD       Z0, Z14, Z14
+	VPADDD       Z15, Z15, Z15
+	VPSUBD       Z0, Z15, Z15
+	VPADDD       Z16, Z16, Z16
+	VPSUBD       Z0, Z16, Z16
+	JMP          signIntsAVX512decide
+
+signIntsAVX512two:
+signIntsAVX512twoloop:
+	TESTQ        SI, SI
+	JZ           signIntsAVX512twodone
+	MOVLQSX      (BX), R10
+	IMULQ        CX, R10
+	ADDQ         AX, R10
+	VMULSD       (DI), X0, X17
+	VCVTTSD2SI   X17, R9
+	ADDL         R9, R8
+	VPBROADCASTD R9, Z17
+	KMOVW        (R10), K1
+	VPADDD       Z17, Z1, K1, Z1
+	KMOVW        (R10)(DX*1), K1
+	VPSUBD       Z17, Z1, K1, Z1
+	KMOVW        2(R10), K1
+	VPADDD       Z17, Z2, K1, Z2
+	KMOVW        2(R10)(DX*1), K1
+	VPSUBD       Z17, Z2, K1, Z2
+	KMOVW        4(R10), K1
+	VPADDD       Z17, Z3, K1, Z3
+	KMOVW        4(R10)(DX*1), K1
+	VPSUBD       Z17, Z3, K1, Z3
+	KMOVW        6(R10), K1
+	VPADDD       Z17, Z4, K1, Z4
+	KMOVW        6(R10)(DX*1), K1
+	VPSUBD       Z17, Z4, K1, Z4
+	KMOVW        8(R10), K1
+	VPADDD       Z17, Z5, K1, Z5
+	KMOVW        8(R10)(DX*1), K1
+	VPSUBD       Z17, Z5, K1, Z5
+	KMOVW        10(R10), K1
+	VPADDD       Z17, Z6, K1, Z6
+	KMOVW        10(R10)(DX*1), K1
+	VPSUBD       Z17, Z6, K1, Z6
+	KMOVW        12(R10), K1
+	VPADDD       Z17, Z7, K1, Z7
+	KMOVW        12(R10)(DX*1), K1
+	VPSUBD       Z17, Z7, K1, Z7
+	KMOVW        14(R10), K1
+	VPADDD       Z17, Z8, K1, Z8
+	KMOVW        14(R10)(DX*1), K1
+	VPSUBD       Z17, Z8, K1, Z8
+	KMOVW        16(R10), K1
+	VPADDD       Z17, Z9, K1, Z9
+	KMOVW        16(R10)(DX*1), K1
+	VPSUBD       Z17, Z9, K1, Z9
+	KMOVW        18(R10), K1
+	VPADDD       Z17, Z10, K1, Z10
+	KMOVW        18(R10)(DX*1), K1
+	VPSUBD       Z17, Z10, K1, Z10
+	KMOVW        20(R10), K1
+	VPADDD       Z17, Z11, K1, Z11
+	KMOVW        20(R10)(DX*1), K1
+	VPSUBD       Z17, Z11, K1, Z11
+	KMOVW        22(R10), K1
+	VPADDD       Z17, Z12, K1, Z12
+	KMOVW        22(R10)(DX*1), K1
+	VPSUBD       Z17, Z12, K1, Z12
+	KMOVW        24(R10), K1
+	VPADDD       Z17, Z13, K1, Z13
+	KMOVW        24(R10)(DX*1), K1
+	VPSUBD       Z17, Z13, K1, Z13
+	KMOVW        26(R10), K1
+	VPADDD       Z17, Z14, K1, Z14
+	KMOVW        26(R10)(DX*1), K1
+	VPSUBD       Z17, Z14, K1, Z14
+	KMOVW        28(R10), K1
+	VPADDD       Z17, Z15, K1, Z15
+	KMOVW        28(R10)(DX*1), K1
+	VPSUBD       Z17, Z15, K1, Z15
+	KMOVW        30(R10), K1
+	VPADDD       Z17, Z16, K1, Z16
+	KMOVW        30(R10)(DX*1), K1
 	VPSUBD       Z17, Z16, K1, Z16
 	ADDQ         $0x04, BX
 	ADDQ         $0x08, DI
 	DECQ         SI
-	JMP          signInt2AVX512loop
+	JMP          signIntsAVX512twoloop
 
-signInt2AVX512done:
-	MOVQ          neg_base+0(FP), AX
-	MOVQ          unsure_base+24(FP), CX
-	MOVQ          base_base+48(FP), DX
-	VBROADCASTSD  inv+168(FP), Z0
+signIntsAVX512twodone:
+signIntsAVX512decide:
 	VBROADCASTSD  e+176(FP), Z17
 	VPXORQ        Z18, Z18, Z18
 	VSUBPD        Z17, Z18, Z19
+	VBROADCASTSD  inv+168(FP), Z0
+	MOVQ          neg_base+0(FP), AX
+	MOVQ          unsure_base+24(FP), CX
+	MOVQ          base_base+48(FP), DX
 	VCVTDQ2PD     Y1, Z20
 	VFMADD213PD   (DX), Z0, Z20
 	VCMPPD        $0x11, Z18, Z20, K1
@@ -3077,266 +2900,6 @@ signInt2AVX512done:
 	KMOVW         K1, 30(AX)
 	KUNPCKBW      K2, K4, K1
 	KMOVW         K1, 30(CX)
-	VZEROUPPER
-	RET
-
-// func mismatchSignsAVX512(out []uint8, a []uint64, neg []uint64, nz []uint64, words int, cnt []int64)
-// Requires: AVX, AVX512DQ, AVX512F, AVX512VPOPCNTDQ
-TEXT ·mismatchSignsAVX512(SB), NOSPLIT, $0-128
-	MOVQ cnt_base+104(FP), AX
-	MOVQ out_base+0(FP), CX
-	MOVQ out_len+8(FP), DX
-	MOVQ a_base+24(FP), BX
-	MOVQ neg_base+48(FP), SI
-	MOVQ nz_base+72(FP), DI
-	MOVQ words+96(FP), R8
-	MOVQ R8, R9
-	SHLQ $0x06, R9
-
-mismatchSignsAVX5124group:
-	CMPQ   DX, $0x04
-	JL     mismatchSignsAVX5124end
-	VPXORQ Z0, Z0, Z0
-	VPXORQ Z1, Z1, Z1
-	VPXORQ Z2, Z2, Z2
-	VPXORQ Z3, Z3, Z3
-	MOVQ   SI, R10
-	MOVQ   DI, R12
-	LEAQ   (SI)(R9*1), R11
-	LEAQ   (DI)(R9*1), R13
-	XORQ   R14, R14
-
-mismatchSignsAVX5124word:
-	CMPQ         R14, R8
-	JGE          mismatchSignsAVX5124last
-	VPBROADCASTQ (BX)(R14*8), Z4
-	VPXORQ       (R10), Z4, Z5
-	VPANDQ       (R12), Z5, Z5
-	VPOPCNTQ     Z5, Z5
-	VPADDQ       Z5, Z0, Z0
-	VPXORQ       (R11), Z4, Z5
-	VPANDQ       (R13), Z5, Z5
-	VPOPCNTQ     Z5, Z5
-	VPADDQ       Z5, Z1, Z1
-	VPXORQ       (R10)(R9*2), Z4, Z5
-	VPANDQ       (R12)(R9*2), Z5, Z5
-	VPOPCNTQ     Z5, Z5
-	VPADDQ       Z5, Z2, Z2
-	VPXORQ       (R11)(R9*2), Z4, Z4
-	VPANDQ       (R13)(R9*2), Z4, Z4
-	VPOPCNTQ     Z4, Z4
-	VPADDQ       Z4, Z3, Z3
-	ADDQ         $0x40, R10
-	ADDQ         $0x40, R12
-	ADDQ         $0x40, R11
-	ADDQ         $0x40, R13
-	INCQ         R14
-	JMP          mismatchSignsAVX5124word
-
-mismatchSignsAVX5124last:
-	VPADDQ Z0, Z0, Z0
-	VPCMPQ $0x06, (AX), Z0, K1
-	KMOVB  K1, (CX)
-	ADDQ   $0x40, AX
-	INCQ   CX
-	ADDQ   R9, SI
-	ADDQ   R9, DI
-	VPADDQ Z1, Z1, Z1
-	VPCMPQ $0x06, (AX), Z1, K1
-	KMOVB  K1, (CX)
-	ADDQ   $0x40, AX
-	INCQ   CX
-	ADDQ   R9, SI
-	ADDQ   R9, DI
-	VPADDQ Z2, Z2, Z2
-	VPCMPQ $0x06, (AX), Z2, K1
-	KMOVB  K1, (CX)
-	ADDQ   $0x40, AX
-	INCQ   CX
-	ADDQ   R9, SI
-	ADDQ   R9, DI
-	VPADDQ Z3, Z3, Z3
-	VPCMPQ $0x06, (AX), Z3, K1
-	KMOVB  K1, (CX)
-	ADDQ   $0x40, AX
-	INCQ   CX
-	ADDQ   R9, SI
-	ADDQ   R9, DI
-	SUBQ   $0x04, DX
-	JMP    mismatchSignsAVX5124group
-
-mismatchSignsAVX5124end:
-mismatchSignsAVX5121group:
-	CMPQ   DX, $0x01
-	JL     mismatchSignsAVX5121end
-	VPXORQ Z6, Z6, Z6
-	MOVQ   SI, R10
-	MOVQ   DI, R11
-	XORQ   R12, R12
-
-mismatchSignsAVX5121word:
-	CMPQ         R12, R8
-	JGE          mismatchSignsAVX5121last
-	VPBROADCASTQ (BX)(R12*8), Z0
-	VPXORQ       (R10), Z0, Z0
-	VPANDQ       (R11), Z0, Z0
-	VPOPCNTQ     Z0, Z0
-	VPADDQ       Z0, Z6, Z6
-	ADDQ         $0x40, R10
-	ADDQ         $0x40, R11
-	INCQ         R12
-	JMP          mismatchSignsAVX5121word
-
-mismatchSignsAVX5121last:
-	VPADDQ Z6, Z6, Z6
-	VPCMPQ $0x06, (AX), Z6, K1
-	KMOVB  K1, (CX)
-	ADDQ   $0x40, AX
-	INCQ   CX
-	ADDQ   R9, SI
-	ADDQ   R9, DI
-	SUBQ   $0x01, DX
-	JMP    mismatchSignsAVX5121group
-
-mismatchSignsAVX5121end:
-	VZEROUPPER
-	RET
-
-// func mismatchSignsDenseAVX512(out []uint8, a []uint64, neg []uint64, nz []uint64, words int, cnt []int64)
-// Requires: AVX, AVX512DQ, AVX512F, AVX512VPOPCNTDQ
-TEXT ·mismatchSignsDenseAVX512(SB), NOSPLIT, $0-128
-	MOVQ cnt_base+104(FP), AX
-	MOVQ out_base+0(FP), CX
-	MOVQ out_len+8(FP), DX
-	MOVQ a_base+24(FP), BX
-	MOVQ neg_base+48(FP), SI
-	MOVQ nz_base+72(FP), DI
-	MOVQ words+96(FP), R8
-	MOVQ R8, R9
-	SHLQ $0x06, R9
-	DECQ R8
-	LEAQ -64(DI)(R9*1), DI
-
-mismatchSignsDenseAVX5124group:
-	CMPQ   DX, $0x04
-	JL     mismatchSignsDenseAVX5124end
-	VPXORQ Z0, Z0, Z0
-	VPXORQ Z1, Z1, Z1
-	VPXORQ Z2, Z2, Z2
-	VPXORQ Z3, Z3, Z3
-	MOVQ   SI, R10
-	MOVQ   DI, R12
-	LEAQ   (SI)(R9*1), R11
-	LEAQ   (DI)(R9*1), R13
-	XORQ   R14, R14
-
-mismatchSignsDenseAVX5124word:
-	CMPQ         R14, R8
-	JGE          mismatchSignsDenseAVX5124last
-	VPBROADCASTQ (BX)(R14*8), Z4
-	VPXORQ       (R10), Z4, Z5
-	VPOPCNTQ     Z5, Z5
-	VPADDQ       Z5, Z0, Z0
-	VPXORQ       (R11), Z4, Z5
-	VPOPCNTQ     Z5, Z5
-	VPADDQ       Z5, Z1, Z1
-	VPXORQ       (R10)(R9*2), Z4, Z5
-	VPOPCNTQ     Z5, Z5
-	VPADDQ       Z5, Z2, Z2
-	VPXORQ       (R11)(R9*2), Z4, Z4
-	VPOPCNTQ     Z4, Z4
-	VPADDQ       Z4, Z3, Z3
-	ADDQ         $0x40, R10
-	ADDQ         $0x40, R11
-	INCQ         R14
-	JMP          mismatchSignsDenseAVX5124word
-
-mismatchSignsDenseAVX5124last:
-	VPBROADCASTQ (BX)(R14*8), Z4
-	VPXORQ       (R10), Z4, Z5
-	VPANDQ       (R12), Z5, Z5
-	VPOPCNTQ     Z5, Z5
-	VPADDQ       Z5, Z0, Z0
-	VPXORQ       (R11), Z4, Z5
-	VPANDQ       (R13), Z5, Z5
-	VPOPCNTQ     Z5, Z5
-	VPADDQ       Z5, Z1, Z1
-	VPXORQ       (R10)(R9*2), Z4, Z5
-	VPANDQ       (R12)(R9*2), Z5, Z5
-	VPOPCNTQ     Z5, Z5
-	VPADDQ       Z5, Z2, Z2
-	VPXORQ       (R11)(R9*2), Z4, Z4
-	VPANDQ       (R13)(R9*2), Z4, Z4
-	VPOPCNTQ     Z4, Z4
-	VPADDQ       Z4, Z3, Z3
-	VPADDQ       Z0, Z0, Z0
-	VPCMPQ       $0x06, (AX), Z0, K1
-	KMOVB        K1, (CX)
-	ADDQ         $0x40, AX
-	INCQ         CX
-	ADDQ         R9, SI
-	ADDQ         R9, DI
-	VPADDQ       Z1, Z1, Z1
-	VPCMPQ       $0x06, (AX), Z1, K1
-	KMOVB        K1, (CX)
-	ADDQ         $0x40, AX
-	INCQ         CX
-	ADDQ         R9, SI
-	ADDQ         R9, DI
-	VPADDQ       Z2, Z2, Z2
-	VPCMPQ       $0x06, (AX), Z2, K1
-	KMOVB        K1, (CX)
-	ADDQ         $0x40, AX
-	INCQ         CX
-	ADDQ         R9, SI
-	ADDQ         R9, DI
-	VPADDQ       Z3, Z3, Z3
-	VPCMPQ       $0x06, (AX), Z3, K1
-	KMOVB        K1, (CX)
-	ADDQ         $0x40, AX
-	INCQ         CX
-	ADDQ         R9, SI
-	ADDQ         R9, DI
-	SUBQ         $0x04, DX
-	JMP          mismatchSignsDenseAVX5124group
-
-mismatchSignsDenseAVX5124end:
-mismatchSignsDenseAVX5121group:
-	CMPQ   DX, $0x01
-	JL     mismatchSignsDenseAVX5121end
-	VPXORQ Z6, Z6, Z6
-	MOVQ   SI, R10
-	MOVQ   DI, R11
-	XORQ   R12, R12
-
-mismatchSignsDenseAVX5121word:
-	CMPQ         R12, R8
-	JGE          mismatchSignsDenseAVX5121last
-	VPBROADCASTQ (BX)(R12*8), Z0
-	VPXORQ       (R10), Z0, Z0
-	VPOPCNTQ     Z0, Z0
-	VPADDQ       Z0, Z6, Z6
-	ADDQ         $0x40, R10
-	INCQ         R12
-	JMP          mismatchSignsDenseAVX5121word
-
-mismatchSignsDenseAVX5121last:
-	VPBROADCASTQ (BX)(R12*8), Z0
-	VPXORQ       (R10), Z0, Z0
-	VPANDQ       (R11), Z0, Z0
-	VPOPCNTQ     Z0, Z0
-	VPADDQ       Z0, Z6, Z6
-	VPADDQ       Z6, Z6, Z6
-	VPCMPQ       $0x06, (AX), Z6, K1
-	KMOVB        K1, (CX)
-	ADDQ         $0x40, AX
-	INCQ         CX
-	ADDQ         R9, SI
-	ADDQ         R9, DI
-	SUBQ         $0x01, DX
-	JMP          mismatchSignsDenseAVX5121group
-
-mismatchSignsDenseAVX5121end:
 	VZEROUPPER
 	RET
 

@@ -67,10 +67,10 @@ func sparseBlockBinAVX512F64(acc []float64, base []float64, w []float64, stride 
 //go:noescape
 func erfRatioRowAVX512F64(xhat []float64, delta []float64, omega []float64, v []float64)
 
-// mismatchRowsAVX512 counts the mismatches of a bit vector against groups of 8 interleaved bit rows with AVX-512 VPOPCNTQ (see mismatchRows in the generator).
+// mismatchRowsAVX512 counts the mismatches of a bit vector against groups of 8 interleaved bit rows, or stores the signs of the products, with AVX-512 VPOPCNTQ (see mismatchRows in the generator).
 //
 //go:noescape
-func mismatchRowsAVX512(out []int64, a []uint64, neg []uint64, nz []uint64, words int)
+func mismatchRowsAVX512(out []int64, signs []uint8, a []uint64, neg []uint64, nz []uint64, words int, cnt []int64, dense bool)
 
 // foregroundAVX512 collects the entries of a vector that differ from a background value with AVX-512 compress (see foreground in the generator).
 //
@@ -82,25 +82,10 @@ func foregroundAVX512(idx []int32, x []float64, d []float64, row []float64, b fl
 //go:noescape
 func absSumAVX512(x []float64) float64
 
-// signInt1AVX512 decides the signs of one block of a 1-sided quantised sign product with AVX-512 (see signInts in the generator).
+// signIntsAVX512 decides the signs of one block of a quantised sign product with AVX-512 (see signInts in the generator).
 //
 //go:noescape
-func signInt1AVX512(neg []uint64, unsure []uint64, base []float64, bits []uint8, stride int, noff int, idx []int32, vals []float64, scale float64, inv float64, e float64)
-
-// signInt2AVX512 decides the signs of one block of a 2-sided quantised sign product with AVX-512 (see signInts in the generator).
-//
-//go:noescape
-func signInt2AVX512(neg []uint64, unsure []uint64, base []float64, bits []uint8, stride int, noff int, idx []int32, vals []float64, scale float64, inv float64, e float64)
-
-// mismatchSignsAVX512 stores the signs of the products of a ±1 bit vector with groups of 8 interleaved ternary bit rows with AVX-512 VPOPCNTQ (see mismatchSigns in the generator).
-//
-//go:noescape
-func mismatchSignsAVX512(out []uint8, a []uint64, neg []uint64, nz []uint64, words int, cnt []int64)
-
-// mismatchSignsDenseAVX512 stores the signs of the products of a ±1 bit vector with groups of 8 interleaved ternary bit rows with AVX-512 VPOPCNTQ (see mismatchSigns in the generator).
-//
-//go:noescape
-func mismatchSignsDenseAVX512(out []uint8, a []uint64, neg []uint64, nz []uint64, words int, cnt []int64)
+func signIntsAVX512(neg []uint64, unsure []uint64, base []float64, bits []uint8, stride int, noff int, idx []int32, vals []float64, scale float64, inv float64, e float64)
 
 // cavRowAVX512F32 evaluates one row of the BPI cavity contraction with AVX512 (see cavRow in the generator).
 //

@@ -239,60 +239,53 @@ func erfPos(v isa, e elem, c *consts, regs pointRegs, z VecVirtual) VecVirtual {
 
 // mismatchRows emits
 //
-//	func mismatchRows(out []int64, a, neg, nz []uint64, words int)
+//	func mismatchRowsAVX512(out []int64, signs []uint8, a, neg, nz []uint64, words int, cnt []int64, dense bool)
 //
 // which counts, for each group of 8 rows of two bit matrices stored
 // interleaved (neg[(g·words + j)·8 + u] is word j of row 8g + u, nz alike),
 // the bits where a differs from a row of neg among those set in the row of
-// nz: out[8g + u] = Σ_j popcount((a[j] ⊕ neg) ∧ nz), for the len(out)/8
-// groups. AVX-512 with VPOPCNTQ (AVX512_VPOPCNTDQ) only.
+// nz: m[8g + u] = Σ_j popcount((a[j] ⊕ neg) ∧ nz). With signs empty it
+// stores out[8g + u] = m[8g + u] for the len(out)/8 groups; otherwise it
+// sets bit u of signs[g] where 2·m[8g + u] > cnt[8g + u] (for a ternary
+// matrix whose rows have cnt non-zero entries, where the product with the
+// ±1 vector whose −1 entries are the bits of a is negative), for the
+// len(signs) groups. With dense, nz is read in the last word only: every
+// other word of nz must be all ones (half the bytes). Four groups at a
+// time share the broadcast words of a, then one at a time for the rest.
+// AVX-512 with VPOPCNTQ (AVX512_VPOPCNTDQ) and DQ only.
 func mismatchRows() {
 	name := "mismatchRowsAVX512"
-	TEXT(name, NOSPLIT, "func(out []int64, a, neg, nz []uint64, words int)")
+	TEXT(name, NOSPLIT, "func(out []int64, signs []uint8, a, neg, nz []uint64, words int, cnt []int64, dense bool)")
 	Pragma("noescape")
-	Doc(name + " counts the mismatches of a bit vector against groups of 8 interleaved bit rows with AVX-512 VPOPCNTQ (see mismatchRows in the generator).")
-	mismatchLoop(name, 3, false, func(out GPVirtual, acc VecVirtual) {
-		VMOVDQU64(acc, Mem{Base: out})
-		ADDQ(U8(64), out)
-	})
-}
-
-// mismatchLoop emits the loops of mismatchRows over the groups of 8 rows
-// and the words of a, with the parameters out, a, neg, nz and words of
-// that kernel; there are len(out) >> shift groups, and store(out, acc)
-// stores the counts of one and advances out. Four groups at a time share
-// the broadcast words of a, then one at a time for the rest. With dense
-// set, nz is read in the last word only (every other word of nz must be
-// all ones): half the bytes.
-func mismatchLoop(name string, shift uint8, dense bool, store func(out GPVirtual, acc VecVirtual)) {
-	r := mismatchRegs{out: GP64(), groups: GP64(), a: GP64(), neg: GP64(), nz: GP64(), words: GP64(), gs: GP64()}
+	Doc(name + " counts the mismatches of a bit vector against groups of 8 interleaved bit rows, or stores the signs of the products, with AVX-512 VPOPCNTQ (see mismatchRows in the generator).")
+	r := mismatchRegs{out: GP64(), groups: GP64(), a: GP64(), neg: GP64(), nz: GP64(), words: GP64(), gs: GP64(), cnt: GP64()}
 	Load(Param("out").Base(), r.out)
 	Load(Param("out").Len(), r.groups)
-	if shift > 0 {
-		SHRQ(U8(shift), r.groups)
-	}
+	SHRQ(U8(3), r.groups)
+	CMPQ(addr(Param("signs").Len()), U8(0))
+	JE(LabelRef(name + "counts"))
+	Load(Param("signs").Base(), r.out)
+	Load(Param("signs").Len(), r.groups)
+	Label(name + "counts")
 	Load(Param("a").Base(), r.a)
 	Load(Param("neg").Base(), r.neg)
 	Load(Param("nz").Base(), r.nz)
+	Load(Param("cnt").Base(), r.cnt)
 	Load(Param("words"), r.words)
 	MOVQ(r.words, r.gs)
 	SHLQ(U8(6), r.gs) // the bytes of a group of rows
-	if dense {
-		DECQ(r.words) // the loop's words; the last one apart
-		LEAQ(Mem{Base: r.nz, Index: r.gs, Scale: 1, Disp: -64}, r.nz)
-	}
-	mismatchGroups(name+"4", 4, dense, r, store)
-	mismatchGroups(name+"1", 1, dense, r, store)
+	mismatchGroups(name+"4", 4, r)
+	mismatchGroups(name+"1", 1, r)
 	VZEROUPPER()
 	RET()
 }
 
-// mismatchRegs are the registers of mismatchLoop.
-type mismatchRegs struct{ out, groups, a, neg, nz, words, gs GPVirtual }
+// mismatchRegs are the registers of mismatchRows.
+type mismatchRegs struct{ out, groups, a, neg, nz, words, gs, cnt GPVirtual }
 
-// mismatchGroups emits the loop of mismatchLoop over G groups at a time
+// mismatchGroups emits the loop of mismatchRows over G groups at a time
 // (G = 1 or 4), while that many remain.
-func mismatchGroups(name string, G int, dense bool, r mismatchRegs, store func(out GPVirtual, acc VecVirtual)) {
+func mismatchGroups(name string, G int, r mismatchRegs) {
 	Label(name + "group")
 	CMPQ(r.groups, U8(G))
 	JL(LabelRef(name + "end"))
@@ -303,12 +296,13 @@ func mismatchGroups(name string, G int, dense bool, r mismatchRegs, store func(o
 	}
 	// Group g's words at p[g%2] + (g/2)·2·gs: p = neg, neg + gs (nz alike).
 	p, pn := []GPVirtual{GP64(), GP64()}, []GPVirtual{GP64(), GP64()}
-	MOVQ(r.neg, p[0])
-	MOVQ(r.nz, pn[0])
-	if G > 1 {
-		LEAQ(Mem{Base: r.neg, Index: r.gs, Scale: 1}, p[1])
-		LEAQ(Mem{Base: r.nz, Index: r.gs, Scale: 1}, pn[1])
+	pointers := func(dst []GPVirtual, base GPVirtual, disp int) {
+		LEAQ(Mem{Base: base, Disp: disp}, dst[0])
+		if G > 1 {
+			LEAQ(Mem{Base: base, Index: r.gs, Scale: 1, Disp: disp}, dst[1])
+		}
 	}
+	pointers(p, r.neg, 0)
 	at := func(base []GPVirtual, g int) Mem {
 		if g < 2 {
 			return Mem{Base: base[g]}
@@ -316,12 +310,19 @@ func mismatchGroups(name string, G int, dense bool, r mismatchRegs, store func(o
 		return Mem{Base: base[g%2], Index: r.gs, Scale: 2}
 	}
 	j, bc := GP64(), ZMM()
-	// step adds the mismatches of word j, with nz or (dense) without.
+	// step adds the mismatches of word j, with nz or without.
 	step := func(withNZ bool) {
-		VPBROADCASTQ(Mem{Base: r.a, Index: j, Scale: 8}, bc)
+		if G > 1 {
+			VPBROADCASTQ(Mem{Base: r.a, Index: j, Scale: 8}, bc)
+		}
 		for g, a := range acc {
 			t := ZMM()
-			VPXORQ(at(p, g), bc, t)
+			if G > 1 {
+				VPXORQ(at(p, g), bc, t)
+			} else { // the broadcast from memory
+				VMOVDQU64(at(p, g), t)
+				VPXORQ_BCST(Mem{Base: r.a, Index: j, Scale: 8}, t, t)
+			}
 			if withNZ {
 				VPANDQ(at(pn, g), t, t)
 			}
@@ -329,29 +330,62 @@ func mismatchGroups(name string, G int, dense bool, r mismatchRegs, store func(o
 			VPADDQ(t, a, a)
 		}
 	}
-	XORQ(j, j)
-	Label(name + "word")
-	CMPQ(j, r.words)
-	JGE(LabelRef(name + "last"))
-	step(!dense)
-	for u := range min(G, 2) {
-		ADDQ(U8(64), p[u])
-		if !dense {
-			ADDQ(U8(64), pn[u])
+	// loop emits the loop over the words from j on below r.words.
+	loop := func(label string, withNZ bool) {
+		Label(label)
+		CMPQ(j, r.words)
+		JGE(LabelRef(label + "end"))
+		step(withNZ)
+		for u := range min(G, 2) {
+			ADDQ(U8(64), p[u])
+			if withNZ {
+				ADDQ(U8(64), pn[u])
+			}
 		}
+		INCQ(j)
+		JMP(LabelRef(label))
+		Label(label + "end")
 	}
-	INCQ(j)
+	XORQ(j, j)
+	CMPB(addr(Param("dense")), U8(0))
+	JNE(LabelRef(name + "dense"))
+	pointers(pn, r.nz, 0)
 	JMP(LabelRef(name + "word"))
-	Label(name + "last")
-	if dense {
-		step(true)
+	Label(name + "dense")
+	DECQ(r.words) // all but the last word without nz
+	loop(name+"dword", false)
+	INCQ(r.words)
+	pointers(pn, r.nz, -64) // then the last word: gs − 64 bytes on
+	ADDQ(r.gs, pn[0])
+	if G > 1 {
+		ADDQ(r.gs, pn[1])
 	}
-	for _, a := range acc {
-		store(r.out, a)
+	loop(name+"word", true)
+	Label(name + "store")
+	for g, a := range acc {
+		mismatchStore(fmt.Sprintf("%sstore%d", name, g), r, a)
 		ADDQ(r.gs, r.neg)
 		ADDQ(r.gs, r.nz)
 	}
 	SUBQ(U8(G), r.groups)
 	JMP(LabelRef(name + "group"))
 	Label(name + "end")
+}
+
+// mismatchStore emits the store of one group of mismatchRows: the counts,
+// or the sign bits if there are signs.
+func mismatchStore(label string, r mismatchRegs, acc VecVirtual) {
+	CMPQ(addr(Param("signs").Len()), U8(0))
+	JNE(LabelRef(label + "signs"))
+	VMOVDQU64(acc, Mem{Base: r.out})
+	ADDQ(U8(64), r.out)
+	JMP(LabelRef(label + "done"))
+	Label(label + "signs")
+	k := K()
+	VPADDQ(acc, acc, acc)
+	VPCMPQ(U8(predIntGT), Mem{Base: r.cnt}, acc, k)
+	KMOVB(k, Mem{Base: r.out})
+	INCQ(r.out)
+	Label(label + "done")
+	ADDQ(U8(64), r.cnt)
 }

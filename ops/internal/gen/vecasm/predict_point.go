@@ -1,8 +1,6 @@
 package main
 
 import (
-	"fmt"
-
 	. "github.com/mmcloughlin/avo/build"
 	. "github.com/mmcloughlin/avo/operand"
 	. "github.com/mmcloughlin/avo/reg"
@@ -16,10 +14,7 @@ import (
 func pointKernels() {
 	foreground()
 	absSum()
-	signInts(1)
-	signInts(2)
-	mismatchSigns(false)
-	mismatchSigns(true)
+	signInts()
 }
 
 // Comparison predicates of VCMPPD and VPCMPQ.
@@ -37,76 +32,72 @@ const signWidth = 256
 
 // signInts emits
 //
-//	func signInt<S>AVX512(neg, unsure []uint64, base []float64, bits []uint8, stride, noff int, idx []int32, vals []float64, scale, inv, e float64)
+//	func signIntsAVX512(neg, unsure []uint64, base []float64, bits []uint8, stride, noff int, idx []int32, vals []float64, scale, inv, e float64)
 //
 // one block of signWidth outputs of the quantised sign product: with the
 // integers q[t] = vals[t]·scale truncated toward zero, and the bit matrix
 // W stored as bits (row i of Wᵀ at bits[i·stride:], one bit per output,
-// +1 entries, then for S = 2 the −1 entries noff bytes further), it sums
+// +1 entries, then unless noff = 0 the −1 entries noff bytes further), it
+// sums
 //
-//	S = 2:  I[k] = Σ_t (+q[t] where W[k, idx[t]] = +1, −q[t] where −1),
-//	S = 1:  I[k] = 2·Σ_t (q[t] where W = +1) − sum,   sum = Σ_t q[t],
+//	noff > 0:  I[k] = Σ_t (+q[t] where W[k, idx[t]] = +1, −q[t] where −1),
+//	noff = 0:  I[k] = 2·Σ_t (q[t] where W = +1) − Σ_t q[t]   (no zeros in W),
 //
 // exactly in int32 (the caller keeps Σ|q| < 2^29), then
 // g[k] = I[k]·inv + base[k] (one rounding) and sets bit k of neg where
 // g[k] < 0 and of unsure where |g[k]| > e fails (NaN included).
-func signInts(sides int) {
-	name := fmt.Sprintf("signInt%dAVX512", sides)
+func signInts() {
+	name := "signIntsAVX512"
 	TEXT(name, NOSPLIT, "func(neg, unsure []uint64, base []float64, bits []uint8, stride, noff int, idx []int32, vals []float64, scale, inv, e float64)")
 	Pragma("noescape")
-	Doc(fmt.Sprintf("%s decides the signs of one block of a %d-sided quantised sign product with AVX-512 (see signInts in the generator).", name, sides))
-	const accs = signWidth / 16
+	Doc(name + " decides the signs of one block of a quantised sign product with AVX-512 (see signInts in the generator).")
 	bits, stride, noff, idx, n, vals, sum := GP64(), GP64(), GP64(), GP64(), GP64(), GP64(), GP64()
+	XORQ(sum, sum)
 	Load(Param("bits").Base(), bits)
 	Load(Param("stride"), stride)
-	if sides == 2 {
-		Load(Param("noff"), noff)
-	}
+	Load(Param("noff"), noff)
+	scale := XMM()
+	VMOVSD(addr(Param("scale")), scale)
 	Load(Param("idx").Base(), idx)
 	Load(Param("idx").Len(), n)
 	Load(Param("vals").Base(), vals)
-	XORQ(sum, sum)
-	scale := XMM()
-	VMOVSD(addr(Param("scale")), scale)
-	regs := make([]VecVirtual, accs)
+	regs := make([]VecVirtual, signWidth/16)
 	for j := range regs {
 		regs[j] = ZMM()
-		VPXORD(regs[j], regs[j], regs[j])
+		VPBROADCASTD(sum.As32(), regs[j]) // 0
 	}
-	d, row, qt, v := ZMM(), GP64(), GP64(), XMM()
-	Label(name + "loop")
-	TESTQ(n, n)
-	JZ(LabelRef(name + "done"))
-	MOVLQSX(Mem{Base: idx}, row)
-	IMULQ(stride, row)
-	ADDQ(bits, row)
-	VMULSD(Mem{Base: vals}, scale, v)
-	VCVTTSD2SI(v, qt.As32())
-	ADDL(qt.As32(), sum.As32())
-	VPBROADCASTD(qt.As32(), d)
-	for j, a := range regs {
-		k := K()
-		KMOVW(Mem{Base: row, Disp: 2 * j}, k)
-		VPADDD(d, a, k, a)
-		if sides == 2 {
-			kn := K()
-			KMOVW(Mem{Base: row, Index: noff, Scale: 1, Disp: 2 * j}, kn)
-			VPSUBD(d, a, kn, a)
+	d, qt, v := ZMM(), GP64(), XMM()
+	body := func(sides int) func(row GPVirtual) {
+		return func(row GPVirtual) {
+			VMULSD(Mem{Base: vals}, scale, v)
+			VCVTTSD2SI(v, qt.As32())
+			ADDL(qt.As32(), sum.As32())
+			VPBROADCASTD(qt.As32(), d)
+			for j, a := range regs {
+				k := K()
+				KMOVW(Mem{Base: row, Disp: 2 * j}, k)
+				VPADDD(d, a, k, a)
+				if sides == 2 {
+					kn := K()
+					KMOVW(Mem{Base: row, Index: noff, Scale: 1, Disp: 2 * j}, kn)
+					VPSUBD(d, a, kn, a)
+				}
+			}
 		}
 	}
-	ADDQ(U8(4), idx)
-	ADDQ(U8(8), vals)
-	DECQ(n)
-	JMP(LabelRef(name + "loop"))
-	Label(name + "done")
-	if sides == 1 {
-		sv := ZMM()
-		VPBROADCASTD(sum.As32(), sv)
-		for _, a := range regs {
-			VPADDD(a, a, a)
-			VPSUBD(sv, a, a)
-		}
+	TESTQ(noff, noff)
+	JNZ(LabelRef(name + "two"))
+	sparseLoop(name+"one", n, idx, stride, bits, vals, 8, body(1))
+	sv := ZMM()
+	VPBROADCASTD(sum.As32(), sv)
+	for _, a := range regs {
+		VPADDD(a, a, a)
+		VPSUBD(sv, a, a)
 	}
+	JMP(LabelRef(name + "decide"))
+	Label(name + "two")
+	sparseLoop(name+"two", n, idx, stride, bits, vals, 8, body(2))
+	Label(name + "decide")
 	signDecide(regs)
 	VZEROUPPER()
 	RET()
@@ -116,15 +107,15 @@ func signInts(sides int) {
 // stores the bits of g < 0 and of !(|g| > e), 16 outputs (two bytes) per
 // accumulator.
 func signDecide(regs []VecVirtual) {
+	inv, e, ne, zero := ZMM(), ZMM(), ZMM(), ZMM()
+	VBROADCASTSD(addr(Param("e")), e)
+	VPXORQ(zero, zero, zero)
+	VSUBPD(e, zero, ne) // −e
+	VBROADCASTSD(addr(Param("inv")), inv)
 	negp, unp, base := GP64(), GP64(), GP64()
 	Load(Param("neg").Base(), negp)
 	Load(Param("unsure").Base(), unp)
 	Load(Param("base").Base(), base)
-	inv, e, ne, zero := ZMM(), ZMM(), ZMM(), ZMM()
-	VBROADCASTSD(addr(Param("inv")), inv)
-	VBROADCASTSD(addr(Param("e")), e)
-	VPXORQ(zero, zero, zero)
-	VSUBPD(e, zero, ne) // −e
 	for j, a := range regs {
 		var kneg, kun [2]Op
 		for h := range 2 {
@@ -153,37 +144,6 @@ func signDecide(regs []VecVirtual) {
 	}
 }
 
-// mismatchSigns emits
-//
-//	func mismatchSigns<Dense>AVX512(out []uint8, a, neg, nz []uint64, words int, cnt []int64)
-//
-// the signs of the products of a ±1 vector (its −1 entries the bits of a)
-// with the rows of a ternary matrix stored as mismatchRows reads them: bit
-// u of out[g] is set where 2·Σ_j popcount((a[j] ⊕ neg) ∧ nz) > cnt[8g + u]
-// (the row's number of non-zero entries), that is where the product is
-// negative, for the len(out) groups. The dense kernel reads nz in the last
-// word only: every other word of nz must be all ones. AVX-512 with
-// VPOPCNTQ.
-func mismatchSigns(dense bool) {
-	name := "mismatchSignsAVX512"
-	if dense {
-		name = "mismatchSignsDenseAVX512"
-	}
-	TEXT(name, NOSPLIT, "func(out []uint8, a, neg, nz []uint64, words int, cnt []int64)")
-	Pragma("noescape")
-	Doc(name + " stores the signs of the products of a ±1 bit vector with groups of 8 interleaved ternary bit rows with AVX-512 VPOPCNTQ (see mismatchSigns in the generator).")
-	cnt := GP64()
-	Load(Param("cnt").Base(), cnt)
-	mismatchLoop(name, 0, dense, func(out GPVirtual, acc VecVirtual) {
-		k := K()
-		VPADDQ(acc, acc, acc)
-		VPCMPQ(U8(predIntGT), Mem{Base: cnt}, acc, k)
-		KMOVB(k, Mem{Base: out})
-		ADDQ(U8(64), cnt)
-		INCQ(out)
-	})
-}
-
 // foreground emits
 //
 //	func foregroundAVX512(idx []int32, x, d, row []float64, b float64) (n int, absX, absD float64)
@@ -199,16 +159,16 @@ func foreground() {
 	Pragma("noescape")
 	Doc(name + " collects the entries of a vector that differ from a background value with AVX-512 compress (see foreground in the generator).")
 	idx, x, d, row, rem, t := GP64(), GP64(), GP64(), GP64(), GP64(), GP64()
+	bv, abs, iv, eight, sx, sd := ZMM(), ZMM(), YMM(), YMM(), ZMM(), ZMM()
+	VBROADCASTSD(addr(Param("b")), bv)
+	VPTERNLOGQ(U8(0xff), abs, abs, abs)
+	VPSRLQ(U8(1), abs, abs) // clears the sign bit
+	XORQ(t, t)
 	Load(Param("idx").Base(), idx)
 	Load(Param("x").Base(), x)
 	Load(Param("d").Base(), d)
 	Load(Param("row").Base(), row)
 	Load(Param("row").Len(), rem)
-	XORQ(t, t)
-	bv, abs, iv, eight, sx, sd := ZMM(), ZMM(), YMM(), YMM(), ZMM(), ZMM()
-	VBROADCASTSD(addr(Param("b")), bv)
-	VPTERNLOGQ(U8(0xff), abs, abs, abs)
-	VPSRLQ(U8(1), abs, abs) // clears the sign bit
 	lanes := GP64()
 	MOVQ(U64(0x0706050403020100), lanes)
 	VMOVQ(lanes, iv.AsX())
@@ -217,34 +177,15 @@ func foreground() {
 	VPBROADCASTD(lanes.As32(), eight)
 	VPXORQ(sx, sx, sx)
 	VPXORQ(sd, sd, sd)
-	all := K()
-	KXNORW(all, all, all)
-	step := func(m Op) {
+	// The rows stream from memory: fetched 4 KiB ahead, the kernel ran
+	// 3-4 times faster (10,000 rows of 784, L3 or DRAM).
+	maskedLoop(name, row, rem, 4096, func(m Op) {
 		v, k := ZMM(), K()
 		VMOVUPD_Z(Mem{Base: row}, m, v)
 		VPCMPQ(U8(predIntNE), bv, v, m, k)
 		foregroundStep(k, v, bv, abs, iv, sx, sd, idx, x, d, t)
-	}
-	Label(name + "loop")
-	CMPQ(rem, U8(8))
-	JL(LabelRef(name + "tail"))
-	// The rows stream from memory: fetched 4 KiB ahead, the kernel ran
-	// 3-4 times faster (10,000 rows of 784, L3 or DRAM).
-	PREFETCHT0(Mem{Base: row, Disp: 4096})
-	step(all)
-	VPADDD(eight, iv, iv)
-	ADDQ(U8(64), row)
-	SUBQ(U8(8), rem)
-	JMP(LabelRef(name + "loop"))
-	Label(name + "tail")
-	TESTQ(rem, rem)
-	JZ(LabelRef(name + "done"))
-	one, tail := GP64(), K()
-	MOVL(U32(1), one.As32())
-	SHLXL(rem.As32(), one.As32(), one.As32())
-	DECL(one.As32())
-	KMOVW(one.As32(), tail)
-	step(tail)
+		VPADDD(eight, iv, iv)
+	})
 	Label(name + "done")
 	Store(t, ReturnIndex(0))
 	Store(hsum(avx512, f64, sx), ReturnIndex(1))
@@ -266,44 +207,46 @@ func absSum() {
 	x, rem := GP64(), GP64()
 	Load(Param("x").Base(), x)
 	Load(Param("x").Len(), rem)
-	abs, s0, s1, t := ZMM(), ZMM(), ZMM(), ZMM()
+	abs, sum := ZMM(), ZMM()
 	VPTERNLOGQ(U8(0xff), abs, abs, abs)
 	VPSRLQ(U8(1), abs, abs)
-	VPXORQ(s0, s0, s0)
-	VPXORQ(s1, s1, s1)
-	Label(name + "loop16")
-	CMPQ(rem, U8(16))
-	JL(LabelRef(name + "loop8"))
-	VANDPD(Mem{Base: x}, abs, t)
-	VADDPD(t, s0, s0)
-	VANDPD(Mem{Base: x, Disp: 64}, abs, t)
-	VADDPD(t, s1, s1)
-	ADDQ(U8(128), x)
-	SUBQ(U8(16), rem)
-	JMP(LabelRef(name + "loop16"))
-	Label(name + "loop8")
-	CMPQ(rem, U8(8))
-	JL(LabelRef(name + "tail"))
-	VANDPD(Mem{Base: x}, abs, t)
-	VADDPD(t, s0, s0)
-	ADDQ(U8(64), x)
-	SUBQ(U8(8), rem)
-	Label(name + "tail")
-	TESTQ(rem, rem)
-	JZ(LabelRef(name + "done"))
-	one, tail := GP64(), K()
-	MOVL(U32(1), one.As32())
-	SHLXL(rem.As32(), one.As32(), one.As32())
-	DECL(one.As32())
-	KMOVW(one.As32(), tail)
-	VMOVUPD_Z(Mem{Base: x}, tail, t)
-	VANDPD(t, abs, t)
-	VADDPD(t, s1, s1)
+	VPXORQ(sum, sum, sum)
+	maskedLoop(name, x, rem, 0, func(m Op) {
+		t := ZMM()
+		VMOVUPD_Z(Mem{Base: x}, m, t)
+		VANDPD(t, abs, t)
+		VADDPD(t, sum, sum)
+	})
 	Label(name + "done")
-	VADDPD(s1, s0, s0)
-	Store(hsum(avx512, f64, s0), ReturnIndex(0))
+	Store(hsum(avx512, f64, sum), ReturnIndex(0))
 	VZEROUPPER()
 	RET()
+}
+
+// maskedLoop emits the loop of a kernel over the rem float64 at p, 8 at a
+// time: body(m) with m the mask of the lanes that hold values (all 8 but
+// in the last step); with prefetch > 0, the line that many bytes ahead is
+// fetched. It ends at the label name + "done".
+func maskedLoop(name string, p, rem GPVirtual, prefetch int, body func(m Op)) {
+	Label(name + "loop")
+	CMPQ(rem, U8(0))
+	JLE(LabelRef(name + "done"))
+	if prefetch > 0 {
+		PREFETCHT0(Mem{Base: p, Disp: prefetch})
+	}
+	lanes, m := GP64(), K()
+	MOVL(U32(0xff), lanes.As32())
+	CMPQ(rem, U8(8))
+	JGE(LabelRef(name + "full"))
+	MOVL(U32(1), lanes.As32()) // the rem < 8 lowest lanes
+	SHLXL(rem.As32(), lanes.As32(), lanes.As32())
+	DECL(lanes.As32())
+	Label(name + "full")
+	KMOVW(lanes.As32(), m)
+	body(m)
+	ADDQ(U8(64), p)
+	SUBQ(U8(8), rem)
+	JMP(LabelRef(name + "loop"))
 }
 
 // foregroundStep handles the 8 values v of foreground whose mask k marks
