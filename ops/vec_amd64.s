@@ -2139,10 +2139,10 @@ mismatchRowsAVX512counts:
 mismatchRowsAVX5124group:
 	CMPQ   CX, $0x04
 	JL     mismatchRowsAVX5124end
-	VPXORQ Z0, Z0, Z0
 	VPXORQ Z1, Z1, Z1
 	VPXORQ Z2, Z2, Z2
 	VPXORQ Z3, Z3, Z3
+	VPXORQ Z4, Z4, Z4
 	LEAQ   (BX), R10
 	LEAQ   (BX)(R8*1), R11
 	XORQ   R14, R14
@@ -2158,19 +2158,19 @@ mismatchRowsAVX5124dense:
 mismatchRowsAVX5124dword:
 	CMPQ         R14, DI
 	JGE          mismatchRowsAVX5124dwordend
-	VPBROADCASTQ (DX)(R14*8), Z4
-	VPXORQ       (R10), Z4, Z5
-	VPOPCNTQ     Z5, Z5
-	VPADDQ       Z5, Z0, Z0
-	VPXORQ       (R11), Z4, Z5
+	VPBROADCASTQ (DX)(R14*8), Z0
+	VPXORQ       (R10), Z0, Z5
 	VPOPCNTQ     Z5, Z5
 	VPADDQ       Z5, Z1, Z1
-	VPXORQ       (R10)(R8*2), Z4, Z5
+	VPXORQ       (R11), Z0, Z5
 	VPOPCNTQ     Z5, Z5
 	VPADDQ       Z5, Z2, Z2
-	VPXORQ       (R11)(R8*2), Z4, Z4
-	VPOPCNTQ     Z4, Z4
-	VPADDQ       Z4, Z3, Z3
+	VPXORQ       (R10)(R8*2), Z0, Z5
+	VPOPCNTQ     Z5, Z5
+	VPADDQ       Z5, Z3, Z3
+	VPXORQ       (R11)(R8*2), Z0, Z0
+	VPOPCNTQ     Z0, Z0
+	VPADDQ       Z0, Z4, Z4
 	ADDQ         $0x40, R10
 	ADDQ         $0x40, R11
 	INCQ         R14
@@ -2186,23 +2186,23 @@ mismatchRowsAVX5124dwordend:
 mismatchRowsAVX5124word:
 	CMPQ         R14, DI
 	JGE          mismatchRowsAVX5124wordend
-	VPBROADCASTQ (DX)(R14*8), Z4
-	VPXORQ       (R10), Z4, Z5
+	VPBROADCASTQ (DX)(R14*8), Z0
+	VPXORQ       (R10), Z0, Z5
 	VPANDQ       (R12), Z5, Z5
 	VPOPCNTQ     Z5, Z5
-	VPADDQ       Z5, Z0, Z0
-	VPXORQ       (R11), Z4, Z5
+	VPADDQ       Z5, Z1, Z1
+	VPXORQ       (R11), Z0, Z5
 	VPANDQ       (R13), Z5, Z5
 	VPOPCNTQ     Z5, Z5
-	VPADDQ       Z5, Z1, Z1
-	VPXORQ       (R10)(R8*2), Z4, Z5
+	VPADDQ       Z5, Z2, Z2
+	VPXORQ       (R10)(R8*2), Z0, Z5
 	VPANDQ       (R12)(R8*2), Z5, Z5
 	VPOPCNTQ     Z5, Z5
-	VPADDQ       Z5, Z2, Z2
-	VPXORQ       (R11)(R8*2), Z4, Z4
-	VPANDQ       (R13)(R8*2), Z4, Z4
-	VPOPCNTQ     Z4, Z4
-	VPADDQ       Z4, Z3, Z3
+	VPADDQ       Z5, Z3, Z3
+	VPXORQ       (R11)(R8*2), Z0, Z0
+	VPANDQ       (R13)(R8*2), Z0, Z0
+	VPOPCNTQ     Z0, Z0
+	VPADDQ       Z0, Z4, Z4
 	ADDQ         $0x40, R10
 	ADDQ         $0x40, R12
 	ADDQ         $0x40, R11
@@ -2213,13 +2213,13 @@ mismatchRowsAVX5124word:
 mismatchRowsAVX5124wordend:
 	CMPQ      signs_len+32(FP), $0x00
 	JNE       mismatchRowsAVX5124store0signs
-	VMOVDQU64 Z0, (AX)
+	VMOVDQU64 Z1, (AX)
 	ADDQ      $0x40, AX
 	JMP       mismatchRowsAVX5124store0done
 
 mismatchRowsAVX5124store0signs:
-	VPADDQ Z0, Z0, Z0
-	VPCMPQ $0x06, (R9), Z0, K1
+	VPADDQ Z1, Z1, Z1
+	VPCMPQ $0x06, (R9), Z1, K1
 	KMOVB  K1, (AX)
 	INCQ   AX
 
@@ -2229,13 +2229,13 @@ mismatchRowsAVX5124store0done:
 	ADDQ      R8, SI
 	CMPQ      signs_len+32(FP), $0x00
 	JNE       mismatchRowsAVX5124store1signs
-	VMOVDQU64 Z1, (AX)
+	VMOVDQU64 Z2, (AX)
 	ADDQ      $0x40, AX
 	JMP       mismatchRowsAVX5124store1done
 
 mismatchRowsAVX5124store1signs:
-	VPADDQ Z1, Z1, Z1
-	VPCMPQ $0x06, (R9), Z1, K1
+	VPADDQ Z2, Z2, Z2
+	VPCMPQ $0x06, (R9), Z2, K1
 	KMOVB  K1, (AX)
 	INCQ   AX
 
@@ -2245,13 +2245,13 @@ mismatchRowsAVX5124store1done:
 	ADDQ      R8, SI
 	CMPQ      signs_len+32(FP), $0x00
 	JNE       mismatchRowsAVX5124store2signs
-	VMOVDQU64 Z2, (AX)
+	VMOVDQU64 Z3, (AX)
 	ADDQ      $0x40, AX
 	JMP       mismatchRowsAVX5124store2done
 
 mismatchRowsAVX5124store2signs:
-	VPADDQ Z2, Z2, Z2
-	VPCMPQ $0x06, (R9), Z2, K1
+	VPADDQ Z3, Z3, Z3
+	VPCMPQ $0x06, (R9), Z3, K1
 	KMOVB  K1, (AX)
 	INCQ   AX
 
@@ -2261,13 +2261,13 @@ mismatchRowsAVX5124store2done:
 	ADDQ      R8, SI
 	CMPQ      signs_len+32(FP), $0x00
 	JNE       mismatchRowsAVX5124store3signs
-	VMOVDQU64 Z3, (AX)
+	VMOVDQU64 Z4, (AX)
 	ADDQ      $0x40, AX
 	JMP       mismatchRowsAVX5124store3done
 
 mismatchRowsAVX5124store3signs:
-	VPADDQ Z3, Z3, Z3
-	VPCMPQ $0x06, (R9), Z3, K1
+	VPADDQ Z4, Z4, Z4
+	VPCMPQ $0x06, (R9), Z4, K1
 	KMOVB  K1, (AX)
 	INCQ   AX
 

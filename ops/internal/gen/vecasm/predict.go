@@ -289,80 +289,29 @@ func mismatchGroups(name string, G int, r mismatchRegs) {
 	Label(name + "group")
 	CMPQ(r.groups, U8(G))
 	JL(LabelRef(name + "end"))
-	acc := make([]VecVirtual, G)
-	for g := range acc {
-		acc[g] = ZMM()
-		VPXORQ(acc[g], acc[g], acc[g])
+	m := &mismatchGroup{r: r, acc: make([]VecVirtual, G), p: []GPVirtual{GP64(), GP64()}, pn: []GPVirtual{GP64(), GP64()},
+		j: GP64(), bc: ZMM()}
+	for g := range m.acc {
+		m.acc[g] = ZMM()
+		VPXORQ(m.acc[g], m.acc[g], m.acc[g])
 	}
-	// Group g's words at p[g%2] + (g/2)·2·gs: p = neg, neg + gs (nz alike).
-	p, pn := []GPVirtual{GP64(), GP64()}, []GPVirtual{GP64(), GP64()}
-	pointers := func(dst []GPVirtual, base GPVirtual, disp int) {
-		LEAQ(Mem{Base: base, Disp: disp}, dst[0])
-		if G > 1 {
-			LEAQ(Mem{Base: base, Index: r.gs, Scale: 1, Disp: disp}, dst[1])
-		}
-	}
-	pointers(p, r.neg, 0)
-	at := func(base []GPVirtual, g int) Mem {
-		if g < 2 {
-			return Mem{Base: base[g]}
-		}
-		return Mem{Base: base[g%2], Index: r.gs, Scale: 2}
-	}
-	j, bc := GP64(), ZMM()
-	// step adds the mismatches of word j, with nz or without.
-	step := func(withNZ bool) {
-		if G > 1 {
-			VPBROADCASTQ(Mem{Base: r.a, Index: j, Scale: 8}, bc)
-		}
-		for g, a := range acc {
-			t := ZMM()
-			if G > 1 {
-				VPXORQ(at(p, g), bc, t)
-			} else { // the broadcast from memory
-				VMOVDQU64(at(p, g), t)
-				VPXORQ_BCST(Mem{Base: r.a, Index: j, Scale: 8}, t, t)
-			}
-			if withNZ {
-				VPANDQ(at(pn, g), t, t)
-			}
-			VPOPCNTQ(t, t)
-			VPADDQ(t, a, a)
-		}
-	}
-	// loop emits the loop over the words from j on below r.words.
-	loop := func(label string, withNZ bool) {
-		Label(label)
-		CMPQ(j, r.words)
-		JGE(LabelRef(label + "end"))
-		step(withNZ)
-		for u := range min(G, 2) {
-			ADDQ(U8(64), p[u])
-			if withNZ {
-				ADDQ(U8(64), pn[u])
-			}
-		}
-		INCQ(j)
-		JMP(LabelRef(label))
-		Label(label + "end")
-	}
-	XORQ(j, j)
+	m.pointers(m.p, r.neg, 0)
+	XORQ(m.j, m.j)
 	CMPB(addr(Param("dense")), U8(0))
 	JNE(LabelRef(name + "dense"))
-	pointers(pn, r.nz, 0)
+	m.pointers(m.pn, r.nz, 0)
 	JMP(LabelRef(name + "word"))
 	Label(name + "dense")
 	DECQ(r.words) // all but the last word without nz
-	loop(name+"dword", false)
+	m.loop(name+"dword", false)
 	INCQ(r.words)
-	pointers(pn, r.nz, -64) // then the last word: gs − 64 bytes on
-	ADDQ(r.gs, pn[0])
+	m.pointers(m.pn, r.nz, -64) // then the last word: gs − 64 bytes on
+	ADDQ(r.gs, m.pn[0])
 	if G > 1 {
-		ADDQ(r.gs, pn[1])
+		ADDQ(r.gs, m.pn[1])
 	}
-	loop(name+"word", true)
-	Label(name + "store")
-	for g, a := range acc {
+	m.loop(name+"word", true)
+	for g, a := range m.acc {
 		mismatchStore(fmt.Sprintf("%sstore%d", name, g), r, a)
 		ADDQ(r.gs, r.neg)
 		ADDQ(r.gs, r.nz)
@@ -370,6 +319,72 @@ func mismatchGroups(name string, G int, r mismatchRegs) {
 	SUBQ(U8(G), r.groups)
 	JMP(LabelRef(name + "group"))
 	Label(name + "end")
+}
+
+// mismatchGroup are the registers of one pass of mismatchGroups over
+// len(acc) groups: group g's words at p[g%2] + (g/2)·2·gs, with p = neg,
+// neg + gs (pn alike for nz), the word index j and the broadcast word bc.
+type mismatchGroup struct {
+	r     mismatchRegs
+	acc   []VecVirtual
+	p, pn []GPVirtual
+	j     GPVirtual
+	bc    VecVirtual
+}
+
+// pointers sets dst to base + disp and base + gs + disp.
+func (m *mismatchGroup) pointers(dst []GPVirtual, base GPVirtual, disp int) {
+	LEAQ(Mem{Base: base, Disp: disp}, dst[0])
+	if len(m.acc) > 1 {
+		LEAQ(Mem{Base: base, Index: m.r.gs, Scale: 1, Disp: disp}, dst[1])
+	}
+}
+
+// at returns the address of group g's word in p or pn.
+func (m *mismatchGroup) at(base []GPVirtual, g int) Mem {
+	if g < 2 {
+		return Mem{Base: base[g]}
+	}
+	return Mem{Base: base[g%2], Index: m.r.gs, Scale: 2}
+}
+
+// step adds the mismatches of word j, with nz or without.
+func (m *mismatchGroup) step(withNZ bool) {
+	G := len(m.acc)
+	if G > 1 {
+		VPBROADCASTQ(Mem{Base: m.r.a, Index: m.j, Scale: 8}, m.bc)
+	}
+	for g, a := range m.acc {
+		t := ZMM()
+		if G > 1 {
+			VPXORQ(m.at(m.p, g), m.bc, t)
+		} else { // the broadcast from memory
+			VMOVDQU64(m.at(m.p, g), t)
+			VPXORQ_BCST(Mem{Base: m.r.a, Index: m.j, Scale: 8}, t, t)
+		}
+		if withNZ {
+			VPANDQ(m.at(m.pn, g), t, t)
+		}
+		VPOPCNTQ(t, t)
+		VPADDQ(t, a, a)
+	}
+}
+
+// loop emits the loop over the words from j on below words.
+func (m *mismatchGroup) loop(label string, withNZ bool) {
+	Label(label)
+	CMPQ(m.j, m.r.words)
+	JGE(LabelRef(label + "end"))
+	m.step(withNZ)
+	for u := range min(len(m.acc), 2) {
+		ADDQ(U8(64), m.p[u])
+		if withNZ {
+			ADDQ(U8(64), m.pn[u])
+		}
+	}
+	INCQ(m.j)
+	JMP(LabelRef(label))
+	Label(label + "end")
 }
 
 // mismatchStore emits the store of one group of mismatchRows: the counts,
