@@ -16,10 +16,11 @@ import (
 //	Σ_i W_ki x_i = b·Σ_i W_ki + Σ_{i∈F} W_ki·(x_i − b),
 //
 // so the first layer's products cost |F| instead of N terms per unit
-// (ops.SparseProduct, with the weights transposed once per call). The
-// point-wise pre-activations are then exactly what the naive sum gives,
-// see pointFirst; the Bayesian ones, ω and s² = Σ_i σ_ki x_i² (Δ = 0 on the
-// inputs), differ from the dense products by the rounding of the sums.
+// (ops.SparseProduct, with the weights transposed once per call; for ±1
+// weights ops.SignProduct, on integers). The point-wise activations are
+// then exactly those of the naive sums, see pointFirst; the Bayesian
+// pre-activations, ω and s² = Σ_i σ_ki x_i² (Δ = 0 on the inputs), differ
+// from the dense products by the rounding of the sums.
 
 // The largest fractions of foreground inputs in a chunk for which the
 // sparse products are used; denser chunks take the dense ones. Measured on

@@ -178,22 +178,19 @@ func quantScale(x []float64) (scale, inv, Q float64, ok bool) {
 // pow2 returns 2^s for −1022 ≤ s ≤ 1023.
 func pow2(s int) float64 { return math.Float64frombits(uint64(s+1023) << 52) }
 
-// absSum returns Σ|x_t|, in an order that depends on the CPU.
+// absSum returns Σ|x_t|, summed as the vector kernel sums it, so that the
+// scale of Signs does not depend on the CPU: eight partial sums, lane u
+// over the x_t with t mod 8 = u, added pairwise as
+// ((s0 + s4) + (s2 + s6)) + ((s1 + s5) + (s3 + s7)).
 func absSum(x []float64) float64 {
 	if k := absSumAsm(); k != nil {
 		return k(x)
 	}
-	var d [4]float64
-	n := len(x)
-	for t := 0; t+4 <= n; t += 4 {
-		for u := range d {
-			d[u] += math.Abs(x[t+u])
-		}
+	var s [8]float64
+	for t, v := range x {
+		s[t%8] += math.Abs(v)
 	}
-	for t := n &^ 3; t < n; t++ {
-		d[0] += math.Abs(x[t])
-	}
-	return (d[0] + d[1]) + (d[2] + d[3])
+	return ((s[0] + s[4]) + (s[2] + s[6])) + ((s[1] + s[5]) + (s[3] + s[7]))
 }
 
 // decide sets the bits of neg and unsure of Signs from the integer sums I
