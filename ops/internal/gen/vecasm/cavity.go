@@ -100,7 +100,6 @@ func cavityKernel(v isa, e elem, c *consts, k cavKernel) {
 	TEXT(name, NOSPLIT, sig)
 	Pragma("noescape")
 	Doc(fmt.Sprintf("%s %s with %s (see %s in the generator).", name, k.doc, v.name, k.name))
-	unroll := v.unroll()
 	r := pointRegs{x: GP64(), p: GP64(), stride: GP64()}
 	ptrs := []GPVirtual{r.x, r.p}
 	Load(Param("x").Base(), r.x)
@@ -128,33 +127,18 @@ func cavityKernel(v isa, e elem, c *consts, k cavKernel) {
 	Load(Param("stride"), r.stride)
 	SHLQ(U8(log2(e.size)), r.stride)
 	r.one, r.cL = pointConsts(v, e, c, math.Sqrt2)
-	h := make([]VecVirtual, unroll)
 	if k.acc {
-		for j := range h {
-			h[j] = v.vec()
-			v.xor(h[j], h[j], h[j])
-		}
+		r.h = v.vec()
+		v.xor(r.h, r.h, r.h)
 	}
-	step := v.bytes * unroll
-	Label(name + "loop")
-	CMPQ(n, U8(0))
-	JLE(LabelRef(name + "done"))
-	interleave(unroll, func(j int) {
-		rj := r
-		rj.off, rj.h = j*v.bytes, h[j]
-		cavityPoint(v, e, c, rj)
-	})
-	for _, p := range ptrs {
-		ADDQ(U32(step), p)
+	if v.wide {
+		cavitySkewed(v, e, c, r, name, ptrs, n)
+	} else {
+		cavityLoop(v, e, c, r, name, ptrs, n)
 	}
-	SUBQ(U32(v.lanes(e)*unroll), n)
-	JMP(LabelRef(name + "loop"))
 	Label(name + "done")
 	if k.ret {
-		for j := 1; j < unroll; j++ {
-			e.add(h[j], h[0], h[0])
-		}
-		hs := hsum(v, e, h[0])
+		hs := hsum(v, e, r.h)
 		if e.size == 8 {
 			VMOVSD(hs, addr(ReturnIndex(0)))
 		} else {
@@ -163,16 +147,6 @@ func cavityKernel(v isa, e elem, c *consts, k cavKernel) {
 	}
 	VZEROUPPER()
 	RET()
-}
-
-// unroll is the number of vectors one loop iteration evaluates: two with
-// AVX-512, for the latency chains of the polynomials; AVX2 has too few
-// registers for two.
-func (v isa) unroll() int {
-	if v.wide {
-		return 2
-	}
-	return 1
 }
 
 // pointConsts loads the constants 1 and k·L (L: Weideman's constant) into
@@ -211,63 +185,6 @@ func (r pointRegs) stream(s int) Mem {
 	panic(fmt.Sprintf("stream %d has no scaled-index address", s))
 }
 
-// cavityPoint emits the evaluation of one vector of points in stages
-// separated by pause, ordered for interleave: first what leads to
-// Weideman's Z (its reciprocal starts the longest chain), then the
-// exponential, which does not wait for it, then the polynomial in Z.
-func cavityPoint(v isa, e elem, c *consts, r pointRegs) {
-	xv, m, u := cavityField(v, e, r)
-	pause()
-	sign := c.raw(e.signBit)
-	a := v.vec()
-	v.and(c.raw(e.signBit-1), u, a) // |u'| = √2·t
-	z, lt, rd := weidemanZ(v, e, c, r, a)
-	pause()
-	y, ex := cavityExp(v, e, c, r, u)
-	pause()
-	xw := weidemanX(v, e, c, z, rd, math.Sqrt2) // erfcx(t) = xw/lt
-	pause()
-
-	p3 := GP64()
-	LEAQ(Mem{Base: r.p, Index: r.stride, Scale: 2}, p3)
-	ADDQ(r.stride, p3) // stream sOM
-	f, w := v.vec(), v.vec()
-	if v.wide {
-		kpos := K()
-		e.cmp(U8(14), c.val(0), y, kpos) // y > 0
-		e.blendm(ex, r.one, kpos, f)
-		e.blendm(r.one, ex, kpos, w)
-	} else {
-		e.blendv(y, r.one, ex, f) // y < 0 (sign set): f = 1
-		e.blendv(y, ex, r.one, w)
-	}
-	// ±OM: the sign of u' on 1 − q.
-	som := v.vec()
-	v.and(sign, u, som)
-	v.xor(Mem{Base: p3, Disp: r.off}, som, som)
-	// g = C1·f/(som·f·erfcx + w) = C1·f·lt/(som·f·xw + w·lt): two
-	// operations after the polynomial before the division instead of four.
-	e.mul(f, som, som)
-	e.mul(lt, w, w)
-	e.fma213(w, som, xw) // den
-	e.mul(r.stream(sC1), f, f)
-	e.mul(lt, f, f)
-	pause()
-	e.div(xw, f, f) // g
-	pause()
-	if r.g != nil {
-		e.load(f, Mem{Base: r.g, Disp: r.off})
-	}
-	if r.h == nil {
-		return
-	}
-	e.fma231(xv, f, r.h)
-	acc := v.vec()
-	e.load(Mem{Base: r.a, Disp: r.off}, acc)
-	e.fma231(m, f, acc)
-	e.load(acc, Mem{Base: r.a, Disp: r.off})
-}
-
 // cavityExp returns y = (u'²/2 + (u' < 0 ? 0 : M2A)) + ln 2 and
 // exp(−|y|), with a pause between them.
 func cavityExp(v isa, e elem, c *consts, r pointRegs, u VecVirtual) (y, ex VecVirtual) {
@@ -295,27 +212,6 @@ func cavityExp(v isa, e elem, c *consts, r pointRegs, u VecVirtual) (y, ex VecVi
 	v.or(sign, y, ny) // −|y|
 	pause()
 	return y, expNeg(v, e, c, ny)
-}
-
-// cavityField loads x̂ (and m where it is a stream) and returns them with
-// the scaled cavity pre-activation u' = (m·x̂ − ω)·(sgn/s).
-func cavityField(v isa, e elem, r pointRegs) (xv, m, u VecVirtual) {
-	xv, u = v.vec(), v.vec()
-	e.load(Mem{Base: r.x, Disp: r.off}, xv)
-	m = r.m
-	switch {
-	case r.mp != nil && r.h != nil: // m is needed again for acc
-		m = v.vec()
-		e.load(Mem{Base: r.mp, Disp: r.off}, m)
-		e.mul(m, xv, u)
-	case r.mp != nil:
-		e.mul(Mem{Base: r.mp, Disp: r.off}, xv, u)
-	default:
-		e.mul(m, xv, u)
-	}
-	e.sub(r.stream(sOmega), u, u)
-	e.mul(r.stream(sSI), u, u) // u'
-	return xv, m, u
 }
 
 // erfcxWeideman returns erfcx(t) for t ≥ 0 in a new register:
