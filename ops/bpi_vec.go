@@ -31,7 +31,8 @@ import (
 // exp underflows (the AVX2 kernels flush exp to 0 below −708, resp. −87).
 
 // vecPad is the multiple every kernel row length is padded to: the widest
-// vector (16 float32) times the unroll (2).
+// vector (16 float32) times the vectors per stage of the AVX-512 kernels
+// (2, skewWidth in the generator).
 const vecPad = 32
 
 // Streams of a prepared row, in the order of the generator.

@@ -937,14 +937,10 @@ cavRowAVX512F64loop:
 	VMOVUPD      Z7, Z5
 	VMOVUPD      Z18, Z14
 	VMOVUPD      Z17, Z13
-	ADDQ         $0x00000040, AX
-	ADDQ         $0x00000040, CX
-	ADDQ         $0x00000040, BX
-	SUBQ         $0x00000008, SI
-	ADDQ         $0x00000040, AX
-	ADDQ         $0x00000040, CX
-	ADDQ         $0x00000040, BX
-	SUBQ         $0x00000008, SI
+	ADDQ         $0x00000080, AX
+	ADDQ         $0x00000080, CX
+	ADDQ         $0x00000080, BX
+	SUBQ         $0x00000010, SI
 	JMP          cavRowAVX512F64loop
 
 cavRowAVX512F64last:
@@ -1334,16 +1330,11 @@ cavGRowAVX512F64loop:
 	VMOVUPD      Z5, Z3
 	VMOVUPD      Z16, Z12
 	VMOVUPD      Z15, Z11
-	ADDQ         $0x00000040, AX
-	ADDQ         $0x00000040, CX
-	ADDQ         $0x00000040, BX
-	ADDQ         $0x00000040, SI
-	SUBQ         $0x00000008, DI
-	ADDQ         $0x00000040, AX
-	ADDQ         $0x00000040, CX
-	ADDQ         $0x00000040, BX
-	ADDQ         $0x00000040, SI
-	SUBQ         $0x00000008, DI
+	ADDQ         $0x00000080, AX
+	ADDQ         $0x00000080, CX
+	ADDQ         $0x00000080, BX
+	ADDQ         $0x00000080, SI
+	SUBQ         $0x00000010, DI
 	JMP          cavGRowAVX512F64loop
 
 cavGRowAVX512F64last:
@@ -1730,18 +1721,12 @@ cavGAccRowAVX512F64loop:
 	VMOVUPD      Z6, Z4
 	VMOVUPD      Z17, Z13
 	VMOVUPD      Z16, Z12
-	ADDQ         $0x00000040, AX
-	ADDQ         $0x00000040, CX
-	ADDQ         $0x00000040, BX
-	ADDQ         $0x00000040, SI
-	ADDQ         $0x00000040, DI
-	SUBQ         $0x00000008, R8
-	ADDQ         $0x00000040, AX
-	ADDQ         $0x00000040, CX
-	ADDQ         $0x00000040, BX
-	ADDQ         $0x00000040, SI
-	ADDQ         $0x00000040, DI
-	SUBQ         $0x00000008, R8
+	ADDQ         $0x00000080, AX
+	ADDQ         $0x00000080, CX
+	ADDQ         $0x00000080, BX
+	ADDQ         $0x00000080, SI
+	ADDQ         $0x00000080, DI
+	SUBQ         $0x00000010, R8
 	JMP          cavGAccRowAVX512F64loop
 
 cavGAccRowAVX512F64last:
@@ -3808,14 +3793,10 @@ cavRowAVX512F32loop:
 	VMOVUPS      Z7, Z5
 	VMOVUPS      Z16, Z12
 	VMOVUPS      Z15, Z11
-	ADDQ         $0x00000040, AX
-	ADDQ         $0x00000040, CX
-	ADDQ         $0x00000040, BX
-	SUBQ         $0x00000010, SI
-	ADDQ         $0x00000040, AX
-	ADDQ         $0x00000040, CX
-	ADDQ         $0x00000040, BX
-	SUBQ         $0x00000010, SI
+	ADDQ         $0x00000080, AX
+	ADDQ         $0x00000080, CX
+	ADDQ         $0x00000080, BX
+	SUBQ         $0x00000020, SI
 	JMP          cavRowAVX512F32loop
 
 cavRowAVX512F32last:
@@ -4127,16 +4108,11 @@ cavGRowAVX512F32loop:
 	VMOVUPS      Z5, Z3
 	VMOVUPS      Z14, Z10
 	VMOVUPS      Z13, Z9
-	ADDQ         $0x00000040, AX
-	ADDQ         $0x00000040, CX
-	ADDQ         $0x00000040, BX
-	ADDQ         $0x00000040, SI
-	SUBQ         $0x00000010, DI
-	ADDQ         $0x00000040, AX
-	ADDQ         $0x00000040, CX
-	ADDQ         $0x00000040, BX
-	ADDQ         $0x00000040, SI
-	SUBQ         $0x00000010, DI
+	ADDQ         $0x00000080, AX
+	ADDQ         $0x00000080, CX
+	ADDQ         $0x00000080, BX
+	ADDQ         $0x00000080, SI
+	SUBQ         $0x00000020, DI
 	JMP          cavGRowAVX512F32loop
 
 cavGRowAVX512F32last:
@@ -4443,18 +4419,12 @@ cavGAccRowAVX512F32loop:
 	VMOVUPS      Z6, Z4
 	VMOVUPS      Z15, Z11
 	VMOVUPS      Z14, Z10
-	ADDQ         $0x00000040, AX
-	ADDQ         $0x00000040, CX
-	ADDQ         $0x00000040, BX
-	ADDQ         $0x00000040, SI
-	ADDQ         $0x00000040, DI
-	SUBQ         $0x00000010, R8
-	ADDQ         $0x00000040, AX
-	ADDQ         $0x00000040, CX
-	ADDQ         $0x00000040, BX
-	ADDQ         $0x00000040, SI
-	ADDQ         $0x00000040, DI
-	SUBQ         $0x00000010, R8
+	ADDQ         $0x00000080, AX
+	ADDQ         $0x00000080, CX
+	ADDQ         $0x00000080, BX
+	ADDQ         $0x00000080, SI
+	ADDQ         $0x00000080, DI
+	SUBQ         $0x00000020, R8
 	JMP          cavGAccRowAVX512F32loop
 
 cavGAccRowAVX512F32last:

@@ -24,7 +24,7 @@ const (
 //
 //	func cavRow<ISA><T>(x, prep, acc []T, stride int, m T) (h T)
 //
-// which, for n < len(x) (a multiple of the vector width times unroll),
+// which, for n < len(x) (a multiple of the vector width times skewWidth),
 // evaluates the cavity output function
 //
 //	u' = (m·x[n] − ω)·SI,   t = |u'|/√2,   E = erfcx(t) (Weideman form),
@@ -40,16 +40,16 @@ const (
 //
 // Cost per vector: erfcxN + expDeg + about 30 other instructions, one of
 // them a division (float64 with AVX-512 takes 1/(L + t) from VRCP14PD and
-// Newton, see recip). What bounds the kernels is the latency of the chain
-// reciprocal → polynomial in Z → division, with the out-of-order window
-// too small to overlap loop iterations much: poly splits the polynomials
-// into interleaved chains (~20 % less CPU time per point in float64, ~7 % in
-// float32), and AVX-512 evaluates two vectors per iteration whose
-// instructions interleave emits in stages, the exponential between Z and
-// its polynomial (together with folding 1/√2 into L, the reciprocal and a
-// single operation fewer before the division: ~20–28 % less time per point
-// in both precisions, Sapphire Rapids). Four vectors per iteration leave
-// too few registers.
+// Newton, see recip). What bounds the kernels is less the FMA ports than
+// the latency of the chain reciprocal → polynomial in Z → division, and
+// the scheduler, which fills with operations waiting on it. Three things
+// shorten or hide that chain: erfcx's P is fitted, not Weideman's own
+// (weideman: 19 terms instead of 30 in float64, ~30 % less time per
+// point); poly splits the polynomials into interleaved chains (~20 % in
+// float64); and with AVX-512 the loop is software-pipelined
+// (cavitySkewed: the second half of two vectors interleaved with the first
+// half of the next two, 10–20 % less time per point in float64; Sapphire
+// Rapids). Four vectors per stage leave too few registers.
 func cavityRow(v isa, e elem, c *consts) {
 	cavityKernel(v, e, c, cavKernel{name: "cavRow", params: "x, prep, acc []%[1]s, stride int, m %[1]s", ret: true,
 		doc: "evaluates one row of the BPI cavity contraction", acc: true, broadcastM: true})
@@ -60,7 +60,7 @@ func cavityRow(v isa, e elem, c *consts) {
 //	func cavGRow<ISA><T>(x, m, prep, g []T, stride int)
 //
 // which stores, for n < len(x) (a multiple of the vector width times
-// unroll), g[n] = the cavity output function of cavityRow at m[n]·x[n]: the
+// skewWidth), g[n] = the cavity output function of cavityRow at m[n]·x[n]: the
 // BP layer's cavity messages, whose weight mean differs per point.
 func cavityG(v isa, e elem, c *consts) {
 	cavityKernel(v, e, c, cavKernel{name: "cavGRow", params: "x, m, prep, g []%[1]s, stride int",
@@ -170,7 +170,7 @@ type pointRegs struct {
 
 // stream returns the memory operand of prepared stream s at the vector;
 // stream 3 (sOM), at 3·stride, has no scaled-index form and is addressed
-// through a register of its own in cavityPoint.
+// through a register of its own in cavityFront.
 func (r pointRegs) stream(s int) Mem {
 	switch s {
 	case 0:

@@ -27,66 +27,58 @@ func cavityLoop(v isa, e elem, c *consts, r pointRegs, name string, ptrs []GPVir
 	CMPQ(n, U8(0))
 	JLE(LabelRef(name + "done"))
 	cavityBack(v, e, c, r, cavityFront(v, e, c, r))
-	advance(v, e, ptrs, n)
+	advance(v, e, ptrs, n, 1)
 	JMP(LabelRef(name + "loop"))
 }
 
+// skewWidth is the number of vectors in each half of an iteration of
+// cavitySkewed: with four, the kernels need more than 32 registers.
+const skewWidth = 2
+
 // cavitySkewed emits the loop over the vectors of a row software-pipelined:
-// iteration j evaluates the second half of vector j and the first half of
-// vector j + 1, their instructions interleaved in stages. The two halves
-// are independent, so the instructions the scheduler receives are mostly
-// ready to run, where a loop over whole vectors feeds it one long chain
-// of dependent operations (reciprocal, polynomial in Z, division) after
-// another and fills it with waiting ones. The state of the first half
-// lives in registers across the loop's back edge.
+// the iteration at vector j evaluates the second halves of vectors
+// j … j+w−1 and the first halves of j+w … j+2w−1 (w = skewWidth), all
+// interleaved in stages. The halves are independent, so the instructions
+// the scheduler receives are mostly ready to run, where a loop over whole
+// vectors feeds it one long chain of dependent operations (reciprocal,
+// polynomial in Z, division) after another and fills it with waiting ones.
+// The states of the first halves live in registers across the back edge.
+// n counts the points left, a multiple of w vectors.
 func cavitySkewed(v isa, e elem, c *consts, r pointRegs, name string, ptrs []GPVirtual, n GPVirtual) {
 	const w = skewWidth
+	at := func(j int) pointRegs { rj := r; rj.off = j * v.bytes; return rj }
 	CMPQ(n, U8(0))
 	JLE(LabelRef(name + "done"))
 	st := make([]cavState, w)
-	interleave(w, func(j int) {
-		rj := r
-		rj.off = j * v.bytes
-		st[j] = cavityFront(v, e, c, rj)
-	})
+	interleave(w, func(j int) { st[j] = cavityFront(v, e, c, at(j)) })
 	Label(name + "loop")
 	CMPQ(n, U32(w*v.lanes(e)))
 	JLE(LabelRef(name + "last"))
 	next := make([]cavState, w)
 	interleave(2*w, func(j int) {
-		rj := r
-		rj.off = j * v.bytes
 		if j < w {
-			cavityBack(v, e, c, rj, st[j])
-			return
+			cavityBack(v, e, c, at(j), st[j])
+		} else {
+			next[j-w] = cavityFront(v, e, c, at(j))
 		}
-		next[j-w] = cavityFront(v, e, c, rj)
 	})
 	for j := range next {
 		for i, reg := range next[j].regs() {
-			e.load(reg, st[j].regs()[i])
+			e.load(reg, st[j].regs()[i]) // a register move, free at renaming
 		}
 	}
-	for range w {
-		advance(v, e, ptrs, n)
-	}
+	advance(v, e, ptrs, n, w)
 	JMP(LabelRef(name + "loop"))
 	Label(name + "last")
-	interleave(w, func(j int) {
-		rj := r
-		rj.off = j * v.bytes
-		cavityBack(v, e, c, rj, st[j])
-	})
+	interleave(w, func(j int) { cavityBack(v, e, c, at(j), st[j]) })
 }
 
-const skewWidth = 2
-
-// advance moves the row pointers on by one vector and counts its points.
-func advance(v isa, e elem, ptrs []GPVirtual, n GPVirtual) {
+// advance moves the row pointers on by k vectors and counts their points.
+func advance(v isa, e elem, ptrs []GPVirtual, n GPVirtual, k int) {
 	for _, p := range ptrs {
-		ADDQ(U32(v.bytes), p)
+		ADDQ(U32(k*v.bytes), p)
 	}
-	SUBQ(U32(v.lanes(e)), n)
+	SUBQ(U32(k*v.lanes(e)), n)
 }
 
 // cavityFront emits the first half of the evaluation of one vector of
