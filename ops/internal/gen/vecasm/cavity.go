@@ -193,11 +193,7 @@ func cavityExp(v isa, e elem, c *consts, r pointRegs, u VecVirtual) (y, ex VecVi
 	e.load(r.stream(sM2A), y)
 	if v.wide {
 		kneg := K() // the sign bit of u', as in the AVX2 kernels
-		if e.size == 8 {
-			VPTESTMQ(sign, u, kneg)
-		} else {
-			VPTESTMD(sign, u, kneg)
-		}
+		e.testm(sign, u, kneg)
 		e.blendm(c.val(0), y, kneg, y)
 	} else {
 		z := v.vec()

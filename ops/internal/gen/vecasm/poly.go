@@ -28,8 +28,8 @@ func recip(v isa, e elem, c *consts, one, d, r VecVirtual) {
 }
 
 // expNeg returns exp(x) for x ≤ 0 in a new register (x is clobbered):
-// x = n·ln 2 + r with |r| ≤ ln2/2, exp(r) by its Taylor polynomial of degree
-// expDeg, and 2ⁿ by VSCALEF (AVX-512) or by building the exponent bits
+// x = n·ln 2 + r with |r| ≤ ln2/2, exp(r) by the minimax polynomial of
+// degree expDeg (expCoef), and 2ⁿ by VSCALEF (AVX-512) or by building the exponent bits
 // (AVX2, where results below exp(expLimit) are flushed to 0).
 func expNeg(v isa, e elem, c *consts, x VecVirtual) VecVirtual {
 	var keep VecVirtual
@@ -41,11 +41,7 @@ func expNeg(v isa, e elem, c *consts, x VecVirtual) VecVirtual {
 		e.max(c.val(e.expLimit), x, x)
 	}
 	k, nf := reduceLn2(v, e, c, x)
-	coef := make([]float64, e.expDeg+1)
-	for j := range coef {
-		coef[j] = 1 / fact(j)
-	}
-	p := poly(v, e, c, coef, x)
+	p := poly(v, e, c, expCoef(e.expDeg), x)
 	if v.wide {
 		e.scalef(nf, p, p)
 		return p

@@ -53,3 +53,22 @@ func TestLeastSquares(t *testing.T) {
 		}
 	}
 }
+
+// TestExpCoef checks the fitted polynomials of exp of the elem table on
+// |r| ≤ ln2/2, evaluated in float64, for their relative error.
+func TestExpCoef(t *testing.T) {
+	for _, c := range []struct {
+		e   elem
+		tol float64
+	}{{f64, 2e-15}, {f32, 3e-9}} {
+		a := expCoef(c.e.expDeg)
+		worst, h := 0.0, math.Ln2/2
+		for r := -h; r <= h; r += h / 1e5 {
+			worst = math.Max(worst, math.Abs(horner(a, r)-math.Exp(r))/math.Exp(r))
+		}
+		if !(worst <= c.tol) {
+			t.Errorf("%s: degree %d: largest relative error %.3g, want ≤ %.3g", c.e.name, c.e.expDeg, worst, c.tol)
+		}
+		t.Logf("%s: degree %d: largest relative error %.3g", c.e.name, c.e.expDeg, worst)
+	}
+}
