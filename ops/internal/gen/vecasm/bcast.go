@@ -16,6 +16,33 @@ import (
 // keep whole 32-byte vectors, which the 32-byte alignment keeps inside one
 // line.
 
+func init() {
+	avx512.and = bcBits(VPANDQ, VPANDD_BCST, VPANDQ_BCST)
+	avx512.or = bcBits(VPORQ, VPORD_BCST, VPORQ_BCST)
+	avx512.xor = bcBits(VPXORQ, VPXORD_BCST, VPXORQ_BCST)
+	f64.broadcastForms(VBROADCASTSD, VMULPD_BCST, VADDPD_BCST, VSUBPD_BCST, VDIVPD_BCST, VMAXPD_BCST,
+		VMINPD_BCST, VFMADD213PD_BCST, VFMADD231PD_BCST, VFNMADD231PD_BCST, VCMPPD_BCST, VBLENDMPD_BCST,
+		VSCALEFPD_BCST, VPADDQ_BCST, VPTESTMQ_BCST)
+	f32.broadcastForms(VBROADCASTSS, VMULPS_BCST, VADDPS_BCST, VSUBPS_BCST, VDIVPS_BCST, VMAXPS_BCST,
+		VMINPS_BCST, VFMADD213PS_BCST, VFMADD231PS_BCST, VFNMADD231PS_BCST, VCMPPS_BCST, VBLENDMPS_BCST,
+		VSCALEFPS_BCST, VPADDD_BCST, VPTESTMD_BCST)
+}
+
+// broadcastForms makes the instructions of e that may read a constant
+// (load, mul, add, sub, div, max, min, fma213, fma231, fnma231, cmp,
+// blendm, scalef, paddInt, testm, in this order) use the given forms when
+// the constant is a broadcast one.
+func (e *elem) broadcastForms(forms ...func(...Op)) {
+	ins := []*func(...Op){&e.load, &e.mul, &e.add, &e.sub, &e.div, &e.max, &e.min, &e.fma213, &e.fma231,
+		&e.fnma231, &e.cmp, &e.blendm, &e.scalef, &e.paddInt, &e.testm}
+	if len(forms) != len(ins) {
+		panic("broadcastForms: want one form per instruction")
+	}
+	for i, f := range ins {
+		*f = bc(*f, forms[i])
+	}
+}
+
 // bcastSize maps the memory operands of broadcast constants to their
 // element size.
 var bcastSize = map[Mem]int{}

@@ -29,11 +29,8 @@ type isa struct {
 }
 
 var (
-	avx512 = isa{name: "AVX512", bytes: 64, vec: ZMM, wide: true,
-		and: bcBits(VPANDQ, VPANDD_BCST, VPANDQ_BCST),
-		or:  bcBits(VPORQ, VPORD_BCST, VPORQ_BCST),
-		xor: bcBits(VPXORQ, VPXORD_BCST, VPXORQ_BCST)}
-	avx2 = isa{name: "AVX2", bytes: 32, vec: YMM, and: VANDPS, or: VORPS, xor: VXORPS}
+	avx512 = isa{name: "AVX512", bytes: 64, vec: ZMM, wide: true, and: VPANDQ, or: VPORQ, xor: VPXORQ}
+	avx2   = isa{name: "AVX2", bytes: 32, vec: YMM, and: VANDPS, or: VORPS, xor: VXORPS}
 )
 
 // elem describes a floating-point element type and its instructions.
@@ -49,17 +46,17 @@ type elem struct {
 	load, mul, add, sub, div, max                func(...Op)
 	fma213, fma231, fnma231, cmp, blendm, blendv func(...Op)
 	scalef, paddInt, psllInt, psrlInt            func(...Op)
-	min, sqrt, testm                             func(...Op) // testm: AVX-512 only
-	erfcxN                                       int         // Weideman terms
-	erfcxScale                                   float64     // factor of Weideman's L
-	expDeg                                       int         // degree of exp's polynomial on |r| ≤ ln2/2
-	expLimit                                     float64     // exp(x) is taken as 0 below (AVX2)
-	expm1Deg                                     int         // Taylor degree of expm1 on |r| ≤ ln2/2
-	expm1Floor                                   float64     // expm1(x) is −1 in T below
-	erfTerms                                     int         // terms of erf's series on [0, 0.5), past the first
-	logTerms                                     int         // terms of log's atanh series, past the first
-	erfcxMax                                     float64     // upFieldRow clamps erfcx's argument here
-	shifter                                      float64     // 1.5·2^mantBits: rounds to an integer
+	min, sqrt, testm                             func(...Op)
+	erfcxN                                       int     // Weideman terms
+	erfcxScale                                   float64 // factor of Weideman's L
+	expDeg                                       int     // degree of exp's polynomial on |r| ≤ ln2/2
+	expLimit                                     float64 // exp(x) is taken as 0 below (AVX2)
+	expm1Deg                                     int     // Taylor degree of expm1 on |r| ≤ ln2/2
+	expm1Floor                                   float64 // expm1(x) is −1 in T below
+	erfTerms                                     int     // terms of erf's series on [0, 0.5), past the first
+	logTerms                                     int     // terms of log's atanh series, past the first
+	erfcxMax                                     float64 // upFieldRow clamps erfcx's argument here
+	shifter                                      float64 // 1.5·2^mantBits: rounds to an integer
 }
 
 // The erfcx parameters were chosen by scanning the scale of L in steps of
@@ -75,34 +72,32 @@ type elem struct {
 // TestExpCoef check the fits, ops.TestCavRowErfcx the kernels' erfcx
 // against ops.GH. The degrees of expm1 bound the Taylor remainder,
 // relative to expm1(r) ≈ r, by 5e-16 (12) and 2e-8 (7). Below −40
-// (float64) and −20 (float32) expm1 is −1 to within half an ulp. The series of erf on
-// [0, 0.5) stop below 5e-18 (12 terms) and 3e-8 (6) relative, those of log
+// (float64) and −20 (float32) expm1 is −1 to within half an ulp. The
+// series of erf on [0, 0.5) stop below 5e-18 (12 terms) and 3e-8 (6) relative, those of log
 // (in s², |s| ≤ 0.172) below 3e-17 (10) and 2e-9 (5).
 var (
 	f64 = elem{name: "float64", suffix: "F64", size: 8,
 		val:     func(v float64) Constant { return F64(v) },
 		bits:    func(v uint64) Constant { return U64(v) },
 		signBit: 1 << 63, mantBits: 52, bias: 1023,
-		load: bc(VMOVUPD, VBROADCASTSD), mul: bc(VMULPD, VMULPD_BCST), add: bc(VADDPD, VADDPD_BCST),
-		sub: bc(VSUBPD, VSUBPD_BCST), div: bc(VDIVPD, VDIVPD_BCST), max: bc(VMAXPD, VMAXPD_BCST),
-		fma213: bc(VFMADD213PD, VFMADD213PD_BCST), fma231: bc(VFMADD231PD, VFMADD231PD_BCST),
-		fnma231: bc(VFNMADD231PD, VFNMADD231PD_BCST), cmp: bc(VCMPPD, VCMPPD_BCST),
-		blendm: bc(VBLENDMPD, VBLENDMPD_BCST), blendv: op4(VBLENDVPD), scalef: bc(VSCALEFPD, VSCALEFPD_BCST),
-		paddInt: bc(VPADDQ, VPADDQ_BCST), psllInt: VPSLLQ, psrlInt: VPSRLQ, min: bc(VMINPD, VMINPD_BCST),
-		sqrt: VSQRTPD, testm: bc(VPTESTMQ, VPTESTMQ_BCST),
+		load: VMOVUPD, mul: VMULPD, add: VADDPD, sub: VSUBPD, div: VDIVPD,
+		max:    VMAXPD,
+		fma213: VFMADD213PD, fma231: VFMADD231PD, fnma231: VFNMADD231PD,
+		cmp: VCMPPD, blendm: VBLENDMPD, blendv: op4(VBLENDVPD),
+		scalef: VSCALEFPD, paddInt: VPADDQ, psllInt: VPSLLQ, psrlInt: VPSRLQ, min: VMINPD, sqrt: VSQRTPD,
+		testm:  VPTESTMQ,
 		erfcxN: 19, erfcxScale: 1.15, expDeg: 10, expLimit: -708, shifter: 0x1.8p52,
 		expm1Deg: 12, expm1Floor: -40, erfTerms: 12, logTerms: 10, erfcxMax: 1e150}
 	f32 = elem{name: "float32", suffix: "F32", size: 4,
 		val:     func(v float64) Constant { return F32(float32(v)) },
 		bits:    func(v uint64) Constant { return U32(uint32(v)) },
 		signBit: 1 << 31, mantBits: 23, bias: 127,
-		load: bc(VMOVUPS, VBROADCASTSS), mul: bc(VMULPS, VMULPS_BCST), add: bc(VADDPS, VADDPS_BCST),
-		sub: bc(VSUBPS, VSUBPS_BCST), div: bc(VDIVPS, VDIVPS_BCST), max: bc(VMAXPS, VMAXPS_BCST),
-		fma213: bc(VFMADD213PS, VFMADD213PS_BCST), fma231: bc(VFMADD231PS, VFMADD231PS_BCST),
-		fnma231: bc(VFNMADD231PS, VFNMADD231PS_BCST), cmp: bc(VCMPPS, VCMPPS_BCST),
-		blendm: bc(VBLENDMPS, VBLENDMPS_BCST), blendv: op4(VBLENDVPS), scalef: bc(VSCALEFPS, VSCALEFPS_BCST),
-		paddInt: bc(VPADDD, VPADDD_BCST), psllInt: VPSLLD, psrlInt: VPSRLD, min: bc(VMINPS, VMINPS_BCST),
-		sqrt: VSQRTPS, testm: bc(VPTESTMD, VPTESTMD_BCST),
+		load: VMOVUPS, mul: VMULPS, add: VADDPS, sub: VSUBPS, div: VDIVPS,
+		max:    VMAXPS,
+		fma213: VFMADD213PS, fma231: VFMADD231PS, fnma231: VFNMADD231PS,
+		cmp: VCMPPS, blendm: VBLENDMPS, blendv: op4(VBLENDVPS),
+		scalef: VSCALEFPS, paddInt: VPADDD, psllInt: VPSLLD, psrlInt: VPSRLD, min: VMINPS, sqrt: VSQRTPS,
+		testm:  VPTESTMD,
 		erfcxN: 8, erfcxScale: 1.05, expDeg: 6, expLimit: -87, shifter: 0x1.8p23,
 		expm1Deg: 7, expm1Floor: -20, erfTerms: 6, logTerms: 5, erfcxMax: 1e18}
 )
