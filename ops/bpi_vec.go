@@ -24,14 +24,15 @@ import (
 // exp(y).
 //
 // Accuracy, against signField.gu on the same u': relative error ≤ 1e-12
-// (float64; measured ≤ 2e-13: erfcx ≤ 2e-14 (30 terms), exp ≤ 7e-15
-// (degree 11), and the rounding of its argument, up to 745, once) and ≤ 1e-5 (float32; measured 4e-6,
+// (float64; measured ≤ 2e-13: erfcx ≤ 1e-14 (19 fitted terms), exp ≤ 2e-15
+// (fitted, degree 10), and the rounding of its argument, up to 745, once) and ≤ 1e-5 (float32; measured 5e-6,
 // mostly that rounding, of an argument up to 88), apart from an absolute
 // error of a few smallest normal numbers of T times m·max(1, 1/s) where
 // exp underflows (the AVX2 kernels flush exp to 0 below −708, resp. −87).
 
 // vecPad is the multiple every kernel row length is padded to: the widest
-// vector (16 float32) times the unroll (2).
+// vector (16 float32) times the vectors per stage of the AVX-512 kernels
+// (2, skewWidth in the generator).
 const vecPad = 32
 
 // Streams of a prepared row, in the order of the generator.

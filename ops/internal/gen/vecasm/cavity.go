@@ -24,7 +24,7 @@ const (
 //
 //	func cavRow<ISA><T>(x, prep, acc []T, stride int, m T) (h T)
 //
-// which, for n < len(x) (a multiple of the vector width times unroll),
+// which, for n < len(x) (a multiple of the vector width times skewWidth),
 // evaluates the cavity output function
 //
 //	u' = (m·x[n] − ω)·SI,   t = |u'|/√2,   E = erfcx(t) (Weideman form),
@@ -38,13 +38,18 @@ const (
 // exact (twice an input), and the fused multiply-add rounds u'²/2 − 2|Btop|
 // once, so cancellation between the two costs no accuracy.
 //
-// Cost per vector: erfcxN + expDeg + about 30 other instructions, two of
-// them divisions. The divisions stay: replacing them by VRCP14 and Newton
-// steps measured 3–7 % slower (Sapphire Rapids, AVX-512). What bounds the
-// kernels is the latency of the polynomials' chains of multiply-adds, which
-// poly splits and AVX-512 interleaves over two vectors per iteration
-// (splitting measured ~20 % less CPU time per point in float64, ~7 % in
-// float32; four vectors per iteration instead of two measured slower).
+// Cost per vector: erfcxN + expDeg + about 30 other instructions, one of
+// them a division (float64 with AVX-512 takes 1/(L + t) from VRCP14PD and
+// Newton, see recip). What bounds the kernels is less the FMA ports than
+// the latency of the chain reciprocal → polynomial in Z → division, and
+// the scheduler, which fills with operations waiting on it. Three things
+// shorten or hide that chain: erfcx's P is fitted, not Weideman's own
+// (weideman: 19 terms instead of 30 in float64, ~30 % less time per
+// point); poly splits the polynomials into interleaved chains (~20 % in
+// float64); and with AVX-512 the loop is software-pipelined
+// (cavitySkewed: the second half of two vectors interleaved with the first
+// half of the next two, 10–20 % less time per point in float64; Sapphire
+// Rapids). Four vectors per stage leave too few registers.
 func cavityRow(v isa, e elem, c *consts) {
 	cavityKernel(v, e, c, cavKernel{name: "cavRow", params: "x, prep, acc []%[1]s, stride int, m %[1]s", ret: true,
 		doc: "evaluates one row of the BPI cavity contraction", acc: true, broadcastM: true})
@@ -55,7 +60,7 @@ func cavityRow(v isa, e elem, c *consts) {
 //	func cavGRow<ISA><T>(x, m, prep, g []T, stride int)
 //
 // which stores, for n < len(x) (a multiple of the vector width times
-// unroll), g[n] = the cavity output function of cavityRow at m[n]·x[n]: the
+// skewWidth), g[n] = the cavity output function of cavityRow at m[n]·x[n]: the
 // BP layer's cavity messages, whose weight mean differs per point.
 func cavityG(v isa, e elem, c *consts) {
 	cavityKernel(v, e, c, cavKernel{name: "cavGRow", params: "x, m, prep, g []%[1]s, stride int",
@@ -95,7 +100,6 @@ func cavityKernel(v isa, e elem, c *consts, k cavKernel) {
 	TEXT(name, NOSPLIT, sig)
 	Pragma("noescape")
 	Doc(fmt.Sprintf("%s %s with %s (see %s in the generator).", name, k.doc, v.name, k.name))
-	unroll := v.unroll()
 	r := pointRegs{x: GP64(), p: GP64(), stride: GP64()}
 	ptrs := []GPVirtual{r.x, r.p}
 	Load(Param("x").Base(), r.x)
@@ -122,34 +126,19 @@ func cavityKernel(v isa, e elem, c *consts, k cavKernel) {
 	Load(Param("x").Len(), n)
 	Load(Param("stride"), r.stride)
 	SHLQ(U8(log2(e.size)), r.stride)
-	r.one, r.cL = pointConsts(v, e, c)
-	h := make([]VecVirtual, unroll)
+	r.one, r.cL = pointConsts(v, e, c, math.Sqrt2)
 	if k.acc {
-		for j := range h {
-			h[j] = v.vec()
-			v.xor(h[j], h[j], h[j])
-		}
+		r.h = v.vec()
+		v.xor(r.h, r.h, r.h)
 	}
-	step := v.bytes * unroll
-	Label(name + "loop")
-	CMPQ(n, U8(0))
-	JLE(LabelRef(name + "done"))
-	for j := 0; j < unroll; j++ {
-		rj := r
-		rj.off, rj.h = j*v.bytes, h[j]
-		cavityPoint(v, e, c, rj)
+	if v.wide {
+		cavitySkewed(v, e, c, r, name, ptrs, n)
+	} else {
+		cavityLoop(v, e, c, r, name, ptrs, n)
 	}
-	for _, p := range ptrs {
-		ADDQ(U32(step), p)
-	}
-	SUBQ(U32(v.lanes(e)*unroll), n)
-	JMP(LabelRef(name + "loop"))
 	Label(name + "done")
 	if k.ret {
-		for j := 1; j < unroll; j++ {
-			e.add(h[j], h[0], h[0])
-		}
-		hs := hsum(v, e, h[0])
+		hs := hsum(v, e, r.h)
 		if e.size == 8 {
 			VMOVSD(hs, addr(ReturnIndex(0)))
 		} else {
@@ -160,22 +149,13 @@ func cavityKernel(v isa, e elem, c *consts, k cavKernel) {
 	RET()
 }
 
-// unroll is the number of vectors one loop iteration evaluates: two with
-// AVX-512, for the latency chains of the polynomials; AVX2 has too few
-// registers for two.
-func (v isa) unroll() int {
-	if v.wide {
-		return 2
-	}
-	return 1
-}
-
-// pointConsts loads the constants 1 and Weideman's L into registers.
-func pointConsts(v isa, e elem, c *consts) (one, cL VecVirtual) {
+// pointConsts loads the constants 1 and k·L (L: Weideman's constant) into
+// registers.
+func pointConsts(v isa, e elem, c *consts, k float64) (one, cL VecVirtual) {
 	one, cL = v.vec(), v.vec()
 	e.load(c.val(1), one)
 	_, L := weideman(e.erfcxN, e.erfcxScale)
-	e.load(c.val(L), cL)
+	e.load(c.val(k*L), cL)
 	return one, cL
 }
 
@@ -190,7 +170,7 @@ type pointRegs struct {
 
 // stream returns the memory operand of prepared stream s at the vector;
 // stream 3 (sOM), at 3·stride, has no scaled-index form and is addressed
-// through a register of its own in cavityPoint.
+// through a register of its own in cavityFront.
 func (r pointRegs) stream(s int) Mem {
 	switch s {
 	case 0:
@@ -205,210 +185,65 @@ func (r pointRegs) stream(s int) Mem {
 	panic(fmt.Sprintf("stream %d has no scaled-index address", s))
 }
 
-// cavityPoint emits the evaluation of one vector of points.
-func cavityPoint(v isa, e elem, c *consts, r pointRegs) {
-	xv, m, u := cavityField(v, e, r)
+// cavityExp returns y = (u'²/2 + (u' < 0 ? 0 : M2A)) + ln 2 and
+// exp(−|y|), with a pause between them.
+func cavityExp(v isa, e elem, c *consts, r pointRegs, u VecVirtual) (y, ex VecVirtual) {
 	sign := c.raw(e.signBit)
-	t := v.vec()
-	v.and(c.raw(e.signBit-1), u, t) // |u'|
-	e.mul(c.val(1/math.Sqrt2), t, t)
-	erf := erfcxWeideman(v, e, c, r, t)
-
-	// y = (u'²/2 + (u' < 0 ? 0 : M2A)) + ln 2
-	lp := v.vec()
-	p3 := GP64()
-	LEAQ(Mem{Base: r.p, Index: r.stride, Scale: 2}, p3)
-	ADDQ(r.stride, p3) // stream sOM
-	e.load(r.stream(sM2A), lp)
-	zero := c.val(0)
+	y = v.vec()
+	e.load(r.stream(sM2A), y)
 	if v.wide {
-		kneg := K() // the sign bit of u', as in the AVX2 kernels and for som below
-		if e.size == 8 {
-			VPTESTMQ(sign, u, kneg)
-		} else {
-			VPTESTMD(sign, u, kneg)
-		}
-		e.blendm(zero, lp, kneg, lp)
+		kneg := K() // the sign bit of u', as in the AVX2 kernels
+		e.testm(sign, u, kneg)
+		e.blendm(c.val(0), y, kneg, y)
 	} else {
 		z := v.vec()
 		v.xor(z, z, z)
-		e.blendv(u, z, lp, lp) // the sign bit of u' picks 0
+		e.blendv(u, z, y, y) // the sign bit of u' picks 0
 	}
 	hu := v.vec()
 	e.mul(c.val(0.5), u, hu)
-	e.fma231(hu, u, lp)
-	e.add(c.val(math.Ln2), lp, lp) // y
-	y := lp
+	e.fma231(hu, u, y)
+	e.add(c.val(math.Ln2), y, y)
 	ny := v.vec()
 	v.or(sign, y, ny) // −|y|
-	ex := expNeg(v, e, c, ny)
-
-	f, w := v.vec(), v.vec()
-	if v.wide {
-		kpos := K()
-		e.cmp(U8(14), c.val(0), y, kpos) // y > 0
-		e.blendm(ex, r.one, kpos, f)
-		e.blendm(r.one, ex, kpos, w)
-	} else {
-		e.blendv(y, r.one, ex, f) // y < 0 (sign set): f = 1
-		e.blendv(y, ex, r.one, w)
-	}
-	// ±OM: the sign of u' on 1 − q.
-	som := v.vec()
-	v.and(sign, u, som)
-	v.xor(Mem{Base: p3, Disp: r.off}, som, som)
-	e.mul(f, erf, erf)
-	e.fma213(w, som, erf) // den
-	e.mul(r.stream(sC1), f, f)
-	e.div(erf, f, f) // g
-	if r.g != nil {
-		e.load(f, Mem{Base: r.g, Disp: r.off})
-	}
-	if r.h == nil {
-		return
-	}
-	e.fma231(xv, f, r.h)
-	acc := v.vec()
-	e.load(Mem{Base: r.a, Disp: r.off}, acc)
-	e.fma231(m, f, acc)
-	e.load(acc, Mem{Base: r.a, Disp: r.off})
-}
-
-// cavityField loads x̂ (and m where it is a stream) and returns them with
-// the scaled cavity pre-activation u' = (m·x̂ − ω)·(sgn/s).
-func cavityField(v isa, e elem, r pointRegs) (xv, m, u VecVirtual) {
-	xv, u = v.vec(), v.vec()
-	e.load(Mem{Base: r.x, Disp: r.off}, xv)
-	m = r.m
-	switch {
-	case r.mp != nil && r.h != nil: // m is needed again for acc
-		m = v.vec()
-		e.load(Mem{Base: r.mp, Disp: r.off}, m)
-		e.mul(m, xv, u)
-	case r.mp != nil:
-		e.mul(Mem{Base: r.mp, Disp: r.off}, xv, u)
-	default:
-		e.mul(m, xv, u)
-	}
-	e.sub(r.stream(sOmega), u, u)
-	e.mul(r.stream(sSI), u, u) // u'
-	return xv, m, u
+	pause()
+	return y, expNeg(v, e, c, ny)
 }
 
 // erfcxWeideman returns erfcx(t) for t ≥ 0 in a new register:
 // r = 1/(L + t), Z = (L − t)·r, E = r·(1/√π + 2r·P(Z)).
 func erfcxWeideman(v isa, e elem, c *consts, regs pointRegs, t VecVirtual) VecVirtual {
+	z, _, rr := weidemanZ(v, e, c, regs, t)
+	x := weidemanX(v, e, c, z, rr, 1)
+	e.mul(rr, x, x)
+	return x
+}
+
+// weidemanZ returns, in new registers, Z = (L − t)/(L + t) = (kL − a)/d,
+// d = k·(L + t) and 1/d for a = k·t ≥ 0 (regs.cL holds k·L). The scale k
+// spares the cavity kernels the multiplication t = |u'|/√2.
+func weidemanZ(v isa, e elem, c *consts, regs pointRegs, a VecVirtual) (z, d, rd VecVirtual) {
+	z, d, rd = v.vec(), v.vec(), v.vec()
+	e.add(regs.cL, a, d)
+	recip(v, e, c, regs.one, d, rd)
+	e.sub(a, regs.cL, z)
+	e.mul(rd, z, z)
+	return z, d, rd
+}
+
+// weidemanX returns x = k·(1/√π + 2r·P(Z)) in a new register, r = 1/(L + t),
+// from Z and rd = 1/d of weidemanZ: erfcx(t) = x/d = x·rd.
+func weidemanX(v isa, e elem, c *consts, z, rd VecVirtual, k float64) VecVirtual {
 	coef, _ := weideman(e.erfcxN, e.erfcxScale)
-	d, rr, z := v.vec(), v.vec(), v.vec()
-	e.add(regs.cL, t, d)
-	e.div(d, regs.one, rr)
-	e.sub(t, regs.cL, z)
-	e.mul(rr, z, z)
-	p := poly(v, e, c, coef, z)
-	e.add(rr, rr, d)
-	e.fma213(c.val(1/math.SqrtPi), d, p)
-	e.mul(rr, p, p)
-	return p
-}
-
-// expNeg returns exp(x) for x ≤ 0 in a new register (x is clobbered):
-// x = n·ln 2 + r with |r| ≤ ln2/2, exp(r) by its Taylor polynomial of degree
-// expDeg, and 2ⁿ by VSCALEF (AVX-512) or by building the exponent bits
-// (AVX2, where results below exp(expLimit) are flushed to 0).
-func expNeg(v isa, e elem, c *consts, x VecVirtual) VecVirtual {
-	var keep VecVirtual
-	if v.wide {
-		e.max(c.val(-1000*float64(e.size)/8), x, x) // keeps −Inf away from the rounding
+	x := poly(v, e, c, coef, z)
+	r2 := v.vec()
+	if k == 1 {
+		e.add(rd, rd, r2)
 	} else {
-		keep = v.vec()
-		e.cmp(U8(13), c.val(e.expLimit), x, keep) // x ≥ limit
-		e.max(c.val(e.expLimit), x, x)
+		e.mul(c.val(2*k*k), rd, r2) // 2r·k = 2k²·rd
 	}
-	k, nf := reduceLn2(v, e, c, x)
-	coef := make([]float64, e.expDeg+1)
-	for j := range coef {
-		coef[j] = 1 / fact(j)
-	}
-	p := poly(v, e, c, coef, x)
-	if v.wide {
-		e.scalef(nf, p, p)
-		return p
-	}
-	e.paddInt(c.raw(e.bias), k, k)
-	e.psllInt(U8(e.mantBits), k, k)
-	e.mul(k, p, p)
-	v.and(keep, p, p)
-	return p
-}
-
-// poly returns Σ_j coef[j]·z^j in a new register. With AVX-512 it splits
-// the polynomial into four (AVX2: two) interleaved ones in z⁴ (z²), each
-// by Horner's rule, and joins them with z and z²: the same multiply-adds,
-// and a few more, in chains a quarter (half) as long. Those chains, not
-// the FMA ports, bound the cavity kernels.
-func poly(v isa, e elem, c *consts, coef []float64, z VecVirtual) VecVirtual {
-	ways := 2
-	if v.wide {
-		ways = 4
-	}
-	for ways > 1 && len(coef) < 2*ways {
-		ways /= 2
-	}
-	pw := []VecVirtual{z} // z, z², z⁴
-	for w := 2; w <= ways; w *= 2 {
-		sq := v.vec()
-		e.mul(pw[len(pw)-1], pw[len(pw)-1], sq)
-		pw = append(pw, sq)
-	}
-	y := pw[len(pw)-1]
-	// sub[r] = Σ_i coef[i·ways + r]·yⁱ, the chains advanced together.
-	sub := make([]VecVirtual, ways)
-	terms := func(r int) int { return (len(coef) - r + ways - 1) / ways }
-	for i := terms(0) - 1; i >= 0; i-- {
-		for r := range sub {
-			switch {
-			case i == terms(r)-1:
-				sub[r] = v.vec()
-				e.load(c.val(coef[i*ways+r]), sub[r])
-			case i < terms(r)-1:
-				e.fma213(c.val(coef[i*ways+r]), y, sub[r])
-			}
-		}
-	}
-	// Join pairs: sub[r] + z^(2^level)·sub[r + 2^level].
-	for level := 0; len(sub) > 1; level++ {
-		next := make([]VecVirtual, len(sub)/2)
-		for r := range next {
-			e.fma231(pw[level], sub[2*r+1], sub[2*r])
-			next[r] = sub[2*r]
-		}
-		sub = next
-	}
-	return sub[0]
-}
-
-// reduceLn2 writes x = n·ln 2 + r as r in x and returns n as a float (nf)
-// and as shifter + n (k), whose low mantissa bits hold n as an integer.
-func reduceLn2(v isa, e elem, c *consts, x VecVirtual) (k, nf VecVirtual) {
-	k, nf = v.vec(), v.vec()
-	e.load(c.val(e.shifter), k)
-	e.fma231(c.val(math.Log2E), x, k)
-	e.sub(c.val(e.shifter), k, nf)
-	ln2hi, ln2lo := ln2Split(e)
-	e.fnma231(c.val(ln2hi), nf, x)
-	e.fnma231(c.val(ln2lo), nf, x)
-	return k, nf
-}
-
-// ln2Split returns ln 2 = hi + lo with hi holding few enough bits that
-// n·hi is exact for the n the range reduction meets.
-func ln2Split(e elem) (hi, lo float64) {
-	if e.size == 8 {
-		hi = math.Float64frombits(math.Float64bits(math.Ln2) &^ (1<<32 - 1))
-		return hi, math.Ln2 - hi
-	}
-	hi = float64(math.Float32frombits(math.Float32bits(float32(math.Ln2)) &^ (1<<12 - 1)))
-	return hi, math.Ln2 - hi
+	e.fma213(c.val(k/math.SqrtPi), r2, x)
+	return x
 }
 
 // addr returns the frame address of a parameter.

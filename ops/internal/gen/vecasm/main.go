@@ -46,10 +46,10 @@ type elem struct {
 	load, mul, add, sub, div, max                func(...Op)
 	fma213, fma231, fnma231, cmp, blendm, blendv func(...Op)
 	scalef, paddInt, psllInt, psrlInt            func(...Op)
-	min, sqrt                                    func(...Op)
+	min, sqrt, testm                             func(...Op)
 	erfcxN                                       int     // Weideman terms
 	erfcxScale                                   float64 // factor of Weideman's L
-	expDeg                                       int     // Taylor degree of exp on |r| ≤ ln2/2
+	expDeg                                       int     // degree of exp's polynomial on |r| ≤ ln2/2
 	expLimit                                     float64 // exp(x) is taken as 0 below (AVX2)
 	expm1Deg                                     int     // Taylor degree of expm1 on |r| ≤ ln2/2
 	expm1Floor                                   float64 // expm1(x) is −1 in T below
@@ -60,15 +60,20 @@ type elem struct {
 }
 
 // The erfcx parameters were chosen by scanning the scale of L in steps of
-// 0.01 for the least largest relative error on t ∈ [1e-4, 1e5] against a
-// reference (math.Erfc below 5, the continued fraction above): 30 terms at
-// 0.95 give 1.7e-14 (34 terms reach 2e-15 for 10 % more work), 14 terms at
-// 1.14 give 4e-8, below the float32 rounding. ops.TestCavRowErfcx checks
-// the kernels against ops.GH. The exp degrees bound the Taylor remainder on
-// |r| ≤ ln2/2 by 7e-15 (11) and 5e-9 (7); those of expm1, relative to
-// expm1(r) ≈ r, by 5e-16 (12) and 2e-8 (7). Below −40 (float64) and −20
-// (float32) expm1 is −1 to within half an ulp. The series of erf on
-// [0, 0.5) stop below 5e-18 (12 terms) and 3e-8 (6) relative, those of log
+// 0.05 for the least largest relative error of the fitted P (weideman) on
+// t ∈ [0, 1e12] against erfcxRef: 19 terms at 1.15 give 5.6e-15 (18 about
+// 3e-14, 20 about 2e-15; Weideman's own coefficients needed 30 terms for
+// 1.7e-14), 8 terms at 1.05 give 1.4e-7, near the float32 rounding (14 of
+// Weideman's gave 4e-8; both reach 3.6e-7 evaluated in float32). Fewer terms
+// shorten the longest chain of the cavity kernels: 19 instead of 30 took
+// about 30 % off the time per cavity point in float64. The fitted
+// polynomials of exp (expCoef) reach 1.6e-15 at degree 10 and 1.9e-9 at 6,
+// where Taylor's needed 11 for 8.8e-15 and 7 for 5e-9. TestWeidemanFit and
+// TestExpCoef check the fits, ops.TestCavRowErfcx the kernels' erfcx
+// against ops.GH. The degrees of expm1 bound the Taylor remainder,
+// relative to expm1(r) ≈ r, by 5e-16 (12) and 2e-8 (7). Below −40
+// (float64) and −20 (float32) expm1 is −1 to within half an ulp. The
+// series of erf on [0, 0.5) stop below 5e-18 (12 terms) and 3e-8 (6) relative, those of log
 // (in s², |s| ≤ 0.172) below 3e-17 (10) and 2e-9 (5).
 var (
 	f64 = elem{name: "float64", suffix: "F64", size: 8,
@@ -80,7 +85,8 @@ var (
 		fma213: VFMADD213PD, fma231: VFMADD231PD, fnma231: VFNMADD231PD,
 		cmp: VCMPPD, blendm: VBLENDMPD, blendv: op4(VBLENDVPD),
 		scalef: VSCALEFPD, paddInt: VPADDQ, psllInt: VPSLLQ, psrlInt: VPSRLQ, min: VMINPD, sqrt: VSQRTPD,
-		erfcxN: 30, erfcxScale: 0.95, expDeg: 11, expLimit: -708, shifter: 0x1.8p52,
+		testm:  VPTESTMQ,
+		erfcxN: 19, erfcxScale: 1.15, expDeg: 10, expLimit: -708, shifter: 0x1.8p52,
 		expm1Deg: 12, expm1Floor: -40, erfTerms: 12, logTerms: 10, erfcxMax: 1e150}
 	f32 = elem{name: "float32", suffix: "F32", size: 4,
 		val:     func(v float64) Constant { return F32(float32(v)) },
@@ -91,7 +97,8 @@ var (
 		fma213: VFMADD213PS, fma231: VFMADD231PS, fnma231: VFNMADD231PS,
 		cmp: VCMPPS, blendm: VBLENDMPS, blendv: op4(VBLENDVPS),
 		scalef: VSCALEFPS, paddInt: VPADDD, psllInt: VPSLLD, psrlInt: VPSRLD, min: VMINPS, sqrt: VSQRTPS,
-		erfcxN: 14, erfcxScale: 1.14, expDeg: 7, expLimit: -87, shifter: 0x1.8p23,
+		testm:  VPTESTMD,
+		erfcxN: 8, erfcxScale: 1.05, expDeg: 6, expLimit: -87, shifter: 0x1.8p23,
 		expm1Deg: 7, expm1Floor: -20, erfTerms: 6, logTerms: 5, erfcxMax: 1e18}
 )
 
@@ -117,8 +124,9 @@ func main() {
 // lanes is the number of elements in one vector.
 func (v isa) lanes(e elem) int { return v.bytes / e.size }
 
-// consts is a table of constants, each repeated over a whole vector, so that
-// every instruction can take it as a memory operand.
+// consts is a table of constants that every instruction can take as a
+// memory operand: each repeated over a whole vector (AVX2), or stored once
+// and read with embedded broadcast (AVX-512, see bcast.go).
 type consts struct {
 	v    isa
 	e    elem
@@ -147,6 +155,11 @@ func (c *consts) put(key uint64, k func() Constant, kind string) Mem {
 		return c.mem.Offset(off)
 	}
 	off := c.off
+	if c.v.wide { // see bcast.go
+		c.seen[id] = off
+		c.off += c.e.size
+		return putBcast(c.mem, off, c.e.size, k())
+	}
 	for i := 0; i < c.v.lanes(c.e); i++ {
 		DATA(off+i*c.e.size, k())
 	}

@@ -179,7 +179,7 @@ func erfRatioRow(v isa, e elem, c *consts) {
 	doc := fmt.Sprintf("%s stores x̂ = erf(ω/√(2v)) and Δ = 1 − x̂² with %s for whole vectors of ω (see erfRatioRow in the generator).", name, v.name)
 	var regs pointRegs
 	rowKernel(v, e, name, doc, []string{"xhat", "delta", "omega", "v"}, func() {
-		regs.one, regs.cL = pointConsts(v, e, c)
+		regs.one, regs.cL = pointConsts(v, e, c, 1)
 	}, func(p []GPVirtual) {
 		r := oddOfRatio(v, e, c, p[2], p[3], func(z VecVirtual) VecVirtual { return erfPos(v, e, c, regs, z) })
 		e.load(r, Mem{Base: p[0]})

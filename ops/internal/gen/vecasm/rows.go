@@ -233,7 +233,7 @@ func upFieldRow(v isa, e elem, c *consts) {
 	doc := fmt.Sprintf("%s stores the upward field atanh(erf(|ω|/√(2V)))·sign(ω) with %s for whole vectors (see upFieldRow in the generator).", name, v.name)
 	var regs pointRegs
 	rowKernel(v, e, name, doc, []string{"dst", "omega", "v"}, func() {
-		regs.one, regs.cL = pointConsts(v, e, c)
+		regs.one, regs.cL = pointConsts(v, e, c, 1)
 	}, func(p []GPVirtual) {
 		r := oddOfRatio(v, e, c, p[1], p[2], func(z VecVirtual) VecVirtual { return atanhErfPos(v, e, c, regs, z) })
 		e.load(r, Mem{Base: p[0]})
