@@ -4,6 +4,7 @@ package mpnet
 
 import (
 	"math/rand/v2"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -11,6 +12,7 @@ import (
 	"gorgonia.org/tensor"
 
 	"github.com/fbpgo/fbp/internal/testutil"
+	"github.com/fbpgo/fbp/ops"
 )
 
 // evalNet returns an initialised 784-501-501-10 MF network (ArgMax output)
@@ -137,4 +139,64 @@ func timed(f func()) (wall, cpu float64) {
 	start, cpu0 := time.Now(), sweepCPUTime()
 	f()
 	return time.Since(start).Seconds(), (sweepCPUTime() - cpu0).Seconds()
+}
+
+// BenchmarkBayesStages times the stages of the Bayesian pass of a float32
+// and a float64 784-501-501-10 network on the first 1024 test images, on
+// one goroutine: the sparse first layer with its activations (first), one
+// hidden layer's two products (hidden) and the activations of one hidden
+// layer (erf). It reports the time per sample.
+func BenchmarkBayesStages(b *testing.B) {
+	for _, dt := range []tensor.Dtype{tensor.Float32, tensor.Float64} {
+		net, x, _ := evalNet(b, dt)
+		r := predictChunk
+		x = x[:r*784]
+		p, err := newPredictor(net, false, true)
+		if err != nil {
+			b.Fatal(err)
+		}
+		p.first = newSparseFirst(p, background(x, 784))
+		var sp sparseInputs
+		if !sp.build(x, r, 784, p.first.b) {
+			b.Fatal("inputs too dense")
+		}
+		if dt == tensor.Float32 {
+			benchStages(b, "float32", p.bayes32, net, x, &sp, p.first.bayes32())
+		} else {
+			benchStages(b, "float64", p.bayes64, net, x, &sp, p.first.bayes64())
+		}
+	}
+}
+
+func benchStages[T ops.Float](b *testing.B, name string, bw *bayesWeights[T], net *Network, x []float64, sp *sparseInputs, first *ops.SparseProduct[T]) {
+	r := len(sp.starts) - 1
+	ws := new(bayesScratch[T])
+	perSample := func(b *testing.B) {
+		b.ReportMetric(b.Elapsed().Seconds()/float64(b.N*r)*1e9, "ns/sample")
+	}
+	b.Run(name+"/first", func(b *testing.B) {
+		for b.Loop() {
+			bw.sparseFirst(ws, first, sp, net.layers[0].K, r)
+		}
+		perSample(b)
+	})
+	K := net.layers[1].K
+	h := slices.Clone(bw.sparseFirst(ws, first, sp, net.layers[0].K, r))
+	d := slices.Clone(ws.d2)
+	ld := first.Stride() / 2
+	z, s2 := make([]T, r*K), make([]T, r*K)
+	b.Run(name+"/hidden", func(b *testing.B) {
+		for b.Loop() {
+			gemmOf(z, h, bw.mt[1], r, K, K, ld, 0)
+			fillRows(s2, bw.rowSum[1])
+			gemmOf(s2, d, bw.sqt[1], r, K, K, ld, 1)
+		}
+		perSample(b)
+	})
+	b.Run(name+"/erf", func(b *testing.B) {
+		for b.Loop() {
+			ops.ErfRatio(h, d, z, s2)
+		}
+		perSample(b)
+	})
 }

@@ -30,6 +30,10 @@ type erfRatioFunc[T Float] func(xhat, delta, omega, v []T)
 // accumulates in: a block is sparseAccs/S vectors of S streams.
 const sparseAccs = 8
 
+// rowPad is the padding, in bytes, between the rows of a SparseProduct's
+// weights: rows a power of two apart would share few cache sets.
+const rowPad = 64
+
 // padWidth is what SparseProduct pads K to: a multiple of every block
 // width (the widest: 8 vectors of 16 float32).
 const padWidth = 128
@@ -47,7 +51,8 @@ const padWidth = 128
 type SparseProduct[T Float] struct {
 	k, n, kp, s int
 	bin         bool // W_1 = 1 − W_0², not stored (NewBinarySparseProduct)
-	wt          []T  // N rows of S·kp (kp if bin): row i holds W_s[:, i], zero-padded
+	ws          int  // the row stride of wt
+	wt          []T  // N rows of S·kp (kp if bin), ws apart: row i holds W_s[:, i], zero-padded
 	base        []T  // S·kp
 }
 
@@ -68,7 +73,7 @@ func NewBinarySparseProduct[T Float](m []T, base [][]T, K, N int) (*SparseProduc
 	p.s, p.bin = 2, true
 	for i := range N { // padding m = 1: W_1 = 0 there
 		for k := K; k < p.kp; k++ {
-			p.wt[i*p.kp+k] = 1
+			p.wt[i*p.ws+k] = 1
 		}
 	}
 	p.base = append(p.base, make([]T, p.kp)...)
@@ -91,11 +96,12 @@ func NewSparseProduct[T Float](w, base [][]T, K, N int) (*SparseProduct[T], erro
 		}
 	}
 	kp := (K + padWidth - 1) / padWidth * padWidth
-	p := &SparseProduct[T]{k: K, n: N, kp: kp, s: S, wt: make([]T, N*S*kp), base: make([]T, S*kp)}
+	ws := S*kp + rowPad/int(sizeOf[T]())
+	p := &SparseProduct[T]{k: K, n: N, kp: kp, s: S, ws: ws, wt: make([]T, N*ws), base: make([]T, S*kp)}
 	for s := range S {
 		for k := range K {
 			for i, v := range w[s][k*N : (k+1)*N] {
-				p.wt[i*S*kp+s*kp+k] = v
+				p.wt[i*ws+s*kp+k] = v
 			}
 		}
 		copy(p.base[s*kp:], base[s])
@@ -162,7 +168,7 @@ func (p *SparseProduct[T]) Apply(out []T, idx []int32, vals []T, starts []int) e
 	if currentLevel() == vecAVX2 {
 		lanes /= 2
 	}
-	width, stride, wstride := sparseAccs/p.s*lanes, p.Stride(), len(p.wt)/p.n
+	width, stride, wstride := sparseAccs/p.s*lanes, p.Stride(), p.ws
 	for c := 0; c < p.kp; c += width { // a block of the weights stays in cache over the samples
 		for j := range len(starts) - 1 {
 			lo, hi := starts[j], starts[j+1]
@@ -208,7 +214,7 @@ func (p *SparseProduct[T]) check(out []T, idx []int32, vals []T, starts []int) e
 
 // applyGo is the Go loop of Apply, the reference of the kernels.
 func (p *SparseProduct[T]) applyGo(out []T, idx []int32, vals []T, starts []int) {
-	stride, wstride := p.Stride(), len(p.wt)/p.n
+	stride, wstride := p.Stride(), p.ws
 	for j := range len(starts) - 1 {
 		acc := out[j*stride : (j+1)*stride]
 		copy(acc, p.base)
