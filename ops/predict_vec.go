@@ -27,7 +27,8 @@ type predictKernels struct {
 type erfRatioFunc[T Float] func(xhat, delta, omega, v []T)
 
 // sparseAccs is the number of vector registers a sparse block kernel
-// accumulates in: a block is sparseAccs/S vectors of S streams.
+// accumulates in: a block is sparseAccs/S vectors of S streams, twice as
+// many in the binary kernels of AVX-512.
 const sparseAccs = 8
 
 // rowPad is the padding, in bytes, between the rows of a SparseProduct's
@@ -164,11 +165,14 @@ func (p *SparseProduct[T]) Apply(out []T, idx []int32, vals []T, starts []int) e
 		p.applyGo(out, idx, vals, starts)
 		return nil
 	}
-	lanes := 64 / int(sizeOf[T]()) // AVX-512
-	if currentLevel() == vecAVX2 {
-		lanes /= 2
+	lanes, accs := 64/int(sizeOf[T]()), sparseAccs // AVX-512
+	if p.bin {
+		accs = 2 * sparseAccs
 	}
-	width, stride, wstride := sparseAccs/p.s*lanes, p.Stride(), p.ws
+	if currentLevel() == vecAVX2 {
+		lanes, accs = lanes/2, sparseAccs
+	}
+	width, stride, wstride := accs/p.s*lanes, p.Stride(), p.ws
 	for c := 0; c < p.kp; c += width { // a block of the weights stays in cache over the samples
 		for j := range len(starts) - 1 {
 			lo, hi := starts[j], starts[j+1]

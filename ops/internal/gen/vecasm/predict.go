@@ -25,10 +25,6 @@ func predictKernels(v isa, e elem, c *consts) {
 	}
 }
 
-// sparseAccs is the number of vector accumulators of sparseBlock: a block
-// is sparseAccs/streams vectors wide.
-const sparseAccs = 8
-
 // sparseBlock emits
 //
 //	func sparseBlock<S><ISA><T>(acc, base, w []T, stride, soff int, idx []int32, vals []T)
@@ -47,16 +43,19 @@ const sparseAccs = 8
 // layer of binary weights, whose variances are 1 − m² (ALGORITHMS §12.2):
 // the second product takes w_1 = 1 − w_0·w_0 (rounded twice, as the
 // network computes it) instead of loading it, which halves the weights
-// read.
+// read. Its block is binAccs(v)/2 vectors wide, and it prefetches the rows
+// of the block sparsePrefetch entries ahead: the rows are scattered, and
+// the arithmetic, not the loads, then bounds it.
 func sparseBlock(v isa, e elem, c *consts, streams int, binary bool) {
 	name := fmt.Sprintf("sparseBlock%d%s%s", streams, v.name, e.suffix)
+	width := sparseAccs / streams
 	if binary {
 		name = fmt.Sprintf("sparseBlockBin%s%s", v.name, e.suffix)
+		width = binAccs(v) / streams
 	}
 	TEXT(name, NOSPLIT, fmt.Sprintf("func(acc, base, w []%s, stride, soff int, idx []int32, vals []%s)", e.name, e.name))
 	Pragma("noescape")
 	Doc(fmt.Sprintf("%s accumulates one block of %d sparse products with %s (see sparseBlock in the generator).", name, streams, v.name))
-	width := sparseAccs / streams
 	acc, base, w, stride, soff, idx, n, vals := sparseParams("w", "soff")
 	SHLQ(U8(log2(e.size)), stride)
 	SHLQ(U8(log2(e.size)), soff)
@@ -78,12 +77,17 @@ func sparseBlock(v isa, e elem, c *consts, streams int, binary bool) {
 	if binary {
 		e.load(c.val(1), one)
 	}
+	var prefetch func()
+	if binary {
+		prefetch = rowPrefetcher(idx, n, stride, w, width*v.bytes)
+	}
 	sparseLoop(name, n, idx, stride, w, vals, streams*e.size, func(row GPVirtual) {
 		for s := range b {
 			broadcast(e, Mem{Base: vals, Disp: s * e.size}, b[s])
 		}
 		switch {
 		case binary:
+			prefetch()
 			for j := range width {
 				m, sig := v.vec(), v.vec()
 				e.load(Mem{Base: row, Disp: j * v.bytes}, m)
@@ -107,6 +111,47 @@ func sparseBlock(v isa, e elem, c *consts, streams int, binary bool) {
 	}
 	VZEROUPPER()
 	RET()
+}
+
+// sparseAccs is the number of vector accumulators of sparseBlock: a block
+// is sparseAccs/streams vectors wide. The binary kernels, whose registers
+// allow it, take binAccs(v).
+const sparseAccs = 8
+
+// binAccs is the number of vector accumulators of the binary kernels: 16
+// with the 32 registers of AVX-512 (half the calls and row offsets per
+// entry of 8), 8 with the 16 of AVX2.
+func binAccs(v isa) int {
+	if v.wide {
+		return 16
+	}
+	return 8
+}
+
+// sparsePrefetch is how many entries ahead the binary kernels prefetch the
+// rows of their block.
+const sparsePrefetch = 4
+
+// rowPrefetcher emits the set-up of a prefetch pointer into the n entries
+// at idx and returns the code of one step: prefetch the bytes bytes (a
+// multiple of 64) at w + idx[t + sparsePrefetch]·stride, the last entry's
+// row near the end, and advance.
+func rowPrefetcher(idx, n, stride, w GPVirtual, bytes int) func() {
+	next, last := GP64(), GP64()
+	LEAQ(Mem{Base: idx, Index: n, Scale: 4, Disp: -4}, last)
+	LEAQ(Mem{Base: idx, Disp: 4 * sparsePrefetch}, next)
+	return func() {
+		CMPQ(next, last)
+		CMOVQGT(last, next) // n = 0 never gets here
+		r := GP64()
+		MOVLQSX(Mem{Base: next}, r)
+		IMULQ(stride, r)
+		ADDQ(w, r)
+		for off := 0; off < bytes; off += 64 {
+			PREFETCHT0(Mem{Base: r, Disp: off})
+		}
+		ADDQ(U8(4), next)
+	}
 }
 
 // sparseParams loads the parameters of a sparse kernel,
