@@ -179,6 +179,7 @@ func benchStages[T ops.Float](b *testing.B, name string, bw *bayesWeights[T], ne
 	d, ld := slices.Clone(ws.d2), first.Stride()/2
 	z, s2 := make([]T, r*K), make([]T, r*K)
 	z2, s22 := make([]T, r*K2), make([]T, r*K2)
+	h2, d2 := make([]T, r*K), make([]T, r*K)
 	stages := []struct {
 		name string
 		f    func()
@@ -190,11 +191,11 @@ func benchStages[T ops.Float](b *testing.B, name string, bw *bayesWeights[T], ne
 			gemmOf(s2, d, bw.sqt[1], r, K, K, ld, 1)
 		}},
 		{"output", func() {
-			gemmOf(z2, z, bw.mt[2], r, K, K2, K, 0)
+			gemmOf(z2, h2, bw.mt[2], r, K, K2, K, 0)
 			fillRows(s22, bw.rowSum[2])
-			gemmOf(s22, s2, bw.sqt[2], r, K, K2, K, 1)
+			gemmOf(s22, d2, bw.sqt[2], r, K, K2, K, 1)
 		}},
-		{"erf", func() { ops.ErfRatio(z, s2, z, s2) }},
+		{"erf", func() { ops.ErfRatio(h2, d2, z, s2) }},
 	}
 	for _, st := range stages {
 		b.Run(name+"/"+st.name, func(b *testing.B) {

@@ -227,7 +227,13 @@ func erfRatioRow(v isa, e elem, c *consts) {
 	rowKernel(v, e, name, doc, []string{"xhat", "delta", "omega", "v"}, func() {
 		regs.one, regs.cL = pointConsts(v, e, c)
 	}, func(p []GPVirtual) {
-		r := oddOfRatio(v, e, c, p[2], p[3], func(z VecVirtual) VecVirtual { return erfPos(v, e, c, regs, z) })
+		var r VecVirtual
+		if v.wide { // without the divider (predict_bayes.go)
+			z := absRatioRsqrt(e, c, name, p[2], p[3])
+			r = oddOf(v, e, c, p[2], erfPos(v, rcpDiv(e, c), c, regs, z))
+		} else {
+			r = oddOfRatio(v, e, c, p[2], p[3], func(z VecVirtual) VecVirtual { return erfPos(v, e, c, regs, z) })
+		}
 		e.load(r, Mem{Base: p[0]})
 		d := v.vec()
 		e.load(regs.one, d)
@@ -247,7 +253,12 @@ func oddOfRatio(v isa, e elem, c *consts, omega, variance GPVirtual, f func(z Ve
 	e.load(Mem{Base: omega}, ov)
 	v.and(c.raw(e.signBit-1), ov, ov)
 	e.div(z, ov, z) // z = |ω|/√(2V)
-	r := f(z)
+	return oddOf(v, e, c, omega, f(z))
+}
+
+// oddOf gives r the sign of the vector ω at omega and returns it.
+func oddOf(v isa, e elem, c *consts, omega GPVirtual, r VecVirtual) VecVirtual {
+	ov := v.vec()
 	e.load(Mem{Base: omega}, ov)
 	v.and(c.raw(e.signBit), ov, ov)
 	v.or(ov, r, r)
@@ -258,12 +269,14 @@ func oddOfRatio(v isa, e elem, c *consts, omega, variance GPVirtual, f func(z Ve
 // register; z is kept. Below 0.5 the odd Taylor series (erfTerms terms
 // past the first), above 1 − P with P = erfc(z) = erfcx(z)·exp(−z²), whose
 // relative error (that of erfcx and exp) becomes an absolute one below
-// P < 0.48 on a result above 0.52.
+// P < 0.48 on a result above 0.52. Both take z clamped to erfSat, where
+// 1 − P already rounds to 1: exp(−z²) never becomes subnormal, which would
+// cost the CPU's slow path for subnormal results.
 func erfPos(v isa, e elem, c *consts, regs pointRegs, z VecVirtual) VecVirtual {
 	zc, nzz := v.vec(), v.vec()
-	e.min(c.val(e.erfcxMax), z, zc) // erfcx's argument stays finite
+	e.min(c.val(erfSat(e)), z, zc)
 	E := erfcxWeideman(v, e, c, regs, zc)
-	e.mul(z, z, nzz)
+	e.mul(zc, zc, nzz)
 	v.xor(c.raw(e.signBit), nzz, nzz)
 	P := expNeg(v, e, c, nzz)
 	e.mul(E, P, P)
@@ -281,6 +294,16 @@ func erfPos(v isa, e elem, c *consts, regs pointRegs, z VecVirtual) VecVirtual {
 	nan := cmpMask(v, e, 3, z, z) // unordered: z is NaN
 	nan.blend(v, e, z, P, P)
 	return P
+}
+
+// erfSat returns a z above which erf(z) rounds to 1 in e: erfc(6) = 2e-17
+// is below half the spacing of float64 below 1 (5.6e-17), erfc(4.5) = 2e-10
+// below that of float32 (3e-8).
+func erfSat(e elem) float64 {
+	if e.size == 8 {
+		return 6
+	}
+	return 4.5
 }
 
 // mismatchRows emits
