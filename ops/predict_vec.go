@@ -52,15 +52,16 @@ const padWidth = 128
 type SparseProduct[T Float] struct {
 	k, n, kp, s int
 	bin         bool // W_1 = 1 − W_0², not stored (NewBinarySparseProduct)
-	ws          int  // the row stride of wt
-	wt          []T  // N rows of S·kp (kp if bin), ws apart: row i holds W_s[:, i], zero-padded
+	ws          int  // the row stride of wt: S·kp (kp if bin) and rowPad bytes
+	wt          []T  // N rows ws apart: row i holds W_s[:, i] at s·kp, zero-padded
 	base        []T  // S·kp
 }
 
 // NewBinarySparseProduct returns the two-stream product with W_0 = m and
 // W_1 = 1 − m² (K×N), the means and the variances of binary weights, of
-// which it stores only m: the vector kernels, bound by the weights they
-// read, take W_1 from W_0 with one rounding (the Go loop with two). The
+// which it stores only m: the kernels, the Go loop as the vector ones,
+// compute W_1 = 1 − m·m from it, with its two roundings, instead of
+// reading a second matrix. The
 // padding entries of stream 0 are unspecified (those of stream 1 are
 // SetPad's, as for NewSparseProduct).
 func NewBinarySparseProduct[T Float](m []T, base [][]T, K, N int) (*SparseProduct[T], error) {
@@ -228,7 +229,7 @@ func (p *SparseProduct[T]) applyGo(out []T, idx []int32, vals []T, starts []int)
 				x0, x1, a0, a1 := vals[2*t], vals[2*t+1], acc[:p.kp], acc[p.kp:]
 				for k, m := range row[:p.kp] {
 					a0[k] += x0 * m
-					a1[k] += x1 * (1 - m*m)
+					a1[k] += x1 * (1 - T(m*m)) // m·m rounded, never fused
 				}
 				continue
 			}
