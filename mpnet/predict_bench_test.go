@@ -179,7 +179,7 @@ func benchStages[T ops.Float](b *testing.B, name string, bw *bayesWeights[T], ne
 	d, ld := slices.Clone(ws.d2), first.Stride()/2
 	z, s2 := make([]T, r*K), make([]T, r*K)
 	z2, s22 := make([]T, r*K2), make([]T, r*K2)
-	h2, d2 := make([]T, r*K), make([]T, r*K)
+	h2, d2, zs := make([]T, r*K), make([]T, r*K), make([]T, r*K)
 	stages := []struct {
 		name string
 		f    func()
@@ -196,6 +196,12 @@ func benchStages[T ops.Float](b *testing.B, name string, bw *bayesWeights[T], ne
 			gemmOf(s22, d2, bw.sqt[2], r, K, K2, K, 1)
 		}},
 		{"erf", func() { ops.ErfRatio(h2, d2, z, s2) }},
+		// ω 100 times larger: most units saturated, as in a trained network.
+		{"erf-saturated", func() { ops.ErfRatio(h2, d2, zs, s2) }},
+	}
+	stages[1].f() // the inputs of the later stages
+	for j, v := range z {
+		zs[j] = 100 * v
 	}
 	for _, st := range stages {
 		b.Run(name+"/"+st.name, func(b *testing.B) {

@@ -227,13 +227,7 @@ func erfRatioRow(v isa, e elem, c *consts) {
 	rowKernel(v, e, name, doc, []string{"xhat", "delta", "omega", "v"}, func() {
 		regs.one, regs.cL = pointConsts(v, e, c)
 	}, func(p []GPVirtual) {
-		var r VecVirtual
-		if v.wide { // without the divider (predict_bayes.go)
-			z := absRatioRsqrt(e, c, name, p[2], p[3])
-			r = oddOf(v, e, c, p[2], erfPos(v, rcpDiv(e, c), c, regs, z))
-		} else {
-			r = oddOfRatio(v, e, c, p[2], p[3], func(z VecVirtual) VecVirtual { return erfPos(v, e, c, regs, z) })
-		}
+		r := oddOfRatio(v, e, c, p[2], p[3], func(z VecVirtual) VecVirtual { return erfPos(v, e, c, regs, z) })
 		e.load(r, Mem{Base: p[0]})
 		d := v.vec()
 		e.load(regs.one, d)
@@ -253,12 +247,7 @@ func oddOfRatio(v isa, e elem, c *consts, omega, variance GPVirtual, f func(z Ve
 	e.load(Mem{Base: omega}, ov)
 	v.and(c.raw(e.signBit-1), ov, ov)
 	e.div(z, ov, z) // z = |ω|/√(2V)
-	return oddOf(v, e, c, omega, f(z))
-}
-
-// oddOf gives r the sign of the vector ω at omega and returns it.
-func oddOf(v isa, e elem, c *consts, omega GPVirtual, r VecVirtual) VecVirtual {
-	ov := v.vec()
+	r := f(z)
 	e.load(Mem{Base: omega}, ov)
 	v.and(c.raw(e.signBit), ov, ov)
 	v.or(ov, r, r)
