@@ -153,18 +153,25 @@ func dotScratch(w *ternary) (dots []int, buf []int64) {
 
 // signsTo sets out (a.r × w.r, every entry non-zero) to the signs of the
 // pre-activations a·wᵀ after the tie-break: +1 where a·w_k ≥ 0, −1 below.
-// For an integer z, z + 1e-10 is never 0 and has the sign of z + ½.
+// For an integer z, z + 1e-10 is never 0 and has the sign of z + ½. Rows of
+// a without zeros take the packed signs of w.rows (ops.BitRows.Signs).
 func signsTo(out, a, w *ternary) {
-	dots, buf := dotScratch(w)
+	var dots []int
+	var buf []int64
 	for i := range a.r {
 		neg := out.neg[i*out.words : (i+1)*out.words]
-		rowDots(dots, a, i, w, buf)
-		for j := range neg {
-			var word uint64
-			for b, z := range dots[j*64 : min(j*64+64, len(dots))] {
-				word |= uint64(z) >> 63 << b // the sign bit of z
+		if w.rows == nil || a.count[i] != a.n || w.rows.Signs(neg, a.neg[i*a.words:(i+1)*a.words]) != nil {
+			if dots == nil {
+				dots, buf = dotScratch(w)
 			}
-			neg[j] = word
+			rowDots(dots, a, i, w, buf)
+			for j := range neg {
+				var word uint64
+				for b, z := range dots[j*64 : min(j*64+64, len(dots))] {
+					word |= uint64(z) >> 63 << b // the sign bit of z
+				}
+				neg[j] = word
+			}
 		}
 		nz := out.nz[i*out.words : (i+1)*out.words]
 		for j := range nz {

@@ -196,7 +196,7 @@ func (p *predictor) run(point, bayes []int, x []float64) {
 // workspace is the scratch space of one goroutine of run.
 type workspace struct {
 	sp     sparseInputs
-	z      []float64
+	pt     pointScratch
 	b64    bayesScratch[float64]
 	b32    bayesScratch[float32]
 	scores []float64
@@ -244,8 +244,7 @@ func (p *predictor) pointChunk(ws *workspace, dst []int, x []float64, sp *sparse
 	var a *ternary // packed activations; h is stale while a != nil
 	if f := p.first; sp != nil && f.point != nil {
 		a, start = newTernary(r, p.net.layers[0].K), 1
-		ws.z = growSlice(ws.z, r*f.point.Stride())
-		f.pointFirst(a, x, sp, ws.z)
+		f.pointFirst(a, x, sp, &ws.pt)
 	}
 	for l, ly := range p.net.layers[start:] {
 		l += start

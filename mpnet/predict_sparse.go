@@ -2,6 +2,7 @@ package mpnet
 
 import (
 	"math"
+	"math/bits"
 	"slices"
 
 	"github.com/fbpgo/fbp/ops"
@@ -15,10 +16,11 @@ import (
 //	Σ_i W_ki x_i = b·Σ_i W_ki + Σ_{i∈F} W_ki·(x_i − b),
 //
 // so the first layer's products cost |F| instead of N terms per unit
-// (ops.SparseProduct, with the weights transposed once per call). The
-// point-wise pre-activations are then exactly what the naive sum gives,
-// see pointFirst; the Bayesian ones, ω and s² = Σ_i σ_ki x_i² (Δ = 0 on the
-// inputs), differ from the dense products by the rounding of the sums.
+// (ops.SparseProduct, with the weights transposed once per call; for ±1
+// weights ops.SignProduct, on integers). The point-wise activations are
+// then exactly those of the naive sums, see pointFirst; the Bayesian
+// pre-activations, ω and s² = Σ_i σ_ki x_i² (Δ = 0 on the inputs), differ
+// from the dense products by the rounding of the sums.
 
 // The largest fractions of foreground inputs in a chunk for which the
 // sparse products are used; denser chunks take the dense ones. Measured on
@@ -65,41 +67,34 @@ type sparseInputs struct {
 }
 
 // build collects the foreground of the r samples x (N inputs each) for the
-// background b, and reports false, leaving the rest undone, once the
-// foreground exceeds maxForeground of the inputs.
+// background b (ops.Foreground), and reports false, leaving the rest
+// undone, once the foreground exceeds maxForeground of the inputs.
 func (s *sparseInputs) build(x []float64, r, N int, b float64) bool {
 	s.b, s.starts, s.bound = b, append(s.starts[:0], 0), s.bound[:0]
-	s.idx, s.x, s.d = growSlice(s.idx, r*N+1), growSlice(s.x, r*N+1), growSlice(s.d, r*N+1)
 	limit := int(maxForeground * float64(r*N))
-	nb, bb := float64(N)*math.Abs(b), math.Float64bits(b)
+	nb := float64(N) * math.Abs(b)
 	t := 0
 	for j := range r {
-		lo := t
-		for i, v := range x[j*N : (j+1)*N] {
-			s.idx[t], s.x[t] = int32(i), v // kept if v is foreground
-			// Without a branch (foreground is unpredictable): t advances
-			// unless v has the bits of b (−0 against 0 counts as
-			// foreground, with d = 0: harmless).
-			diff := math.Float64bits(v) ^ bb
-			t += int((diff | -diff) >> 63)
+		// Room for one more sample: images need about a fifth of r·N, and
+		// allocations are cleared.
+		m, hint := t+N+ops.ForegroundSlack, r*N/4
+		s.idx, s.x, s.d = reserve(s.idx, t, m, hint), reserve(s.x, t, m, hint), reserve(s.d, t, m, hint)
+		n, a, dsum, err := ops.Foreground(s.idx[t:], s.x[t:], s.d[t:], x[j*N:(j+1)*N], b)
+		if err != nil {
+			panic(err) // sized above: a bug
 		}
-		if t > limit {
+		if t += n; t > limit {
 			return false
 		}
-		var a, dsum float64 // Σ|x_i| and Σ|d_i| over the foreground
-		for u, v := range s.x[lo:t] {
-			d := v - b
-			s.d[lo+u] = d
-			a += math.Abs(v)
-			dsum += math.Abs(d)
-		}
 		s.starts = append(s.starts, t)
-		// The fast sum (ops.SignProduct) differs from the exact one by at
-		// most (2N + 6)·u·(D + N|b|), the naive one by N·u·A with
-		// A = Σ_i |x_i| ≤ a + N|b|: three times (N + 3)·u·(a + D + 2N|b|)
-		// holds both with room for the roundings of the bound itself, plus a
-		// margin below the normal range.
-		s.bound = append(s.bound, 3*float64(N+3)*u53*(a+dsum+2*nb)+0x1p-1000)
+		// With a = Σ|x_i| and D = Σ|x_i − b| over the foreground (each
+		// within N·u of the exact sums), the naive sum differs from the
+		// exact one by at most N·u·(a + N|b|), and the sum that pointFirst
+		// decides on (the base b·Σ_i W_ki + 1e-10 and the rounded x_i − b)
+		// from the exact one by 2·N·u·|b| + u·D + u·1e-10: three times
+		// (N + 3)·u·(a + D + 2N|b|) holds both with room for the
+		// roundings of the bound itself, 2⁻⁸⁰ the rest.
+		s.bound = append(s.bound, 3*float64(N+3)*u53*(a+dsum+2*nb)+0x1p-80)
 	}
 	s.idx, s.x, s.d = s.idx[:t], s.x[:t], s.d[:t]
 	s.frac = float64(t) / float64(r*N)
@@ -128,9 +123,14 @@ func newSparseFirst(p *predictor, b float64) *sparseFirst {
 	ly := p.net.layers[0]
 	K, N := ly.K, ly.N
 	f := &sparseFirst{b: b}
-	if w := p.w; w != nil && isTernary(w[0]) {
-		f.w = w[0]
-		f.point, _ = ops.NewSignProduct(w[0], scaledRowSums(w[0], K, N, b), K, N)
+	if w := p.w; w != nil {
+		base := scaledRowSums(w[0], K, N, b)
+		for k := range base {
+			base[k] += tieBreak
+		}
+		if sp, err := ops.NewSignProduct(w[0], base, K, N); err == nil { // an error: not ternary
+			f.w, f.point = w[0], sp
+		}
 	}
 	if p.mean != nil {
 		base := [][]float64{scaledRowSums(p.mean[0], K, N, b), scaledRowSums(p.vari[0], K, N, b*b)}
@@ -185,16 +185,6 @@ func bayesProduct[T ops.Float](m, vari []T, base [][]float64, K, N int) *ops.Spa
 	return p
 }
 
-// isTernary reports whether every value of w is −1, 0 or +1.
-func isTernary(w []float64) bool {
-	for _, v := range w {
-		if v != 0 && v != 1 && v != -1 {
-			return false
-		}
-	}
-	return true
-}
-
 // scaledRowSums returns c·Σ_i w[k, i] for each row k of the K×N matrix w.
 func scaledRowSums(w []float64, K, N int, c float64) []float64 {
 	out := make([]float64, K)
@@ -208,33 +198,47 @@ func scaledRowSums(w []float64, K, N int, c float64) []float64 {
 	return out
 }
 
+// pointScratch is the scratch space of pointFirst.
+type pointScratch struct {
+	neg, unsure []uint64
+	margin      []float64
+}
+
 // pointFirst sets a (r×K, packed) to the first layer's point-wise
 // activations sign(z + 1e-10) of the r samples x, z = W x, exactly as the
-// naive sums z_k = Σ_i W_ki x_i in ascending i give them: the sparse
-// products, within the bound of sparseInputs.build of the naive sum,
-// decide every unit whose |z + 1e-10| exceeds twice the bound (a margin of
-// 2 for the rounding of z + 1e-10); the others take the naive sum. z is scratch space for the products.
-func (f *sparseFirst) pointFirst(a *ternary, x []float64, sp *sparseInputs, z []float64) {
-	stride, N, K := f.point.Stride(), len(x)/a.r, a.n
-	if err := f.point.Apply(z, sp.idx, sp.d, sp.starts); err != nil {
+// naive sums z_k = Σ_i W_ki x_i in ascending i give them. The base
+// b·Σ_i W_ki + 1e-10 plus the sum over the foreground lies within the
+// bound B of sparseInputs.build of the naive z + 1e-10 (up to u·|z +
+// 1e-10|), so ops.SignProduct.Signs with the margin 2B decides every unit
+// but those near the tie; these take the naive sum.
+func (f *sparseFirst) pointFirst(a *ternary, x []float64, sp *sparseInputs, ps *pointScratch) {
+	W, N, K := f.point.Words(), len(x)/a.r, a.n
+	ps.neg, ps.unsure = growSlice(ps.neg, a.r*W), growSlice(ps.unsure, a.r*W)
+	ps.margin = growSlice(ps.margin, a.r)
+	for j, e := range sp.bound {
+		ps.margin[j] = 2 * e
+	}
+	if err := f.point.Signs(ps.neg, ps.unsure, sp.idx, sp.d, sp.starts, ps.margin); err != nil {
 		panic(err) // the entries come from build: a bug
 	}
 	for j := range a.r {
-		row, e, c := z[j*stride:j*stride+K], 2*sp.bound[j], 0
+		c := K
 		for wd := range a.words {
-			var neg, nz uint64
-			for b, v := range row[wd*64 : min(wd*64+64, K)] {
-				g := v + tieBreak
-				if !(math.Abs(g) > e) {
-					k := wd*64 + b
-					g = naiveDot(f.w[k*N:(k+1)*N], x[j*N:(j+1)*N]) + tieBreak
-				}
+			neg, nz := ps.neg[j*W+wd], ^uint64(0)
+			if wd == K/64 {
+				nz = 1<<(K%64) - 1
+			}
+			for u := ps.unsure[j*W+wd]; u != 0; u &= u - 1 {
+				b := bits.TrailingZeros64(u)
+				k := wd*64 + b
+				g := naiveDot(f.w[k*N:(k+1)*N], x[j*N:(j+1)*N]) + tieBreak
+				neg &^= 1 << b
 				if g == 0 { // activation 0 (rare): neither bit
+					nz &^= 1 << b
+					c--
 					continue
 				}
 				neg |= math.Float64bits(g) >> 63 << b // g < 0, without a branch
-				nz |= 1 << b
-				c++
 			}
 			a.neg[j*a.words+wd], a.nz[j*a.words+wd] = neg, nz
 		}
@@ -261,6 +265,18 @@ func bayesVals[T ops.Float](dst []T, sp *sparseInputs) []T {
 		dst[2*t], dst[2*t+1] = T(d), T(x*x-b*b)
 	}
 	return dst
+}
+
+// reserve returns s with length m ≥ t, keeping its first t values:
+// reallocated, to at least twice its capacity and hint, only when too
+// small.
+func reserve[T any](s []T, t, m, hint int) []T {
+	if cap(s) >= m {
+		return s[:m]
+	}
+	grown := make([]T, max(m, 2*cap(s), hint))
+	copy(grown, s[:t])
+	return grown[:m]
 }
 
 // growSlice returns s with length n, reallocated only when too small.

@@ -94,15 +94,18 @@ func ambiguous(t *testing.T, net *Network, x []float64) int {
 	if f == nil || f.point == nil || !sp.build(x, len(x)/N, N, f.b) {
 		t.Fatal("no sparse first layer")
 	}
-	z, K, count := make([]float64, (len(sp.starts)-1)*f.point.Stride()), net.layers[0].K, 0
-	if err := f.point.Apply(z, sp.idx, sp.d, sp.starts); err != nil {
+	r, W, K, count := len(sp.starts)-1, f.point.Words(), net.layers[0].K, 0
+	margin := make([]float64, r)
+	for j, e := range sp.bound {
+		margin[j] = 2 * e
+	}
+	neg, unsure := make([]uint64, r*W), make([]uint64, r*W)
+	if err := f.point.Signs(neg, unsure, sp.idx, sp.d, sp.starts, margin); err != nil {
 		t.Fatal(err)
 	}
-	for j := range len(sp.starts) - 1 {
-		for _, v := range z[j*f.point.Stride() : j*f.point.Stride()+K] {
-			if !(math.Abs(v+tieBreak) > 2*sp.bound[j]) {
-				count++
-			}
+	for j := range r {
+		for k := range K {
+			count += int(unsure[j*W+k/64] >> (k % 64) & 1)
 		}
 	}
 	return count

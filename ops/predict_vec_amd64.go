@@ -13,23 +13,39 @@ var predictAsm = [numVecLevels]predictKernels{
 		erf64: erfRatioRowAVX512F64, erf32: erfRatioRowAVX512F32},
 }
 
-// mismatchAsm returns the VPOPCNTQ kernel of BitRows.Mismatches at the
-// current level, or nil (below AVX-512, or without AVX512_VPOPCNTDQ).
-func mismatchAsm() func(out []int64, a, neg, nz []uint64, words int) {
-	if currentLevel() != vecAVX512 || !cpu.X86.HasAVX512VPOPCNTDQ {
+// mismatchAsm returns the VPOPCNTQ kernel of BitRows.Mismatches and Signs
+// at the current level, or nil (below AVX-512, or without AVX512_VPOPCNTDQ
+// and DQ).
+func mismatchAsm() mismatchFunc {
+	if currentLevel() != vecAVX512 || !cpu.X86.HasAVX512VPOPCNTDQ || !cpu.X86.HasAVX512DQ {
 		return nil
 	}
 	return mismatchRowsAVX512
 }
 
-// signAsm returns the sign-matrix kernel of SignProduct.Apply (one- or
-// two-sided) at the current level, or nil below AVX-512.
-func signAsm(sides int) sparseFunc8 {
+// signAsm returns the kernel of SignProduct.Signs at the current level, or
+// nil below AVX-512.
+func signAsm() signFunc {
 	if currentLevel() != vecAVX512 {
 		return nil
 	}
-	if sides == 1 {
-		return signBlock1AVX512
+	return signIntsAVX512
+}
+
+// foregroundAsm returns the kernel of Foreground at the current level, or
+// nil below AVX-512.
+func foregroundAsm() func(idx []int32, x, d, row []float64, b float64) (int, float64, float64) {
+	if currentLevel() != vecAVX512 {
+		return nil
 	}
-	return signBlock2AVX512
+	return foregroundAVX512
+}
+
+// absSumAsm returns the kernel of absSum at the current level, or nil
+// below AVX-512.
+func absSumAsm() func(x []float64) float64 {
+	if currentLevel() != vecAVX512 {
+		return nil
+	}
+	return absSumAVX512
 }

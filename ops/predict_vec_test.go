@@ -225,17 +225,24 @@ func testErfRatio[T Float](t *testing.T, tol float64) {
 	}
 }
 
-// TestBitRows checks BitRows.Mismatches at every level against the plain
-// count, for row counts around the group of 8 and widths of 1 to 9 words.
+// TestBitRows checks BitRows.Mismatches and Signs at every level against
+// the plain count, for row counts around the groups of 8 and 32 and the
+// word of 64, widths of 1 to 9 words, rows with zeros in every word and
+// in the last one only (the dense kernel).
 func TestBitRows(t *testing.T) {
 	rng := rand.New(rand.NewPCG(3, 4))
 	for _, l := range allLevels() {
 		atLevel(t, l, func() {
-			for _, K := range []int{1, 7, 8, 9, 63, 501} {
-				for _, W := range []int{1, 2, 8, 9} {
+			for _, K := range []int{1, 7, 8, 9, 31, 32, 33, 63, 64, 65, 501} {
+				for _, W := range []int{1, 2, 8, 9, -2, -8, -9} { // −W: nz all ones but the last word (dense)
+					dense := W < 0
+					W = max(W, -W)
 					neg, nz, a := make([]uint64, K*W), make([]uint64, K*W), make([]uint64, W)
 					for j := range neg {
 						neg[j], nz[j] = rng.Uint64(), rng.Uint64()|rng.Uint64()
+						if dense && j%W != W-1 {
+							nz[j] = ^uint64(0)
+						}
 					}
 					for j := range a {
 						a[j] = rng.Uint64()
@@ -244,15 +251,26 @@ func TestBitRows(t *testing.T) {
 					if err != nil {
 						t.Fatal(err)
 					}
-					out := make([]int64, b.Len())
+					out, signs := make([]int64, b.Len()), make([]uint64, (K+63)/64)
+					for j := range signs {
+						signs[j] = rng.Uint64() // overwritten
+					}
 					b.Mismatches(out, a)
+					if err := b.Signs(signs, a); err != nil {
+						t.Fatal(err)
+					}
 					for k := range b.Len() {
-						want := 0
+						want, count := 0, 0
 						for j := range W * boolInt(k < K) {
 							want += bits.OnesCount64((a[j] ^ neg[k*W+j]) & nz[k*W+j])
+							count += bits.OnesCount64(nz[k*W+j])
 						}
 						if out[k] != int64(want) {
 							t.Fatalf("%v K=%d W=%d: row %d: %d mismatches, want %d", l, K, W, k, out[k], want)
+						}
+						if k < len(signs)*64 && signs[k/64]>>(k%64)&1 != uint64(boolInt(2*want > count)) {
+							t.Fatalf("%v K=%d W=%d: row %d: sign bit %d, want %v (%d of %d mismatch)", l, K, W, k,
+								signs[k/64]>>(k%64)&1, 2*want > count, want, count)
 						}
 					}
 				}
@@ -269,60 +287,4 @@ func boolInt(b bool) int {
 		return 1
 	}
 	return 0
-}
-
-// TestSignProduct checks SignProduct.Apply at every level against the sums
-// in order: bit for bit for a matrix with zeros (each term added or
-// subtracted), within (2n + 4)·u·(Σ|x| + |base|) for one without (2·P −
-// Σ x); empty and full samples, widths around the block of 64.
-func TestSignProduct(t *testing.T) {
-	for _, l := range allLevels() {
-		atLevel(t, l, func() {
-			for _, K := range []int{1, 63, 64, 65, 130, 501} {
-				for _, zeros := range []bool{true, false} {
-					testSignProduct(t, fmt.Sprintf("%v/K=%d/zeros=%v", l, K, zeros), K, zeros)
-				}
-			}
-		})
-	}
-	if _, err := NewSignProduct([]float64{1, 0.5}, nil, 1, 2); err == nil || !strings.Contains(err.Error(), "is 0.5") {
-		t.Errorf("weight 0.5: error %v", err)
-	}
-}
-
-func testSignProduct(t *testing.T, name string, K int, zeros bool) {
-	const N, r = 41, 9
-	rng := rand.New(rand.NewPCG(uint64(K), 9))
-	w, base := make([]float64, K*N), make([]float64, K)
-	for j := range w {
-		w[j] = float64(2*rng.IntN(2) - 1)
-		if zeros && rng.IntN(4) == 0 {
-			w[j] = 0
-		}
-	}
-	for k := range base {
-		base[k] = 30 * rng.NormFloat64()
-	}
-	p, err := NewSignProduct(w, base, K, N)
-	if err != nil {
-		t.Fatal(err)
-	}
-	idx, vals, starts := sparseSamples(rng, r, N, 1, 0.3)
-	out := make([]float64, r*p.Stride())
-	if err := p.Apply(out, idx, vals, starts); err != nil {
-		t.Fatal(err)
-	}
-	for j := range r {
-		n := starts[j+1] - starts[j]
-		for k := range p.Stride() {
-			got, want, mag := out[j*p.Stride()+k], 0.0, 0.0
-			if k < K {
-				want, mag = naiveSparse(w, base, idx, vals, starts[j], starts[j+1], 1, 0, k, N)
-			}
-			tol := float64(2*n+4) * 0x1p-53 * mag
-			if zeros && got != want || !(math.Abs(got-want) <= tol) {
-				t.Fatalf("%s: sample %d output %d: %v, want %v (tolerance %.3g)", name, j, k, got, want, tol)
-			}
-		}
-	}
 }

@@ -2176,179 +2176,790 @@ erfRatioRowAVX512F64done:
 	VZEROUPPER
 	RET
 
-// func mismatchRowsAVX512(out []int64, a []uint64, neg []uint64, nz []uint64, words int)
-// Requires: AVX, AVX512F, AVX512VPOPCNTDQ
-TEXT ·mismatchRowsAVX512(SB), NOSPLIT, $0-104
+// func mismatchRowsAVX512(out []int64, signs []uint8, a []uint64, neg []uint64, nz []uint64, words int, cnt []int64, dense bool)
+// Requires: AVX, AVX512DQ, AVX512F, AVX512VPOPCNTDQ
+TEXT ·mismatchRowsAVX512(SB), NOSPLIT, $0-153
 	MOVQ out_base+0(FP), AX
 	MOVQ out_len+8(FP), CX
 	SHRQ $0x03, CX
-	MOVQ a_base+24(FP), DX
-	MOVQ neg_base+48(FP), BX
-	MOVQ nz_base+72(FP), SI
-	MOVQ words+96(FP), DI
+	CMPQ signs_len+32(FP), $0x00
+	JE   mismatchRowsAVX512counts
+	MOVQ signs_base+24(FP), AX
+	MOVQ signs_len+32(FP), CX
 
-mismatchRowsAVX512group:
-	TESTQ  CX, CX
-	JZ     mismatchRowsAVX512done
-	VPXORQ Z0, Z0, Z0
-	XORQ   R8, R8
+mismatchRowsAVX512counts:
+	MOVQ a_base+48(FP), DX
+	MOVQ neg_base+72(FP), BX
+	MOVQ nz_base+96(FP), SI
+	MOVQ cnt_base+128(FP), R9
+	MOVQ words+120(FP), DI
+	MOVQ DI, R8
+	SHLQ $0x06, R8
 
-mismatchRowsAVX512word:
-	CMPQ        R8, DI
-	JGE         mismatchRowsAVX512store
-	VMOVDQU64   (BX), Z1
-	VPXORQ.BCST (DX)(R8*8), Z1, Z1
-	VPANDQ      (SI), Z1, Z1
-	VPOPCNTQ    Z1, Z1
-	VPADDQ      Z1, Z0, Z0
-	ADDQ        $0x40, BX
-	ADDQ        $0x40, SI
-	INCQ        R8
-	JMP         mismatchRowsAVX512word
+mismatchRowsAVX5124group:
+	CMPQ   CX, $0x04
+	JL     mismatchRowsAVX5124end
+	VPXORQ Z1, Z1, Z1
+	VPXORQ Z2, Z2, Z2
+	VPXORQ Z3, Z3, Z3
+	VPXORQ Z4, Z4, Z4
+	LEAQ   (BX), R10
+	LEAQ   (BX)(R8*1), R11
+	XORQ   R14, R14
+	CMPB   dense+152(FP), $0x00
+	JNE    mismatchRowsAVX5124dense
+	LEAQ   (SI), R12
+	LEAQ   (SI)(R8*1), R13
+	JMP    mismatchRowsAVX5124word
 
-mismatchRowsAVX512store:
-	VMOVDQU64 Z0, (AX)
+mismatchRowsAVX5124dense:
+	DECQ DI
+
+mismatchRowsAVX5124dword:
+	CMPQ         R14, DI
+	JGE          mismatchRowsAVX5124dwordend
+	VPBROADCASTQ (DX)(R14*8), Z0
+	VPXORQ       (R10), Z0, Z5
+	VPOPCNTQ     Z5, Z5
+	VPADDQ       Z5, Z1, Z1
+	VPXORQ       (R11), Z0, Z5
+	VPOPCNTQ     Z5, Z5
+	VPADDQ       Z5, Z2, Z2
+	VPXORQ       (R10)(R8*2), Z0, Z5
+	VPOPCNTQ     Z5, Z5
+	VPADDQ       Z5, Z3, Z3
+	VPXORQ       (R11)(R8*2), Z0, Z0
+	VPOPCNTQ     Z0, Z0
+	VPADDQ       Z0, Z4, Z4
+	ADDQ         $0x40, R10
+	ADDQ         $0x40, R11
+	INCQ         R14
+	JMP          mismatchRowsAVX5124dword
+
+mismatchRowsAVX5124dwordend:
+	INCQ DI
+	LEAQ -64(SI), R12
+	LEAQ -64(SI)(R8*1), R13
+	ADDQ R8, R12
+	ADDQ R8, R13
+
+mismatchRowsAVX5124word:
+	CMPQ         R14, DI
+	JGE          mismatchRowsAVX5124wordend
+	VPBROADCASTQ (DX)(R14*8), Z0
+	VPXORQ       (R10), Z0, Z5
+	VPANDQ       (R12), Z5, Z5
+	VPOPCNTQ     Z5, Z5
+	VPADDQ       Z5, Z1, Z1
+	VPXORQ       (R11), Z0, Z5
+	VPANDQ       (R13), Z5, Z5
+	VPOPCNTQ     Z5, Z5
+	VPADDQ       Z5, Z2, Z2
+	VPXORQ       (R10)(R8*2), Z0, Z5
+	VPANDQ       (R12)(R8*2), Z5, Z5
+	VPOPCNTQ     Z5, Z5
+	VPADDQ       Z5, Z3, Z3
+	VPXORQ       (R11)(R8*2), Z0, Z0
+	VPANDQ       (R13)(R8*2), Z0, Z0
+	VPOPCNTQ     Z0, Z0
+	VPADDQ       Z0, Z4, Z4
+	ADDQ         $0x40, R10
+	ADDQ         $0x40, R12
+	ADDQ         $0x40, R11
+	ADDQ         $0x40, R13
+	INCQ         R14
+	JMP          mismatchRowsAVX5124word
+
+mismatchRowsAVX5124wordend:
+	CMPQ      signs_len+32(FP), $0x00
+	JNE       mismatchRowsAVX5124store0signs
+	VMOVDQU64 Z1, (AX)
 	ADDQ      $0x40, AX
-	DECQ      CX
-	JMP       mismatchRowsAVX512group
+	JMP       mismatchRowsAVX5124store0done
 
-mismatchRowsAVX512done:
+mismatchRowsAVX5124store0signs:
+	VPADDQ Z1, Z1, Z1
+	VPCMPQ $0x06, (R9), Z1, K1
+	KMOVB  K1, (AX)
+	INCQ   AX
+
+mismatchRowsAVX5124store0done:
+	ADDQ      $0x40, R9
+	ADDQ      R8, BX
+	ADDQ      R8, SI
+	CMPQ      signs_len+32(FP), $0x00
+	JNE       mismatchRowsAVX5124store1signs
+	VMOVDQU64 Z2, (AX)
+	ADDQ      $0x40, AX
+	JMP       mismatchRowsAVX5124store1done
+
+mismatchRowsAVX5124store1signs:
+	VPADDQ Z2, Z2, Z2
+	VPCMPQ $0x06, (R9), Z2, K1
+	KMOVB  K1, (AX)
+	INCQ   AX
+
+mismatchRowsAVX5124store1done:
+	ADDQ      $0x40, R9
+	ADDQ      R8, BX
+	ADDQ      R8, SI
+	CMPQ      signs_len+32(FP), $0x00
+	JNE       mismatchRowsAVX5124store2signs
+	VMOVDQU64 Z3, (AX)
+	ADDQ      $0x40, AX
+	JMP       mismatchRowsAVX5124store2done
+
+mismatchRowsAVX5124store2signs:
+	VPADDQ Z3, Z3, Z3
+	VPCMPQ $0x06, (R9), Z3, K1
+	KMOVB  K1, (AX)
+	INCQ   AX
+
+mismatchRowsAVX5124store2done:
+	ADDQ      $0x40, R9
+	ADDQ      R8, BX
+	ADDQ      R8, SI
+	CMPQ      signs_len+32(FP), $0x00
+	JNE       mismatchRowsAVX5124store3signs
+	VMOVDQU64 Z4, (AX)
+	ADDQ      $0x40, AX
+	JMP       mismatchRowsAVX5124store3done
+
+mismatchRowsAVX5124store3signs:
+	VPADDQ Z4, Z4, Z4
+	VPCMPQ $0x06, (R9), Z4, K1
+	KMOVB  K1, (AX)
+	INCQ   AX
+
+mismatchRowsAVX5124store3done:
+	ADDQ $0x40, R9
+	ADDQ R8, BX
+	ADDQ R8, SI
+	SUBQ $0x04, CX
+	JMP  mismatchRowsAVX5124group
+
+mismatchRowsAVX5124end:
+mismatchRowsAVX5121group:
+	CMPQ   CX, $0x01
+	JL     mismatchRowsAVX5121end
+	VPXORQ Z6, Z6, Z6
+	LEAQ   (BX), R10
+	XORQ   R12, R12
+	CMPB   dense+152(FP), $0x00
+	JNE    mismatchRowsAVX5121dense
+	LEAQ   (SI), R11
+	JMP    mismatchRowsAVX5121word
+
+mismatchRowsAVX5121dense:
+	DECQ DI
+
+mismatchRowsAVX5121dword:
+	CMPQ        R12, DI
+	JGE         mismatchRowsAVX5121dwordend
+	VMOVDQU64   (R10), Z0
+	VPXORQ.BCST (DX)(R12*8), Z0, Z0
+	VPOPCNTQ    Z0, Z0
+	VPADDQ      Z0, Z6, Z6
+	ADDQ        $0x40, R10
+	INCQ        R12
+	JMP         mismatchRowsAVX5121dword
+
+mismatchRowsAVX5121dwordend:
+	INCQ DI
+	LEAQ -64(SI), R11
+	ADDQ R8, R11
+
+mismatchRowsAVX5121word:
+	CMPQ        R12, DI
+	JGE         mismatchRowsAVX5121wordend
+	VMOVDQU64   (R10), Z0
+	VPXORQ.BCST (DX)(R12*8), Z0, Z0
+	VPANDQ      (R11), Z0, Z0
+	VPOPCNTQ    Z0, Z0
+	VPADDQ      Z0, Z6, Z6
+	ADDQ        $0x40, R10
+	ADDQ        $0x40, R11
+	INCQ        R12
+	JMP         mismatchRowsAVX5121word
+
+mismatchRowsAVX5121wordend:
+	CMPQ      signs_len+32(FP), $0x00
+	JNE       mismatchRowsAVX5121store0signs
+	VMOVDQU64 Z6, (AX)
+	ADDQ      $0x40, AX
+	JMP       mismatchRowsAVX5121store0done
+
+mismatchRowsAVX5121store0signs:
+	VPADDQ Z6, Z6, Z6
+	VPCMPQ $0x06, (R9), Z6, K1
+	KMOVB  K1, (AX)
+	INCQ   AX
+
+mismatchRowsAVX5121store0done:
+	ADDQ $0x40, R9
+	ADDQ R8, BX
+	ADDQ R8, SI
+	SUBQ $0x01, CX
+	JMP  mismatchRowsAVX5121group
+
+mismatchRowsAVX5121end:
 	VZEROUPPER
 	RET
 
-// func signBlock1AVX512(acc []float64, base []float64, bits []uint8, stride int, noff int, idx []int32, vals []float64)
-// Requires: AVX, AVX512DQ, AVX512F
-TEXT ·signBlock1AVX512(SB), NOSPLIT, $0-136
-	MOVQ    acc_base+0(FP), AX
-	MOVQ    base_base+24(FP), CX
-	MOVQ    bits_base+48(FP), DX
-	MOVQ    stride+72(FP), BX
-	MOVQ    noff+80(FP), SI
-	MOVQ    idx_base+88(FP), SI
-	MOVQ    idx_len+96(FP), DI
-	MOVQ    vals_base+112(FP), R8
-	VMOVUPD (CX), Z0
-	VMOVUPD 64(CX), Z1
-	VMOVUPD 128(CX), Z2
-	VMOVUPD 192(CX), Z3
-	VMOVUPD 256(CX), Z4
-	VMOVUPD 320(CX), Z5
-	VMOVUPD 384(CX), Z6
-	VMOVUPD 448(CX), Z7
+// func foregroundAVX512(idx []int32, x []float64, d []float64, row []float64, b float64) (n int, absX float64, absD float64)
+// Requires: AVX, AVX2, AVX512DQ, AVX512F, AVX512VL, BMI2, MMX+, POPCNT, SSE2
+TEXT ·foregroundAVX512(SB), NOSPLIT, $0-128
+	VBROADCASTSD b+96(FP), Z0
+	VPTERNLOGQ   $0xff, Z1, Z1, Z1
+	VPSRLQ       $0x01, Z1, Z1
+	XORQ         DI, DI
+	MOVQ         idx_base+0(FP), AX
+	MOVQ         x_base+24(FP), CX
+	MOVQ         d_base+48(FP), DX
+	MOVQ         row_base+72(FP), BX
+	MOVQ         row_len+80(FP), SI
+	MOVQ         $0x0706050403020100, R8
+	VMOVQ        R8, X2
+	VPMOVZXBD    X2, Y2
+	MOVL         $0x00000008, R8
+	VPBROADCASTD R8, Y3
+	VPXORQ       Z4, Z4, Z4
+	VPXORQ       Z5, Z5, Z5
 
-signBlock1AVX512loop:
-	TESTQ        DI, DI
-	JZ           signBlock1AVX512done
-	MOVLQSX      (SI), CX
-	IMULQ        BX, CX
-	ADDQ         DX, CX
-	VBROADCASTSD (R8), Z8
-	KMOVB        (CX), K1
-	VADDPD       Z8, Z0, K1, Z0
-	KMOVB        1(CX), K1
-	VADDPD       Z8, Z1, K1, Z1
-	KMOVB        2(CX), K1
-	VADDPD       Z8, Z2, K1, Z2
-	KMOVB        3(CX), K1
-	VADDPD       Z8, Z3, K1, Z3
-	KMOVB        4(CX), K1
-	VADDPD       Z8, Z4, K1, Z4
-	KMOVB        5(CX), K1
-	VADDPD       Z8, Z5, K1, Z5
-	KMOVB        6(CX), K1
-	VADDPD       Z8, Z6, K1, Z6
-	KMOVB        7(CX), K1
-	VADDPD       Z8, Z7, K1, Z7
-	ADDQ         $0x04, SI
-	ADDQ         $0x08, R8
-	DECQ         DI
-	JMP          signBlock1AVX512loop
+foregroundAVX512loop:
+	CMPQ       SI, $0x00
+	JLE        foregroundAVX512done
+	PREFETCHT0 4096(BX)
+	MOVL       $0x000000ff, R8
+	CMPQ       SI, $0x08
+	JGE        foregroundAVX512full
+	MOVL       $0x00000001, R8
+	SHLXL      SI, R8, R8
+	DECL       R8
 
-signBlock1AVX512done:
-	VMOVUPD Z0, (AX)
-	VMOVUPD Z1, 64(AX)
-	VMOVUPD Z2, 128(AX)
-	VMOVUPD Z3, 192(AX)
-	VMOVUPD Z4, 256(AX)
-	VMOVUPD Z5, 320(AX)
-	VMOVUPD Z6, 384(AX)
-	VMOVUPD Z7, 448(AX)
+foregroundAVX512full:
+	KMOVW         R8, K1
+	VMOVUPD.Z     (BX), K1, Z6
+	VPCMPQ        $0x04, Z0, Z6, K1, K1
+	VSUBPD.Z      Z0, Z6, K1, Z7
+	VANDPD.Z      Z1, Z6, K1, Z8
+	VADDPD        Z8, Z4, Z4
+	VANDPD        Z1, Z7, Z8
+	VADDPD        Z8, Z5, Z5
+	VCOMPRESSPD.Z Z6, K1, Z6
+	VMOVUPD       Z6, (CX)(DI*8)
+	VCOMPRESSPD.Z Z7, K1, Z6
+	VMOVUPD       Z6, (DX)(DI*8)
+	VPCOMPRESSD.Z Y2, K1, Y6
+	VMOVDQU32     Y6, (AX)(DI*4)
+	KMOVW         K1, R8
+	POPCNTL       R8, R8
+	ADDQ          R8, DI
+	VPADDD        Y3, Y2, Y2
+	ADDQ          $0x40, BX
+	SUBQ          $0x08, SI
+	JMP           foregroundAVX512loop
+
+foregroundAVX512done:
+	MOVQ          DI, n+104(FP)
+	VEXTRACTF64X4 $0x01, Z4, Y0
+	VADDPD        Y0, Y4, Y0
+	VEXTRACTF128  $0x01, Y0, X1
+	VADDPD        X1, X0, X1
+	VPERMILPD     $0x01, X1, X0
+	VADDPD        X0, X1, X1
+	MOVSD         X1, absX+112(FP)
+	VEXTRACTF64X4 $0x01, Z5, Y0
+	VADDPD        Y0, Y5, Y0
+	VEXTRACTF128  $0x01, Y0, X1
+	VADDPD        X1, X0, X1
+	VPERMILPD     $0x01, X1, X0
+	VADDPD        X0, X1, X1
+	MOVSD         X1, absD+120(FP)
 	VZEROUPPER
 	RET
 
-// func signBlock2AVX512(acc []float64, base []float64, bits []uint8, stride int, noff int, idx []int32, vals []float64)
-// Requires: AVX, AVX512DQ, AVX512F
-TEXT ·signBlock2AVX512(SB), NOSPLIT, $0-136
-	MOVQ    acc_base+0(FP), AX
-	MOVQ    base_base+24(FP), CX
-	MOVQ    bits_base+48(FP), DX
-	MOVQ    stride+72(FP), BX
-	MOVQ    noff+80(FP), SI
-	MOVQ    idx_base+88(FP), DI
-	MOVQ    idx_len+96(FP), R8
-	MOVQ    vals_base+112(FP), R9
-	VMOVUPD (CX), Z0
-	VMOVUPD 64(CX), Z1
-	VMOVUPD 128(CX), Z2
-	VMOVUPD 192(CX), Z3
-	VMOVUPD 256(CX), Z4
-	VMOVUPD 320(CX), Z5
-	VMOVUPD 384(CX), Z6
-	VMOVUPD 448(CX), Z7
+// func absSumAVX512(x []float64) float64
+// Requires: AVX, AVX512DQ, AVX512F, BMI2, SSE2
+TEXT ·absSumAVX512(SB), NOSPLIT, $0-32
+	MOVQ       x_base+0(FP), AX
+	MOVQ       x_len+8(FP), CX
+	VPTERNLOGQ $0xff, Z0, Z0, Z0
+	VPSRLQ     $0x01, Z0, Z0
+	VPXORQ     Z1, Z1, Z1
 
-signBlock2AVX512loop:
-	TESTQ        R8, R8
-	JZ           signBlock2AVX512done
-	MOVLQSX      (DI), CX
-	IMULQ        BX, CX
-	ADDQ         DX, CX
-	VBROADCASTSD (R9), Z8
-	KMOVB        (CX), K1
-	VADDPD       Z8, Z0, K1, Z0
-	KMOVB        (CX)(SI*1), K1
-	VSUBPD       Z8, Z0, K1, Z0
-	KMOVB        1(CX), K1
-	VADDPD       Z8, Z1, K1, Z1
-	KMOVB        1(CX)(SI*1), K1
-	VSUBPD       Z8, Z1, K1, Z1
-	KMOVB        2(CX), K1
-	VADDPD       Z8, Z2, K1, Z2
-	KMOVB        2(CX)(SI*1), K1
-	VSUBPD       Z8, Z2, K1, Z2
-	KMOVB        3(CX), K1
-	VADDPD       Z8, Z3, K1, Z3
-	KMOVB        3(CX)(SI*1), K1
-	VSUBPD       Z8, Z3, K1, Z3
-	KMOVB        4(CX), K1
-	VADDPD       Z8, Z4, K1, Z4
-	KMOVB        4(CX)(SI*1), K1
-	VSUBPD       Z8, Z4, K1, Z4
-	KMOVB        5(CX), K1
-	VADDPD       Z8, Z5, K1, Z5
-	KMOVB        5(CX)(SI*1), K1
-	VSUBPD       Z8, Z5, K1, Z5
-	KMOVB        6(CX), K1
-	VADDPD       Z8, Z6, K1, Z6
-	KMOVB        6(CX)(SI*1), K1
-	VSUBPD       Z8, Z6, K1, Z6
-	KMOVB        7(CX), K1
-	VADDPD       Z8, Z7, K1, Z7
-	KMOVB        7(CX)(SI*1), K1
-	VSUBPD       Z8, Z7, K1, Z7
-	ADDQ         $0x04, DI
-	ADDQ         $0x08, R9
-	DECQ         R8
-	JMP          signBlock2AVX512loop
+absSumAVX512loop:
+	CMPQ  CX, $0x00
+	JLE   absSumAVX512done
+	MOVL  $0x000000ff, DX
+	CMPQ  CX, $0x08
+	JGE   absSumAVX512full
+	MOVL  $0x00000001, DX
+	SHLXL CX, DX, DX
+	DECL  DX
 
-signBlock2AVX512done:
-	VMOVUPD Z0, (AX)
-	VMOVUPD Z1, 64(AX)
-	VMOVUPD Z2, 128(AX)
-	VMOVUPD Z3, 192(AX)
-	VMOVUPD Z4, 256(AX)
-	VMOVUPD Z5, 320(AX)
-	VMOVUPD Z6, 384(AX)
-	VMOVUPD Z7, 448(AX)
+absSumAVX512full:
+	KMOVW     DX, K1
+	VMOVUPD.Z (AX), K1, Z2
+	VANDPD    Z2, Z0, Z2
+	VADDPD    Z2, Z1, Z1
+	ADDQ      $0x40, AX
+	SUBQ      $0x08, CX
+	JMP       absSumAVX512loop
+
+absSumAVX512done:
+	VEXTRACTF64X4 $0x01, Z1, Y0
+	VADDPD        Y0, Y1, Y0
+	VEXTRACTF128  $0x01, Y0, X1
+	VADDPD        X1, X0, X1
+	VPERMILPD     $0x01, X1, X0
+	VADDPD        X0, X1, X1
+	MOVSD         X1, ret+24(FP)
+	VZEROUPPER
+	RET
+
+// func signIntsAVX512(neg []uint64, unsure []uint64, base []float64, bits []uint8, stride int, noff int, idx []int32, vals []float64, scale float64, inv float64, e float64)
+// Requires: AVX, AVX512F
+TEXT ·signIntsAVX512(SB), NOSPLIT, $0-184
+	XORQ         R8, R8
+	MOVQ         bits_base+72(FP), AX
+	MOVQ         stride+96(FP), CX
+	MOVQ         noff+104(FP), DX
+	VMOVSD       scale+160(FP), X0
+	MOVQ         idx_base+112(FP), BX
+	MOVQ         idx_len+120(FP), SI
+	MOVQ         vals_base+136(FP), DI
+	VPBROADCASTD R8, Z1
+	VPBROADCASTD R8, Z2
+	VPBROADCASTD R8, Z3
+	VPBROADCASTD R8, Z4
+	VPBROADCASTD R8, Z5
+	VPBROADCASTD R8, Z6
+	VPBROADCASTD R8, Z7
+	VPBROADCASTD R8, Z8
+	VPBROADCASTD R8, Z9
+	VPBROADCASTD R8, Z10
+	VPBROADCASTD R8, Z11
+	VPBROADCASTD R8, Z12
+	VPBROADCASTD R8, Z13
+	VPBROADCASTD R8, Z14
+	VPBROADCASTD R8, Z15
+	VPBROADCASTD R8, Z16
+	TESTQ        DX, DX
+	JNZ          signIntsAVX512two
+
+signIntsAVX512oneloop:
+	TESTQ        SI, SI
+	JZ           signIntsAVX512onedone
+	MOVLQSX      (BX), DX
+	IMULQ        CX, DX
+	ADDQ         AX, DX
+	VMULSD       (DI), X0, X17
+	VCVTTSD2SI   X17, R9
+	ADDL         R9, R8
+	VPBROADCASTD R9, Z17
+	KMOVW        (DX), K1
+	VPADDD       Z17, Z1, K1, Z1
+	KMOVW        2(DX), K1
+	VPADDD       Z17, Z2, K1, Z2
+	KMOVW        4(DX), K1
+	VPADDD       Z17, Z3, K1, Z3
+	KMOVW        6(DX), K1
+	VPADDD       Z17, Z4, K1, Z4
+	KMOVW        8(DX), K1
+	VPADDD       Z17, Z5, K1, Z5
+	KMOVW        10(DX), K1
+	VPADDD       Z17, Z6, K1, Z6
+	KMOVW        12(DX), K1
+	VPADDD       Z17, Z7, K1, Z7
+	KMOVW        14(DX), K1
+	VPADDD       Z17, Z8, K1, Z8
+	KMOVW        16(DX), K1
+	VPADDD       Z17, Z9, K1, Z9
+	KMOVW        18(DX), K1
+	VPADDD       Z17, Z10, K1, Z10
+	KMOVW        20(DX), K1
+	VPADDD       Z17, Z11, K1, Z11
+	KMOVW        22(DX), K1
+	VPADDD       Z17, Z12, K1, Z12
+	KMOVW        24(DX), K1
+	VPADDD       Z17, Z13, K1, Z13
+	KMOVW        26(DX), K1
+	VPADDD       Z17, Z14, K1, Z14
+	KMOVW        28(DX), K1
+	VPADDD       Z17, Z15, K1, Z15
+	KMOVW        30(DX), K1
+	VPADDD       Z17, Z16, K1, Z16
+	ADDQ         $0x04, BX
+	ADDQ         $0x08, DI
+	DECQ         SI
+	JMP          signIntsAVX512oneloop
+
+signIntsAVX512onedone:
+	VPBROADCASTD R8, Z0
+	VPADDD       Z1, Z1, Z1
+	VPSUBD       Z0, Z1, Z1
+	VPADDD       Z2, Z2, Z2
+	VPSUBD       Z0, Z2, Z2
+	VPADDD       Z3, Z3, Z3
+	VPSUBD       Z0, Z3, Z3
+	VPADDD       Z4, Z4, Z4
+	VPSUBD       Z0, Z4, Z4
+	VPADDD       Z5, Z5, Z5
+	VPSUBD       Z0, Z5, Z5
+	VPADDD       Z6, Z6, Z6
+	VPSUBD       Z0, Z6, Z6
+	VPADDD       Z7, Z7, Z7
+	VPSUBD       Z0, Z7, Z7
+	VPADDD       Z8, Z8, Z8
+	VPSUBD       Z0, Z8, Z8
+	VPADDD       Z9, Z9, Z9
+	VPSUBD       Z0, Z9, Z9
+	VPADDD       Z10, Z10, Z10
+	VPSUBD       Z0, Z10, Z10
+	VPADDD       Z11, Z11, Z11
+	VPSUBD       Z0, Z11, Z11
+	VPADDD       Z12, Z12, Z12
+	VPSUBD       Z0, Z12, Z12
+	VPADDD       Z13, Z13, Z13
+	VPSUBD       Z0, Z13, Z13
+	VPADDD       Z14, Z14, Z14
+	VPSUBD       Z0, Z14, Z14
+	VPADDD       Z15, Z15, Z15
+	VPSUBD       Z0, Z15, Z15
+	VPADDD       Z16, Z16, Z16
+	VPSUBD       Z0, Z16, Z16
+	JMP          signIntsAVX512decide
+
+signIntsAVX512two:
+signIntsAVX512twoloop:
+	TESTQ        SI, SI
+	JZ           signIntsAVX512twodone
+	MOVLQSX      (BX), R10
+	IMULQ        CX, R10
+	ADDQ         AX, R10
+	VMULSD       (DI), X0, X17
+	VCVTTSD2SI   X17, R9
+	ADDL         R9, R8
+	VPBROADCASTD R9, Z17
+	KMOVW        (R10), K1
+	VPADDD       Z17, Z1, K1, Z1
+	KMOVW        (R10)(DX*1), K1
+	VPSUBD       Z17, Z1, K1, Z1
+	KMOVW        2(R10), K1
+	VPADDD       Z17, Z2, K1, Z2
+	KMOVW        2(R10)(DX*1), K1
+	VPSUBD       Z17, Z2, K1, Z2
+	KMOVW        4(R10), K1
+	VPADDD       Z17, Z3, K1, Z3
+	KMOVW        4(R10)(DX*1), K1
+	VPSUBD       Z17, Z3, K1, Z3
+	KMOVW        6(R10), K1
+	VPADDD       Z17, Z4, K1, Z4
+	KMOVW        6(R10)(DX*1), K1
+	VPSUBD       Z17, Z4, K1, Z4
+	KMOVW        8(R10), K1
+	VPADDD       Z17, Z5, K1, Z5
+	KMOVW        8(R10)(DX*1), K1
+	VPSUBD       Z17, Z5, K1, Z5
+	KMOVW        10(R10), K1
+	VPADDD       Z17, Z6, K1, Z6
+	KMOVW        10(R10)(DX*1), K1
+	VPSUBD       Z17, Z6, K1, Z6
+	KMOVW        12(R10), K1
+	VPADDD       Z17, Z7, K1, Z7
+	KMOVW        12(R10)(DX*1), K1
+	VPSUBD       Z17, Z7, K1, Z7
+	KMOVW        14(R10), K1
+	VPADDD       Z17, Z8, K1, Z8
+	KMOVW        14(R10)(DX*1), K1
+	VPSUBD       Z17, Z8, K1, Z8
+	KMOVW        16(R10), K1
+	VPADDD       Z17, Z9, K1, Z9
+	KMOVW        16(R10)(DX*1), K1
+	VPSUBD       Z17, Z9, K1, Z9
+	KMOVW        18(R10), K1
+	VPADDD       Z17, Z10, K1, Z10
+	KMOVW        18(R10)(DX*1), K1
+	VPSUBD       Z17, Z10, K1, Z10
+	KMOVW        20(R10), K1
+	VPADDD       Z17, Z11, K1, Z11
+	KMOVW        20(R10)(DX*1), K1
+	VPSUBD       Z17, Z11, K1, Z11
+	KMOVW        22(R10), K1
+	VPADDD       Z17, Z12, K1, Z12
+	KMOVW        22(R10)(DX*1), K1
+	VPSUBD       Z17, Z12, K1, Z12
+	KMOVW        24(R10), K1
+	VPADDD       Z17, Z13, K1, Z13
+	KMOVW        24(R10)(DX*1), K1
+	VPSUBD       Z17, Z13, K1, Z13
+	KMOVW        26(R10), K1
+	VPADDD       Z17, Z14, K1, Z14
+	KMOVW        26(R10)(DX*1), K1
+	VPSUBD       Z17, Z14, K1, Z14
+	KMOVW        28(R10), K1
+	VPADDD       Z17, Z15, K1, Z15
+	KMOVW        28(R10)(DX*1), K1
+	VPSUBD       Z17, Z15, K1, Z15
+	KMOVW        30(R10), K1
+	VPADDD       Z17, Z16, K1, Z16
+	KMOVW        30(R10)(DX*1), K1
+	VPSUBD       Z17, Z16, K1, Z16
+	ADDQ         $0x04, BX
+	ADDQ         $0x08, DI
+	DECQ         SI
+	JMP          signIntsAVX512twoloop
+
+signIntsAVX512twodone:
+signIntsAVX512decide:
+	VBROADCASTSD  e+176(FP), Z17
+	VPXORQ        Z18, Z18, Z18
+	VSUBPD        Z17, Z18, Z19
+	VBROADCASTSD  inv+168(FP), Z0
+	MOVQ          neg_base+0(FP), AX
+	MOVQ          unsure_base+24(FP), CX
+	MOVQ          base_base+48(FP), DX
+	VCVTDQ2PD     Y1, Z20
+	VFMADD213PD   (DX), Z0, Z20
+	VCMPPD        $0x11, Z18, Z20, K1
+	VCMPPD        $0x1a, Z17, Z20, K2
+	VCMPPD        $0x15, Z19, Z20, K2, K2
+	VEXTRACTI64X4 $0x01, Z1, Y1
+	VCVTDQ2PD     Y1, Z1
+	VFMADD213PD   64(DX), Z0, Z1
+	VCMPPD        $0x11, Z18, Z1, K3
+	VCMPPD        $0x1a, Z17, Z1, K4
+	VCMPPD        $0x15, Z19, Z1, K4, K4
+	KUNPCKBW      K1, K3, K1
+	KMOVW         K1, (AX)
+	KUNPCKBW      K2, K4, K1
+	KMOVW         K1, (CX)
+	VCVTDQ2PD     Y2, Z1
+	VFMADD213PD   128(DX), Z0, Z1
+	VCMPPD        $0x11, Z18, Z1, K1
+	VCMPPD        $0x1a, Z17, Z1, K2
+	VCMPPD        $0x15, Z19, Z1, K2, K2
+	VEXTRACTI64X4 $0x01, Z2, Y1
+	VCVTDQ2PD     Y1, Z1
+	VFMADD213PD   192(DX), Z0, Z1
+	VCMPPD        $0x11, Z18, Z1, K3
+	VCMPPD        $0x1a, Z17, Z1, K4
+	VCMPPD        $0x15, Z19, Z1, K4, K4
+	KUNPCKBW      K1, K3, K1
+	KMOVW         K1, 2(AX)
+	KUNPCKBW      K2, K4, K1
+	KMOVW         K1, 2(CX)
+	VCVTDQ2PD     Y3, Z1
+	VFMADD213PD   256(DX), Z0, Z1
+	VCMPPD        $0x11, Z18, Z1, K1
+	VCMPPD        $0x1a, Z17, Z1, K2
+	VCMPPD        $0x15, Z19, Z1, K2, K2
+	VEXTRACTI64X4 $0x01, Z3, Y1
+	VCVTDQ2PD     Y1, Z1
+	VFMADD213PD   320(DX), Z0, Z1
+	VCMPPD        $0x11, Z18, Z1, K3
+	VCMPPD        $0x1a, Z17, Z1, K4
+	VCMPPD        $0x15, Z19, Z1, K4, K4
+	KUNPCKBW      K1, K3, K1
+	KMOVW         K1, 4(AX)
+	KUNPCKBW      K2, K4, K1
+	KMOVW         K1, 4(CX)
+	VCVTDQ2PD     Y4, Z1
+	VFMADD213PD   384(DX), Z0, Z1
+	VCMPPD        $0x11, Z18, Z1, K1
+	VCMPPD        $0x1a, Z17, Z1, K2
+	VCMPPD        $0x15, Z19, Z1, K2, K2
+	VEXTRACTI64X4 $0x01, Z4, Y1
+	VCVTDQ2PD     Y1, Z1
+	VFMADD213PD   448(DX), Z0, Z1
+	VCMPPD        $0x11, Z18, Z1, K3
+	VCMPPD        $0x1a, Z17, Z1, K4
+	VCMPPD        $0x15, Z19, Z1, K4, K4
+	KUNPCKBW      K1, K3, K1
+	KMOVW         K1, 6(AX)
+	KUNPCKBW      K2, K4, K1
+	KMOVW         K1, 6(CX)
+	VCVTDQ2PD     Y5, Z1
+	VFMADD213PD   512(DX), Z0, Z1
+	VCMPPD        $0x11, Z18, Z1, K1
+	VCMPPD        $0x1a, Z17, Z1, K2
+	VCMPPD        $0x15, Z19, Z1, K2, K2
+	VEXTRACTI64X4 $0x01, Z5, Y1
+	VCVTDQ2PD     Y1, Z1
+	VFMADD213PD   576(DX), Z0, Z1
+	VCMPPD        $0x11, Z18, Z1, K3
+	VCMPPD        $0x1a, Z17, Z1, K4
+	VCMPPD        $0x15, Z19, Z1, K4, K4
+	KUNPCKBW      K1, K3, K1
+	KMOVW         K1, 8(AX)
+	KUNPCKBW      K2, K4, K1
+	KMOVW         K1, 8(CX)
+	VCVTDQ2PD     Y6, Z1
+	VFMADD213PD   640(DX), Z0, Z1
+	VCMPPD        $0x11, Z18, Z1, K1
+	VCMPPD        $0x1a, Z17, Z1, K2
+	VCMPPD        $0x15, Z19, Z1, K2, K2
+	VEXTRACTI64X4 $0x01, Z6, Y1
+	VCVTDQ2PD     Y1, Z1
+	VFMADD213PD   704(DX), Z0, Z1
+	VCMPPD        $0x11, Z18, Z1, K3
+	VCMPPD        $0x1a, Z17, Z1, K4
+	VCMPPD        $0x15, Z19, Z1, K4, K4
+	KUNPCKBW      K1, K3, K1
+	KMOVW         K1, 10(AX)
+	KUNPCKBW      K2, K4, K1
+	KMOVW         K1, 10(CX)
+	VCVTDQ2PD     Y7, Z1
+	VFMADD213PD   768(DX), Z0, Z1
+	VCMPPD        $0x11, Z18, Z1, K1
+	VCMPPD        $0x1a, Z17, Z1, K2
+	VCMPPD        $0x15, Z19, Z1, K2, K2
+	VEXTRACTI64X4 $0x01, Z7, Y1
+	VCVTDQ2PD     Y1, Z1
+	VFMADD213PD   832(DX), Z0, Z1
+	VCMPPD        $0x11, Z18, Z1, K3
+	VCMPPD        $0x1a, Z17, Z1, K4
+	VCMPPD        $0x15, Z19, Z1, K4, K4
+	KUNPCKBW      K1, K3, K1
+	KMOVW         K1, 12(AX)
+	KUNPCKBW      K2, K4, K1
+	KMOVW         K1, 12(CX)
+	VCVTDQ2PD     Y8, Z1
+	VFMADD213PD   896(DX), Z0, Z1
+	VCMPPD        $0x11, Z18, Z1, K1
+	VCMPPD        $0x1a, Z17, Z1, K2
+	VCMPPD        $0x15, Z19, Z1, K2, K2
+	VEXTRACTI64X4 $0x01, Z8, Y1
+	VCVTDQ2PD     Y1, Z1
+	VFMADD213PD   960(DX), Z0, Z1
+	VCMPPD        $0x11, Z18, Z1, K3
+	VCMPPD        $0x1a, Z17, Z1, K4
+	VCMPPD        $0x15, Z19, Z1, K4, K4
+	KUNPCKBW      K1, K3, K1
+	KMOVW         K1, 14(AX)
+	KUNPCKBW      K2, K4, K1
+	KMOVW         K1, 14(CX)
+	VCVTDQ2PD     Y9, Z1
+	VFMADD213PD   1024(DX), Z0, Z1
+	VCMPPD        $0x11, Z18, Z1, K1
+	VCMPPD        $0x1a, Z17, Z1, K2
+	VCMPPD        $0x15, Z19, Z1, K2, K2
+	VEXTRACTI64X4 $0x01, Z9, Y1
+	VCVTDQ2PD     Y1, Z1
+	VFMADD213PD   1088(DX), Z0, Z1
+	VCMPPD        $0x11, Z18, Z1, K3
+	VCMPPD        $0x1a, Z17, Z1, K4
+	VCMPPD        $0x15, Z19, Z1, K4, K4
+	KUNPCKBW      K1, K3, K1
+	KMOVW         K1, 16(AX)
+	KUNPCKBW      K2, K4, K1
+	KMOVW         K1, 16(CX)
+	VCVTDQ2PD     Y10, Z1
+	VFMADD213PD   1152(DX), Z0, Z1
+	VCMPPD        $0x11, Z18, Z1, K1
+	VCMPPD        $0x1a, Z17, Z1, K2
+	VCMPPD        $0x15, Z19, Z1, K2, K2
+	VEXTRACTI64X4 $0x01, Z10, Y1
+	VCVTDQ2PD     Y1, Z1
+	VFMADD213PD   1216(DX), Z0, Z1
+	VCMPPD        $0x11, Z18, Z1, K3
+	VCMPPD        $0x1a, Z17, Z1, K4
+	VCMPPD        $0x15, Z19, Z1, K4, K4
+	KUNPCKBW      K1, K3, K1
+	KMOVW         K1, 18(AX)
+	KUNPCKBW      K2, K4, K1
+	KMOVW         K1, 18(CX)
+	VCVTDQ2PD     Y11, Z1
+	VFMADD213PD   1280(DX), Z0, Z1
+	VCMPPD        $0x11, Z18, Z1, K1
+	VCMPPD        $0x1a, Z17, Z1, K2
+	VCMPPD        $0x15, Z19, Z1, K2, K2
+	VEXTRACTI64X4 $0x01, Z11, Y1
+	VCVTDQ2PD     Y1, Z1
+	VFMADD213PD   1344(DX), Z0, Z1
+	VCMPPD        $0x11, Z18, Z1, K3
+	VCMPPD        $0x1a, Z17, Z1, K4
+	VCMPPD        $0x15, Z19, Z1, K4, K4
+	KUNPCKBW      K1, K3, K1
+	KMOVW         K1, 20(AX)
+	KUNPCKBW      K2, K4, K1
+	KMOVW         K1, 20(CX)
+	VCVTDQ2PD     Y12, Z1
+	VFMADD213PD   1408(DX), Z0, Z1
+	VCMPPD        $0x11, Z18, Z1, K1
+	VCMPPD        $0x1a, Z17, Z1, K2
+	VCMPPD        $0x15, Z19, Z1, K2, K2
+	VEXTRACTI64X4 $0x01, Z12, Y1
+	VCVTDQ2PD     Y1, Z1
+	VFMADD213PD   1472(DX), Z0, Z1
+	VCMPPD        $0x11, Z18, Z1, K3
+	VCMPPD        $0x1a, Z17, Z1, K4
+	VCMPPD        $0x15, Z19, Z1, K4, K4
+	KUNPCKBW      K1, K3, K1
+	KMOVW         K1, 22(AX)
+	KUNPCKBW      K2, K4, K1
+	KMOVW         K1, 22(CX)
+	VCVTDQ2PD     Y13, Z1
+	VFMADD213PD   1536(DX), Z0, Z1
+	VCMPPD        $0x11, Z18, Z1, K1
+	VCMPPD        $0x1a, Z17, Z1, K2
+	VCMPPD        $0x15, Z19, Z1, K2, K2
+	VEXTRACTI64X4 $0x01, Z13, Y1
+	VCVTDQ2PD     Y1, Z1
+	VFMADD213PD   1600(DX), Z0, Z1
+	VCMPPD        $0x11, Z18, Z1, K3
+	VCMPPD        $0x1a, Z17, Z1, K4
+	VCMPPD        $0x15, Z19, Z1, K4, K4
+	KUNPCKBW      K1, K3, K1
+	KMOVW         K1, 24(AX)
+	KUNPCKBW      K2, K4, K1
+	KMOVW         K1, 24(CX)
+	VCVTDQ2PD     Y14, Z1
+	VFMADD213PD   1664(DX), Z0, Z1
+	VCMPPD        $0x11, Z18, Z1, K1
+	VCMPPD        $0x1a, Z17, Z1, K2
+	VCMPPD        $0x15, Z19, Z1, K2, K2
+	VEXTRACTI64X4 $0x01, Z14, Y1
+	VCVTDQ2PD     Y1, Z1
+	VFMADD213PD   1728(DX), Z0, Z1
+	VCMPPD        $0x11, Z18, Z1, K3
+	VCMPPD        $0x1a, Z17, Z1, K4
+	VCMPPD        $0x15, Z19, Z1, K4, K4
+	KUNPCKBW      K1, K3, K1
+	KMOVW         K1, 26(AX)
+	KUNPCKBW      K2, K4, K1
+	KMOVW         K1, 26(CX)
+	VCVTDQ2PD     Y15, Z1
+	VFMADD213PD   1792(DX), Z0, Z1
+	VCMPPD        $0x11, Z18, Z1, K1
+	VCMPPD        $0x1a, Z17, Z1, K2
+	VCMPPD        $0x15, Z19, Z1, K2, K2
+	VEXTRACTI64X4 $0x01, Z15, Y1
+	VCVTDQ2PD     Y1, Z1
+	VFMADD213PD   1856(DX), Z0, Z1
+	VCMPPD        $0x11, Z18, Z1, K3
+	VCMPPD        $0x1a, Z17, Z1, K4
+	VCMPPD        $0x15, Z19, Z1, K4, K4
+	KUNPCKBW      K1, K3, K1
+	KMOVW         K1, 28(AX)
+	KUNPCKBW      K2, K4, K1
+	KMOVW         K1, 28(CX)
+	VCVTDQ2PD     Y16, Z1
+	VFMADD213PD   1920(DX), Z0, Z1
+	VCMPPD        $0x11, Z18, Z1, K1
+	VCMPPD        $0x1a, Z17, Z1, K2
+	VCMPPD        $0x15, Z19, Z1, K2, K2
+	VEXTRACTI64X4 $0x01, Z16, Y1
+	VCVTDQ2PD     Y1, Z1
+	VFMADD213PD   1984(DX), Z0, Z1
+	VCMPPD        $0x11, Z18, Z1, K3
+	VCMPPD        $0x1a, Z17, Z1, K4
+	VCMPPD        $0x15, Z19, Z1, K4, K4
+	KUNPCKBW      K1, K3, K1
+	KMOVW         K1, 30(AX)
+	KUNPCKBW      K2, K4, K1
+	KMOVW         K1, 30(CX)
 	VZEROUPPER
 	RET
 

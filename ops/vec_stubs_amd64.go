@@ -67,20 +67,25 @@ func sparseBlockBinAVX512F64(acc []float64, base []float64, w []float64, stride 
 //go:noescape
 func erfRatioRowAVX512F64(xhat []float64, delta []float64, omega []float64, v []float64)
 
-// mismatchRowsAVX512 counts the mismatches of a bit vector against groups of 8 interleaved bit rows with AVX-512 VPOPCNTQ (see mismatchRows in the generator).
+// mismatchRowsAVX512 counts the mismatches of a bit vector against groups of 8 interleaved bit rows, or stores the signs of the products, with AVX-512 VPOPCNTQ (see mismatchRows in the generator).
 //
 //go:noescape
-func mismatchRowsAVX512(out []int64, a []uint64, neg []uint64, nz []uint64, words int)
+func mismatchRowsAVX512(out []int64, signs []uint8, a []uint64, neg []uint64, nz []uint64, words int, cnt []int64, dense bool)
 
-// signBlock1AVX512 accumulates one block of a sparse product with a sign matrix stored as bits, 1-sided, with AVX-512 (see signBlock in the generator).
+// foregroundAVX512 collects the entries of a vector that differ from a background value with AVX-512 compress (see foreground in the generator).
 //
 //go:noescape
-func signBlock1AVX512(acc []float64, base []float64, bits []uint8, stride int, noff int, idx []int32, vals []float64)
+func foregroundAVX512(idx []int32, x []float64, d []float64, row []float64, b float64) (n int, absX float64, absD float64)
 
-// signBlock2AVX512 accumulates one block of a sparse product with a sign matrix stored as bits, 2-sided, with AVX-512 (see signBlock in the generator).
+// absSumAVX512 sums the magnitudes of a vector with AVX-512 (see absSum in the generator).
 //
 //go:noescape
-func signBlock2AVX512(acc []float64, base []float64, bits []uint8, stride int, noff int, idx []int32, vals []float64)
+func absSumAVX512(x []float64) float64
+
+// signIntsAVX512 decides the signs of one block of a quantised sign product with AVX-512 (see signInts in the generator).
+//
+//go:noescape
+func signIntsAVX512(neg []uint64, unsure []uint64, base []float64, bits []uint8, stride int, noff int, idx []int32, vals []float64, scale float64, inv float64, e float64)
 
 // cavRowAVX512F32 evaluates one row of the BPI cavity contraction with AVX512 (see cavRow in the generator).
 //

@@ -25,8 +25,7 @@ func atLevels(f func(level string)) {
 	}
 }
 
-// applyFunc is the Apply method of a SparseProduct[float64] or of a
-// SignProduct.
+// applyFunc is the Apply method of a SparseProduct[float64].
 type applyFunc func(out []float64, idx []int32, vals []float64, starts []int) error
 
 // applyHostile calls apply, the Apply of a product with N = 3 inputs, all
@@ -98,6 +97,31 @@ func bitRowsCase(c *checker) {
 	c.panics(m, "short a", why, func() { b.Mismatches(make([]int64, 8), []uint64{1}) })
 	a := []uint64{0x5a5a, 1 << 63}
 	atLevels(func(level string) { mismatchesAgainstPopcounts(c, level, b, neg, nz, a) })
+	const sg = "ops.(*BitRows).Signs"
+	c.err(sg, "nil rows", func() error { return (*ops.BitRows)(nil).Signs(make([]uint64, 1), a) })
+	c.err(sg, "zero rows", func() error { return (&ops.BitRows{}).Signs(make([]uint64, 1), a) })
+	c.err(sg, "nil out", func() error { return b.Signs(nil, a) })
+	c.err(sg, "short a", func() error { return b.Signs(make([]uint64, 1), a[:1]) })
+	atLevels(func(level string) {
+		c.ok(sg, level+": fitting slices, against the popcounts", func() string {
+			out := []uint64{^uint64(0), 7}
+			if err := b.Signs(out, a); err != nil {
+				return err.Error()
+			}
+			var want uint64
+			for k := range 3 {
+				mm, count := 0, 0
+				for j := range 2 {
+					mm += bits.OnesCount64((a[j] ^ neg[k*2+j]) & nz[k*2+j])
+					count += bits.OnesCount64(nz[k*2+j])
+				}
+				if 2*mm > count {
+					want |= 1 << k
+				}
+			}
+			return ifNot(out[0] == want && out[1] == 7, fmt.Sprintf("out = %#x, %d; want %#x, 7 (untouched)", out[0], out[1], want))
+		})
+	})
 }
 
 // mismatchesAgainstPopcounts checks b.Mismatches (3 rows of 2 words neg,
@@ -140,23 +164,107 @@ func signProductCase(c *checker) {
 	} {
 		c.err(name, what, func() error { _, err := ops.NewSignProduct(args[0], args[1], 2, 3); return err })
 	}
-	c.ok("ops.(*SignProduct).Stride", "nil, zero", func() string {
-		return ifNot((*ops.SignProduct)(nil).Stride() == 0 && (&ops.SignProduct{}).Stride() == 0, "≠ 0")
+	c.ok("ops.(*SignProduct).Words", "nil, zero", func() string {
+		return ifNot((*ops.SignProduct)(nil).Words() == 0 && (&ops.SignProduct{}).Words() == 0, "≠ 0")
 	})
-	const apply = "ops.(*SignProduct).Apply"
-	out, idx, vals := make([]float64, 128), []int32{0}, []float64{1}
+	const signs = "ops.(*SignProduct).Signs"
+	nb, ub, idx, vals := make([]uint64, 4), make([]uint64, 4), []int32{0}, []float64{1}
 	atLevels(func(level string) {
-		c.err(apply, level+": nil product", func() error { return (*ops.SignProduct)(nil).Apply(out, idx, vals, []int{0, 1}) })
-		c.err(apply, level+": zero product", func() error { return (&ops.SignProduct{}).Apply(out, idx, vals, []int{0, 1}) })
+		c.err(signs, level+": nil product", func() error {
+			return (*ops.SignProduct)(nil).Signs(nb, ub, idx, vals, []int{0, 1}, []float64{0})
+		})
+		c.err(signs, level+": zero product", func() error {
+			return (&ops.SignProduct{}).Signs(nb, ub, idx, vals, []int{0, 1}, []float64{0})
+		})
 	})
 	for _, w := range [][]float64{w, {1, 0, 1, -1, 0, 1}} {
 		p, err := ops.NewSignProduct(w, []float64{0.5, -0.5}, 2, 3)
 		if err != nil {
 			c.t.Fatal(err)
 		}
-		c.ok("ops.(*SignProduct).Stride", "2×3", func() string { return ifNot(p.Stride() == 128, "≠ 128") })
-		atLevels(func(level string) { applyHostile(c, apply, level, p.Apply, p.Stride(), 1) })
+		c.ok("ops.(*SignProduct).Words", "2×3", func() string { return ifNot(p.Words() == 4, "≠ 4") })
+		atLevels(func(level string) { signsHostile(c, signs, level, p) })
 	}
+}
+
+// signsHostile calls the Signs of p (2×3, base ±0.5, 4 words per sample)
+// with nil, short and inconsistent slices, indices out of range, bad
+// margins, and NaN and huge values (every unit unsure).
+func signsHostile(c *checker, name, level string, p *ops.SignProduct) {
+	nb, ub, vals, idx := make([]uint64, 8), make([]uint64, 8), []float64{1, 2, 3, 4}, []int32{0, 1, 2, 0}
+	st, m := []int{0, 2, 4}, []float64{0, 0}
+	bad := map[string]func() error{
+		"nil slices":           func() error { return p.Signs(nil, nil, nil, nil, nil, nil) },
+		"no starts":            func() error { return p.Signs(nb, ub, idx, vals, []int{}, m) },
+		"short neg":            func() error { return p.Signs(nb[:7], ub, idx, vals, st, m) },
+		"short unsure":         func() error { return p.Signs(nb, ub[:4], idx, vals, st, m) },
+		"short margin":         func() error { return p.Signs(nb, ub, idx, vals, st, m[:1]) },
+		"short vals":           func() error { return p.Signs(nb, ub, idx, vals[:3], st, m) },
+		"nil idx":              func() error { return p.Signs(nb, ub, nil, vals, st, m) },
+		"index -1":             func() error { return p.Signs(nb, ub, []int32{0, -1, 2, 0}, vals, st, m) },
+		"index N":              func() error { return p.Signs(nb, ub, []int32{0, 1, 3, 0}, vals, st, m) },
+		"index MaxInt32":       func() error { return p.Signs(nb, ub, []int32{math.MaxInt32, 1, 2, 0}, vals, st, m) },
+		"starts decreasing":    func() error { return p.Signs(nb, ub, idx, vals, []int{0, 3, 2}, m) },
+		"negative start":       func() error { return p.Signs(nb, ub, idx, vals, []int{-1, 2, 4}, m) },
+		"start past idx":       func() error { return p.Signs(nb, ub, idx, vals, []int{0, 2, 5}, m) },
+		"start MaxInt":         func() error { return p.Signs(nb, ub, idx, vals, []int{0, math.MaxInt, 4}, m) },
+		"start MinInt, MaxInt": func() error { return p.Signs(nb, ub, idx, vals, []int{math.MinInt, math.MaxInt}, m) },
+		"NaN margin":           func() error { return p.Signs(nb, ub, idx, vals, st, []float64{0, nan}) },
+		"negative margin":      func() error { return p.Signs(nb, ub, idx, vals, st, []float64{-1, 0}) },
+	}
+	for what, f := range bad {
+		c.err(name, level+": "+what, f)
+	}
+	c.nilErr(name, level+": no samples, the one start out of range", func() error {
+		return p.Signs(nil, nil, nil, nil, []int{-5}, nil)
+	})
+	for what, v := range map[string]float64{"NaN": nan, "+Inf": inf, "huge": 0x1p1000} {
+		c.ok(name, level+": a "+what+" value", func() string {
+			if err := p.Signs(nb, ub, idx, []float64{v, 1, 1, 1}, st, m); err != nil {
+				return err.Error()
+			}
+			return ifNot(ub[0] == 3 && nb[0] == 0 && ub[4] == 0, "want sample 0 unsure throughout, sample 1 decided")
+		})
+	}
+	c.ok(name, level+": +Inf margin", func() string {
+		if err := p.Signs(nb, ub, idx, vals, st, []float64{inf, 0}); err != nil {
+			return err.Error()
+		}
+		// Sample 1: x = (3, 4) at inputs 2, 0; rows (1, ·, 1) and (−1, ·, 1):
+		// 0.5 + 3 + 4 = 7.5 and −0.5 + 3 − 4 = −1.5.
+		return ifNot(ub[0] == 3 && ub[4] == 0 && nb[4]&1 == 0, "want sample 0 unsure, sample 1 decided, unit 0 positive")
+	})
+}
+
+// foregroundCase calls Foreground with short slices, and with NaN and
+// signed zeros against the background.
+func foregroundCase(c *checker) {
+	const name = "ops.Foreground"
+	row := []float64{0, nan, math.Copysign(0, -1), 2}
+	long := func() ([]int32, []float64, []float64) {
+		m := len(row) + ops.ForegroundSlack
+		return make([]int32, m), make([]float64, m), make([]float64, m)
+	}
+	atLevels(func(level string) {
+		c.err(name, level+": nil slices", func() error { _, _, _, err := ops.Foreground(nil, nil, nil, row, 0); return err })
+		c.err(name, level+": no room past the row", func() error {
+			_, _, _, err := ops.Foreground(make([]int32, 4), make([]float64, 4), make([]float64, 4), row, 0)
+			return err
+		})
+		c.ok(name, level+": NaN, −0 and 2 against 0", func() string {
+			idx, x, d := long()
+			n, absX, absD, err := ops.Foreground(idx, x, d, row, 0)
+			if err != nil {
+				return err.Error()
+			}
+			return ifNot(n == 3 && idx[0] == 1 && idx[1] == 2 && idx[2] == 3 && math.IsNaN(x[0]) && math.IsNaN(absX) && math.IsNaN(absD), "want 3 entries 1, 2, 3 and NaN sums")
+		})
+		c.ok(name, level+": an empty row", func() string {
+			idx, x, d := long()
+			n, absX, absD, err := ops.Foreground(idx, x, d, nil, nan)
+			return ifNot(err == nil && n == 0 && absX == 0 && absD == 0, "want no entries")
+		})
+	})
 }
 
 // sparseProductCase calls NewSparseProduct and NewBinarySparseProduct with
@@ -277,8 +385,9 @@ func erfRatioCase(c *checker) {
 
 // opsPredictCases are the cases of the prediction kernels of package ops.
 var opsPredictCases = []apiCase{
-	{names: []string{"ops.NewBitRows", "ops.(*BitRows).Len", "ops.(*BitRows).Mismatches"}, run: bitRowsCase},
-	{names: []string{"ops.NewSignProduct", "ops.(*SignProduct).Stride", "ops.(*SignProduct).Apply"}, run: signProductCase},
+	{names: []string{"ops.NewBitRows", "ops.(*BitRows).Len", "ops.(*BitRows).Mismatches", "ops.(*BitRows).Signs"}, run: bitRowsCase},
+	{names: []string{"ops.NewSignProduct", "ops.(*SignProduct).Words", "ops.(*SignProduct).Signs"}, run: signProductCase},
+	{names: []string{"ops.Foreground"}, run: foregroundCase},
 	{names: []string{"ops.NewSparseProduct", "ops.NewBinarySparseProduct", "ops.(*SparseProduct).Stride",
 		"ops.(*SparseProduct).SetPad", "ops.(*SparseProduct).Apply"}, run: sparseProductCase},
 	{names: []string{"ops.ErfRatio"}, run: erfRatioCase},

@@ -20,8 +20,7 @@ func predictKernels(v isa, e elem, c *consts) {
 	erfRatioRow(v, e, c)
 	if v.wide && e.size == 8 {
 		mismatchRows()
-		signBlock(1)
-		signBlock(2)
+		pointKernels()
 	}
 }
 
@@ -297,97 +296,168 @@ func erfSat(e elem) float64 {
 
 // mismatchRows emits
 //
-//	func mismatchRows(out []int64, a, neg, nz []uint64, words int)
+//	func mismatchRowsAVX512(out []int64, signs []uint8, a, neg, nz []uint64, words int, cnt []int64, dense bool)
 //
 // which counts, for each group of 8 rows of two bit matrices stored
 // interleaved (neg[(g·words + j)·8 + u] is word j of row 8g + u, nz alike),
 // the bits where a differs from a row of neg among those set in the row of
-// nz: out[8g + u] = Σ_j popcount((a[j] ⊕ neg) ∧ nz), for the len(out)/8
-// groups. AVX-512 with VPOPCNTQ (AVX512_VPOPCNTDQ) only.
+// nz: m[8g + u] = Σ_j popcount((a[j] ⊕ neg) ∧ nz). With signs empty it
+// stores out[8g + u] = m[8g + u] for the len(out)/8 groups; otherwise it
+// sets bit u of signs[g] where 2·m[8g + u] > cnt[8g + u] (for a ternary
+// matrix whose rows have cnt non-zero entries, where the product with the
+// ±1 vector whose −1 entries are the bits of a is negative), for the
+// len(signs) groups. With dense, nz is read in the last word only: every
+// other word of nz must be all ones (half the bytes). Four groups at a
+// time share the broadcast words of a, then one at a time for the rest.
+// AVX-512 with VPOPCNTQ (AVX512_VPOPCNTDQ) and DQ only.
 func mismatchRows() {
 	name := "mismatchRowsAVX512"
-	TEXT(name, NOSPLIT, "func(out []int64, a, neg, nz []uint64, words int)")
+	TEXT(name, NOSPLIT, "func(out []int64, signs []uint8, a, neg, nz []uint64, words int, cnt []int64, dense bool)")
 	Pragma("noescape")
-	Doc(name + " counts the mismatches of a bit vector against groups of 8 interleaved bit rows with AVX-512 VPOPCNTQ (see mismatchRows in the generator).")
-	out, groups, a, neg, nz, words := GP64(), GP64(), GP64(), GP64(), GP64(), GP64()
-	Load(Param("out").Base(), out)
-	Load(Param("out").Len(), groups)
-	SHRQ(U8(3), groups)
-	Load(Param("a").Base(), a)
-	Load(Param("neg").Base(), neg)
-	Load(Param("nz").Base(), nz)
-	Load(Param("words"), words)
-	Label(name + "group")
-	TESTQ(groups, groups)
-	JZ(LabelRef(name + "done"))
-	acc, t, j := ZMM(), ZMM(), GP64()
-	VPXORQ(acc, acc, acc)
-	XORQ(j, j)
-	Label(name + "word")
-	CMPQ(j, words)
-	JGE(LabelRef(name + "store"))
-	VMOVDQU64(Mem{Base: neg}, t)
-	VPXORQ_BCST(Mem{Base: a, Index: j, Scale: 8}, t, t)
-	VPANDQ(Mem{Base: nz}, t, t)
-	VPOPCNTQ(t, t)
-	VPADDQ(t, acc, acc)
-	ADDQ(U8(64), neg)
-	ADDQ(U8(64), nz)
-	INCQ(j)
-	JMP(LabelRef(name + "word"))
-	Label(name + "store")
-	VMOVDQU64(acc, Mem{Base: out})
-	ADDQ(U8(64), out)
-	DECQ(groups)
-	JMP(LabelRef(name + "group"))
-	Label(name + "done")
+	Doc(name + " counts the mismatches of a bit vector against groups of 8 interleaved bit rows, or stores the signs of the products, with AVX-512 VPOPCNTQ (see mismatchRows in the generator).")
+	r := mismatchRegs{out: GP64(), groups: GP64(), a: GP64(), neg: GP64(), nz: GP64(), words: GP64(), gs: GP64(), cnt: GP64()}
+	Load(Param("out").Base(), r.out)
+	Load(Param("out").Len(), r.groups)
+	SHRQ(U8(3), r.groups)
+	CMPQ(addr(Param("signs").Len()), U8(0))
+	JE(LabelRef(name + "counts"))
+	Load(Param("signs").Base(), r.out)
+	Load(Param("signs").Len(), r.groups)
+	Label(name + "counts")
+	Load(Param("a").Base(), r.a)
+	Load(Param("neg").Base(), r.neg)
+	Load(Param("nz").Base(), r.nz)
+	Load(Param("cnt").Base(), r.cnt)
+	Load(Param("words"), r.words)
+	MOVQ(r.words, r.gs)
+	SHLQ(U8(6), r.gs) // the bytes of a group of rows
+	mismatchGroups(name+"4", 4, r)
+	mismatchGroups(name+"1", 1, r)
 	VZEROUPPER()
 	RET()
 }
 
-// signBlock emits
-//
-//	func signBlock<S>AVX512(acc, base []float64, bits []uint8, stride, noff int, idx []int32, vals []float64)
-//
-// the sparse product of sparseBlock for one matrix W with entries in
-// {−1, 0, +1}, stored as bits: row i of Wᵀ is bits[i·stride:], one byte per
-// 8 outputs, +1 entries in the first half and, for S = 2, −1 entries noff
-// bytes further. It computes one block of 64 outputs,
-//
-//	S = 2:  acc[j] = base[j] + Σ_t (+vals[t] where W = +1, −vals[t] where W = −1),
-//	S = 1:  acc[j] = base[j] + Σ_t vals[t] where W = +1,
-//
-// with merge-masked additions (each a rounding, none where W = 0): the
-// one-sided form is for matrices without zeros, where W·x = 2·P − Σ x.
-func signBlock(sides int) {
-	name := fmt.Sprintf("signBlock%dAVX512", sides)
-	TEXT(name, NOSPLIT, "func(acc, base []float64, bits []uint8, stride, noff int, idx []int32, vals []float64)")
-	Pragma("noescape")
-	Doc(fmt.Sprintf("%s accumulates one block of a sparse product with a sign matrix stored as bits, %d-sided, with AVX-512 (see signBlock in the generator).", name, sides))
-	const width = 8
-	acc, base, bits, stride, noff, idx, n, vals := sparseParams("bits", "noff")
-	regs := make([]VecVirtual, width)
-	for j := range regs {
-		regs[j] = ZMM()
-		VMOVUPD(Mem{Base: base, Disp: j * 64}, regs[j])
+// mismatchRegs are the registers of mismatchRows.
+type mismatchRegs struct{ out, groups, a, neg, nz, words, gs, cnt GPVirtual }
+
+// mismatchGroups emits the loop of mismatchRows over G groups at a time
+// (G = 1 or 4), while that many remain.
+func mismatchGroups(name string, G int, r mismatchRegs) {
+	Label(name + "group")
+	CMPQ(r.groups, U8(G))
+	JL(LabelRef(name + "end"))
+	m := &mismatchGroup{r: r, acc: make([]VecVirtual, G), p: []GPVirtual{GP64(), GP64()}, pn: []GPVirtual{GP64(), GP64()},
+		j: GP64(), bc: ZMM()}
+	for g := range m.acc {
+		m.acc[g] = ZMM()
+		VPXORQ(m.acc[g], m.acc[g], m.acc[g])
 	}
-	d := ZMM()
-	sparseLoop(name, n, idx, stride, bits, vals, 8, func(row GPVirtual) {
-		VBROADCASTSD(Mem{Base: vals}, d)
-		for j, a := range regs {
-			k := K()
-			KMOVB(Mem{Base: row, Disp: j}, k)
-			VADDPD(d, a, k, a)
-			if sides == 2 {
-				kn := K()
-				KMOVB(Mem{Base: row, Index: noff, Scale: 1, Disp: j}, kn)
-				VSUBPD(d, a, kn, a)
-			}
+	m.pointers(m.p, r.neg, 0)
+	XORQ(m.j, m.j)
+	CMPB(addr(Param("dense")), U8(0))
+	JNE(LabelRef(name + "dense"))
+	m.pointers(m.pn, r.nz, 0)
+	JMP(LabelRef(name + "word"))
+	Label(name + "dense")
+	DECQ(r.words) // all but the last word without nz
+	m.loop(name+"dword", false)
+	INCQ(r.words)
+	m.pointers(m.pn, r.nz, -64) // then the last word: gs − 64 bytes on
+	ADDQ(r.gs, m.pn[0])
+	if G > 1 {
+		ADDQ(r.gs, m.pn[1])
+	}
+	m.loop(name+"word", true)
+	for g, a := range m.acc {
+		mismatchStore(fmt.Sprintf("%sstore%d", name, g), r, a)
+		ADDQ(r.gs, r.neg)
+		ADDQ(r.gs, r.nz)
+	}
+	SUBQ(U8(G), r.groups)
+	JMP(LabelRef(name + "group"))
+	Label(name + "end")
+}
+
+// mismatchGroup are the registers of one pass of mismatchGroups over
+// len(acc) groups: group g's words at p[g%2] + (g/2)·2·gs, with p = neg,
+// neg + gs (pn alike for nz), the word index j and the broadcast word bc.
+type mismatchGroup struct {
+	r     mismatchRegs
+	acc   []VecVirtual
+	p, pn []GPVirtual
+	j     GPVirtual
+	bc    VecVirtual
+}
+
+// pointers sets dst to base + disp and base + gs + disp.
+func (m *mismatchGroup) pointers(dst []GPVirtual, base GPVirtual, disp int) {
+	LEAQ(Mem{Base: base, Disp: disp}, dst[0])
+	if len(m.acc) > 1 {
+		LEAQ(Mem{Base: base, Index: m.r.gs, Scale: 1, Disp: disp}, dst[1])
+	}
+}
+
+// at returns the address of group g's word in p or pn.
+func (m *mismatchGroup) at(base []GPVirtual, g int) Mem {
+	if g < 2 {
+		return Mem{Base: base[g]}
+	}
+	return Mem{Base: base[g%2], Index: m.r.gs, Scale: 2}
+}
+
+// step adds the mismatches of word j, with nz or without.
+func (m *mismatchGroup) step(withNZ bool) {
+	G := len(m.acc)
+	if G > 1 {
+		VPBROADCASTQ(Mem{Base: m.r.a, Index: m.j, Scale: 8}, m.bc)
+	}
+	for g, a := range m.acc {
+		t := ZMM()
+		if G > 1 {
+			VPXORQ(m.at(m.p, g), m.bc, t)
+		} else { // the broadcast from memory
+			VMOVDQU64(m.at(m.p, g), t)
+			VPXORQ_BCST(Mem{Base: m.r.a, Index: m.j, Scale: 8}, t, t)
 		}
-	})
-	for j, a := range regs {
-		VMOVUPD(a, Mem{Base: acc, Disp: j * 64})
+		if withNZ {
+			VPANDQ(m.at(m.pn, g), t, t)
+		}
+		VPOPCNTQ(t, t)
+		VPADDQ(t, a, a)
 	}
-	VZEROUPPER()
-	RET()
+}
+
+// loop emits the loop over the words from j on below words.
+func (m *mismatchGroup) loop(label string, withNZ bool) {
+	Label(label)
+	CMPQ(m.j, m.r.words)
+	JGE(LabelRef(label + "end"))
+	m.step(withNZ)
+	for u := range min(len(m.acc), 2) {
+		ADDQ(U8(64), m.p[u])
+		if withNZ {
+			ADDQ(U8(64), m.pn[u])
+		}
+	}
+	INCQ(m.j)
+	JMP(LabelRef(label))
+	Label(label + "end")
+}
+
+// mismatchStore emits the store of one group of mismatchRows: the counts,
+// or the sign bits if there are signs.
+func mismatchStore(label string, r mismatchRegs, acc VecVirtual) {
+	CMPQ(addr(Param("signs").Len()), U8(0))
+	JNE(LabelRef(label + "signs"))
+	VMOVDQU64(acc, Mem{Base: r.out})
+	ADDQ(U8(64), r.out)
+	JMP(LabelRef(label + "done"))
+	Label(label + "signs")
+	k := K()
+	VPADDQ(acc, acc, acc)
+	VPCMPQ(U8(predIntGT), Mem{Base: r.cnt}, acc, k)
+	KMOVB(k, Mem{Base: r.out})
+	INCQ(r.out)
+	Label(label + "done")
+	ADDQ(U8(64), r.cnt)
 }
