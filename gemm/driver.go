@@ -39,6 +39,9 @@ func (p *problem[T]) solve(kn *kernel[T]) {
 		t := p.transposed()
 		p = &t
 	}
+	if kn.narrow != nil && p.n <= kn.narrow.nr {
+		kn = kn.narrow
+	}
 	workers := runtime.GOMAXPROCS(0)
 	if maxWorkers > 0 {
 		workers = maxWorkers

@@ -79,7 +79,10 @@ func smallCases() []gemmCase {
 // and sizes that cross the cache blocks (k > kc, m > mc).
 func largeCases() []gemmCase {
 	shapes := [][3]int{{501, 128, 784}, {784, 128, 501}, {501, 784, 128}, {10, 128, 501},
-		{501, 128, 10}, {100, 1000, 100}, {1000, 31, 300}, {2, 501, 600}}
+		{501, 128, 10}, {100, 1000, 100}, {1000, 31, 300}, {2, 501, 600},
+		// The narrow kernels: the output layer of a prediction, whole tiles of
+		// 16 and 8 columns.
+		{1024, 10, 501}, {45, 16, 300}, {37, 8, 70}, {1030, 16, 20}}
 	var cs []gemmCase
 	for i, s := range shapes {
 		tr := transposes[i%len(transposes)]
@@ -274,6 +277,8 @@ func TestBlocking(t *testing.T) {
 		{tA: blas.Trans, tB: blas.NoTrans, m: 3, n: 150, k: 21, alpha: 2, beta: 1, pad: 3},
 		{tA: blas.NoTrans, tB: blas.NoTrans, m: 11, n: 97, k: 30, alpha: -1.5, beta: 0, pad: 1},
 		{tA: blas.NoTrans, tB: blas.Trans, m: 5, n: 200, k: 40, alpha: 0.25, beta: 3, pad: 2},
+		{tA: blas.NoTrans, tB: blas.NoTrans, m: 70, n: 16, k: 30, alpha: 1, beta: 0.5, pad: 1},
+		{tA: blas.Trans, tB: blas.Trans, m: 53, n: 10, k: 25, alpha: -2, beta: 1},
 	}
 	rng := rand.New(rand.NewPCG(3, 4))
 	for _, gc := range cases {
@@ -292,6 +297,11 @@ func smallBlockRunners[T float](goKernel kernel[T], asm [isa.NumLevels]kernel[T]
 			kn = goKernel
 		}
 		kn.kc, kn.mc, kn.nc = 7, 2*kn.mr, 3*kn.nr
+		if kn.narrow != nil {
+			narrow := *kn.narrow
+			narrow.kc, narrow.mc, narrow.nc = 7, 2*narrow.mr, 3*narrow.nr
+			kn.narrow = &narrow
+		}
 		rs = append(rs, runner[T]{l.String() + "/small blocks", func(gc gemmCase, o operands[T]) {
 			p := problem[T]{aT: gc.tA != blas.NoTrans, bT: gc.tB != blas.NoTrans, m: gc.m, n: gc.n, k: gc.k,
 				alpha: T(gc.alpha), a: o.a, lda: o.lda, b: o.b, ldb: o.ldb, beta: T(gc.beta), c: o.c, ldc: o.ldc}

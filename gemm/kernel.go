@@ -26,6 +26,10 @@ type kernel[T float] struct {
 	tileRows func(kc int, a []T, lda int, b []T, ldb int, c []T, ldc int, alpha, beta T)
 	copyA    rowCopier // packs rows of mr values, where not nil
 	copyB    rowCopier // packs rows of nr values, where not nil
+	// narrow, where not nil, is a kernel of one vector per row of the tile
+	// for products of at most narrow.nr columns, where tiles of nr columns
+	// would compute mostly lanes that are thrown away.
+	narrow *kernel[T]
 }
 
 // active is the level in use: the best one the CPU supports, or the one a

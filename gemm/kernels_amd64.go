@@ -22,6 +22,16 @@ func dkernAVX2(kc int, a []float64, lda int, b []float64, ldb int, c []float64, 
 //go:noescape
 func skernAVX2(kc int, a []float32, lda int, b []float32, ldb int, c []float32, ldc int, alpha float32, beta float32)
 
+// dkernNarrowAVX512 computes one 16×8 tile of C with AVX512 from contiguous columns of A.
+//
+//go:noescape
+func dkernNarrowAVX512(kc int, a []float64, lda int, b []float64, ldb int, c []float64, ldc int, alpha float64, beta float64)
+
+// skernNarrowAVX512 computes one 16×16 tile of C with AVX512 from contiguous columns of A.
+//
+//go:noescape
+func skernNarrowAVX512(kc int, a []float32, lda int, b []float32, ldb int, c []float32, ldc int, alpha float32, beta float32)
+
 // dkernRowsAVX512 computes one 12×16 tile of C with AVX512 from contiguous rows of A.
 //
 //go:noescape
@@ -42,6 +52,16 @@ func dkernRowsAVX2(kc int, a []float64, lda int, b []float64, ldb int, c []float
 //go:noescape
 func skernRowsAVX2(kc int, a []float32, lda int, b []float32, ldb int, c []float32, ldc int, alpha float32, beta float32)
 
+// dkernRowsNarrowAVX512 computes one 16×8 tile of C with AVX512 from contiguous rows of A.
+//
+//go:noescape
+func dkernRowsNarrowAVX512(kc int, a []float64, lda int, b []float64, ldb int, c []float64, ldc int, alpha float64, beta float64)
+
+// skernRowsNarrowAVX512 computes one 16×16 tile of C with AVX512 from contiguous rows of A.
+//
+//go:noescape
+func skernRowsNarrowAVX512(kc int, a []float32, lda int, b []float32, ldb int, c []float32, ldc int, alpha float32, beta float32)
+
 // copy128AVX512 copies rows of 128 bytes, lds bytes apart at src, to consecutive rows at dst.
 //
 //go:noescape
@@ -51,6 +71,11 @@ func copy128AVX512(dst *byte, src *byte, lds int, rows int)
 //
 //go:noescape
 func copy96AVX512(dst *byte, src *byte, lds int, rows int)
+
+// copy64AVX512 copies rows of 64 bytes, lds bytes apart at src, to consecutive rows at dst.
+//
+//go:noescape
+func copy64AVX512(dst *byte, src *byte, lds int, rows int)
 
 // copy48AVX512 copies rows of 48 bytes, lds bytes apart at src, to consecutive rows at dst.
 //

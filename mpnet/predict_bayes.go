@@ -14,26 +14,36 @@ import (
 // twice faster float32 products (the results differ from a float64 pass by
 // the float32 rounding of the sums).
 type bayesWeights[T ops.Float] struct {
-	m, vari, m2 [][]T // per layer, K×N: means, variances, squared means
-	rowSum      [][]T // per layer, K: the row sums of the variances, plus the floor
-	floor       [][]T // per layer, K: the variance floor ops.VarianceFloor
+	m, vari [][]T // per layer, K×N: means and variances
+	// Per layer, N×K, the matrices the products multiply by (transposed, so
+	// that the matrix products read them row by row): the means, and the
+	// variances for the first layer (Δ = 0 there), the squared means for
+	// the others.
+	mt, sqt [][]T
+	rowSum  [][]T // per layer, K: the row sums of the variances, plus the floor
+	floor   [][]T // per layer, K: the variance floor ops.VarianceFloor
 }
 
 // newBayesWeights converts the means and variances of the layers of net.
 func newBayesWeights[T ops.Float](net *Network, mean, vari [][]float64) *bayesWeights[T] {
 	L := net.L()
-	bw := &bayesWeights[T]{m: make([][]T, L), vari: make([][]T, L), m2: make([][]T, L), rowSum: make([][]T, L), floor: make([][]T, L)}
+	bw := &bayesWeights[T]{m: make([][]T, L), vari: make([][]T, L), mt: make([][]T, L), sqt: make([][]T, L),
+		rowSum: make([][]T, L), floor: make([][]T, L)}
 	for l, ly := range net.layers {
+		K, N := ly.K, ly.N
 		bw.m[l], bw.vari[l] = convert[T](mean[l]), convert[T](vari[l])
-		bw.m2[l] = make([]T, len(mean[l]))
-		for j, v := range bw.m[l] {
-			bw.m2[l][j] = v * v
-		}
-		bw.rowSum[l], bw.floor[l] = make([]T, ly.K), make([]T, ly.K)
-		for k := range bw.rowSum[l] {
+		bw.mt[l], bw.sqt[l] = make([]T, K*N), make([]T, K*N)
+		bw.rowSum[l], bw.floor[l] = make([]T, K), make([]T, K)
+		for k := range K {
 			s := T(ops.VarianceFloor)
-			for _, v := range bw.vari[l][k*ly.N : (k+1)*ly.N] {
-				s += v
+			for i, v := range bw.m[l][k*N : (k+1)*N] {
+				bw.mt[l][i*K+k] = v
+				sq := v * v
+				if l == 0 {
+					sq = bw.vari[l][k*N+i]
+				}
+				bw.sqt[l][i*K+k] = sq
+				s += bw.vari[l][k*N+i]
 			}
 			bw.rowSum[l][k], bw.floor[l][k] = s, T(ops.VarianceFloor)
 		}
@@ -49,19 +59,19 @@ func convert[T ops.Float](v []float64) []T {
 	return out
 }
 
-// gemmNTOf sets c (r×K) = a (r×N, rows lda apart) · bᵀ (b is K×N) + β·c in
+// gemmOf sets c (r×K) = a (r×N, rows lda apart) · b (N×K) + β·c in
 // float32 or float64.
-func gemmNTOf[T ops.Float](c, a, b []T, r, N, K, lda int, beta T) {
+func gemmOf[T ops.Float](c, a, b []T, r, N, K, lda int, beta T) {
 	switch c := any(c).(type) {
 	case []float64:
-		blas64.Gemm(blas.NoTrans, blas.Trans, 1,
+		blas64.Gemm(blas.NoTrans, blas.NoTrans, 1,
 			blas64.General{Rows: r, Cols: N, Stride: lda, Data: any(a).([]float64)},
-			blas64.General{Rows: K, Cols: N, Stride: N, Data: any(b).([]float64)},
+			blas64.General{Rows: N, Cols: K, Stride: K, Data: any(b).([]float64)},
 			float64(beta), blas64.General{Rows: r, Cols: K, Stride: K, Data: c})
 	case []float32:
-		blas32.Gemm(blas.NoTrans, blas.Trans, 1,
+		blas32.Gemm(blas.NoTrans, blas.NoTrans, 1,
 			blas32.General{Rows: r, Cols: N, Stride: lda, Data: any(a).([]float32)},
-			blas32.General{Rows: K, Cols: N, Stride: N, Data: any(b).([]float32)},
+			blas32.General{Rows: N, Cols: K, Stride: K, Data: any(b).([]float32)},
 			float32(beta), blas32.General{Rows: r, Cols: K, Stride: K, Data: c})
 	}
 }
@@ -96,7 +106,7 @@ func (bw *bayesWeights[T]) scores(ws *bayesScratch[T], dst []float64, net *Netwo
 		K, N := ly.K, ly.N
 		z, s2 := growSlice(ws.z, r*K), growSlice(ws.s2, r*K)
 		ws.z, ws.s2 = z, s2
-		gemmNTOf(z, h, bw.m[l], r, N, K, ld, 0)
+		gemmOf(z, h, bw.mt[l], r, N, K, ld, 0)
 		// s² = (x̂² + Δ)σᵀ + Δ(m²)ᵀ + floor. Below a sign layer x̂² + Δ = 1,
 		// so the first product is the row sum of σ; on the inputs Δ = 0.
 		if delta == nil {
@@ -106,10 +116,10 @@ func (bw *bayesWeights[T]) scores(ws *bayesScratch[T], dst []float64, net *Netwo
 				x2[j] = v * v
 			}
 			fillRows(s2, bw.floor[l])
-			gemmNTOf(s2, x2, bw.vari[l], r, N, K, N, 1)
+			gemmOf(s2, x2, bw.sqt[l], r, N, K, N, 1)
 		} else {
 			fillRows(s2, bw.rowSum[l])
-			gemmNTOf(s2, delta, bw.m2[l], r, N, K, ld, 1)
+			gemmOf(s2, delta, bw.sqt[l], r, N, K, ld, 1)
 		}
 		ws.h, ws.d = growSlice(ws.h, r*K), growSlice(ws.d, r*K)
 		ops.ErfRatio(ws.h, ws.d, z, s2) // x̂ = 2H(−ω/s) − 1 = erf(ω/(s√2))

@@ -27,8 +27,13 @@ type predictKernels struct {
 type erfRatioFunc[T Float] func(xhat, delta, omega, v []T)
 
 // sparseAccs is the number of vector registers a sparse block kernel
-// accumulates in: a block is sparseAccs/S vectors of S streams.
+// accumulates in: a block is sparseAccs/S vectors of S streams, twice as
+// many in the binary kernels of AVX-512.
 const sparseAccs = 8
+
+// rowPad is the padding, in bytes, between the rows of a SparseProduct's
+// weights: rows a power of two apart would share few cache sets.
+const rowPad = 64
 
 // padWidth is what SparseProduct pads K to: a multiple of every block
 // width (the widest: 8 vectors of 16 float32).
@@ -47,14 +52,16 @@ const padWidth = 128
 type SparseProduct[T Float] struct {
 	k, n, kp, s int
 	bin         bool // W_1 = 1 − W_0², not stored (NewBinarySparseProduct)
-	wt          []T  // N rows of S·kp (kp if bin): row i holds W_s[:, i], zero-padded
+	ws          int  // the row stride of wt: S·kp (kp if bin) and rowPad bytes
+	wt          []T  // N rows ws apart: row i holds W_s[:, i] at s·kp, zero-padded
 	base        []T  // S·kp
 }
 
 // NewBinarySparseProduct returns the two-stream product with W_0 = m and
 // W_1 = 1 − m² (K×N), the means and the variances of binary weights, of
-// which it stores only m: the vector kernels, bound by the weights they
-// read, take W_1 from W_0 with one rounding (the Go loop with two). The
+// which it stores only m: the kernels, the Go loop as the vector ones,
+// compute W_1 = 1 − m·m from it, with its two roundings, instead of
+// reading a second matrix. The
 // padding entries of stream 0 are unspecified (those of stream 1 are
 // SetPad's, as for NewSparseProduct).
 func NewBinarySparseProduct[T Float](m []T, base [][]T, K, N int) (*SparseProduct[T], error) {
@@ -68,7 +75,7 @@ func NewBinarySparseProduct[T Float](m []T, base [][]T, K, N int) (*SparseProduc
 	p.s, p.bin = 2, true
 	for i := range N { // padding m = 1: W_1 = 0 there
 		for k := K; k < p.kp; k++ {
-			p.wt[i*p.kp+k] = 1
+			p.wt[i*p.ws+k] = 1
 		}
 	}
 	p.base = append(p.base, make([]T, p.kp)...)
@@ -91,11 +98,12 @@ func NewSparseProduct[T Float](w, base [][]T, K, N int) (*SparseProduct[T], erro
 		}
 	}
 	kp := (K + padWidth - 1) / padWidth * padWidth
-	p := &SparseProduct[T]{k: K, n: N, kp: kp, s: S, wt: make([]T, N*S*kp), base: make([]T, S*kp)}
+	ws := S*kp + rowPad/int(sizeOf[T]())
+	p := &SparseProduct[T]{k: K, n: N, kp: kp, s: S, ws: ws, wt: make([]T, N*ws), base: make([]T, S*kp)}
 	for s := range S {
 		for k := range K {
 			for i, v := range w[s][k*N : (k+1)*N] {
-				p.wt[i*S*kp+s*kp+k] = v
+				p.wt[i*ws+s*kp+k] = v
 			}
 		}
 		copy(p.base[s*kp:], base[s])
@@ -158,11 +166,14 @@ func (p *SparseProduct[T]) Apply(out []T, idx []int32, vals []T, starts []int) e
 		p.applyGo(out, idx, vals, starts)
 		return nil
 	}
-	lanes := 64 / int(sizeOf[T]()) // AVX-512
-	if currentLevel() == vecAVX2 {
-		lanes /= 2
+	lanes, accs := 64/int(sizeOf[T]()), sparseAccs // AVX-512
+	if p.bin {
+		accs = 2 * sparseAccs
 	}
-	width, stride, wstride := sparseAccs/p.s*lanes, p.Stride(), len(p.wt)/p.n
+	if currentLevel() == vecAVX2 {
+		lanes, accs = lanes/2, sparseAccs
+	}
+	width, stride, wstride := accs/p.s*lanes, p.Stride(), p.ws
 	for c := 0; c < p.kp; c += width { // a block of the weights stays in cache over the samples
 		for j := range len(starts) - 1 {
 			lo, hi := starts[j], starts[j+1]
@@ -208,7 +219,7 @@ func (p *SparseProduct[T]) check(out []T, idx []int32, vals []T, starts []int) e
 
 // applyGo is the Go loop of Apply, the reference of the kernels.
 func (p *SparseProduct[T]) applyGo(out []T, idx []int32, vals []T, starts []int) {
-	stride, wstride := p.Stride(), len(p.wt)/p.n
+	stride, wstride := p.Stride(), p.ws
 	for j := range len(starts) - 1 {
 		acc := out[j*stride : (j+1)*stride]
 		copy(acc, p.base)
@@ -218,7 +229,7 @@ func (p *SparseProduct[T]) applyGo(out []T, idx []int32, vals []T, starts []int)
 				x0, x1, a0, a1 := vals[2*t], vals[2*t+1], acc[:p.kp], acc[p.kp:]
 				for k, m := range row[:p.kp] {
 					a0[k] += x0 * m
-					a1[k] += x1 * (1 - m*m)
+					a1[k] += x1 * (1 - T(m*m)) // m·m rounded, never fused
 				}
 				continue
 			}

@@ -13,13 +13,26 @@ import (
 func allLevels() []vecLevel { return append([]vecLevel{vecScalar}, vecLevels()...) }
 
 // sparseSamples draws r sparse samples of N inputs: about density of the
-// entries present (all of them in sample 1, none in sample 0), at
-// increasing indices, with standard normal values for each of S streams.
+// entries present (none in sample 0, all of them in sample 1, the last
+// one only in sample 2, the first three in sample 3: fewer than the
+// kernels prefetch ahead), at increasing indices, with standard normal
+// values for each of S streams.
 func sparseSamples(rng *rand.Rand, r, N, S int, density float64) (idx []int32, vals []float64, starts []int) {
 	starts = []int{0}
 	for j := range r {
 		for i := range N {
-			if j == 1 || (j != 0 && rng.Float64() < density) {
+			var keep bool
+			switch j {
+			case 0, 1:
+				keep = j == 1
+			case 2:
+				keep = i == N-1
+			case 3:
+				keep = i < 3
+			default:
+				keep = rng.Float64() < density
+			}
+			if keep {
 				idx = append(idx, int32(i))
 				for range S {
 					vals = append(vals, rng.NormFloat64())

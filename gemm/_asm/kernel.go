@@ -24,13 +24,17 @@ const unroll = 4
 // stores c[i·ldc+j] = alpha·acc[i][j] + beta·c[i·ldc+j], and never reads c
 // when beta is ±0. Accumulators use vector registers 0…mr·nv−1, the b row
 // the next nv and the broadcast element the one after.
+//
+// A kernel of one vector per row (nv = 1) is named <p>kern[Rows]Narrow<ISA>.
 func kernel(v isa, e elem, mr, nv int, rows bool) {
-	name := fmt.Sprintf("%skern%s", e.prefix, v.name)
-	layout := "columns of A"
+	layout, form, width := "columns of A", "", ""
 	if rows {
-		name = fmt.Sprintf("%skernRows%s", e.prefix, v.name)
-		layout = "rows of A"
+		layout, form = "rows of A", "Rows"
 	}
+	if nv == 1 {
+		width = "Narrow"
+	}
+	name := fmt.Sprintf("%skern%s%s%s", e.prefix, form, width, v.name)
 	TEXT(name, NOSPLIT, fmt.Sprintf("func(kc int, a []%s, lda int, b []%s, ldb int, c []%s, ldc int, alpha, beta %s)", e.name, e.name, e.name, e.name))
 	Pragma("noescape")
 	nr := nv * v.bytes / e.size

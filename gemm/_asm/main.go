@@ -69,9 +69,13 @@ func main() {
 		kernel(avx512, f32, 12, 2, rows)
 		kernel(avx2, f64, 6, 2, rows)
 		kernel(avx2, f32, 6, 2, rows)
+		// For products with few columns (n ≤ 16 float32, 8 float64).
+		kernel(avx512, f64, 16, 1, rows)
+		kernel(avx512, f32, 16, 1, rows)
 	}
-	// Rows of B panels (2 vectors) and of A panels (mr elements).
-	for _, rowBytes := range []int{128, 96, 48} {
+	// Rows of B panels (2 vectors; 1 for the narrow kernels) and of A
+	// panels (mr elements).
+	for _, rowBytes := range []int{128, 96, 64, 48} {
 		copier(avx512, rowBytes)
 	}
 	for _, rowBytes := range []int{64, 48, 24} {

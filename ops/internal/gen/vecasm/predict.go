@@ -24,10 +24,6 @@ func predictKernels(v isa, e elem, c *consts) {
 	}
 }
 
-// sparseAccs is the number of vector accumulators of sparseBlock: a block
-// is sparseAccs/streams vectors wide.
-const sparseAccs = 8
-
 // sparseBlock emits
 //
 //	func sparseBlock<S><ISA><T>(acc, base, w []T, stride, soff int, idx []int32, vals []T)
@@ -46,16 +42,19 @@ const sparseAccs = 8
 // layer of binary weights, whose variances are 1 − m² (ALGORITHMS §12.2):
 // the second product takes w_1 = 1 − w_0·w_0 (rounded twice, as the
 // network computes it) instead of loading it, which halves the weights
-// read.
+// read. Its block is binAccs(v)/2 vectors wide, and it prefetches the rows
+// of the block sparsePrefetch entries ahead: the rows are scattered, and
+// the arithmetic, not the loads, then bounds it.
 func sparseBlock(v isa, e elem, c *consts, streams int, binary bool) {
 	name := fmt.Sprintf("sparseBlock%d%s%s", streams, v.name, e.suffix)
+	width := sparseAccs / streams
 	if binary {
 		name = fmt.Sprintf("sparseBlockBin%s%s", v.name, e.suffix)
+		width = binAccs(v) / streams
 	}
 	TEXT(name, NOSPLIT, fmt.Sprintf("func(acc, base, w []%s, stride, soff int, idx []int32, vals []%s)", e.name, e.name))
 	Pragma("noescape")
 	Doc(fmt.Sprintf("%s accumulates one block of %d sparse products with %s (see sparseBlock in the generator).", name, streams, v.name))
-	width := sparseAccs / streams
 	acc, base, w, stride, soff, idx, n, vals := sparseParams("w", "soff")
 	SHLQ(U8(log2(e.size)), stride)
 	SHLQ(U8(log2(e.size)), soff)
@@ -77,12 +76,17 @@ func sparseBlock(v isa, e elem, c *consts, streams int, binary bool) {
 	if binary {
 		e.load(c.val(1), one)
 	}
+	var prefetch func()
+	if binary {
+		prefetch = rowPrefetcher(idx, n, stride, w, width*v.bytes)
+	}
 	sparseLoop(name, n, idx, stride, w, vals, streams*e.size, func(row GPVirtual) {
 		for s := range b {
 			broadcast(e, Mem{Base: vals, Disp: s * e.size}, b[s])
 		}
 		switch {
 		case binary:
+			prefetch()
 			for j := range width {
 				m, sig := v.vec(), v.vec()
 				e.load(Mem{Base: row, Disp: j * v.bytes}, m)
@@ -106,6 +110,47 @@ func sparseBlock(v isa, e elem, c *consts, streams int, binary bool) {
 	}
 	VZEROUPPER()
 	RET()
+}
+
+// sparseAccs is the number of vector accumulators of sparseBlock: a block
+// is sparseAccs/streams vectors wide. The binary kernels, whose registers
+// allow it, take binAccs(v).
+const sparseAccs = 8
+
+// binAccs is the number of vector accumulators of the binary kernels: 16
+// with the 32 registers of AVX-512 (half the calls and row offsets per
+// entry of 8), 8 with the 16 of AVX2.
+func binAccs(v isa) int {
+	if v.wide {
+		return 16
+	}
+	return 8
+}
+
+// sparsePrefetch is how many entries ahead the binary kernels prefetch the
+// rows of their block.
+const sparsePrefetch = 4
+
+// rowPrefetcher emits the set-up of a prefetch pointer into the n entries
+// at idx and returns the code of one step: prefetch the bytes bytes (a
+// multiple of 64) at w + idx[t + sparsePrefetch]·stride, the last entry's
+// row near the end, and advance.
+func rowPrefetcher(idx, n, stride, w GPVirtual, bytes int) func() {
+	next, last := GP64(), GP64()
+	LEAQ(Mem{Base: idx, Index: n, Scale: 4, Disp: -4}, last)
+	LEAQ(Mem{Base: idx, Disp: 4 * sparsePrefetch}, next)
+	return func() {
+		CMPQ(next, last)
+		CMOVQGT(last, next) // n = 0 never gets here
+		r := GP64()
+		MOVLQSX(Mem{Base: next}, r)
+		IMULQ(stride, r)
+		ADDQ(w, r)
+		for off := 0; off < bytes; off += 64 {
+			PREFETCHT0(Mem{Base: r, Disp: off})
+		}
+		ADDQ(U8(4), next)
+	}
 }
 
 // sparseParams loads the parameters of a sparse kernel,
@@ -212,12 +257,14 @@ func oddOfRatio(v isa, e elem, c *consts, omega, variance GPVirtual, f func(z Ve
 // register; z is kept. Below 0.5 the odd Taylor series (erfTerms terms
 // past the first), above 1 − P with P = erfc(z) = erfcx(z)·exp(−z²), whose
 // relative error (that of erfcx and exp) becomes an absolute one below
-// P < 0.48 on a result above 0.52.
+// P < 0.48 on a result above 0.52. Both take z clamped to erfSat, where
+// 1 − P already rounds to 1: exp(−z²) never becomes subnormal, which would
+// cost the CPU's slow path for subnormal results.
 func erfPos(v isa, e elem, c *consts, regs pointRegs, z VecVirtual) VecVirtual {
 	zc, nzz := v.vec(), v.vec()
-	e.min(c.val(e.erfcxMax), z, zc) // erfcx's argument stays finite
+	e.min(c.val(erfSat(e)), z, zc)
 	E := erfcxWeideman(v, e, c, regs, zc)
-	e.mul(z, z, nzz)
+	e.mul(zc, zc, nzz)
 	v.xor(c.raw(e.signBit), nzz, nzz)
 	P := expNeg(v, e, c, nzz)
 	e.mul(E, P, P)
@@ -235,6 +282,16 @@ func erfPos(v isa, e elem, c *consts, regs pointRegs, z VecVirtual) VecVirtual {
 	nan := cmpMask(v, e, 3, z, z) // unordered: z is NaN
 	nan.blend(v, e, z, P, P)
 	return P
+}
+
+// erfSat returns a z above which erf(z) rounds to 1 in e: erfc(6) = 2e-17
+// is below half the spacing of float64 below 1 (5.6e-17), erfc(4.5) = 2e-10
+// below that of float32 (3e-8).
+func erfSat(e elem) float64 {
+	if e.size == 8 {
+		return 6
+	}
+	return 4.5
 }
 
 // mismatchRows emits
