@@ -1,7 +1,6 @@
 package mpnet
 
 import (
-	"math"
 	"runtime"
 	"sync"
 	"sync/atomic"
@@ -87,10 +86,8 @@ func (net *Network) checkSamples(M int, x []float64) error {
 	if len(x) != M*N0 {
 		return errors.Errorf("mpnet: predict: %d samples need %d inputs, got %d", M, M*N0, len(x))
 	}
-	for i, v := range x {
-		if math.IsNaN(v) || math.IsInf(v, 0) {
-			return errors.Errorf("mpnet: predict: input %d of sample %d is %v (inputs must be finite)", i%N0, i/N0, v)
-		}
+	if i := firstNonFiniteAll(x); i >= 0 {
+		return errors.Errorf("mpnet: predict: input %d of sample %d is %v (inputs must be finite)", i%N0, i/N0, x[i])
 	}
 	return nil
 }

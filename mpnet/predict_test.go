@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
+	"runtime"
 	"strings"
 	"testing"
 
@@ -269,5 +270,32 @@ func TestBayes32OnMNIST(t *testing.T) {
 	t.Logf("max |float32 − float64| output %.3g", worst)
 	if worst > 1e-5 || differ > 0 {
 		t.Errorf("float32 pass: max output difference %.3g (want ≤ 1e-5), %d decisions differ away from ties", worst, differ)
+	}
+}
+
+// TestFirstNonFiniteAll checks the split scan of checkSamples against a
+// plain loop: the first NaN or Inf of the whole slice, whichever part it
+// lies in, and −1 for finite values.
+func TestFirstNonFiniteAll(t *testing.T) {
+	defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(4))
+	n := 3*scanChunk + 5
+	for _, bad := range [][]int{nil, {0}, {n - 1}, {2*scanChunk + 7, 3*scanChunk + 1}, {scanChunk - 1, scanChunk}} {
+		v := make([]float64, n)
+		for j := range v {
+			v[j] = float64(j%7) - 3
+		}
+		for j, i := range bad {
+			v[i] = []float64{math.NaN(), math.Inf(1)}[j%2]
+		}
+		want := -1
+		for i, x := range v {
+			if math.IsNaN(x) || math.IsInf(x, 0) {
+				want = i
+				break
+			}
+		}
+		if got := firstNonFiniteAll(v); got != want {
+			t.Errorf("non-finite at %v: got %d, want %d", bad, got, want)
+		}
 	}
 }

@@ -2,6 +2,8 @@ package mpnet
 
 import (
 	"math"
+	"runtime"
+	"sync"
 
 	"gorgonia.org/tensor"
 
@@ -182,6 +184,37 @@ func firstNonFinite64(v []float64) int {
 	const exp = 0x7ff << 52
 	for i, x := range v {
 		if math.Float64bits(x)&exp == exp {
+			return i
+		}
+	}
+	return -1
+}
+
+// scanChunk is the fewest values firstNonFiniteAll gives a goroutine.
+const scanChunk = 1 << 18
+
+// firstNonFiniteAll is firstNonFinite64 over GOMAXPROCS goroutines for long
+// v (the inputs of a whole data set): each scans one part, and the first
+// index of the first part that has one is returned.
+func firstNonFiniteAll(v []float64) int {
+	parts := min(runtime.GOMAXPROCS(0), len(v)/scanChunk)
+	if parts <= 1 {
+		return firstNonFinite64(v)
+	}
+	found := make([]int, parts)
+	var wg sync.WaitGroup
+	for p := range parts {
+		lo, hi := len(v)*p/parts, len(v)*(p+1)/parts
+		wg.Go(func() {
+			found[p] = firstNonFinite64(v[lo:hi])
+			if found[p] >= 0 {
+				found[p] += lo
+			}
+		})
+	}
+	wg.Wait()
+	for _, i := range found {
+		if i >= 0 {
 			return i
 		}
 	}
