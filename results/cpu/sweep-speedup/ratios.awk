@@ -4,7 +4,7 @@ function med(a, n,   i, j, t) {
   for (i = 1; i <= n; i++) for (j = i + 1; j <= n; j++) if (a[j] < a[i]) { t = a[i]; a[i] = a[j]; a[j] = t }
   return n % 2 ? a[(n + 1) / 2] : (a[n / 2] + a[n / 2 + 1]) / 2
 }
-/^[a-z]+ r[0-9]+ Bench/ {
+/^[a-z]+ +r[0-9]+ +Bench/ {
   split($3, p, "/"); key = p[2] "/" p[3]; sub(/-2$/, "", key)
   r = substr($2, 2) + 0; wall[$1, key, r] = $5 / 1e6; cpu[$1, key, r] = $7
   if (!(key in seen)) { seen[key] = 1; keys[++nk] = key }
