@@ -222,22 +222,15 @@ func (p *SignProduct) checkSigns(neg, unsure []uint64, idx []int32, vals []float
 			max(r, 0), max(r, 0)*p.Words(), len(neg), len(unsure), max(r, 0), len(margin), len(idx), len(vals))
 	}
 	most := 0
-	for j := range r {
-		if starts[j] < 0 || starts[j] > starts[j+1] || starts[j+1] > len(idx) {
-			return 0, errors.Errorf("ops: SignProduct.Signs: sample %d spans entries [%d, %d) of %d", j, starts[j], starts[j+1], len(idx))
-		}
+	err := checkEntries("SignProduct.Signs", idx, starts, p.n, func(j int) error {
 		if !(margin[j] >= 0) {
-			return 0, errors.Errorf("ops: SignProduct.Signs: margin %d is %v, want ≥ 0", j, margin[j])
+			return errors.Errorf("ops: SignProduct.Signs: margin %d is %v, want ≥ 0", j, margin[j])
 		}
 		most = max(most, starts[j+1]-starts[j])
-	}
-	if r == 0 {
-		return 0, nil
-	}
-	for t, i := range idx[starts[0]:starts[r]] {
-		if uint(i) >= uint(p.n) { // i < 0 too
-			return 0, errors.Errorf("ops: SignProduct.Signs: entry %d has index %d, want [0, %d)", starts[0]+t, i, p.n)
-		}
+		return nil
+	})
+	if err != nil {
+		return 0, err
 	}
 	return most, nil
 }

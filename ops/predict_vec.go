@@ -201,17 +201,32 @@ func (p *SparseProduct[T]) check(out []T, idx []int32, vals []T, starts []int) e
 		return errors.Errorf("ops: SparseProduct.Apply: %d samples need %d outputs (got %d); %d entries need %d values (got %d)",
 			max(r, 0), max(r, 0)*p.Stride(), len(out), len(idx), len(idx)*p.s, len(vals))
 	}
+	return checkEntries("SparseProduct.Apply", idx, starts, p.n, nil)
+}
+
+// checkEntries checks the sparse samples of a product with n inputs (as
+// SparseProduct.Apply takes them): every sample spans entries of idx in
+// order, and every index is in [0, n). sample, if not nil, checks what
+// else belongs to sample j, after its span. Errors start with "ops: " and
+// name.
+func checkEntries(name string, idx []int32, starts []int, n int, sample func(j int) error) error {
+	r := len(starts) - 1
 	for j := range r {
 		if starts[j] < 0 || starts[j] > starts[j+1] || starts[j+1] > len(idx) {
-			return errors.Errorf("ops: SparseProduct.Apply: sample %d spans entries [%d, %d) of %d", j, starts[j], starts[j+1], len(idx))
+			return errors.Errorf("ops: %s: sample %d spans entries [%d, %d) of %d", name, j, starts[j], starts[j+1], len(idx))
+		}
+		if sample != nil {
+			if err := sample(j); err != nil {
+				return err
+			}
 		}
 	}
-	if r == 0 {
+	if r <= 0 {
 		return nil
 	}
 	for t, i := range idx[starts[0]:starts[r]] {
-		if i < 0 || int(i) >= p.n {
-			return errors.Errorf("ops: SparseProduct.Apply: entry %d has index %d, want [0, %d)", starts[0]+t, i, p.n)
+		if uint(i) >= uint(n) { // i < 0 too
+			return errors.Errorf("ops: %s: entry %d has index %d, want [0, %d)", name, starts[0]+t, i, n)
 		}
 	}
 	return nil
