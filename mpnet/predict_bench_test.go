@@ -12,6 +12,7 @@ import (
 
 	"gorgonia.org/tensor"
 
+	"github.com/fbpgo/fbp/gemm"
 	"github.com/fbpgo/fbp/internal/testutil"
 	"github.com/fbpgo/fbp/ops"
 )
@@ -89,7 +90,50 @@ func BenchmarkPredict(b *testing.B) {
 			b.ReportMetric(perSample*1e9, "ns/sample")
 			b.ReportMetric((sweepCPUTime()-cpu0).Seconds()/float64(b.N*M)*1e9, "cpu-ns/sample")
 			b.ReportMetric(perSample*70000, "s/70k")
+			if isBayes && !isPoint {
+				reportBayesPeak(b, n, x, perSample, strings.Contains(mode, "-dense"))
+			}
 		})
+	}
+}
+
+// reportBayesPeak reports the rate of the multiply-adds of a Bayesian pass
+// at perSample seconds per sample (bayes-GFLOP/s) and that rate as a
+// percentage of the two-goroutine FMA peak measured right after in the same
+// process (bayes-%peak: the best of five gemm.FMAPeak runs). Only the
+// products count, two flops per multiply-add: ω and s² of every layer,
+// over the foreground inputs of the first unless dense. The activations
+// (erf), the variances the first layer recomputes from the means and the
+// point-wise pass are work on top, so 100 % is out of reach.
+func reportBayesPeak(b *testing.B, net *Network, x []float64, perSample float64, dense bool) {
+	N0 := net.cfg.Widths[0]
+	M := len(x) / N0
+	first := float64(N0)
+	if !dense {
+		bg, fg := background(x, N0), 0
+		for _, v := range x {
+			if v != bg {
+				fg++
+			}
+		}
+		first = float64(fg) / float64(M)
+	}
+	var flops float64
+	for l, ly := range net.layers {
+		n := float64(ly.N)
+		if l == 0 {
+			n = first
+		}
+		flops += 2 * 2 * n * float64(ly.K) // ω and s², a multiply and an add each
+	}
+	gf := flops / perSample / 1e9
+	b.ReportMetric(gf, "bayes-GFLOP/s")
+	var peak float64
+	for range 5 {
+		peak = max(peak, gemm.FMAPeak(net.dt == tensor.Float32, 2, 30*time.Millisecond))
+	}
+	if peak > 0 {
+		b.ReportMetric(100*gf/peak, "bayes-%peak")
 	}
 }
 
