@@ -48,47 +48,49 @@ const (
 // padded returns b rounded up to a multiple of vecPad.
 func padded(b int) int { return (b + vecPad - 1) / vecPad * vecPad }
 
-// bpiPrep writes the streams of every row k into prep (K·cavStreams·bp).
-// It takes 1 − q = 1 − exp(−2a) as 2·tanh(a)/(1 + tanh(a)), which keeps
-// its relative accuracy for small a, with the vector tanh where there is
-// one.
+// bpiPrep writes the streams of every row k into prep (K·cavStreams·bp),
+// their padding zero. It takes 1 − q = 1 − exp(−2a) as
+// 2·tanh(a)/(1 + tanh(a)), which keeps its relative accuracy for small a.
+// The vector kernel of the level, if any, does the whole blocks of rowLanes
+// points of each row with the vector tanh (the blocks tanhVec would hand
+// to it); the rest take math.Tanh and prepPoint.
 func bpiPrep[T Float](prep, omega, v, btop []T, K, B, bp int) {
-	clear(prep)
-	tk := tanhRow[T]()
+	pk := ewRows[T]().prep
 	for k := 0; k < K; k++ {
-		row := prep[k*cavStreams*bp : (k+1)*cavStreams*bp]
-		a, t := row[cavM2A*bp:cavM2A*bp+B], row[cavOM*bp:cavOM*bp+B]
-		for n := range a {
-			a[n] = T(math.Abs(float64(btop[k*B+n])))
+		row, bt, vk := prep[k*cavStreams*bp:(k+1)*cavStreams*bp], btop[k*B:(k+1)*B], v[k*B:(k+1)*B]
+		for s := range cavStreams {
+			clear(row[s*bp+B : (s+1)*bp])
 		}
-		if tk != nil {
-			tanhVec(tk, t, a)
-		} else {
-			for n := range t {
-				t[n] = T(math.Tanh(float64(a[n])))
-			}
+		copy(row[cavOmega*bp:], omega[k*B:(k+1)*B])
+		lo := 0
+		if pk != nil {
+			lo = B &^ (rowLanes - 1)
+			pk(row, bt[:lo], vk[:lo], bp)
 		}
-		for n := 0; n < B; n++ {
-			j := k*B + n
-			bt, th := float64(btop[j]), float64(t[n])
-			oneMq := 2 * th / (1 + th)
-			s := math.Sqrt(float64(v[j]))
-			sgn := 0.0
-			switch {
-			case bt > 0:
-				sgn = 1
-			case bt < 0:
-				sgn = -1
-			case bt != bt:
-				sgn = bt
-			}
-			row[cavOmega*bp+n] = omega[j]
-			row[cavSI*bp+n] = T(sgn / s)
-			row[cavC1*bp+n] = T(sgn * spSqrt2OverPi * oneMq / s)
-			row[cavOM*bp+n] = T(oneMq)
-			row[cavM2A*bp+n] = -2 * a[n]
+		for n := lo; n < B; n++ {
+			a := T(math.Abs(float64(bt[n])))
+			row[cavSI*bp+n], row[cavC1*bp+n], row[cavOM*bp+n] = prepPoint(bt[n], T(math.Tanh(float64(a))), vk[n])
+			row[cavM2A*bp+n] = -2 * a
 		}
 	}
+}
+
+// prepPoint returns the streams SI, C1 and OM of one point from Btop,
+// t = tanh|Btop| and V, computed in float64.
+func prepPoint[T Float](btop, t, v T) (si, c1, om T) {
+	bt, th := float64(btop), float64(t)
+	oneMq := 2 * th / (1 + th)
+	s := math.Sqrt(float64(v))
+	sgn := 0.0
+	switch {
+	case bt > 0:
+		sgn = 1
+	case bt < 0:
+		sgn = -1
+	case bt != bt:
+		sgn = bt
+	}
+	return T(sgn / s), T(sgn * spSqrt2OverPi * oneMq / s), T(oneMq)
 }
 
 // cavBlockBytes is the size of the block of prepared rows that

@@ -42,9 +42,10 @@ func OneMinusSquare(x *gorgonia.Node) (*gorgonia.Node, error) { return mapNode(o
 var oneMinusSquareK = newKernel("OneMinusSquare", 1, 0, 1, oneMinusSquare[float64], oneMinusSquare[float32])
 
 // oneMinusSquare: dst = 1 − x².
-func oneMinusSquare[T Float](dst []T, in [][]T, _ []T) {
+func oneMinusSquare[T Float](dst []T, in [][]T, p []T) {
+	j0 := vecHead(ewRows[T]().oneMinusSquare, dst, in, p)
 	x := in[0][:len(dst)]
-	for j := range dst {
+	for j := j0; j < len(dst); j++ {
 		dst[j] = 1 - x[j]*x[j]
 	}
 }
@@ -55,9 +56,10 @@ func Square(x *gorgonia.Node) (*gorgonia.Node, error) { return mapNode(squareK, 
 var squareK = newKernel("Square", 1, 0, 1, square[float64], square[float32])
 
 // square: dst = x².
-func square[T Float](dst []T, in [][]T, _ []T) {
+func square[T Float](dst []T, in [][]T, p []T) {
+	j0 := vecHead(ewRows[T]().square, dst, in, p)
 	x := in[0][:len(dst)]
-	for j := range dst {
+	for j := j0; j < len(dst); j++ {
 		dst[j] = x[j] * x[j]
 	}
 }
@@ -69,9 +71,10 @@ func SquarePlus(x, d *gorgonia.Node) (*gorgonia.Node, error) { return mapNode(sq
 var squarePlusK = newKernel("SquarePlus", 2, 0, 1, squarePlus[float64], squarePlus[float32])
 
 // squarePlus: dst = x² + d.
-func squarePlus[T Float](dst []T, in [][]T, _ []T) {
+func squarePlus[T Float](dst []T, in [][]T, p []T) {
+	j0 := vecHead(ewRows[T]().squarePlus, dst, in, p)
 	x, d := in[0][:len(dst)], in[1][:len(dst)]
-	for j := range dst {
+	for j := j0; j < len(dst); j++ {
 		dst[j] = x[j]*x[j] + d[j]
 	}
 }
@@ -82,9 +85,10 @@ func Mul(a, b *gorgonia.Node) (*gorgonia.Node, error) { return mapNode(mulK, a, 
 var mulK = newKernel("Mul", 2, 0, 1, mul[float64], mul[float32])
 
 // mul: dst = a·b.
-func mul[T Float](dst []T, in [][]T, _ []T) {
+func mul[T Float](dst []T, in [][]T, p []T) {
+	j0 := vecHead(ewRows[T]().mul, dst, in, p)
 	a, b := in[0][:len(dst)], in[1][:len(dst)]
-	for j := range dst {
+	for j := j0; j < len(dst); j++ {
 		dst[j] = a[j] * b[j]
 	}
 }
@@ -96,9 +100,10 @@ func Variance(a, b *gorgonia.Node) (*gorgonia.Node, error) { return mapNode(vari
 var varianceK = newKernel("Variance", 2, 0, 1, variance[float64], variance[float32])
 
 // variance: dst = a + b + VarianceFloor.
-func variance[T Float](dst []T, in [][]T, _ []T) {
+func variance[T Float](dst []T, in [][]T, p []T) {
+	j0 := vecHead(ewRows[T]().variance, dst, in, p)
 	a, b := in[0][:len(dst)], in[1][:len(dst)]
-	for j := range dst {
+	for j := j0; j < len(dst); j++ {
 		dst[j] = a[j] + b[j] + VarianceFloor
 	}
 }
@@ -152,9 +157,10 @@ func Gamma(g, omega, v *gorgonia.Node) (*gorgonia.Node, error) { return mapNode(
 var gammaK = newKernel("Gamma", 3, 0, 2, gamma[float64], gamma[float32])
 
 // gamma: dst = g·(ω/V + g).
-func gamma[T Float](dst []T, in [][]T, _ []T) {
+func gamma[T Float](dst []T, in [][]T, p []T) {
+	j0 := vecHead(ewRows[T]().gamma, dst, in, p)
 	g, omega, v := in[0][:len(dst)], in[1][:len(dst)], in[2][:len(dst)]
-	for j := range dst {
+	for j := j0; j < len(dst); j++ {
 		dst[j] = g[j] * (omega[j]/v[j] + g[j])
 	}
 }
@@ -169,8 +175,9 @@ var fieldK = newKernel("Field", 3, 1, 1, field[float64], field[float32])
 
 // field: dst = Hin + Hext + r·Hold.
 func field[T Float](dst []T, in [][]T, p []T) {
+	j0 := vecHead(ewRows[T]().field, dst, in, p)
 	hin, hext, hold, r := in[0][:len(dst)], in[1][:len(dst)], in[2][:len(dst)], p[0]
-	for j := range dst {
+	for j := j0; j < len(dst); j++ {
 		dst[j] = hin[j] + hext[j] + r*hold[j]
 	}
 }
@@ -185,17 +192,9 @@ var dampedTanhK = newKernel("DampedTanh", 3, 1, 20, dampedTanh[float64], dampedT
 
 // dampedTanh: dst = (ψ·m + (1−ψ)·tanh(H))·mask.
 func dampedTanh[T Float](dst []T, in [][]T, p []T) {
+	j0 := vecHead(ewRows[T]().dampedTanh, dst, in, p)
 	m, h, mask, psi := in[0][:len(dst)], in[1][:len(dst)], in[2][:len(dst)], p[0]
-	if k := tanhRow[T](); k != nil {
-		withTanh(k, h, func(lo int, t []T) {
-			d, m, mask := dst[lo:lo+len(t)], m[lo:lo+len(t)], mask[lo:lo+len(t)]
-			for j, tj := range t {
-				d[j] = (psi*m[j] + (1-psi)*tj) * mask[j]
-			}
-		})
-		return
-	}
-	for j := range dst {
+	for j := j0; j < len(dst); j++ {
 		dst[j] = (psi*m[j] + (1-psi)*T(math.Tanh(float64(h[j])))) * mask[j]
 	}
 }
@@ -208,8 +207,9 @@ var dampK = newKernel("Damp", 2, 1, 1, damp[float64], damp[float32])
 
 // damp: dst = ψ·old + (1−ψ)·new.
 func damp[T Float](dst []T, in [][]T, p []T) {
+	j0 := vecHead(ewRows[T]().damp, dst, in, p)
 	old, nw, psi := in[0][:len(dst)], in[1][:len(dst)], p[0]
-	for j := range dst {
+	for j := j0; j < len(dst); j++ {
 		dst[j] = psi*old[j] + (1-psi)*nw[j]
 	}
 }
@@ -220,18 +220,10 @@ func MaskedTanh(h, mask *gorgonia.Node) (*gorgonia.Node, error) { return mapNode
 var maskedTanhK = newKernel("MaskedTanh", 2, 0, 20, maskedTanh[float64], maskedTanh[float32])
 
 // maskedTanh: dst = tanh(H)·mask.
-func maskedTanh[T Float](dst []T, in [][]T, _ []T) {
+func maskedTanh[T Float](dst []T, in [][]T, p []T) {
+	j0 := vecHead(ewRows[T]().maskedTanh, dst, in, p)
 	h, mask := in[0][:len(dst)], in[1][:len(dst)]
-	if k := tanhRow[T](); k != nil {
-		withTanh(k, h, func(lo int, t []T) {
-			d, mask := dst[lo:lo+len(t)], mask[lo:lo+len(t)]
-			for j, tj := range t {
-				d[j] = tj * mask[j]
-			}
-		})
-		return
-	}
-	for j := range dst {
+	for j := j0; j < len(dst); j++ {
 		dst[j] = T(math.Tanh(float64(h[j]))) * mask[j]
 	}
 }
@@ -245,9 +237,10 @@ func BinaryVariance(m, mask *gorgonia.Node) (*gorgonia.Node, error) {
 var binaryVarianceK = newKernel("BinaryVariance", 2, 0, 1, binaryVariance[float64], binaryVariance[float32])
 
 // binaryVariance: dst = (1 − m²)·mask.
-func binaryVariance[T Float](dst []T, in [][]T, _ []T) {
+func binaryVariance[T Float](dst []T, in [][]T, p []T) {
+	j0 := vecHead(ewRows[T]().binaryVariance, dst, in, p)
 	m, mask := in[0][:len(dst)], in[1][:len(dst)]
-	for j := range dst {
+	for j := j0; j < len(dst); j++ {
 		dst[j] = (1 - m[j]*m[j]) * mask[j]
 	}
 }

@@ -20,9 +20,6 @@ import (
 // no tail.
 const rowLanes = 16
 
-// tanhChunk is the block of tanh values withTanh hands on at a time.
-const tanhChunk = 256
-
 // tanhVec sets dst[n] = tanh(x[n]) with the vector kernel k and math.Tanh
 // on the tail. dst may be x.
 func tanhVec[T Float](k rowFunc[T], dst, x []T) {
@@ -30,18 +27,6 @@ func tanhVec[T Float](k rowFunc[T], dst, x []T) {
 	k(dst[:n], x[:n])
 	for j := n; j < len(x); j++ {
 		dst[j] = T(math.Tanh(float64(x[j])))
-	}
-}
-
-// withTanh calls f(lo, t) for consecutive blocks of x, with
-// t[j] = tanh(x[lo+j]) evaluated by the vector kernel k.
-func withTanh[T Float](k rowFunc[T], x []T, f func(lo int, t []T)) {
-	buf := getScratch[T]()
-	defer putScratch(buf)
-	for lo := 0; lo < len(x); lo += tanhChunk {
-		t := buf[:min(tanhChunk, len(x)-lo)]
-		tanhVec(k, t, x[lo:lo+len(t)])
-		f(lo, t)
 	}
 }
 

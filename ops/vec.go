@@ -86,6 +86,9 @@ type vecKernels struct {
 	tanh32 rowFunc[float32]
 	up64   row2Func[float64]
 	up32   row2Func[float32]
+
+	ew64 ewKernels[float64]
+	ew32 ewKernels[float32]
 }
 
 // row2Func is a vector kernel of an element-wise function of two

@@ -91,7 +91,9 @@ DATA cavConstAVX512F64<>+680(SB)/8, $(0.14285714285714285)
 DATA cavConstAVX512F64<>+688(SB)/8, $(0.2)
 DATA cavConstAVX512F64<>+696(SB)/8, $(0.3333333333333333)
 DATA cavConstAVX512F64<>+704(SB)/8, $(6.0)
-GLOBL cavConstAVX512F64<>(SB), RODATA|NOPTR, $712
+DATA cavConstAVX512F64<>+712(SB)/8, $(0.00000001)
+DATA cavConstAVX512F64<>+720(SB)/8, $(-2.0)
+GLOBL cavConstAVX512F64<>(SB), RODATA|NOPTR, $728
 
 // func cavRowAVX512F64(x []float64, prep []float64, acc []float64, stride int, m float64) float64
 // Requires: AVX, AVX512F
@@ -2854,6 +2856,485 @@ signIntsAVX512decide:
 	VZEROUPPER
 	RET
 
+// func squareRowAVX512F64(dst []float64, in [][]float64, p []float64)
+// Requires: AVX, AVX512F
+TEXT ·squareRowAVX512F64(SB), NOSPLIT, $0-72
+	MOVQ         dst_base+0(FP), AX
+	MOVQ         dst_len+8(FP), CX
+	MOVQ         in_base+24(FP), DX
+	MOVQ         (DX), DX
+	VBROADCASTSD cavConstAVX512F64<>+0(SB), Z0
+	VBROADCASTSD cavConstAVX512F64<>+352(SB), Z0
+
+squareRowAVX512F64loop:
+	CMPQ    CX, $0x00000008
+	JL      squareRowAVX512F64done
+	VMOVUPD (DX), Z0
+	VMULPD  Z0, Z0, Z0
+	VMOVUPD Z0, (AX)
+	ADDQ    $0x00000040, AX
+	ADDQ    $0x00000040, DX
+	SUBQ    $0x00000008, CX
+	JMP     squareRowAVX512F64loop
+
+squareRowAVX512F64done:
+	VZEROUPPER
+	RET
+
+// func oneMinusSquareRowAVX512F64(dst []float64, in [][]float64, p []float64)
+// Requires: AVX, AVX512F
+TEXT ·oneMinusSquareRowAVX512F64(SB), NOSPLIT, $0-72
+	MOVQ         dst_base+0(FP), AX
+	MOVQ         dst_len+8(FP), CX
+	MOVQ         in_base+24(FP), DX
+	MOVQ         (DX), DX
+	VBROADCASTSD cavConstAVX512F64<>+0(SB), Z0
+	VBROADCASTSD cavConstAVX512F64<>+352(SB), Z1
+
+oneMinusSquareRowAVX512F64loop:
+	CMPQ    CX, $0x00000008
+	JL      oneMinusSquareRowAVX512F64done
+	VMOVUPD (DX), Z1
+	VMULPD  Z1, Z1, Z1
+	VSUBPD  Z1, Z0, Z1
+	VMOVUPD Z1, (AX)
+	ADDQ    $0x00000040, AX
+	ADDQ    $0x00000040, DX
+	SUBQ    $0x00000008, CX
+	JMP     oneMinusSquareRowAVX512F64loop
+
+oneMinusSquareRowAVX512F64done:
+	VZEROUPPER
+	RET
+
+// func squarePlusRowAVX512F64(dst []float64, in [][]float64, p []float64)
+// Requires: AVX, AVX512F
+TEXT ·squarePlusRowAVX512F64(SB), NOSPLIT, $0-72
+	MOVQ         dst_base+0(FP), AX
+	MOVQ         dst_len+8(FP), CX
+	MOVQ         in_base+24(FP), DX
+	MOVQ         (DX), BX
+	MOVQ         24(DX), DX
+	VBROADCASTSD cavConstAVX512F64<>+0(SB), Z0
+	VBROADCASTSD cavConstAVX512F64<>+352(SB), Z0
+
+squarePlusRowAVX512F64loop:
+	CMPQ    CX, $0x00000008
+	JL      squarePlusRowAVX512F64done
+	VMOVUPD (BX), Z0
+	VMULPD  Z0, Z0, Z0
+	VADDPD  (DX), Z0, Z0
+	VMOVUPD Z0, (AX)
+	ADDQ    $0x00000040, AX
+	ADDQ    $0x00000040, BX
+	ADDQ    $0x00000040, DX
+	SUBQ    $0x00000008, CX
+	JMP     squarePlusRowAVX512F64loop
+
+squarePlusRowAVX512F64done:
+	VZEROUPPER
+	RET
+
+// func mulRowAVX512F64(dst []float64, in [][]float64, p []float64)
+// Requires: AVX, AVX512F
+TEXT ·mulRowAVX512F64(SB), NOSPLIT, $0-72
+	MOVQ         dst_base+0(FP), AX
+	MOVQ         dst_len+8(FP), CX
+	MOVQ         in_base+24(FP), DX
+	MOVQ         (DX), BX
+	MOVQ         24(DX), DX
+	VBROADCASTSD cavConstAVX512F64<>+0(SB), Z0
+	VBROADCASTSD cavConstAVX512F64<>+352(SB), Z0
+
+mulRowAVX512F64loop:
+	CMPQ    CX, $0x00000008
+	JL      mulRowAVX512F64done
+	VMOVUPD (BX), Z0
+	VMULPD  (DX), Z0, Z0
+	VMOVUPD Z0, (AX)
+	ADDQ    $0x00000040, AX
+	ADDQ    $0x00000040, BX
+	ADDQ    $0x00000040, DX
+	SUBQ    $0x00000008, CX
+	JMP     mulRowAVX512F64loop
+
+mulRowAVX512F64done:
+	VZEROUPPER
+	RET
+
+// func varianceRowAVX512F64(dst []float64, in [][]float64, p []float64)
+// Requires: AVX, AVX512F
+TEXT ·varianceRowAVX512F64(SB), NOSPLIT, $0-72
+	MOVQ         dst_base+0(FP), AX
+	MOVQ         dst_len+8(FP), CX
+	MOVQ         in_base+24(FP), DX
+	MOVQ         (DX), BX
+	MOVQ         24(DX), DX
+	VBROADCASTSD cavConstAVX512F64<>+0(SB), Z0
+	VBROADCASTSD cavConstAVX512F64<>+352(SB), Z0
+
+varianceRowAVX512F64loop:
+	CMPQ        CX, $0x00000008
+	JL          varianceRowAVX512F64done
+	VMOVUPD     (BX), Z0
+	VADDPD      (DX), Z0, Z0
+	VADDPD.BCST cavConstAVX512F64<>+712(SB), Z0, Z0
+	VMOVUPD     Z0, (AX)
+	ADDQ        $0x00000040, AX
+	ADDQ        $0x00000040, BX
+	ADDQ        $0x00000040, DX
+	SUBQ        $0x00000008, CX
+	JMP         varianceRowAVX512F64loop
+
+varianceRowAVX512F64done:
+	VZEROUPPER
+	RET
+
+// func binaryVarianceRowAVX512F64(dst []float64, in [][]float64, p []float64)
+// Requires: AVX, AVX512F
+TEXT ·binaryVarianceRowAVX512F64(SB), NOSPLIT, $0-72
+	MOVQ         dst_base+0(FP), AX
+	MOVQ         dst_len+8(FP), CX
+	MOVQ         in_base+24(FP), DX
+	MOVQ         (DX), BX
+	MOVQ         24(DX), DX
+	VBROADCASTSD cavConstAVX512F64<>+0(SB), Z0
+	VBROADCASTSD cavConstAVX512F64<>+352(SB), Z1
+
+binaryVarianceRowAVX512F64loop:
+	CMPQ    CX, $0x00000008
+	JL      binaryVarianceRowAVX512F64done
+	VMOVUPD (BX), Z1
+	VMULPD  Z1, Z1, Z1
+	VSUBPD  Z1, Z0, Z1
+	VMULPD  (DX), Z1, Z1
+	VMOVUPD Z1, (AX)
+	ADDQ    $0x00000040, AX
+	ADDQ    $0x00000040, BX
+	ADDQ    $0x00000040, DX
+	SUBQ    $0x00000008, CX
+	JMP     binaryVarianceRowAVX512F64loop
+
+binaryVarianceRowAVX512F64done:
+	VZEROUPPER
+	RET
+
+// func fieldRowAVX512F64(dst []float64, in [][]float64, p []float64)
+// Requires: AVX, AVX512F
+TEXT ·fieldRowAVX512F64(SB), NOSPLIT, $0-72
+	MOVQ         dst_base+0(FP), AX
+	MOVQ         dst_len+8(FP), CX
+	MOVQ         in_base+24(FP), DX
+	MOVQ         (DX), BX
+	MOVQ         24(DX), SI
+	MOVQ         48(DX), DX
+	MOVQ         p_base+48(FP), DI
+	VBROADCASTSD (DI), Z1
+	VBROADCASTSD cavConstAVX512F64<>+0(SB), Z0
+	VBROADCASTSD cavConstAVX512F64<>+352(SB), Z0
+
+fieldRowAVX512F64loop:
+	CMPQ    CX, $0x00000008
+	JL      fieldRowAVX512F64done
+	VMOVUPD (BX), Z0
+	VMOVUPD (DX), Z2
+	VADDPD  (SI), Z0, Z0
+	VMULPD  Z1, Z2, Z2
+	VADDPD  Z0, Z2, Z2
+	VMOVUPD Z2, (AX)
+	ADDQ    $0x00000040, AX
+	ADDQ    $0x00000040, BX
+	ADDQ    $0x00000040, SI
+	ADDQ    $0x00000040, DX
+	SUBQ    $0x00000008, CX
+	JMP     fieldRowAVX512F64loop
+
+fieldRowAVX512F64done:
+	VZEROUPPER
+	RET
+
+// func dampRowAVX512F64(dst []float64, in [][]float64, p []float64)
+// Requires: AVX, AVX512F
+TEXT ·dampRowAVX512F64(SB), NOSPLIT, $0-72
+	MOVQ         dst_base+0(FP), AX
+	MOVQ         dst_len+8(FP), CX
+	MOVQ         in_base+24(FP), DX
+	MOVQ         (DX), BX
+	MOVQ         24(DX), DX
+	MOVQ         p_base+48(FP), SI
+	VBROADCASTSD (SI), Z2
+	VBROADCASTSD cavConstAVX512F64<>+0(SB), Z0
+	VBROADCASTSD cavConstAVX512F64<>+352(SB), Z1
+	VSUBPD       Z2, Z0, Z0
+
+dampRowAVX512F64loop:
+	CMPQ    CX, $0x00000008
+	JL      dampRowAVX512F64done
+	VMOVUPD (BX), Z1
+	VMULPD  Z2, Z1, Z1
+	VMULPD  (DX), Z0, Z3
+	VADDPD  Z3, Z1, Z1
+	VMOVUPD Z1, (AX)
+	ADDQ    $0x00000040, AX
+	ADDQ    $0x00000040, BX
+	ADDQ    $0x00000040, DX
+	SUBQ    $0x00000008, CX
+	JMP     dampRowAVX512F64loop
+
+dampRowAVX512F64done:
+	VZEROUPPER
+	RET
+
+// func gammaRowAVX512F64(dst []float64, in [][]float64, p []float64)
+// Requires: AVX, AVX512F
+TEXT ·gammaRowAVX512F64(SB), NOSPLIT, $0-72
+	MOVQ         dst_base+0(FP), AX
+	MOVQ         dst_len+8(FP), CX
+	MOVQ         in_base+24(FP), DX
+	MOVQ         (DX), BX
+	MOVQ         24(DX), SI
+	MOVQ         48(DX), DX
+	VBROADCASTSD cavConstAVX512F64<>+0(SB), Z0
+	VBROADCASTSD cavConstAVX512F64<>+352(SB), Z0
+
+gammaRowAVX512F64loop:
+	CMPQ    CX, $0x00000008
+	JL      gammaRowAVX512F64done
+	VMOVUPD (BX), Z0
+	VMOVUPD (SI), Z1
+	VDIVPD  (DX), Z1, Z1
+	VADDPD  Z0, Z1, Z1
+	VMULPD  Z1, Z0, Z1
+	VMOVUPD Z1, (AX)
+	ADDQ    $0x00000040, AX
+	ADDQ    $0x00000040, BX
+	ADDQ    $0x00000040, SI
+	ADDQ    $0x00000040, DX
+	SUBQ    $0x00000008, CX
+	JMP     gammaRowAVX512F64loop
+
+gammaRowAVX512F64done:
+	VZEROUPPER
+	RET
+
+// func dampedTanhRowAVX512F64(dst []float64, in [][]float64, p []float64)
+// Requires: AVX, AVX512F
+TEXT ·dampedTanhRowAVX512F64(SB), NOSPLIT, $0-72
+	MOVQ         dst_base+0(FP), AX
+	MOVQ         dst_len+8(FP), CX
+	MOVQ         in_base+24(FP), DX
+	MOVQ         (DX), BX
+	MOVQ         24(DX), SI
+	MOVQ         48(DX), DX
+	MOVQ         p_base+48(FP), DI
+	VBROADCASTSD (DI), Z2
+	VBROADCASTSD cavConstAVX512F64<>+0(SB), Z0
+	VBROADCASTSD cavConstAVX512F64<>+352(SB), Z1
+	VSUBPD       Z2, Z0, Z0
+
+dampedTanhRowAVX512F64loop:
+	CMPQ              CX, $0x00000008
+	JL                dampedTanhRowAVX512F64done
+	VMOVUPD           (SI), Z3
+	VPORQ.BCST        cavConstAVX512F64<>+16(SB), Z3, Z4
+	VADDPD            Z4, Z4, Z4
+	VMAXPD            Z4, Z1, Z4
+	VBROADCASTSD      cavConstAVX512F64<>+64(SB), Z5
+	VFMADD231PD.BCST  cavConstAVX512F64<>+72(SB), Z4, Z5
+	VSUBPD.BCST       cavConstAVX512F64<>+64(SB), Z5, Z5
+	VFNMADD231PD.BCST cavConstAVX512F64<>+80(SB), Z5, Z4
+	VFNMADD231PD.BCST cavConstAVX512F64<>+88(SB), Z5, Z4
+	VMULPD            Z4, Z4, Z6
+	VMULPD            Z6, Z6, Z7
+	VBROADCASTSD      cavConstAVX512F64<>+360(SB), Z8
+	VBROADCASTSD      cavConstAVX512F64<>+368(SB), Z9
+	VBROADCASTSD      cavConstAVX512F64<>+376(SB), Z10
+	VBROADCASTSD      cavConstAVX512F64<>+384(SB), Z11
+	VFMADD213PD.BCST  cavConstAVX512F64<>+392(SB), Z7, Z8
+	VFMADD213PD.BCST  cavConstAVX512F64<>+400(SB), Z7, Z9
+	VFMADD213PD.BCST  cavConstAVX512F64<>+408(SB), Z7, Z10
+	VFMADD213PD.BCST  cavConstAVX512F64<>+416(SB), Z7, Z11
+	VFMADD213PD.BCST  cavConstAVX512F64<>+0(SB), Z7, Z8
+	VFMADD213PD.BCST  cavConstAVX512F64<>+40(SB), Z7, Z9
+	VFMADD213PD.BCST  cavConstAVX512F64<>+424(SB), Z7, Z10
+	VFMADD213PD.BCST  cavConstAVX512F64<>+432(SB), Z7, Z11
+	VFMADD231PD       Z4, Z9, Z8
+	VFMADD231PD       Z4, Z11, Z10
+	VFMADD231PD       Z6, Z10, Z8
+	VMULPD            Z4, Z8, Z8
+	VBROADCASTSD      cavConstAVX512F64<>+0(SB), Z4
+	VSCALEFPD         Z5, Z4, Z4
+	VSUBPD.BCST       cavConstAVX512F64<>+0(SB), Z4, Z5
+	VFMADD213PD       Z5, Z4, Z8
+	VADDPD.BCST       cavConstAVX512F64<>+440(SB), Z8, Z4
+	VDIVPD            Z4, Z8, Z8
+	VPANDQ.BCST       cavConstAVX512F64<>+24(SB), Z8, Z8
+	VPANDQ.BCST       cavConstAVX512F64<>+16(SB), Z3, Z3
+	VPORQ             Z3, Z8, Z8
+	VMOVUPD           (BX), Z3
+	VMULPD            Z2, Z3, Z3
+	VMULPD            Z8, Z0, Z8
+	VADDPD            Z8, Z3, Z3
+	VMULPD            (DX), Z3, Z3
+	VMOVUPD           Z3, (AX)
+	ADDQ              $0x00000040, AX
+	ADDQ              $0x00000040, BX
+	ADDQ              $0x00000040, SI
+	ADDQ              $0x00000040, DX
+	SUBQ              $0x00000008, CX
+	JMP               dampedTanhRowAVX512F64loop
+
+dampedTanhRowAVX512F64done:
+	VZEROUPPER
+	RET
+
+// func maskedTanhRowAVX512F64(dst []float64, in [][]float64, p []float64)
+// Requires: AVX, AVX512F
+TEXT ·maskedTanhRowAVX512F64(SB), NOSPLIT, $0-72
+	MOVQ         dst_base+0(FP), AX
+	MOVQ         dst_len+8(FP), CX
+	MOVQ         in_base+24(FP), DX
+	MOVQ         (DX), BX
+	MOVQ         24(DX), DX
+	VBROADCASTSD cavConstAVX512F64<>+0(SB), Z0
+	VBROADCASTSD cavConstAVX512F64<>+352(SB), Z0
+
+maskedTanhRowAVX512F64loop:
+	CMPQ              CX, $0x00000008
+	JL                maskedTanhRowAVX512F64done
+	VMOVUPD           (BX), Z1
+	VPORQ.BCST        cavConstAVX512F64<>+16(SB), Z1, Z2
+	VADDPD            Z2, Z2, Z2
+	VMAXPD            Z2, Z0, Z2
+	VBROADCASTSD      cavConstAVX512F64<>+64(SB), Z3
+	VFMADD231PD.BCST  cavConstAVX512F64<>+72(SB), Z2, Z3
+	VSUBPD.BCST       cavConstAVX512F64<>+64(SB), Z3, Z3
+	VFNMADD231PD.BCST cavConstAVX512F64<>+80(SB), Z3, Z2
+	VFNMADD231PD.BCST cavConstAVX512F64<>+88(SB), Z3, Z2
+	VMULPD            Z2, Z2, Z4
+	VMULPD            Z4, Z4, Z5
+	VBROADCASTSD      cavConstAVX512F64<>+360(SB), Z6
+	VBROADCASTSD      cavConstAVX512F64<>+368(SB), Z7
+	VBROADCASTSD      cavConstAVX512F64<>+376(SB), Z8
+	VBROADCASTSD      cavConstAVX512F64<>+384(SB), Z9
+	VFMADD213PD.BCST  cavConstAVX512F64<>+392(SB), Z5, Z6
+	VFMADD213PD.BCST  cavConstAVX512F64<>+400(SB), Z5, Z7
+	VFMADD213PD.BCST  cavConstAVX512F64<>+408(SB), Z5, Z8
+	VFMADD213PD.BCST  cavConstAVX512F64<>+416(SB), Z5, Z9
+	VFMADD213PD.BCST  cavConstAVX512F64<>+0(SB), Z5, Z6
+	VFMADD213PD.BCST  cavConstAVX512F64<>+40(SB), Z5, Z7
+	VFMADD213PD.BCST  cavConstAVX512F64<>+424(SB), Z5, Z8
+	VFMADD213PD.BCST  cavConstAVX512F64<>+432(SB), Z5, Z9
+	VFMADD231PD       Z2, Z7, Z6
+	VFMADD231PD       Z2, Z9, Z8
+	VFMADD231PD       Z4, Z8, Z6
+	VMULPD            Z2, Z6, Z6
+	VBROADCASTSD      cavConstAVX512F64<>+0(SB), Z2
+	VSCALEFPD         Z3, Z2, Z2
+	VSUBPD.BCST       cavConstAVX512F64<>+0(SB), Z2, Z3
+	VFMADD213PD       Z3, Z2, Z6
+	VADDPD.BCST       cavConstAVX512F64<>+440(SB), Z6, Z2
+	VDIVPD            Z2, Z6, Z6
+	VPANDQ.BCST       cavConstAVX512F64<>+24(SB), Z6, Z6
+	VPANDQ.BCST       cavConstAVX512F64<>+16(SB), Z1, Z1
+	VPORQ             Z1, Z6, Z6
+	VMULPD            (DX), Z6, Z6
+	VMOVUPD           Z6, (AX)
+	ADDQ              $0x00000040, AX
+	ADDQ              $0x00000040, BX
+	ADDQ              $0x00000040, DX
+	SUBQ              $0x00000008, CX
+	JMP               maskedTanhRowAVX512F64loop
+
+maskedTanhRowAVX512F64done:
+	VZEROUPPER
+	RET
+
+// func bpiPrepRowAVX512F64(row []float64, btop []float64, v []float64, stride int)
+// Requires: AVX, AVX512F
+TEXT ·bpiPrepRowAVX512F64(SB), NOSPLIT, $0-80
+	MOVQ         row_base+0(FP), AX
+	MOVQ         btop_base+24(FP), CX
+	MOVQ         v_base+48(FP), DX
+	MOVQ         btop_len+32(FP), BX
+	MOVQ         stride+72(FP), SI
+	SHLQ         $0x03, SI
+	LEAQ         (SI)(SI*2), DI
+	VBROADCASTSD cavConstAVX512F64<>+352(SB), Z0
+	VBROADCASTSD cavConstAVX512F64<>+0(SB), Z1
+	VPXORQ       Z2, Z2, Z2
+
+bpiPrepRowAVX512F64loop:
+	CMPQ              BX, $0x00000008
+	JL                bpiPrepRowAVX512F64done
+	VMOVUPD           (CX), Z3
+	VPANDQ.BCST       cavConstAVX512F64<>+24(SB), Z3, Z3
+	VMULPD.BCST       cavConstAVX512F64<>+720(SB), Z3, Z4
+	VMOVUPD           Z4, (AX)(SI*4)
+	VPORQ.BCST        cavConstAVX512F64<>+16(SB), Z3, Z4
+	VADDPD            Z4, Z4, Z4
+	VMAXPD            Z4, Z0, Z4
+	VBROADCASTSD      cavConstAVX512F64<>+64(SB), Z5
+	VFMADD231PD.BCST  cavConstAVX512F64<>+72(SB), Z4, Z5
+	VSUBPD.BCST       cavConstAVX512F64<>+64(SB), Z5, Z5
+	VFNMADD231PD.BCST cavConstAVX512F64<>+80(SB), Z5, Z4
+	VFNMADD231PD.BCST cavConstAVX512F64<>+88(SB), Z5, Z4
+	VMULPD            Z4, Z4, Z6
+	VMULPD            Z6, Z6, Z7
+	VBROADCASTSD      cavConstAVX512F64<>+360(SB), Z8
+	VBROADCASTSD      cavConstAVX512F64<>+368(SB), Z9
+	VBROADCASTSD      cavConstAVX512F64<>+376(SB), Z10
+	VBROADCASTSD      cavConstAVX512F64<>+384(SB), Z11
+	VFMADD213PD.BCST  cavConstAVX512F64<>+392(SB), Z7, Z8
+	VFMADD213PD.BCST  cavConstAVX512F64<>+400(SB), Z7, Z9
+	VFMADD213PD.BCST  cavConstAVX512F64<>+408(SB), Z7, Z10
+	VFMADD213PD.BCST  cavConstAVX512F64<>+416(SB), Z7, Z11
+	VFMADD213PD.BCST  cavConstAVX512F64<>+0(SB), Z7, Z8
+	VFMADD213PD.BCST  cavConstAVX512F64<>+40(SB), Z7, Z9
+	VFMADD213PD.BCST  cavConstAVX512F64<>+424(SB), Z7, Z10
+	VFMADD213PD.BCST  cavConstAVX512F64<>+432(SB), Z7, Z11
+	VFMADD231PD       Z4, Z9, Z8
+	VFMADD231PD       Z4, Z11, Z10
+	VFMADD231PD       Z6, Z10, Z8
+	VMULPD            Z4, Z8, Z8
+	VBROADCASTSD      cavConstAVX512F64<>+0(SB), Z4
+	VSCALEFPD         Z5, Z4, Z4
+	VSUBPD.BCST       cavConstAVX512F64<>+0(SB), Z4, Z5
+	VFMADD213PD       Z5, Z4, Z8
+	VADDPD.BCST       cavConstAVX512F64<>+440(SB), Z8, Z4
+	VDIVPD            Z4, Z8, Z8
+	VPANDQ.BCST       cavConstAVX512F64<>+24(SB), Z8, Z8
+	VPANDQ.BCST       cavConstAVX512F64<>+16(SB), Z3, Z3
+	VPORQ             Z3, Z8, Z8
+	VMOVUPD           (CX), Z3
+	VMOVUPD           (DX), Z4
+	VADDPD            Z8, Z8, Z5
+	VADDPD            Z8, Z1, Z6
+	VDIVPD            Z6, Z5, Z5
+	VSQRTPD           Z4, Z4
+	VPANDQ.BCST       cavConstAVX512F64<>+16(SB), Z3, Z6
+	VPORQ.BCST        cavConstAVX512F64<>+608(SB), Z6, Z6
+	VCMPPD            $0x00, Z2, Z3, K1
+	VBLENDMPD         Z2, Z6, K1, Z6
+	VCMPPD            $0x03, Z3, Z3, K1
+	VBLENDMPD         Z3, Z6, K1, Z6
+	VDIVPD            Z4, Z6, Z3
+	VMULPD.BCST       cavConstAVX512F64<>+344(SB), Z6, Z6
+	VMULPD            Z5, Z6, Z6
+	VDIVPD            Z4, Z6, Z6
+	VMOVUPD           Z3, (AX)(SI*1)
+	VMOVUPD           Z6, (AX)(SI*2)
+	VMOVUPD           Z5, (AX)(DI*1)
+	ADDQ              $0x00000040, AX
+	ADDQ              $0x00000040, CX
+	ADDQ              $0x00000040, DX
+	SUBQ              $0x00000008, BX
+	JMP               bpiPrepRowAVX512F64loop
+
+bpiPrepRowAVX512F64done:
+	VZEROUPPER
+	RET
+
 DATA cavConstAVX512F32<>+0(SB)/4, $(1.0)
 DATA cavConstAVX512F32<>+4(SB)/4, $(3.531765)
 DATA cavConstAVX512F32<>+8(SB)/4, $0x80000000
@@ -2912,7 +3393,13 @@ DATA cavConstAVX512F32<>+216(SB)/4, $(0.14285715)
 DATA cavConstAVX512F32<>+220(SB)/4, $(0.2)
 DATA cavConstAVX512F32<>+224(SB)/4, $(0.33333334)
 DATA cavConstAVX512F32<>+228(SB)/4, $(4.5)
-GLOBL cavConstAVX512F32<>(SB), RODATA|NOPTR, $232
+DATA cavConstAVX512F32<>+232(SB)/4, $(0.00000001)
+DATA cavConstAVX512F32<>+240(SB)/8, $(1.0)
+DATA cavConstAVX512F32<>+248(SB)/4, $(-2.0)
+DATA cavConstAVX512F32<>+256(SB)/8, $0x8000000000000000
+DATA cavConstAVX512F32<>+264(SB)/8, $0x3ff0000000000000
+DATA cavConstAVX512F32<>+272(SB)/8, $(0.7978845608028654)
+GLOBL cavConstAVX512F32<>(SB), RODATA|NOPTR, $280
 
 // func cavRowAVX512F32(x []float32, prep []float32, acc []float32, stride int, m float32) float32
 // Requires: AVX, AVX512F
@@ -4521,6 +5008,489 @@ erfRatioRowAVX512F32done:
 	VZEROUPPER
 	RET
 
+// func squareRowAVX512F32(dst []float32, in [][]float32, p []float32)
+// Requires: AVX, AVX512F
+TEXT ·squareRowAVX512F32(SB), NOSPLIT, $0-72
+	MOVQ         dst_base+0(FP), AX
+	MOVQ         dst_len+8(FP), CX
+	MOVQ         in_base+24(FP), DX
+	MOVQ         (DX), DX
+	VBROADCASTSS cavConstAVX512F32<>+0(SB), Z0
+	VBROADCASTSS cavConstAVX512F32<>+116(SB), Z0
+
+squareRowAVX512F32loop:
+	CMPQ    CX, $0x00000010
+	JL      squareRowAVX512F32done
+	VMOVUPS (DX), Z0
+	VMULPS  Z0, Z0, Z0
+	VMOVUPS Z0, (AX)
+	ADDQ    $0x00000040, AX
+	ADDQ    $0x00000040, DX
+	SUBQ    $0x00000010, CX
+	JMP     squareRowAVX512F32loop
+
+squareRowAVX512F32done:
+	VZEROUPPER
+	RET
+
+// func oneMinusSquareRowAVX512F32(dst []float32, in [][]float32, p []float32)
+// Requires: AVX, AVX512F
+TEXT ·oneMinusSquareRowAVX512F32(SB), NOSPLIT, $0-72
+	MOVQ         dst_base+0(FP), AX
+	MOVQ         dst_len+8(FP), CX
+	MOVQ         in_base+24(FP), DX
+	MOVQ         (DX), DX
+	VBROADCASTSS cavConstAVX512F32<>+0(SB), Z0
+	VBROADCASTSS cavConstAVX512F32<>+116(SB), Z1
+
+oneMinusSquareRowAVX512F32loop:
+	CMPQ    CX, $0x00000010
+	JL      oneMinusSquareRowAVX512F32done
+	VMOVUPS (DX), Z1
+	VMULPS  Z1, Z1, Z1
+	VSUBPS  Z1, Z0, Z1
+	VMOVUPS Z1, (AX)
+	ADDQ    $0x00000040, AX
+	ADDQ    $0x00000040, DX
+	SUBQ    $0x00000010, CX
+	JMP     oneMinusSquareRowAVX512F32loop
+
+oneMinusSquareRowAVX512F32done:
+	VZEROUPPER
+	RET
+
+// func squarePlusRowAVX512F32(dst []float32, in [][]float32, p []float32)
+// Requires: AVX, AVX512F
+TEXT ·squarePlusRowAVX512F32(SB), NOSPLIT, $0-72
+	MOVQ         dst_base+0(FP), AX
+	MOVQ         dst_len+8(FP), CX
+	MOVQ         in_base+24(FP), DX
+	MOVQ         (DX), BX
+	MOVQ         24(DX), DX
+	VBROADCASTSS cavConstAVX512F32<>+0(SB), Z0
+	VBROADCASTSS cavConstAVX512F32<>+116(SB), Z0
+
+squarePlusRowAVX512F32loop:
+	CMPQ    CX, $0x00000010
+	JL      squarePlusRowAVX512F32done
+	VMOVUPS (BX), Z0
+	VMULPS  Z0, Z0, Z0
+	VADDPS  (DX), Z0, Z0
+	VMOVUPS Z0, (AX)
+	ADDQ    $0x00000040, AX
+	ADDQ    $0x00000040, BX
+	ADDQ    $0x00000040, DX
+	SUBQ    $0x00000010, CX
+	JMP     squarePlusRowAVX512F32loop
+
+squarePlusRowAVX512F32done:
+	VZEROUPPER
+	RET
+
+// func mulRowAVX512F32(dst []float32, in [][]float32, p []float32)
+// Requires: AVX, AVX512F
+TEXT ·mulRowAVX512F32(SB), NOSPLIT, $0-72
+	MOVQ         dst_base+0(FP), AX
+	MOVQ         dst_len+8(FP), CX
+	MOVQ         in_base+24(FP), DX
+	MOVQ         (DX), BX
+	MOVQ         24(DX), DX
+	VBROADCASTSS cavConstAVX512F32<>+0(SB), Z0
+	VBROADCASTSS cavConstAVX512F32<>+116(SB), Z0
+
+mulRowAVX512F32loop:
+	CMPQ    CX, $0x00000010
+	JL      mulRowAVX512F32done
+	VMOVUPS (BX), Z0
+	VMULPS  (DX), Z0, Z0
+	VMOVUPS Z0, (AX)
+	ADDQ    $0x00000040, AX
+	ADDQ    $0x00000040, BX
+	ADDQ    $0x00000040, DX
+	SUBQ    $0x00000010, CX
+	JMP     mulRowAVX512F32loop
+
+mulRowAVX512F32done:
+	VZEROUPPER
+	RET
+
+// func varianceRowAVX512F32(dst []float32, in [][]float32, p []float32)
+// Requires: AVX, AVX512F
+TEXT ·varianceRowAVX512F32(SB), NOSPLIT, $0-72
+	MOVQ         dst_base+0(FP), AX
+	MOVQ         dst_len+8(FP), CX
+	MOVQ         in_base+24(FP), DX
+	MOVQ         (DX), BX
+	MOVQ         24(DX), DX
+	VBROADCASTSS cavConstAVX512F32<>+0(SB), Z0
+	VBROADCASTSS cavConstAVX512F32<>+116(SB), Z0
+
+varianceRowAVX512F32loop:
+	CMPQ        CX, $0x00000010
+	JL          varianceRowAVX512F32done
+	VMOVUPS     (BX), Z0
+	VADDPS      (DX), Z0, Z0
+	VADDPS.BCST cavConstAVX512F32<>+232(SB), Z0, Z0
+	VMOVUPS     Z0, (AX)
+	ADDQ        $0x00000040, AX
+	ADDQ        $0x00000040, BX
+	ADDQ        $0x00000040, DX
+	SUBQ        $0x00000010, CX
+	JMP         varianceRowAVX512F32loop
+
+varianceRowAVX512F32done:
+	VZEROUPPER
+	RET
+
+// func binaryVarianceRowAVX512F32(dst []float32, in [][]float32, p []float32)
+// Requires: AVX, AVX512F
+TEXT ·binaryVarianceRowAVX512F32(SB), NOSPLIT, $0-72
+	MOVQ         dst_base+0(FP), AX
+	MOVQ         dst_len+8(FP), CX
+	MOVQ         in_base+24(FP), DX
+	MOVQ         (DX), BX
+	MOVQ         24(DX), DX
+	VBROADCASTSS cavConstAVX512F32<>+0(SB), Z0
+	VBROADCASTSS cavConstAVX512F32<>+116(SB), Z1
+
+binaryVarianceRowAVX512F32loop:
+	CMPQ    CX, $0x00000010
+	JL      binaryVarianceRowAVX512F32done
+	VMOVUPS (BX), Z1
+	VMULPS  Z1, Z1, Z1
+	VSUBPS  Z1, Z0, Z1
+	VMULPS  (DX), Z1, Z1
+	VMOVUPS Z1, (AX)
+	ADDQ    $0x00000040, AX
+	ADDQ    $0x00000040, BX
+	ADDQ    $0x00000040, DX
+	SUBQ    $0x00000010, CX
+	JMP     binaryVarianceRowAVX512F32loop
+
+binaryVarianceRowAVX512F32done:
+	VZEROUPPER
+	RET
+
+// func fieldRowAVX512F32(dst []float32, in [][]float32, p []float32)
+// Requires: AVX, AVX512F
+TEXT ·fieldRowAVX512F32(SB), NOSPLIT, $0-72
+	MOVQ         dst_base+0(FP), AX
+	MOVQ         dst_len+8(FP), CX
+	MOVQ         in_base+24(FP), DX
+	MOVQ         (DX), BX
+	MOVQ         24(DX), SI
+	MOVQ         48(DX), DX
+	MOVQ         p_base+48(FP), DI
+	VBROADCASTSS (DI), Z1
+	VBROADCASTSS cavConstAVX512F32<>+0(SB), Z0
+	VBROADCASTSS cavConstAVX512F32<>+116(SB), Z0
+
+fieldRowAVX512F32loop:
+	CMPQ    CX, $0x00000010
+	JL      fieldRowAVX512F32done
+	VMOVUPS (BX), Z0
+	VMOVUPS (DX), Z2
+	VADDPS  (SI), Z0, Z0
+	VMULPS  Z1, Z2, Z2
+	VADDPS  Z0, Z2, Z2
+	VMOVUPS Z2, (AX)
+	ADDQ    $0x00000040, AX
+	ADDQ    $0x00000040, BX
+	ADDQ    $0x00000040, SI
+	ADDQ    $0x00000040, DX
+	SUBQ    $0x00000010, CX
+	JMP     fieldRowAVX512F32loop
+
+fieldRowAVX512F32done:
+	VZEROUPPER
+	RET
+
+// func dampRowAVX512F32(dst []float32, in [][]float32, p []float32)
+// Requires: AVX, AVX512F
+TEXT ·dampRowAVX512F32(SB), NOSPLIT, $0-72
+	MOVQ         dst_base+0(FP), AX
+	MOVQ         dst_len+8(FP), CX
+	MOVQ         in_base+24(FP), DX
+	MOVQ         (DX), BX
+	MOVQ         24(DX), DX
+	MOVQ         p_base+48(FP), SI
+	VBROADCASTSS (SI), Z2
+	VBROADCASTSS cavConstAVX512F32<>+0(SB), Z0
+	VBROADCASTSS cavConstAVX512F32<>+116(SB), Z1
+	VSUBPS       Z2, Z0, Z0
+
+dampRowAVX512F32loop:
+	CMPQ    CX, $0x00000010
+	JL      dampRowAVX512F32done
+	VMOVUPS (BX), Z1
+	VMULPS  Z2, Z1, Z1
+	VMULPS  (DX), Z0, Z3
+	VADDPS  Z3, Z1, Z1
+	VMOVUPS Z1, (AX)
+	ADDQ    $0x00000040, AX
+	ADDQ    $0x00000040, BX
+	ADDQ    $0x00000040, DX
+	SUBQ    $0x00000010, CX
+	JMP     dampRowAVX512F32loop
+
+dampRowAVX512F32done:
+	VZEROUPPER
+	RET
+
+// func gammaRowAVX512F32(dst []float32, in [][]float32, p []float32)
+// Requires: AVX, AVX512F
+TEXT ·gammaRowAVX512F32(SB), NOSPLIT, $0-72
+	MOVQ         dst_base+0(FP), AX
+	MOVQ         dst_len+8(FP), CX
+	MOVQ         in_base+24(FP), DX
+	MOVQ         (DX), BX
+	MOVQ         24(DX), SI
+	MOVQ         48(DX), DX
+	VBROADCASTSS cavConstAVX512F32<>+0(SB), Z0
+	VBROADCASTSS cavConstAVX512F32<>+116(SB), Z0
+
+gammaRowAVX512F32loop:
+	CMPQ    CX, $0x00000010
+	JL      gammaRowAVX512F32done
+	VMOVUPS (BX), Z0
+	VMOVUPS (SI), Z1
+	VDIVPS  (DX), Z1, Z1
+	VADDPS  Z0, Z1, Z1
+	VMULPS  Z1, Z0, Z1
+	VMOVUPS Z1, (AX)
+	ADDQ    $0x00000040, AX
+	ADDQ    $0x00000040, BX
+	ADDQ    $0x00000040, SI
+	ADDQ    $0x00000040, DX
+	SUBQ    $0x00000010, CX
+	JMP     gammaRowAVX512F32loop
+
+gammaRowAVX512F32done:
+	VZEROUPPER
+	RET
+
+// func dampedTanhRowAVX512F32(dst []float32, in [][]float32, p []float32)
+// Requires: AVX, AVX512F
+TEXT ·dampedTanhRowAVX512F32(SB), NOSPLIT, $0-72
+	MOVQ         dst_base+0(FP), AX
+	MOVQ         dst_len+8(FP), CX
+	MOVQ         in_base+24(FP), DX
+	MOVQ         (DX), BX
+	MOVQ         24(DX), SI
+	MOVQ         48(DX), DX
+	MOVQ         p_base+48(FP), DI
+	VBROADCASTSS (DI), Z2
+	VBROADCASTSS cavConstAVX512F32<>+0(SB), Z0
+	VBROADCASTSS cavConstAVX512F32<>+116(SB), Z1
+	VSUBPS       Z2, Z0, Z0
+
+dampedTanhRowAVX512F32loop:
+	CMPQ              CX, $0x00000010
+	JL                dampedTanhRowAVX512F32done
+	VMOVUPS           (SI), Z3
+	VPORD.BCST        cavConstAVX512F32<>+8(SB), Z3, Z4
+	VADDPS            Z4, Z4, Z4
+	VMAXPS            Z4, Z1, Z4
+	VBROADCASTSS      cavConstAVX512F32<>+32(SB), Z5
+	VFMADD231PS.BCST  cavConstAVX512F32<>+36(SB), Z4, Z5
+	VSUBPS.BCST       cavConstAVX512F32<>+32(SB), Z5, Z5
+	VFNMADD231PS.BCST cavConstAVX512F32<>+40(SB), Z5, Z4
+	VFNMADD231PS.BCST cavConstAVX512F32<>+44(SB), Z5, Z4
+	VMULPS            Z4, Z4, Z6
+	VBROADCASTSS      cavConstAVX512F32<>+120(SB), Z7
+	VFMADD213PS.BCST  cavConstAVX512F32<>+124(SB), Z6, Z7
+	VBROADCASTSS      cavConstAVX512F32<>+128(SB), Z8
+	VFMADD213PS.BCST  cavConstAVX512F32<>+132(SB), Z6, Z7
+	VFMADD213PS.BCST  cavConstAVX512F32<>+136(SB), Z6, Z8
+	VFMADD213PS.BCST  cavConstAVX512F32<>+0(SB), Z6, Z7
+	VFMADD213PS.BCST  cavConstAVX512F32<>+20(SB), Z6, Z8
+	VFMADD231PS       Z4, Z8, Z7
+	VMULPS            Z4, Z7, Z7
+	VBROADCASTSS      cavConstAVX512F32<>+0(SB), Z4
+	VSCALEFPS         Z5, Z4, Z4
+	VSUBPS.BCST       cavConstAVX512F32<>+0(SB), Z4, Z5
+	VFMADD213PS       Z5, Z4, Z7
+	VADDPS.BCST       cavConstAVX512F32<>+140(SB), Z7, Z4
+	VDIVPS            Z4, Z7, Z7
+	VPANDD.BCST       cavConstAVX512F32<>+12(SB), Z7, Z7
+	VPANDD.BCST       cavConstAVX512F32<>+8(SB), Z3, Z3
+	VPORQ             Z3, Z7, Z7
+	VMOVUPS           (BX), Z3
+	VMULPS            Z2, Z3, Z3
+	VMULPS            Z7, Z0, Z7
+	VADDPS            Z7, Z3, Z3
+	VMULPS            (DX), Z3, Z3
+	VMOVUPS           Z3, (AX)
+	ADDQ              $0x00000040, AX
+	ADDQ              $0x00000040, BX
+	ADDQ              $0x00000040, SI
+	ADDQ              $0x00000040, DX
+	SUBQ              $0x00000010, CX
+	JMP               dampedTanhRowAVX512F32loop
+
+dampedTanhRowAVX512F32done:
+	VZEROUPPER
+	RET
+
+// func maskedTanhRowAVX512F32(dst []float32, in [][]float32, p []float32)
+// Requires: AVX, AVX512F
+TEXT ·maskedTanhRowAVX512F32(SB), NOSPLIT, $0-72
+	MOVQ         dst_base+0(FP), AX
+	MOVQ         dst_len+8(FP), CX
+	MOVQ         in_base+24(FP), DX
+	MOVQ         (DX), BX
+	MOVQ         24(DX), DX
+	VBROADCASTSS cavConstAVX512F32<>+0(SB), Z0
+	VBROADCASTSS cavConstAVX512F32<>+116(SB), Z0
+
+maskedTanhRowAVX512F32loop:
+	CMPQ              CX, $0x00000010
+	JL                maskedTanhRowAVX512F32done
+	VMOVUPS           (BX), Z1
+	VPORD.BCST        cavConstAVX512F32<>+8(SB), Z1, Z2
+	VADDPS            Z2, Z2, Z2
+	VMAXPS            Z2, Z0, Z2
+	VBROADCASTSS      cavConstAVX512F32<>+32(SB), Z3
+	VFMADD231PS.BCST  cavConstAVX512F32<>+36(SB), Z2, Z3
+	VSUBPS.BCST       cavConstAVX512F32<>+32(SB), Z3, Z3
+	VFNMADD231PS.BCST cavConstAVX512F32<>+40(SB), Z3, Z2
+	VFNMADD231PS.BCST cavConstAVX512F32<>+44(SB), Z3, Z2
+	VMULPS            Z2, Z2, Z4
+	VBROADCASTSS      cavConstAVX512F32<>+120(SB), Z5
+	VFMADD213PS.BCST  cavConstAVX512F32<>+124(SB), Z4, Z5
+	VBROADCASTSS      cavConstAVX512F32<>+128(SB), Z6
+	VFMADD213PS.BCST  cavConstAVX512F32<>+132(SB), Z4, Z5
+	VFMADD213PS.BCST  cavConstAVX512F32<>+136(SB), Z4, Z6
+	VFMADD213PS.BCST  cavConstAVX512F32<>+0(SB), Z4, Z5
+	VFMADD213PS.BCST  cavConstAVX512F32<>+20(SB), Z4, Z6
+	VFMADD231PS       Z2, Z6, Z5
+	VMULPS            Z2, Z5, Z5
+	VBROADCASTSS      cavConstAVX512F32<>+0(SB), Z2
+	VSCALEFPS         Z3, Z2, Z2
+	VSUBPS.BCST       cavConstAVX512F32<>+0(SB), Z2, Z3
+	VFMADD213PS       Z3, Z2, Z5
+	VADDPS.BCST       cavConstAVX512F32<>+140(SB), Z5, Z2
+	VDIVPS            Z2, Z5, Z5
+	VPANDD.BCST       cavConstAVX512F32<>+12(SB), Z5, Z5
+	VPANDD.BCST       cavConstAVX512F32<>+8(SB), Z1, Z1
+	VPORQ             Z1, Z5, Z5
+	VMULPS            (DX), Z5, Z5
+	VMOVUPS           Z5, (AX)
+	ADDQ              $0x00000040, AX
+	ADDQ              $0x00000040, BX
+	ADDQ              $0x00000040, DX
+	SUBQ              $0x00000010, CX
+	JMP               maskedTanhRowAVX512F32loop
+
+maskedTanhRowAVX512F32done:
+	VZEROUPPER
+	RET
+
+// func bpiPrepRowAVX512F32(row []float32, btop []float32, v []float32, stride int)
+// Requires: AVX, AVX512F
+TEXT ·bpiPrepRowAVX512F32(SB), NOSPLIT, $0-80
+	MOVQ         row_base+0(FP), AX
+	MOVQ         btop_base+24(FP), CX
+	MOVQ         v_base+48(FP), DX
+	MOVQ         btop_len+32(FP), BX
+	MOVQ         stride+72(FP), SI
+	SHLQ         $0x02, SI
+	LEAQ         (SI)(SI*2), DI
+	VBROADCASTSS cavConstAVX512F32<>+116(SB), Z0
+	VBROADCASTSD cavConstAVX512F32<>+240(SB), Z1
+	VPXORQ       Z2, Z2, Z2
+
+bpiPrepRowAVX512F32loop:
+	CMPQ              BX, $0x00000010
+	JL                bpiPrepRowAVX512F32done
+	VMOVUPS           (CX), Z3
+	VPANDD.BCST       cavConstAVX512F32<>+12(SB), Z3, Z3
+	VMULPS.BCST       cavConstAVX512F32<>+248(SB), Z3, Z4
+	VMOVUPS           Z4, (AX)(SI*4)
+	VPORD.BCST        cavConstAVX512F32<>+8(SB), Z3, Z4
+	VADDPS            Z4, Z4, Z4
+	VMAXPS            Z4, Z0, Z4
+	VBROADCASTSS      cavConstAVX512F32<>+32(SB), Z5
+	VFMADD231PS.BCST  cavConstAVX512F32<>+36(SB), Z4, Z5
+	VSUBPS.BCST       cavConstAVX512F32<>+32(SB), Z5, Z5
+	VFNMADD231PS.BCST cavConstAVX512F32<>+40(SB), Z5, Z4
+	VFNMADD231PS.BCST cavConstAVX512F32<>+44(SB), Z5, Z4
+	VMULPS            Z4, Z4, Z6
+	VBROADCASTSS      cavConstAVX512F32<>+120(SB), Z7
+	VFMADD213PS.BCST  cavConstAVX512F32<>+124(SB), Z6, Z7
+	VBROADCASTSS      cavConstAVX512F32<>+128(SB), Z8
+	VFMADD213PS.BCST  cavConstAVX512F32<>+132(SB), Z6, Z7
+	VFMADD213PS.BCST  cavConstAVX512F32<>+136(SB), Z6, Z8
+	VFMADD213PS.BCST  cavConstAVX512F32<>+0(SB), Z6, Z7
+	VFMADD213PS.BCST  cavConstAVX512F32<>+20(SB), Z6, Z8
+	VFMADD231PS       Z4, Z8, Z7
+	VMULPS            Z4, Z7, Z7
+	VBROADCASTSS      cavConstAVX512F32<>+0(SB), Z4
+	VSCALEFPS         Z5, Z4, Z4
+	VSUBPS.BCST       cavConstAVX512F32<>+0(SB), Z4, Z5
+	VFMADD213PS       Z5, Z4, Z7
+	VADDPS.BCST       cavConstAVX512F32<>+140(SB), Z7, Z4
+	VDIVPS            Z4, Z7, Z7
+	VPANDD.BCST       cavConstAVX512F32<>+12(SB), Z7, Z7
+	VPANDD.BCST       cavConstAVX512F32<>+8(SB), Z3, Z3
+	VPORQ             Z3, Z7, Z7
+	VCVTPS2PD         Y7, Z3
+	VCVTPS2PD         (CX), Z4
+	VCVTPS2PD         (DX), Z5
+	VADDPD            Z3, Z3, Z6
+	VADDPD            Z3, Z1, Z3
+	VDIVPD            Z3, Z6, Z6
+	VSQRTPD           Z5, Z3
+	VPANDQ.BCST       cavConstAVX512F32<>+256(SB), Z4, Z5
+	VPORQ.BCST        cavConstAVX512F32<>+264(SB), Z5, Z5
+	VCMPPD            $0x00, Z2, Z4, K1
+	VBLENDMPD         Z2, Z5, K1, Z5
+	VCMPPD            $0x03, Z4, Z4, K1
+	VBLENDMPD         Z4, Z5, K1, Z5
+	VDIVPD            Z3, Z5, Z4
+	VMULPD.BCST       cavConstAVX512F32<>+272(SB), Z5, Z5
+	VMULPD            Z6, Z5, Z5
+	VDIVPD            Z3, Z5, Z5
+	VCVTPD2PS         Z4, Y3
+	VMOVUPS           Y3, (AX)(SI*1)
+	VCVTPD2PS         Z5, Y3
+	VMOVUPS           Y3, (AX)(SI*2)
+	VCVTPD2PS         Z6, Y3
+	VMOVUPS           Y3, (AX)(DI*1)
+	VEXTRACTF64X4     $0x01, Z7, Y3
+	VCVTPS2PD         Y3, Z3
+	VCVTPS2PD         32(CX), Z4
+	VCVTPS2PD         32(DX), Z5
+	VADDPD            Z3, Z3, Z6
+	VADDPD            Z3, Z1, Z3
+	VDIVPD            Z3, Z6, Z6
+	VSQRTPD           Z5, Z3
+	VPANDQ.BCST       cavConstAVX512F32<>+256(SB), Z4, Z5
+	VPORQ.BCST        cavConstAVX512F32<>+264(SB), Z5, Z5
+	VCMPPD            $0x00, Z2, Z4, K1
+	VBLENDMPD         Z2, Z5, K1, Z5
+	VCMPPD            $0x03, Z4, Z4, K1
+	VBLENDMPD         Z4, Z5, K1, Z5
+	VDIVPD            Z3, Z5, Z4
+	VMULPD.BCST       cavConstAVX512F32<>+272(SB), Z5, Z5
+	VMULPD            Z6, Z5, Z5
+	VDIVPD            Z3, Z5, Z5
+	VCVTPD2PS         Z4, Y3
+	VMOVUPS           Y3, 32(AX)(SI*1)
+	VCVTPD2PS         Z5, Y3
+	VMOVUPS           Y3, 32(AX)(SI*2)
+	VCVTPD2PS         Z6, Y3
+	VMOVUPS           Y3, 32(AX)(DI*1)
+	ADDQ              $0x00000040, AX
+	ADDQ              $0x00000040, CX
+	ADDQ              $0x00000040, DX
+	SUBQ              $0x00000010, BX
+	JMP               bpiPrepRowAVX512F32loop
+
+bpiPrepRowAVX512F32done:
+	VZEROUPPER
+	RET
+
 DATA cavConstAVX2F64<>+0(SB)/8, $(1.0)
 DATA cavConstAVX2F64<>+8(SB)/8, $(1.0)
 DATA cavConstAVX2F64<>+16(SB)/8, $(1.0)
@@ -4877,7 +5847,15 @@ DATA cavConstAVX2F64<>+2816(SB)/8, $(6.0)
 DATA cavConstAVX2F64<>+2824(SB)/8, $(6.0)
 DATA cavConstAVX2F64<>+2832(SB)/8, $(6.0)
 DATA cavConstAVX2F64<>+2840(SB)/8, $(6.0)
-GLOBL cavConstAVX2F64<>(SB), RODATA|NOPTR, $2848
+DATA cavConstAVX2F64<>+2848(SB)/8, $(0.00000001)
+DATA cavConstAVX2F64<>+2856(SB)/8, $(0.00000001)
+DATA cavConstAVX2F64<>+2864(SB)/8, $(0.00000001)
+DATA cavConstAVX2F64<>+2872(SB)/8, $(0.00000001)
+DATA cavConstAVX2F64<>+2880(SB)/8, $(-2.0)
+DATA cavConstAVX2F64<>+2888(SB)/8, $(-2.0)
+DATA cavConstAVX2F64<>+2896(SB)/8, $(-2.0)
+DATA cavConstAVX2F64<>+2904(SB)/8, $(-2.0)
+GLOBL cavConstAVX2F64<>(SB), RODATA|NOPTR, $2912
 
 // func cavRowAVX2F64(x []float64, prep []float64, acc []float64, stride int, m float64) float64
 // Requires: AVX, AVX2, FMA3
@@ -5938,6 +6916,476 @@ erfRatioRowAVX2F64done:
 	VZEROUPPER
 	RET
 
+// func squareRowAVX2F64(dst []float64, in [][]float64, p []float64)
+// Requires: AVX
+TEXT ·squareRowAVX2F64(SB), NOSPLIT, $0-72
+	MOVQ    dst_base+0(FP), AX
+	MOVQ    dst_len+8(FP), CX
+	MOVQ    in_base+24(FP), DX
+	MOVQ    (DX), DX
+	VMOVUPD cavConstAVX2F64<>+0(SB), Y0
+	VMOVUPD cavConstAVX2F64<>+1408(SB), Y0
+
+squareRowAVX2F64loop:
+	CMPQ    CX, $0x00000004
+	JL      squareRowAVX2F64done
+	VMOVUPD (DX), Y0
+	VMULPD  Y0, Y0, Y0
+	VMOVUPD Y0, (AX)
+	ADDQ    $0x00000020, AX
+	ADDQ    $0x00000020, DX
+	SUBQ    $0x00000004, CX
+	JMP     squareRowAVX2F64loop
+
+squareRowAVX2F64done:
+	VZEROUPPER
+	RET
+
+// func oneMinusSquareRowAVX2F64(dst []float64, in [][]float64, p []float64)
+// Requires: AVX
+TEXT ·oneMinusSquareRowAVX2F64(SB), NOSPLIT, $0-72
+	MOVQ    dst_base+0(FP), AX
+	MOVQ    dst_len+8(FP), CX
+	MOVQ    in_base+24(FP), DX
+	MOVQ    (DX), DX
+	VMOVUPD cavConstAVX2F64<>+0(SB), Y0
+	VMOVUPD cavConstAVX2F64<>+1408(SB), Y1
+
+oneMinusSquareRowAVX2F64loop:
+	CMPQ    CX, $0x00000004
+	JL      oneMinusSquareRowAVX2F64done
+	VMOVUPD (DX), Y1
+	VMULPD  Y1, Y1, Y1
+	VSUBPD  Y1, Y0, Y1
+	VMOVUPD Y1, (AX)
+	ADDQ    $0x00000020, AX
+	ADDQ    $0x00000020, DX
+	SUBQ    $0x00000004, CX
+	JMP     oneMinusSquareRowAVX2F64loop
+
+oneMinusSquareRowAVX2F64done:
+	VZEROUPPER
+	RET
+
+// func squarePlusRowAVX2F64(dst []float64, in [][]float64, p []float64)
+// Requires: AVX
+TEXT ·squarePlusRowAVX2F64(SB), NOSPLIT, $0-72
+	MOVQ    dst_base+0(FP), AX
+	MOVQ    dst_len+8(FP), CX
+	MOVQ    in_base+24(FP), DX
+	MOVQ    (DX), BX
+	MOVQ    24(DX), DX
+	VMOVUPD cavConstAVX2F64<>+0(SB), Y0
+	VMOVUPD cavConstAVX2F64<>+1408(SB), Y0
+
+squarePlusRowAVX2F64loop:
+	CMPQ    CX, $0x00000004
+	JL      squarePlusRowAVX2F64done
+	VMOVUPD (BX), Y0
+	VMULPD  Y0, Y0, Y0
+	VADDPD  (DX), Y0, Y0
+	VMOVUPD Y0, (AX)
+	ADDQ    $0x00000020, AX
+	ADDQ    $0x00000020, BX
+	ADDQ    $0x00000020, DX
+	SUBQ    $0x00000004, CX
+	JMP     squarePlusRowAVX2F64loop
+
+squarePlusRowAVX2F64done:
+	VZEROUPPER
+	RET
+
+// func mulRowAVX2F64(dst []float64, in [][]float64, p []float64)
+// Requires: AVX
+TEXT ·mulRowAVX2F64(SB), NOSPLIT, $0-72
+	MOVQ    dst_base+0(FP), AX
+	MOVQ    dst_len+8(FP), CX
+	MOVQ    in_base+24(FP), DX
+	MOVQ    (DX), BX
+	MOVQ    24(DX), DX
+	VMOVUPD cavConstAVX2F64<>+0(SB), Y0
+	VMOVUPD cavConstAVX2F64<>+1408(SB), Y0
+
+mulRowAVX2F64loop:
+	CMPQ    CX, $0x00000004
+	JL      mulRowAVX2F64done
+	VMOVUPD (BX), Y0
+	VMULPD  (DX), Y0, Y0
+	VMOVUPD Y0, (AX)
+	ADDQ    $0x00000020, AX
+	ADDQ    $0x00000020, BX
+	ADDQ    $0x00000020, DX
+	SUBQ    $0x00000004, CX
+	JMP     mulRowAVX2F64loop
+
+mulRowAVX2F64done:
+	VZEROUPPER
+	RET
+
+// func varianceRowAVX2F64(dst []float64, in [][]float64, p []float64)
+// Requires: AVX
+TEXT ·varianceRowAVX2F64(SB), NOSPLIT, $0-72
+	MOVQ    dst_base+0(FP), AX
+	MOVQ    dst_len+8(FP), CX
+	MOVQ    in_base+24(FP), DX
+	MOVQ    (DX), BX
+	MOVQ    24(DX), DX
+	VMOVUPD cavConstAVX2F64<>+0(SB), Y0
+	VMOVUPD cavConstAVX2F64<>+1408(SB), Y0
+
+varianceRowAVX2F64loop:
+	CMPQ    CX, $0x00000004
+	JL      varianceRowAVX2F64done
+	VMOVUPD (BX), Y0
+	VADDPD  (DX), Y0, Y0
+	VADDPD  cavConstAVX2F64<>+2848(SB), Y0, Y0
+	VMOVUPD Y0, (AX)
+	ADDQ    $0x00000020, AX
+	ADDQ    $0x00000020, BX
+	ADDQ    $0x00000020, DX
+	SUBQ    $0x00000004, CX
+	JMP     varianceRowAVX2F64loop
+
+varianceRowAVX2F64done:
+	VZEROUPPER
+	RET
+
+// func binaryVarianceRowAVX2F64(dst []float64, in [][]float64, p []float64)
+// Requires: AVX
+TEXT ·binaryVarianceRowAVX2F64(SB), NOSPLIT, $0-72
+	MOVQ    dst_base+0(FP), AX
+	MOVQ    dst_len+8(FP), CX
+	MOVQ    in_base+24(FP), DX
+	MOVQ    (DX), BX
+	MOVQ    24(DX), DX
+	VMOVUPD cavConstAVX2F64<>+0(SB), Y0
+	VMOVUPD cavConstAVX2F64<>+1408(SB), Y1
+
+binaryVarianceRowAVX2F64loop:
+	CMPQ    CX, $0x00000004
+	JL      binaryVarianceRowAVX2F64done
+	VMOVUPD (BX), Y1
+	VMULPD  Y1, Y1, Y1
+	VSUBPD  Y1, Y0, Y1
+	VMULPD  (DX), Y1, Y1
+	VMOVUPD Y1, (AX)
+	ADDQ    $0x00000020, AX
+	ADDQ    $0x00000020, BX
+	ADDQ    $0x00000020, DX
+	SUBQ    $0x00000004, CX
+	JMP     binaryVarianceRowAVX2F64loop
+
+binaryVarianceRowAVX2F64done:
+	VZEROUPPER
+	RET
+
+// func fieldRowAVX2F64(dst []float64, in [][]float64, p []float64)
+// Requires: AVX
+TEXT ·fieldRowAVX2F64(SB), NOSPLIT, $0-72
+	MOVQ         dst_base+0(FP), AX
+	MOVQ         dst_len+8(FP), CX
+	MOVQ         in_base+24(FP), DX
+	MOVQ         (DX), BX
+	MOVQ         24(DX), SI
+	MOVQ         48(DX), DX
+	MOVQ         p_base+48(FP), DI
+	VBROADCASTSD (DI), Y1
+	VMOVUPD      cavConstAVX2F64<>+0(SB), Y0
+	VMOVUPD      cavConstAVX2F64<>+1408(SB), Y0
+
+fieldRowAVX2F64loop:
+	CMPQ    CX, $0x00000004
+	JL      fieldRowAVX2F64done
+	VMOVUPD (BX), Y0
+	VMOVUPD (DX), Y2
+	VADDPD  (SI), Y0, Y0
+	VMULPD  Y1, Y2, Y2
+	VADDPD  Y0, Y2, Y2
+	VMOVUPD Y2, (AX)
+	ADDQ    $0x00000020, AX
+	ADDQ    $0x00000020, BX
+	ADDQ    $0x00000020, SI
+	ADDQ    $0x00000020, DX
+	SUBQ    $0x00000004, CX
+	JMP     fieldRowAVX2F64loop
+
+fieldRowAVX2F64done:
+	VZEROUPPER
+	RET
+
+// func dampRowAVX2F64(dst []float64, in [][]float64, p []float64)
+// Requires: AVX
+TEXT ·dampRowAVX2F64(SB), NOSPLIT, $0-72
+	MOVQ         dst_base+0(FP), AX
+	MOVQ         dst_len+8(FP), CX
+	MOVQ         in_base+24(FP), DX
+	MOVQ         (DX), BX
+	MOVQ         24(DX), DX
+	MOVQ         p_base+48(FP), SI
+	VBROADCASTSD (SI), Y2
+	VMOVUPD      cavConstAVX2F64<>+0(SB), Y0
+	VMOVUPD      cavConstAVX2F64<>+1408(SB), Y1
+	VSUBPD       Y2, Y0, Y0
+
+dampRowAVX2F64loop:
+	CMPQ    CX, $0x00000004
+	JL      dampRowAVX2F64done
+	VMOVUPD (BX), Y1
+	VMULPD  Y2, Y1, Y1
+	VMULPD  (DX), Y0, Y3
+	VADDPD  Y3, Y1, Y1
+	VMOVUPD Y1, (AX)
+	ADDQ    $0x00000020, AX
+	ADDQ    $0x00000020, BX
+	ADDQ    $0x00000020, DX
+	SUBQ    $0x00000004, CX
+	JMP     dampRowAVX2F64loop
+
+dampRowAVX2F64done:
+	VZEROUPPER
+	RET
+
+// func gammaRowAVX2F64(dst []float64, in [][]float64, p []float64)
+// Requires: AVX
+TEXT ·gammaRowAVX2F64(SB), NOSPLIT, $0-72
+	MOVQ    dst_base+0(FP), AX
+	MOVQ    dst_len+8(FP), CX
+	MOVQ    in_base+24(FP), DX
+	MOVQ    (DX), BX
+	MOVQ    24(DX), SI
+	MOVQ    48(DX), DX
+	VMOVUPD cavConstAVX2F64<>+0(SB), Y0
+	VMOVUPD cavConstAVX2F64<>+1408(SB), Y0
+
+gammaRowAVX2F64loop:
+	CMPQ    CX, $0x00000004
+	JL      gammaRowAVX2F64done
+	VMOVUPD (BX), Y0
+	VMOVUPD (SI), Y1
+	VDIVPD  (DX), Y1, Y1
+	VADDPD  Y0, Y1, Y1
+	VMULPD  Y1, Y0, Y1
+	VMOVUPD Y1, (AX)
+	ADDQ    $0x00000020, AX
+	ADDQ    $0x00000020, BX
+	ADDQ    $0x00000020, SI
+	ADDQ    $0x00000020, DX
+	SUBQ    $0x00000004, CX
+	JMP     gammaRowAVX2F64loop
+
+gammaRowAVX2F64done:
+	VZEROUPPER
+	RET
+
+// func dampedTanhRowAVX2F64(dst []float64, in [][]float64, p []float64)
+// Requires: AVX, AVX2, FMA3
+TEXT ·dampedTanhRowAVX2F64(SB), NOSPLIT, $0-72
+	MOVQ         dst_base+0(FP), AX
+	MOVQ         dst_len+8(FP), CX
+	MOVQ         in_base+24(FP), DX
+	MOVQ         (DX), BX
+	MOVQ         24(DX), SI
+	MOVQ         48(DX), DX
+	MOVQ         p_base+48(FP), DI
+	VBROADCASTSD (DI), Y2
+	VMOVUPD      cavConstAVX2F64<>+0(SB), Y0
+	VMOVUPD      cavConstAVX2F64<>+1408(SB), Y1
+	VSUBPD       Y2, Y0, Y0
+
+dampedTanhRowAVX2F64loop:
+	CMPQ         CX, $0x00000004
+	JL           dampedTanhRowAVX2F64done
+	VMOVUPD      (SI), Y3
+	VORPS        cavConstAVX2F64<>+64(SB), Y3, Y4
+	VADDPD       Y4, Y4, Y4
+	VMAXPD       Y4, Y1, Y4
+	VMOVUPD      cavConstAVX2F64<>+224(SB), Y5
+	VFMADD231PD  cavConstAVX2F64<>+256(SB), Y4, Y5
+	VSUBPD       cavConstAVX2F64<>+224(SB), Y5, Y6
+	VFNMADD231PD cavConstAVX2F64<>+288(SB), Y6, Y4
+	VFNMADD231PD cavConstAVX2F64<>+320(SB), Y6, Y4
+	VMULPD       Y4, Y4, Y6
+	VMOVUPD      cavConstAVX2F64<>+1440(SB), Y7
+	VMOVUPD      cavConstAVX2F64<>+1472(SB), Y8
+	VFMADD213PD  cavConstAVX2F64<>+1504(SB), Y6, Y7
+	VFMADD213PD  cavConstAVX2F64<>+1536(SB), Y6, Y8
+	VFMADD213PD  cavConstAVX2F64<>+1568(SB), Y6, Y7
+	VFMADD213PD  cavConstAVX2F64<>+1600(SB), Y6, Y8
+	VFMADD213PD  cavConstAVX2F64<>+1632(SB), Y6, Y7
+	VFMADD213PD  cavConstAVX2F64<>+1664(SB), Y6, Y8
+	VFMADD213PD  cavConstAVX2F64<>+1696(SB), Y6, Y7
+	VFMADD213PD  cavConstAVX2F64<>+1728(SB), Y6, Y8
+	VFMADD213PD  cavConstAVX2F64<>+0(SB), Y6, Y7
+	VFMADD213PD  cavConstAVX2F64<>+128(SB), Y6, Y8
+	VFMADD231PD  Y4, Y8, Y7
+	VMULPD       Y4, Y7, Y7
+	VPADDQ       cavConstAVX2F64<>+704(SB), Y5, Y5
+	VPSLLQ       $0x34, Y5, Y4
+	VSUBPD       cavConstAVX2F64<>+0(SB), Y4, Y5
+	VFMADD213PD  Y5, Y4, Y7
+	VADDPD       cavConstAVX2F64<>+1760(SB), Y7, Y4
+	VDIVPD       Y4, Y7, Y7
+	VANDPS       cavConstAVX2F64<>+96(SB), Y7, Y7
+	VANDPS       cavConstAVX2F64<>+64(SB), Y3, Y3
+	VORPS        Y3, Y7, Y7
+	VMOVUPD      (BX), Y3
+	VMULPD       Y2, Y3, Y3
+	VMULPD       Y7, Y0, Y7
+	VADDPD       Y7, Y3, Y3
+	VMULPD       (DX), Y3, Y3
+	VMOVUPD      Y3, (AX)
+	ADDQ         $0x00000020, AX
+	ADDQ         $0x00000020, BX
+	ADDQ         $0x00000020, SI
+	ADDQ         $0x00000020, DX
+	SUBQ         $0x00000004, CX
+	JMP          dampedTanhRowAVX2F64loop
+
+dampedTanhRowAVX2F64done:
+	VZEROUPPER
+	RET
+
+// func maskedTanhRowAVX2F64(dst []float64, in [][]float64, p []float64)
+// Requires: AVX, AVX2, FMA3
+TEXT ·maskedTanhRowAVX2F64(SB), NOSPLIT, $0-72
+	MOVQ    dst_base+0(FP), AX
+	MOVQ    dst_len+8(FP), CX
+	MOVQ    in_base+24(FP), DX
+	MOVQ    (DX), BX
+	MOVQ    24(DX), DX
+	VMOVUPD cavConstAVX2F64<>+0(SB), Y0
+	VMOVUPD cavConstAVX2F64<>+1408(SB), Y0
+
+maskedTanhRowAVX2F64loop:
+	CMPQ         CX, $0x00000004
+	JL           maskedTanhRowAVX2F64done
+	VMOVUPD      (BX), Y1
+	VORPS        cavConstAVX2F64<>+64(SB), Y1, Y2
+	VADDPD       Y2, Y2, Y2
+	VMAXPD       Y2, Y0, Y2
+	VMOVUPD      cavConstAVX2F64<>+224(SB), Y3
+	VFMADD231PD  cavConstAVX2F64<>+256(SB), Y2, Y3
+	VSUBPD       cavConstAVX2F64<>+224(SB), Y3, Y4
+	VFNMADD231PD cavConstAVX2F64<>+288(SB), Y4, Y2
+	VFNMADD231PD cavConstAVX2F64<>+320(SB), Y4, Y2
+	VMULPD       Y2, Y2, Y4
+	VMOVUPD      cavConstAVX2F64<>+1440(SB), Y5
+	VMOVUPD      cavConstAVX2F64<>+1472(SB), Y6
+	VFMADD213PD  cavConstAVX2F64<>+1504(SB), Y4, Y5
+	VFMADD213PD  cavConstAVX2F64<>+1536(SB), Y4, Y6
+	VFMADD213PD  cavConstAVX2F64<>+1568(SB), Y4, Y5
+	VFMADD213PD  cavConstAVX2F64<>+1600(SB), Y4, Y6
+	VFMADD213PD  cavConstAVX2F64<>+1632(SB), Y4, Y5
+	VFMADD213PD  cavConstAVX2F64<>+1664(SB), Y4, Y6
+	VFMADD213PD  cavConstAVX2F64<>+1696(SB), Y4, Y5
+	VFMADD213PD  cavConstAVX2F64<>+1728(SB), Y4, Y6
+	VFMADD213PD  cavConstAVX2F64<>+0(SB), Y4, Y5
+	VFMADD213PD  cavConstAVX2F64<>+128(SB), Y4, Y6
+	VFMADD231PD  Y2, Y6, Y5
+	VMULPD       Y2, Y5, Y5
+	VPADDQ       cavConstAVX2F64<>+704(SB), Y3, Y3
+	VPSLLQ       $0x34, Y3, Y2
+	VSUBPD       cavConstAVX2F64<>+0(SB), Y2, Y3
+	VFMADD213PD  Y3, Y2, Y5
+	VADDPD       cavConstAVX2F64<>+1760(SB), Y5, Y2
+	VDIVPD       Y2, Y5, Y5
+	VANDPS       cavConstAVX2F64<>+96(SB), Y5, Y5
+	VANDPS       cavConstAVX2F64<>+64(SB), Y1, Y1
+	VORPS        Y1, Y5, Y5
+	VMULPD       (DX), Y5, Y5
+	VMOVUPD      Y5, (AX)
+	ADDQ         $0x00000020, AX
+	ADDQ         $0x00000020, BX
+	ADDQ         $0x00000020, DX
+	SUBQ         $0x00000004, CX
+	JMP          maskedTanhRowAVX2F64loop
+
+maskedTanhRowAVX2F64done:
+	VZEROUPPER
+	RET
+
+// func bpiPrepRowAVX2F64(row []float64, btop []float64, v []float64, stride int)
+// Requires: AVX, AVX2, FMA3
+TEXT ·bpiPrepRowAVX2F64(SB), NOSPLIT, $0-80
+	MOVQ    row_base+0(FP), AX
+	MOVQ    btop_base+24(FP), CX
+	MOVQ    v_base+48(FP), DX
+	MOVQ    btop_len+32(FP), BX
+	MOVQ    stride+72(FP), SI
+	SHLQ    $0x03, SI
+	LEAQ    (SI)(SI*2), DI
+	VMOVUPD cavConstAVX2F64<>+1408(SB), Y0
+	VMOVUPD cavConstAVX2F64<>+0(SB), Y1
+	VXORPS  Y2, Y2, Y2
+
+bpiPrepRowAVX2F64loop:
+	CMPQ         BX, $0x00000004
+	JL           bpiPrepRowAVX2F64done
+	VMOVUPD      (CX), Y3
+	VANDPS       cavConstAVX2F64<>+96(SB), Y3, Y3
+	VMULPD       cavConstAVX2F64<>+2880(SB), Y3, Y4
+	VMOVUPD      Y4, (AX)(SI*4)
+	VORPS        cavConstAVX2F64<>+64(SB), Y3, Y4
+	VADDPD       Y4, Y4, Y4
+	VMAXPD       Y4, Y0, Y4
+	VMOVUPD      cavConstAVX2F64<>+224(SB), Y5
+	VFMADD231PD  cavConstAVX2F64<>+256(SB), Y4, Y5
+	VSUBPD       cavConstAVX2F64<>+224(SB), Y5, Y6
+	VFNMADD231PD cavConstAVX2F64<>+288(SB), Y6, Y4
+	VFNMADD231PD cavConstAVX2F64<>+320(SB), Y6, Y4
+	VMULPD       Y4, Y4, Y6
+	VMOVUPD      cavConstAVX2F64<>+1440(SB), Y7
+	VMOVUPD      cavConstAVX2F64<>+1472(SB), Y8
+	VFMADD213PD  cavConstAVX2F64<>+1504(SB), Y6, Y7
+	VFMADD213PD  cavConstAVX2F64<>+1536(SB), Y6, Y8
+	VFMADD213PD  cavConstAVX2F64<>+1568(SB), Y6, Y7
+	VFMADD213PD  cavConstAVX2F64<>+1600(SB), Y6, Y8
+	VFMADD213PD  cavConstAVX2F64<>+1632(SB), Y6, Y7
+	VFMADD213PD  cavConstAVX2F64<>+1664(SB), Y6, Y8
+	VFMADD213PD  cavConstAVX2F64<>+1696(SB), Y6, Y7
+	VFMADD213PD  cavConstAVX2F64<>+1728(SB), Y6, Y8
+	VFMADD213PD  cavConstAVX2F64<>+0(SB), Y6, Y7
+	VFMADD213PD  cavConstAVX2F64<>+128(SB), Y6, Y8
+	VFMADD231PD  Y4, Y8, Y7
+	VMULPD       Y4, Y7, Y7
+	VPADDQ       cavConstAVX2F64<>+704(SB), Y5, Y5
+	VPSLLQ       $0x34, Y5, Y4
+	VSUBPD       cavConstAVX2F64<>+0(SB), Y4, Y5
+	VFMADD213PD  Y5, Y4, Y7
+	VADDPD       cavConstAVX2F64<>+1760(SB), Y7, Y4
+	VDIVPD       Y4, Y7, Y7
+	VANDPS       cavConstAVX2F64<>+96(SB), Y7, Y7
+	VANDPS       cavConstAVX2F64<>+64(SB), Y3, Y3
+	VORPS        Y3, Y7, Y7
+	VMOVUPD      (CX), Y3
+	VMOVUPD      (DX), Y4
+	VADDPD       Y7, Y7, Y5
+	VADDPD       Y7, Y1, Y6
+	VDIVPD       Y6, Y5, Y5
+	VSQRTPD      Y4, Y4
+	VANDPS       cavConstAVX2F64<>+64(SB), Y3, Y6
+	VORPS        cavConstAVX2F64<>+2432(SB), Y6, Y6
+	VCMPPD       $0x00, Y2, Y3, Y7
+	VBLENDVPD    Y7, Y2, Y6, Y6
+	VCMPPD       $0x03, Y3, Y3, Y7
+	VBLENDVPD    Y7, Y3, Y6, Y6
+	VDIVPD       Y4, Y6, Y3
+	VMULPD       cavConstAVX2F64<>+1376(SB), Y6, Y6
+	VMULPD       Y5, Y6, Y6
+	VDIVPD       Y4, Y6, Y6
+	VMOVUPD      Y3, (AX)(SI*1)
+	VMOVUPD      Y6, (AX)(SI*2)
+	VMOVUPD      Y5, (AX)(DI*1)
+	ADDQ         $0x00000020, AX
+	ADDQ         $0x00000020, CX
+	ADDQ         $0x00000020, DX
+	SUBQ         $0x00000004, BX
+	JMP          bpiPrepRowAVX2F64loop
+
+bpiPrepRowAVX2F64done:
+	VZEROUPPER
+	RET
+
 DATA cavConstAVX2F32<>+0(SB)/4, $(1.0)
 DATA cavConstAVX2F32<>+4(SB)/4, $(1.0)
 DATA cavConstAVX2F32<>+8(SB)/4, $(1.0)
@@ -6402,7 +7850,39 @@ DATA cavConstAVX2F32<>+1840(SB)/4, $(4.5)
 DATA cavConstAVX2F32<>+1844(SB)/4, $(4.5)
 DATA cavConstAVX2F32<>+1848(SB)/4, $(4.5)
 DATA cavConstAVX2F32<>+1852(SB)/4, $(4.5)
-GLOBL cavConstAVX2F32<>(SB), RODATA|NOPTR, $1856
+DATA cavConstAVX2F32<>+1856(SB)/4, $(0.00000001)
+DATA cavConstAVX2F32<>+1860(SB)/4, $(0.00000001)
+DATA cavConstAVX2F32<>+1864(SB)/4, $(0.00000001)
+DATA cavConstAVX2F32<>+1868(SB)/4, $(0.00000001)
+DATA cavConstAVX2F32<>+1872(SB)/4, $(0.00000001)
+DATA cavConstAVX2F32<>+1876(SB)/4, $(0.00000001)
+DATA cavConstAVX2F32<>+1880(SB)/4, $(0.00000001)
+DATA cavConstAVX2F32<>+1884(SB)/4, $(0.00000001)
+DATA cavConstAVX2F32<>+1888(SB)/8, $(1.0)
+DATA cavConstAVX2F32<>+1896(SB)/8, $(1.0)
+DATA cavConstAVX2F32<>+1904(SB)/8, $(1.0)
+DATA cavConstAVX2F32<>+1912(SB)/8, $(1.0)
+DATA cavConstAVX2F32<>+1920(SB)/4, $(-2.0)
+DATA cavConstAVX2F32<>+1924(SB)/4, $(-2.0)
+DATA cavConstAVX2F32<>+1928(SB)/4, $(-2.0)
+DATA cavConstAVX2F32<>+1932(SB)/4, $(-2.0)
+DATA cavConstAVX2F32<>+1936(SB)/4, $(-2.0)
+DATA cavConstAVX2F32<>+1940(SB)/4, $(-2.0)
+DATA cavConstAVX2F32<>+1944(SB)/4, $(-2.0)
+DATA cavConstAVX2F32<>+1948(SB)/4, $(-2.0)
+DATA cavConstAVX2F32<>+1952(SB)/8, $0x8000000000000000
+DATA cavConstAVX2F32<>+1960(SB)/8, $0x8000000000000000
+DATA cavConstAVX2F32<>+1968(SB)/8, $0x8000000000000000
+DATA cavConstAVX2F32<>+1976(SB)/8, $0x8000000000000000
+DATA cavConstAVX2F32<>+1984(SB)/8, $0x3ff0000000000000
+DATA cavConstAVX2F32<>+1992(SB)/8, $0x3ff0000000000000
+DATA cavConstAVX2F32<>+2000(SB)/8, $0x3ff0000000000000
+DATA cavConstAVX2F32<>+2008(SB)/8, $0x3ff0000000000000
+DATA cavConstAVX2F32<>+2016(SB)/8, $(0.7978845608028654)
+DATA cavConstAVX2F32<>+2024(SB)/8, $(0.7978845608028654)
+DATA cavConstAVX2F32<>+2032(SB)/8, $(0.7978845608028654)
+DATA cavConstAVX2F32<>+2040(SB)/8, $(0.7978845608028654)
+GLOBL cavConstAVX2F32<>(SB), RODATA|NOPTR, $2048
 
 // func cavRowAVX2F32(x []float32, prep []float32, acc []float32, stride int, m float32) float32
 // Requires: AVX, AVX2, FMA3
@@ -7352,5 +8832,488 @@ erfRatioRowAVX2F32loop:
 	JMP          erfRatioRowAVX2F32loop
 
 erfRatioRowAVX2F32done:
+	VZEROUPPER
+	RET
+
+// func squareRowAVX2F32(dst []float32, in [][]float32, p []float32)
+// Requires: AVX
+TEXT ·squareRowAVX2F32(SB), NOSPLIT, $0-72
+	MOVQ    dst_base+0(FP), AX
+	MOVQ    dst_len+8(FP), CX
+	MOVQ    in_base+24(FP), DX
+	MOVQ    (DX), DX
+	VMOVUPS cavConstAVX2F32<>+0(SB), Y0
+	VMOVUPS cavConstAVX2F32<>+928(SB), Y0
+
+squareRowAVX2F32loop:
+	CMPQ    CX, $0x00000008
+	JL      squareRowAVX2F32done
+	VMOVUPS (DX), Y0
+	VMULPS  Y0, Y0, Y0
+	VMOVUPS Y0, (AX)
+	ADDQ    $0x00000020, AX
+	ADDQ    $0x00000020, DX
+	SUBQ    $0x00000008, CX
+	JMP     squareRowAVX2F32loop
+
+squareRowAVX2F32done:
+	VZEROUPPER
+	RET
+
+// func oneMinusSquareRowAVX2F32(dst []float32, in [][]float32, p []float32)
+// Requires: AVX
+TEXT ·oneMinusSquareRowAVX2F32(SB), NOSPLIT, $0-72
+	MOVQ    dst_base+0(FP), AX
+	MOVQ    dst_len+8(FP), CX
+	MOVQ    in_base+24(FP), DX
+	MOVQ    (DX), DX
+	VMOVUPS cavConstAVX2F32<>+0(SB), Y0
+	VMOVUPS cavConstAVX2F32<>+928(SB), Y1
+
+oneMinusSquareRowAVX2F32loop:
+	CMPQ    CX, $0x00000008
+	JL      oneMinusSquareRowAVX2F32done
+	VMOVUPS (DX), Y1
+	VMULPS  Y1, Y1, Y1
+	VSUBPS  Y1, Y0, Y1
+	VMOVUPS Y1, (AX)
+	ADDQ    $0x00000020, AX
+	ADDQ    $0x00000020, DX
+	SUBQ    $0x00000008, CX
+	JMP     oneMinusSquareRowAVX2F32loop
+
+oneMinusSquareRowAVX2F32done:
+	VZEROUPPER
+	RET
+
+// func squarePlusRowAVX2F32(dst []float32, in [][]float32, p []float32)
+// Requires: AVX
+TEXT ·squarePlusRowAVX2F32(SB), NOSPLIT, $0-72
+	MOVQ    dst_base+0(FP), AX
+	MOVQ    dst_len+8(FP), CX
+	MOVQ    in_base+24(FP), DX
+	MOVQ    (DX), BX
+	MOVQ    24(DX), DX
+	VMOVUPS cavConstAVX2F32<>+0(SB), Y0
+	VMOVUPS cavConstAVX2F32<>+928(SB), Y0
+
+squarePlusRowAVX2F32loop:
+	CMPQ    CX, $0x00000008
+	JL      squarePlusRowAVX2F32done
+	VMOVUPS (BX), Y0
+	VMULPS  Y0, Y0, Y0
+	VADDPS  (DX), Y0, Y0
+	VMOVUPS Y0, (AX)
+	ADDQ    $0x00000020, AX
+	ADDQ    $0x00000020, BX
+	ADDQ    $0x00000020, DX
+	SUBQ    $0x00000008, CX
+	JMP     squarePlusRowAVX2F32loop
+
+squarePlusRowAVX2F32done:
+	VZEROUPPER
+	RET
+
+// func mulRowAVX2F32(dst []float32, in [][]float32, p []float32)
+// Requires: AVX
+TEXT ·mulRowAVX2F32(SB), NOSPLIT, $0-72
+	MOVQ    dst_base+0(FP), AX
+	MOVQ    dst_len+8(FP), CX
+	MOVQ    in_base+24(FP), DX
+	MOVQ    (DX), BX
+	MOVQ    24(DX), DX
+	VMOVUPS cavConstAVX2F32<>+0(SB), Y0
+	VMOVUPS cavConstAVX2F32<>+928(SB), Y0
+
+mulRowAVX2F32loop:
+	CMPQ    CX, $0x00000008
+	JL      mulRowAVX2F32done
+	VMOVUPS (BX), Y0
+	VMULPS  (DX), Y0, Y0
+	VMOVUPS Y0, (AX)
+	ADDQ    $0x00000020, AX
+	ADDQ    $0x00000020, BX
+	ADDQ    $0x00000020, DX
+	SUBQ    $0x00000008, CX
+	JMP     mulRowAVX2F32loop
+
+mulRowAVX2F32done:
+	VZEROUPPER
+	RET
+
+// func varianceRowAVX2F32(dst []float32, in [][]float32, p []float32)
+// Requires: AVX
+TEXT ·varianceRowAVX2F32(SB), NOSPLIT, $0-72
+	MOVQ    dst_base+0(FP), AX
+	MOVQ    dst_len+8(FP), CX
+	MOVQ    in_base+24(FP), DX
+	MOVQ    (DX), BX
+	MOVQ    24(DX), DX
+	VMOVUPS cavConstAVX2F32<>+0(SB), Y0
+	VMOVUPS cavConstAVX2F32<>+928(SB), Y0
+
+varianceRowAVX2F32loop:
+	CMPQ    CX, $0x00000008
+	JL      varianceRowAVX2F32done
+	VMOVUPS (BX), Y0
+	VADDPS  (DX), Y0, Y0
+	VADDPS  cavConstAVX2F32<>+1856(SB), Y0, Y0
+	VMOVUPS Y0, (AX)
+	ADDQ    $0x00000020, AX
+	ADDQ    $0x00000020, BX
+	ADDQ    $0x00000020, DX
+	SUBQ    $0x00000008, CX
+	JMP     varianceRowAVX2F32loop
+
+varianceRowAVX2F32done:
+	VZEROUPPER
+	RET
+
+// func binaryVarianceRowAVX2F32(dst []float32, in [][]float32, p []float32)
+// Requires: AVX
+TEXT ·binaryVarianceRowAVX2F32(SB), NOSPLIT, $0-72
+	MOVQ    dst_base+0(FP), AX
+	MOVQ    dst_len+8(FP), CX
+	MOVQ    in_base+24(FP), DX
+	MOVQ    (DX), BX
+	MOVQ    24(DX), DX
+	VMOVUPS cavConstAVX2F32<>+0(SB), Y0
+	VMOVUPS cavConstAVX2F32<>+928(SB), Y1
+
+binaryVarianceRowAVX2F32loop:
+	CMPQ    CX, $0x00000008
+	JL      binaryVarianceRowAVX2F32done
+	VMOVUPS (BX), Y1
+	VMULPS  Y1, Y1, Y1
+	VSUBPS  Y1, Y0, Y1
+	VMULPS  (DX), Y1, Y1
+	VMOVUPS Y1, (AX)
+	ADDQ    $0x00000020, AX
+	ADDQ    $0x00000020, BX
+	ADDQ    $0x00000020, DX
+	SUBQ    $0x00000008, CX
+	JMP     binaryVarianceRowAVX2F32loop
+
+binaryVarianceRowAVX2F32done:
+	VZEROUPPER
+	RET
+
+// func fieldRowAVX2F32(dst []float32, in [][]float32, p []float32)
+// Requires: AVX
+TEXT ·fieldRowAVX2F32(SB), NOSPLIT, $0-72
+	MOVQ         dst_base+0(FP), AX
+	MOVQ         dst_len+8(FP), CX
+	MOVQ         in_base+24(FP), DX
+	MOVQ         (DX), BX
+	MOVQ         24(DX), SI
+	MOVQ         48(DX), DX
+	MOVQ         p_base+48(FP), DI
+	VBROADCASTSS (DI), Y1
+	VMOVUPS      cavConstAVX2F32<>+0(SB), Y0
+	VMOVUPS      cavConstAVX2F32<>+928(SB), Y0
+
+fieldRowAVX2F32loop:
+	CMPQ    CX, $0x00000008
+	JL      fieldRowAVX2F32done
+	VMOVUPS (BX), Y0
+	VMOVUPS (DX), Y2
+	VADDPS  (SI), Y0, Y0
+	VMULPS  Y1, Y2, Y2
+	VADDPS  Y0, Y2, Y2
+	VMOVUPS Y2, (AX)
+	ADDQ    $0x00000020, AX
+	ADDQ    $0x00000020, BX
+	ADDQ    $0x00000020, SI
+	ADDQ    $0x00000020, DX
+	SUBQ    $0x00000008, CX
+	JMP     fieldRowAVX2F32loop
+
+fieldRowAVX2F32done:
+	VZEROUPPER
+	RET
+
+// func dampRowAVX2F32(dst []float32, in [][]float32, p []float32)
+// Requires: AVX
+TEXT ·dampRowAVX2F32(SB), NOSPLIT, $0-72
+	MOVQ         dst_base+0(FP), AX
+	MOVQ         dst_len+8(FP), CX
+	MOVQ         in_base+24(FP), DX
+	MOVQ         (DX), BX
+	MOVQ         24(DX), DX
+	MOVQ         p_base+48(FP), SI
+	VBROADCASTSS (SI), Y2
+	VMOVUPS      cavConstAVX2F32<>+0(SB), Y0
+	VMOVUPS      cavConstAVX2F32<>+928(SB), Y1
+	VSUBPS       Y2, Y0, Y0
+
+dampRowAVX2F32loop:
+	CMPQ    CX, $0x00000008
+	JL      dampRowAVX2F32done
+	VMOVUPS (BX), Y1
+	VMULPS  Y2, Y1, Y1
+	VMULPS  (DX), Y0, Y3
+	VADDPS  Y3, Y1, Y1
+	VMOVUPS Y1, (AX)
+	ADDQ    $0x00000020, AX
+	ADDQ    $0x00000020, BX
+	ADDQ    $0x00000020, DX
+	SUBQ    $0x00000008, CX
+	JMP     dampRowAVX2F32loop
+
+dampRowAVX2F32done:
+	VZEROUPPER
+	RET
+
+// func gammaRowAVX2F32(dst []float32, in [][]float32, p []float32)
+// Requires: AVX
+TEXT ·gammaRowAVX2F32(SB), NOSPLIT, $0-72
+	MOVQ    dst_base+0(FP), AX
+	MOVQ    dst_len+8(FP), CX
+	MOVQ    in_base+24(FP), DX
+	MOVQ    (DX), BX
+	MOVQ    24(DX), SI
+	MOVQ    48(DX), DX
+	VMOVUPS cavConstAVX2F32<>+0(SB), Y0
+	VMOVUPS cavConstAVX2F32<>+928(SB), Y0
+
+gammaRowAVX2F32loop:
+	CMPQ    CX, $0x00000008
+	JL      gammaRowAVX2F32done
+	VMOVUPS (BX), Y0
+	VMOVUPS (SI), Y1
+	VDIVPS  (DX), Y1, Y1
+	VADDPS  Y0, Y1, Y1
+	VMULPS  Y1, Y0, Y1
+	VMOVUPS Y1, (AX)
+	ADDQ    $0x00000020, AX
+	ADDQ    $0x00000020, BX
+	ADDQ    $0x00000020, SI
+	ADDQ    $0x00000020, DX
+	SUBQ    $0x00000008, CX
+	JMP     gammaRowAVX2F32loop
+
+gammaRowAVX2F32done:
+	VZEROUPPER
+	RET
+
+// func dampedTanhRowAVX2F32(dst []float32, in [][]float32, p []float32)
+// Requires: AVX, AVX2, FMA3
+TEXT ·dampedTanhRowAVX2F32(SB), NOSPLIT, $0-72
+	MOVQ         dst_base+0(FP), AX
+	MOVQ         dst_len+8(FP), CX
+	MOVQ         in_base+24(FP), DX
+	MOVQ         (DX), BX
+	MOVQ         24(DX), SI
+	MOVQ         48(DX), DX
+	MOVQ         p_base+48(FP), DI
+	VBROADCASTSS (DI), Y2
+	VMOVUPS      cavConstAVX2F32<>+0(SB), Y0
+	VMOVUPS      cavConstAVX2F32<>+928(SB), Y1
+	VSUBPS       Y2, Y0, Y0
+
+dampedTanhRowAVX2F32loop:
+	CMPQ         CX, $0x00000008
+	JL           dampedTanhRowAVX2F32done
+	VMOVUPS      (SI), Y3
+	VORPS        cavConstAVX2F32<>+64(SB), Y3, Y4
+	VADDPS       Y4, Y4, Y4
+	VMAXPS       Y4, Y1, Y4
+	VMOVUPS      cavConstAVX2F32<>+224(SB), Y5
+	VFMADD231PS  cavConstAVX2F32<>+256(SB), Y4, Y5
+	VSUBPS       cavConstAVX2F32<>+224(SB), Y5, Y6
+	VFNMADD231PS cavConstAVX2F32<>+288(SB), Y6, Y4
+	VFNMADD231PS cavConstAVX2F32<>+320(SB), Y6, Y4
+	VMULPS       Y4, Y4, Y6
+	VMOVUPS      cavConstAVX2F32<>+960(SB), Y7
+	VFMADD213PS  cavConstAVX2F32<>+992(SB), Y6, Y7
+	VMOVUPS      cavConstAVX2F32<>+1024(SB), Y8
+	VFMADD213PS  cavConstAVX2F32<>+1056(SB), Y6, Y7
+	VFMADD213PS  cavConstAVX2F32<>+1088(SB), Y6, Y8
+	VFMADD213PS  cavConstAVX2F32<>+0(SB), Y6, Y7
+	VFMADD213PS  cavConstAVX2F32<>+128(SB), Y6, Y8
+	VFMADD231PS  Y4, Y8, Y7
+	VMULPS       Y4, Y7, Y7
+	VPADDD       cavConstAVX2F32<>+576(SB), Y5, Y5
+	VPSLLD       $0x17, Y5, Y4
+	VSUBPS       cavConstAVX2F32<>+0(SB), Y4, Y5
+	VFMADD213PS  Y5, Y4, Y7
+	VADDPS       cavConstAVX2F32<>+1120(SB), Y7, Y4
+	VDIVPS       Y4, Y7, Y7
+	VANDPS       cavConstAVX2F32<>+96(SB), Y7, Y7
+	VANDPS       cavConstAVX2F32<>+64(SB), Y3, Y3
+	VORPS        Y3, Y7, Y7
+	VMOVUPS      (BX), Y3
+	VMULPS       Y2, Y3, Y3
+	VMULPS       Y7, Y0, Y7
+	VADDPS       Y7, Y3, Y3
+	VMULPS       (DX), Y3, Y3
+	VMOVUPS      Y3, (AX)
+	ADDQ         $0x00000020, AX
+	ADDQ         $0x00000020, BX
+	ADDQ         $0x00000020, SI
+	ADDQ         $0x00000020, DX
+	SUBQ         $0x00000008, CX
+	JMP          dampedTanhRowAVX2F32loop
+
+dampedTanhRowAVX2F32done:
+	VZEROUPPER
+	RET
+
+// func maskedTanhRowAVX2F32(dst []float32, in [][]float32, p []float32)
+// Requires: AVX, AVX2, FMA3
+TEXT ·maskedTanhRowAVX2F32(SB), NOSPLIT, $0-72
+	MOVQ    dst_base+0(FP), AX
+	MOVQ    dst_len+8(FP), CX
+	MOVQ    in_base+24(FP), DX
+	MOVQ    (DX), BX
+	MOVQ    24(DX), DX
+	VMOVUPS cavConstAVX2F32<>+0(SB), Y0
+	VMOVUPS cavConstAVX2F32<>+928(SB), Y0
+
+maskedTanhRowAVX2F32loop:
+	CMPQ         CX, $0x00000008
+	JL           maskedTanhRowAVX2F32done
+	VMOVUPS      (BX), Y1
+	VORPS        cavConstAVX2F32<>+64(SB), Y1, Y2
+	VADDPS       Y2, Y2, Y2
+	VMAXPS       Y2, Y0, Y2
+	VMOVUPS      cavConstAVX2F32<>+224(SB), Y3
+	VFMADD231PS  cavConstAVX2F32<>+256(SB), Y2, Y3
+	VSUBPS       cavConstAVX2F32<>+224(SB), Y3, Y4
+	VFNMADD231PS cavConstAVX2F32<>+288(SB), Y4, Y2
+	VFNMADD231PS cavConstAVX2F32<>+320(SB), Y4, Y2
+	VMULPS       Y2, Y2, Y4
+	VMOVUPS      cavConstAVX2F32<>+960(SB), Y5
+	VFMADD213PS  cavConstAVX2F32<>+992(SB), Y4, Y5
+	VMOVUPS      cavConstAVX2F32<>+1024(SB), Y6
+	VFMADD213PS  cavConstAVX2F32<>+1056(SB), Y4, Y5
+	VFMADD213PS  cavConstAVX2F32<>+1088(SB), Y4, Y6
+	VFMADD213PS  cavConstAVX2F32<>+0(SB), Y4, Y5
+	VFMADD213PS  cavConstAVX2F32<>+128(SB), Y4, Y6
+	VFMADD231PS  Y2, Y6, Y5
+	VMULPS       Y2, Y5, Y5
+	VPADDD       cavConstAVX2F32<>+576(SB), Y3, Y3
+	VPSLLD       $0x17, Y3, Y2
+	VSUBPS       cavConstAVX2F32<>+0(SB), Y2, Y3
+	VFMADD213PS  Y3, Y2, Y5
+	VADDPS       cavConstAVX2F32<>+1120(SB), Y5, Y2
+	VDIVPS       Y2, Y5, Y5
+	VANDPS       cavConstAVX2F32<>+96(SB), Y5, Y5
+	VANDPS       cavConstAVX2F32<>+64(SB), Y1, Y1
+	VORPS        Y1, Y5, Y5
+	VMULPS       (DX), Y5, Y5
+	VMOVUPS      Y5, (AX)
+	ADDQ         $0x00000020, AX
+	ADDQ         $0x00000020, BX
+	ADDQ         $0x00000020, DX
+	SUBQ         $0x00000008, CX
+	JMP          maskedTanhRowAVX2F32loop
+
+maskedTanhRowAVX2F32done:
+	VZEROUPPER
+	RET
+
+// func bpiPrepRowAVX2F32(row []float32, btop []float32, v []float32, stride int)
+// Requires: AVX, AVX2, FMA3
+TEXT ·bpiPrepRowAVX2F32(SB), NOSPLIT, $0-80
+	MOVQ    row_base+0(FP), AX
+	MOVQ    btop_base+24(FP), CX
+	MOVQ    v_base+48(FP), DX
+	MOVQ    btop_len+32(FP), BX
+	MOVQ    stride+72(FP), SI
+	SHLQ    $0x02, SI
+	LEAQ    (SI)(SI*2), DI
+	VMOVUPS cavConstAVX2F32<>+928(SB), Y0
+	VMOVUPD cavConstAVX2F32<>+1888(SB), Y1
+	VXORPS  Y2, Y2, Y2
+
+bpiPrepRowAVX2F32loop:
+	CMPQ         BX, $0x00000008
+	JL           bpiPrepRowAVX2F32done
+	VMOVUPS      (CX), Y3
+	VANDPS       cavConstAVX2F32<>+96(SB), Y3, Y3
+	VMULPS       cavConstAVX2F32<>+1920(SB), Y3, Y4
+	VMOVUPS      Y4, (AX)(SI*4)
+	VORPS        cavConstAVX2F32<>+64(SB), Y3, Y4
+	VADDPS       Y4, Y4, Y4
+	VMAXPS       Y4, Y0, Y4
+	VMOVUPS      cavConstAVX2F32<>+224(SB), Y5
+	VFMADD231PS  cavConstAVX2F32<>+256(SB), Y4, Y5
+	VSUBPS       cavConstAVX2F32<>+224(SB), Y5, Y6
+	VFNMADD231PS cavConstAVX2F32<>+288(SB), Y6, Y4
+	VFNMADD231PS cavConstAVX2F32<>+320(SB), Y6, Y4
+	VMULPS       Y4, Y4, Y6
+	VMOVUPS      cavConstAVX2F32<>+960(SB), Y7
+	VFMADD213PS  cavConstAVX2F32<>+992(SB), Y6, Y7
+	VMOVUPS      cavConstAVX2F32<>+1024(SB), Y8
+	VFMADD213PS  cavConstAVX2F32<>+1056(SB), Y6, Y7
+	VFMADD213PS  cavConstAVX2F32<>+1088(SB), Y6, Y8
+	VFMADD213PS  cavConstAVX2F32<>+0(SB), Y6, Y7
+	VFMADD213PS  cavConstAVX2F32<>+128(SB), Y6, Y8
+	VFMADD231PS  Y4, Y8, Y7
+	VMULPS       Y4, Y7, Y7
+	VPADDD       cavConstAVX2F32<>+576(SB), Y5, Y5
+	VPSLLD       $0x17, Y5, Y4
+	VSUBPS       cavConstAVX2F32<>+0(SB), Y4, Y5
+	VFMADD213PS  Y5, Y4, Y7
+	VADDPS       cavConstAVX2F32<>+1120(SB), Y7, Y4
+	VDIVPS       Y4, Y7, Y7
+	VANDPS       cavConstAVX2F32<>+96(SB), Y7, Y7
+	VANDPS       cavConstAVX2F32<>+64(SB), Y3, Y3
+	VORPS        Y3, Y7, Y7
+	VCVTPS2PD    X7, Y3
+	VCVTPS2PD    (CX), Y4
+	VCVTPS2PD    (DX), Y5
+	VADDPD       Y3, Y3, Y6
+	VADDPD       Y3, Y1, Y3
+	VDIVPD       Y3, Y6, Y6
+	VSQRTPD      Y5, Y3
+	VANDPS       cavConstAVX2F32<>+1952(SB), Y4, Y5
+	VORPS        cavConstAVX2F32<>+1984(SB), Y5, Y5
+	VCMPPD       $0x00, Y2, Y4, Y8
+	VBLENDVPD    Y8, Y2, Y5, Y5
+	VCMPPD       $0x03, Y4, Y4, Y8
+	VBLENDVPD    Y8, Y4, Y5, Y5
+	VDIVPD       Y3, Y5, Y4
+	VMULPD       cavConstAVX2F32<>+2016(SB), Y5, Y5
+	VMULPD       Y6, Y5, Y5
+	VDIVPD       Y3, Y5, Y5
+	VCVTPD2PSY   Y4, X3
+	VMOVUPS      X3, (AX)(SI*1)
+	VCVTPD2PSY   Y5, X3
+	VMOVUPS      X3, (AX)(SI*2)
+	VCVTPD2PSY   Y6, X3
+	VMOVUPS      X3, (AX)(DI*1)
+	VEXTRACTF128 $0x01, Y7, X3
+	VCVTPS2PD    X3, Y3
+	VCVTPS2PD    16(CX), Y4
+	VCVTPS2PD    16(DX), Y5
+	VADDPD       Y3, Y3, Y6
+	VADDPD       Y3, Y1, Y3
+	VDIVPD       Y3, Y6, Y6
+	VSQRTPD      Y5, Y3
+	VANDPS       cavConstAVX2F32<>+1952(SB), Y4, Y5
+	VORPS        cavConstAVX2F32<>+1984(SB), Y5, Y5
+	VCMPPD       $0x00, Y2, Y4, Y7
+	VBLENDVPD    Y7, Y2, Y5, Y5
+	VCMPPD       $0x03, Y4, Y4, Y7
+	VBLENDVPD    Y7, Y4, Y5, Y5
+	VDIVPD       Y3, Y5, Y4
+	VMULPD       cavConstAVX2F32<>+2016(SB), Y5, Y5
+	VMULPD       Y6, Y5, Y5
+	VDIVPD       Y3, Y5, Y5
+	VCVTPD2PSY   Y4, X3
+	VMOVUPS      X3, 16(AX)(SI*1)
+	VCVTPD2PSY   Y5, X3
+	VMOVUPS      X3, 16(AX)(SI*2)
+	VCVTPD2PSY   Y6, X3
+	VMOVUPS      X3, 16(AX)(DI*1)
+	ADDQ         $0x00000020, AX
+	ADDQ         $0x00000020, CX
+	ADDQ         $0x00000020, DX
+	SUBQ         $0x00000008, BX
+	JMP          bpiPrepRowAVX2F32loop
+
+bpiPrepRowAVX2F32done:
 	VZEROUPPER
 	RET

@@ -87,6 +87,66 @@ func absSumAVX512(x []float64) float64
 //go:noescape
 func signIntsAVX512(neg []uint64, unsure []uint64, base []float64, bits []uint8, stride int, noff int, idx []int32, vals []float64, scale float64, inv float64, e float64)
 
+// squareRowAVX512F64 stores x·x with AVX512 for whole vectors of dst, as ops.square does (see elementwise.go in the generator).
+//
+//go:noescape
+func squareRowAVX512F64(dst []float64, in [][]float64, p []float64)
+
+// oneMinusSquareRowAVX512F64 stores 1 − x·x with AVX512 for whole vectors of dst, as ops.oneMinusSquare does (see elementwise.go in the generator).
+//
+//go:noescape
+func oneMinusSquareRowAVX512F64(dst []float64, in [][]float64, p []float64)
+
+// squarePlusRowAVX512F64 stores x·x + d with AVX512 for whole vectors of dst, as ops.squarePlus does (see elementwise.go in the generator).
+//
+//go:noescape
+func squarePlusRowAVX512F64(dst []float64, in [][]float64, p []float64)
+
+// mulRowAVX512F64 stores a·b with AVX512 for whole vectors of dst, as ops.mul does (see elementwise.go in the generator).
+//
+//go:noescape
+func mulRowAVX512F64(dst []float64, in [][]float64, p []float64)
+
+// varianceRowAVX512F64 stores (a + b) + 1e-8 with AVX512 for whole vectors of dst, as ops.variance does (see elementwise.go in the generator).
+//
+//go:noescape
+func varianceRowAVX512F64(dst []float64, in [][]float64, p []float64)
+
+// binaryVarianceRowAVX512F64 stores (1 − m·m)·mask with AVX512 for whole vectors of dst, as ops.binaryVariance does (see elementwise.go in the generator).
+//
+//go:noescape
+func binaryVarianceRowAVX512F64(dst []float64, in [][]float64, p []float64)
+
+// fieldRowAVX512F64 stores hold·r + (hin + hext) with AVX512 for whole vectors of dst, as ops.field does (see elementwise.go in the generator).
+//
+//go:noescape
+func fieldRowAVX512F64(dst []float64, in [][]float64, p []float64)
+
+// dampRowAVX512F64 stores old·ψ + (1 − ψ)·new with AVX512 for whole vectors of dst, as ops.damp does (see elementwise.go in the generator).
+//
+//go:noescape
+func dampRowAVX512F64(dst []float64, in [][]float64, p []float64)
+
+// gammaRowAVX512F64 stores g·(ω/V + g) with AVX512 for whole vectors of dst, as ops.gamma does (see elementwise.go in the generator).
+//
+//go:noescape
+func gammaRowAVX512F64(dst []float64, in [][]float64, p []float64)
+
+// dampedTanhRowAVX512F64 stores (m·ψ + (1 − ψ)·tanh(H))·mask with AVX512 for whole vectors of dst, as ops.dampedTanh does (see elementwise.go in the generator).
+//
+//go:noescape
+func dampedTanhRowAVX512F64(dst []float64, in [][]float64, p []float64)
+
+// maskedTanhRowAVX512F64 stores tanh(H)·mask with AVX512 for whole vectors of dst, as ops.maskedTanh does (see elementwise.go in the generator).
+//
+//go:noescape
+func maskedTanhRowAVX512F64(dst []float64, in [][]float64, p []float64)
+
+// bpiPrepRowAVX512F64 prepares one row of sign-channel streams with AVX512 for whole vectors of btop, as ops.bpiPrep does (see bpiPrepRow in the generator).
+//
+//go:noescape
+func bpiPrepRowAVX512F64(row []float64, btop []float64, v []float64, stride int)
+
 // cavRowAVX512F32 evaluates one row of the BPI cavity contraction with AVX512 (see cavRow in the generator).
 //
 //go:noescape
@@ -151,6 +211,66 @@ func sparseBlockBinAVX512F32(acc []float32, base []float32, w []float32, stride 
 //
 //go:noescape
 func erfRatioRowAVX512F32(xhat []float32, delta []float32, omega []float32, v []float32)
+
+// squareRowAVX512F32 stores x·x with AVX512 for whole vectors of dst, as ops.square does (see elementwise.go in the generator).
+//
+//go:noescape
+func squareRowAVX512F32(dst []float32, in [][]float32, p []float32)
+
+// oneMinusSquareRowAVX512F32 stores 1 − x·x with AVX512 for whole vectors of dst, as ops.oneMinusSquare does (see elementwise.go in the generator).
+//
+//go:noescape
+func oneMinusSquareRowAVX512F32(dst []float32, in [][]float32, p []float32)
+
+// squarePlusRowAVX512F32 stores x·x + d with AVX512 for whole vectors of dst, as ops.squarePlus does (see elementwise.go in the generator).
+//
+//go:noescape
+func squarePlusRowAVX512F32(dst []float32, in [][]float32, p []float32)
+
+// mulRowAVX512F32 stores a·b with AVX512 for whole vectors of dst, as ops.mul does (see elementwise.go in the generator).
+//
+//go:noescape
+func mulRowAVX512F32(dst []float32, in [][]float32, p []float32)
+
+// varianceRowAVX512F32 stores (a + b) + 1e-8 with AVX512 for whole vectors of dst, as ops.variance does (see elementwise.go in the generator).
+//
+//go:noescape
+func varianceRowAVX512F32(dst []float32, in [][]float32, p []float32)
+
+// binaryVarianceRowAVX512F32 stores (1 − m·m)·mask with AVX512 for whole vectors of dst, as ops.binaryVariance does (see elementwise.go in the generator).
+//
+//go:noescape
+func binaryVarianceRowAVX512F32(dst []float32, in [][]float32, p []float32)
+
+// fieldRowAVX512F32 stores hold·r + (hin + hext) with AVX512 for whole vectors of dst, as ops.field does (see elementwise.go in the generator).
+//
+//go:noescape
+func fieldRowAVX512F32(dst []float32, in [][]float32, p []float32)
+
+// dampRowAVX512F32 stores old·ψ + (1 − ψ)·new with AVX512 for whole vectors of dst, as ops.damp does (see elementwise.go in the generator).
+//
+//go:noescape
+func dampRowAVX512F32(dst []float32, in [][]float32, p []float32)
+
+// gammaRowAVX512F32 stores g·(ω/V + g) with AVX512 for whole vectors of dst, as ops.gamma does (see elementwise.go in the generator).
+//
+//go:noescape
+func gammaRowAVX512F32(dst []float32, in [][]float32, p []float32)
+
+// dampedTanhRowAVX512F32 stores (m·ψ + (1 − ψ)·tanh(H))·mask with AVX512 for whole vectors of dst, as ops.dampedTanh does (see elementwise.go in the generator).
+//
+//go:noescape
+func dampedTanhRowAVX512F32(dst []float32, in [][]float32, p []float32)
+
+// maskedTanhRowAVX512F32 stores tanh(H)·mask with AVX512 for whole vectors of dst, as ops.maskedTanh does (see elementwise.go in the generator).
+//
+//go:noescape
+func maskedTanhRowAVX512F32(dst []float32, in [][]float32, p []float32)
+
+// bpiPrepRowAVX512F32 prepares one row of sign-channel streams with AVX512 for whole vectors of btop, as ops.bpiPrep does (see bpiPrepRow in the generator).
+//
+//go:noescape
+func bpiPrepRowAVX512F32(row []float32, btop []float32, v []float32, stride int)
 
 // cavRowAVX2F64 evaluates one row of the BPI cavity contraction with AVX2 (see cavRow in the generator).
 //
@@ -217,6 +337,66 @@ func sparseBlockBinAVX2F64(acc []float64, base []float64, w []float64, stride in
 //go:noescape
 func erfRatioRowAVX2F64(xhat []float64, delta []float64, omega []float64, v []float64)
 
+// squareRowAVX2F64 stores x·x with AVX2 for whole vectors of dst, as ops.square does (see elementwise.go in the generator).
+//
+//go:noescape
+func squareRowAVX2F64(dst []float64, in [][]float64, p []float64)
+
+// oneMinusSquareRowAVX2F64 stores 1 − x·x with AVX2 for whole vectors of dst, as ops.oneMinusSquare does (see elementwise.go in the generator).
+//
+//go:noescape
+func oneMinusSquareRowAVX2F64(dst []float64, in [][]float64, p []float64)
+
+// squarePlusRowAVX2F64 stores x·x + d with AVX2 for whole vectors of dst, as ops.squarePlus does (see elementwise.go in the generator).
+//
+//go:noescape
+func squarePlusRowAVX2F64(dst []float64, in [][]float64, p []float64)
+
+// mulRowAVX2F64 stores a·b with AVX2 for whole vectors of dst, as ops.mul does (see elementwise.go in the generator).
+//
+//go:noescape
+func mulRowAVX2F64(dst []float64, in [][]float64, p []float64)
+
+// varianceRowAVX2F64 stores (a + b) + 1e-8 with AVX2 for whole vectors of dst, as ops.variance does (see elementwise.go in the generator).
+//
+//go:noescape
+func varianceRowAVX2F64(dst []float64, in [][]float64, p []float64)
+
+// binaryVarianceRowAVX2F64 stores (1 − m·m)·mask with AVX2 for whole vectors of dst, as ops.binaryVariance does (see elementwise.go in the generator).
+//
+//go:noescape
+func binaryVarianceRowAVX2F64(dst []float64, in [][]float64, p []float64)
+
+// fieldRowAVX2F64 stores hold·r + (hin + hext) with AVX2 for whole vectors of dst, as ops.field does (see elementwise.go in the generator).
+//
+//go:noescape
+func fieldRowAVX2F64(dst []float64, in [][]float64, p []float64)
+
+// dampRowAVX2F64 stores old·ψ + (1 − ψ)·new with AVX2 for whole vectors of dst, as ops.damp does (see elementwise.go in the generator).
+//
+//go:noescape
+func dampRowAVX2F64(dst []float64, in [][]float64, p []float64)
+
+// gammaRowAVX2F64 stores g·(ω/V + g) with AVX2 for whole vectors of dst, as ops.gamma does (see elementwise.go in the generator).
+//
+//go:noescape
+func gammaRowAVX2F64(dst []float64, in [][]float64, p []float64)
+
+// dampedTanhRowAVX2F64 stores (m·ψ + (1 − ψ)·tanh(H))·mask with AVX2 for whole vectors of dst, as ops.dampedTanh does (see elementwise.go in the generator).
+//
+//go:noescape
+func dampedTanhRowAVX2F64(dst []float64, in [][]float64, p []float64)
+
+// maskedTanhRowAVX2F64 stores tanh(H)·mask with AVX2 for whole vectors of dst, as ops.maskedTanh does (see elementwise.go in the generator).
+//
+//go:noescape
+func maskedTanhRowAVX2F64(dst []float64, in [][]float64, p []float64)
+
+// bpiPrepRowAVX2F64 prepares one row of sign-channel streams with AVX2 for whole vectors of btop, as ops.bpiPrep does (see bpiPrepRow in the generator).
+//
+//go:noescape
+func bpiPrepRowAVX2F64(row []float64, btop []float64, v []float64, stride int)
+
 // cavRowAVX2F32 evaluates one row of the BPI cavity contraction with AVX2 (see cavRow in the generator).
 //
 //go:noescape
@@ -281,3 +461,63 @@ func sparseBlockBinAVX2F32(acc []float32, base []float32, w []float32, stride in
 //
 //go:noescape
 func erfRatioRowAVX2F32(xhat []float32, delta []float32, omega []float32, v []float32)
+
+// squareRowAVX2F32 stores x·x with AVX2 for whole vectors of dst, as ops.square does (see elementwise.go in the generator).
+//
+//go:noescape
+func squareRowAVX2F32(dst []float32, in [][]float32, p []float32)
+
+// oneMinusSquareRowAVX2F32 stores 1 − x·x with AVX2 for whole vectors of dst, as ops.oneMinusSquare does (see elementwise.go in the generator).
+//
+//go:noescape
+func oneMinusSquareRowAVX2F32(dst []float32, in [][]float32, p []float32)
+
+// squarePlusRowAVX2F32 stores x·x + d with AVX2 for whole vectors of dst, as ops.squarePlus does (see elementwise.go in the generator).
+//
+//go:noescape
+func squarePlusRowAVX2F32(dst []float32, in [][]float32, p []float32)
+
+// mulRowAVX2F32 stores a·b with AVX2 for whole vectors of dst, as ops.mul does (see elementwise.go in the generator).
+//
+//go:noescape
+func mulRowAVX2F32(dst []float32, in [][]float32, p []float32)
+
+// varianceRowAVX2F32 stores (a + b) + 1e-8 with AVX2 for whole vectors of dst, as ops.variance does (see elementwise.go in the generator).
+//
+//go:noescape
+func varianceRowAVX2F32(dst []float32, in [][]float32, p []float32)
+
+// binaryVarianceRowAVX2F32 stores (1 − m·m)·mask with AVX2 for whole vectors of dst, as ops.binaryVariance does (see elementwise.go in the generator).
+//
+//go:noescape
+func binaryVarianceRowAVX2F32(dst []float32, in [][]float32, p []float32)
+
+// fieldRowAVX2F32 stores hold·r + (hin + hext) with AVX2 for whole vectors of dst, as ops.field does (see elementwise.go in the generator).
+//
+//go:noescape
+func fieldRowAVX2F32(dst []float32, in [][]float32, p []float32)
+
+// dampRowAVX2F32 stores old·ψ + (1 − ψ)·new with AVX2 for whole vectors of dst, as ops.damp does (see elementwise.go in the generator).
+//
+//go:noescape
+func dampRowAVX2F32(dst []float32, in [][]float32, p []float32)
+
+// gammaRowAVX2F32 stores g·(ω/V + g) with AVX2 for whole vectors of dst, as ops.gamma does (see elementwise.go in the generator).
+//
+//go:noescape
+func gammaRowAVX2F32(dst []float32, in [][]float32, p []float32)
+
+// dampedTanhRowAVX2F32 stores (m·ψ + (1 − ψ)·tanh(H))·mask with AVX2 for whole vectors of dst, as ops.dampedTanh does (see elementwise.go in the generator).
+//
+//go:noescape
+func dampedTanhRowAVX2F32(dst []float32, in [][]float32, p []float32)
+
+// maskedTanhRowAVX2F32 stores tanh(H)·mask with AVX2 for whole vectors of dst, as ops.maskedTanh does (see elementwise.go in the generator).
+//
+//go:noescape
+func maskedTanhRowAVX2F32(dst []float32, in [][]float32, p []float32)
+
+// bpiPrepRowAVX2F32 prepares one row of sign-channel streams with AVX2 for whole vectors of btop, as ops.bpiPrep does (see bpiPrepRow in the generator).
+//
+//go:noescape
+func bpiPrepRowAVX2F32(row []float32, btop []float32, v []float32, stride int)

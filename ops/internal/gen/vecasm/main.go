@@ -116,6 +116,8 @@ func main() {
 			tanhRow(v, e, c)
 			upFieldRow(v, e, c)
 			predictKernels(v, e, c)
+			elementKernels(v, e, c)
+			bpiPrepRow(v, e, c)
 		}
 	}
 	Generate()
@@ -131,12 +133,21 @@ type consts struct {
 	v    isa
 	e    elem
 	mem  Mem
-	off  int
+	off  *int // shared with the views of as
 	seen map[string]int
 }
 
 func newConsts(v isa, e elem, name string) *consts {
-	return &consts{v: v, e: e, mem: GLOBL(name, RODATA|NOPTR), seen: map[string]int{}}
+	return &consts{v: v, e: e, mem: GLOBL(name, RODATA|NOPTR), off: new(int), seen: map[string]int{}}
+}
+
+// as returns a view of c that stores constants of element type e in the
+// same table: for kernels that compute in another precision than their
+// element type.
+func (c *consts) as(e elem) *consts {
+	d := *c
+	d.e = e
+	return &d
 }
 
 // val returns the memory operand of the float constant x.
@@ -150,21 +161,22 @@ func (c *consts) raw(b uint64) Mem {
 }
 
 func (c *consts) put(key uint64, k func() Constant, kind string) Mem {
-	id := fmt.Sprintf("%s%016x", kind, key)
+	id := fmt.Sprintf("%s%d:%016x", kind, c.e.size, key)
 	if off, ok := c.seen[id]; ok {
 		return c.mem.Offset(off)
 	}
-	off := c.off
 	if c.v.wide { // see bcast.go
+		off := (*c.off + c.e.size - 1) / c.e.size * c.e.size // aligned
 		c.seen[id] = off
-		c.off += c.e.size
+		*c.off = off + c.e.size
 		return putBcast(c.mem, off, c.e.size, k())
 	}
+	off := *c.off
 	for i := 0; i < c.v.lanes(c.e); i++ {
 		DATA(off+i*c.e.size, k())
 	}
 	c.seen[id] = off
-	c.off += c.v.bytes
+	*c.off += c.v.bytes
 	return c.mem.Offset(off)
 }
 

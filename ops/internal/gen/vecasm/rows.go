@@ -167,6 +167,13 @@ func rowKernelScalars(v isa, e elem, name, doc string, params, scalars []string,
 	n := GP64()
 	Load(Param(params[1]).Len(), n)
 	setup()
+	rowLoop(v, e, name, p, n, body)
+}
+
+// rowLoop emits the loop of a row kernel and its return: body once per
+// whole vector while n counts at least one, the pointers p advancing by a
+// vector each time.
+func rowLoop(v isa, e elem, name string, p []GPVirtual, n GPVirtual, body func(p []GPVirtual)) {
 	Label(name + "loop")
 	CMPQ(n, U32(v.lanes(e)))
 	JL(LabelRef(name + "done"))
