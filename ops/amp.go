@@ -18,9 +18,10 @@ func AMPOmega(p1, p2, p3, p4, gold *gorgonia.Node) (*gorgonia.Node, error) {
 var ampOmegaK = newKernel("AMPOmega", 5, 0, 4, ampOmega[float64], ampOmega[float32])
 
 // ampOmega: dst = p1 − gold·(p2 + p3) + gold²·p4.
-func ampOmega[T Float](dst []T, in [][]T, _ []T) {
+func ampOmega[T Float](dst []T, in [][]T, p []T) {
+	j0 := vecHead(ewRows[T]().ampOmega, dst, in, p)
 	p1, p2, p3, p4, gold := in[0][:len(dst)], in[1][:len(dst)], in[2][:len(dst)], in[3][:len(dst)], in[4][:len(dst)]
-	for j := range dst {
+	for j := j0; j < len(dst); j++ {
 		g := gold[j]
 		dst[j] = p1[j] - g*(p2[j]+p3[j]) + g*g*p4[j]
 	}
@@ -38,10 +39,11 @@ func AMPField(q1, q2, q3, q4, a, b *gorgonia.Node) (*gorgonia.Node, error) {
 var ampFieldK = newKernel("AMPField", 6, 0, 4, ampField[float64], ampField[float32])
 
 // ampField: dst = q1 + a·q2 − b·q3 − a·b·q4.
-func ampField[T Float](dst []T, in [][]T, _ []T) {
+func ampField[T Float](dst []T, in [][]T, p []T) {
+	j0 := vecHead(ewRows[T]().ampField, dst, in, p)
 	q1, q2, q3, q4 := in[0][:len(dst)], in[1][:len(dst)], in[2][:len(dst)], in[3][:len(dst)]
 	a, b := in[4][:len(dst)], in[5][:len(dst)]
-	for j := range dst {
+	for j := j0; j < len(dst); j++ {
 		dst[j] = q1[j] + a[j]*q2[j] - b[j]*(q3[j]+a[j]*q4[j])
 	}
 }

@@ -21,16 +21,10 @@ func TanhSum(a, b *gorgonia.Node) (*gorgonia.Node, error) { return mapNode(tanhS
 var tanhSumK = newKernel("TanhSum", 2, 0, 20, tanhSum[float64], tanhSum[float32])
 
 // tanhSum: dst = tanh(a + b).
-func tanhSum[T Float](dst []T, in [][]T, _ []T) {
+func tanhSum[T Float](dst []T, in [][]T, p []T) {
+	j0 := vecHead(ewRows[T]().tanhSum, dst, in, p)
 	a, b := in[0][:len(dst)], in[1][:len(dst)]
-	if k := tanhRow[T](); k != nil {
-		for j := range dst {
-			dst[j] = a[j] + b[j]
-		}
-		tanhVec(k, dst, dst)
-		return
-	}
-	for j := range dst {
+	for j := j0; j < len(dst); j++ {
 		dst[j] = T(math.Tanh(float64(a[j] + b[j])))
 	}
 }

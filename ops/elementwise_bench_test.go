@@ -8,7 +8,7 @@ import (
 	"github.com/fbpgo/fbp/internal/isa"
 )
 
-// BenchmarkElementKernels times the element kernels of an MF sweep and
+// BenchmarkElementKernels times the element kernels of MF and AMP sweeps and
 // bpiPrep on one goroutine at every kernel level, at the W1 shapes: the
 // weight updates on a 501×784 layer, the others on 501×128 activations.
 // It reports ns/element.
@@ -28,6 +28,9 @@ func BenchmarkElementKernels(b *testing.B) {
 		{squarePlusK, K * B, []func(float64) float64{ewMagnet, ewMagnet}},
 		{varianceK, K * B, []func(float64) float64{ewField, ewField}},
 		{gammaK, K * B, []func(float64) float64{ewField, ewField, ewOne}},
+		{tanhSumK, K * B, []func(float64) float64{ewField, ewField}},
+		{ampOmegaK, K * B, []func(float64) float64{ewField, ewField, ewField, ewField, ewMagnet}},
+		{ampFieldK, K * N, []func(float64) float64{ewField, ewField, ewField, ewField, ewMagnet, ewMagnet}},
 	}
 	for lv := vecScalar; lv < numVecLevels; lv++ {
 		if !isa.Supported(lv) {

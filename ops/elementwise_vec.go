@@ -17,7 +17,8 @@ type ewFunc[T Float] func(dst []T, in [][]T, p []T)
 // after the kernels they replace, and bpiPrep's row kernel.
 type ewKernels[T Float] struct {
 	square, oneMinusSquare, squarePlus, mul, variance, binaryVariance ewFunc[T]
-	field, damp, gamma, dampedTanh, maskedTanh                        ewFunc[T]
+	field, damp, gamma, dampedTanh, maskedTanh, tanhSum, ampOmega     ewFunc[T]
+	ampField                                                          ewFunc[T]
 
 	// prep writes the streams SI, C1, OM and M2A of bpiPrep, stream s at
 	// row[s·stride:], for whole vectors of btop.

@@ -54,8 +54,9 @@ func ewCases[T Float](rng *rand.Rand, n int) []T {
 
 // withTanh calls f(lo, t) for consecutive blocks of x, with
 // t[j] = tanh(x[lo+j]) evaluated by the vector kernel k: with dampedTanhOld
-// and maskedTanhOld, the code the vector forms of dampedTanh and maskedTanh
-// replaced at the vector levels, kept as their reference.
+// and maskedTanhOld (and tanhSumOld), the code the vector forms of
+// dampedTanh and maskedTanh (and tanhSum) replaced at the vector levels,
+// kept as their reference.
 func withTanh[T Float](k rowFunc[T], x []T, f func(lo int, t []T)) {
 	var buf [256]T
 	for lo := 0; lo < len(x); lo += len(buf) {
@@ -85,14 +86,23 @@ func maskedTanhOld[T Float](dst []T, in [][]T, _ []T) {
 	})
 }
 
+func tanhSumOld[T Float](dst []T, in [][]T, _ []T) {
+	a, b := in[0][:len(dst)], in[1][:len(dst)]
+	for j := range dst {
+		dst[j] = a[j] + b[j]
+	}
+	tanhVec(tanhRow[T](), dst, dst)
+}
+
 // ewRefs returns, for each element kernel with a vector form, the code it
 // replaces: the scalar kernel at the scalar level, or the old tanh kernels.
 func ewRefs[T Float]() map[*kernel]func(dst []T, in [][]T, p []T) {
 	refs := map[*kernel]func(dst []T, in [][]T, p []T){
 		dampedTanhK: dampedTanhOld[T],
 		maskedTanhK: maskedTanhOld[T],
+		tanhSumK:    tanhSumOld[T],
 	}
-	for _, k := range []*kernel{squareK, oneMinusSquareK, squarePlusK, mulK, varianceK, binaryVarianceK, fieldK, dampK, gammaK} {
+	for _, k := range []*kernel{squareK, oneMinusSquareK, squarePlusK, mulK, varianceK, binaryVarianceK, fieldK, dampK, gammaK, ampOmegaK, ampFieldK} {
 		f := pick[T](k.k64, k.k32).(func([]T, [][]T, []T))
 		refs[k] = func(dst []T, in [][]T, p []T) {
 			old := activeLevel.Load()

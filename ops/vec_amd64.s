@@ -3250,6 +3250,150 @@ maskedTanhRowAVX512F64done:
 	VZEROUPPER
 	RET
 
+// func tanhSumRowAVX512F64(dst []float64, in [][]float64, p []float64)
+// Requires: AVX, AVX512F
+TEXT ·tanhSumRowAVX512F64(SB), NOSPLIT, $0-72
+	MOVQ         dst_base+0(FP), AX
+	MOVQ         dst_len+8(FP), CX
+	MOVQ         in_base+24(FP), DX
+	MOVQ         (DX), BX
+	MOVQ         24(DX), DX
+	VBROADCASTSD cavConstAVX512F64<>+0(SB), Z0
+	VBROADCASTSD cavConstAVX512F64<>+352(SB), Z0
+
+tanhSumRowAVX512F64loop:
+	CMPQ              CX, $0x00000008
+	JL                tanhSumRowAVX512F64done
+	VMOVUPD           (BX), Z1
+	VADDPD            (DX), Z1, Z1
+	VPORQ.BCST        cavConstAVX512F64<>+16(SB), Z1, Z2
+	VADDPD            Z2, Z2, Z2
+	VMAXPD            Z2, Z0, Z2
+	VBROADCASTSD      cavConstAVX512F64<>+64(SB), Z3
+	VFMADD231PD.BCST  cavConstAVX512F64<>+72(SB), Z2, Z3
+	VSUBPD.BCST       cavConstAVX512F64<>+64(SB), Z3, Z3
+	VFNMADD231PD.BCST cavConstAVX512F64<>+80(SB), Z3, Z2
+	VFNMADD231PD.BCST cavConstAVX512F64<>+88(SB), Z3, Z2
+	VMULPD            Z2, Z2, Z4
+	VMULPD            Z4, Z4, Z5
+	VBROADCASTSD      cavConstAVX512F64<>+360(SB), Z6
+	VBROADCASTSD      cavConstAVX512F64<>+368(SB), Z7
+	VBROADCASTSD      cavConstAVX512F64<>+376(SB), Z8
+	VBROADCASTSD      cavConstAVX512F64<>+384(SB), Z9
+	VFMADD213PD.BCST  cavConstAVX512F64<>+392(SB), Z5, Z6
+	VFMADD213PD.BCST  cavConstAVX512F64<>+400(SB), Z5, Z7
+	VFMADD213PD.BCST  cavConstAVX512F64<>+408(SB), Z5, Z8
+	VFMADD213PD.BCST  cavConstAVX512F64<>+416(SB), Z5, Z9
+	VFMADD213PD.BCST  cavConstAVX512F64<>+0(SB), Z5, Z6
+	VFMADD213PD.BCST  cavConstAVX512F64<>+40(SB), Z5, Z7
+	VFMADD213PD.BCST  cavConstAVX512F64<>+424(SB), Z5, Z8
+	VFMADD213PD.BCST  cavConstAVX512F64<>+432(SB), Z5, Z9
+	VFMADD231PD       Z2, Z7, Z6
+	VFMADD231PD       Z2, Z9, Z8
+	VFMADD231PD       Z4, Z8, Z6
+	VMULPD            Z2, Z6, Z6
+	VBROADCASTSD      cavConstAVX512F64<>+0(SB), Z2
+	VSCALEFPD         Z3, Z2, Z2
+	VSUBPD.BCST       cavConstAVX512F64<>+0(SB), Z2, Z3
+	VFMADD213PD       Z3, Z2, Z6
+	VADDPD.BCST       cavConstAVX512F64<>+440(SB), Z6, Z2
+	VDIVPD            Z2, Z6, Z6
+	VPANDQ.BCST       cavConstAVX512F64<>+24(SB), Z6, Z6
+	VPANDQ.BCST       cavConstAVX512F64<>+16(SB), Z1, Z1
+	VPORQ             Z1, Z6, Z6
+	VMOVUPD           Z6, (AX)
+	ADDQ              $0x00000040, AX
+	ADDQ              $0x00000040, BX
+	ADDQ              $0x00000040, DX
+	SUBQ              $0x00000008, CX
+	JMP               tanhSumRowAVX512F64loop
+
+tanhSumRowAVX512F64done:
+	VZEROUPPER
+	RET
+
+// func ampOmegaRowAVX512F64(dst []float64, in [][]float64, p []float64)
+// Requires: AVX, AVX512F
+TEXT ·ampOmegaRowAVX512F64(SB), NOSPLIT, $0-72
+	MOVQ         dst_base+0(FP), AX
+	MOVQ         dst_len+8(FP), CX
+	MOVQ         in_base+24(FP), DX
+	MOVQ         (DX), BX
+	MOVQ         24(DX), SI
+	MOVQ         48(DX), DI
+	MOVQ         72(DX), R8
+	MOVQ         96(DX), DX
+	VBROADCASTSD cavConstAVX512F64<>+0(SB), Z0
+	VBROADCASTSD cavConstAVX512F64<>+352(SB), Z0
+
+ampOmegaRowAVX512F64loop:
+	CMPQ    CX, $0x00000008
+	JL      ampOmegaRowAVX512F64done
+	VMOVUPD (DX), Z0
+	VMOVUPD (BX), Z1
+	VMOVUPD (SI), Z2
+	VADDPD  (DI), Z2, Z2
+	VMULPD  Z0, Z2, Z2
+	VSUBPD  Z2, Z1, Z1
+	VMULPD  Z0, Z0, Z0
+	VMULPD  (R8), Z0, Z0
+	VADDPD  Z0, Z1, Z1
+	VMOVUPD Z1, (AX)
+	ADDQ    $0x00000040, AX
+	ADDQ    $0x00000040, BX
+	ADDQ    $0x00000040, SI
+	ADDQ    $0x00000040, DI
+	ADDQ    $0x00000040, R8
+	ADDQ    $0x00000040, DX
+	SUBQ    $0x00000008, CX
+	JMP     ampOmegaRowAVX512F64loop
+
+ampOmegaRowAVX512F64done:
+	VZEROUPPER
+	RET
+
+// func ampFieldRowAVX512F64(dst []float64, in [][]float64, p []float64)
+// Requires: AVX, AVX512F
+TEXT ·ampFieldRowAVX512F64(SB), NOSPLIT, $0-72
+	MOVQ         dst_base+0(FP), AX
+	MOVQ         dst_len+8(FP), CX
+	MOVQ         in_base+24(FP), DX
+	MOVQ         (DX), BX
+	MOVQ         24(DX), SI
+	MOVQ         48(DX), DI
+	MOVQ         72(DX), R8
+	MOVQ         96(DX), R9
+	MOVQ         120(DX), DX
+	VBROADCASTSD cavConstAVX512F64<>+0(SB), Z0
+	VBROADCASTSD cavConstAVX512F64<>+352(SB), Z0
+
+ampFieldRowAVX512F64loop:
+	CMPQ    CX, $0x00000008
+	JL      ampFieldRowAVX512F64done
+	VMOVUPD (R9), Z0
+	VMOVUPD (SI), Z1
+	VMOVUPD (R8), Z2
+	VMULPD  Z0, Z1, Z1
+	VADDPD  (BX), Z1, Z1
+	VMULPD  Z0, Z2, Z2
+	VADDPD  (DI), Z2, Z2
+	VMULPD  (DX), Z2, Z2
+	VSUBPD  Z2, Z1, Z1
+	VMOVUPD Z1, (AX)
+	ADDQ    $0x00000040, AX
+	ADDQ    $0x00000040, BX
+	ADDQ    $0x00000040, SI
+	ADDQ    $0x00000040, DI
+	ADDQ    $0x00000040, R8
+	ADDQ    $0x00000040, R9
+	ADDQ    $0x00000040, DX
+	SUBQ    $0x00000008, CX
+	JMP     ampFieldRowAVX512F64loop
+
+ampFieldRowAVX512F64done:
+	VZEROUPPER
+	RET
+
 // func bpiPrepRowAVX512F64(row []float64, btop []float64, v []float64, stride int)
 // Requires: AVX, AVX512F
 TEXT ·bpiPrepRowAVX512F64(SB), NOSPLIT, $0-80
@@ -5386,6 +5530,142 @@ maskedTanhRowAVX512F32done:
 	VZEROUPPER
 	RET
 
+// func tanhSumRowAVX512F32(dst []float32, in [][]float32, p []float32)
+// Requires: AVX, AVX512F
+TEXT ·tanhSumRowAVX512F32(SB), NOSPLIT, $0-72
+	MOVQ         dst_base+0(FP), AX
+	MOVQ         dst_len+8(FP), CX
+	MOVQ         in_base+24(FP), DX
+	MOVQ         (DX), BX
+	MOVQ         24(DX), DX
+	VBROADCASTSS cavConstAVX512F32<>+0(SB), Z0
+	VBROADCASTSS cavConstAVX512F32<>+116(SB), Z0
+
+tanhSumRowAVX512F32loop:
+	CMPQ              CX, $0x00000010
+	JL                tanhSumRowAVX512F32done
+	VMOVUPS           (BX), Z1
+	VADDPS            (DX), Z1, Z1
+	VPORD.BCST        cavConstAVX512F32<>+8(SB), Z1, Z2
+	VADDPS            Z2, Z2, Z2
+	VMAXPS            Z2, Z0, Z2
+	VBROADCASTSS      cavConstAVX512F32<>+32(SB), Z3
+	VFMADD231PS.BCST  cavConstAVX512F32<>+36(SB), Z2, Z3
+	VSUBPS.BCST       cavConstAVX512F32<>+32(SB), Z3, Z3
+	VFNMADD231PS.BCST cavConstAVX512F32<>+40(SB), Z3, Z2
+	VFNMADD231PS.BCST cavConstAVX512F32<>+44(SB), Z3, Z2
+	VMULPS            Z2, Z2, Z4
+	VBROADCASTSS      cavConstAVX512F32<>+120(SB), Z5
+	VFMADD213PS.BCST  cavConstAVX512F32<>+124(SB), Z4, Z5
+	VBROADCASTSS      cavConstAVX512F32<>+128(SB), Z6
+	VFMADD213PS.BCST  cavConstAVX512F32<>+132(SB), Z4, Z5
+	VFMADD213PS.BCST  cavConstAVX512F32<>+136(SB), Z4, Z6
+	VFMADD213PS.BCST  cavConstAVX512F32<>+0(SB), Z4, Z5
+	VFMADD213PS.BCST  cavConstAVX512F32<>+20(SB), Z4, Z6
+	VFMADD231PS       Z2, Z6, Z5
+	VMULPS            Z2, Z5, Z5
+	VBROADCASTSS      cavConstAVX512F32<>+0(SB), Z2
+	VSCALEFPS         Z3, Z2, Z2
+	VSUBPS.BCST       cavConstAVX512F32<>+0(SB), Z2, Z3
+	VFMADD213PS       Z3, Z2, Z5
+	VADDPS.BCST       cavConstAVX512F32<>+140(SB), Z5, Z2
+	VDIVPS            Z2, Z5, Z5
+	VPANDD.BCST       cavConstAVX512F32<>+12(SB), Z5, Z5
+	VPANDD.BCST       cavConstAVX512F32<>+8(SB), Z1, Z1
+	VPORQ             Z1, Z5, Z5
+	VMOVUPS           Z5, (AX)
+	ADDQ              $0x00000040, AX
+	ADDQ              $0x00000040, BX
+	ADDQ              $0x00000040, DX
+	SUBQ              $0x00000010, CX
+	JMP               tanhSumRowAVX512F32loop
+
+tanhSumRowAVX512F32done:
+	VZEROUPPER
+	RET
+
+// func ampOmegaRowAVX512F32(dst []float32, in [][]float32, p []float32)
+// Requires: AVX, AVX512F
+TEXT ·ampOmegaRowAVX512F32(SB), NOSPLIT, $0-72
+	MOVQ         dst_base+0(FP), AX
+	MOVQ         dst_len+8(FP), CX
+	MOVQ         in_base+24(FP), DX
+	MOVQ         (DX), BX
+	MOVQ         24(DX), SI
+	MOVQ         48(DX), DI
+	MOVQ         72(DX), R8
+	MOVQ         96(DX), DX
+	VBROADCASTSS cavConstAVX512F32<>+0(SB), Z0
+	VBROADCASTSS cavConstAVX512F32<>+116(SB), Z0
+
+ampOmegaRowAVX512F32loop:
+	CMPQ    CX, $0x00000010
+	JL      ampOmegaRowAVX512F32done
+	VMOVUPS (DX), Z0
+	VMOVUPS (BX), Z1
+	VMOVUPS (SI), Z2
+	VADDPS  (DI), Z2, Z2
+	VMULPS  Z0, Z2, Z2
+	VSUBPS  Z2, Z1, Z1
+	VMULPS  Z0, Z0, Z0
+	VMULPS  (R8), Z0, Z0
+	VADDPS  Z0, Z1, Z1
+	VMOVUPS Z1, (AX)
+	ADDQ    $0x00000040, AX
+	ADDQ    $0x00000040, BX
+	ADDQ    $0x00000040, SI
+	ADDQ    $0x00000040, DI
+	ADDQ    $0x00000040, R8
+	ADDQ    $0x00000040, DX
+	SUBQ    $0x00000010, CX
+	JMP     ampOmegaRowAVX512F32loop
+
+ampOmegaRowAVX512F32done:
+	VZEROUPPER
+	RET
+
+// func ampFieldRowAVX512F32(dst []float32, in [][]float32, p []float32)
+// Requires: AVX, AVX512F
+TEXT ·ampFieldRowAVX512F32(SB), NOSPLIT, $0-72
+	MOVQ         dst_base+0(FP), AX
+	MOVQ         dst_len+8(FP), CX
+	MOVQ         in_base+24(FP), DX
+	MOVQ         (DX), BX
+	MOVQ         24(DX), SI
+	MOVQ         48(DX), DI
+	MOVQ         72(DX), R8
+	MOVQ         96(DX), R9
+	MOVQ         120(DX), DX
+	VBROADCASTSS cavConstAVX512F32<>+0(SB), Z0
+	VBROADCASTSS cavConstAVX512F32<>+116(SB), Z0
+
+ampFieldRowAVX512F32loop:
+	CMPQ    CX, $0x00000010
+	JL      ampFieldRowAVX512F32done
+	VMOVUPS (R9), Z0
+	VMOVUPS (SI), Z1
+	VMOVUPS (R8), Z2
+	VMULPS  Z0, Z1, Z1
+	VADDPS  (BX), Z1, Z1
+	VMULPS  Z0, Z2, Z2
+	VADDPS  (DI), Z2, Z2
+	VMULPS  (DX), Z2, Z2
+	VSUBPS  Z2, Z1, Z1
+	VMOVUPS Z1, (AX)
+	ADDQ    $0x00000040, AX
+	ADDQ    $0x00000040, BX
+	ADDQ    $0x00000040, SI
+	ADDQ    $0x00000040, DI
+	ADDQ    $0x00000040, R8
+	ADDQ    $0x00000040, R9
+	ADDQ    $0x00000040, DX
+	SUBQ    $0x00000010, CX
+	JMP     ampFieldRowAVX512F32loop
+
+ampFieldRowAVX512F32done:
+	VZEROUPPER
+	RET
+
 // func bpiPrepRowAVX512F32(row []float32, btop []float32, v []float32, stride int)
 // Requires: AVX, AVX512F
 TEXT ·bpiPrepRowAVX512F32(SB), NOSPLIT, $0-80
@@ -7304,6 +7584,147 @@ maskedTanhRowAVX2F64done:
 	VZEROUPPER
 	RET
 
+// func tanhSumRowAVX2F64(dst []float64, in [][]float64, p []float64)
+// Requires: AVX, AVX2, FMA3
+TEXT ·tanhSumRowAVX2F64(SB), NOSPLIT, $0-72
+	MOVQ    dst_base+0(FP), AX
+	MOVQ    dst_len+8(FP), CX
+	MOVQ    in_base+24(FP), DX
+	MOVQ    (DX), BX
+	MOVQ    24(DX), DX
+	VMOVUPD cavConstAVX2F64<>+0(SB), Y0
+	VMOVUPD cavConstAVX2F64<>+1408(SB), Y0
+
+tanhSumRowAVX2F64loop:
+	CMPQ         CX, $0x00000004
+	JL           tanhSumRowAVX2F64done
+	VMOVUPD      (BX), Y1
+	VADDPD       (DX), Y1, Y1
+	VORPS        cavConstAVX2F64<>+64(SB), Y1, Y2
+	VADDPD       Y2, Y2, Y2
+	VMAXPD       Y2, Y0, Y2
+	VMOVUPD      cavConstAVX2F64<>+224(SB), Y3
+	VFMADD231PD  cavConstAVX2F64<>+256(SB), Y2, Y3
+	VSUBPD       cavConstAVX2F64<>+224(SB), Y3, Y4
+	VFNMADD231PD cavConstAVX2F64<>+288(SB), Y4, Y2
+	VFNMADD231PD cavConstAVX2F64<>+320(SB), Y4, Y2
+	VMULPD       Y2, Y2, Y4
+	VMOVUPD      cavConstAVX2F64<>+1440(SB), Y5
+	VMOVUPD      cavConstAVX2F64<>+1472(SB), Y6
+	VFMADD213PD  cavConstAVX2F64<>+1504(SB), Y4, Y5
+	VFMADD213PD  cavConstAVX2F64<>+1536(SB), Y4, Y6
+	VFMADD213PD  cavConstAVX2F64<>+1568(SB), Y4, Y5
+	VFMADD213PD  cavConstAVX2F64<>+1600(SB), Y4, Y6
+	VFMADD213PD  cavConstAVX2F64<>+1632(SB), Y4, Y5
+	VFMADD213PD  cavConstAVX2F64<>+1664(SB), Y4, Y6
+	VFMADD213PD  cavConstAVX2F64<>+1696(SB), Y4, Y5
+	VFMADD213PD  cavConstAVX2F64<>+1728(SB), Y4, Y6
+	VFMADD213PD  cavConstAVX2F64<>+0(SB), Y4, Y5
+	VFMADD213PD  cavConstAVX2F64<>+128(SB), Y4, Y6
+	VFMADD231PD  Y2, Y6, Y5
+	VMULPD       Y2, Y5, Y5
+	VPADDQ       cavConstAVX2F64<>+704(SB), Y3, Y3
+	VPSLLQ       $0x34, Y3, Y2
+	VSUBPD       cavConstAVX2F64<>+0(SB), Y2, Y3
+	VFMADD213PD  Y3, Y2, Y5
+	VADDPD       cavConstAVX2F64<>+1760(SB), Y5, Y2
+	VDIVPD       Y2, Y5, Y5
+	VANDPS       cavConstAVX2F64<>+96(SB), Y5, Y5
+	VANDPS       cavConstAVX2F64<>+64(SB), Y1, Y1
+	VORPS        Y1, Y5, Y5
+	VMOVUPD      Y5, (AX)
+	ADDQ         $0x00000020, AX
+	ADDQ         $0x00000020, BX
+	ADDQ         $0x00000020, DX
+	SUBQ         $0x00000004, CX
+	JMP          tanhSumRowAVX2F64loop
+
+tanhSumRowAVX2F64done:
+	VZEROUPPER
+	RET
+
+// func ampOmegaRowAVX2F64(dst []float64, in [][]float64, p []float64)
+// Requires: AVX
+TEXT ·ampOmegaRowAVX2F64(SB), NOSPLIT, $0-72
+	MOVQ    dst_base+0(FP), AX
+	MOVQ    dst_len+8(FP), CX
+	MOVQ    in_base+24(FP), DX
+	MOVQ    (DX), BX
+	MOVQ    24(DX), SI
+	MOVQ    48(DX), DI
+	MOVQ    72(DX), R8
+	MOVQ    96(DX), DX
+	VMOVUPD cavConstAVX2F64<>+0(SB), Y0
+	VMOVUPD cavConstAVX2F64<>+1408(SB), Y0
+
+ampOmegaRowAVX2F64loop:
+	CMPQ    CX, $0x00000004
+	JL      ampOmegaRowAVX2F64done
+	VMOVUPD (DX), Y0
+	VMOVUPD (BX), Y1
+	VMOVUPD (SI), Y2
+	VADDPD  (DI), Y2, Y2
+	VMULPD  Y0, Y2, Y2
+	VSUBPD  Y2, Y1, Y1
+	VMULPD  Y0, Y0, Y0
+	VMULPD  (R8), Y0, Y0
+	VADDPD  Y0, Y1, Y1
+	VMOVUPD Y1, (AX)
+	ADDQ    $0x00000020, AX
+	ADDQ    $0x00000020, BX
+	ADDQ    $0x00000020, SI
+	ADDQ    $0x00000020, DI
+	ADDQ    $0x00000020, R8
+	ADDQ    $0x00000020, DX
+	SUBQ    $0x00000004, CX
+	JMP     ampOmegaRowAVX2F64loop
+
+ampOmegaRowAVX2F64done:
+	VZEROUPPER
+	RET
+
+// func ampFieldRowAVX2F64(dst []float64, in [][]float64, p []float64)
+// Requires: AVX
+TEXT ·ampFieldRowAVX2F64(SB), NOSPLIT, $0-72
+	MOVQ    dst_base+0(FP), AX
+	MOVQ    dst_len+8(FP), CX
+	MOVQ    in_base+24(FP), DX
+	MOVQ    (DX), BX
+	MOVQ    24(DX), SI
+	MOVQ    48(DX), DI
+	MOVQ    72(DX), R8
+	MOVQ    96(DX), R9
+	MOVQ    120(DX), DX
+	VMOVUPD cavConstAVX2F64<>+0(SB), Y0
+	VMOVUPD cavConstAVX2F64<>+1408(SB), Y0
+
+ampFieldRowAVX2F64loop:
+	CMPQ    CX, $0x00000004
+	JL      ampFieldRowAVX2F64done
+	VMOVUPD (R9), Y0
+	VMOVUPD (SI), Y1
+	VMOVUPD (R8), Y2
+	VMULPD  Y0, Y1, Y1
+	VADDPD  (BX), Y1, Y1
+	VMULPD  Y0, Y2, Y2
+	VADDPD  (DI), Y2, Y2
+	VMULPD  (DX), Y2, Y2
+	VSUBPD  Y2, Y1, Y1
+	VMOVUPD Y1, (AX)
+	ADDQ    $0x00000020, AX
+	ADDQ    $0x00000020, BX
+	ADDQ    $0x00000020, SI
+	ADDQ    $0x00000020, DI
+	ADDQ    $0x00000020, R8
+	ADDQ    $0x00000020, R9
+	ADDQ    $0x00000020, DX
+	SUBQ    $0x00000004, CX
+	JMP     ampFieldRowAVX2F64loop
+
+ampFieldRowAVX2F64done:
+	VZEROUPPER
+	RET
+
 // func bpiPrepRowAVX2F64(row []float64, btop []float64, v []float64, stride int)
 // Requires: AVX, AVX2, FMA3
 TEXT ·bpiPrepRowAVX2F64(SB), NOSPLIT, $0-80
@@ -9210,6 +9631,142 @@ maskedTanhRowAVX2F32loop:
 	JMP          maskedTanhRowAVX2F32loop
 
 maskedTanhRowAVX2F32done:
+	VZEROUPPER
+	RET
+
+// func tanhSumRowAVX2F32(dst []float32, in [][]float32, p []float32)
+// Requires: AVX, AVX2, FMA3
+TEXT ·tanhSumRowAVX2F32(SB), NOSPLIT, $0-72
+	MOVQ    dst_base+0(FP), AX
+	MOVQ    dst_len+8(FP), CX
+	MOVQ    in_base+24(FP), DX
+	MOVQ    (DX), BX
+	MOVQ    24(DX), DX
+	VMOVUPS cavConstAVX2F32<>+0(SB), Y0
+	VMOVUPS cavConstAVX2F32<>+928(SB), Y0
+
+tanhSumRowAVX2F32loop:
+	CMPQ         CX, $0x00000008
+	JL           tanhSumRowAVX2F32done
+	VMOVUPS      (BX), Y1
+	VADDPS       (DX), Y1, Y1
+	VORPS        cavConstAVX2F32<>+64(SB), Y1, Y2
+	VADDPS       Y2, Y2, Y2
+	VMAXPS       Y2, Y0, Y2
+	VMOVUPS      cavConstAVX2F32<>+224(SB), Y3
+	VFMADD231PS  cavConstAVX2F32<>+256(SB), Y2, Y3
+	VSUBPS       cavConstAVX2F32<>+224(SB), Y3, Y4
+	VFNMADD231PS cavConstAVX2F32<>+288(SB), Y4, Y2
+	VFNMADD231PS cavConstAVX2F32<>+320(SB), Y4, Y2
+	VMULPS       Y2, Y2, Y4
+	VMOVUPS      cavConstAVX2F32<>+960(SB), Y5
+	VFMADD213PS  cavConstAVX2F32<>+992(SB), Y4, Y5
+	VMOVUPS      cavConstAVX2F32<>+1024(SB), Y6
+	VFMADD213PS  cavConstAVX2F32<>+1056(SB), Y4, Y5
+	VFMADD213PS  cavConstAVX2F32<>+1088(SB), Y4, Y6
+	VFMADD213PS  cavConstAVX2F32<>+0(SB), Y4, Y5
+	VFMADD213PS  cavConstAVX2F32<>+128(SB), Y4, Y6
+	VFMADD231PS  Y2, Y6, Y5
+	VMULPS       Y2, Y5, Y5
+	VPADDD       cavConstAVX2F32<>+576(SB), Y3, Y3
+	VPSLLD       $0x17, Y3, Y2
+	VSUBPS       cavConstAVX2F32<>+0(SB), Y2, Y3
+	VFMADD213PS  Y3, Y2, Y5
+	VADDPS       cavConstAVX2F32<>+1120(SB), Y5, Y2
+	VDIVPS       Y2, Y5, Y5
+	VANDPS       cavConstAVX2F32<>+96(SB), Y5, Y5
+	VANDPS       cavConstAVX2F32<>+64(SB), Y1, Y1
+	VORPS        Y1, Y5, Y5
+	VMOVUPS      Y5, (AX)
+	ADDQ         $0x00000020, AX
+	ADDQ         $0x00000020, BX
+	ADDQ         $0x00000020, DX
+	SUBQ         $0x00000008, CX
+	JMP          tanhSumRowAVX2F32loop
+
+tanhSumRowAVX2F32done:
+	VZEROUPPER
+	RET
+
+// func ampOmegaRowAVX2F32(dst []float32, in [][]float32, p []float32)
+// Requires: AVX
+TEXT ·ampOmegaRowAVX2F32(SB), NOSPLIT, $0-72
+	MOVQ    dst_base+0(FP), AX
+	MOVQ    dst_len+8(FP), CX
+	MOVQ    in_base+24(FP), DX
+	MOVQ    (DX), BX
+	MOVQ    24(DX), SI
+	MOVQ    48(DX), DI
+	MOVQ    72(DX), R8
+	MOVQ    96(DX), DX
+	VMOVUPS cavConstAVX2F32<>+0(SB), Y0
+	VMOVUPS cavConstAVX2F32<>+928(SB), Y0
+
+ampOmegaRowAVX2F32loop:
+	CMPQ    CX, $0x00000008
+	JL      ampOmegaRowAVX2F32done
+	VMOVUPS (DX), Y0
+	VMOVUPS (BX), Y1
+	VMOVUPS (SI), Y2
+	VADDPS  (DI), Y2, Y2
+	VMULPS  Y0, Y2, Y2
+	VSUBPS  Y2, Y1, Y1
+	VMULPS  Y0, Y0, Y0
+	VMULPS  (R8), Y0, Y0
+	VADDPS  Y0, Y1, Y1
+	VMOVUPS Y1, (AX)
+	ADDQ    $0x00000020, AX
+	ADDQ    $0x00000020, BX
+	ADDQ    $0x00000020, SI
+	ADDQ    $0x00000020, DI
+	ADDQ    $0x00000020, R8
+	ADDQ    $0x00000020, DX
+	SUBQ    $0x00000008, CX
+	JMP     ampOmegaRowAVX2F32loop
+
+ampOmegaRowAVX2F32done:
+	VZEROUPPER
+	RET
+
+// func ampFieldRowAVX2F32(dst []float32, in [][]float32, p []float32)
+// Requires: AVX
+TEXT ·ampFieldRowAVX2F32(SB), NOSPLIT, $0-72
+	MOVQ    dst_base+0(FP), AX
+	MOVQ    dst_len+8(FP), CX
+	MOVQ    in_base+24(FP), DX
+	MOVQ    (DX), BX
+	MOVQ    24(DX), SI
+	MOVQ    48(DX), DI
+	MOVQ    72(DX), R8
+	MOVQ    96(DX), R9
+	MOVQ    120(DX), DX
+	VMOVUPS cavConstAVX2F32<>+0(SB), Y0
+	VMOVUPS cavConstAVX2F32<>+928(SB), Y0
+
+ampFieldRowAVX2F32loop:
+	CMPQ    CX, $0x00000008
+	JL      ampFieldRowAVX2F32done
+	VMOVUPS (R9), Y0
+	VMOVUPS (SI), Y1
+	VMOVUPS (R8), Y2
+	VMULPS  Y0, Y1, Y1
+	VADDPS  (BX), Y1, Y1
+	VMULPS  Y0, Y2, Y2
+	VADDPS  (DI), Y2, Y2
+	VMULPS  (DX), Y2, Y2
+	VSUBPS  Y2, Y1, Y1
+	VMOVUPS Y1, (AX)
+	ADDQ    $0x00000020, AX
+	ADDQ    $0x00000020, BX
+	ADDQ    $0x00000020, SI
+	ADDQ    $0x00000020, DI
+	ADDQ    $0x00000020, R8
+	ADDQ    $0x00000020, R9
+	ADDQ    $0x00000020, DX
+	SUBQ    $0x00000008, CX
+	JMP     ampFieldRowAVX2F32loop
+
+ampFieldRowAVX2F32done:
 	VZEROUPPER
 	RET
 

@@ -142,6 +142,21 @@ func dampedTanhRowAVX512F64(dst []float64, in [][]float64, p []float64)
 //go:noescape
 func maskedTanhRowAVX512F64(dst []float64, in [][]float64, p []float64)
 
+// tanhSumRowAVX512F64 stores tanh(a + b) with AVX512 for whole vectors of dst, as ops.tanhSum does (see elementwise.go in the generator).
+//
+//go:noescape
+func tanhSumRowAVX512F64(dst []float64, in [][]float64, p []float64)
+
+// ampOmegaRowAVX512F64 stores (P1 − (P2 + P3)·g) + (g·g)·P4 with AVX512 for whole vectors of dst, as ops.ampOmega does (see elementwise.go in the generator).
+//
+//go:noescape
+func ampOmegaRowAVX512F64(dst []float64, in [][]float64, p []float64)
+
+// ampFieldRowAVX512F64 stores (Q2·a + Q1) − ((Q4·a + Q3)·b) with AVX512 for whole vectors of dst, as ops.ampField does (see elementwise.go in the generator).
+//
+//go:noescape
+func ampFieldRowAVX512F64(dst []float64, in [][]float64, p []float64)
+
 // bpiPrepRowAVX512F64 prepares one row of sign-channel streams with AVX512 for whole vectors of btop, as ops.bpiPrep does (see bpiPrepRow in the generator).
 //
 //go:noescape
@@ -266,6 +281,21 @@ func dampedTanhRowAVX512F32(dst []float32, in [][]float32, p []float32)
 //
 //go:noescape
 func maskedTanhRowAVX512F32(dst []float32, in [][]float32, p []float32)
+
+// tanhSumRowAVX512F32 stores tanh(a + b) with AVX512 for whole vectors of dst, as ops.tanhSum does (see elementwise.go in the generator).
+//
+//go:noescape
+func tanhSumRowAVX512F32(dst []float32, in [][]float32, p []float32)
+
+// ampOmegaRowAVX512F32 stores (P1 − (P2 + P3)·g) + (g·g)·P4 with AVX512 for whole vectors of dst, as ops.ampOmega does (see elementwise.go in the generator).
+//
+//go:noescape
+func ampOmegaRowAVX512F32(dst []float32, in [][]float32, p []float32)
+
+// ampFieldRowAVX512F32 stores (Q2·a + Q1) − ((Q4·a + Q3)·b) with AVX512 for whole vectors of dst, as ops.ampField does (see elementwise.go in the generator).
+//
+//go:noescape
+func ampFieldRowAVX512F32(dst []float32, in [][]float32, p []float32)
 
 // bpiPrepRowAVX512F32 prepares one row of sign-channel streams with AVX512 for whole vectors of btop, as ops.bpiPrep does (see bpiPrepRow in the generator).
 //
@@ -392,6 +422,21 @@ func dampedTanhRowAVX2F64(dst []float64, in [][]float64, p []float64)
 //go:noescape
 func maskedTanhRowAVX2F64(dst []float64, in [][]float64, p []float64)
 
+// tanhSumRowAVX2F64 stores tanh(a + b) with AVX2 for whole vectors of dst, as ops.tanhSum does (see elementwise.go in the generator).
+//
+//go:noescape
+func tanhSumRowAVX2F64(dst []float64, in [][]float64, p []float64)
+
+// ampOmegaRowAVX2F64 stores (P1 − (P2 + P3)·g) + (g·g)·P4 with AVX2 for whole vectors of dst, as ops.ampOmega does (see elementwise.go in the generator).
+//
+//go:noescape
+func ampOmegaRowAVX2F64(dst []float64, in [][]float64, p []float64)
+
+// ampFieldRowAVX2F64 stores (Q2·a + Q1) − ((Q4·a + Q3)·b) with AVX2 for whole vectors of dst, as ops.ampField does (see elementwise.go in the generator).
+//
+//go:noescape
+func ampFieldRowAVX2F64(dst []float64, in [][]float64, p []float64)
+
 // bpiPrepRowAVX2F64 prepares one row of sign-channel streams with AVX2 for whole vectors of btop, as ops.bpiPrep does (see bpiPrepRow in the generator).
 //
 //go:noescape
@@ -516,6 +561,21 @@ func dampedTanhRowAVX2F32(dst []float32, in [][]float32, p []float32)
 //
 //go:noescape
 func maskedTanhRowAVX2F32(dst []float32, in [][]float32, p []float32)
+
+// tanhSumRowAVX2F32 stores tanh(a + b) with AVX2 for whole vectors of dst, as ops.tanhSum does (see elementwise.go in the generator).
+//
+//go:noescape
+func tanhSumRowAVX2F32(dst []float32, in [][]float32, p []float32)
+
+// ampOmegaRowAVX2F32 stores (P1 − (P2 + P3)·g) + (g·g)·P4 with AVX2 for whole vectors of dst, as ops.ampOmega does (see elementwise.go in the generator).
+//
+//go:noescape
+func ampOmegaRowAVX2F32(dst []float32, in [][]float32, p []float32)
+
+// ampFieldRowAVX2F32 stores (Q2·a + Q1) − ((Q4·a + Q3)·b) with AVX2 for whole vectors of dst, as ops.ampField does (see elementwise.go in the generator).
+//
+//go:noescape
+func ampFieldRowAVX2F32(dst []float32, in [][]float32, p []float32)
 
 // bpiPrepRowAVX2F32 prepares one row of sign-channel streams with AVX2 for whole vectors of btop, as ops.bpiPrep does (see bpiPrepRow in the generator).
 //

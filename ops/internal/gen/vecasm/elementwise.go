@@ -127,6 +127,33 @@ var ewKernels = []ewKernel{
 		e.mul(r.at(1), t, t)
 		return t
 	}},
+	{name: "tanhSum", formula: "tanh(a + b)", arity: 2, body: func(v isa, e elem, c *consts, r ewRegs) VecVirtual {
+		x := r.load(v, e, 0)
+		e.add(r.at(1), x, x)
+		return tanhOf(v, e, c, r.floor, x)
+	}},
+	// in: P1, P2, P3, P4, gold.
+	{name: "ampOmega", formula: "(P1 − (P2 + P3)·g) + (g·g)·P4", arity: 5, body: func(v isa, e elem, c *consts, r ewRegs) VecVirtual {
+		g, x, y := r.load(v, e, 4), r.load(v, e, 0), r.load(v, e, 1)
+		e.add(r.at(2), y, y)
+		e.mul(g, y, y)
+		e.sub(y, x, x)
+		e.mul(g, g, g)
+		e.mul(r.at(3), g, g)
+		e.add(g, x, x)
+		return x
+	}},
+	// in: Q1, Q2, Q3, Q4, a, b.
+	{name: "ampField", formula: "(Q2·a + Q1) − ((Q4·a + Q3)·b)", arity: 6, body: func(v isa, e elem, c *consts, r ewRegs) VecVirtual {
+		a, x, y := r.load(v, e, 4), r.load(v, e, 1), r.load(v, e, 3)
+		e.mul(a, x, x)
+		e.add(r.at(0), x, x)
+		e.mul(a, y, y)
+		e.add(r.at(2), y, y)
+		e.mul(r.at(5), y, y)
+		e.sub(y, x, x)
+		return x
+	}},
 }
 
 // varianceFloor is ops.VarianceFloor.
