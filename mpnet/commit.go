@@ -34,12 +34,15 @@ func (net *Network) commit() (change float64, bad error) {
 	res := make([]layerCommit, len(net.layers))
 	var wg sync.WaitGroup
 	for l := len(net.layers) - 1; l >= 0; l-- {
-		ly := net.layers[l]
-		if l == 0 || ly.K*ly.N < commitGrain {
-			res[l] = commitLayer(ly, sw.ls[l])
-			continue
+		ly, s, r := net.layers[l], sw.ls[l], &res[l]
+		jobs := []func(){func() { r.commitMeans(ly, s) }, func() { r.commitFields(ly, s) }}
+		for k, job := range jobs {
+			if l == 0 && k == 0 || ly.K*ly.N < commitGrain {
+				job()
+				continue
+			}
+			wg.Go(job)
 		}
-		wg.Go(func() { res[l] = commitLayer(ly, sw.ls[l]) })
 	}
 	wg.Wait()
 	for l, r := range res {
@@ -56,7 +59,8 @@ func (net *Network) commit() (change float64, bad error) {
 }
 
 // commitGrain is the least number of weights of a layer whose commit runs
-// on a goroutine of its own, next to that of layer 0.
+// on goroutines of its own: the means of layer 0 are committed on the
+// calling goroutine, everything else of a large layer on its own.
 const commitGrain = 1 << 14
 
 // layerCommit is what commitLayer finds: mean|m_old − m_new| and the index
@@ -66,13 +70,13 @@ type layerCommit struct {
 	bad    [3]int
 }
 
-// commitLayer is commit on one host layer. The change of m is summed in
-// index order in float64 while m is copied, in one pass; the new m is
-// scanned for NaN and Inf only when that sum is not finite, since a NaN or
-// Inf on either side makes its term, and so the sum, NaN or +Inf.
-func commitLayer(ly *layer, s *layerSweep) layerCommit {
+// commitMeans is commit of the rule's batch state and of m on one host
+// layer. The change of m is summed in index order in float64 while m is
+// copied, in one pass; the new m is scanned for NaN and Inf only when that
+// sum is not finite, since a NaN or Inf on either side makes its term, and
+// so the sum, NaN or +Inf.
+func (r *layerCommit) commitMeans(ly *layer, s *layerSweep) {
 	ly.rule.commit(ly, s)
-	var r layerCommit
 	var sum float64
 	if ly.m.Dtype() == tensor.Float64 {
 		sum = moveMeans(ly.m.Float64s(), value(s.mNew).Float64s())
@@ -86,13 +90,17 @@ func commitLayer(ly *layer, s *layerSweep) layerCommit {
 	if math.IsNaN(sum) || math.IsInf(sum, 0) {
 		r.bad[0] = firstNonFinite(ly.m)
 	}
+}
+
+// commitFields is commit of σ, H and B on one host layer, and the scans of
+// H and Hext; it touches nothing that commitMeans does.
+func (r *layerCommit) commitFields(ly *layer, s *layerSweep) {
 	copyDense(ly.sigma, value(s.sigmaNew))
 	copyDense(ly.h, value(s.hNew))
 	r.bad[1], r.bad[2] = firstNonFinite(ly.h), firstNonFinite(ly.hext)
 	if s.bNew != nil {
 		copyDense(s.b, value(s.bNew))
 	}
-	return r
 }
 
 // moveMeans copies src into dst and returns Σ_i |dst_i − src_i| of the old
