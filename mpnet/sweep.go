@@ -103,10 +103,10 @@ func transposeInto[T ops.Float](dst []T, x []float64, B, N int) {
 		n1 := min(n0+transposeTile, B)
 		for i0 := 0; i0 < N; i0 += transposeTile {
 			i1 := min(i0+transposeTile, N)
-			for n := n0; n < n1; n++ {
-				row := x[n*N : (n+1)*N]
-				for i := i0; i < i1; i++ {
-					dst[i*B+n] = T(row[i])
+			for i := i0; i < i1; i++ {
+				col := dst[i*B+n0 : i*B+n1]
+				for k := range col {
+					col[k] = T(x[(n0+k)*N+i])
 				}
 			}
 		}
