@@ -96,8 +96,12 @@ func (r *layerCommit) commitMeans(ly *layer, s *layerSweep) {
 // H and Hext; it touches nothing that commitMeans does.
 func (r *layerCommit) commitFields(ly *layer, s *layerSweep) {
 	copyDense(ly.sigma, value(s.sigmaNew))
-	copyDense(ly.h, value(s.hNew))
-	r.bad[1], r.bad[2] = firstNonFinite(ly.h), firstNonFinite(ly.hext)
+	if ly.h.Dtype() == tensor.Float64 {
+		r.bad[1] = copyFirstNonFinite(ly.h.Float64s(), value(s.hNew).Float64s())
+	} else {
+		r.bad[1] = copyFirstNonFinite(ly.h.Float32s(), value(s.hNew).Float32s())
+	}
+	r.bad[2] = firstNonFinite(ly.hext)
 	if s.bNew != nil {
 		copyDense(s.b, value(s.bNew))
 	}

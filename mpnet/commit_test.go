@@ -22,15 +22,15 @@ func refFirstNonFinite(v []float64) int {
 	return -1
 }
 
-// TestFirstNonFiniteWords checks the word-at-a-time scan against the
-// reference in float32 and float64, on lengths around the block and the
+// TestFirstNonFiniteWords checks the word-at-a-time scan, and the copy
+// that scans block by block, against the reference in float32 and float64, on lengths around the block and the
 // word, on float32 slices that start off a word boundary, with the largest
 // finite values, subnormals and −0 (which are finite) and NaN and ±Inf at
 // the first, a middle and the last place.
 func TestFirstNonFiniteWords(t *testing.T) {
 	edge := []float64{math.MaxFloat32, -math.MaxFloat32, math.SmallestNonzeroFloat32, math.Copysign(0, -1), 1e-40}
 	bads := []float64{math.NaN(), math.Inf(1), math.Inf(-1)}
-	for _, n := range []int{0, 1, 2, 3, 7, 2*scanBlock - 1, 2 * scanBlock, 2*scanBlock + 1, 5*scanBlock + 3} {
+	for _, n := range []int{0, 1, 2, 3, 7, 2*scanBlock - 1, 2 * scanBlock, 2*scanBlock + 1, 5*scanBlock + 3, 3*copyBlock + 1} {
 		v := make([]float64, n)
 		for i := range v {
 			v[i] = edge[i%len(edge)]
@@ -61,6 +61,10 @@ func checkScan(t *testing.T, name string, v []float64) {
 	want := refFirstNonFinite(v)
 	if got := firstNonFiniteOf(v); got != want {
 		t.Errorf("%s, float64: got %d, want %d", name, got, want)
+	}
+	dst := make([]float64, len(v))
+	if got := copyFirstNonFinite(dst, v); got != want || fmt.Sprint(dst) != fmt.Sprint(v) {
+		t.Errorf("%s, float64 copied: got %d, want %d", name, got, want)
 	}
 	f := make([]float32, len(v)+1)
 	for i, x := range v {

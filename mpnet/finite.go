@@ -124,3 +124,22 @@ func firstNonFiniteAll(v []float64) int {
 	})
 	return first
 }
+
+// copyBlock is the number of values copyFirstNonFinite copies and scans at
+// a time: a block is scanned while it is still in the L1 cache.
+const copyBlock = 1024
+
+// copyFirstNonFinite copies src into dst and returns firstNonFiniteOf(src).
+func copyFirstNonFinite[T ops.Float](dst, src []T) int {
+	first := -1
+	for lo := 0; lo < len(src); lo += copyBlock {
+		hi := min(lo+copyBlock, len(src))
+		copy(dst[lo:hi], src[lo:hi])
+		if first < 0 {
+			if i := firstNonFiniteOf(src[lo:hi]); i >= 0 {
+				first = lo + i
+			}
+		}
+	}
+	return first
+}
