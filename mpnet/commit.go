@@ -33,16 +33,19 @@ func (net *Network) commit() (change float64, bad error) {
 	}
 	res := make([]layerCommit, len(net.layers))
 	var wg sync.WaitGroup
-	for l := len(net.layers) - 1; l >= 0; l-- {
-		ly, s, r := net.layers[l], sw.ls[l], &res[l]
-		jobs := []func(){func() { r.commitMeans(ly, s) }, func() { r.commitFields(ly, s) }}
-		for k, job := range jobs {
+	var here []func() // run on this goroutine once the others have started
+	for l, ly := range net.layers {
+		s, r := sw.ls[l], &res[l]
+		for k, job := range []func(){func() { r.commitMeans(ly, s) }, func() { r.commitFields(ly, s) }} {
 			if l == 0 && k == 0 || ly.K*ly.N < commitGrain {
-				job()
-				continue
+				here = append(here, job)
+			} else {
+				wg.Go(job)
 			}
-			wg.Go(job)
 		}
+	}
+	for _, job := range here {
+		job()
 	}
 	wg.Wait()
 	for l, r := range res {
@@ -63,7 +66,7 @@ func (net *Network) commit() (change float64, bad error) {
 // calling goroutine, everything else of a large layer on its own.
 const commitGrain = 1 << 14
 
-// layerCommit is what commitLayer finds: mean|m_old − m_new| and the index
+// layerCommit is what commitMeans and commitFields find: mean|m_old − m_new| and the index
 // of the first NaN or Inf of the new m, the new H and Hext (−1 for none).
 type layerCommit struct {
 	change float64

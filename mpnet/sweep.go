@@ -187,8 +187,8 @@ func (net *Network) Iterate(psi, r []float64) (float64, error) {
 	}
 	change, bad := net.commit()
 	// A field that overflowed to ±Inf leaves m = ±1 finite but turns into
-	// NaN at the next prior step: report it now (O(K·N) against the sweep's
-	// O(K·N·B)).
+	// NaN at the next prior step: commit looked for the first NaN or Inf in
+	// CheckFinite's order (O(K·N) against the sweep's O(K·N·B)); report it.
 	if err := net.devErr(); err != nil {
 		return change, err
 	}
