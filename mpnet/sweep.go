@@ -6,6 +6,8 @@ import (
 	"github.com/pkg/errors"
 	"gorgonia.org/gorgonia"
 	"gorgonia.org/tensor"
+
+	"github.com/fbpgo/fbp/ops"
 )
 
 // sweep is one message-passing iteration (ALGORITHMS §8) for a fixed batch
@@ -22,6 +24,7 @@ type sweep struct {
 	ls  []*layerSweep
 
 	psi, r []float64 // the scalars last set (a device skips unchanged ones)
+	xt     []float64 // the transposed batch on its way to a device
 }
 
 // layerSweep holds the batch-sized message state and the graph nodes that
@@ -58,26 +61,56 @@ func (net *Network) SetBatch(x []float64, y []int) error {
 	if err != nil {
 		return errors.Wrap(err, "mpnet: SetBatch")
 	}
-	for j, v := range x {
-		if math.IsNaN(v) || math.IsInf(v, 0) {
-			return errors.Errorf("mpnet: SetBatch: input %d of sample %d is %v", j%N0, j/N0, v)
-		}
+	if j := firstNonFinite64(x); j >= 0 {
+		return errors.Errorf("mpnet: SetBatch: input %d of sample %d is %v", j%N0, j/N0, x[j])
 	}
 	if err := net.ensureSweep(B); err != nil {
 		return err
 	}
 	sw := net.sw
-	// x̂ of the first layer is the transposed batch: x̂[i,n] = x[n,i].
-	xt := make([]float64, N0*B)
-	for n := 0; n < B; n++ {
-		for i := 0; i < N0; i++ {
-			xt[i*B+n] = x[n*N0+i]
-		}
-	}
-	setFloat64s(sw.x, xt)
+	sw.setInputs(x, N0)
 	setFloat64s(sw.out, lab)
 	sw.reset(net)
 	return net.devErr()
+}
+
+// setInputs sets x̂ of the first layer to the transposed batch x (B×N0):
+// x̂[i,n] = x[n,i], written straight into a host tensor; a device gets it
+// through a buffer kept for the next batch.
+func (sw *sweep) setInputs(x []float64, N0 int) {
+	switch {
+	case ops.DeviceOf(sw.x) != nil:
+		if len(sw.xt) != len(x) {
+			sw.xt = make([]float64, len(x))
+		}
+		transposeInto(sw.xt, x, sw.B, N0)
+		setFloat64s(sw.x, sw.xt)
+	case sw.x.Dtype() == tensor.Float64:
+		transposeInto(sw.x.Float64s(), x, sw.B, N0)
+	default:
+		transposeInto(sw.x.Float32s(), x, sw.B, N0)
+	}
+}
+
+// transposeTile is the side of the square tiles transposeInto copies: a
+// tile's rows in x and in dst stay in the cache while it is copied.
+const transposeTile = 32
+
+// transposeInto sets dst[i·B+n] = x[n·N+i] for the B×N matrix x, tile by
+// tile, converting to T.
+func transposeInto[T ops.Float](dst []T, x []float64, B, N int) {
+	for n0 := 0; n0 < B; n0 += transposeTile {
+		n1 := min(n0+transposeTile, B)
+		for i0 := 0; i0 < N; i0 += transposeTile {
+			i1 := min(i0+transposeTile, N)
+			for i := i0; i < i1; i++ {
+				col := dst[i*B+n0 : i*B+n1]
+				for k := range col {
+					col[k] = T(x[(n0+k)*N+i])
+				}
+			}
+		}
+	}
 }
 
 // labelFields validates the labels y and returns the label fields of the
@@ -154,52 +187,18 @@ func (net *Network) Iterate(psi, r []float64) (float64, error) {
 	}
 	change, bad := net.commit()
 	// A field that overflowed to ±Inf leaves m = ±1 finite but turns into
-	// NaN at the next prior step: report it now (O(K·N) against the sweep's
-	// O(K·N·B)).
+	// NaN at the next prior step: commit looked for the first NaN or Inf in
+	// CheckFinite's order (O(K·N) against the sweep's O(K·N·B)); report it.
 	if err := net.devErr(); err != nil {
 		return change, err
 	}
 	if bad != nil {
 		return change, bad
 	}
-	if net.dev == nil {
-		if err := net.CheckFinite(); err != nil {
-			return change, err
-		}
-	}
 	if math.IsNaN(change) || math.IsInf(change, 0) {
 		return change, errors.New("mpnet: non-finite change of the magnetizations")
 	}
 	return change, nil
-}
-
-// commit copies the state of the sweep just run into the network: each
-// rule's batch state first (AMP keeps the m it replaces), then m, σ, H and
-// B. It returns max_l mean|m_old − m_new| and, on a device, the result of
-// the finiteness check of checkOnDevice.
-func (net *Network) commit() (change float64, bad error) {
-	sw := net.sw
-	if net.dev != nil {
-		// One round trip for the change and the finiteness checks.
-		change, bad = net.checkOnDevice()
-	}
-	for l, ly := range net.layers {
-		s := sw.ls[l]
-		mNew := value(s.mNew)
-		if net.dev == nil {
-			if c := meanAbsDiff(ly.m, mNew); c > change || c != c { // keep a NaN
-				change = c
-			}
-		}
-		ly.rule.commit(ly, s)
-		copyDense(ly.m, mNew)
-		copyDense(ly.sigma, value(s.sigmaNew))
-		copyDense(ly.h, value(s.hNew))
-		if s.bNew != nil {
-			copyDense(s.b, value(s.bNew))
-		}
-	}
-	return change, bad
 }
 
 // checkOnDevice returns max_l mean|m_l − m_l,new| of the sweep just run and

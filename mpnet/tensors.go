@@ -1,7 +1,6 @@
 package mpnet
 
 import (
-	"math"
 	"runtime"
 	"sync"
 
@@ -75,54 +74,57 @@ func fill(t *tensor.Dense, v float64) {
 	}
 }
 
-// axpby sets dst = a·x + b·dst; b = 0 ignores dst (no 0·Inf = NaN).
+// axpby sets dst = a·x + b·dst; b = 0 ignores dst (no 0·Inf = NaN). A
+// float32 tensor is computed in float64 and rounded once per element; the
+// elements are independent, so a long tensor is split over goroutines.
 func axpby(dst *tensor.Dense, a float64, x *tensor.Dense, b float64) {
 	if d := ops.DeviceOf(dst); d != nil {
 		d.Axpby(dst, a, x, b)
 		return
 	}
 	if dst.Dtype() == tensor.Float64 {
-		d, s := dst.Float64s(), x.Float64s()
+		splitWork(dst.Shape().TotalSize(), splitGrain, func(lo, hi int) {
+			axpbyRange(dst.Float64s()[lo:hi], a, x.Float64s()[lo:hi], b)
+		})
+		return
+	}
+	splitWork(dst.Shape().TotalSize(), splitGrain, func(lo, hi int) {
+		axpbyRange(dst.Float32s()[lo:hi], a, x.Float32s()[lo:hi], b)
+	})
+}
+
+// axpbyRange is axpby on slices of equal length.
+func axpbyRange[T ops.Float](d []T, a float64, s []T, b float64) {
+	s = s[:len(d)]
+	if b == 0 {
 		for i := range d {
-			if b == 0 {
-				d[i] = a * s[i]
-			} else {
-				d[i] = a*s[i] + b*d[i]
-			}
+			d[i] = T(a * float64(s[i]))
 		}
-	} else {
-		d, s := dst.Float32s(), x.Float32s()
-		for i := range d {
-			if b == 0 {
-				d[i] = float32(a * float64(s[i]))
-			} else {
-				d[i] = float32(a*float64(s[i]) + b*float64(d[i]))
-			}
-		}
+		return
+	}
+	for i := range d {
+		d[i] = T(a*float64(s[i]) + b*float64(d[i]))
 	}
 }
 
-// meanAbsDiff returns mean |a − b| of host tensors (a device uses Check).
-func meanAbsDiff(a, b *tensor.Dense) float64 {
-	var s float64
-	var n int
-	if a.Dtype() == tensor.Float64 {
-		x, y := a.Float64s(), b.Float64s()
-		for i := range x {
-			s += math.Abs(x[i] - y[i])
-		}
-		n = len(x)
-	} else {
-		x, y := a.Float32s(), b.Float32s()
-		for i := range x {
-			s += math.Abs(float64(x[i]) - float64(y[i]))
-		}
-		n = len(x)
+// splitGrain is the fewest elements axpby gives a goroutine.
+const splitGrain = 1 << 16
+
+// splitWork calls work on [0, n) in at most GOMAXPROCS contiguous parts of
+// at least grain elements, each on a goroutine of its own but the first.
+// work must only write the elements of its range.
+func splitWork(n, grain int, work func(lo, hi int)) {
+	parts := min(runtime.GOMAXPROCS(0), n/grain)
+	if parts <= 1 {
+		work(0, n)
+		return
 	}
-	if n == 0 {
-		return 0
+	var wg sync.WaitGroup
+	for p := 1; p < parts; p++ {
+		wg.Go(func() { work(n*p/parts, n*(p+1)/parts) })
 	}
-	return s / float64(n)
+	work(0, n/parts)
+	wg.Wait()
 }
 
 // float64s returns the elements of t as float64 (a copy for float32).
@@ -159,64 +161,4 @@ func setFloat64s(t *tensor.Dense, src []float64) {
 	for i, v := range src {
 		d[i] = float32(v)
 	}
-}
-
-// firstNonFinite returns the index of the first NaN or Inf in the host
-// tensor t, or −1 (a device uses Check). NaN and ±Inf are the values whose
-// exponent bits are all set; testing the bits costs a fraction of
-// math.IsNaN and math.IsInf, and this runs on every state tensor after
-// every sweep.
-func firstNonFinite(t *tensor.Dense) int {
-	if t.Dtype() == tensor.Float64 {
-		return firstNonFinite64(t.Float64s())
-	}
-	const exp = 0xff << 23
-	for i, v := range t.Float32s() {
-		if math.Float32bits(v)&exp == exp {
-			return i
-		}
-	}
-	return -1
-}
-
-// firstNonFinite64 is firstNonFinite on a float64 slice.
-func firstNonFinite64(v []float64) int {
-	const exp = 0x7ff << 52
-	for i, x := range v {
-		if math.Float64bits(x)&exp == exp {
-			return i
-		}
-	}
-	return -1
-}
-
-// scanChunk is the fewest values firstNonFiniteAll gives a goroutine.
-const scanChunk = 1 << 18
-
-// firstNonFiniteAll is firstNonFinite64 over GOMAXPROCS goroutines for long
-// v (the inputs of a whole data set): each scans one part, and the first
-// index of the first part that has one is returned.
-func firstNonFiniteAll(v []float64) int {
-	parts := min(runtime.GOMAXPROCS(0), len(v)/scanChunk)
-	if parts <= 1 {
-		return firstNonFinite64(v)
-	}
-	found := make([]int, parts)
-	var wg sync.WaitGroup
-	for p := range parts {
-		lo, hi := len(v)*p/parts, len(v)*(p+1)/parts
-		wg.Go(func() {
-			found[p] = firstNonFinite64(v[lo:hi])
-			if found[p] >= 0 {
-				found[p] += lo
-			}
-		})
-	}
-	wg.Wait()
-	for _, i := range found {
-		if i >= 0 {
-			return i
-		}
-	}
-	return -1
 }
