@@ -85,7 +85,8 @@ func (b timedBLAS) Sgemm(tA, tB blas.Transpose, m, n, k int, alpha float32, a []
 // that rate as a percentage of the two-goroutine FMA peak measured right
 // after in the same process (gemm-%peak: the best of five gemm.FMAPeak
 // runs, since other jobs on a shared machine only ever lower it), and
-// their share of the sweep's wall time (gemm-%sweep).
+// their share of the sweep's wall time (gemm-%sweep) and their flops per
+// sweep (gemm-GFLOP/op).
 func BenchmarkSweepGEMM(b *testing.B) {
 	psi, r := []float64{0.8, 0.8, 0.8}, []float64{0, 0, 0}
 	defer gemm.Register()
@@ -102,6 +103,7 @@ func BenchmarkSweepGEMM(b *testing.B) {
 				benchSweeps(b, net, psi, r, func() { t, flops = 0, 0 })
 				gf := flops / t.Seconds() / 1e9
 				b.ReportMetric(gf, "gemm-GFLOP/s")
+				b.ReportMetric(flops/float64(b.N)/1e9, "gemm-GFLOP/op")
 				b.ReportMetric(100*t.Seconds()/b.Elapsed().Seconds(), "gemm-%sweep")
 				var peak float64
 				for range 5 {
