@@ -9,6 +9,8 @@ import (
 	"gonum.org/v1/gonum/blas"
 	"gonum.org/v1/gonum/blas/blas64"
 	"gorgonia.org/tensor"
+
+	"github.com/fbpgo/fbp/ops"
 )
 
 // predictChunk is the number of samples propagated together.
@@ -101,66 +103,115 @@ type predictor struct {
 	// for the others (dense product).
 	w      [][]float64
 	packed []*ternary
-	// Bayesian (nil if not wanted): the means and variances, and the
-	// weights in the network's float type.
-	mean, vari [][]float64
-	bayes64    *bayesWeights[float64]
-	bayes32    *bayesWeights[float32]
-	first      *sparseFirst // the first layer for sparse inputs; nil: dense only
-	dense      bool         // the reference: dense first layer on every chunk
+	// Bayesian (nil if not wanted): the weights in the network's float type.
+	bayes64 *bayesWeights[float64]
+	bayes32 *bayesWeights[float32]
+	first   *sparseFirst // the first layer for sparse inputs; nil: dense only
+	dense   bool         // the reference: dense first layer on every chunk
 }
 
 // newPredictor checks that the state of net is finite (a *NonFiniteError
-// otherwise), copies its weights and prepares them for point-wise and/or
-// Bayesian prediction.
+// otherwise) and prepares its weights for point-wise and/or Bayesian
+// prediction.
 func newPredictor(net *Network, point, bayes bool) (*predictor, error) {
-	L := net.L()
-	p := &predictor{net: net}
 	if err := net.CheckFinite(); err != nil { // m, H and Hext
 		return nil, errors.Wrap(err, "mpnet: predict")
 	}
-	if point {
-		p.w, p.packed = make([][]float64, L), make([]*ternary, L)
+	if net.dt == tensor.Float32 {
+		return predictorOf[float32](net, point, bayes)
 	}
-	if bayes {
-		p.mean, p.vari = make([][]float64, L), make([][]float64, L)
-	}
+	return predictorOf[float64](net, point, bayes)
+}
+
+// predictorOf is newPredictor for a network whose messages are of type T.
+// It reads the means m and (for a Bayesian prediction) the variances σ of
+// every layer once, in T, checks σ, and prepares the layers over up to
+// GOMAXPROCS goroutines.
+func predictorOf[T ops.Float](net *Network, point, bayes bool) (*predictor, error) {
+	L := net.L()
+	mean, vari := make([][]T, L), make([][]T, L)
 	for l, ly := range net.layers {
+		mean[l] = weightsOf[T](ly, ly.m)
 		if bayes {
-			p.mean[l], p.vari[l] = ly.full(ly.m), ly.full(ly.sigma)
-			if err := checkFinite(l, "sigma", p.vari[l]); err != nil {
-				return nil, err
-			}
-		}
-		if point {
-			p.w[l] = ly.full(ly.m)       // a copy
-			ly.rule.pointWeights(p.w[l]) // sign(m), or m for Gaussian weights (§12.1)
-			if !ly.first {
-				if t, ok := packTernary(p.w[l], ly.K, ly.N); ok { // nil unless ternary
-					p.packed[l] = t.withRows()
-				}
+			vari[l] = weightsOf[T](ly, ly.sigma)
+			if i := firstNonFiniteOf(vari[l]); i >= 0 {
+				return nil, errors.Wrap(&NonFiniteError{Layer: l, Field: "sigma", Index: i}, "mpnet: predict")
 			}
 		}
 	}
 	if err := net.devErr(); err != nil {
 		return nil, err
 	}
-	switch {
-	case bayes && net.dt == tensor.Float32:
-		p.bayes32 = newBayesWeights[float32](net, p.mean, p.vari)
-	case bayes:
-		p.bayes64 = newBayesWeights[float64](net, p.mean, p.vari)
+	p := &predictor{net: net}
+	if point {
+		p.w, p.packed = make([][]float64, L), make([]*ternary, L)
+		forEach(L, func() func(int) {
+			return func(l int) { p.w[l], p.packed[l] = pointWeightsOf(net.layers[l], mean[l]) }
+		})
+	}
+	if bayes {
+		switch bw := any(newBayesWeights(net, mean, vari)).(type) {
+		case *bayesWeights[float32]:
+			p.bayes32 = bw
+		case *bayesWeights[float64]:
+			p.bayes64 = bw
+		}
 	}
 	return p, nil
 }
 
-// checkFinite returns a *NonFiniteError for the first NaN or Inf in the
-// state v of layer l, or nil.
-func checkFinite(l int, field string, v []float64) error {
-	if i := firstNonFinite64(v); i >= 0 {
-		return errors.Wrap(&NonFiniteError{Layer: l, Field: field, Index: i}, "mpnet: predict")
+// weightsOf returns the K×N row-major values of the weight-shaped state
+// tensor t of ly in the float type T (zeros at absent weights of a sparse
+// layer): the tensor's own storage, which the caller must not change, for
+// a host tensor of type T stored densely; a copy otherwise.
+func weightsOf[T ops.Float](ly *layer, t *tensor.Dense) []T {
+	var v []T
+	if ops.DeviceOf(t) == nil {
+		v, _ = t.Data().([]T)
 	}
-	return nil
+	if v == nil {
+		v = convert[T](float64s(t))
+	}
+	if ly.pat == nil {
+		return v
+	}
+	out := make([]T, ly.K*ly.N)
+	for k := range ly.K {
+		for q := ly.pat.RowPtr[k]; q < ly.pat.RowPtr[k+1]; q++ {
+			out[k*ly.N+int(ly.pat.Col[q])] = v[q]
+		}
+	}
+	return out
+}
+
+// pointWeightsOf returns the point-wise weights of layer ly from its means
+// m, and, below the first layer, the weights packed if they are ternary.
+func pointWeightsOf[T ops.Float](ly *layer, m []T) ([]float64, *ternary) {
+	w := convert[float64](m)
+	ly.rule.pointWeights(w) // sign(m), or m for Gaussian weights (§12.1)
+	if !ly.first {
+		if t, ok := packTernary(w, ly.K, ly.N); ok { // nil unless ternary
+			return w, t.withRows()
+		}
+	}
+	return w, nil
+}
+
+// forEach calls do(i) for i = 0 … n−1 on up to GOMAXPROCS goroutines, each
+// taking the next i as it finishes one; newDo makes each goroutine's do
+// (with its own scratch space).
+func forEach(n int, newDo func() func(i int)) {
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	for range min(runtime.GOMAXPROCS(0), n) {
+		wg.Go(func() {
+			do := newDo()
+			for i := int(next.Add(1)) - 1; i < n; i = int(next.Add(1)) - 1 {
+				do(i)
+			}
+		})
+	}
+	wg.Wait()
 }
 
 // run writes the point-wise predictions of the samples x into point and
@@ -176,18 +227,13 @@ func (p *predictor) run(point, bayes []int, x []float64) {
 		p.first = newSparseFirst(p, background(x, N0))
 	}
 	chunks := (M + predictChunk - 1) / predictChunk
-	var next atomic.Int64
-	var wg sync.WaitGroup
-	for range min(runtime.GOMAXPROCS(0), chunks) {
-		wg.Go(func() {
-			ws := new(workspace)
-			for c := int(next.Add(1)) - 1; c < chunks; c = int(next.Add(1)) - 1 {
-				lo, hi := c*predictChunk, min((c+1)*predictChunk, M)
-				p.chunk(ws, point, bayes, lo, hi, x[lo*N0:hi*N0])
-			}
-		})
-	}
-	wg.Wait()
+	forEach(chunks, func() func(int) {
+		ws := new(workspace)
+		return func(c int) {
+			lo, hi := c*predictChunk, min((c+1)*predictChunk, M)
+			p.chunk(ws, point, bayes, lo, hi, x[lo*N0:hi*N0])
+		}
+	})
 }
 
 // workspace is the scratch space of one goroutine of run.
@@ -306,14 +352,16 @@ func Decide(dst []int, scores []float64, K int, tie float64) {
 // of point-wise weights and activations (ALGORITHMS §12.1).
 func Sign(v float64) float64 { return sign(v) }
 
-func sign(v float64) float64 {
-	switch {
-	case v > 0:
-		return 1
-	case v < 0:
-		return -1
+// sign is branch-free: the signs of weights are as good as random.
+func sign(v float64) float64 { return float64(b2i(v > 0) - b2i(v < 0)) }
+
+// b2i returns 1 for true and 0 for false (a flag, not a branch).
+func b2i(b bool) int {
+	var i int
+	if b {
+		i = 1
 	}
-	return 0
+	return i
 }
 
 // Errors returns the point-wise and Bayesian error rates, in percent, of the
