@@ -1,6 +1,7 @@
 package mpnet
 
 import (
+	"cmp"
 	"runtime"
 	"sync"
 	"sync/atomic"
@@ -60,24 +61,29 @@ func (net *Network) PredictBayes(dst []int, x []float64) error {
 }
 
 func (net *Network) predict(dst []int, x []float64, bayes bool) error {
-	if err := net.checkSamples(len(dst), x); err != nil {
+	if err := net.checkShape(len(dst), x); err != nil {
 		return err
 	}
 	p, err := newPredictor(net, !bayes, bayes)
 	if err != nil {
+		return cmp.Or(net.checkSamples(len(dst), x), err)
+	}
+	out := make([]int, len(dst)) // dst is left unchanged on an error
+	if bayes {
+		err = p.check(nil, out, x)
+	} else {
+		err = p.check(out, nil, x)
+	}
+	if err != nil {
 		return err
 	}
-	if bayes {
-		p.run(nil, dst, x)
-	} else {
-		p.run(dst, nil, x)
-	}
+	copy(dst, out)
 	return nil
 }
 
-// checkSamples checks a network to predict with and the inputs x of M
-// samples.
-func (net *Network) checkSamples(M int, x []float64) error {
+// checkShape checks a network to predict with and the number of inputs x
+// of M samples.
+func (net *Network) checkShape(M int, x []float64) error {
 	if err := net.ready(); err != nil {
 		return err
 	}
@@ -88,10 +94,26 @@ func (net *Network) checkSamples(M int, x []float64) error {
 	if len(x) != M*N0 {
 		return errors.Errorf("mpnet: predict: %d samples need %d inputs, got %d", M, M*N0, len(x))
 	}
-	if i := firstNonFiniteAll(x); i >= 0 {
-		return errors.Errorf("mpnet: predict: input %d of sample %d is %v (inputs must be finite)", i%N0, i/N0, x[i])
-	}
 	return nil
+}
+
+// checkSamples is checkShape, then a check that the inputs x are finite
+// (the first NaN or Inf is reported). A prediction checks its inputs as it
+// reads them (predictor.check); this is for the errors found before.
+func (net *Network) checkSamples(M int, x []float64) error {
+	if err := net.checkShape(M, x); err != nil {
+		return err
+	}
+	return inputError(x, net.cfg.Widths[0], firstNonFiniteAll(x))
+}
+
+// inputError returns the error for the NaN or Inf input x[i] (N0 inputs
+// per sample), nil for i < 0.
+func inputError(x []float64, N0, i int) error {
+	if i < 0 {
+		return nil
+	}
+	return errors.Errorf("mpnet: predict: input %d of sample %d is %v (inputs must be finite)", i%N0, i/N0, x[i])
 }
 
 // predictor holds the weights of one Predict, PredictBayes or Errors
@@ -214,26 +236,42 @@ func forEach(n int, newDo func() func(i int)) {
 	wg.Wait()
 }
 
+// check runs p on the samples x and returns the error of inputError for
+// their first NaN or Inf input, or nil.
+func (p *predictor) check(point, bayes []int, x []float64) error {
+	return inputError(x, p.net.cfg.Widths[0], p.run(point, bayes, x))
+}
+
 // run writes the point-wise predictions of the samples x into point and
 // the Bayesian ones into bayes (either may be nil, when p does not hold
-// its weights). The chunks of predictChunk samples spread over up to
-// GOMAXPROCS goroutines, each with its own scratch space; each chunk's
-// result does not depend on the others. A chunk whose inputs are mostly
-// the background value of the first sample runs the first layer on its
-// foreground only (sparseFirst).
-func (p *predictor) run(point, bayes []int, x []float64) {
+// its weights), and returns −1; or, if an input is NaN or Inf, the index
+// of the first such input, and then the predictions are unspecified. The
+// chunks of predictChunk samples spread over up to GOMAXPROCS goroutines,
+// each with its own scratch space; each chunk's result does not depend on
+// the others. A chunk whose inputs are mostly the background value of the
+// first sample runs the first layer on its foreground only (sparseFirst).
+func (p *predictor) run(point, bayes []int, x []float64) int {
 	N0, M := p.net.cfg.Widths[0], len(x)/p.net.cfg.Widths[0]
 	if p.first == nil && !p.dense {
 		p.first = newSparseFirst(p, background(x, N0))
 	}
 	chunks := (M + predictChunk - 1) / predictChunk
+	var mu sync.Mutex
+	bad := -1
 	forEach(chunks, func() func(int) {
 		ws := new(workspace)
 		return func(c int) {
 			lo, hi := c*predictChunk, min((c+1)*predictChunk, M)
-			p.chunk(ws, point, bayes, lo, hi, x[lo*N0:hi*N0])
+			if i := p.chunk(ws, point, bayes, lo, hi, x[lo*N0:hi*N0]); i >= 0 {
+				mu.Lock()
+				if bad < 0 || lo*N0+i < bad {
+					bad = lo*N0 + i
+				}
+				mu.Unlock()
+			}
 		}
 	})
+	return bad
 }
 
 // workspace is the scratch space of one goroutine of run.
@@ -245,15 +283,26 @@ type workspace struct {
 	scores []float64
 }
 
-// chunk predicts the samples lo … hi−1, whose inputs are x.
-func (p *predictor) chunk(ws *workspace, point, bayes []int, lo, hi int, x []float64) {
+// chunk predicts the samples lo … hi−1, whose inputs are x, and returns
+// −1; or, predicting nothing, the index in x of their first NaN or Inf
+// input. The sparse first layer checks the inputs as it reads them.
+func (p *predictor) chunk(ws *workspace, point, bayes []int, lo, hi int, x []float64) int {
 	r, N0 := hi-lo, p.net.cfg.Widths[0]
 	var sp, spBayes *sparseInputs
-	if p.first != nil && ws.sp.build(x, r, N0, p.first.b) {
-		sp = &ws.sp
-		if sp.frac <= maxForegroundBayes {
-			spBayes = sp
+	checked := 0
+	if p.first != nil {
+		if ws.sp.build(x, r, N0, p.first.b) {
+			sp = &ws.sp
+			if sp.frac <= maxForegroundBayes {
+				spBayes = sp
+			}
+		} else if ws.sp.bad >= 0 {
+			return ws.sp.bad
 		}
+		checked = ws.sp.checked
+	}
+	if i := firstNonFinite64(x[checked*N0:]); i >= 0 {
+		return checked*N0 + i
 	}
 	K := p.net.layers[p.net.L()-1].K
 	switch {
@@ -267,6 +316,7 @@ func (p *predictor) chunk(ws *workspace, point, bayes []int, lo, hi int, x []flo
 	if point != nil {
 		p.pointChunk(ws, point[lo:hi], x, sp)
 	}
+	return -1
 }
 
 // gemmNT sets c (r×K) = a (r×N) · bᵀ (b is K×N).
@@ -369,18 +419,23 @@ func b2i(b bool) int {
 // class indices in [0, K) for ArgMax). It returns an error in the cases of
 // Predict and PredictBayes, and for a label the output cannot produce.
 func (net *Network) Errors(x []float64, y []int) (pointwise, bayes float64, err error) {
-	if err := net.checkSamples(len(y), x); err != nil {
+	if err := net.checkShape(len(y), x); err != nil {
 		return 0, 0, errors.Wrap(err, "mpnet: Errors")
 	}
 	if _, err := net.labelFields(y); err != nil {
-		return 0, 0, errors.Wrap(err, "mpnet: Errors")
+		return 0, 0, errors.Wrap(cmp.Or(net.checkSamples(len(y), x), err), "mpnet: Errors")
 	}
 	p, err := newPredictor(net, true, true)
 	if err != nil {
+		if e := net.checkSamples(len(y), x); e != nil {
+			return 0, 0, errors.Wrap(e, "mpnet: Errors")
+		}
 		return 0, 0, err
 	}
 	point, bayesPred := make([]int, len(y)), make([]int, len(y))
-	p.run(point, bayesPred, x)
+	if err := p.check(point, bayesPred, x); err != nil {
+		return 0, 0, errors.Wrap(err, "mpnet: Errors")
+	}
 	rate := func(pred []int) float64 {
 		wrong := 0
 		for n, p := range pred {

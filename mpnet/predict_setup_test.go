@@ -5,7 +5,9 @@ import (
 	"math"
 	"math/rand/v2"
 	"reflect"
+	"runtime"
 	"slices"
+	"strings"
 	"testing"
 
 	"gorgonia.org/tensor"
@@ -165,5 +167,53 @@ func checkPredictor[T ops.Float](t *testing.T, name string, net *Network) {
 	}
 	if !reflect.DeepEqual(p.first, ref.first) {
 		t.Fatalf("%s: the sparse first layer differs", name)
+	}
+}
+
+// TestPredictChecksInputs checks the input check that the chunks do as they
+// read their inputs: for NaN and Inf inputs in sparse chunks (checked by
+// sparseInputs.build), in a dense chunk, in the first sample (whose values
+// give the background) and in several chunks at once, Predict, PredictBayes
+// and Errors report the first one, as a plain scan finds it, and leave dst
+// unchanged.
+func TestPredictChecksInputs(t *testing.T) {
+	defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(4))
+	const b, M = -0.42, 3*predictChunk + 5
+	widths := []int{70, 65, 33, 10}
+	net := trainNoPanic(t, Config{Widths: widths, Kinds: Kinds(MF, 3, 10), Dtype: tensor.Float32},
+		7, 3, 1, []float64{1, 1, 0.9}, []float64{0.8, 0.8, 0.8})
+	N0 := widths[0]
+	rng := rand.New(rand.NewPCG(9, 9))
+	good, y := make([]float64, M*N0), make([]int, M)
+	for j := range good {
+		good[j] = b
+		if rng.IntN(6) == 0 || j/(predictChunk*N0) == 1 { // chunk 1 is dense
+			good[j] = rng.NormFloat64()
+		}
+	}
+	if err := net.Predict(make([]int, M), good); err != nil {
+		t.Fatal(err)
+	}
+	for _, bad := range [][]int{{0}, {5}, {M*N0 - 1}, {predictChunk*N0 + 3}, {2*predictChunk*N0 + 70, predictChunk*N0 + 69},
+		{3*predictChunk*N0 + 1, 2*predictChunk*N0 + 7}} {
+		x := slices.Clone(good)
+		for j, i := range bad {
+			x[i] = []float64{math.NaN(), math.Inf(-1)}[j%2]
+		}
+		first := slices.IndexFunc(x, func(v float64) bool { return math.IsNaN(v) || math.IsInf(v, 0) })
+		want := fmt.Sprintf("input %d of sample %d is %v", first%N0, first/N0, x[first])
+		dst := make([]int, M)
+		for _, f := range []func() error{
+			func() error { return net.Predict(dst, x) },
+			func() error { return net.PredictBayes(dst, x) },
+			func() error { _, _, err := net.Errors(x, y); return err },
+		} {
+			if err := f(); err == nil || !strings.Contains(err.Error(), want) {
+				t.Errorf("bad inputs at %v: error %v, want one containing %q", bad, err, want)
+			}
+		}
+		if slices.ContainsFunc(dst, func(v int) bool { return v != 0 }) {
+			t.Errorf("bad inputs at %v: dst changed", bad)
+		}
 	}
 }

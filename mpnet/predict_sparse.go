@@ -44,7 +44,7 @@ func background(x []float64, N int) float64 {
 	slices.Sort(v)
 	best, count := v[0], 0
 	for i := 0; i < N; {
-		j := i
+		j := i + 1 // a NaN equals nothing: its run is itself
 		for j < N && v[j] == v[i] {
 			j++
 		}
@@ -64,17 +64,29 @@ type sparseInputs struct {
 	x, d   []float64 // x_i and x_i − b at each
 	starts []int     // sample j's entries are [starts[j], starts[j+1])
 	bound  []float64 // per sample: the error bound of pointFirst
+	// The input check of build: the samples checked, and the index of the
+	// NaN or Inf input found (−1: none).
+	checked, bad int
 }
 
 // build collects the foreground of the r samples x (N inputs each) for the
 // background b (ops.Foreground), and reports false, leaving the rest
-// undone, once the foreground exceeds maxForeground of the inputs.
+// undone, once the foreground exceeds maxForeground of the inputs or at a
+// NaN or Inf input. It checks each sample's inputs just before it reads
+// them (from the L1 cache then): s.checked is the number of samples
+// checked, s.bad the index in x of the NaN or Inf input, −1 if none.
 func (s *sparseInputs) build(x []float64, r, N int, b float64) bool {
 	s.b, s.starts, s.bound = b, append(s.starts[:0], 0), s.bound[:0]
+	s.checked, s.bad = 0, -1
 	limit := int(maxForeground * float64(r*N))
 	nb := float64(N) * math.Abs(b)
 	t := 0
 	for j := range r {
+		s.checked = j + 1
+		if i := firstNonFinite64(x[j*N : (j+1)*N]); i >= 0 {
+			s.bad = j*N + i
+			return false
+		}
 		// Room for one more sample: images need about a fifth of r·N, and
 		// allocations are cleared.
 		m, hint := t+N+ops.ForegroundSlack, r*N/4
