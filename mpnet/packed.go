@@ -1,6 +1,7 @@
 package mpnet
 
 import (
+	"math"
 	"math/bits"
 
 	"github.com/fbpgo/fbp/ops"
@@ -59,29 +60,28 @@ func packTernary(v []float64, r, n int) (*ternary, bool) {
 }
 
 // setRow packs row i from its n values, and reports whether they all lie
-// in {−1, 0, +1}.
+// in {−1, 0, +1}. It compares the bits of each value, without a branch on
+// it: the signs of weights are as good as random.
 func (t *ternary) setRow(i int, v []float64) bool {
+	const one, minusOne = 0x3ff0_0000_0000_0000, 0xbff0_0000_0000_0000 // the bits of ±1
 	neg := t.neg[i*t.words : (i+1)*t.words]
 	nz := t.nz[i*t.words : (i+1)*t.words]
-	clear(neg)
-	clear(nz)
-	c := 0
-	for j, x := range v {
-		bit := uint64(1) << (j % 64)
-		switch x {
-		case 1:
-		case -1:
-			neg[j/64] |= bit
-		case 0:
-			continue
-		default:
-			return false
+	c, bad := 0, 0
+	for wd := range neg {
+		var negWord, nzWord uint64
+		for b, x := range v[wd*64 : min(wd*64+64, len(v))] {
+			u := math.Float64bits(x)
+			isNeg := b2i(u == minusOne)
+			isNZ := b2i(u == one) | isNeg
+			bad |= 1 ^ (isNZ | b2i(u<<1 == 0)) // ±0 is the only other value allowed
+			negWord |= uint64(isNeg) << b
+			nzWord |= uint64(isNZ) << b
 		}
-		nz[j/64] |= bit
-		c++
+		neg[wd], nz[wd] = negWord, nzWord
+		c += bits.OnesCount64(nzWord)
 	}
 	t.count[i] = c
-	return true
+	return bad == 0
 }
 
 // unpack writes the r×n entries as float64 into dst.

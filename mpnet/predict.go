@@ -1,6 +1,7 @@
 package mpnet
 
 import (
+	"cmp"
 	"runtime"
 	"sync"
 	"sync/atomic"
@@ -9,6 +10,8 @@ import (
 	"gonum.org/v1/gonum/blas"
 	"gonum.org/v1/gonum/blas/blas64"
 	"gorgonia.org/tensor"
+
+	"github.com/fbpgo/fbp/ops"
 )
 
 // predictChunk is the number of samples propagated together.
@@ -58,24 +61,29 @@ func (net *Network) PredictBayes(dst []int, x []float64) error {
 }
 
 func (net *Network) predict(dst []int, x []float64, bayes bool) error {
-	if err := net.checkSamples(len(dst), x); err != nil {
+	if err := net.checkShape(len(dst), x); err != nil {
 		return err
 	}
 	p, err := newPredictor(net, !bayes, bayes)
 	if err != nil {
+		return cmp.Or(net.checkSamples(len(dst), x), err)
+	}
+	out := make([]int, len(dst)) // dst is left unchanged on an error
+	if bayes {
+		err = p.check(nil, out, x)
+	} else {
+		err = p.check(out, nil, x)
+	}
+	if err != nil {
 		return err
 	}
-	if bayes {
-		p.run(nil, dst, x)
-	} else {
-		p.run(dst, nil, x)
-	}
+	copy(dst, out)
 	return nil
 }
 
-// checkSamples checks a network to predict with and the inputs x of M
-// samples.
-func (net *Network) checkSamples(M int, x []float64) error {
+// checkShape checks a network to predict with and the number of inputs x
+// of M samples.
+func (net *Network) checkShape(M int, x []float64) error {
 	if err := net.ready(); err != nil {
 		return err
 	}
@@ -86,10 +94,26 @@ func (net *Network) checkSamples(M int, x []float64) error {
 	if len(x) != M*N0 {
 		return errors.Errorf("mpnet: predict: %d samples need %d inputs, got %d", M, M*N0, len(x))
 	}
-	if i := firstNonFiniteAll(x); i >= 0 {
-		return errors.Errorf("mpnet: predict: input %d of sample %d is %v (inputs must be finite)", i%N0, i/N0, x[i])
-	}
 	return nil
+}
+
+// checkSamples is checkShape, then a check that the inputs x are finite
+// (the first NaN or Inf is reported). A prediction checks its inputs as it
+// reads them (predictor.check); this is for the errors found before.
+func (net *Network) checkSamples(M int, x []float64) error {
+	if err := net.checkShape(M, x); err != nil {
+		return err
+	}
+	return inputError(x, net.cfg.Widths[0], firstNonFiniteAll(x))
+}
+
+// inputError returns the error for the NaN or Inf input x[i] (N0 inputs
+// per sample), nil for i < 0.
+func inputError(x []float64, N0, i int) error {
+	if i < 0 {
+		return nil
+	}
+	return errors.Errorf("mpnet: predict: input %d of sample %d is %v (inputs must be finite)", i%N0, i/N0, x[i])
 }
 
 // predictor holds the weights of one Predict, PredictBayes or Errors
@@ -101,93 +125,153 @@ type predictor struct {
 	// for the others (dense product).
 	w      [][]float64
 	packed []*ternary
-	// Bayesian (nil if not wanted): the means and variances, and the
-	// weights in the network's float type.
-	mean, vari [][]float64
-	bayes64    *bayesWeights[float64]
-	bayes32    *bayesWeights[float32]
-	first      *sparseFirst // the first layer for sparse inputs; nil: dense only
-	dense      bool         // the reference: dense first layer on every chunk
+	// Bayesian (nil if not wanted): the weights in the network's float type.
+	bayes64 *bayesWeights[float64]
+	bayes32 *bayesWeights[float32]
+	first   *sparseFirst // the first layer for sparse inputs; nil: dense only
+	dense   bool         // the reference: dense first layer on every chunk
 }
 
 // newPredictor checks that the state of net is finite (a *NonFiniteError
-// otherwise), copies its weights and prepares them for point-wise and/or
-// Bayesian prediction.
+// otherwise) and prepares its weights for point-wise and/or Bayesian
+// prediction.
 func newPredictor(net *Network, point, bayes bool) (*predictor, error) {
-	L := net.L()
-	p := &predictor{net: net}
 	if err := net.CheckFinite(); err != nil { // m, H and Hext
 		return nil, errors.Wrap(err, "mpnet: predict")
 	}
-	if point {
-		p.w, p.packed = make([][]float64, L), make([]*ternary, L)
+	if net.dt == tensor.Float32 {
+		return predictorOf[float32](net, point, bayes)
 	}
-	if bayes {
-		p.mean, p.vari = make([][]float64, L), make([][]float64, L)
-	}
+	return predictorOf[float64](net, point, bayes)
+}
+
+// predictorOf is newPredictor for a network whose messages are of type T.
+// It reads the means m and (for a Bayesian prediction) the variances σ of
+// every layer once, in T, checks σ, and prepares the layers over up to
+// GOMAXPROCS goroutines.
+func predictorOf[T ops.Float](net *Network, point, bayes bool) (*predictor, error) {
+	L := net.L()
+	mean, vari := make([][]T, L), make([][]T, L)
 	for l, ly := range net.layers {
+		mean[l] = weightsOf[T](ly, ly.m)
 		if bayes {
-			p.mean[l], p.vari[l] = ly.full(ly.m), ly.full(ly.sigma)
-			if err := checkFinite(l, "sigma", p.vari[l]); err != nil {
-				return nil, err
-			}
-		}
-		if point {
-			p.w[l] = ly.full(ly.m)       // a copy
-			ly.rule.pointWeights(p.w[l]) // sign(m), or m for Gaussian weights (§12.1)
-			if !ly.first {
-				if t, ok := packTernary(p.w[l], ly.K, ly.N); ok { // nil unless ternary
-					p.packed[l] = t.withRows()
-				}
+			vari[l] = weightsOf[T](ly, ly.sigma)
+			if i := firstNonFiniteOf(vari[l]); i >= 0 {
+				return nil, errors.Wrap(&NonFiniteError{Layer: l, Field: "sigma", Index: i}, "mpnet: predict")
 			}
 		}
 	}
 	if err := net.devErr(); err != nil {
 		return nil, err
 	}
-	switch {
-	case bayes && net.dt == tensor.Float32:
-		p.bayes32 = newBayesWeights[float32](net, p.mean, p.vari)
-	case bayes:
-		p.bayes64 = newBayesWeights[float64](net, p.mean, p.vari)
+	p := &predictor{net: net}
+	if point {
+		p.w, p.packed = make([][]float64, L), make([]*ternary, L)
+		forEach(L, func() func(int) {
+			return func(l int) { p.w[l], p.packed[l] = pointWeightsOf(net.layers[l], mean[l]) }
+		})
+	}
+	if bayes {
+		switch bw := any(newBayesWeights(net, mean, vari)).(type) {
+		case *bayesWeights[float32]:
+			p.bayes32 = bw
+		case *bayesWeights[float64]:
+			p.bayes64 = bw
+		}
 	}
 	return p, nil
 }
 
-// checkFinite returns a *NonFiniteError for the first NaN or Inf in the
-// state v of layer l, or nil.
-func checkFinite(l int, field string, v []float64) error {
-	if i := firstNonFinite64(v); i >= 0 {
-		return errors.Wrap(&NonFiniteError{Layer: l, Field: field, Index: i}, "mpnet: predict")
+// weightsOf returns the K×N row-major values of the weight-shaped state
+// tensor t of ly in the float type T (zeros at absent weights of a sparse
+// layer): the tensor's own storage, which the caller must not change, for
+// a host tensor of type T stored densely; a copy otherwise.
+func weightsOf[T ops.Float](ly *layer, t *tensor.Dense) []T {
+	var v []T
+	if ops.DeviceOf(t) == nil {
+		v, _ = t.Data().([]T)
 	}
-	return nil
+	if v == nil {
+		v = convert[T](float64s(t))
+	}
+	if ly.pat == nil {
+		return v
+	}
+	out := make([]T, ly.K*ly.N)
+	for k := range ly.K {
+		for q := ly.pat.RowPtr[k]; q < ly.pat.RowPtr[k+1]; q++ {
+			out[k*ly.N+int(ly.pat.Col[q])] = v[q]
+		}
+	}
+	return out
+}
+
+// pointWeightsOf returns the point-wise weights of layer ly from its means
+// m, and, below the first layer, the weights packed if they are ternary.
+func pointWeightsOf[T ops.Float](ly *layer, m []T) ([]float64, *ternary) {
+	w := convert[float64](m)
+	ly.rule.pointWeights(w) // sign(m), or m for Gaussian weights (§12.1)
+	if !ly.first {
+		if t, ok := packTernary(w, ly.K, ly.N); ok { // nil unless ternary
+			return w, t.withRows()
+		}
+	}
+	return w, nil
+}
+
+// forEach calls do(i) for i = 0 … n−1 on up to GOMAXPROCS goroutines, each
+// taking the next i as it finishes one; newDo makes each goroutine's do
+// (with its own scratch space).
+func forEach(n int, newDo func() func(i int)) {
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	for range min(runtime.GOMAXPROCS(0), n) {
+		wg.Go(func() {
+			do := newDo()
+			for i := int(next.Add(1)) - 1; i < n; i = int(next.Add(1)) - 1 {
+				do(i)
+			}
+		})
+	}
+	wg.Wait()
+}
+
+// check runs p on the samples x and returns the error of inputError for
+// their first NaN or Inf input, or nil.
+func (p *predictor) check(point, bayes []int, x []float64) error {
+	return inputError(x, p.net.cfg.Widths[0], p.run(point, bayes, x))
 }
 
 // run writes the point-wise predictions of the samples x into point and
 // the Bayesian ones into bayes (either may be nil, when p does not hold
-// its weights). The chunks of predictChunk samples spread over up to
-// GOMAXPROCS goroutines, each with its own scratch space; each chunk's
-// result does not depend on the others. A chunk whose inputs are mostly
-// the background value of the first sample runs the first layer on its
-// foreground only (sparseFirst).
-func (p *predictor) run(point, bayes []int, x []float64) {
+// its weights), and returns −1; or, if an input is NaN or Inf, the index
+// of the first such input, and then the predictions are unspecified. The
+// chunks of predictChunk samples spread over up to GOMAXPROCS goroutines,
+// each with its own scratch space; each chunk's result does not depend on
+// the others. A chunk whose inputs are mostly the background value of the
+// first sample runs the first layer on its foreground only (sparseFirst).
+func (p *predictor) run(point, bayes []int, x []float64) int {
 	N0, M := p.net.cfg.Widths[0], len(x)/p.net.cfg.Widths[0]
 	if p.first == nil && !p.dense {
 		p.first = newSparseFirst(p, background(x, N0))
 	}
 	chunks := (M + predictChunk - 1) / predictChunk
-	var next atomic.Int64
-	var wg sync.WaitGroup
-	for range min(runtime.GOMAXPROCS(0), chunks) {
-		wg.Go(func() {
-			ws := new(workspace)
-			for c := int(next.Add(1)) - 1; c < chunks; c = int(next.Add(1)) - 1 {
-				lo, hi := c*predictChunk, min((c+1)*predictChunk, M)
-				p.chunk(ws, point, bayes, lo, hi, x[lo*N0:hi*N0])
+	var mu sync.Mutex
+	bad := -1
+	forEach(chunks, func() func(int) {
+		ws := new(workspace)
+		return func(c int) {
+			lo, hi := c*predictChunk, min((c+1)*predictChunk, M)
+			if i := p.chunk(ws, point, bayes, lo, hi, x[lo*N0:hi*N0]); i >= 0 {
+				mu.Lock()
+				if bad < 0 || lo*N0+i < bad {
+					bad = lo*N0 + i
+				}
+				mu.Unlock()
 			}
-		})
-	}
-	wg.Wait()
+		}
+	})
+	return bad
 }
 
 // workspace is the scratch space of one goroutine of run.
@@ -199,15 +283,26 @@ type workspace struct {
 	scores []float64
 }
 
-// chunk predicts the samples lo … hi−1, whose inputs are x.
-func (p *predictor) chunk(ws *workspace, point, bayes []int, lo, hi int, x []float64) {
+// chunk predicts the samples lo … hi−1, whose inputs are x, and returns
+// −1; or, predicting nothing, the index in x of their first NaN or Inf
+// input. The sparse first layer checks the inputs as it reads them.
+func (p *predictor) chunk(ws *workspace, point, bayes []int, lo, hi int, x []float64) int {
 	r, N0 := hi-lo, p.net.cfg.Widths[0]
 	var sp, spBayes *sparseInputs
-	if p.first != nil && ws.sp.build(x, r, N0, p.first.b) {
-		sp = &ws.sp
-		if sp.frac <= maxForegroundBayes {
-			spBayes = sp
+	checked := 0
+	if p.first != nil {
+		if ws.sp.build(x, r, N0, p.first.b) {
+			sp = &ws.sp
+			if sp.frac <= maxForegroundBayes {
+				spBayes = sp
+			}
+		} else if ws.sp.bad >= 0 {
+			return ws.sp.bad
 		}
+		checked = ws.sp.checked
+	}
+	if i := firstNonFinite64(x[checked*N0:]); i >= 0 {
+		return checked*N0 + i
 	}
 	K := p.net.layers[p.net.L()-1].K
 	switch {
@@ -221,6 +316,7 @@ func (p *predictor) chunk(ws *workspace, point, bayes []int, lo, hi int, x []flo
 	if point != nil {
 		p.pointChunk(ws, point[lo:hi], x, sp)
 	}
+	return -1
 }
 
 // gemmNT sets c (r×K) = a (r×N) · bᵀ (b is K×N).
@@ -306,14 +402,16 @@ func Decide(dst []int, scores []float64, K int, tie float64) {
 // of point-wise weights and activations (ALGORITHMS §12.1).
 func Sign(v float64) float64 { return sign(v) }
 
-func sign(v float64) float64 {
-	switch {
-	case v > 0:
-		return 1
-	case v < 0:
-		return -1
+// sign is branch-free: the signs of weights are as good as random.
+func sign(v float64) float64 { return float64(b2i(v > 0) - b2i(v < 0)) }
+
+// b2i returns 1 for true and 0 for false (a flag, not a branch).
+func b2i(b bool) int {
+	var i int
+	if b {
+		i = 1
 	}
-	return 0
+	return i
 }
 
 // Errors returns the point-wise and Bayesian error rates, in percent, of the
@@ -321,18 +419,23 @@ func sign(v float64) float64 {
 // class indices in [0, K) for ArgMax). It returns an error in the cases of
 // Predict and PredictBayes, and for a label the output cannot produce.
 func (net *Network) Errors(x []float64, y []int) (pointwise, bayes float64, err error) {
-	if err := net.checkSamples(len(y), x); err != nil {
+	if err := net.checkShape(len(y), x); err != nil {
 		return 0, 0, errors.Wrap(err, "mpnet: Errors")
 	}
 	if _, err := net.labelFields(y); err != nil {
-		return 0, 0, errors.Wrap(err, "mpnet: Errors")
+		return 0, 0, errors.Wrap(cmp.Or(net.checkSamples(len(y), x), err), "mpnet: Errors")
 	}
 	p, err := newPredictor(net, true, true)
 	if err != nil {
+		if e := net.checkSamples(len(y), x); e != nil {
+			return 0, 0, errors.Wrap(e, "mpnet: Errors")
+		}
 		return 0, 0, err
 	}
 	point, bayesPred := make([]int, len(y)), make([]int, len(y))
-	p.run(point, bayesPred, x)
+	if err := p.check(point, bayesPred, x); err != nil {
+		return 0, 0, errors.Wrap(err, "mpnet: Errors")
+	}
 	rate := func(pred []int) float64 {
 		wrong := 0
 		for n, p := range pred {

@@ -1,6 +1,8 @@
 package mpnet
 
 import (
+	"sync"
+
 	"gonum.org/v1/gonum/blas"
 	"gonum.org/v1/gonum/blas/blas32"
 	"gonum.org/v1/gonum/blas/blas64"
@@ -14,7 +16,11 @@ import (
 // twice faster float32 products (the results differ from a float64 pass by
 // the float32 rounding of the sums).
 type bayesWeights[T ops.Float] struct {
-	m, vari [][]T // per layer, K×N: means and variances
+	m0, vari0 []T // the first layer's means and variances, K×N
+	n0        int // the first layer's N
+	// Sets the first layer's mt, sqt, rowSum and floor, which only a dense
+	// first layer reads, when one does (not on sparse inputs).
+	dense0 sync.Once
 	// Per layer, N×K, the matrices the products multiply by (transposed, so
 	// that the matrix products read them row by row): the means, and the
 	// variances for the first layer (Δ = 0 there), the squared means for
@@ -24,34 +30,61 @@ type bayesWeights[T ops.Float] struct {
 	floor   [][]T // per layer, K: the variance floor ops.VarianceFloor
 }
 
-// newBayesWeights converts the means and variances of the layers of net.
-func newBayesWeights[T ops.Float](net *Network, mean, vari [][]float64) *bayesWeights[T] {
+// newBayesWeights prepares the Bayesian weights of net from the means and
+// variances of its layers (K×N each, read only; the first layer's are
+// kept), a layer per goroutine; the first layer's dense form waits for
+// its first use (denseFirst).
+func newBayesWeights[T ops.Float](net *Network, mean, vari [][]T) *bayesWeights[T] {
 	L := net.L()
-	bw := &bayesWeights[T]{m: make([][]T, L), vari: make([][]T, L), mt: make([][]T, L), sqt: make([][]T, L),
-		rowSum: make([][]T, L), floor: make([][]T, L)}
-	for l, ly := range net.layers {
-		K, N := ly.K, ly.N
-		bw.m[l], bw.vari[l] = convert[T](mean[l]), convert[T](vari[l])
-		bw.mt[l], bw.sqt[l] = make([]T, K*N), make([]T, K*N)
-		bw.rowSum[l], bw.floor[l] = make([]T, K), make([]T, K)
-		for k := range K {
-			s := T(ops.VarianceFloor)
-			for i, v := range bw.m[l][k*N : (k+1)*N] {
-				bw.mt[l][i*K+k] = v
-				sq := v * v
-				if l == 0 {
-					sq = bw.vari[l][k*N+i]
-				}
-				bw.sqt[l][i*K+k] = sq
-				s += bw.vari[l][k*N+i]
-			}
-			bw.rowSum[l][k], bw.floor[l][k] = s, T(ops.VarianceFloor)
-		}
-	}
+	bw := &bayesWeights[T]{m0: mean[0], vari0: vari[0], n0: net.layers[0].N, mt: make([][]T, L),
+		sqt: make([][]T, L), rowSum: make([][]T, L), floor: make([][]T, L)}
+	forEach(L-1, func() func(int) {
+		return func(l int) { bw.setLayer(l+1, net.layers[l+1].K, net.layers[l+1].N, mean[l+1], vari[l+1]) }
+	})
 	return bw
 }
 
-func convert[T ops.Float](v []float64) []T {
+// denseFirst prepares the first layer for the dense products, once.
+func (bw *bayesWeights[T]) denseFirst() {
+	bw.dense0.Do(func() { bw.setLayer(0, len(bw.m0)/bw.n0, bw.n0, bw.m0, bw.vari0) })
+}
+
+// transposeRows is the number of rows that setLayer transposes together:
+// it reads them side by side, each line of them from the L1 cache once
+// loaded, and writes a run of transposeRows values of each output row.
+const transposeRows = 8
+
+// setLayer sets mt, sqt, rowSum and floor of layer l from its means m and
+// variances vari (K×N). Each row sum is taken in ascending i, in T.
+func (bw *bayesWeights[T]) setLayer(l, K, N int, m, vari []T) {
+	mt, sqt := make([]T, K*N), make([]T, K*N)
+	rowSum, floor := make([]T, K), make([]T, K)
+	var sums [transposeRows]T
+	for k0 := 0; k0 < K; k0 += transposeRows {
+		rows := min(transposeRows, K-k0)
+		for k := range rows {
+			sums[k], floor[k0+k] = T(ops.VarianceFloor), T(ops.VarianceFloor)
+		}
+		for i := range N {
+			out, sqOut := mt[i*K+k0:i*K+k0+rows], sqt[i*K+k0:i*K+k0+rows]
+			for k := range out {
+				v, s := m[(k0+k)*N+i], vari[(k0+k)*N+i]
+				out[k] = v
+				if l == 0 {
+					sqOut[k] = s
+				} else {
+					sqOut[k] = v * v
+				}
+				sums[k] += s
+			}
+		}
+		copy(rowSum[k0:], sums[:rows])
+	}
+	bw.mt[l], bw.sqt[l], bw.rowSum[l], bw.floor[l] = mt, sqt, rowSum, floor
+}
+
+// convert returns the values of v in the float type T.
+func convert[T, S ops.Float](v []S) []T {
 	out := make([]T, len(v))
 	for i, x := range v {
 		out[i] = T(x)
@@ -100,6 +133,7 @@ func (bw *bayesWeights[T]) scores(ws *bayesScratch[T], dst []float64, net *Netwo
 			ws.h2[j] = T(v)
 		}
 		h = ws.h2
+		bw.denseFirst()
 	}
 	for l, ly := range net.layers[start:] {
 		l += start

@@ -260,3 +260,36 @@ func benchStages[T ops.Float](b *testing.B, name string, bw *bayesWeights[T], ne
 		})
 	}
 }
+
+// BenchmarkPredictSetup times what every Predict, PredictBayes and Errors
+// call prepares before its first chunk, on a 784-501-501-10 network of
+// each float type: the weights of both passes (newPredictor) and the
+// sparse first layer for the background of the 10,000 test images
+// (newSparseFirst). For scale, errors32 times a whole Errors call on the
+// test images (float32): checks, set-up and both passes.
+func BenchmarkPredictSetup(b *testing.B) {
+	for _, dt := range []tensor.Dtype{tensor.Float32, tensor.Float64} {
+		net, x, y := evalNet(b, dt)
+		bg := background(x, 784)
+		b.Run(dt.String(), func(b *testing.B) {
+			for b.Loop() {
+				p, err := newPredictor(net, true, true)
+				if err != nil {
+					b.Fatal(err)
+				}
+				if newSparseFirst(p, bg) == nil {
+					b.Fatal("no sparse first layer")
+				}
+			}
+		})
+		if dt == tensor.Float32 {
+			b.Run("errors32", func(b *testing.B) {
+				for b.Loop() {
+					if _, _, err := net.Errors(x, y); err != nil {
+						b.Fatal(err)
+					}
+				}
+			})
+		}
+	}
+}

@@ -44,7 +44,7 @@ func background(x []float64, N int) float64 {
 	slices.Sort(v)
 	best, count := v[0], 0
 	for i := 0; i < N; {
-		j := i
+		j := i + 1 // a NaN equals nothing: its run is itself
 		for j < N && v[j] == v[i] {
 			j++
 		}
@@ -64,17 +64,29 @@ type sparseInputs struct {
 	x, d   []float64 // x_i and x_i − b at each
 	starts []int     // sample j's entries are [starts[j], starts[j+1])
 	bound  []float64 // per sample: the error bound of pointFirst
+	// The input check of build: the samples checked, and the index of the
+	// NaN or Inf input found (−1: none).
+	checked, bad int
 }
 
 // build collects the foreground of the r samples x (N inputs each) for the
 // background b (ops.Foreground), and reports false, leaving the rest
-// undone, once the foreground exceeds maxForeground of the inputs.
+// undone, once the foreground exceeds maxForeground of the inputs or at a
+// NaN or Inf input. It checks each sample's inputs just before it reads
+// them (from the L1 cache then): s.checked is the number of samples
+// checked, s.bad the index in x of the NaN or Inf input, −1 if none.
 func (s *sparseInputs) build(x []float64, r, N int, b float64) bool {
 	s.b, s.starts, s.bound = b, append(s.starts[:0], 0), s.bound[:0]
+	s.checked, s.bad = 0, -1
 	limit := int(maxForeground * float64(r*N))
 	nb := float64(N) * math.Abs(b)
 	t := 0
 	for j := range r {
+		s.checked = j + 1
+		if i := firstNonFinite64(x[j*N : (j+1)*N]); i >= 0 {
+			s.bad = j*N + i
+			return false
+		}
 		// Room for one more sample: images need about a fifth of r·N, and
 		// allocations are cleared.
 		m, hint := t+N+ops.ForegroundSlack, r*N/4
@@ -113,9 +125,10 @@ type sparseFirst struct {
 
 // newSparseFirst prepares the first layer of p for the background b: the
 // point-wise product if p predicts point-wise with ternary weights, the
-// Bayesian one if p predicts Bayesian. It returns nil for a network of one
-// layer (whose outputs are scores, not activations) and when the vector
-// kernels are off (the scalar level), where the dense products are faster.
+// Bayesian one if p predicts Bayesian, the two on up to two goroutines. It
+// returns nil for a network of one layer (whose outputs are scores, not
+// activations) and when the vector kernels are off (the scalar level),
+// where the dense products are faster.
 func newSparseFirst(p *predictor, b float64) *sparseFirst {
 	if p.net.L() < 2 || ops.CPUKernels() == "scalar" {
 		return nil
@@ -123,26 +136,25 @@ func newSparseFirst(p *predictor, b float64) *sparseFirst {
 	ly := p.net.layers[0]
 	K, N := ly.K, ly.N
 	f := &sparseFirst{b: b}
+	var jobs []func()
 	if w := p.w; w != nil {
-		base := scaledRowSums(w[0], K, N, b)
-		for k := range base {
-			base[k] += tieBreak
-		}
-		if sp, err := ops.NewSignProduct(w[0], base, K, N); err == nil { // an error: not ternary
-			f.w, f.point = w[0], sp
-		}
+		jobs = append(jobs, func() {
+			base := scaledRowSums(w[0], K, N, b)
+			for k := range base {
+				base[k] += tieBreak
+			}
+			if sp, err := ops.NewSignProduct(w[0], base, K, N); err == nil { // an error: not ternary
+				f.w, f.point = w[0], sp
+			}
+		})
 	}
-	if p.mean != nil {
-		base := [][]float64{scaledRowSums(p.mean[0], K, N, b), scaledRowSums(p.vari[0], K, N, b*b)}
-		for k := range base[1] {
-			base[1][k] += ops.VarianceFloor
-		}
-		if p.bayes32 != nil {
-			f.b32 = bayesProduct(p.bayes32.m[0], p.bayes32.vari[0], base, K, N)
-		} else {
-			f.b64 = bayesProduct(p.mean[0], p.vari[0], base, K, N)
-		}
+	switch {
+	case p.bayes32 != nil:
+		jobs = append(jobs, func() { f.b32 = p.bayes32.firstProduct(K, N, b) })
+	case p.bayes64 != nil:
+		jobs = append(jobs, func() { f.b64 = p.bayes64.firstProduct(K, N, b) })
 	}
+	forEach(len(jobs), func() func(int) { return func(j int) { jobs[j]() } })
 	if f.point == nil && f.b64 == nil && f.b32 == nil {
 		return nil
 	}
@@ -165,6 +177,17 @@ func (f *sparseFirst) bayes32() *ops.SparseProduct[float32] {
 	return f.b32
 }
 
+// firstProduct returns the sparse product of the Bayesian first layer for
+// the background b (bayesProduct): its bases are b·Σ_i m_ki and
+// b²·Σ_i σ_ki + ops.VarianceFloor, summed in float64.
+func (bw *bayesWeights[T]) firstProduct(K, N int, b float64) *ops.SparseProduct[T] {
+	base := [][]float64{scaledRowSums(bw.m0, K, N, b), scaledRowSums(bw.vari0, K, N, b*b)}
+	for k := range base[1] {
+		base[1][k] += ops.VarianceFloor
+	}
+	return bayesProduct(bw.m0, bw.vari0, base, K, N)
+}
+
 // bayesProduct returns the sparse product of the Bayesian first layer:
 // ω = m x and s² = σ x² from their bases. Binary weights whose variances
 // are σ = 1 − m·m as T rounds it (no mask; a sweep sets them so) store
@@ -185,13 +208,27 @@ func bayesProduct[T ops.Float](m, vari []T, base [][]float64, K, N int) *ops.Spa
 	return p
 }
 
-// scaledRowSums returns c·Σ_i w[k, i] for each row k of the K×N matrix w.
-func scaledRowSums(w []float64, K, N int, c float64) []float64 {
+// scaledRowSums returns c·Σ_i w[k, i] for each row k of the K×N matrix w,
+// each sum taken in float64 in ascending i; four rows at a time, whose
+// sums are independent.
+func scaledRowSums[T ops.Float](w []T, K, N int, c float64) []float64 {
 	out := make([]float64, K)
-	for k := range out {
+	k := 0
+	for ; k+4 <= K; k += 4 {
+		r0, r1, r2, r3 := w[k*N:(k+1)*N], w[(k+1)*N:(k+2)*N], w[(k+2)*N:(k+3)*N], w[(k+3)*N:(k+4)*N]
+		var s0, s1, s2, s3 float64
+		for i, v := range r0 {
+			s0 += float64(v)
+			s1 += float64(r1[i])
+			s2 += float64(r2[i])
+			s3 += float64(r3[i])
+		}
+		out[k], out[k+1], out[k+2], out[k+3] = c*s0, c*s1, c*s2, c*s3
+	}
+	for ; k < K; k++ {
 		var s float64
 		for _, v := range w[k*N : (k+1)*N] {
-			s += v
+			s += float64(v)
 		}
 		out[k] = c * s
 	}
