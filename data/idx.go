@@ -41,6 +41,27 @@ const (
 	MaxIDXPixels = 1 << 32 // count·rows·cols ≤ 4,294,967,296
 )
 
+// byteToUnit[b] = float64(b)/255, the pixel value of byte b: a look-up is
+// cheaper than a division per pixel and gives the same bits.
+var byteToUnit = func() (t [256]float64) {
+	for b := range t {
+		t[b] = float64(b) / 255
+	}
+	return t
+}()
+
+// bytesToUnit returns the pixels b/255 of the bytes b of raw, converted in
+// chunks on several goroutines.
+func bytesToUnit(raw []byte) []float64 {
+	x := make([]float64, len(raw))
+	inChunks(len(raw), chunkElems, func(lo, hi int) {
+		for i, b := range raw[lo:hi] {
+			x[lo+i] = byteToUnit[b]
+		}
+	})
+	return x
+}
+
 // ReadIDX reads an MNIST-family data set from a pair of IDX streams (see the
 // layout above). Pixels are mapped to float64 in [0,1] by x = b/255; the
 // result has M = count, N = rows·cols, Classes = IDXClasses and Name
@@ -103,11 +124,7 @@ func readIDX(img, lbl *input) (*Set, error) {
 	if err := lbl.end(); err != nil {
 		return nil, err
 	}
-	x := make([]float64, len(raw))
-	for i, b := range raw {
-		x[i] = float64(b) / 255
-	}
-	return &Set{X: x, Y: y, M: int(count), N: int(n), Classes: IDXClasses, Name: img.name}, nil
+	return &Set{X: bytesToUnit(raw), Y: y, M: int(count), N: int(n), Classes: IDXClasses, Name: img.name}, nil
 }
 
 // readImageHeader reads and checks the header of an IDX image stream and
