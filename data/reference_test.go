@@ -22,15 +22,11 @@ func refAdd(k *neumaier, x float64) {
 	k.s = t
 }
 
+// refValidate is Validate as it was; the checks of the shape and the
+// labels, which did not change, are shared.
 func refValidate(s *Set) error {
-	if err := s.checkShape(); err != nil {
+	if err := s.checkShapeLabels(); err != nil {
 		return err
-	}
-	for i, y := range s.Y {
-		if !s.validLabel(y) {
-			return &SetError{Name: s.Name, Field: "Y", Index: i,
-				Err: fmt.Errorf("%w: %d (Classes = %d)", ErrLabelRange, y, s.Classes)}
-		}
 	}
 	for i, x := range s.X {
 		if math.IsNaN(x) || math.IsInf(x, 0) {
@@ -72,17 +68,12 @@ func refFiniteX(s *Set) error {
 	return nil
 }
 
+// refApply is Apply as it was; the checks of its arguments, which did not
+// change, are shared.
 func refApply(st Stats, s *Set) (*Set, error) {
-	if err := s.checkShape(); err != nil {
+	scale, err := st.scale(s)
+	if err != nil {
 		return nil, err
-	}
-	if err := st.check(s.Name); err != nil {
-		return nil, err
-	}
-	scale := st.Std + StdEps
-	if !(scale > 0) {
-		return nil, &SetError{Name: s.Name, Field: "X", Index: -1,
-			Err: fmt.Errorf("%w: std %v: want std > −%v", ErrNonFinite, st.Std, StdEps)}
 	}
 	out := s.Clone()
 	for i, x := range out.X {

@@ -70,16 +70,9 @@ func (st Stats) check(name string) error {
 // st.Mean or st.Std is not finite or st.Std + StdEps is not positive, which
 // would make every pixel NaN or ±Inf, or if a standardised pixel overflows.
 func (st Stats) Apply(s *Set) (*Set, error) {
-	if err := s.checkShape(); err != nil {
+	scale, err := st.scale(s)
+	if err != nil {
 		return nil, err
-	}
-	if err := st.check(s.Name); err != nil {
-		return nil, err
-	}
-	scale := st.Std + StdEps
-	if !(scale > 0) {
-		return nil, &SetError{Name: s.Name, Field: "X", Index: -1,
-			Err: fmt.Errorf("%w: std %v: want std > −%v", ErrNonFinite, st.Std, StdEps)}
 	}
 	x := make([]float64, len(s.X))
 	bad := firstIndex(len(x), chunkElems, func(lo, hi int) int {
@@ -89,6 +82,23 @@ func (st Stats) Apply(s *Set) (*Set, error) {
 		return nil, err
 	}
 	return s.withX(x), nil
+}
+
+// scale checks the arguments of Apply and returns the divisor
+// st.Std + StdEps; the errors are those of Apply but for overflow.
+func (st Stats) scale(s *Set) (float64, error) {
+	if err := s.checkShape(); err != nil {
+		return 0, err
+	}
+	if err := st.check(s.Name); err != nil {
+		return 0, err
+	}
+	scale := st.Std + StdEps
+	if !(scale > 0) {
+		return 0, &SetError{Name: s.Name, Field: "X", Index: -1,
+			Err: fmt.Errorf("%w: std %v: want std > −%v", ErrNonFinite, st.Std, StdEps)}
+	}
+	return scale, nil
 }
 
 // standardizeRange sets dst[k] = (src[k] − mean)/scale for every k, as far
