@@ -33,7 +33,8 @@ const (
 // that depends on it is allocated. The header must also agree with the
 // stream's size: with a plain file's size, before reading the data, and
 // with the size of a gzip file's content, measured in a first pass that
-// keeps nothing; a stream of unknown size may hold at most MaxStreamBytes.
+// keeps at most 8 bytes per compressed byte (see openInput); a stream of
+// unknown size may hold at most MaxStreamBytes.
 const (
 	IDXClasses   = 10      // labels must lie in [0, IDXClasses)
 	MaxIDXDim    = 1 << 12 // rows and cols ≤ 4096

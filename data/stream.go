@@ -2,6 +2,7 @@ package data
 
 import (
 	"bufio"
+	"bytes"
 	"errors"
 	"fmt"
 	"io"
@@ -204,20 +205,29 @@ func isNil(x any) bool {
 	return false
 }
 
+// maxKeepRatio bounds the content that the first pass over a gzip file
+// keeps, as a multiple of the compressed size: MNIST's files decompress to
+// about 5 times their size, a gzip bomb to a thousand times.
+var maxKeepRatio int64 = 8
+
 // openInput opens a file (open opens it; display is its name in messages).
 // A plain file is read as it is, its size known from Stat. A file that
 // starts with the gzip magic bytes 1f 8b is decompressed like gzip -d
 // (see gunzip), after a first pass that checks the whole gzip file and
-// measures its content against MaxStreamBytes without keeping it, so that
-// the header can be checked against the real size before anything is
-// allocated. Directories and other non-regular files are errors. The
-// caller closes the input.
+// measures its content against MaxStreamBytes, so that the header can be
+// checked against the real size before the data is read. The first pass
+// keeps the content when it is at most maxKeepRatio times the compressed
+// size, and the data is then read from memory; otherwise the file is
+// decompressed a second time, so that a small file never makes it hold
+// much. Directories and other non-regular files are errors. The caller
+// closes the input.
 func openInput(open func() (fs.File, error), display string) (*input, error) {
 	in, err := openOnce(open, display)
 	if err != nil || in.kind != "gzip file" {
 		return in, err
 	}
-	n, err := io.Copy(io.Discard, io.LimitReader(in, MaxStreamBytes+1))
+	keep := &keeper{limit: min(MaxStreamBytes, maxKeepRatio*in.r.(*gunzip).size)}
+	n, err := io.Copy(keep, io.LimitReader(in, MaxStreamBytes+1))
 	in.Close()
 	switch {
 	case err != nil:
@@ -226,12 +236,32 @@ func openInput(open func() (fs.File, error), display string) (*input, error) {
 		return nil, in.fail(MaxStreamBytes, ErrCount,
 			"too large: the gzip file decompresses to more than %s bytes (MaxStreamBytes), the limit for compressed input; gunzip it and read the plain file",
 			grouped(MaxStreamBytes))
-	}
-	if in, err = openOnce(open, display); err != nil {
-		return nil, err
+	case keep.b != nil || n == 0:
+		in.r, in.c, in.off = bytes.NewReader(keep.b), nil, 0
+	default:
+		if in, err = openOnce(open, display); err != nil {
+			return nil, err
+		}
 	}
 	in.size = n
 	return in, nil
+}
+
+// keeper is an io.Writer that keeps what is written to it as long as it
+// fits in limit bytes, and then drops it (b = nil) and discards the rest.
+type keeper struct {
+	b       []byte
+	limit   int64
+	dropped bool
+}
+
+func (k *keeper) Write(p []byte) (int, error) {
+	if !k.dropped && int64(len(k.b)+len(p)) <= k.limit {
+		k.b = append(k.b, p...)
+	} else {
+		k.b, k.dropped = nil, true
+	}
+	return len(p), nil
 }
 
 // openOnce opens the file and, if it is gzipped, starts decompressing it;
