@@ -2,7 +2,6 @@ package data
 
 import (
 	"bufio"
-	"bytes"
 	"errors"
 	"fmt"
 	"io"
@@ -236,8 +235,8 @@ func openInput(open func() (fs.File, error), display string) (*input, error) {
 		return nil, in.fail(MaxStreamBytes, ErrCount,
 			"too large: the gzip file decompresses to more than %s bytes (MaxStreamBytes), the limit for compressed input; gunzip it and read the plain file",
 			grouped(MaxStreamBytes))
-	case keep.b != nil || n == 0:
-		in.r, in.c, in.off = bytes.NewReader(keep.b), nil, 0
+	case !keep.dropped:
+		in.r, in.c, in.off = keep, nil, 0
 	default:
 		if in, err = openOnce(open, display); err != nil {
 			return nil, err
@@ -247,21 +246,48 @@ func openInput(open func() (fs.File, error), display string) (*input, error) {
 	return in, nil
 }
 
-// keeper is an io.Writer that keeps what is written to it as long as it
-// fits in limit bytes, and then drops it (b = nil) and discards the rest.
+// keepBlock is the size of the blocks in which a keeper holds its content.
+const keepBlock = 1 << 20
+
+// keeper is an io.Writer that keeps what is written to it, in blocks of
+// keepBlock bytes or limit if less, as long as it fits in limit bytes, and
+// then drops it (dropped) and discards the rest. It then reads back what
+// it kept as an io.Reader. Blocks, not one growing slice, store each byte
+// once: no copies and no cleared memory as the content grows.
 type keeper struct {
-	b       []byte
+	blocks  [][]byte
 	limit   int64
 	dropped bool
+	n, rd   int64 // bytes kept, bytes read back
 }
 
 func (k *keeper) Write(p []byte) (int, error) {
-	if !k.dropped && int64(len(k.b)+len(p)) <= k.limit {
-		k.b = append(k.b, p...)
-	} else {
-		k.b, k.dropped = nil, true
+	if k.dropped || k.n+int64(len(p)) > k.limit {
+		k.blocks, k.dropped = nil, true
+		return len(p), nil
+	}
+	k.n += int64(len(p))
+	for q := p; len(q) > 0; {
+		if len(k.blocks) == 0 || len(k.blocks[len(k.blocks)-1]) == cap(k.blocks[len(k.blocks)-1]) {
+			k.blocks = append(k.blocks, make([]byte, 0, min(keepBlock, k.limit)))
+		}
+		last := &k.blocks[len(k.blocks)-1]
+		m := min(len(q), cap(*last)-len(*last))
+		*last = append(*last, q[:m]...)
+		q = q[m:]
 	}
 	return len(p), nil
+}
+
+func (k *keeper) Read(p []byte) (int, error) {
+	if k.rd == k.n {
+		return 0, io.EOF
+	}
+	size := int64(min(keepBlock, k.limit))
+	b := k.blocks[k.rd/size][k.rd%size:]
+	m := copy(p, b)
+	k.rd += int64(m)
+	return m, nil
 }
 
 // openOnce opens the file and, if it is gzipped, starts decompressing it;
