@@ -151,11 +151,7 @@ func (acc *cifarAcc) presize(in *input, limit int) error {
 // set converts the accumulated records into a Set named name; the set takes
 // over acc.y, so acc must not be used afterwards.
 func (acc *cifarAcc) set(name string) *Set {
-	x := make([]float64, len(acc.raw))
-	for i, b := range acc.raw {
-		x[i] = float64(b) / 255
-	}
-	return &Set{X: x, Y: acc.y, M: len(acc.y), N: CIFARPixels, Classes: CIFARClasses, Name: name}
+	return &Set{X: bytesToUnit(acc.raw), Y: acc.y, M: len(acc.y), N: CIFARPixels, Classes: CIFARClasses, Name: name}
 }
 
 // LoadCIFAR10 reads the CIFAR-10 binary batches from dir, or from

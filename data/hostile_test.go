@@ -199,3 +199,30 @@ func smallFile(p string) []byte {
 	}
 	return b
 }
+
+// TestHostileSecondPass loads every case as TestHostile does, with the
+// content of the gzip files kept by the first pass over them and with
+// every gzip file decompressed a second time instead: both must give the
+// same error, or the same sets.
+func TestHostileSecondPass(t *testing.T) {
+	cases, err := hostile.Write(t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range cases {
+		var got [2]string
+		for k, ratio := range []int64{1 << 40, 0} {
+			restore := data.SetMaxKeepRatio(ratio)
+			train, test, err := data.Load(c.Source, c.DataDir)
+			restore()
+			if err != nil {
+				got[k] = "error: " + err.Error()
+			} else {
+				got[k] = train.Name + " " + train.Fingerprint() + ", " + test.Name + " " + test.Fingerprint()
+			}
+		}
+		if got[0] != got[1] {
+			t.Errorf("%s: with the content kept: %s\ndecompressed twice: %s", c.Name, got[0], got[1])
+		}
+	}
+}

@@ -77,15 +77,24 @@ func Load(source, dir string) (train, test *Set, err error) {
 }
 
 // loadFS reads the four standard files from dir in fsys; name prefixes the
-// file names in errors and becomes the sets' Name.
+// file names in errors and becomes the sets' Name. The test files are read
+// on a second goroutine while the training files are read; an error of the
+// training files is reported before one of the test files, as when they
+// are read one after the other.
 func loadFS(fsys fs.FS, dir, name string) (train, test *Set, err error) {
+	var testErr error
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		test, testErr = openFS(fsys, dir, name, TestImages, TestLabels)
+	}()
 	train, err = openFS(fsys, dir, name, TrainImages, TrainLabels)
+	<-done
 	if err != nil {
 		return nil, nil, err
 	}
-	test, err = openFS(fsys, dir, name, TestImages, TestLabels)
-	if err != nil {
-		return nil, nil, err
+	if testErr != nil {
+		return nil, nil, testErr
 	}
 	if train.N != test.N {
 		return nil, nil, errors.Errorf("data: Load %s: training images have %d pixels, test images %d (%s, %s)",

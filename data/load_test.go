@@ -111,6 +111,15 @@ func TestLoadDirectory(t *testing.T) {
 	if err == nil || !strings.Contains(err.Error(), TestLabels) {
 		t.Errorf("Load(missing labels) = %v, want an error naming %s", err, TestLabels)
 	}
+	// With bad training and test files, the training file is named, though
+	// the test files are read at the same time.
+	os.WriteFile(filepath.Join(dir, TrainImages), img[:20], 0o644)
+	for range 20 {
+		_, _, err = Load(dir, "")
+		if !errors.Is(err, ErrTruncated) || !errors.As(err, &fe) || fe.Name != filepath.Join(dir, TrainImages) {
+			t.Fatalf("Load(truncated training images, missing test labels) = %v, want the training images named", err)
+		}
+	}
 	if _, _, err := Load(filepath.Join(dir, "nope"), ""); err == nil {
 		t.Error("Load(nonexistent source) succeeded")
 	}

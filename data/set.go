@@ -2,7 +2,6 @@ package data
 
 import (
 	"fmt"
-	"math"
 	"math/rand/v2"
 )
 
@@ -34,6 +33,14 @@ const maxElems = 1 << 40
 // first offending index and wraps ErrShape, ErrLabelRange or ErrNonFinite.
 // A nil set is invalid.
 func (s *Set) Validate() error {
+	if err := s.checkShapeLabels(); err != nil {
+		return err
+	}
+	return s.checkPixels()
+}
+
+// checkShapeLabels is Validate without the check of the pixels.
+func (s *Set) checkShapeLabels() error {
 	if err := s.checkShape(); err != nil {
 		return err
 	}
@@ -43,13 +50,30 @@ func (s *Set) Validate() error {
 				Err: fmt.Errorf("%w: %d (Classes = %d)", ErrLabelRange, y, s.Classes)}
 		}
 	}
-	for i, x := range s.X {
-		if math.IsNaN(x) || math.IsInf(x, 0) {
-			return &SetError{Name: s.Name, Field: "X", Index: i,
-				Err: fmt.Errorf("%w: %v", ErrNonFinite, x)}
-		}
+	return nil
+}
+
+// checkPixels is the check of the pixels of Validate, on a set that
+// passes checkShapeLabels.
+func (s *Set) checkPixels() error {
+	if i := firstNonFinite(s.X); i >= 0 {
+		return &SetError{Name: s.Name, Field: "X", Index: i,
+			Err: fmt.Errorf("%w: %v", ErrNonFinite, s.X[i])}
 	}
 	return nil
+}
+
+// firstNonFinite returns the index of the first NaN or ±Inf in x, or -1,
+// scanning in chunks on several goroutines (see firstIndex).
+func firstNonFinite(x []float64) int {
+	return firstIndex(len(x), chunkElems, func(lo, hi int) int {
+		for i, v := range x[lo:hi] {
+			if !finite(v) {
+				return lo + i
+			}
+		}
+		return -1
+	})
 }
 
 // checkShape is the part of Validate that the functions indexing X and Y
@@ -100,6 +124,19 @@ func (s *Set) Clone() *Set {
 	}
 	c := *s
 	c.X = append([]float64(nil), s.X...)
+	c.Y = append([]int(nil), s.Y...)
+	return &c
+}
+
+// withX returns a copy of s whose labels are copied and whose pixels are
+// x, which the caller allocates and fills. A set without pixels gets a nil
+// X, as Clone gives it.
+func (s *Set) withX(x []float64) *Set {
+	c := *s
+	c.X = x
+	if len(x) == 0 {
+		c.X = nil
+	}
 	c.Y = append([]int(nil), s.Y...)
 	return &c
 }

@@ -29,24 +29,27 @@ type Stats struct {
 // error of s.Validate if s is invalid, and one wrapping ErrNonFinite if the
 // sums overflow (pixels near ±math.MaxFloat64).
 func PixelStats(s *Set) (Stats, error) {
-	if err := s.Validate(); err != nil {
+	if err := s.checkShapeLabels(); err != nil {
 		return Stats{}, err
+	}
+	// The pixels are checked after the first sum, which is not finite when
+	// a pixel is not: once NaN or ±Inf, a running sum stays so. This spares
+	// a pass over the pixels and reports the first bad one, as Validate.
+	var sum neumaier
+	sum.addAll(s.X)
+	if !finite(sum.value()) {
+		if err := s.checkPixels(); err != nil {
+			return Stats{}, err
+		}
 	}
 	n := len(s.X)
 	if n < 2 {
 		return Stats{}, &SetError{Name: s.Name, Field: "X", Index: -1,
 			Err: fmt.Errorf("%w: %d pixels, need at least 2", ErrEmpty, n)}
 	}
-	var sum neumaier
-	for _, x := range s.X {
-		sum.add(x)
-	}
 	mean := sum.value() / float64(n)
 	var ss neumaier
-	for _, x := range s.X {
-		d := x - mean
-		ss.add(d * d)
-	}
+	ss.addSquares(s.X, mean)
 	st := Stats{Mean: mean, Std: math.Sqrt(ss.value() / float64(n-1))}
 	return st, st.check(s.Name)
 }
@@ -67,38 +70,61 @@ func (st Stats) check(name string) error {
 // st.Mean or st.Std is not finite or st.Std + StdEps is not positive, which
 // would make every pixel NaN or ±Inf, or if a standardised pixel overflows.
 func (st Stats) Apply(s *Set) (*Set, error) {
-	if err := s.checkShape(); err != nil {
+	scale, err := st.scale(s)
+	if err != nil {
 		return nil, err
 	}
-	if err := st.check(s.Name); err != nil {
+	x := make([]float64, len(s.X))
+	bad := firstIndex(len(x), chunkElems, func(lo, hi int) int {
+		return standardizeRange(x[lo:hi], s.X[lo:hi], st.Mean, scale, lo)
+	})
+	if err := overflowError(s.Name, x, bad); err != nil {
 		return nil, err
+	}
+	return s.withX(x), nil
+}
+
+// scale checks the arguments of Apply and returns the divisor
+// st.Std + StdEps; the errors are those of Apply but for overflow.
+func (st Stats) scale(s *Set) (float64, error) {
+	if err := s.checkShape(); err != nil {
+		return 0, err
+	}
+	if err := st.check(s.Name); err != nil {
+		return 0, err
 	}
 	scale := st.Std + StdEps
 	if !(scale > 0) {
-		return nil, &SetError{Name: s.Name, Field: "X", Index: -1,
+		return 0, &SetError{Name: s.Name, Field: "X", Index: -1,
 			Err: fmt.Errorf("%w: std %v: want std > −%v", ErrNonFinite, st.Std, StdEps)}
 	}
-	out := s.Clone()
-	for i, x := range out.X {
-		out.X[i] = (x - st.Mean) / scale
-	}
-	if err := finiteX(out); err != nil {
-		return nil, err
-	}
-	return out, nil
+	return scale, nil
 }
 
-// finiteX returns a *SetError wrapping ErrNonFinite for the first pixel of a
-// standardised set that overflowed (a pixel far larger than the training
-// set's), nil if there is none.
-func finiteX(s *Set) error {
-	for i, x := range s.X {
-		if math.IsNaN(x) || math.IsInf(x, 0) {
-			return &SetError{Name: s.Name, Field: "X", Index: i,
-				Err: fmt.Errorf("%w: standardising gives %v; the pixel is far outside the range of the training set's", ErrNonFinite, x)}
+// standardizeRange sets dst[k] = (src[k] − mean)/scale for every k, as far
+// as the first result that is not finite, and returns off + k for that k,
+// or -1 if every result is finite.
+func standardizeRange(dst, src []float64, mean, scale float64, off int) int {
+	dst = dst[:len(src)]
+	for k, v := range src {
+		y := (v - mean) / scale
+		dst[k] = y
+		if !finite(y) {
+			return off + k
 		}
 	}
-	return nil
+	return -1
+}
+
+// overflowError returns, for bad ≥ 0, a *SetError wrapping ErrNonFinite
+// for pixel bad of a standardised set, x[bad], which overflowed (a pixel
+// far larger than the training set's); nil for bad < 0.
+func overflowError(name string, x []float64, bad int) error {
+	if bad < 0 {
+		return nil
+	}
+	return &SetError{Name: name, Field: "X", Index: bad,
+		Err: fmt.Errorf("%w: standardising gives %v; the pixel is far outside the range of the training set's", ErrNonFinite, x[bad])}
 }
 
 // Standardize implements step 2 of the pre-processing of EXPERIMENTS §I.1
@@ -164,17 +190,12 @@ func ChannelStats(s *Set, channels int) ([]Stats, error) {
 	for c := range st {
 		var sum neumaier
 		for i := 0; i < s.M; i++ {
-			for _, x := range s.X[i*s.N+c*P : i*s.N+(c+1)*P] {
-				sum.add(x)
-			}
+			sum.addAll(s.X[i*s.N+c*P : i*s.N+(c+1)*P])
 		}
 		mean := sum.value() / n
 		var ss neumaier
 		for i := 0; i < s.M; i++ {
-			for _, x := range s.X[i*s.N+c*P : i*s.N+(c+1)*P] {
-				d := x - mean
-				ss.add(d * d)
-			}
+			ss.addSquares(s.X[i*s.N+c*P:i*s.N+(c+1)*P], mean)
 		}
 		st[c] = Stats{Mean: mean, Std: math.Sqrt(ss.value() / (n - 1))}
 		if err := st[c].check(s.Name); err != nil {
@@ -186,23 +207,25 @@ func ChannelStats(s *Set, channels int) ([]Stats, error) {
 
 // applyChannels returns a copy of s with pixel p of channel c of every sample
 // mapped to (x − st[c].Mean)/(st[c].Std + StdEps). len(st) must divide s.N.
-// The error is that of finiteX.
+// The error is that of overflowError for the first pixel that overflows.
 func applyChannels(st []Stats, s *Set) (*Set, error) {
-	out := s.Clone()
+	x := make([]float64, len(s.X))
 	P := s.N / len(st)
-	for i := 0; i < s.M; i++ {
-		for c, sc := range st {
-			row := out.X[i*s.N+c*P : i*s.N+(c+1)*P]
-			scale := sc.Std + StdEps
-			for k, x := range row {
-				row[k] = (x - sc.Mean) / scale
+	bad := firstIndex(s.M, max(chunkElems/max(s.N, 1), 1), func(lo, hi int) int {
+		for i := lo; i < hi; i++ {
+			for c, sc := range st {
+				at := i*s.N + c*P
+				if k := standardizeRange(x[at:at+P], s.X[at:at+P], sc.Mean, sc.Std+StdEps, at); k >= 0 {
+					return k
+				}
 			}
 		}
-	}
-	if err := finiteX(out); err != nil {
+		return -1
+	})
+	if err := overflowError(s.Name, x, bad); err != nil {
 		return nil, err
 	}
-	return out, nil
+	return s.withX(x), nil
 }
 
 // StandardizeChannels implements step 2 of the pre-processing of
@@ -243,14 +266,36 @@ func StandardizeChannels(train, test *Set, channels int) (trainOut, testOut *Set
 // neumaier is a compensated (Kahan–Babuška–Neumaier) running sum.
 type neumaier struct{ s, c float64 }
 
-func (k *neumaier) add(x float64) {
-	t := k.s + x
-	if math.Abs(k.s) >= math.Abs(x) {
-		k.c += (k.s - t) + x
+// neumaierStep adds x to the running sum s with compensation c. It works on
+// values, not on a *neumaier, so that the loops below keep s and c in
+// registers: through a pointer each addition waits for the last one's store.
+func neumaierStep(s, c, x float64) (float64, float64) {
+	t := s + x
+	if math.Abs(s) >= math.Abs(x) {
+		c += (s - t) + x
 	} else {
-		k.c += (x - t) + k.s
+		c += (x - t) + s
 	}
-	k.s = t
+	return t, c
+}
+
+// addAll adds xs[0], xs[1], … in this order.
+func (k *neumaier) addAll(xs []float64) {
+	s, c := k.s, k.c
+	for _, x := range xs {
+		s, c = neumaierStep(s, c, x)
+	}
+	k.s, k.c = s, c
+}
+
+// addSquares adds (x − mean)² for x = xs[0], xs[1], … in this order.
+func (k *neumaier) addSquares(xs []float64, mean float64) {
+	s, c := k.s, k.c
+	for _, x := range xs {
+		d := x - mean
+		s, c = neumaierStep(s, c, d*d)
+	}
+	k.s, k.c = s, c
 }
 
 func (k *neumaier) value() float64 { return k.s + k.c }

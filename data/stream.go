@@ -204,20 +204,29 @@ func isNil(x any) bool {
 	return false
 }
 
+// maxKeepRatio bounds the content that the first pass over a gzip file
+// keeps, as a multiple of the compressed size: MNIST's files decompress to
+// about 5 times their size, a gzip bomb to a thousand times.
+var maxKeepRatio int64 = 8
+
 // openInput opens a file (open opens it; display is its name in messages).
 // A plain file is read as it is, its size known from Stat. A file that
 // starts with the gzip magic bytes 1f 8b is decompressed like gzip -d
 // (see gunzip), after a first pass that checks the whole gzip file and
-// measures its content against MaxStreamBytes without keeping it, so that
-// the header can be checked against the real size before anything is
-// allocated. Directories and other non-regular files are errors. The
-// caller closes the input.
+// measures its content against MaxStreamBytes, so that the header can be
+// checked against the real size before the data is read. The first pass
+// keeps the content when it is at most maxKeepRatio times the compressed
+// size, and the data is then read from memory; otherwise the file is
+// decompressed a second time, so that a small file never makes it hold
+// much. Directories and other non-regular files are errors. The caller
+// closes the input.
 func openInput(open func() (fs.File, error), display string) (*input, error) {
 	in, err := openOnce(open, display)
 	if err != nil || in.kind != "gzip file" {
 		return in, err
 	}
-	n, err := io.Copy(io.Discard, io.LimitReader(in, MaxStreamBytes+1))
+	keep := &keeper{limit: min(MaxStreamBytes, maxKeepRatio*in.r.(*gunzip).size)}
+	n, err := io.Copy(keep, io.LimitReader(in, MaxStreamBytes+1))
 	in.Close()
 	switch {
 	case err != nil:
@@ -226,12 +235,59 @@ func openInput(open func() (fs.File, error), display string) (*input, error) {
 		return nil, in.fail(MaxStreamBytes, ErrCount,
 			"too large: the gzip file decompresses to more than %s bytes (MaxStreamBytes), the limit for compressed input; gunzip it and read the plain file",
 			grouped(MaxStreamBytes))
-	}
-	if in, err = openOnce(open, display); err != nil {
-		return nil, err
+	case !keep.dropped:
+		in.r, in.c, in.off = keep, nil, 0
+	default:
+		if in, err = openOnce(open, display); err != nil {
+			return nil, err
+		}
 	}
 	in.size = n
 	return in, nil
+}
+
+// keepBlock is the size of the blocks in which a keeper holds its content.
+const keepBlock = 1 << 20
+
+// keeper is an io.Writer that keeps what is written to it, in blocks of
+// keepBlock bytes or limit if less, as long as it fits in limit bytes, and
+// then drops it (dropped) and discards the rest. It then reads back what
+// it kept as an io.Reader. Blocks, not one growing slice, store each byte
+// once: no copies and no cleared memory as the content grows.
+type keeper struct {
+	blocks  [][]byte
+	limit   int64
+	dropped bool
+	n, rd   int64 // bytes kept, bytes read back
+}
+
+func (k *keeper) Write(p []byte) (int, error) {
+	if k.dropped || k.n+int64(len(p)) > k.limit {
+		k.blocks, k.dropped = nil, true
+		return len(p), nil
+	}
+	k.n += int64(len(p))
+	for q := p; len(q) > 0; {
+		if len(k.blocks) == 0 || len(k.blocks[len(k.blocks)-1]) == cap(k.blocks[len(k.blocks)-1]) {
+			k.blocks = append(k.blocks, make([]byte, 0, min(keepBlock, k.limit)))
+		}
+		last := &k.blocks[len(k.blocks)-1]
+		m := min(len(q), cap(*last)-len(*last))
+		*last = append(*last, q[:m]...)
+		q = q[m:]
+	}
+	return len(p), nil
+}
+
+func (k *keeper) Read(p []byte) (int, error) {
+	if k.rd == k.n {
+		return 0, io.EOF
+	}
+	size := int64(min(keepBlock, k.limit))
+	b := k.blocks[k.rd/size][k.rd%size:]
+	m := copy(p, b)
+	k.rd += int64(m)
+	return m, nil
 }
 
 // openOnce opens the file and, if it is gzipped, starts decompressing it;
