@@ -8,6 +8,8 @@ import (
 	"io/fs"
 	"math"
 	"os"
+
+	"github.com/fbpgo/fbp/internal/par"
 )
 
 // IDX file layout (all integers big-endian uint32), as used by MNIST and
@@ -55,7 +57,7 @@ var byteToUnit = func() (t [256]float64) {
 // chunks on several goroutines.
 func bytesToUnit(raw []byte) []float64 {
 	x := make([]float64, len(raw))
-	inChunks(len(raw), chunkElems, func(lo, hi int) {
+	par.Chunks(len(raw), chunkElems, func(lo, hi int) {
 		for i, b := range raw[lo:hi] {
 			x[lo+i] = byteToUnit[b]
 		}

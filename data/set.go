@@ -3,6 +3,8 @@ package data
 import (
 	"fmt"
 	"math/rand/v2"
+
+	"github.com/fbpgo/fbp/internal/par"
 )
 
 // Set is a labelled data set held in memory: M samples of N features each.
@@ -64,9 +66,9 @@ func (s *Set) checkPixels() error {
 }
 
 // firstNonFinite returns the index of the first NaN or ±Inf in x, or -1,
-// scanning in chunks on several goroutines (see firstIndex).
+// scanning in chunks on several goroutines (see par.FirstIndex).
 func firstNonFinite(x []float64) int {
-	return firstIndex(len(x), chunkElems, func(lo, hi int) int {
+	return par.FirstIndex(len(x), chunkElems, func(lo, hi int) int {
 		for i, v := range x[lo:hi] {
 			if !finite(v) {
 				return lo + i

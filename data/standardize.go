@@ -3,6 +3,8 @@ package data
 import (
 	"fmt"
 	"math"
+
+	"github.com/fbpgo/fbp/internal/par"
 )
 
 // StdEps is added to the standard deviation before dividing, as in
@@ -75,7 +77,7 @@ func (st Stats) Apply(s *Set) (*Set, error) {
 		return nil, err
 	}
 	x := make([]float64, len(s.X))
-	bad := firstIndex(len(x), chunkElems, func(lo, hi int) int {
+	bad := par.FirstIndex(len(x), chunkElems, func(lo, hi int) int {
 		return standardizeRange(x[lo:hi], s.X[lo:hi], st.Mean, scale, lo)
 	})
 	if err := overflowError(s.Name, x, bad); err != nil {
@@ -211,7 +213,7 @@ func ChannelStats(s *Set, channels int) ([]Stats, error) {
 func applyChannels(st []Stats, s *Set) (*Set, error) {
 	x := make([]float64, len(s.X))
 	P := s.N / len(st)
-	bad := firstIndex(s.M, max(chunkElems/max(s.N, 1), 1), func(lo, hi int) int {
+	bad := par.FirstIndex(s.M, max(chunkElems/max(s.N, 1), 1), func(lo, hi int) int {
 		for i := lo; i < hi; i++ {
 			for c, sc := range st {
 				at := i*s.N + c*P

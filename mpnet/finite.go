@@ -1,11 +1,11 @@
 package mpnet
 
 import (
-	"sync"
 	"unsafe"
 
 	"gorgonia.org/tensor"
 
+	"github.com/fbpgo/fbp/internal/par"
 	"github.com/fbpgo/fbp/ops"
 )
 
@@ -104,25 +104,20 @@ func firstNonFinite(t *tensor.Dense) int {
 // firstNonFinite64 is firstNonFinite on a float64 slice.
 func firstNonFinite64(v []float64) int { return firstNonFiniteOf(v) }
 
-// scanChunk is the fewest values firstNonFiniteAll gives a goroutine.
+// scanChunk is the number of values firstNonFiniteAll gives a goroutine at
+// a time.
 const scanChunk = 1 << 18
 
 // firstNonFiniteAll is firstNonFinite64 over GOMAXPROCS goroutines for long
-// v (the inputs of a whole data set): each scans one part, and the least
-// index found is returned.
+// v (the inputs of a whole data set), in chunks taken in order
+// (par.FirstIndex): the first index, as a serial scan finds it.
 func firstNonFiniteAll(v []float64) int {
-	first := -1
-	var mu sync.Mutex
-	splitWork(len(v), scanChunk, func(lo, hi int) {
+	return par.FirstIndex(len(v), scanChunk, func(lo, hi int) int {
 		if i := firstNonFinite64(v[lo:hi]); i >= 0 {
-			mu.Lock()
-			if first < 0 || lo+i < first {
-				first = lo + i
-			}
-			mu.Unlock()
+			return lo + i
 		}
+		return -1
 	})
-	return first
 }
 
 // copyBlock is the number of values copyFirstNonFinite copies and scans at
